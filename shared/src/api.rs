@@ -1,0 +1,265 @@
+//! Request and response bodies of the flow API (`/api/flow/...`). Each form
+//! type holds the raw strings as typed and has one `parse` that yields the
+//! domain types or every field's error at once, so the SPA and the server
+//! reach the same verdict on the same input.
+
+use crate::domain::{AccountKind, AccountNumber, BirthDate, BranchNumber, Email, KanaName, PhoneNumber};
+use crate::error::{FieldCode, FieldErrors};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// Header the SPA echoes the flow's anti-CSRF token in.
+pub const CSRF_HEADER: &str = "x-renkei-csrf";
+
+/// The steps of one linkage, in order. The server owns which step a flow is
+/// at; the SPA only shows the screen for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// SOA201 ご利用口座情報入力
+    Account,
+    /// SOA202 お客様情報入力
+    Customer,
+    /// SOA208 電話番号の確認
+    PhoneConfirm,
+    /// SOA209 電話番号認証
+    PhoneCall,
+    /// SOA211 キャッシュカード暗証番号認証
+    Pin,
+    /// SOA206 情報連携認可
+    Consent,
+    /// Consent given; the browser went back to the app.
+    Completed,
+    /// 中止する (or 拒否する): the flow is over.
+    Cancelled,
+}
+
+impl Step {
+    pub const ALL: [Step; 8] = [
+        Step::Account,
+        Step::Customer,
+        Step::PhoneConfirm,
+        Step::PhoneCall,
+        Step::Pin,
+        Step::Consent,
+        Step::Completed,
+        Step::Cancelled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::Account => "account",
+            Step::Customer => "customer",
+            Step::PhoneConfirm => "phone_confirm",
+            Step::PhoneCall => "phone_call",
+            Step::Pin => "pin",
+            Step::Consent => "consent",
+            Step::Completed => "completed",
+            Step::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|st| st.code() == s)
+    }
+
+    /// The SPA route that shows this step.
+    pub fn path(self) -> &'static str {
+        match self {
+            Step::Account => "/flow/account",
+            Step::Customer => "/flow/customer",
+            Step::PhoneConfirm => "/flow/phone",
+            Step::PhoneCall => "/flow/call",
+            Step::Pin => "/flow/pin",
+            Step::Consent => "/flow/consent",
+            Step::Completed => "/flow/completed",
+            Step::Cancelled => "/flow/cancelled",
+        }
+    }
+
+    /// Whether the customer may still cancel (中止する) at this step.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Step::Completed | Step::Cancelled)
+    }
+}
+
+/// `GET /api/flow`: where this browser's linkage stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowView {
+    pub step: Step,
+    /// Echo in the [`CSRF_HEADER`] of every state-changing request.
+    pub csrf_token: String,
+    /// The app's registered display name (shown on the consent screen).
+    pub client_name: String,
+    /// The account chosen on SOA201, once it has been accepted.
+    pub account: Option<AccountSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub branch: String,
+    pub kind: AccountKind,
+    pub number: String,
+}
+
+/// SOA201 as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountForm {
+    pub branch: String,
+    /// `ordinary` (普通預金) or `savings` (貯蓄預金).
+    pub kind: String,
+    pub number: String,
+}
+
+/// SOA201 after the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountInput {
+    pub branch: BranchNumber,
+    pub kind: AccountKind,
+    pub number: AccountNumber,
+}
+
+impl AccountForm {
+    pub fn parse(&self) -> Result<AccountInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let branch = check(&mut errors, "branch", BranchNumber::parse(&self.branch));
+        let kind = check(&mut errors, "kind", AccountKind::parse(&self.kind));
+        let number = check(&mut errors, "number", AccountNumber::parse(&self.number));
+        match (branch, kind, number) {
+            (Some(branch), Some(kind), Some(number)) if errors.is_empty() => Ok(AccountInput {
+                branch,
+                kind,
+                number,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// お客様情報入力 as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerForm {
+    pub name: String,
+    pub birth_year: String,
+    pub birth_month: String,
+    pub birth_day: String,
+    pub phone: String,
+    pub email: String,
+    pub email_confirm: String,
+}
+
+/// お客様情報入力 after the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerInput {
+    pub name: KanaName,
+    pub birth_date: BirthDate,
+    pub phone: PhoneNumber,
+    pub email: Email,
+}
+
+impl CustomerForm {
+    /// `today` is the current date in JST (the bank's calendar).
+    pub fn parse(&self, today: Date) -> Result<CustomerInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = check(&mut errors, "name", KanaName::parse(&self.name));
+        let birth_date = check(
+            &mut errors,
+            "birth_date",
+            BirthDate::parse(&self.birth_year, &self.birth_month, &self.birth_day, today),
+        );
+        let phone = check(&mut errors, "phone", PhoneNumber::parse(&self.phone));
+        let email = check(&mut errors, "email", Email::parse(&self.email));
+        let confirm = match &email {
+            Some(e) => e.confirm(&self.email_confirm),
+            None if self.email_confirm.trim().is_empty() => Err(FieldCode::Required),
+            None => Ok(()),
+        };
+        check(&mut errors, "email_confirm", confirm);
+        match (name, birth_date, phone, email) {
+            (Some(name), Some(birth_date), Some(phone), Some(email)) if errors.is_empty() => {
+                Ok(CustomerInput {
+                    name,
+                    birth_date,
+                    phone,
+                    email,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+fn check<T>(errors: &mut FieldErrors, field: &str, r: Result<T, FieldCode>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(code) => {
+            errors.entry(field.to_owned()).or_default().push(code);
+            None
+        }
+    }
+}
+
+/// A step was accepted: go to `next`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepDone {
+    pub next: Step,
+}
+
+/// 中止する was accepted: 連携元画面へ goes to `return_to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancelled {
+    pub return_to: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_form_reports_every_field() {
+        let err = AccountForm::default().parse().unwrap_err();
+        for f in ["branch", "kind", "number"] {
+            assert_eq!(err[f], vec![FieldCode::Required], "{f}");
+        }
+        let ok = AccountForm {
+            branch: "115".into(),
+            kind: "ordinary".into(),
+            number: "1100026".into(),
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(ok.number.as_str(), "1100026");
+    }
+
+    #[test]
+    fn customer_form_checks_confirmation() {
+        let form = CustomerForm {
+            name: "データ タロウ".into(),
+            birth_year: "1980".into(),
+            birth_month: "01".into(),
+            birth_day: "01".into(),
+            phone: "09011113333".into(),
+            email: "taro@example.jp".into(),
+            email_confirm: "taro@example.com".into(),
+        };
+        let today = jiff::civil::date(2026, 11, 26);
+        let err = form.parse(today).unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert_eq!(err["email_confirm"], vec![FieldCode::EmailMismatch]);
+        let ok = CustomerForm {
+            email_confirm: form.email.clone(),
+            ..form
+        }
+        .parse(today)
+        .unwrap();
+        assert_eq!(ok.name.as_str(), "ﾃﾞ-ﾀ ﾀﾛｳ");
+    }
+
+    #[test]
+    fn steps_round_trip() {
+        for s in Step::ALL {
+            assert_eq!(Step::from_code(s.code()), Some(s));
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.code()));
+        }
+    }
+}

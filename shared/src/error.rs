@@ -1,0 +1,296 @@
+//! The one table of error codes. The SPA branches on `code`, never on
+//! `message`; the messages are the seed's wording, word for word.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Every failure a screen can show. `code()` is stable snake_case and is
+/// what goes over the wire; a test checks each is unique.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A required field was left empty (the seed's dialog on SOA201/SOA202).
+    RequiredMissing,
+    /// A field was filled in but is malformed; `fields` says which and why.
+    InvalidInput,
+    AccountNotEligible,
+    IdentityMismatch,
+    Locked,
+    LockedB84,
+    OutOfServiceHours,
+    Busy,
+    SystemError,
+    ServiceUnavailable,
+    /// No linkage in progress in this browser (no or unknown flow cookie).
+    FlowNotFound,
+    FlowExpired,
+    FlowOutOfOrder,
+    /// A state-changing request without the flow's anti-CSRF token.
+    CsrfRejected,
+    NotFound,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 15] = [
+        ErrorCode::RequiredMissing,
+        ErrorCode::InvalidInput,
+        ErrorCode::AccountNotEligible,
+        ErrorCode::IdentityMismatch,
+        ErrorCode::Locked,
+        ErrorCode::LockedB84,
+        ErrorCode::OutOfServiceHours,
+        ErrorCode::Busy,
+        ErrorCode::SystemError,
+        ErrorCode::ServiceUnavailable,
+        ErrorCode::FlowNotFound,
+        ErrorCode::FlowExpired,
+        ErrorCode::FlowOutOfOrder,
+        ErrorCode::CsrfRejected,
+        ErrorCode::NotFound,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorCode::RequiredMissing => "required_missing",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::AccountNotEligible => "account_not_eligible",
+            ErrorCode::IdentityMismatch => "identity_mismatch",
+            ErrorCode::Locked => "locked",
+            ErrorCode::LockedB84 => "locked_b84",
+            ErrorCode::OutOfServiceHours => "out_of_service_hours",
+            ErrorCode::Busy => "busy",
+            ErrorCode::SystemError => "system_error",
+            ErrorCode::ServiceUnavailable => "service_unavailable",
+            ErrorCode::FlowNotFound => "flow_not_found",
+            ErrorCode::FlowExpired => "flow_expired",
+            ErrorCode::FlowOutOfOrder => "flow_out_of_order",
+            ErrorCode::CsrfRejected => "csrf_rejected",
+            ErrorCode::NotFound => "not_found",
+        }
+    }
+
+    /// The customer-facing message. Where the seed has one it is quoted
+    /// exactly (including its mix of 下さい / ください).
+    pub fn message(self) -> &'static str {
+        match self {
+            ErrorCode::RequiredMissing => "入力されていない項目があります。",
+            ErrorCode::InvalidInput => "入力内容に誤りがあります。各項目をご確認下さい。",
+            ErrorCode::AccountNotEligible => "ご指定の口座は、本サービスではお取り扱いできません。",
+            ErrorCode::IdentityMismatch => {
+                "本人認証情報が誤っています。本人認証項目をご確認のうえ、再度入力して下さい。"
+            }
+            ErrorCode::Locked => {
+                "お取扱いができなくなりました。詳しくは本サービスのお問合せ窓口へご照会下さい。"
+            }
+            ErrorCode::LockedB84 => {
+                "ただ今お取扱いできません。詳しくは本サービスのお問合せ窓口へご照会下さい。理由コードはB84です。"
+            }
+            ErrorCode::OutOfServiceHours => "ただ今の時間はサービスを行っておりません。ご了承下さい。",
+            ErrorCode::Busy => {
+                "ただ今受付が混雑しておりますので、しばらくしてからご利用下さい。"
+            }
+            ErrorCode::SystemError => {
+                "調整のため連絡ができなくなりました。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。"
+            }
+            ErrorCode::ServiceUnavailable => {
+                "ご指定のサービスはただ今お取扱できません。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。"
+            }
+            ErrorCode::FlowNotFound | ErrorCode::FlowExpired => {
+                "API連携認証の有効期限が切れました。お手数ですが、アプリから最初に操作をやり直して下さい。"
+            }
+            ErrorCode::FlowOutOfOrder => {
+                "画面の操作順序が正しくありません。表示中の画面から操作を続けて下さい。"
+            }
+            ErrorCode::CsrfRejected => {
+                "不正な操作の可能性があるため、お取扱いできません。アプリから最初に操作をやり直して下さい。"
+            }
+            ErrorCode::NotFound => "ご指定のページは見つかりません。",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+/// Why one field was refused. Same rules as [`ErrorCode`]: stable code,
+/// fixed message, the SPA shows the message under the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldCode {
+    Required,
+    BranchFormat,
+    AccountKindUnknown,
+    AccountNumberFormat,
+    NameChars,
+    NameTooLong,
+    BirthYearFormat,
+    BirthDateInvalid,
+    BirthDateFuture,
+    PhoneFormat,
+    EmailFormat,
+    EmailTooLong,
+    EmailMismatch,
+    PinFormat,
+}
+
+impl FieldCode {
+    pub const ALL: [FieldCode; 14] = [
+        FieldCode::Required,
+        FieldCode::BranchFormat,
+        FieldCode::AccountKindUnknown,
+        FieldCode::AccountNumberFormat,
+        FieldCode::NameChars,
+        FieldCode::NameTooLong,
+        FieldCode::BirthYearFormat,
+        FieldCode::BirthDateInvalid,
+        FieldCode::BirthDateFuture,
+        FieldCode::PhoneFormat,
+        FieldCode::EmailFormat,
+        FieldCode::EmailTooLong,
+        FieldCode::EmailMismatch,
+        FieldCode::PinFormat,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FieldCode::Required => "required",
+            FieldCode::BranchFormat => "branch_format",
+            FieldCode::AccountKindUnknown => "account_kind_unknown",
+            FieldCode::AccountNumberFormat => "account_number_format",
+            FieldCode::NameChars => "name_chars",
+            FieldCode::NameTooLong => "name_too_long",
+            FieldCode::BirthYearFormat => "birth_year_format",
+            FieldCode::BirthDateInvalid => "birth_date_invalid",
+            FieldCode::BirthDateFuture => "birth_date_future",
+            FieldCode::PhoneFormat => "phone_format",
+            FieldCode::EmailFormat => "email_format",
+            FieldCode::EmailTooLong => "email_too_long",
+            FieldCode::EmailMismatch => "email_mismatch",
+            FieldCode::PinFormat => "pin_format",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            FieldCode::Required => "必ず入力して下さい。",
+            FieldCode::BranchFormat => "店番は半角数字3桁で入力して下さい。",
+            FieldCode::AccountKindUnknown => "科目は普通預金または貯蓄預金を選択して下さい。",
+            FieldCode::AccountNumberFormat => "口座番号は半角数字7桁以内で入力して下さい。",
+            FieldCode::NameChars => {
+                "お名前は半角カタカナ（ｱ～ﾝ、ﾞ、ﾟ、空白、（）－．／）で入力して下さい。"
+            }
+            FieldCode::NameTooLong => "お名前は48文字以内で入力して下さい。",
+            FieldCode::BirthYearFormat => "西暦は半角数字4桁で入力して下さい。",
+            FieldCode::BirthDateInvalid => "生年月日に存在しない日付が指定されています。",
+            FieldCode::BirthDateFuture => "生年月日に未来の日付は指定できません。",
+            FieldCode::PhoneFormat => {
+                "電話番号は0から始まる半角数字10桁または11桁（ハイフン無し）で入力して下さい。"
+            }
+            FieldCode::EmailFormat => "メールアドレスの形式が正しくありません。",
+            FieldCode::EmailTooLong => "メールアドレスは64文字以内で入力して下さい。",
+            FieldCode::EmailMismatch => "確認用のメールアドレスが一致しません。",
+            FieldCode::PinFormat => "暗証番号は半角数字4桁で入力して下さい。",
+        }
+    }
+}
+
+/// Field name → what is wrong with it. A BTreeMap so the wire order is
+/// stable.
+pub type FieldErrors = BTreeMap<String, Vec<FieldCode>>;
+
+/// The one wire error format: `{ "code", "message", "fields" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: FieldErrors,
+}
+
+impl ErrorBody {
+    pub fn new(code: ErrorCode) -> Self {
+        ErrorBody {
+            code: code.code().to_owned(),
+            message: code.message().to_owned(),
+            fields: FieldErrors::new(),
+        }
+    }
+
+    /// A validation failure: `required_missing` when any field is empty (the
+    /// seed shows that dialog first), `invalid_input` otherwise.
+    pub fn from_fields(fields: FieldErrors) -> Self {
+        let any_missing = fields.values().flatten().any(|c| *c == FieldCode::Required);
+        let code = if any_missing {
+            ErrorCode::RequiredMissing
+        } else {
+            ErrorCode::InvalidInput
+        };
+        ErrorBody {
+            fields,
+            ..ErrorBody::new(code)
+        }
+    }
+
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        ErrorCode::from_code(&self.code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn error_codes_are_unique_and_round_trip() {
+        let mut seen = HashSet::new();
+        for c in ErrorCode::ALL {
+            assert!(seen.insert(c.code()), "duplicate code {}", c.code());
+            assert_eq!(ErrorCode::from_code(c.code()), Some(c));
+            // serde's name and code() must agree: the SPA may use either.
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.code()));
+            assert!(!c.message().is_empty());
+        }
+    }
+
+    #[test]
+    fn field_codes_are_unique_and_match_serde() {
+        let mut seen = HashSet::new();
+        for c in FieldCode::ALL {
+            assert!(seen.insert(c.code()));
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.code()));
+        }
+    }
+
+    #[test]
+    fn seed_messages_are_quoted_exactly() {
+        // The seed's two error tables (sections 5 and the FAQ), verbatim.
+        let table = [
+            (ErrorCode::AccountNotEligible, "ご指定の口座は、本サービスではお取り扱いできません。"),
+            (ErrorCode::IdentityMismatch, "本人認証情報が誤っています。本人認証項目をご確認のうえ、再度入力して下さい。"),
+            (ErrorCode::Locked, "お取扱いができなくなりました。詳しくは本サービスのお問合せ窓口へご照会下さい。"),
+            (ErrorCode::LockedB84, "ただ今お取扱いできません。詳しくは本サービスのお問合せ窓口へご照会下さい。理由コードはB84です。"),
+            (ErrorCode::OutOfServiceHours, "ただ今の時間はサービスを行っておりません。ご了承下さい。"),
+            (ErrorCode::Busy, "ただ今受付が混雑しておりますので、しばらくしてからご利用下さい。"),
+            (ErrorCode::SystemError, "調整のため連絡ができなくなりました。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。"),
+            (ErrorCode::ServiceUnavailable, "ご指定のサービスはただ今お取扱できません。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。"),
+            (ErrorCode::RequiredMissing, "入力されていない項目があります。"),
+        ];
+        for (code, text) in table {
+            assert_eq!(code.message(), text, "{}", code.code());
+        }
+        assert_eq!(FieldCode::Required.message(), "必ず入力して下さい。");
+    }
+
+    #[test]
+    fn from_fields_prefers_required_missing() {
+        let mut f = FieldErrors::new();
+        f.insert("branch".into(), vec![FieldCode::BranchFormat]);
+        assert_eq!(ErrorBody::from_fields(f.clone()).code, "invalid_input");
+        f.insert("number".into(), vec![FieldCode::Required]);
+        assert_eq!(ErrorBody::from_fields(f).code, "required_missing");
+    }
+}

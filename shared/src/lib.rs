@@ -1,0 +1,12 @@
+//! Renkei's shared crate: everything both the browser (wasm) and the server
+//! (native) must agree on — the wire format of requests and answers, the one
+//! table of error codes with the seed's messages, and the validation rules
+//! with their input conversion. Nothing here touches I/O, so the same rule
+//! runs in the SPA for instant feedback and on the server as the authority.
+
+pub mod api;
+pub mod domain;
+pub mod error;
+pub mod kana;
+
+pub use error::{ErrorBody, ErrorCode, FieldCode, FieldErrors};
