@@ -1,0 +1,17 @@
+//! Renkei's server: the bank-side API連携認証 service.
+//!
+//! `startup` builds the app; `routes` holds one module per flow step;
+//! `storage` holds every SQL statement; `error` maps every failure to one
+//! stable code. See the README for how to run, test and configure it.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod demo_seed;
+pub mod error;
+pub mod pages;
+pub mod routes;
+pub mod security;
+pub mod startup;
+pub mod state;
+pub mod storage;

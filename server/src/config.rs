@@ -1,0 +1,131 @@
+//! Settings, all from the environment (twelve-factor), with the defaults
+//! `make run` relies on. Parsed once at start; a bad value stops the server
+//! with a message naming the variable.
+
+use jiff::Timestamp;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use url::Url;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `RENKEI_LISTEN`, default 127.0.0.1:3000.
+    pub listen: SocketAddr,
+    /// `DATABASE_URL`, default a SQLite file under ./data/.
+    pub database_url: String,
+    /// `RENKEI_PUBLIC_URL`: the issuer and the base of every URL we hand out.
+    pub public_url: Url,
+    /// `RENKEI_DIST`: the built SPA (Trunk's output).
+    pub dist_dir: PathBuf,
+    /// `RENKEI_DEMO=1`: seed the demo data and serve the demo app at /demo.
+    pub demo: bool,
+    /// `RENKEI_FLOW_TTL_SECS`: how long one linkage may take end to end.
+    pub flow_ttl_secs: i64,
+    /// `RENKEI_NOW` (RFC 3339): start the clock there. Demo/test mode only.
+    pub now: Option<Timestamp>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {why}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub why: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Testable core: `get` looks a variable up.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let var = |k: &'static str, default: &str| get(k).filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned());
+        let err = |var: &'static str, why: String| ConfigError { var, why };
+
+        let listen = var("RENKEI_LISTEN", "127.0.0.1:3000")
+            .parse()
+            .map_err(|e| err("RENKEI_LISTEN", format!("{e}")))?;
+        let public_url: Url = var("RENKEI_PUBLIC_URL", "http://127.0.0.1:3000")
+            .parse()
+            .map_err(|e| err("RENKEI_PUBLIC_URL", format!("{e}")))?;
+        if !matches!(public_url.scheme(), "http" | "https") || public_url.cannot_be_a_base() {
+            return Err(err("RENKEI_PUBLIC_URL", "must be an http(s) URL".into()));
+        }
+        let demo = matches!(var("RENKEI_DEMO", "0").as_str(), "1" | "true" | "yes");
+        let flow_ttl_secs = var("RENKEI_FLOW_TTL_SECS", "900")
+            .parse::<i64>()
+            .ok()
+            .filter(|s| (60..=3600).contains(s))
+            .ok_or_else(|| err("RENKEI_FLOW_TTL_SECS", "seconds between 60 and 3600".into()))?;
+        let now = match get("RENKEI_NOW").filter(|v| !v.is_empty()) {
+            None => None,
+            Some(_) if !demo => {
+                return Err(err("RENKEI_NOW", "only allowed with RENKEI_DEMO=1".into()));
+            }
+            Some(v) => Some(
+                v.parse::<Timestamp>()
+                    .map_err(|e| err("RENKEI_NOW", format!("not RFC 3339: {e}")))?,
+            ),
+        };
+        Ok(Config {
+            listen,
+            database_url: var("DATABASE_URL", "sqlite://data/renkei.db"),
+            public_url,
+            dist_dir: PathBuf::from(var("RENKEI_DIST", "dist")),
+            demo,
+            flow_ttl_secs,
+            now,
+        })
+    }
+
+    /// The issuer identifier (RFC 8414 / RFC 9207): the public URL without a
+    /// trailing slash.
+    pub fn issuer(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_owned()
+    }
+
+    /// An absolute URL under the public URL.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.issuer(), path)
+    }
+
+    /// Cookies get `Secure` (and the `__Host-` prefix) when we are served
+    /// over TLS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.issuer(), "http://127.0.0.1:3000");
+        assert!(!c.demo && !c.secure_cookies());
+    }
+
+    #[test]
+    fn renkei_now_needs_demo_mode() {
+        let e = cfg(&[("RENKEI_NOW", "2026-01-01T00:00:00+09:00")]).unwrap_err();
+        assert_eq!(e.var, "RENKEI_NOW");
+        let c = cfg(&[("RENKEI_NOW", "2026-01-01T00:00:00+09:00"), ("RENKEI_DEMO", "1")]).unwrap();
+        assert_eq!(c.now.unwrap().to_string(), "2025-12-31T15:00:00Z");
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        assert_eq!(cfg(&[("RENKEI_LISTEN", "nope")]).unwrap_err().var, "RENKEI_LISTEN");
+        assert_eq!(cfg(&[("RENKEI_PUBLIC_URL", "ftp://x")]).unwrap_err().var, "RENKEI_PUBLIC_URL");
+        assert_eq!(cfg(&[("RENKEI_FLOW_TTL_SECS", "5")]).unwrap_err().var, "RENKEI_FLOW_TTL_SECS");
+    }
+}

@@ -1,0 +1,109 @@
+//! The one error type of the HTTP layer. Every failure becomes one stable
+//! code from the shared table and the seed's message; internal detail is
+//! logged here and never sent to the browser.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use renkei_shared::{ErrorBody, ErrorCode, FieldErrors};
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A known outcome with its own code and message.
+    #[error("{}", .0.code())]
+    Code(ErrorCode),
+    /// The rules refused one or more fields.
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    /// The body was not the JSON we expect (wrong shape, not JSON, too big).
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    /// Anything unexpected: a database failure, a bug. Logged with detail;
+    /// the customer sees `system_error`.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<ErrorCode> for AppError {
+    fn from(c: ErrorCode) -> Self {
+        AppError::Code(c)
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// HTTP status for each code. Kept next to the enum's only `IntoResponse`.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::RequiredMissing | ErrorCode::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::AccountNotEligible | ErrorCode::IdentityMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::Locked | ErrorCode::LockedB84 => StatusCode::FORBIDDEN,
+        ErrorCode::OutOfServiceHours | ErrorCode::Busy | ErrorCode::ServiceUnavailable => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        ErrorCode::SystemError => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::FlowNotFound => StatusCode::UNAUTHORIZED,
+        ErrorCode::FlowExpired => StatusCode::GONE,
+        ErrorCode::FlowOutOfOrder => StatusCode::CONFLICT,
+        ErrorCode::CsrfRejected => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            AppError::Code(code) => (status_of(code), ErrorBody::new(code)),
+            AppError::Validation(fields) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorBody::from_fields(fields))
+            }
+            AppError::Malformed(why) => {
+                tracing::info!(%why, "malformed request");
+                (StatusCode::BAD_REQUEST, ErrorBody::new(ErrorCode::InvalidInput))
+            }
+            AppError::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorBody::new(ErrorCode::SystemError))
+            }
+        };
+        let mut resp = (status, Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
+        resp
+    }
+}
+
+/// `Json` whose rejection is our own error, so a malformed body gets the
+/// wire error format instead of axum's plain-text answer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(AppError::Malformed(json_rejection_reason(&rejection))),
+        }
+    }
+}
+
+fn json_rejection_reason(r: &JsonRejection) -> String {
+    r.body_text()
+}

@@ -1,0 +1,134 @@
+//! The demo fintech app (`RENKEI_DEMO=1` only): a stand-in for 「しんくみ
+//! アプリ with CRECO」 that starts a linkage exactly as a real client would —
+//! a fresh `state` and PKCE verifier per attempt, kept in its own cookie —
+//! and shows what comes back to its redirect URI.
+
+use crate::pages::{esc, page};
+use crate::security::{pkce_challenge, random_token};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+use url::Url;
+
+pub const DEMO_CLIENT_ID: &str = "demo-creco";
+pub const DEMO_CLIENT_NAME: &str = "しんくみアプリ with CRECO";
+const DEMO_COOKIE: &str = "renkei_demo_client";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/demo", get(home))
+        .route("/demo/link", get(link))
+        .route("/demo/callback", get(callback))
+}
+
+pub fn redirect_uri(app: &AppState) -> String {
+    app.config.url("/demo/callback")
+}
+
+fn shell(body: &str) -> Html<String> {
+    Html(page(
+        DEMO_CLIENT_NAME,
+        &format!(
+            "<header class=\"demo-bar\"><span class=\"demo-logo\">{}</span>\
+             <span class=\"demo-tag\">デモアプリ</span></header><main class=\"card\">{body}</main>",
+            esc(DEMO_CLIENT_NAME)
+        ),
+    ))
+}
+
+async fn home() -> Html<String> {
+    shell(
+        "<h1>口座の連携</h1>\
+         <p>信用組合の預金口座をアプリに連携すると、残高や入出金明細をアプリで確認できます。</p>\
+         <p>連携には、お届けの電話番号からの発信と、キャッシュカードの暗証番号が必要です。</p>\
+         <p><a class=\"button\" href=\"/demo/link\">口座を連携する</a></p>",
+    )
+}
+
+/// Starts an authorization request: new state and verifier every time.
+async fn link(State(app): State<AppState>, jar: CookieJar) -> Response {
+    let state = random_token();
+    let verifier = random_token();
+    let mut url = match Url::parse(&app.config.url("/oauth/authorize")) {
+        Ok(u) => u,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    url.query_pairs_mut()
+        .append_pair("response_type", "code")
+        .append_pair("client_id", DEMO_CLIENT_ID)
+        .append_pair("redirect_uri", &redirect_uri(&app))
+        .append_pair("scope", "account_info")
+        .append_pair("state", &state)
+        .append_pair("code_challenge", &pkce_challenge(&verifier))
+        .append_pair("code_challenge_method", "S256");
+    let cookie = Cookie::build((DEMO_COOKIE, format!("{state}.{verifier}")))
+        .path("/demo")
+        .http_only(true)
+        .secure(app.config.secure_cookies())
+        .same_site(SameSite::Lax)
+        .build();
+    (
+        StatusCode::SEE_OTHER,
+        jar.add(cookie),
+        [(header::LOCATION, url.to_string())],
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct CallbackParams {
+    code: Option<String>,
+    state: Option<String>,
+    iss: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+async fn callback(
+    State(app): State<AppState>,
+    jar: CookieJar,
+    Query(p): Query<CallbackParams>,
+) -> Html<String> {
+    let expected_state = jar
+        .get(DEMO_COOKIE)
+        .and_then(|c| c.value().split_once('.').map(|(s, _)| s.to_owned()));
+    let state_ok = expected_state.is_some() && expected_state == p.state;
+    let iss_ok = p.iss.as_deref() == Some(app.config.issuer().as_str());
+    let mut body = String::new();
+    if !state_ok || !iss_ok {
+        body.push_str(
+            "<h1>連携できませんでした</h1><p role=\"alert\" data-result=\"rejected\">\
+             応答の確認（state / iss）に失敗したため、この応答は使用しません。</p>",
+        );
+    } else if let Some(error) = &p.error {
+        let heading = if error == "access_denied" {
+            "口座の連携を中止しました"
+        } else {
+            "口座の連携でエラーが発生しました"
+        };
+        body.push_str(&format!(
+            "<h1>{}</h1><p role=\"status\" data-result=\"error\">エラー: <code>{}</code>{}</p>",
+            heading,
+            esc(error),
+            p.error_description
+                .as_deref()
+                .map(|d| format!("（{}）", esc(d)))
+                .unwrap_or_default()
+        ));
+    } else if p.code.is_some() {
+        body.push_str(
+            "<h1>口座の連携が完了しました</h1>\
+             <p role=\"status\" data-result=\"code\">認可コードを受け取りました。</p>",
+        );
+    } else {
+        body.push_str("<h1>応答が不完全です</h1>");
+    }
+    body.push_str("<p><a class=\"button\" href=\"/demo\">アプリのトップへ</a></p>");
+    shell(&body)
+}

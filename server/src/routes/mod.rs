@@ -1,0 +1,32 @@
+//! The HTTP surface, one module per flow step, merged here.
+
+pub mod account;
+pub mod authorize;
+pub mod demo;
+pub mod flow;
+pub mod metadata;
+
+use crate::error::AppError;
+use crate::pages;
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{any, get};
+use renkei_shared::ErrorCode;
+
+/// The scopes Renkei knows. One for now: 口座情報・明細情報へのアクセス.
+pub const SCOPES: &[&str] = &["account_info"];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(metadata::router())
+        .merge(authorize::router())
+        .merge(flow::router())
+        .merge(account::router())
+        .route(pages::PAGES_CSS_PATH, get(pages::pages_css))
+        // Unknown API paths answer JSON, not the SPA's index.html.
+        .route("/api/{*rest}", any(api_not_found))
+}
+
+async fn api_not_found() -> AppError {
+    AppError::Code(ErrorCode::NotFound)
+}

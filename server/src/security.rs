@@ -1,0 +1,196 @@
+//! Security primitives in one place: random tokens, hashing of tokens and
+//! secrets, the security headers every response carries, and the flow
+//! cookie.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use rand::RngCore;
+use rand::rngs::OsRng;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// A URL-safe random token with 256 bits of entropy from the OS.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// SHA-256, hex. Flow ids are stored only as this hash of the cookie value,
+/// so a database read does not hand out live sessions.
+pub fn sha256_hex(s: &str) -> String {
+    let digest = Sha256::digest(s.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// PKCE S256: BASE64URL(SHA256(verifier)).
+pub fn pkce_challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// Constant-time comparison for secrets the client presents.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// argon2id hash (PHC string) of a secret or PIN. CPU-heavy by design, so it
+/// runs on the blocking pool, never on the async workers.
+pub async fn hash_secret(secret: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(secret.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("argon2 hash: {e}"))
+    })
+    .await?
+}
+
+/// Verifies `secret` against a PHC string, in constant time, off the async
+/// workers. A malformed stored hash is an error, not a mismatch.
+pub async fn verify_secret(secret: String, phc: String) -> anyhow::Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
+        Ok(Argon2::default()
+            .verify_password(secret.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await?
+}
+
+/// The flow cookie. `__Host-` prefixed and `Secure` when served over TLS;
+/// always HttpOnly (script never sees it) and SameSite=Lax (sent on the
+/// top-level navigation from the app, never on cross-site subrequests).
+pub fn flow_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-renkei_flow" } else { "renkei_flow" }
+}
+
+/// A session cookie (no Max-Age): the server's own expiry on the flow
+/// record is what counts, and closing the browser ends it too.
+pub fn flow_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((flow_cookie_name(secure), value))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .build()
+}
+
+/// Per-response security headers. The CSP allows only our own origin, plus
+/// `'wasm-unsafe-eval'` to instantiate the SPA and the SHA-256 of each
+/// inline script Trunk writes into index.html (computed at start-up, so no
+/// `'unsafe-inline'`).
+#[derive(Clone)]
+pub struct SecurityHeaders {
+    csp: HeaderValue,
+}
+
+impl SecurityHeaders {
+    pub fn new(inline_script_hashes: &[String]) -> Self {
+        let hashes: String = inline_script_hashes
+            .iter()
+            .map(|h| format!(" 'sha256-{h}'"))
+            .collect();
+        let csp = format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        );
+        SecurityHeaders {
+            csp: HeaderValue::from_str(&csp).unwrap_or_else(|_| {
+                HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'")
+            }),
+        }
+    }
+}
+
+pub async fn security_headers(
+    axum::extract::State(h): axum::extract::State<Arc<SecurityHeaders>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let is_api = {
+        let p = req.uri().path();
+        p.starts_with("/api/") || p.starts_with("/oauth/") || p.starts_with("/.well-known/")
+    };
+    let mut resp = next.run(req).await;
+    let headers = resp.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, h.csp.clone());
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    if is_api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// SHA-256 (base64) of the body of every inline `<script>` in an HTML page.
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(close) = rest[body_start..].find("</script>") else { break };
+        let body = &rest[body_start..body_start + close];
+        if !tag.contains(" src=") && !body.trim().is_empty() {
+            out.push(STANDARD.encode(Sha256::digest(body.as_bytes())));
+        }
+        rest = &rest[body_start + close..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_matches_rfc7636_appendix_b() {
+        assert_eq!(
+            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn tokens_are_random_and_long() {
+        let a = random_token();
+        assert_ne!(a, random_token());
+        assert_eq!(a.len(), 43);
+    }
+
+    #[test]
+    fn inline_scripts_are_hashed_external_ones_not() {
+        let html = r#"<script src="/a.js"></script><script type="module">import x from '/x.js';</script>"#;
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        assert_eq!(
+            hashes[0],
+            STANDARD.encode(Sha256::digest(b"import x from '/x.js';"))
+        );
+    }
+
+    #[tokio::test]
+    async fn argon2_round_trip() {
+        let h = hash_secret("1234".into()).await.unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_secret("1234".into(), h.clone()).await.unwrap());
+        assert!(!verify_secret("1235".into(), h).await.unwrap());
+    }
+}

@@ -1,0 +1,125 @@
+//! Builds the application: database, router, middleware, listener. Tests
+//! call [`Application::build`] with port 0 and a fresh database and talk
+//! HTTP to the port it returns.
+
+use crate::clock::{OffsetClock, SharedClock, SystemClock};
+use crate::config::Config;
+use crate::security::{SecurityHeaders, inline_script_hashes, security_headers};
+use crate::state::AppState;
+use crate::storage::Storage;
+use crate::{demo_seed, routes};
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+/// The clock `config` asks for: real time, or shifted to `RENKEI_NOW`.
+pub fn clock_for(config: &Config) -> SharedClock {
+    match config.now {
+        Some(t) => Arc::new(OffsetClock::starting_at(t)),
+        None => Arc::new(SystemClock),
+    }
+}
+
+impl Application {
+    pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Application> {
+        let storage = Storage::connect(&config.database_url).await?;
+        let listener = TcpListener::bind(config.listen).await?;
+        let state = AppState {
+            storage,
+            config: Arc::new(config),
+            clock,
+        };
+        if state.config.demo {
+            demo_seed::seed(&state).await?;
+        }
+        let router = build_router(state.clone());
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until ctrl-c / SIGTERM, finishing requests in flight.
+    pub async fn run(self) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+
+    /// Serves until the returned future is dropped (tests).
+    pub async fn run_forever(self) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    }
+}
+
+pub fn build_router(state: AppState) -> Router {
+    let dist = state.config.dist_dir.clone();
+    let index = dist.join("index.html");
+    // The CSP must allow Trunk's inline loader script by hash; read it once.
+    let hashes = std::fs::read_to_string(&index)
+        .map(|html| inline_script_hashes(&html))
+        .unwrap_or_default();
+    let headers = Arc::new(SecurityHeaders::new(&hashes));
+
+    let mut api = routes::router();
+    if state.config.demo {
+        api = api.merge(routes::demo::router());
+    }
+    // Anything else is the SPA: its files, or index.html for its routes.
+    let spa = ServeDir::new(&dist).fallback(ServeFile::new(index));
+    api.fallback_service(spa)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(16 * 1024))
+        .layer(from_fn_with_state(headers, security_headers))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,21 @@
+//! What every handler can reach. Nothing about a linkage lives here: flow
+//! state is in the database only, so any instance can serve any request.
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::storage::Storage;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub storage: Storage,
+    pub config: Arc<Config>,
+    pub clock: SharedClock,
+}
+
+impl AppState {
+    /// Now, in unix seconds (how the database keeps instants).
+    pub fn now_secs(&self) -> i64 {
+        self.clock.now().as_second()
+    }
+}
