@@ -13,12 +13,18 @@ pub async fn add_client(
     now: i64,
 ) -> anyhow::Result<(String, String)> {
     anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
-    anyhow::ensure!(!redirect_uris.is_empty(), "at least one --redirect-uri is required");
+    anyhow::ensure!(
+        !redirect_uris.is_empty(),
+        "at least one --redirect-uri is required"
+    );
     for uri in redirect_uris {
         let u = Url::parse(uri).map_err(|e| anyhow::anyhow!("--redirect-uri {uri}: {e}"))?;
         // RFC 9700: exact, absolute redirect URIs without fragments; https
         // except for loopback during development.
-        anyhow::ensure!(u.fragment().is_none(), "--redirect-uri {uri}: no fragment allowed");
+        anyhow::ensure!(
+            u.fragment().is_none(),
+            "--redirect-uri {uri}: no fragment allowed"
+        );
         let loopback = matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
         anyhow::ensure!(
             u.scheme() == "https" || (u.scheme() == "http" && loopback),

@@ -76,7 +76,9 @@ impl Clock for ManualClock {
 /// host's /usr/share/zoneinfo, which containers often lack).
 pub fn jst() -> &'static TimeZone {
     static JST: OnceLock<TimeZone> = OnceLock::new();
-    JST.get_or_init(|| TimeZone::get("Asia/Tokyo").unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(9))))
+    JST.get_or_init(|| {
+        TimeZone::get("Asia/Tokyo").unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(9)))
+    })
 }
 
 /// The bank's calendar date at `t`.

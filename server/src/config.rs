@@ -39,7 +39,11 @@ impl Config {
 
     /// Testable core: `get` looks a variable up.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let var = |k: &'static str, default: &str| get(k).filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned());
+        let var = |k: &'static str, default: &str| {
+            get(k)
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
         let err = |var: &'static str, why: String| ConfigError { var, why };
 
         let listen = var("RENKEI_LISTEN", "127.0.0.1:3000")
@@ -102,7 +106,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| m.get(k).cloned())
     }
 
@@ -118,14 +125,27 @@ mod tests {
     fn renkei_now_needs_demo_mode() {
         let e = cfg(&[("RENKEI_NOW", "2026-01-01T00:00:00+09:00")]).unwrap_err();
         assert_eq!(e.var, "RENKEI_NOW");
-        let c = cfg(&[("RENKEI_NOW", "2026-01-01T00:00:00+09:00"), ("RENKEI_DEMO", "1")]).unwrap();
+        let c = cfg(&[
+            ("RENKEI_NOW", "2026-01-01T00:00:00+09:00"),
+            ("RENKEI_DEMO", "1"),
+        ])
+        .unwrap();
         assert_eq!(c.now.unwrap().to_string(), "2025-12-31T15:00:00Z");
     }
 
     #[test]
     fn bad_values_name_the_variable() {
-        assert_eq!(cfg(&[("RENKEI_LISTEN", "nope")]).unwrap_err().var, "RENKEI_LISTEN");
-        assert_eq!(cfg(&[("RENKEI_PUBLIC_URL", "ftp://x")]).unwrap_err().var, "RENKEI_PUBLIC_URL");
-        assert_eq!(cfg(&[("RENKEI_FLOW_TTL_SECS", "5")]).unwrap_err().var, "RENKEI_FLOW_TTL_SECS");
+        assert_eq!(
+            cfg(&[("RENKEI_LISTEN", "nope")]).unwrap_err().var,
+            "RENKEI_LISTEN"
+        );
+        assert_eq!(
+            cfg(&[("RENKEI_PUBLIC_URL", "ftp://x")]).unwrap_err().var,
+            "RENKEI_PUBLIC_URL"
+        );
+        assert_eq!(
+            cfg(&[("RENKEI_FLOW_TTL_SECS", "5")]).unwrap_err().var,
+            "RENKEI_FLOW_TTL_SECS"
+        );
     }
 }

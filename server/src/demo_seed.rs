@@ -24,12 +24,67 @@ struct DemoCustomer {
 }
 
 const CUSTOMERS: &[DemoCustomer] = &[
-    DemoCustomer { branch: "115", kind: "ordinary", number: "1100026", kana: "ﾃﾞ-ﾀ ﾀﾛｳ", born: "1980-01-01", phone: "09011113333", pin: Some("1234"), status: "active", opening_balance: 420_000, time_deposit: true },
-    DemoCustomer { branch: "005", kind: "savings", number: "0000123", kana: "ﾔﾏﾀﾞ ﾊﾅｺ", born: "1975-04-15", phone: "0272345678", pin: Some("5678"), status: "active", opening_balance: 1_250_000, time_deposit: false },
-    DemoCustomer { branch: "010", kind: "ordinary", number: "1234567", kana: "ｽｽﾞｷ ｲﾁﾛｳ", born: "1990-12-31", phone: "08012345678", pin: None, status: "active", opening_balance: 80_000, time_deposit: false },
+    DemoCustomer {
+        branch: "115",
+        kind: "ordinary",
+        number: "1100026",
+        kana: "ﾃﾞ-ﾀ ﾀﾛｳ",
+        born: "1980-01-01",
+        phone: "09011113333",
+        pin: Some("1234"),
+        status: "active",
+        opening_balance: 420_000,
+        time_deposit: true,
+    },
+    DemoCustomer {
+        branch: "005",
+        kind: "savings",
+        number: "0000123",
+        kana: "ﾔﾏﾀﾞ ﾊﾅｺ",
+        born: "1975-04-15",
+        phone: "0272345678",
+        pin: Some("5678"),
+        status: "active",
+        opening_balance: 1_250_000,
+        time_deposit: false,
+    },
+    DemoCustomer {
+        branch: "010",
+        kind: "ordinary",
+        number: "1234567",
+        kana: "ｽｽﾞｷ ｲﾁﾛｳ",
+        born: "1990-12-31",
+        phone: "08012345678",
+        pin: None,
+        status: "active",
+        opening_balance: 80_000,
+        time_deposit: false,
+    },
     // 口座移管: the old number first, then the new one it moved to.
-    DemoCustomer { branch: "011", kind: "ordinary", number: "1111111", kana: "ｻﾄｳ ｼﾞﾛｳ", born: "1985-06-30", phone: "07055556666", pin: Some("4321"), status: "active", opening_balance: 0, time_deposit: false },
-    DemoCustomer { branch: "022", kind: "ordinary", number: "2222222", kana: "ｻﾄｳ ｼﾞﾛｳ", born: "1985-06-30", phone: "07055556666", pin: Some("4321"), status: "active", opening_balance: 310_000, time_deposit: false },
+    DemoCustomer {
+        branch: "011",
+        kind: "ordinary",
+        number: "1111111",
+        kana: "ｻﾄｳ ｼﾞﾛｳ",
+        born: "1985-06-30",
+        phone: "07055556666",
+        pin: Some("4321"),
+        status: "active",
+        opening_balance: 0,
+        time_deposit: false,
+    },
+    DemoCustomer {
+        branch: "022",
+        kind: "ordinary",
+        number: "2222222",
+        kana: "ｻﾄｳ ｼﾞﾛｳ",
+        born: "1985-06-30",
+        phone: "07055556666",
+        pin: Some("4321"),
+        status: "active",
+        opening_balance: 310_000,
+        time_deposit: false,
+    },
 ];
 
 pub async fn seed(app: &AppState) -> anyhow::Result<()> {
@@ -59,7 +114,10 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
             None => None,
         };
         let history = history(today, c.opening_balance, i as u64 + 1);
-        let balance = history.last().map(|t| t.balance_after).unwrap_or(c.opening_balance);
+        let balance = history
+            .last()
+            .map(|t| t.balance_after)
+            .unwrap_or(c.opening_balance);
         let deposit = if c.time_deposit {
             let start = today.checked_sub(200.days())?;
             let maturity = start.checked_add(1.year())?;
@@ -81,7 +139,9 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
                     balance,
                 },
                 &history,
-                deposit.as_ref().map(|(p, r, s, m)| (*p, *r, s.as_str(), m.as_str())),
+                deposit
+                    .as_ref()
+                    .map(|(p, r, s, m)| (*p, *r, s.as_str(), m.as_str())),
             )
             .await?;
         ids.push(id);
@@ -108,7 +168,9 @@ fn history(today: Date, opening: i64, seed: u64) -> Vec<NewTransaction> {
     };
     let mut balance = opening;
     let mut out = Vec::new();
-    let Ok(start) = today.checked_sub(122.days()) else { return out };
+    let Ok(start) = today.checked_sub(122.days()) else {
+        return out;
+    };
     let mut day = start;
     while day <= today {
         let mut push = |desc: &str, amount_in: i64, amount_out: i64, balance: &mut i64| {

@@ -45,7 +45,9 @@ pub type AppResult<T> = Result<T, AppError>;
 pub fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::RequiredMissing | ErrorCode::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::AccountNotEligible | ErrorCode::IdentityMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::AccountNotEligible | ErrorCode::IdentityMismatch => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         ErrorCode::Locked | ErrorCode::LockedB84 => StatusCode::FORBIDDEN,
         ErrorCode::OutOfServiceHours | ErrorCode::Busy | ErrorCode::ServiceUnavailable => {
             StatusCode::SERVICE_UNAVAILABLE
@@ -63,16 +65,23 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, body) = match self {
             AppError::Code(code) => (status_of(code), ErrorBody::new(code)),
-            AppError::Validation(fields) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, ErrorBody::from_fields(fields))
-            }
+            AppError::Validation(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorBody::from_fields(fields),
+            ),
             AppError::Malformed(why) => {
                 tracing::info!(%why, "malformed request");
-                (StatusCode::BAD_REQUEST, ErrorBody::new(ErrorCode::InvalidInput))
+                (
+                    StatusCode::BAD_REQUEST,
+                    ErrorBody::new(ErrorCode::InvalidInput),
+                )
             }
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, ErrorBody::new(ErrorCode::SystemError))
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorBody::new(ErrorCode::SystemError),
+                )
             }
         };
         let mut resp = (status, Json(body)).into_response();

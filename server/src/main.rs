@@ -41,7 +41,8 @@ enum ClientAction {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_env("RENKEI_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+            EnvFilter::try_from_env("RENKEI_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .init();
     let cli = Cli::parse();
@@ -61,10 +62,11 @@ async fn main() -> anyhow::Result<()> {
             app.run().await?;
         }
         Command::Client {
-            action: ClientAction::Add {
-                name,
-                redirect_uris,
-            },
+            action:
+                ClientAction::Add {
+                    name,
+                    redirect_uris,
+                },
         } => {
             let storage = Storage::connect(&config.database_url).await?;
             let now = clock_for(&config).now().as_second();

@@ -2,8 +2,8 @@
 //! secrets, the security headers every response carries, and the flow
 //! cookie.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
@@ -70,7 +70,11 @@ pub async fn verify_secret(secret: String, phc: String) -> anyhow::Result<bool> 
 /// always HttpOnly (script never sees it) and SameSite=Lax (sent on the
 /// top-level navigation from the app, never on cross-site subrequests).
 pub fn flow_cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-renkei_flow" } else { "renkei_flow" }
+    if secure {
+        "__Host-renkei_flow"
+    } else {
+        "renkei_flow"
+    }
 }
 
 /// A session cookie (no Max-Age): the server's own expiry on the flow
@@ -124,8 +128,14 @@ pub async fn security_headers(
     let mut resp = next.run(req).await;
     let headers = resp.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, h.csp.clone());
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         HeaderName::from_static("cross-origin-opener-policy"),
@@ -146,7 +156,9 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
         let Some(tag_end) = rest.find('>') else { break };
         let tag = &rest[..tag_end];
         let body_start = tag_end + 1;
-        let Some(close) = rest[body_start..].find("</script>") else { break };
+        let Some(close) = rest[body_start..].find("</script>") else {
+            break;
+        };
         let body = &rest[body_start..body_start + close];
         if !tag.contains(" src=") && !body.trim().is_empty() {
             out.push(STANDARD.encode(Sha256::digest(body.as_bytes())));
@@ -177,7 +189,8 @@ mod tests {
 
     #[test]
     fn inline_scripts_are_hashed_external_ones_not() {
-        let html = r#"<script src="/a.js"></script><script type="module">import x from '/x.js';</script>"#;
+        let html =
+            r#"<script src="/a.js"></script><script type="module">import x from '/x.js';</script>"#;
         let hashes = inline_script_hashes(html);
         assert_eq!(hashes.len(), 1);
         assert_eq!(

@@ -3,7 +3,9 @@
 //! domain types or every field's error at once, so the SPA and the server
 //! reach the same verdict on the same input.
 
-use crate::domain::{AccountKind, AccountNumber, BirthDate, BranchNumber, Email, KanaName, PhoneNumber};
+use crate::domain::{
+    AccountKind, AccountNumber, BirthDate, BranchNumber, Email, KanaName, PhoneNumber,
+};
 use crate::error::{FieldCode, FieldErrors};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -93,6 +95,9 @@ pub struct FlowView {
     pub client_name: String,
     /// The account chosen on SOA201, once it has been accepted.
     pub account: Option<AccountSummary>,
+    /// Once the flow has ended without consent: where 連携元画面へ goes.
+    #[serde(default)]
+    pub return_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,7 +264,10 @@ mod tests {
     fn steps_round_trip() {
         for s in Step::ALL {
             assert_eq!(Step::from_code(s.code()), Some(s));
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.code()));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.code())
+            );
         }
     }
 }

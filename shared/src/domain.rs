@@ -127,7 +127,11 @@ impl BirthDate {
         if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
             return Err(FieldCode::BirthYearFormat);
         }
-        let parse_num = |s: &str| s.trim().parse::<i8>().map_err(|_| FieldCode::BirthDateInvalid);
+        let parse_num = |s: &str| {
+            s.trim()
+                .parse::<i8>()
+                .map_err(|_| FieldCode::BirthDateInvalid)
+        };
         let y: i16 = year.parse().map_err(|_| FieldCode::BirthYearFormat)?;
         if y < 1900 {
             return Err(FieldCode::BirthDateInvalid);
@@ -296,8 +300,14 @@ mod tests {
         assert_eq!(AccountNumber::parse("1100026").unwrap().as_str(), "1100026");
         assert_eq!(AccountNumber::parse("１２３").unwrap().as_str(), "0000123");
         assert_eq!(AccountNumber::parse(""), Err(FieldCode::Required));
-        assert_eq!(AccountNumber::parse("12345678"), Err(FieldCode::AccountNumberFormat));
-        assert_eq!(AccountNumber::parse("12 34"), Err(FieldCode::AccountNumberFormat));
+        assert_eq!(
+            AccountNumber::parse("12345678"),
+            Err(FieldCode::AccountNumberFormat)
+        );
+        assert_eq!(
+            AccountNumber::parse("12 34"),
+            Err(FieldCode::AccountNumberFormat)
+        );
     }
 
     #[test]
@@ -305,18 +315,36 @@ mod tests {
         assert_eq!(AccountKind::parse("ordinary"), Ok(AccountKind::Ordinary));
         assert_eq!(AccountKind::parse("savings"), Ok(AccountKind::Savings));
         assert_eq!(AccountKind::parse(""), Err(FieldCode::Required));
-        assert_eq!(AccountKind::parse("time"), Err(FieldCode::AccountKindUnknown));
+        assert_eq!(
+            AccountKind::parse("time"),
+            Err(FieldCode::AccountKindUnknown)
+        );
     }
 
     #[test]
     fn kana_name_counts_after_conversion() {
-        assert_eq!(KanaName::parse("データ タロウ").unwrap().as_str(), "ﾃﾞ-ﾀ ﾀﾛｳ");
+        assert_eq!(
+            KanaName::parse("データ タロウ").unwrap().as_str(),
+            "ﾃﾞ-ﾀ ﾀﾛｳ"
+        );
         // 24 voiced kana = 48 half-width characters: accepted; one more is not.
         let at_limit = "ガ".repeat(24);
-        assert_eq!(KanaName::parse(&at_limit).unwrap().as_str().chars().count(), 48);
-        assert_eq!(KanaName::parse(&format!("{at_limit}ア")), Err(FieldCode::NameTooLong));
-        assert_eq!(KanaName::parse(&"ｱ".repeat(48)).unwrap().as_str().len(), 48 * 3);
-        assert_eq!(KanaName::parse(&"ｱ".repeat(49)), Err(FieldCode::NameTooLong));
+        assert_eq!(
+            KanaName::parse(&at_limit).unwrap().as_str().chars().count(),
+            48
+        );
+        assert_eq!(
+            KanaName::parse(&format!("{at_limit}ア")),
+            Err(FieldCode::NameTooLong)
+        );
+        assert_eq!(
+            KanaName::parse(&"ｱ".repeat(48)).unwrap().as_str().len(),
+            48 * 3
+        );
+        assert_eq!(
+            KanaName::parse(&"ｱ".repeat(49)),
+            Err(FieldCode::NameTooLong)
+        );
         assert_eq!(KanaName::parse("山田"), Err(FieldCode::NameChars));
         assert_eq!(KanaName::parse("Taro"), Err(FieldCode::NameChars));
         assert_eq!(KanaName::parse("　"), Err(FieldCode::Required));
@@ -326,16 +354,37 @@ mod tests {
     fn birth_date() {
         let ok = BirthDate::parse("1980", "01", "01", TODAY).unwrap();
         assert_eq!(ok.to_string(), "1980-01-01");
-        assert!(BirthDate::parse("2000", "02", "29", TODAY).is_ok(), "leap day");
+        assert!(
+            BirthDate::parse("2000", "02", "29", TODAY).is_ok(),
+            "leap day"
+        );
         for (y, m, d, code, why) in [
             ("", "01", "01", FieldCode::Required, "no year"),
             ("1980", "", "01", FieldCode::Required, "no month"),
-            ("80", "01", "01", FieldCode::BirthYearFormat, "two-digit year"),
-            ("1900", "02", "29", FieldCode::BirthDateInvalid, "1900 is not leap"),
+            (
+                "80",
+                "01",
+                "01",
+                FieldCode::BirthYearFormat,
+                "two-digit year",
+            ),
+            (
+                "1900",
+                "02",
+                "29",
+                FieldCode::BirthDateInvalid,
+                "1900 is not leap",
+            ),
             ("1980", "02", "30", FieldCode::BirthDateInvalid, "30 Feb"),
             ("1980", "04", "31", FieldCode::BirthDateInvalid, "31 Apr"),
             ("1980", "13", "01", FieldCode::BirthDateInvalid, "month 13"),
-            ("1899", "12", "31", FieldCode::BirthDateInvalid, "before 1900"),
+            (
+                "1899",
+                "12",
+                "31",
+                FieldCode::BirthDateInvalid,
+                "before 1900",
+            ),
             ("2026", "11", "27", FieldCode::BirthDateFuture, "tomorrow"),
         ] {
             assert_eq!(BirthDate::parse(y, m, d, TODAY), Err(code), "{why}");
@@ -345,10 +394,23 @@ mod tests {
 
     #[test]
     fn phone_number() {
-        assert_eq!(PhoneNumber::parse("09011113333").unwrap().masked(), "*****3333");
+        assert_eq!(
+            PhoneNumber::parse("09011113333").unwrap().masked(),
+            "*****3333"
+        );
         assert!(PhoneNumber::parse("0272345678").is_ok());
-        for bad in ["090-1111-3333", "9011113333", "090111133", "090111133334", "+819011113333"] {
-            assert_eq!(PhoneNumber::parse(bad), Err(FieldCode::PhoneFormat), "{bad}");
+        for bad in [
+            "090-1111-3333",
+            "9011113333",
+            "090111133",
+            "090111133334",
+            "+819011113333",
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(bad),
+                Err(FieldCode::PhoneFormat),
+                "{bad}"
+            );
         }
         let dbg = format!("{:?}", PhoneNumber::parse("09011113333").unwrap());
         assert!(!dbg.contains("0901111"), "Debug must mask: {dbg}");
@@ -362,7 +424,10 @@ mod tests {
         assert_eq!(e.confirm(""), Err(FieldCode::Required));
         assert_eq!(Email::parse("not-an-address"), Err(FieldCode::EmailFormat));
         let local = "a".repeat(64 - "@example.jp".len());
-        assert!(Email::parse(&format!("{local}@example.jp")).is_ok(), "64 chars");
+        assert!(
+            Email::parse(&format!("{local}@example.jp")).is_ok(),
+            "64 chars"
+        );
         assert_eq!(
             Email::parse(&format!("{local}a@example.jp")),
             Err(FieldCode::EmailTooLong)

@@ -85,10 +85,10 @@ impl ErrorCode {
             ErrorCode::LockedB84 => {
                 "ただ今お取扱いできません。詳しくは本サービスのお問合せ窓口へご照会下さい。理由コードはB84です。"
             }
-            ErrorCode::OutOfServiceHours => "ただ今の時間はサービスを行っておりません。ご了承下さい。",
-            ErrorCode::Busy => {
-                "ただ今受付が混雑しておりますので、しばらくしてからご利用下さい。"
+            ErrorCode::OutOfServiceHours => {
+                "ただ今の時間はサービスを行っておりません。ご了承下さい。"
             }
+            ErrorCode::Busy => "ただ今受付が混雑しておりますので、しばらくしてからご利用下さい。",
             ErrorCode::SystemError => {
                 "調整のため連絡ができなくなりました。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。"
             }
@@ -269,15 +269,42 @@ mod tests {
     fn seed_messages_are_quoted_exactly() {
         // The seed's two error tables (sections 5 and the FAQ), verbatim.
         let table = [
-            (ErrorCode::AccountNotEligible, "ご指定の口座は、本サービスではお取り扱いできません。"),
-            (ErrorCode::IdentityMismatch, "本人認証情報が誤っています。本人認証項目をご確認のうえ、再度入力して下さい。"),
-            (ErrorCode::Locked, "お取扱いができなくなりました。詳しくは本サービスのお問合せ窓口へご照会下さい。"),
-            (ErrorCode::LockedB84, "ただ今お取扱いできません。詳しくは本サービスのお問合せ窓口へご照会下さい。理由コードはB84です。"),
-            (ErrorCode::OutOfServiceHours, "ただ今の時間はサービスを行っておりません。ご了承下さい。"),
-            (ErrorCode::Busy, "ただ今受付が混雑しておりますので、しばらくしてからご利用下さい。"),
-            (ErrorCode::SystemError, "調整のため連絡ができなくなりました。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。"),
-            (ErrorCode::ServiceUnavailable, "ご指定のサービスはただ今お取扱できません。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。"),
-            (ErrorCode::RequiredMissing, "入力されていない項目があります。"),
+            (
+                ErrorCode::AccountNotEligible,
+                "ご指定の口座は、本サービスではお取り扱いできません。",
+            ),
+            (
+                ErrorCode::IdentityMismatch,
+                "本人認証情報が誤っています。本人認証項目をご確認のうえ、再度入力して下さい。",
+            ),
+            (
+                ErrorCode::Locked,
+                "お取扱いができなくなりました。詳しくは本サービスのお問合せ窓口へご照会下さい。",
+            ),
+            (
+                ErrorCode::LockedB84,
+                "ただ今お取扱いできません。詳しくは本サービスのお問合せ窓口へご照会下さい。理由コードはB84です。",
+            ),
+            (
+                ErrorCode::OutOfServiceHours,
+                "ただ今の時間はサービスを行っておりません。ご了承下さい。",
+            ),
+            (
+                ErrorCode::Busy,
+                "ただ今受付が混雑しておりますので、しばらくしてからご利用下さい。",
+            ),
+            (
+                ErrorCode::SystemError,
+                "調整のため連絡ができなくなりました。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。",
+            ),
+            (
+                ErrorCode::ServiceUnavailable,
+                "ご指定のサービスはただ今お取扱できません。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。",
+            ),
+            (
+                ErrorCode::RequiredMissing,
+                "入力されていない項目があります。",
+            ),
         ];
         for (code, text) in table {
             assert_eq!(code.message(), text, "{}", code.code());

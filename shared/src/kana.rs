@@ -10,7 +10,8 @@
 //! trimmed at both ends. The conversion is idempotent.
 
 /// Full-width katakana (large, unvoiced) and their half-width forms, in step.
-const FULL_KATA: &str = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン";
+const FULL_KATA: &str =
+    "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン";
 const HALF_KATA: &str = "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝ";
 
 /// Half-width punctuation the 全銀 set allows in a name besides kana and space.
@@ -137,15 +138,27 @@ mod tests {
     fn real_names_convert_as_the_bank_keeps_them() {
         let table = [
             ("データ タロウ", "ﾃﾞ-ﾀ ﾀﾛｳ", "long vowel and dakuten"),
-            ("でーた　たろう", "ﾃﾞ-ﾀ ﾀﾛｳ", "hiragana with full-width space"),
+            (
+                "でーた　たろう",
+                "ﾃﾞ-ﾀ ﾀﾛｳ",
+                "hiragana with full-width space",
+            ),
             ("ﾃﾞｰﾀ ﾀﾛｳ", "ﾃﾞ-ﾀ ﾀﾛｳ", "half-width long vowel"),
             ("ヤマダ　ハナコ", "ﾔﾏﾀﾞ ﾊﾅｺ", "full-width katakana"),
             ("キョウコ", "ｷﾖｳｺ", "small kana become large"),
             ("ｷｮｳｺ", "ｷﾖｳｺ", "half-width small kana"),
             ("パク", "ﾊﾟｸ", "handakuten"),
             ("ヴィクトル", "ｳﾞｲｸﾄﾙ", "ヴ and small ィ"),
-            ("  サトウ   ジロウ  ", "ｻﾄｳ ｼﾞﾛｳ", "spaces collapsed and trimmed"),
-            ("ボブ・ジョーンズ", "ﾎﾞﾌﾞ・ｼﾞﾖ-ﾝｽﾞ", "middle dot is kept (and later refused)"),
+            (
+                "  サトウ   ジロウ  ",
+                "ｻﾄｳ ｼﾞﾛｳ",
+                "spaces collapsed and trimmed",
+            ),
+            (
+                "ボブ・ジョーンズ",
+                "ﾎﾞﾌﾞ・ｼﾞﾖ-ﾝｽﾞ",
+                "middle dot is kept (and later refused)",
+            ),
             ("（カ）ヤマダ", "(ｶ)ﾔﾏﾀﾞ", "full-width parentheses"),
             ("ヱビス", "ｴﾋﾞｽ", "ヱ becomes ｴ"),
         ];

@@ -38,12 +38,20 @@ async fn submit(
     };
     let moved = app
         .storage
-        .advance_flow(&flow.row.id, Step::Account, Step::Customer, Some(account.id), flow.now)
+        .advance_flow(
+            &flow.row.id,
+            Step::Account,
+            Step::Customer,
+            Some(account.id),
+            flow.now,
+        )
         .await?;
     if !moved {
         return Err(ErrorCode::FlowOutOfOrder.into());
     }
-    app.storage.log_operation(meta.log(&flow, "account", "ok")).await?;
+    app.storage
+        .log_operation(meta.log(&flow, "account", "ok"))
+        .await?;
     Ok(Json(StepDone {
         next: Step::Customer,
     }))

@@ -69,16 +69,29 @@ async fn authorize(
         return Ok(back("temporarily_unavailable", "client disabled"));
     }
     if p.response_type.as_deref() != Some("code") {
-        return Ok(back("unsupported_response_type", "response_type must be code"));
+        return Ok(back(
+            "unsupported_response_type",
+            "response_type must be code",
+        ));
     }
-    let Some(state) = p.state.as_deref().filter(|s| !s.is_empty() && s.len() <= 512) else {
+    let Some(state) = p
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty() && s.len() <= 512)
+    else {
         return Ok(back("invalid_request", "state is required"));
     };
     if p.code_challenge_method.as_deref() != Some("S256") {
-        return Ok(back("invalid_request", "code_challenge_method must be S256"));
+        return Ok(back(
+            "invalid_request",
+            "code_challenge_method must be S256",
+        ));
     }
     let Some(challenge) = p.code_challenge.as_deref().filter(|c| is_pkce_challenge(c)) else {
-        return Ok(back("invalid_request", "code_challenge is required (43 base64url characters)"));
+        return Ok(back(
+            "invalid_request",
+            "code_challenge is required (43 base64url characters)",
+        ));
     };
     let scope = p.scope.as_deref().unwrap_or("").trim();
     if scope.is_empty() || !scope.split(' ').all(|s| SCOPES.contains(&s)) {
@@ -120,13 +133,16 @@ async fn authorize(
 /// PKCE S256 challenges are exactly 43 base64url characters (RFC 7636).
 fn is_pkce_challenge(c: &str) -> bool {
     c.len() == 43
-        && c
-            .bytes()
+        && c.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn bad_client(detail: &str) -> Response {
-    error_page(StatusCode::BAD_REQUEST, "API連携認証を開始できません", detail)
+    error_page(
+        StatusCode::BAD_REQUEST,
+        "API連携認証を開始できません",
+        detail,
+    )
 }
 
 /// `redirect_uri?error=..&error_description=..&state=..&iss=..` as a 303.

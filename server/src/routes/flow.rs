@@ -8,8 +8,8 @@ use crate::security::{constant_time_eq, flow_cookie_name};
 use crate::state::AppState;
 use crate::storage::{FlowRow, OpLog};
 use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::CookieJar;
@@ -139,18 +139,24 @@ async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<Flow
         .map(|c| c.display_name)
         .unwrap_or_default();
     let account = match flow.row.account_id {
-        Some(id) => app.storage.account_by_id(id).await?.map(|a| AccountSummary {
-            branch: a.branch,
-            kind: AccountKind::parse(&a.kind).unwrap_or(AccountKind::Ordinary),
-            number: a.number,
-        }),
+        Some(id) => app
+            .storage
+            .account_by_id(id)
+            .await?
+            .map(|a| AccountSummary {
+                branch: a.branch,
+                kind: AccountKind::parse(&a.kind).unwrap_or(AccountKind::Ordinary),
+                number: a.number,
+            }),
         None => None,
     };
+    let return_to = (flow.step == Step::Cancelled).then(|| return_url(&app, &flow));
     Ok(Json(FlowView {
         step: flow.step,
         csrf_token: flow.row.csrf_token.clone(),
         client_name,
         account,
+        return_to,
     }))
 }
 
@@ -166,15 +172,22 @@ async fn cancel(
     }
     if app.storage.cancel_flow(&flow.row.id, flow.now).await? {
         let step = flow.step.code();
-        app.storage.log_operation(meta.log(&flow, step, "cancelled")).await?;
+        app.storage
+            .log_operation(meta.log(&flow, step, "cancelled"))
+            .await?;
     }
     Ok(Json(Cancelled {
-        return_to: app_return_url(
-            &app,
-            &flow.row.redirect_uri,
-            "access_denied",
-            None,
-            Some(&flow.row.state),
-        ),
+        return_to: return_url(&app, &flow),
     }))
+}
+
+/// 連携元画面へ: the app's redirect URI with `error=access_denied`.
+fn return_url(app: &AppState, flow: &Flow) -> String {
+    app_return_url(
+        app,
+        &flow.row.redirect_uri,
+        "access_denied",
+        None,
+        Some(&flow.row.state),
+    )
 }

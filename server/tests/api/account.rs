@@ -9,7 +9,11 @@ async fn empty_fields_get_required_missing_with_each_field_named() {
     let app = spawn_app().await;
     let flow = app.start_flow().await;
     let resp = app
-        .post("/api/flow/account", &flow.csrf_token, &json!({"branch": "", "kind": "", "number": ""}))
+        .post(
+            "/api/flow/account",
+            &flow.csrf_token,
+            &json!({"branch": "", "kind": "", "number": ""}),
+        )
         .await;
     assert_eq!(resp.status(), 422);
     assert_eq!(resp.headers()["cache-control"], "no-store");
@@ -27,10 +31,26 @@ async fn malformed_values_are_named_per_field() {
     let app = spawn_app().await;
     let flow = app.start_flow().await;
     let cases = [
-        (json!({"branch": "15", "kind": "ordinary", "number": "1100026"}), "branch", "branch_format"),
-        (json!({"branch": "115", "kind": "time", "number": "1100026"}), "kind", "account_kind_unknown"),
-        (json!({"branch": "115", "kind": "ordinary", "number": "12345678"}), "number", "account_number_format"),
-        (json!({"branch": "115", "kind": "ordinary", "number": "11-0026"}), "number", "account_number_format"),
+        (
+            json!({"branch": "15", "kind": "ordinary", "number": "1100026"}),
+            "branch",
+            "branch_format",
+        ),
+        (
+            json!({"branch": "115", "kind": "time", "number": "1100026"}),
+            "kind",
+            "account_kind_unknown",
+        ),
+        (
+            json!({"branch": "115", "kind": "ordinary", "number": "12345678"}),
+            "number",
+            "account_number_format",
+        ),
+        (
+            json!({"branch": "115", "kind": "ordinary", "number": "11-0026"}),
+            "number",
+            "account_number_format",
+        ),
     ];
     for (body, field, code) in cases {
         let resp = app.post("/api/flow/account", &flow.csrf_token, &body).await;
@@ -96,7 +116,10 @@ async fn the_demo_account_moves_on_with_full_width_digits_too() {
     let view = app.flow().await;
     assert_eq!(view.step, Step::Customer);
     let acct = view.account.expect("account chosen");
-    assert_eq!((acct.branch.as_str(), acct.number.as_str()), ("115", "1100026"));
+    assert_eq!(
+        (acct.branch.as_str(), acct.number.as_str()),
+        ("115", "1100026")
+    );
 
     // The step is done: submitting SOA201 again is out of order.
     let again = app
@@ -129,10 +152,22 @@ async fn short_account_numbers_are_padded_to_seven_digits() {
 #[tokio::test]
 async fn accounts_that_do_not_qualify_are_refused_alike() {
     let cases = [
-        (json!({"branch": "010", "kind": "ordinary", "number": "1234567"}), "no cash card"),
-        (json!({"branch": "011", "kind": "ordinary", "number": "1111111"}), "moved away (口座移管)"),
-        (json!({"branch": "115", "kind": "savings", "number": "1100026"}), "wrong kind"),
-        (json!({"branch": "999", "kind": "ordinary", "number": "1100026"}), "no such account"),
+        (
+            json!({"branch": "010", "kind": "ordinary", "number": "1234567"}),
+            "no cash card",
+        ),
+        (
+            json!({"branch": "011", "kind": "ordinary", "number": "1111111"}),
+            "moved away (口座移管)",
+        ),
+        (
+            json!({"branch": "115", "kind": "savings", "number": "1100026"}),
+            "wrong kind",
+        ),
+        (
+            json!({"branch": "999", "kind": "ordinary", "number": "1100026"}),
+            "no such account",
+        ),
     ];
     for (body, why) in cases {
         let app = spawn_app().await;
@@ -141,7 +176,10 @@ async fn accounts_that_do_not_qualify_are_refused_alike() {
         assert_eq!(resp.status(), 422, "{why}");
         let got: Value = resp.json().await.unwrap();
         assert_eq!(got["code"], "account_not_eligible", "{why}");
-        assert_eq!(got["message"], "ご指定の口座は、本サービスではお取り扱いできません。", "{why}");
+        assert_eq!(
+            got["message"], "ご指定の口座は、本サービスではお取り扱いできません。",
+            "{why}"
+        );
     }
     // The new number of the moved account does qualify.
     let app = spawn_app().await;

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 async fn cancel_ends_the_flow_and_returns_to_the_app_with_access_denied() {
     let app = spawn_app().await;
     let flow = app.start_flow().await;
-    let resp = app.post("/api/flow/cancel", &flow.csrf_token, &json!({})).await;
+    let resp = app
+        .post("/api/flow/cancel", &flow.csrf_token, &json!({}))
+        .await;
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
     let url = url::Url::parse(body["return_to"].as_str().unwrap()).unwrap();

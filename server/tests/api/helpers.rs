@@ -96,13 +96,23 @@ impl TestApp {
     }
 
     pub async fn flow(&self) -> FlowView {
-        let resp = self.http.get(self.url("/api/flow")).send().await.expect("flow");
+        let resp = self
+            .http
+            .get(self.url("/api/flow"))
+            .send()
+            .await
+            .expect("flow");
         assert_eq!(resp.status(), 200);
         resp.json().await.expect("flow json")
     }
 
     /// POSTs JSON to a flow endpoint with the CSRF token.
-    pub async fn post(&self, path: &str, csrf: &str, body: &serde_json::Value) -> reqwest::Response {
+    pub async fn post(
+        &self,
+        path: &str,
+        csrf: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
         self.http
             .post(self.url(path))
             .header(CSRF_HEADER, csrf)

@@ -13,8 +13,14 @@ async fn metadata_names_the_issuer_and_what_is_supported() {
     assert_eq!(resp.headers()["cache-control"], "no-store");
     let m: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(m["issuer"], ISSUER);
-    assert_eq!(m["authorization_endpoint"], format!("{ISSUER}/oauth/authorize"));
-    assert_eq!(m["code_challenge_methods_supported"], serde_json::json!(["S256"]));
+    assert_eq!(
+        m["authorization_endpoint"],
+        format!("{ISSUER}/oauth/authorize")
+    );
+    assert_eq!(
+        m["code_challenge_methods_supported"],
+        serde_json::json!(["S256"])
+    );
     assert_eq!(m["response_types_supported"], serde_json::json!(["code"]));
     assert_eq!(m["authorization_response_iss_parameter_supported"], true);
 }
@@ -22,7 +28,12 @@ async fn metadata_names_the_issuer_and_what_is_supported() {
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
-    for path in ["/.well-known/oauth-authorization-server", "/demo", "/api/flow", "/api/nope"] {
+    for path in [
+        "/.well-known/oauth-authorization-server",
+        "/demo",
+        "/api/flow",
+        "/api/nope",
+    ] {
         let resp = app.http.get(app.url(path)).send().await.unwrap();
         let h = resp.headers();
         let csp = h["content-security-policy"].to_str().unwrap();

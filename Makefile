@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` and `make test`. Both first run
+# scripts/setup.sh, which installs what a fresh machine lacks.
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+RENKEI_DEMO ?= 1
+export RENKEI_DEMO
+
+.PHONY: run test setup setup-e2e spa server lint unit e2e bench clean
+
+## run: build the SPA (release, wasm-opt) and serve it with the demo data.
+run: setup spa
+	cargo build --profile server -p renkei-server
+	./target/server/renkei-server serve
+
+## test: format, lints, Rust tests, SPA build, Playwright in Chromium.
+test: setup-e2e lint unit spa e2e
+
+setup:
+	scripts/setup.sh
+
+setup-e2e:
+	scripts/setup.sh --e2e
+
+spa:
+	trunk build --release
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p renkei-app --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test --workspace
+
+e2e:
+	cargo build -p renkei-server
+	scripts/e2e.sh
+
+clean:
+	rm -rf dist target/debug/renkei-server

@@ -1,0 +1,77 @@
+//! Loading the flow for a screen, and the 中止する button every screen has.
+
+use crate::api;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+use renkei_shared::ErrorBody;
+use renkei_shared::api::{FlowView, Step};
+
+/// What a screen knows about its flow.
+#[derive(Clone, Copy)]
+pub struct FlowState {
+    pub view: RwSignal<Option<FlowView>>,
+    /// A failure that ends the screen (flow expired, not found, ...).
+    pub fatal: RwSignal<Option<ErrorBody>>,
+}
+
+/// Asks the server where this browser's flow stands. If it stands at another
+/// step than `expected`, goes there: the server, not the URL, decides.
+pub fn load_flow(expected: Step) -> FlowState {
+    let state = FlowState {
+        view: RwSignal::new(None),
+        fatal: RwSignal::new(None),
+    };
+    let navigate = use_navigate();
+    spawn_local(async move {
+        match api::flow().await {
+            Ok(f) if f.step == expected => state.view.set(Some(f)),
+            Ok(f) => navigate(
+                f.step.path(),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            ),
+            Err(e) => state.fatal.set(Some(e)),
+        }
+    });
+    state
+}
+
+/// Shown instead of a screen when its flow cannot go on.
+#[component]
+pub fn FatalError(error: ErrorBody) -> impl IntoView {
+    view! {
+        <div class="notice error" role="alert" data-code=error.code.clone()>
+            <p>{error.message.clone()}</p>
+        </div>
+    }
+}
+
+/// 中止する: ends the flow on the server, then shows the 中止 screen.
+#[component]
+pub fn CancelButton(flow: FlowState, error: RwSignal<Option<String>>) -> impl IntoView {
+    let navigate = use_navigate();
+    let busy = RwSignal::new(false);
+    let on_click = move |_| {
+        let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
+            return;
+        };
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::cancel(&csrf).await {
+                Ok(_) => navigate(Step::Cancelled.path(), Default::default()),
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <button type="button" class="button secondary" on:click=on_click disabled=move || busy.get()>
+            "中止する"
+        </button>
+    }
+}

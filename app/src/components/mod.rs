@@ -1,0 +1,6 @@
+//! Pieces every screen shares.
+
+pub mod dialog;
+pub mod field;
+pub mod flow;
+pub mod layout;

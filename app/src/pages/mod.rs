@@ -1,0 +1,6 @@
+//! One file per screen.
+
+pub mod account;
+pub mod cancelled;
+pub mod customer;
+pub mod not_found;

@@ -1,0 +1,25 @@
+import { expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+/** From the demo app, start a linkage and land on SOA201. */
+export async function startLinkage(page: Page) {
+  await page.goto('/demo');
+  await page.getByRole('link', { name: '口座を連携する' }).click();
+  await expect(page).toHaveURL(/\/flow\/account$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（ご利用口座情報入力）' })).toBeVisible();
+  // The 次へ button is enabled once the flow has been loaded from the server.
+  await expect(page.getByRole('button', { name: '次へ' })).toBeEnabled();
+}
+
+/** No serious or critical axe-core violation on the page as it is now. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+/** Nothing wider than the viewport: no horizontal scrolling. */
+export async function expectNoHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
