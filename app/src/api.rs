@@ -3,7 +3,7 @@
 //! shown as `system_error`, the seed's message for "could not reach us".
 
 use gloo_net::http::{Request, Response};
-use renkei_shared::api::{AccountForm, CSRF_HEADER, Cancelled, FlowView, StepDone};
+use renkei_shared::api::{AccountForm, CSRF_HEADER, Cancelled, CustomerForm, FlowView, StepDone};
 use renkei_shared::{ErrorBody, ErrorCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -38,6 +38,20 @@ pub async fn flow() -> ApiResult<FlowView> {
 
 pub async fn submit_account(csrf: &str, form: &AccountForm) -> ApiResult<StepDone> {
     post("/api/flow/account", csrf, form).await
+}
+
+pub async fn submit_customer(csrf: &str, form: &CustomerForm) -> ApiResult<StepDone> {
+    post("/api/flow/customer", csrf, form).await
+}
+
+/// Today in JST from the browser's clock: only for instant feedback on the
+/// birth date; the server decides with its own clock.
+pub fn today_jst() -> jiff::civil::Date {
+    let ms = js_sys::Date::now() as i64;
+    jiff::Timestamp::from_millisecond(ms)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
+        .date()
 }
 
 pub async fn cancel(csrf: &str) -> ApiResult<Cancelled> {

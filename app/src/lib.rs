@@ -18,6 +18,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=path!("/flow/account") view=pages::account::AccountPage />
                 <Route path=path!("/flow/customer") view=pages::customer::CustomerPage />
+                <Route path=path!("/flow/phone") view=pages::phone::PhonePage />
                 <Route path=path!("/flow/cancelled") view=pages::cancelled::CancelledPage />
             </Routes>
         </Router>

@@ -45,3 +45,118 @@ pub async fn add_client(
         .await?;
     Ok((client_id, secret))
 }
+
+/// Lifts today's API-linkage lock on an account before 0:00 JST, writing
+/// who asked why into the operation log. Returns whether a lock (or any
+/// counted failure) was there to lift.
+pub async fn lift_lock(
+    storage: &Storage,
+    branch: &str,
+    kind: &str,
+    number: &str,
+    reason: &str,
+    now: jiff::Timestamp,
+) -> anyhow::Result<bool> {
+    use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
+    anyhow::ensure!(!reason.trim().is_empty(), "--reason must not be empty");
+    let branch =
+        BranchNumber::parse(branch).map_err(|e| anyhow::anyhow!("--branch: {}", e.message()))?;
+    let kind = AccountKind::parse(kind).map_err(|e| anyhow::anyhow!("--kind: {}", e.message()))?;
+    let number =
+        AccountNumber::parse(number).map_err(|e| anyhow::anyhow!("--number: {}", e.message()))?;
+    let account = storage
+        .find_account(&branch, kind, &number)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no such account"))?;
+    let day = crate::clock::jst_date(now).to_string();
+    let lifted = storage
+        .lift_lock(crate::storage::LockKey {
+            account_id: account.id,
+            jst_day: &day,
+        })
+        .await?;
+    let detail = format!(
+        "account {}-{}-{}; reason: {}",
+        branch.as_str(),
+        kind.code(),
+        number.as_str(),
+        reason.trim()
+    );
+    storage
+        .log_operation(crate::storage::OpLog {
+            at: now.as_second(),
+            step: "staff",
+            outcome: if lifted {
+                "lock_lifted"
+            } else {
+                "lock_lift_nothing"
+            },
+            detail: Some(&detail),
+            ..Default::default()
+        })
+        .await?;
+    Ok(lifted)
+}
+
+/// Adds a maintenance window [from, to) during which the service is closed.
+pub async fn add_maintenance(
+    storage: &Storage,
+    from: &str,
+    to: &str,
+    reason: &str,
+    now: jiff::Timestamp,
+) -> anyhow::Result<i64> {
+    let parse = |s: &str, flag: &str| {
+        s.parse::<jiff::Timestamp>().map_err(|e| {
+            anyhow::anyhow!("{flag}: RFC 3339 with offset, e.g. 2026-12-01T01:00:00+09:00 ({e})")
+        })
+    };
+    let (from, to) = (parse(from, "--from")?, parse(to, "--to")?);
+    anyhow::ensure!(to > from, "--to must be after --from");
+    anyhow::ensure!(!reason.trim().is_empty(), "--reason must not be empty");
+    let id = storage
+        .add_maintenance(
+            from.as_second(),
+            to.as_second(),
+            reason.trim(),
+            now.as_second(),
+        )
+        .await?;
+    storage
+        .log_operation(crate::storage::OpLog {
+            at: now.as_second(),
+            step: "staff",
+            outcome: "maintenance_added",
+            detail: Some(&format!("{from} .. {to}: {}", reason.trim())),
+            ..Default::default()
+        })
+        .await?;
+    Ok(id)
+}
+
+/// Enables or disables a registered app (disabled: `service_unavailable`).
+pub async fn set_client_enabled(
+    storage: &Storage,
+    client_id: &str,
+    enabled: bool,
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        storage.set_client_enabled(client_id, enabled).await?,
+        "no client {client_id}"
+    );
+    storage
+        .log_operation(crate::storage::OpLog {
+            at: now.as_second(),
+            client_id: Some(client_id),
+            step: "staff",
+            outcome: if enabled {
+                "client_enabled"
+            } else {
+                "client_disabled"
+            },
+            ..Default::default()
+        })
+        .await?;
+    Ok(())
+}

@@ -23,6 +23,12 @@ pub struct Config {
     pub flow_ttl_secs: i64,
     /// `RENKEI_NOW` (RFC 3339): start the clock there. Demo/test mode only.
     pub now: Option<Timestamp>,
+    /// `RENKEI_LOCKOUT_THRESHOLD`: failures per account per JST day that
+    /// lock API linkage until 0:00 JST.
+    pub lockout_threshold: i64,
+    /// `RENKEI_MAX_INFLIGHT`: requests served at once; more are shed with
+    /// 503 `busy` at once, never queued.
+    pub max_inflight: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,8 +77,25 @@ impl Config {
                     .map_err(|e| err("RENKEI_NOW", format!("not RFC 3339: {e}")))?,
             ),
         };
+        let lockout_threshold = var("RENKEI_LOCKOUT_THRESHOLD", "5")
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| {
+                err(
+                    "RENKEI_LOCKOUT_THRESHOLD",
+                    "a count between 1 and 100".into(),
+                )
+            })?;
+        let max_inflight = var("RENKEI_MAX_INFLIGHT", "256")
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=100_000).contains(n))
+            .ok_or_else(|| err("RENKEI_MAX_INFLIGHT", "a count between 1 and 100000".into()))?;
         Ok(Config {
             listen,
+            lockout_threshold,
+            max_inflight,
             database_url: var("DATABASE_URL", "sqlite://data/renkei.db"),
             public_url,
             dist_dir: PathBuf::from(var("RENKEI_DIST", "dist")),

@@ -4,6 +4,7 @@
 //! `storage` holds every SQL statement; `error` maps every failure to one
 //! stable code. See the README for how to run, test and configure it.
 
+pub mod admission;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod pages;
 pub mod routes;
 pub mod security;
+pub mod service_hours;
 pub mod startup;
 pub mod state;
 pub mod storage;

@@ -22,6 +22,45 @@ enum Command {
         #[command(subcommand)]
         action: ClientAction,
     },
+    /// The daily API-linkage lockout.
+    Lock {
+        #[command(subcommand)]
+        action: LockAction,
+    },
+    /// Maintenance windows (the service is closed during them).
+    Maintenance {
+        #[command(subcommand)]
+        action: MaintenanceAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum LockAction {
+    /// Lift today's lock on an account before 0:00 JST (written to the operation log).
+    Lift {
+        #[arg(long)]
+        branch: String,
+        /// ordinary (普通預金) or savings (貯蓄預金)
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum MaintenanceAction {
+    /// Close the service from --from to --to (RFC 3339, e.g. 2026-12-01T01:00:00+09:00).
+    Add {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -34,6 +73,16 @@ enum ClientAction {
         /// Exact redirect URI; repeat for several.
         #[arg(long = "redirect-uri", required = true)]
         redirect_uris: Vec<String>,
+    },
+    /// Stop an app: its customers get service_unavailable.
+    Disable {
+        #[arg(long = "client-id")]
+        client_id: String,
+    },
+    /// Allow a disabled app again.
+    Enable {
+        #[arg(long = "client-id")]
+        client_id: String,
     },
 }
 
@@ -75,6 +124,54 @@ async fn main() -> anyhow::Result<()> {
             println!("client_id:     {id}");
             println!("client_secret: {secret}");
             println!("(the secret is shown only now; it is stored as an argon2id hash)");
+        }
+        Command::Client {
+            action: ClientAction::Disable { client_id },
+        } => {
+            let storage = Storage::connect(&config.database_url).await?;
+            let now = clock_for(&config).now();
+            renkei_server::cli::set_client_enabled(&storage, &client_id, false, now).await?;
+            println!("client {client_id} disabled");
+        }
+        Command::Client {
+            action: ClientAction::Enable { client_id },
+        } => {
+            let storage = Storage::connect(&config.database_url).await?;
+            let now = clock_for(&config).now();
+            renkei_server::cli::set_client_enabled(&storage, &client_id, true, now).await?;
+            println!("client {client_id} enabled");
+        }
+        Command::Lock {
+            action:
+                LockAction::Lift {
+                    branch,
+                    kind,
+                    number,
+                    reason,
+                },
+        } => {
+            let storage = Storage::connect(&config.database_url).await?;
+            let now = clock_for(&config).now();
+            let lifted =
+                renkei_server::cli::lift_lock(&storage, &branch, &kind, &number, &reason, now)
+                    .await?;
+            println!(
+                "{}",
+                if lifted {
+                    "lock lifted"
+                } else {
+                    "no lock or failures today; logged anyway"
+                }
+            );
+        }
+        Command::Maintenance {
+            action: MaintenanceAction::Add { from, to, reason },
+        } => {
+            let storage = Storage::connect(&config.database_url).await?;
+            let now = clock_for(&config).now();
+            let id =
+                renkei_server::cli::add_maintenance(&storage, &from, &to, &reason, now).await?;
+            println!("maintenance window {id} added");
         }
     }
     Ok(())

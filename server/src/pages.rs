@@ -49,6 +49,22 @@ pub fn error_page(status: StatusCode, heading: &str, detail: &str) -> Response {
     (status, Html(page(heading, &body))).into_response()
 }
 
+/// A page that tells the customer why the linkage cannot start now, with
+/// 連携元画面へ back to the app (used for service hours and disabled apps).
+pub fn unavailable_page(message: &str, return_to: &str) -> Response {
+    let body = format!(
+        "<main class=\"card\"><h1>API連携認証</h1><p role=\"alert\">{}</p>\
+         <p><a class=\"button\" href=\"{}\">連携元画面へ</a></p></main>",
+        esc(message),
+        esc(return_to)
+    );
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Html(page("API連携認証", &body)),
+    )
+        .into_response()
+}
+
 pub async fn pages_css() -> impl IntoResponse {
     (
         [

@@ -90,6 +90,7 @@ pub fn build_router(state: AppState) -> Router {
         .unwrap_or_default();
     let headers = Arc::new(SecurityHeaders::new(&hashes));
 
+    let admission = crate::admission::Admission::new(state.config.max_inflight);
     let mut api = routes::router();
     if state.config.demo {
         api = api.merge(routes::demo::router());
@@ -99,6 +100,7 @@ pub fn build_router(state: AppState) -> Router {
     api.fallback_service(spa)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(16 * 1024))
+        .layer(from_fn_with_state(admission, crate::admission::admit))
         .layer(from_fn_with_state(headers, security_headers))
         .layer(TraceLayer::new_for_http())
 }

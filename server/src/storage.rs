@@ -106,6 +106,13 @@ pub struct NewTransaction {
     pub balance_after: i64,
 }
 
+/// Whose failures, on which JST day: the unit of the daily lockout.
+#[derive(Debug, Clone, Copy)]
+pub struct LockKey<'a> {
+    pub account_id: i64,
+    pub jst_day: &'a str,
+}
+
 /// One line of the append-only operation log.
 #[derive(Debug, Default, Clone)]
 pub struct OpLog<'a> {
@@ -118,6 +125,17 @@ pub struct OpLog<'a> {
     pub user_agent: Option<&'a str>,
     pub kana_name: Option<&'a str>,
     pub detail: Option<&'a str>,
+}
+
+/// A logged line as read back.
+#[derive(Debug, Clone, FromRow)]
+pub struct OpLogRow {
+    pub step: String,
+    pub outcome: String,
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub kana_name: Option<String>,
+    pub detail: Option<String>,
 }
 
 impl Storage {
@@ -373,6 +391,119 @@ impl Storage {
         Ok(())
     }
 
+    /// お客様情報入力 accepted: moves the flow to SOA208 and keeps the e-mail
+    /// for the completion mail — unless the account got locked meanwhile.
+    /// One statement, so a correct attempt racing the attempt that locks
+    /// the account cannot slip through.
+    pub async fn pass_identity(
+        &self,
+        flow_id: &str,
+        email: &str,
+        lock: LockKey<'_>,
+        threshold: i64,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE flows SET step = ?, email = ?, updated_at = ?
+             WHERE id = ? AND step = ? AND expires_at > ?
+               AND (SELECT COALESCE(MAX(failures), 0) FROM auth_failures
+                    WHERE account_id = ? AND jst_day = ?) < ?",
+        )
+        .bind(Step::PhoneConfirm.code())
+        .bind(email)
+        .bind(now)
+        .bind(flow_id)
+        .bind(Step::Customer.code())
+        .bind(now)
+        .bind(lock.account_id)
+        .bind(lock.jst_day)
+        .bind(threshold)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    // ---- lockout ---------------------------------------------------------
+
+    /// Failures counted so far for this account today.
+    pub async fn failures(&self, lock: LockKey<'_>) -> sqlx::Result<i64> {
+        let n: Option<i64> = sqlx::query_scalar(
+            "SELECT failures FROM auth_failures WHERE account_id = ? AND jst_day = ?",
+        )
+        .bind(lock.account_id)
+        .bind(lock.jst_day)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(n.unwrap_or(0))
+    }
+
+    /// Counts one more failure and returns the new count, atomically: 20
+    /// concurrent failures count exactly 20.
+    pub async fn record_failure(&self, lock: LockKey<'_>) -> sqlx::Result<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO auth_failures (account_id, jst_day, failures) VALUES (?, ?, 1)
+             ON CONFLICT (account_id, jst_day) DO UPDATE SET failures = failures + 1
+             RETURNING failures",
+        )
+        .bind(lock.account_id)
+        .bind(lock.jst_day)
+        .fetch_one(&self.pool)
+        .await
+    }
+
+    /// Staff lift today's lock early; `false` if there was nothing to lift.
+    pub async fn lift_lock(&self, lock: LockKey<'_>) -> sqlx::Result<bool> {
+        let done = sqlx::query("DELETE FROM auth_failures WHERE account_id = ? AND jst_day = ?")
+            .bind(lock.account_id)
+            .bind(lock.jst_day)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    // ---- clients, by staff -------------------------------------------------
+
+    pub async fn set_client_enabled(&self, client_id: &str, enabled: bool) -> sqlx::Result<bool> {
+        let done = sqlx::query("UPDATE clients SET enabled = ? WHERE client_id = ?")
+            .bind(enabled)
+            .bind(client_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    // ---- maintenance windows ----------------------------------------------
+
+    pub async fn add_maintenance(
+        &self,
+        starts_at: i64,
+        ends_at: i64,
+        reason: &str,
+        now: i64,
+    ) -> sqlx::Result<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO maintenance_windows (starts_at, ends_at, reason, created_at)
+             VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(starts_at)
+        .bind(ends_at)
+        .bind(reason)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+    }
+
+    pub async fn in_maintenance(&self, now: i64) -> sqlx::Result<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM maintenance_windows WHERE starts_at <= ? AND ends_at > ?",
+        )
+        .bind(now)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n > 0)
+    }
+
     // ---- operation log ---------------------------------------------------
 
     pub async fn log_operation(&self, e: OpLog<'_>) -> sqlx::Result<()> {
@@ -396,10 +527,12 @@ impl Storage {
     }
 
     /// Outcomes logged for a flow, oldest first (for tests and staff tools).
-    pub async fn operation_outcomes(&self, flow_id: &str) -> sqlx::Result<Vec<(String, String)>> {
-        sqlx::query_as("SELECT step, outcome FROM operation_log WHERE flow_id = ? ORDER BY id")
-            .bind(flow_id)
-            .fetch_all(&self.pool)
-            .await
+    pub async fn operation_log(&self) -> sqlx::Result<Vec<OpLogRow>> {
+        sqlx::query_as(
+            "SELECT step, outcome, client_ip, user_agent, kana_name, detail
+             FROM operation_log ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
     }
 }

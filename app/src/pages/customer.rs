@@ -1,16 +1,74 @@
-//! SOA202 「API連携認証（お客様情報入力）」. Until the identity step lands this
-//! screen shows the account chosen on SOA201 and 中止する.
+//! SOA202 「API連携認証（お客様情報入力）」: お名前 (half-width kana, converted
+//! as typed and shown back), 生年月日, the registered 電話番号, and the
+//! e-mail address for the completion mail, typed twice.
 
+use crate::api;
 use crate::components::dialog::ErrorDialog;
+use crate::components::field::{Field, describedby, field_error};
 use crate::components::flow::{CancelButton, FatalError, load_flow};
 use crate::components::layout::Layout;
 use leptos::prelude::*;
-use renkei_shared::api::Step;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use renkei_shared::api::{CustomerForm, Step};
+use renkei_shared::kana::normalize_name;
+use renkei_shared::{ErrorBody, FieldErrors};
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let flow = load_flow(Step::Customer);
+    let name = RwSignal::new(String::new());
+    let year = RwSignal::new(String::new());
+    let month = RwSignal::new("01".to_owned());
+    let day = RwSignal::new("01".to_owned());
+    let phone = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let email_confirm = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
     let dialog = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let navigate = use_navigate();
+    // What will be sent, after conversion to half-width kana.
+    let converted = Memo::new(move |_| normalize_name(&name.get()));
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = CustomerForm {
+            name: name.get_untracked(),
+            birth_year: year.get_untracked(),
+            birth_month: month.get_untracked(),
+            birth_day: day.get_untracked(),
+            phone: phone.get_untracked(),
+            email: email.get_untracked(),
+            email_confirm: email_confirm.get_untracked(),
+        };
+        if let Err(fields) = form.parse(api::today_jst()) {
+            let body = ErrorBody::from_fields(fields);
+            errors.set(body.fields.clone());
+            dialog.set(Some(body.message));
+            return;
+        }
+        errors.set(FieldErrors::new());
+        let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
+            return;
+        };
+        pending.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::submit_customer(&csrf, &form).await {
+                Ok(done) => navigate(done.next.path(), Default::default()),
+                Err(e) => {
+                    errors.set(e.fields.clone());
+                    dialog.set(Some(e.message));
+                }
+            }
+            pending.set(false);
+        });
+    };
+
+    let two_digits = |n: u8| format!("{n:02}");
+    let birth_error = field_error(errors, "birth_date");
+
     view! {
         <Layout title="API連携認証（お客様情報入力）" screen_id="SOA202">
             {move || flow.fatal.get().map(|e| view! { <FatalError error=e /> })}
@@ -23,9 +81,106 @@ pub fn CustomerPage() -> impl IntoView {
                     })}
                 </p>
             </section>
-            <div class="actions">
-                <CancelButton flow=flow error=dialog />
-            </div>
+            <form class="form" novalidate on:submit=on_submit>
+                <h2 class="form-section">"お客様情報の入力"</h2>
+                <Field id="name" label="お名前" hint="(半角カタカナ) (例) ﾃﾞｰﾀ ﾀﾛｳ" error=field_error(errors, "name")>
+                    <input
+                        id="name"
+                        name="name"
+                        type="text"
+                        autocomplete="off"
+                        aria-describedby=format!("{} name-converted", describedby("name"))
+                        aria-invalid=move || field_error(errors, "name").get().is_some().to_string()
+                        prop:value=name
+                        on:input=move |ev| name.set(event_target_value(&ev))
+                    />
+                    <p class="converted" id="name-converted" aria-live="polite">
+                        {move || {
+                            let c = converted.get();
+                            (!c.is_empty()).then(|| format!("送信するお名前：{c}"))
+                        }}
+                    </p>
+                </Field>
+                <fieldset class="field birth" class:has-error=move || birth_error.get().is_some()>
+                    <legend class="field-label"><span class="required">"【必須】"</span>"生年月日"</legend>
+                    <p class="field-hint" id="birth-hint">"(半角数字)"</p>
+                    <p class="field-error" id="birth-error" role="alert">{move || birth_error.get().unwrap_or_default()}</p>
+                    <div class="birth-row">
+                        <label for="birth-year">"西暦"</label>
+                        <input
+                            id="birth-year"
+                            name="birth_year"
+                            class="year"
+                            type="text"
+                            inputmode="numeric"
+                            autocomplete="bday-year"
+                            maxlength="4"
+                            aria-describedby="birth-hint birth-error"
+                            aria-invalid=move || birth_error.get().is_some().to_string()
+                            prop:value=year
+                            on:input=move |ev| year.set(event_target_value(&ev))
+                        />
+                        <span aria-hidden="true">"年"</span>
+                        <label for="birth-month" class="visually-hidden">"月"</label>
+                        <select id="birth-month" name="birth_month" on:change=move |ev| month.set(event_target_value(&ev))>
+                            {(1..=12u8).map(|m| view! { <option value=two_digits(m)>{two_digits(m)}</option> }).collect_view()}
+                        </select>
+                        <span aria-hidden="true">"月"</span>
+                        <label for="birth-day" class="visually-hidden">"日"</label>
+                        <select id="birth-day" name="birth_day" on:change=move |ev| day.set(event_target_value(&ev))>
+                            {(1..=31u8).map(|d| view! { <option value=two_digits(d)>{two_digits(d)}</option> }).collect_view()}
+                        </select>
+                        <span aria-hidden="true">"日"</span>
+                    </div>
+                </fieldset>
+                <Field id="phone" label="電話番号" hint="当信用組合にお届けいただいている電話番号を入力してください。（入力された電話番号から当信用組合指定の「認証先電話番号」に電話をかけていただきます。）(半角数字ハイフン無し)" error=field_error(errors, "phone")>
+                    <input
+                        id="phone"
+                        name="phone"
+                        type="tel"
+                        inputmode="numeric"
+                        autocomplete="tel-national"
+                        maxlength="11"
+                        aria-describedby=describedby("phone")
+                        aria-invalid=move || field_error(errors, "phone").get().is_some().to_string()
+                        prop:value=phone
+                        on:input=move |ev| phone.set(event_target_value(&ev))
+                    />
+                </Field>
+                <p class="lead">"メールアドレス"<br />"認可操作後に完了のお知らせを送信するメールアドレスを入力してください。"</p>
+                <Field id="email" label="メールアドレス" hint="(半角英数字記号)" error=field_error(errors, "email")>
+                    <input
+                        id="email"
+                        name="email"
+                        type="email"
+                        autocomplete="email"
+                        maxlength="64"
+                        aria-describedby=describedby("email")
+                        aria-invalid=move || field_error(errors, "email").get().is_some().to_string()
+                        prop:value=email
+                        on:input=move |ev| email.set(event_target_value(&ev))
+                    />
+                </Field>
+                <Field id="email_confirm" label="メールアドレス（確認用）" hint="(半角英数字記号) 確認のため2回入力してください" error=field_error(errors, "email_confirm")>
+                    <input
+                        id="email_confirm"
+                        name="email_confirm"
+                        type="email"
+                        autocomplete="off"
+                        maxlength="64"
+                        aria-describedby=describedby("email_confirm")
+                        aria-invalid=move || field_error(errors, "email_confirm").get().is_some().to_string()
+                        prop:value=email_confirm
+                        on:input=move |ev| email_confirm.set(event_target_value(&ev))
+                    />
+                </Field>
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=move || pending.get() || flow.view.get().is_none()>
+                        "次へ"
+                    </button>
+                    <CancelButton flow=flow error=dialog />
+                </div>
+            </form>
             <ErrorDialog message=dialog />
         </Layout>
     }

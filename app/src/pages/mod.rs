@@ -4,3 +4,4 @@ pub mod account;
 pub mod cancelled;
 pub mod customer;
 pub mod not_found;
+pub mod phone;

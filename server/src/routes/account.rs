@@ -2,10 +2,12 @@
 //! decide what is well-formed; the bank's records decide what qualifies:
 //! an active 普通預金 or 貯蓄預金 account with a cash card issued.
 
+use crate::clock::jst_date;
 use crate::error::{AppError, AppResult};
-use crate::routes::flow::{FlowForWrite, RequestMeta};
+use crate::routes::flow::{RequestMeta, StepRequest};
 use crate::state::AppState;
 use crate::storage::AccountRow;
+use crate::storage::LockKey;
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -21,7 +23,7 @@ pub fn router() -> Router<AppState> {
 async fn submit(
     State(app): State<AppState>,
     meta: RequestMeta,
-    FlowForWrite(flow): FlowForWrite,
+    StepRequest(flow): StepRequest,
     ApiJson(form): ApiJson<AccountForm>,
 ) -> AppResult<Json<StepDone>> {
     flow.expect(Step::Account)?;
@@ -36,6 +38,19 @@ async fn submit(
             .await?;
         return Err(ErrorCode::AccountNotEligible.into());
     };
+    // A locked account is refused here already (seed: B84 for any attempt
+    // on a locked account that day).
+    let day = jst_date(app.clock.now()).to_string();
+    let lock = LockKey {
+        account_id: account.id,
+        jst_day: &day,
+    };
+    if app.storage.failures(lock).await? >= app.config.lockout_threshold {
+        app.storage
+            .log_operation(meta.log(&flow, "account", ErrorCode::LockedB84.code()))
+            .await?;
+        return Err(ErrorCode::LockedB84.into());
+    }
     let moved = app
         .storage
         .advance_flow(

@@ -7,9 +7,10 @@
 //! so nobody can use us as an open redirector. After that, errors go back
 //! to the app with `error`, `state` and `iss` (RFC 9207).
 
-use crate::error::AppResult;
-use crate::pages::error_page;
+use crate::error::{AppError, AppResult};
+use crate::pages::{error_page, unavailable_page};
 use crate::routes::SCOPES;
+use crate::routes::flow::ensure_open;
 use crate::security::{flow_cookie, random_token, sha256_hex};
 use crate::state::AppState;
 use crate::storage::NewFlow;
@@ -19,6 +20,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
+use renkei_shared::ErrorCode;
 use renkei_shared::api::Step;
 use serde::Deserialize;
 use url::Url;
@@ -65,8 +67,24 @@ async fn authorize(
     let back = |error: &str, description: &str| {
         error_redirect(&app, redirect_uri, error, description, p.state.as_deref())
     };
+    // The customer is told why in the seed's words, with a way back.
+    let unavailable = |code: ErrorCode| {
+        let back_to = app_return_url(
+            &app,
+            redirect_uri,
+            "temporarily_unavailable",
+            None,
+            p.state.as_deref(),
+        );
+        unavailable_page(code.message(), &back_to)
+    };
     if !client.enabled {
-        return Ok(back("temporarily_unavailable", "client disabled"));
+        return Ok(unavailable(ErrorCode::ServiceUnavailable));
+    }
+    match ensure_open(&app).await {
+        Ok(()) => {}
+        Err(AppError::Code(code)) => return Ok(unavailable(code)),
+        Err(e) => return Err(e),
     }
     if p.response_type.as_deref() != Some("code") {
         return Ok(back(

@@ -88,6 +88,40 @@ impl FromRequestParts<AppState> for FlowForWrite {
     }
 }
 
+/// A request to take a flow step: the flow with its CSRF token checked,
+/// inside service hours, for an app staff have not disabled.
+pub struct StepRequest(pub Flow);
+
+impl FromRequestParts<AppState> for StepRequest {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<Self> {
+        let FlowForWrite(flow) = FlowForWrite::from_request_parts(parts, app).await?;
+        ensure_open(app).await?;
+        let enabled = app
+            .storage
+            .find_client(&flow.row.client_id)
+            .await?
+            .is_some_and(|c| c.enabled);
+        if !enabled {
+            return Err(ErrorCode::ServiceUnavailable.into());
+        }
+        Ok(StepRequest(flow))
+    }
+}
+
+/// `out_of_service_hours` in a fixed closed window or a staff maintenance
+/// window.
+pub async fn ensure_open(app: &AppState) -> AppResult<()> {
+    let now = app.clock.now();
+    if crate::service_hours::fixed_closure(now).is_some()
+        || app.storage.in_maintenance(now.as_second()).await?
+    {
+        return Err(ErrorCode::OutOfServiceHours.into());
+    }
+    Ok(())
+}
+
 /// Who is asking, for the operation log.
 #[derive(Debug, Clone, Default)]
 pub struct RequestMeta {

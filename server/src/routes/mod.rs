@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod authorize;
+pub mod customer;
 pub mod demo;
 pub mod flow;
 pub mod metadata;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(authorize::router())
         .merge(flow::router())
         .merge(account::router())
+        .merge(customer::router())
         .route(pages::PAGES_CSS_PATH, get(pages::pages_css))
         // Unknown API paths answer JSON, not the SPA's index.html.
         .route("/api/{*rest}", any(api_not_found))

@@ -5,6 +5,7 @@ use renkei_server::clock::ManualClock;
 use renkei_server::config::Config;
 use renkei_server::security::pkce_challenge;
 use renkei_server::startup::Application;
+use renkei_server::storage::Storage;
 use renkei_shared::api::{CSRF_HEADER, FlowView};
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub clock: Arc<ManualClock>,
+    pub storage: Storage,
     _dir: tempfile::TempDir,
 }
 
@@ -47,6 +49,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         .await
         .expect("app builds");
     let addr = app.local_addr().expect("bound");
+    let storage = app.state().storage.clone();
     tokio::spawn(app.run_forever());
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -57,6 +60,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         base: format!("http://{addr}"),
         http,
         clock,
+        storage,
         _dir: dir,
     }
 }
@@ -74,7 +78,57 @@ pub fn authorize_params() -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The happy-path customer's お客様情報入力, as a customer might type it.
+pub fn happy_customer() -> serde_json::Value {
+    serde_json::json!({
+        "name": "でーた　たろう",
+        "birth_year": "1980",
+        "birth_month": "01",
+        "birth_day": "01",
+        "phone": "09011113333",
+        "email": "taro@example.jp",
+        "email_confirm": "taro@example.jp",
+    })
+}
+
+/// SOA201 for one of the demo accounts.
+pub fn account_body(branch: &str, kind: &str, number: &str) -> serde_json::Value {
+    serde_json::json!({"branch": branch, "kind": kind, "number": number})
+}
+
+/// A second browser: its own cookie jar, so its own flow.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client")
+}
+
 impl TestApp {
+    /// A new TestApp view on the same server with its own browser.
+    pub fn other_browser(&self) -> Browser<'_> {
+        Browser {
+            app: self,
+            http: browser(),
+        }
+    }
+
+    /// Starts a flow and passes SOA201 for the given account; returns the
+    /// CSRF token.
+    pub async fn at_customer_step(&self, branch: &str, kind: &str, number: &str) -> String {
+        let flow = self.start_flow().await;
+        let resp = self
+            .post(
+                "/api/flow/account",
+                &flow.csrf_token,
+                &account_body(branch, kind, number),
+            )
+            .await;
+        assert_eq!(resp.status(), 200, "SOA201 for {branch}-{number}");
+        flow.csrf_token
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -140,4 +194,68 @@ pub fn query(url: &url::Url, key: &str) -> Option<String> {
     url.query_pairs()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.into_owned())
+}
+
+/// Another browser on the same server.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    pub http: reqwest::Client,
+}
+
+impl Browser<'_> {
+    /// Starts a flow in this browser and passes SOA201; returns the CSRF token.
+    pub async fn at_customer_step(&self, branch: &str, kind: &str, number: &str) -> String {
+        let resp = self
+            .http
+            .get(self.app.url("/oauth/authorize"))
+            .query(&authorize_params())
+            .send()
+            .await
+            .expect("authorize");
+        assert_eq!(resp.status(), 303);
+        let view: FlowView = self
+            .http
+            .get(self.app.url("/api/flow"))
+            .send()
+            .await
+            .expect("flow")
+            .json()
+            .await
+            .expect("flow json");
+        let resp = self
+            .post(
+                "/api/flow/account",
+                &view.csrf_token,
+                &account_body(branch, kind, number),
+            )
+            .await;
+        assert_eq!(resp.status(), 200);
+        view.csrf_token
+    }
+
+    pub async fn post(
+        &self,
+        path: &str,
+        csrf: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.http
+            .post(self.app.url(path))
+            .header(CSRF_HEADER, csrf)
+            .json(body)
+            .send()
+            .await
+            .expect("post answers")
+    }
+}
+
+/// The `code` of a wire error answer.
+pub async fn code_of(resp: reqwest::Response) -> String {
+    let body: serde_json::Value = resp.json().await.expect("json body");
+    body["code"].as_str().unwrap_or_default().to_owned()
+}
+
+/// An instant written in JST.
+pub fn jst(s: &str) -> Timestamp {
+    format!("{s}+09:00").parse().expect("valid JST instant")
 }

@@ -5,5 +5,8 @@
 mod account;
 mod authorize;
 mod cancel;
+mod customer;
 mod helpers;
+mod hours_and_load;
+mod lockout;
 mod metadata;

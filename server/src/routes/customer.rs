@@ -1,0 +1,102 @@
+//! SOA202 お客様情報入力: `POST /api/flow/customer`. The shared rules first;
+//! then the name (both sides in the same 全銀 normalisation), birth date and
+//! registered phone must match the holder of the account chosen on SOA201.
+//! Mismatches count toward the daily lockout.
+
+use crate::clock::jst_date;
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::routes::flow::{RequestMeta, StepRequest};
+use crate::state::AppState;
+use crate::storage::{AccountRow, LockKey};
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use renkei_shared::ErrorCode;
+use renkei_shared::api::{CustomerForm, CustomerInput, Step, StepDone};
+use renkei_shared::kana::normalize_name;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/flow/customer", post(submit))
+}
+
+async fn submit(
+    State(app): State<AppState>,
+    meta: RequestMeta,
+    StepRequest(flow): StepRequest,
+    ApiJson(form): ApiJson<CustomerForm>,
+) -> AppResult<Json<StepDone>> {
+    flow.expect(Step::Customer)?;
+    let now = app.clock.now();
+    let input = form.parse(jst_date(now)).map_err(AppError::Validation)?;
+    let account_id = flow
+        .row
+        .account_id
+        .ok_or_else(|| anyhow::anyhow!("flow at customer step without an account"))?;
+    let account = app
+        .storage
+        .account_by_id(account_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("flow's account {account_id} is gone"))?;
+    let day = jst_date(now).to_string();
+    let lock = LockKey {
+        account_id,
+        jst_day: &day,
+    };
+    let threshold = app.config.lockout_threshold;
+    let log = |outcome: &'static str| {
+        let mut line = meta.log(&flow, "customer", outcome);
+        // FAQ Q4: the kana name is kept here, in the operation log, only.
+        line.kana_name = Some(input.name.as_str());
+        line
+    };
+
+    if app.storage.failures(lock).await? >= threshold {
+        app.storage
+            .log_operation(log(ErrorCode::LockedB84.code()))
+            .await?;
+        return Err(ErrorCode::LockedB84.into());
+    }
+    if !holder_matches(&account, &input) {
+        let count = app.storage.record_failure(lock).await?;
+        let code = match count.cmp(&threshold) {
+            std::cmp::Ordering::Less => ErrorCode::IdentityMismatch,
+            std::cmp::Ordering::Equal => ErrorCode::Locked,
+            std::cmp::Ordering::Greater => ErrorCode::LockedB84,
+        };
+        app.storage.log_operation(log(code.code())).await?;
+        return Err(code.into());
+    }
+    let passed = app
+        .storage
+        .pass_identity(
+            &flow.row.id,
+            input.email.as_str(),
+            lock,
+            threshold,
+            flow.now,
+        )
+        .await?;
+    if !passed {
+        // Either the account was locked by a concurrent attempt, or the flow
+        // moved on in another tab.
+        let code = if app.storage.failures(lock).await? >= threshold {
+            ErrorCode::LockedB84
+        } else {
+            ErrorCode::FlowOutOfOrder
+        };
+        app.storage.log_operation(log(code.code())).await?;
+        return Err(code.into());
+    }
+    app.storage.log_operation(log("ok")).await?;
+    Ok(Json(StepDone {
+        next: Step::PhoneConfirm,
+    }))
+}
+
+fn holder_matches(account: &AccountRow, input: &CustomerInput) -> bool {
+    // Evaluate every part, so the time taken does not tell which one failed.
+    let name = normalize_name(&account.holder_kana) == input.name.as_str();
+    let born = account.birth_date == input.birth_date.to_string();
+    let phone = account.phone == input.phone.as_str();
+    name & born & phone
+}

@@ -1,0 +1,222 @@
+//! Service hours, 混雑 (admission control), system errors, disabled apps.
+
+use crate::helpers::{authorize_params, code_of, happy_customer, jst, spawn_app, spawn_app_with};
+use renkei_server::clock::Clock;
+use serde_json::json;
+use tokio::io::AsyncWriteExt;
+
+const CLOSED: &str = "ただ今の時間はサービスを行っておりません。ご了承下さい。";
+
+#[tokio::test]
+async fn authorize_in_a_closed_window_tells_the_customer_and_offers_the_way_back() {
+    let app = spawn_app().await;
+    for t in [
+        "2026-11-26T04:02:00",
+        "2026-11-26T00:00:30",
+        "2027-01-02T20:00:00",
+        "2026-11-07T23:55:00",
+    ] {
+        app.clock.set(jst(t));
+        let resp = app.authorize(&authorize_params()).await;
+        assert_eq!(resp.status(), 503, "{t}");
+        assert!(
+            resp.headers().get("set-cookie").is_none(),
+            "{t}: no flow opened"
+        );
+        let html = resp.text().await.unwrap();
+        assert!(html.contains(CLOSED), "{t}");
+        assert!(html.contains("連携元画面へ"), "{t}");
+        assert!(html.contains("error=temporarily_unavailable"), "{t}");
+    }
+    app.clock.set(jst("2026-11-26T04:05:00"));
+    assert_eq!(app.authorize(&authorize_params()).await.status(), 303);
+}
+
+#[tokio::test]
+async fn steps_submitted_in_a_closed_window_get_out_of_service_hours() {
+    let app = spawn_app().await;
+    app.clock.set(jst("2026-11-26T03:59:00"));
+    let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
+    app.clock.set(jst("2026-11-26T04:00:00"));
+    let resp = app
+        .post("/api/flow/customer", &csrf, &happy_customer())
+        .await;
+    assert_eq!(resp.status(), 503);
+    assert!(resp.headers().contains_key("retry-after"));
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "out_of_service_hours");
+    assert_eq!(body["message"], CLOSED);
+    // 中止する still works while closed.
+    let resp = app.post("/api/flow/cancel", &csrf, &json!({})).await;
+    assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
+async fn a_maintenance_window_set_by_staff_closes_the_service() {
+    let app = spawn_app().await;
+    let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
+    let now = app.clock.now();
+    renkei_server::cli::add_maintenance(
+        &app.storage,
+        "2026-11-26T10:00:00+09:00",
+        "2026-11-26T10:10:00+09:00",
+        "臨時メンテナンス",
+        now,
+    )
+    .await
+    .unwrap();
+    let resp = app
+        .post("/api/flow/customer", &csrf, &happy_customer())
+        .await;
+    assert_eq!(code_of(resp).await, "out_of_service_hours");
+    app.clock.set(jst("2026-11-26T10:10:00"));
+    let resp = app
+        .post("/api/flow/customer", &csrf, &happy_customer())
+        .await;
+    assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
+async fn a_disabled_app_gets_service_unavailable() {
+    let app = spawn_app().await;
+    let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
+    let now = app.clock.now();
+    renkei_server::cli::set_client_enabled(&app.storage, "demo-creco", false, now)
+        .await
+        .unwrap();
+    let resp = app
+        .post("/api/flow/customer", &csrf, &happy_customer())
+        .await;
+    assert_eq!(resp.status(), 503);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "service_unavailable");
+    assert_eq!(
+        body["message"],
+        "ご指定のサービスはただ今お取扱できません。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。"
+    );
+    let resp = app
+        .other_browser()
+        .http
+        .get(app.url("/oauth/authorize"))
+        .query(&authorize_params())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 503);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("ご指定のサービスはただ今お取扱できません。")
+    );
+}
+
+#[tokio::test]
+async fn requests_beyond_the_inflight_limit_are_shed_at_once_with_busy() {
+    let app = spawn_app_with(|c| c.max_inflight = 1).await;
+    // Hold the only slot: a step request (valid flow cookie and CSRF token)
+    // whose body never finishes arriving.
+    let resp = crate::helpers::browser()
+        .get(app.url("/oauth/authorize"))
+        .query(&authorize_params())
+        .send()
+        .await
+        .unwrap();
+    let cookie = resp.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let view: serde_json::Value = reqwest::Client::new()
+        .get(app.url("/api/flow"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let csrf = view["csrf_token"].as_str().unwrap();
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/flow/account HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nx-renkei-csrf: {csrf}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    // The slot is taken once the server has read the head; ask until shed.
+    let mut shed = None;
+    for _ in 0..50 {
+        let resp = app
+            .http
+            .get(app.url("/.well-known/oauth-authorization-server"))
+            .send()
+            .await
+            .unwrap();
+        if resp.status() == 503 {
+            shed = Some(resp);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let resp = shed.expect("a request beyond the limit was shed");
+    assert_eq!(resp.headers()["retry-after"], "30");
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "busy");
+    assert_eq!(
+        body["message"],
+        "ただ今受付が混雑しておりますので、しばらくしてからご利用下さい。"
+    );
+
+    drop(slow);
+    let mut ok = false;
+    for _ in 0..50 {
+        let resp = app
+            .http
+            .get(app.url("/.well-known/oauth-authorization-server"))
+            .send()
+            .await
+            .unwrap();
+        if resp.status() == 200 {
+            ok = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(ok, "the slot is given back");
+}
+
+#[tokio::test]
+async fn a_broken_database_under_a_running_server_is_system_error_not_a_crash() {
+    let app = spawn_app().await;
+    let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
+    sqlx::query("DROP TABLE auth_failures")
+        .execute(app.storage.pool())
+        .await
+        .unwrap();
+    let resp = app
+        .post("/api/flow/customer", &csrf, &happy_customer())
+        .await;
+    assert_eq!(resp.status(), 500);
+    assert_eq!(resp.headers()["content-type"], "application/json");
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "system_error");
+    assert_eq!(
+        body["message"],
+        "調整のため連絡ができなくなりました。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。"
+    );
+    assert!(
+        !body.to_string().contains("auth_failures"),
+        "no internals leak"
+    );
+    // The server is still up.
+    let resp = app
+        .http
+        .get(app.url("/.well-known/oauth-authorization-server"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+}

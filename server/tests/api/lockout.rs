@@ -1,0 +1,250 @@
+//! The daily lockout (FAQ 2 Q1/Q2): per account per JST day.
+
+use crate::helpers::{code_of, happy_customer, jst, spawn_app, spawn_app_with};
+use futures::future::join_all;
+use renkei_server::clock::Clock;
+use renkei_server::storage::LockKey;
+use serde_json::json;
+
+fn wrong() -> serde_json::Value {
+    let mut b = happy_customer();
+    b["birth_year"] = json!("1999");
+    b
+}
+
+#[tokio::test]
+async fn the_fifth_failure_locks_and_every_later_attempt_gets_b84_until_midnight_jst() {
+    let app = spawn_app().await;
+    app.clock.set(jst("2026-11-26T23:50:00"));
+    let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
+    for i in 1..=4 {
+        let resp = app.post("/api/flow/customer", &csrf, &wrong()).await;
+        assert_eq!(code_of(resp).await, "identity_mismatch", "attempt {i}");
+    }
+    let resp = app.post("/api/flow/customer", &csrf, &wrong()).await;
+    assert_eq!(resp.status(), 403);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "locked");
+    assert_eq!(
+        body["message"],
+        "お取扱いができなくなりました。詳しくは本サービスのお問合せ窓口へご照会下さい。"
+    );
+
+    // Even the right data is refused now, with reason code B84.
+    let resp = app
+        .post("/api/flow/customer", &csrf, &happy_customer())
+        .await;
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "locked_b84");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("理由コードはB84です。")
+    );
+
+    // A new linkage on the same account is refused at SOA201 already.
+    let other = app.other_browser();
+    app.clock.set(jst("2026-11-26T23:59:59"));
+    let flow2 = other
+        .http
+        .get(app.url("/oauth/authorize"))
+        .query(&crate::helpers::authorize_params())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(flow2.status(), 303);
+    let view: renkei_shared::api::FlowView = other
+        .http
+        .get(app.url("/api/flow"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let resp = other
+        .post(
+            "/api/flow/account",
+            &view.csrf_token,
+            &crate::helpers::account_body("115", "ordinary", "1100026"),
+        )
+        .await;
+    assert_eq!(code_of(resp).await, "locked_b84");
+
+    // 0:00 JST lifts it by itself (0:00–0:01 is closed, so try at 0:01).
+    app.clock.set(jst("2026-11-27T00:01:00"));
+    let resp = app
+        .post("/api/flow/customer", &csrf, &happy_customer())
+        .await;
+    assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
+async fn the_lock_is_per_account() {
+    let app = spawn_app().await;
+    let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
+    for _ in 0..5 {
+        app.post("/api/flow/customer", &csrf, &wrong()).await;
+    }
+    let other = app.other_browser();
+    let csrf2 = other.at_customer_step("005", "savings", "123").await;
+    let body = json!({"name": "ﾔﾏﾀﾞ ﾊﾅｺ", "birth_year": "1975", "birth_month": "04", "birth_day": "15",
+                      "phone": "0272345678", "email": "hanako@example.jp", "email_confirm": "hanako@example.jp"});
+    let resp = other.post("/api/flow/customer", &csrf2, &body).await;
+    assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
+async fn twenty_concurrent_failures_count_exactly_twenty() {
+    let app = spawn_app_with(|c| c.lockout_threshold = 50).await;
+    let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
+    let body = wrong();
+    let attempts = (0..20).map(|_| async {
+        app.post("/api/flow/customer", &csrf, &body)
+            .await
+            .status()
+            .as_u16()
+    });
+    let codes = join_all(attempts).await;
+    assert!(codes.iter().all(|s| *s == 422), "{codes:?}");
+    let account = app
+        .storage
+        .find_account(
+            &renkei_shared::domain::BranchNumber::parse("115").unwrap(),
+            renkei_shared::domain::AccountKind::Ordinary,
+            &renkei_shared::domain::AccountNumber::parse("1100026").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let n = app
+        .storage
+        .failures(LockKey {
+            account_id: account.id,
+            jst_day: "2026-11-26",
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 20);
+}
+
+#[tokio::test]
+async fn racing_right_and_wrong_attempts_lock_exactly_once_and_nothing_passes_after() {
+    let app = spawn_app().await;
+    // Five browsers with the right data, one with ten wrong attempts.
+    let mut right = Vec::new();
+    for _ in 0..5 {
+        let b = app.other_browser();
+        let csrf = b.at_customer_step("115", "ordinary", "1100026").await;
+        right.push((b, csrf));
+    }
+    let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
+    let wrong_body = wrong();
+    let happy = happy_customer();
+    let wrong_attempts = (0..10).map(|_| async {
+        let r = app.post("/api/flow/customer", &csrf, &wrong_body).await;
+        code_of(r).await
+    });
+    let right_attempts = right.iter().map(|(b, csrf)| async {
+        let r = b.post("/api/flow/customer", csrf, &happy).await;
+        if r.status() == 200 {
+            "ok".to_owned()
+        } else {
+            code_of(r).await
+        }
+    });
+    let (wrong_codes, right_codes) =
+        tokio::join!(join_all(wrong_attempts), join_all(right_attempts));
+    assert_eq!(
+        wrong_codes.iter().filter(|c| *c == "locked").count(),
+        1,
+        "{wrong_codes:?}"
+    );
+    assert_eq!(
+        wrong_codes
+            .iter()
+            .filter(|c| *c == "identity_mismatch")
+            .count(),
+        4,
+        "{wrong_codes:?}"
+    );
+    assert_eq!(
+        wrong_codes.iter().filter(|c| *c == "locked_b84").count(),
+        5,
+        "{wrong_codes:?}"
+    );
+    assert!(
+        right_codes.iter().all(|c| c == "ok" || c == "locked_b84"),
+        "{right_codes:?}"
+    );
+    // After the race the account is locked for everyone.
+    let late = app.other_browser();
+    let resp = late
+        .http
+        .get(app.url("/oauth/authorize"))
+        .query(&crate::helpers::authorize_params())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let view: renkei_shared::api::FlowView = late
+        .http
+        .get(app.url("/api/flow"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let resp = late
+        .post(
+            "/api/flow/account",
+            &view.csrf_token,
+            &crate::helpers::account_body("115", "ordinary", "1100026"),
+        )
+        .await;
+    assert_eq!(code_of(resp).await, "locked_b84");
+}
+
+#[tokio::test]
+async fn staff_can_lift_a_lock_early_with_a_reason_in_the_operation_log() {
+    let app = spawn_app().await;
+    let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
+    for _ in 0..5 {
+        app.post("/api/flow/customer", &csrf, &wrong()).await;
+    }
+    let resp = app
+        .post("/api/flow/customer", &csrf, &happy_customer())
+        .await;
+    assert_eq!(code_of(resp).await, "locked_b84");
+
+    let lifted = renkei_server::cli::lift_lock(
+        &app.storage,
+        "115",
+        "ordinary",
+        "1100026",
+        "本人確認済み（窓口）",
+        app.clock.now(),
+    )
+    .await
+    .unwrap();
+    assert!(lifted);
+    let log = app.storage.operation_log().await.unwrap();
+    let staff = log
+        .iter()
+        .find(|l| l.outcome == "lock_lifted")
+        .expect("logged");
+    assert!(
+        staff
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("本人確認済み（窓口）")
+    );
+
+    let resp = app
+        .post("/api/flow/customer", &csrf, &happy_customer())
+        .await;
+    assert_eq!(resp.status(), 200);
+}
