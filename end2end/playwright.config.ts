@@ -1,9 +1,12 @@
 import { defineConfig, devices } from '@playwright/test';
 
-// The server under test is started by start-server.sh on E2E_PORT (make test
-// picks a free one) with a fresh SQLite file and the demo data.
-const port = Number(process.env.E2E_PORT ?? 3100);
-const baseURL = `http://127.0.0.1:${port}`;
+// Each project gets its own server (start-server.sh) with its own fresh
+// SQLite file and demo data, so per-account state such as the daily lockout
+// never leaks between projects that run at the same time. scripts/e2e.sh
+// picks three free ports.
+const ports = (process.env.E2E_PORTS ?? '3101,3102,3103').split(',').map(Number);
+const names = ['desktop', 'pixel-7', 'iphone-14'];
+const base = (i: number) => `http://127.0.0.1:${ports[i]}`;
 
 // Debian's Chromium, never a downloaded browser. The flags keep it from
 // reaching for the network this machine does not have.
@@ -30,20 +33,23 @@ export default defineConfig({
   reporter: [['list']],
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  use: { baseURL, trace: 'retain-on-failure', locale: 'ja-JP', timezoneId: 'Asia/Tokyo' },
+  use: { trace: 'retain-on-failure', locale: 'ja-JP', timezoneId: 'Asia/Tokyo' },
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions } },
-    { name: 'pixel-7', use: { ...devices['Pixel 7'], launchOptions } },
+    { name: names[0], use: { ...devices['Desktop Chrome'], launchOptions, baseURL: base(0) } },
+    { name: names[1], use: { ...devices['Pixel 7'], launchOptions, baseURL: base(1) } },
     // The iPhone profile defaults to WebKit; force Chromium with its viewport,
     // touch and user agent.
-    { name: 'iphone-14', use: { ...devices['iPhone 14'], browserName: 'chromium', launchOptions } },
+    {
+      name: names[2],
+      use: { ...devices['iPhone 14'], browserName: 'chromium', launchOptions, baseURL: base(2) },
+    },
   ],
-  webServer: {
-    command: 'sh ./start-server.sh',
-    url: `${baseURL}/.well-known/oauth-authorization-server`,
+  webServer: ports.map((port) => ({
+    command: `sh ./start-server.sh ${port}`,
+    url: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
     reuseExistingServer: false,
     timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+  })),
 });

@@ -4,7 +4,7 @@
 # depend on when it runs.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-port=${E2E_PORT:-3100}
+port=${1:-3101}
 db_dir=$(mktemp -d "${TMPDIR:-/tmp}/renkei-e2e.XXXXXX")
 export RENKEI_LISTEN="127.0.0.1:$port"
 export RENKEI_PUBLIC_URL="http://127.0.0.1:$port"

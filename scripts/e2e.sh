@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Runs the Playwright suite against a server it starts itself (see
-# end2end/start-server.sh) on a free port with a fresh database.
+# Runs the Playwright suite against servers it starts itself (see
+# end2end/start-server.sh), each on a free port with a fresh database.
 set -euo pipefail
 cd "$(dirname "$0")/../end2end"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export E2E_PORT=$port
+# Three free ports: one server per Playwright project.
+E2E_PORTS=$(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(",".join(str(s.getsockname()[1]) for s in socks))')
+export E2E_PORTS
 exec npx playwright test "$@"

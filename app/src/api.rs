@@ -17,10 +17,19 @@ async fn read<T: DeserializeOwned>(resp: Result<Response, gloo_net::Error>) -> A
             .await
             .map_err(|_| ErrorBody::new(ErrorCode::SystemError))
     } else {
-        Err(resp
+        let body = resp
             .json::<ErrorBody>()
             .await
-            .unwrap_or_else(|_| ErrorBody::new(ErrorCode::SystemError)))
+            .unwrap_or_else(|_| ErrorBody::new(ErrorCode::SystemError));
+        // Branch on the code, never the text: a known code is shown with the
+        // shared table's (the seed's) message.
+        Err(match body.error_code() {
+            Some(code) => ErrorBody {
+                fields: body.fields,
+                ..ErrorBody::new(code)
+            },
+            None => ErrorBody::new(ErrorCode::SystemError),
+        })
     }
 }
 

@@ -255,6 +255,12 @@ impl Storage {
         account_id: Option<i64>,
         now: i64,
     ) -> sqlx::Result<bool> {
+        // The state machine's table: a move it does not list is a bug here,
+        // never something a request can cause.
+        debug_assert!(from.may_follow().contains(&to), "{from:?} -> {to:?}");
+        if !from.may_follow().contains(&to) {
+            return Ok(false);
+        }
         let done = sqlx::query(
             "UPDATE flows SET step = ?, account_id = COALESCE(?, account_id), updated_at = ?
              WHERE id = ? AND step = ? AND expires_at > ?",

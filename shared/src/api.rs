@@ -79,6 +79,21 @@ impl Step {
         }
     }
 
+    /// The steps that may follow this one; the server refuses any other move.
+    /// SOA209 may go back to SOA201 when the 120-second window lapses (seed
+    /// section 7: start again from the beginning).
+    pub fn may_follow(self) -> &'static [Step] {
+        match self {
+            Step::Account => &[Step::Customer, Step::Cancelled],
+            Step::Customer => &[Step::PhoneConfirm, Step::Cancelled],
+            Step::PhoneConfirm => &[Step::PhoneCall, Step::Cancelled],
+            Step::PhoneCall => &[Step::Pin, Step::Account, Step::Cancelled],
+            Step::Pin => &[Step::Consent, Step::Cancelled],
+            Step::Consent => &[Step::Completed, Step::Cancelled],
+            Step::Completed | Step::Cancelled => &[],
+        }
+    }
+
     /// Whether the customer may still cancel (中止する) at this step.
     pub fn is_open(self) -> bool {
         !matches!(self, Step::Completed | Step::Cancelled)
@@ -258,6 +273,18 @@ mod tests {
         .parse(today)
         .unwrap();
         assert_eq!(ok.name.as_str(), "ﾃﾞ-ﾀ ﾀﾛｳ");
+    }
+
+    #[test]
+    fn every_open_step_may_be_cancelled_and_the_end_steps_lead_nowhere() {
+        for s in Step::ALL {
+            assert_eq!(
+                s.may_follow().contains(&Step::Cancelled),
+                s.is_open(),
+                "{s:?}"
+            );
+        }
+        assert!(Step::Completed.may_follow().is_empty());
     }
 
     #[test]
