@@ -13,6 +13,7 @@ use axum::middleware::from_fn_with_state;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
@@ -100,9 +101,18 @@ pub fn build_router(state: AppState) -> Router {
     api.fallback_service(spa)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(16 * 1024))
+        // A bug that panics in a handler still answers system_error as JSON,
+        // never an empty connection or an HTML 500.
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn_with_state(admission, crate::admission::admit))
         .layer(from_fn_with_state(headers, security_headers))
         .layer(TraceLayer::new_for_http())
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    tracing::error!("handler panicked");
+    crate::error::AppError::Code(renkei_shared::ErrorCode::SystemError).into_response()
 }
 
 async fn shutdown_signal() {

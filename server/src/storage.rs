@@ -106,6 +106,25 @@ pub struct NewTransaction {
     pub balance_after: i64,
 }
 
+/// A phone challenge as the flow sees it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ChallengeRow {
+    pub id: i64,
+    pub deadline: i64,
+    pub verified_at: Option<i64>,
+}
+
+/// An inbound call as the carrier reported it.
+#[derive(Debug, Clone, Copy)]
+pub struct InboundCall<'a> {
+    pub call_id: &'a str,
+    /// Domestic digits of the caller, or `None` when withheld (非通知).
+    pub caller: Option<&'a str>,
+    pub caller_mask: &'a str,
+    pub called: &'a str,
+    pub now: i64,
+}
+
 /// Whose failures, on which JST day: the unit of the daily lockout.
 #[derive(Debug, Clone, Copy)]
 pub struct LockKey<'a> {
@@ -397,35 +416,152 @@ impl Storage {
         Ok(())
     }
 
-    /// お客様情報入力 accepted: moves the flow to SOA208 and keeps the e-mail
-    /// for the completion mail — unless the account got locked meanwhile.
-    /// One statement, so a correct attempt racing the attempt that locks
-    /// the account cannot slip through.
-    pub async fn pass_identity(
+    /// Takes a guarded step (お客様情報入力 → SOA208, PIN → SOA206) unless the
+    /// account got locked meanwhile. One statement, so a correct attempt
+    /// racing the attempt that locks the account cannot slip through.
+    /// `email` is kept on the flow for the completion mail when given.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn advance_unless_locked(
         &self,
         flow_id: &str,
-        email: &str,
+        from: Step,
+        to: Step,
+        email: Option<&str>,
         lock: LockKey<'_>,
         threshold: i64,
         now: i64,
     ) -> sqlx::Result<bool> {
+        if !from.may_follow().contains(&to) {
+            return Ok(false);
+        }
         let done = sqlx::query(
-            "UPDATE flows SET step = ?, email = ?, updated_at = ?
+            "UPDATE flows SET step = ?, email = COALESCE(?, email), updated_at = ?
              WHERE id = ? AND step = ? AND expires_at > ?
                AND (SELECT COALESCE(MAX(failures), 0) FROM auth_failures
                     WHERE account_id = ? AND jst_day = ?) < ?",
         )
-        .bind(Step::PhoneConfirm.code())
+        .bind(to.code())
         .bind(email)
         .bind(now)
         .bind(flow_id)
-        .bind(Step::Customer.code())
+        .bind(from.code())
         .bind(now)
         .bind(lock.account_id)
         .bind(lock.jst_day)
         .bind(threshold)
         .execute(&self.pool)
         .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    // ---- phone callback -------------------------------------------------
+
+    /// The flow's current (not voided) challenge, if any.
+    pub async fn current_challenge(&self, flow_id: &str) -> sqlx::Result<Option<ChallengeRow>> {
+        sqlx::query_as(
+            "SELECT id, deadline, verified_at FROM phone_challenges
+             WHERE flow_id = ? AND void = 0 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(flow_id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn create_challenge(
+        &self,
+        flow_id: &str,
+        expected_caller: &str,
+        called_number: &str,
+        now: i64,
+        deadline: i64,
+    ) -> sqlx::Result<ChallengeRow> {
+        sqlx::query_as(
+            "INSERT INTO phone_challenges (flow_id, expected_caller, called_number, created_at, deadline)
+             VALUES (?, ?, ?, ?, ?) RETURNING id, deadline, verified_at",
+        )
+        .bind(flow_id)
+        .bind(expected_caller)
+        .bind(called_number)
+        .bind(now)
+        .bind(deadline)
+        .fetch_one(&self.pool)
+        .await
+    }
+
+    /// Records an inbound call once and, for a new call from a shown number,
+    /// verifies the one open challenge it matches — in one transaction.
+    /// Returns `None` for a replayed `call_id` (nothing happens twice),
+    /// otherwise whether a challenge was verified.
+    pub async fn record_inbound_call(&self, call: InboundCall<'_>) -> sqlx::Result<Option<bool>> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO inbound_calls (call_id, caller_mask, called, received_at, outcome)
+             VALUES (?, ?, ?, ?, 'received') ON CONFLICT (call_id) DO NOTHING",
+        )
+        .bind(call.call_id)
+        .bind(call.caller_mask)
+        .bind(call.called)
+        .bind(call.now)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let verified = match call.caller {
+            None => false,
+            Some(caller) => {
+                sqlx::query(
+                    "UPDATE phone_challenges SET verified_at = ?, call_id = ?
+                     WHERE id = (SELECT id FROM phone_challenges
+                                 WHERE expected_caller = ? AND called_number = ?
+                                   AND deadline > ? AND verified_at IS NULL AND void = 0
+                                 ORDER BY id DESC LIMIT 1)",
+                )
+                .bind(call.now)
+                .bind(call.call_id)
+                .bind(caller)
+                .bind(call.called)
+                .bind(call.now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1
+            }
+        };
+        let outcome = match (call.caller, verified) {
+            (None, _) => "withheld",
+            (Some(_), true) => "verified",
+            (Some(_), false) => "no_matching_challenge",
+        };
+        sqlx::query("UPDATE inbound_calls SET outcome = ? WHERE call_id = ?")
+            .bind(outcome)
+            .bind(call.call_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(verified))
+    }
+
+    /// The 120 seconds ran out: the challenge is void and the flow goes
+    /// back to SOA201 (seed section 7: start again from the beginning),
+    /// forgetting the account and e-mail entered.
+    pub async fn restart_after_expiry(&self, flow_id: &str, now: i64) -> sqlx::Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = ? AND void = 0")
+            .bind(flow_id)
+            .execute(&mut *tx)
+            .await?;
+        let done = sqlx::query(
+            "UPDATE flows SET step = ?, account_id = NULL, email = NULL, updated_at = ?
+             WHERE id = ? AND step = ?",
+        )
+        .bind(Step::Account.code())
+        .bind(now)
+        .bind(flow_id)
+        .bind(Step::PhoneCall.code())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 

@@ -2,12 +2,11 @@
 //! decide what is well-formed; the bank's records decide what qualifies:
 //! an active 普通預金 or 貯蓄預金 account with a cash card issued.
 
-use crate::clock::jst_date;
 use crate::error::{AppError, AppResult};
+use crate::lockout::Guard;
 use crate::routes::flow::{RequestMeta, StepRequest};
 use crate::state::AppState;
 use crate::storage::AccountRow;
-use crate::storage::LockKey;
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -40,16 +39,11 @@ async fn submit(
     };
     // A locked account is refused here already (seed: B84 for any attempt
     // on a locked account that day).
-    let day = jst_date(app.clock.now()).to_string();
-    let lock = LockKey {
-        account_id: account.id,
-        jst_day: &day,
-    };
-    if app.storage.failures(lock).await? >= app.config.lockout_threshold {
+    if let Err(code) = Guard::new(&app, account.id).check().await? {
         app.storage
-            .log_operation(meta.log(&flow, "account", ErrorCode::LockedB84.code()))
+            .log_operation(meta.log(&flow, "account", code.code()))
             .await?;
-        return Err(ErrorCode::LockedB84.into());
+        return Err(code.into());
     }
     let moved = app
         .storage

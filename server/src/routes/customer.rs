@@ -5,13 +5,13 @@
 
 use crate::clock::jst_date;
 use crate::error::{ApiJson, AppError, AppResult};
+use crate::lockout::Guard;
 use crate::routes::flow::{RequestMeta, StepRequest};
 use crate::state::AppState;
-use crate::storage::{AccountRow, LockKey};
+use crate::storage::AccountRow;
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
-use renkei_shared::ErrorCode;
 use renkei_shared::api::{CustomerForm, CustomerInput, Step, StepDone};
 use renkei_shared::kana::normalize_name;
 
@@ -37,53 +37,30 @@ async fn submit(
         .account_by_id(account_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("flow's account {account_id} is gone"))?;
-    let day = jst_date(now).to_string();
-    let lock = LockKey {
-        account_id,
-        jst_day: &day,
-    };
-    let threshold = app.config.lockout_threshold;
     let log = |outcome: &'static str| {
         let mut line = meta.log(&flow, "customer", outcome);
         // FAQ Q4: the kana name is kept here, in the operation log, only.
         line.kana_name = Some(input.name.as_str());
         line
     };
-
-    if app.storage.failures(lock).await? >= threshold {
-        app.storage
-            .log_operation(log(ErrorCode::LockedB84.code()))
-            .await?;
-        return Err(ErrorCode::LockedB84.into());
-    }
-    if !holder_matches(&account, &input) {
-        let count = app.storage.record_failure(lock).await?;
-        let code = match count.cmp(&threshold) {
-            std::cmp::Ordering::Less => ErrorCode::IdentityMismatch,
-            std::cmp::Ordering::Equal => ErrorCode::Locked,
-            std::cmp::Ordering::Greater => ErrorCode::LockedB84,
-        };
-        app.storage.log_operation(log(code.code())).await?;
-        return Err(code.into());
-    }
-    let passed = app
-        .storage
-        .pass_identity(
-            &flow.row.id,
-            input.email.as_str(),
-            lock,
-            threshold,
-            flow.now,
-        )
-        .await?;
-    if !passed {
-        // Either the account was locked by a concurrent attempt, or the flow
-        // moved on in another tab.
-        let code = if app.storage.failures(lock).await? >= threshold {
-            ErrorCode::LockedB84
-        } else {
-            ErrorCode::FlowOutOfOrder
-        };
+    let guard = Guard::new(&app, account_id);
+    let outcome = match guard.check().await? {
+        Err(code) => Err(code),
+        Ok(()) if !holder_matches(&account, &input) => Err(guard.fail().await?),
+        Ok(()) => {
+            let email = Some(input.email.as_str());
+            guard
+                .pass(
+                    &flow.row.id,
+                    Step::Customer,
+                    Step::PhoneConfirm,
+                    email,
+                    flow.now,
+                )
+                .await?
+        }
+    };
+    if let Err(code) = outcome {
         app.storage.log_operation(log(code.code())).await?;
         return Err(code.into());
     }
