@@ -29,7 +29,20 @@ pub struct Config {
     /// `RENKEI_MAX_INFLIGHT`: requests served at once; more are shed with
     /// 503 `busy` at once, never queued.
     pub max_inflight: usize,
+    /// `RENKEI_CALLBACK_NUMBER`: the toll-free 認証先電話番号 customers call.
+    pub callback_number: String,
+    /// `RENKEI_CALLBACK_WINDOW_SECS`: how long after SOA209 is shown a call
+    /// still counts (the seed's 120 seconds).
+    pub callback_window_secs: i64,
+    /// `RENKEI_TELEPHONY_SECRET`: HMAC key the carrier gateway signs with.
+    /// Without it the webhook refuses every call.
+    pub telephony_secret: Option<String>,
+    /// `RENKEI_TWILIO_AUTH_TOKEN`: enables the Twilio-shaped webhook.
+    pub twilio_auth_token: Option<String>,
 }
+
+/// The telephony secret demo mode uses when none is set (demo only).
+pub const DEMO_TELEPHONY_SECRET: &str = "renkei-demo-telephony-secret";
 
 #[derive(Debug, thiserror::Error)]
 #[error("{var}: {why}")]
@@ -92,8 +105,42 @@ impl Config {
             .ok()
             .filter(|n| (1..=100_000).contains(n))
             .ok_or_else(|| err("RENKEI_MAX_INFLIGHT", "a count between 1 and 100000".into()))?;
+        let callback_number = var("RENKEI_CALLBACK_NUMBER", "0120000111");
+        if !(callback_number.len() >= 10
+            && callback_number.len() <= 11
+            && callback_number.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(err(
+                "RENKEI_CALLBACK_NUMBER",
+                "10 or 11 digits, no hyphens".into(),
+            ));
+        }
+        let callback_window_secs = var("RENKEI_CALLBACK_WINDOW_SECS", "120")
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=600).contains(n))
+            .ok_or_else(|| {
+                err(
+                    "RENKEI_CALLBACK_WINDOW_SECS",
+                    "seconds between 1 and 600".into(),
+                )
+            })?;
+        let telephony_secret = get("RENKEI_TELEPHONY_SECRET")
+            .filter(|v| !v.is_empty())
+            .or_else(|| demo.then(|| DEMO_TELEPHONY_SECRET.to_owned()));
+        if telephony_secret.as_ref().is_some_and(|s| s.len() < 16) {
+            return Err(err(
+                "RENKEI_TELEPHONY_SECRET",
+                "at least 16 characters".into(),
+            ));
+        }
+        let twilio_auth_token = get("RENKEI_TWILIO_AUTH_TOKEN").filter(|v| !v.is_empty());
         Ok(Config {
             listen,
+            callback_number,
+            callback_window_secs,
+            telephony_secret,
+            twilio_auth_token,
             lockout_threshold,
             max_inflight,
             database_url: var("DATABASE_URL", "sqlite://data/renkei.db"),

@@ -58,6 +58,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::FlowOutOfOrder => StatusCode::CONFLICT,
         ErrorCode::CsrfRejected => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::CallbackPending => StatusCode::CONFLICT,
+        ErrorCode::CallbackExpired => StatusCode::GONE,
     }
 }
 

@@ -18,3 +18,4 @@ pub mod service_hours;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod telephony;

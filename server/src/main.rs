@@ -27,6 +27,18 @@ enum Command {
         #[command(subcommand)]
         action: LockAction,
     },
+    /// Send a signed inbound-call webhook to a running server, as the carrier would.
+    SimulateCall {
+        /// Calling number (09011113333, +819011113333, or anonymous for 非通知).
+        #[arg(long)]
+        from: String,
+        /// Called number; defaults to RENKEI_CALLBACK_NUMBER.
+        #[arg(long)]
+        to: Option<String>,
+        /// The server's base URL; defaults to RENKEI_PUBLIC_URL.
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Maintenance windows (the service is closed during them).
     Maintenance {
         #[command(subcommand)]
@@ -163,6 +175,18 @@ async fn main() -> anyhow::Result<()> {
                     "no lock or failures today; logged anyway"
                 }
             );
+        }
+        Command::SimulateCall { from, to, url } => {
+            let secret = config
+                .telephony_secret
+                .clone()
+                .ok_or_else(|| anyhow::anyhow!("set RENKEI_TELEPHONY_SECRET (or RENKEI_DEMO=1)"))?;
+            let to = to.unwrap_or_else(|| config.callback_number.clone());
+            let url = url.unwrap_or_else(|| config.issuer());
+            let now = clock_for(&config).now();
+            let result =
+                renkei_server::telephony::send_signed_call(&url, &secret, &from, &to, now).await?;
+            println!("{result}");
         }
         Command::Maintenance {
             action: MaintenanceAction::Add { from, to, reason },

@@ -56,7 +56,10 @@ pub async fn hash_secret(secret: String) -> anyhow::Result<String> {
 
 /// Verifies `secret` against a PHC string, in constant time, off the async
 /// workers. A malformed stored hash is an error, not a mismatch.
-pub async fn verify_secret(secret: String, phc: String) -> anyhow::Result<bool> {
+pub async fn verify_secret(
+    secret: zeroize::Zeroizing<String>,
+    phc: String,
+) -> anyhow::Result<bool> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
         Ok(Argon2::default()
@@ -203,7 +206,8 @@ mod tests {
     async fn argon2_round_trip() {
         let h = hash_secret("1234".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(verify_secret("1234".into(), h.clone()).await.unwrap());
-        assert!(!verify_secret("1235".into(), h).await.unwrap());
+        let secret = |s: &str| zeroize::Zeroizing::new(s.to_owned());
+        assert!(verify_secret(secret("1234"), h.clone()).await.unwrap());
+        assert!(!verify_secret(secret("1235"), h).await.unwrap());
     }
 }

@@ -113,6 +113,10 @@ pub struct FlowView {
     /// Once the flow has ended without consent: where 連携元画面へ goes.
     #[serde(default)]
     pub return_to: Option<String>,
+    /// On the phone steps: the registered phone as `*****` + last four.
+    /// The whole number never leaves the server.
+    #[serde(default)]
+    pub masked_phone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,6 +220,38 @@ fn check<T>(errors: &mut FieldErrors, field: &str, r: Result<T, FieldCode>) -> O
             errors.entry(field.to_owned()).or_default().push(code);
             None
         }
+    }
+}
+
+/// SOA209's phone challenge. Instants are unix milliseconds of the
+/// server's clock: the screen shows `deadline_ms - server time`, corrected
+/// for when it read `server_now_ms`, and never counts ticks by itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallChallenge {
+    pub deadline_ms: i64,
+    pub server_now_ms: i64,
+    /// 認証先電話番号（通話料無料）.
+    pub callback_number: String,
+    pub masked_phone: String,
+    /// The call has been received and matched.
+    pub verified: bool,
+}
+
+/// SOA211 as typed. The PIN is wiped from memory when this is dropped.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinForm {
+    pub pin: String,
+}
+
+impl std::fmt::Debug for PinForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PinForm { pin: **** }")
+    }
+}
+
+impl Drop for PinForm {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.pin);
     }
 }
 

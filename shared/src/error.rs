@@ -28,10 +28,14 @@ pub enum ErrorCode {
     /// A state-changing request without the flow's anti-CSRF token.
     CsrfRejected,
     NotFound,
+    /// 確定する before the call has been received.
+    CallbackPending,
+    /// The 120 seconds ran out: start again from SOA201.
+    CallbackExpired,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::RequiredMissing,
         ErrorCode::InvalidInput,
         ErrorCode::AccountNotEligible,
@@ -47,6 +51,8 @@ impl ErrorCode {
         ErrorCode::FlowOutOfOrder,
         ErrorCode::CsrfRejected,
         ErrorCode::NotFound,
+        ErrorCode::CallbackPending,
+        ErrorCode::CallbackExpired,
     ];
 
     pub fn code(self) -> &'static str {
@@ -66,6 +72,8 @@ impl ErrorCode {
             ErrorCode::FlowOutOfOrder => "flow_out_of_order",
             ErrorCode::CsrfRejected => "csrf_rejected",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::CallbackPending => "callback_pending",
+            ErrorCode::CallbackExpired => "callback_expired",
         }
     }
 
@@ -105,6 +113,10 @@ impl ErrorCode {
                 "不正な操作の可能性があるため、お取扱いできません。アプリから最初に操作をやり直して下さい。"
             }
             ErrorCode::NotFound => "ご指定のページは見つかりません。",
+            ErrorCode::CallbackPending => "認証中（認証着信待ち）",
+            ErrorCode::CallbackExpired => {
+                "120秒経過後の「確定する」ボタン選択は無効となります。API連携認証の最初に戻って操作してください。"
+            }
         }
     }
 

@@ -7,7 +7,7 @@ use crate::pages::{esc, page};
 use crate::security::{pkce_challenge, random_token};
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/demo", get(home))
         .route("/demo/link", get(link))
         .route("/demo/callback", get(callback))
+        .route("/demo/phone", get(phone).post(call))
 }
 
 pub fn redirect_uri(app: &AppState) -> String {
@@ -131,4 +132,74 @@ async fn callback(
     }
     body.push_str("<p><a class=\"button\" href=\"/demo\">アプリのトップへ</a></p>");
     shell(&body)
+}
+
+/// Phones of the demo customers, for the demo phone's caller list.
+const DEMO_PHONES: &[(&str, &str)] = &[
+    ("09011113333", "ﾃﾞ-ﾀ ﾀﾛｳ"),
+    ("0272345678", "ﾔﾏﾀﾞ ﾊﾅｺ"),
+    ("08012345678", "ｽｽﾞｷ ｲﾁﾛｳ"),
+    ("07055556666", "ｻﾄｳ ｼﾞﾛｳ"),
+];
+
+fn phone_page(app: &AppState, result: Option<&str>) -> Html<String> {
+    let options: String = DEMO_PHONES
+        .iter()
+        .map(|(n, who)| format!("<option value=\"{n}\">{n}（{}）</option>", esc(who)))
+        .chain(std::iter::once(
+            "<option value=\"anonymous\">非通知</option>".to_owned(),
+        ))
+        .collect();
+    let result = result
+        .map(|r| {
+            format!(
+                "<p role=\"status\" data-result=\"{0}\">発信しました。結果: <code>{0}</code></p>",
+                esc(r)
+            )
+        })
+        .unwrap_or_default();
+    Html(page(
+        "デモ用の電話",
+        &format!(
+            "<header class=\"demo-bar\"><span class=\"demo-logo\">デモ用の電話</span>\
+             <span class=\"demo-tag\">携帯電話の代わり</span></header><main class=\"card\">\
+             <h1>認証先電話番号へ発信</h1>\
+             <p>お客様の電話の代わりに、通信事業者からの着信通知（署名付き）をRenkeiへ送ります。</p>\
+             <form method=\"post\" action=\"/demo/phone\">\
+             <p><label for=\"from\">発信元（お客様の電話）</label><br><select id=\"from\" name=\"from\">{options}</select></p>\
+             <p>発信先: <strong>{to}</strong>（認証先電話番号）</p>\
+             <p><button class=\"button\" type=\"submit\">発信する</button></p></form>{result}</main>",
+            to = esc(&app.config.callback_number),
+        ),
+    ))
+}
+
+async fn phone(State(app): State<AppState>) -> Html<String> {
+    phone_page(&app, None)
+}
+
+#[derive(Debug, Deserialize)]
+struct CallForm {
+    from: String,
+}
+
+/// Sends a correctly signed webhook to this server, as the carrier would.
+async fn call(State(app): State<AppState>, Form(f): Form<CallForm>) -> Html<String> {
+    let secret = app.config.telephony_secret.clone().unwrap_or_default();
+    let result = crate::telephony::send_signed_call(
+        &app.config.issuer(),
+        &secret,
+        &f.from,
+        &app.config.callback_number,
+        app.clock.now(),
+    )
+    .await;
+    let shown = match &result {
+        Ok(r) => r.clone(),
+        Err(e) => {
+            tracing::warn!(error = %e, "demo phone could not reach the webhook");
+            "error".to_owned()
+        }
+    };
+    phone_page(&app, Some(&shown))
 }

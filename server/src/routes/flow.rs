@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use axum_extra::extract::CookieJar;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{AccountSummary, CSRF_HEADER, Cancelled, FlowView, Step};
-use renkei_shared::domain::AccountKind;
+use renkei_shared::domain::{AccountKind, mask_phone};
 use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
@@ -172,18 +172,20 @@ async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<Flow
         .await?
         .map(|c| c.display_name)
         .unwrap_or_default();
-    let account = match flow.row.account_id {
-        Some(id) => app
-            .storage
-            .account_by_id(id)
-            .await?
-            .map(|a| AccountSummary {
-                branch: a.branch,
-                kind: AccountKind::parse(&a.kind).unwrap_or(AccountKind::Ordinary),
-                number: a.number,
-            }),
+    let row = match flow.row.account_id {
+        Some(id) => app.storage.account_by_id(id).await?,
         None => None,
     };
+    // Only the phone steps show the (masked) registered number.
+    let masked_phone = row
+        .as_ref()
+        .filter(|_| matches!(flow.step, Step::PhoneConfirm | Step::PhoneCall))
+        .map(|a| mask_phone(&a.phone));
+    let account = row.map(|a| AccountSummary {
+        branch: a.branch,
+        kind: AccountKind::parse(&a.kind).unwrap_or(AccountKind::Ordinary),
+        number: a.number,
+    });
     let return_to = (flow.step == Step::Cancelled).then(|| return_url(&app, &flow));
     Ok(Json(FlowView {
         step: flow.step,
@@ -191,6 +193,7 @@ async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<Flow
         client_name,
         account,
         return_to,
+        masked_phone,
     }))
 }
 

@@ -2,10 +2,14 @@
 
 pub mod account;
 pub mod authorize;
+pub mod call;
 pub mod customer;
 pub mod demo;
 pub mod flow;
 pub mod metadata;
+pub mod phone;
+pub mod pin;
+pub mod telephony;
 
 use crate::error::AppError;
 use crate::pages;
@@ -24,6 +28,10 @@ pub fn router() -> Router<AppState> {
         .merge(flow::router())
         .merge(account::router())
         .merge(customer::router())
+        .merge(phone::router())
+        .merge(call::router())
+        .merge(pin::router())
+        .merge(telephony::router())
         .route(pages::PAGES_CSS_PATH, get(pages::pages_css))
         // Unknown API paths answer JSON, not the SPA's index.html.
         .route("/api/{*rest}", any(api_not_found))

@@ -12,6 +12,8 @@ use std::sync::Arc;
 pub const ISSUER: &str = "http://renkei.test";
 pub const DEMO_CLIENT: &str = "demo-creco";
 pub const DEMO_REDIRECT: &str = "http://renkei.test/demo/callback";
+pub const CALLBACK_NUMBER: &str = "0120000111";
+pub const TELEPHONY_SECRET: &str = "renkei-demo-telephony-secret";
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
 pub struct TestApp {
@@ -160,6 +162,61 @@ impl TestApp {
         resp.json().await.expect("flow json")
     }
 
+    /// Passes stage 1 for the happy-path customer and decides the phone
+    /// number (SOA208): the flow stands at SOA209. Returns the CSRF token.
+    pub async fn at_call_step(&self) -> String {
+        let csrf = self.at_customer_step("115", "ordinary", "1100026").await;
+        let resp = self
+            .post("/api/flow/customer", &csrf, &happy_customer())
+            .await;
+        assert_eq!(resp.status(), 200);
+        let resp = self
+            .post("/api/flow/phone", &csrf, &serde_json::json!({}))
+            .await;
+        assert_eq!(resp.status(), 200);
+        csrf
+    }
+
+    /// SOA209 shown: opens (or re-reads) the phone challenge.
+    pub async fn open_call(&self, csrf: &str) -> renkei_shared::api::CallChallenge {
+        let resp = self
+            .post("/api/flow/call", csrf, &serde_json::json!({}))
+            .await;
+        assert_eq!(resp.status(), 200);
+        resp.json().await.expect("challenge json")
+    }
+
+    /// The carrier reports a call, signed with the demo secret at the
+    /// server's current time.
+    pub async fn signed_call(&self, call_id: &str, from: &str) -> reqwest::Response {
+        let ts = renkei_server::clock::Clock::now(&*self.clock).as_second();
+        self.signed_call_at(call_id, from, CALLBACK_NUMBER, ts, TELEPHONY_SECRET)
+            .await
+    }
+
+    pub async fn signed_call_at(
+        &self,
+        call_id: &str,
+        from: &str,
+        to: &str,
+        ts: i64,
+        secret: &str,
+    ) -> reqwest::Response {
+        let body = serde_json::json!({
+            "call_id": call_id, "from": from, "to": to, "received_at": "2026-11-26T10:00:00+09:00"
+        })
+        .to_string();
+        self.http
+            .post(self.url("/telephony/inbound-call"))
+            .header("content-type", "application/json")
+            .header("x-renkei-timestamp", ts.to_string())
+            .header("x-renkei-signature", hmac_v1(secret, ts, &body))
+            .body(body)
+            .send()
+            .await
+            .expect("webhook answers")
+    }
+
     /// POSTs JSON to a flow endpoint with the CSRF token.
     pub async fn post(
         &self,
@@ -258,4 +315,13 @@ pub async fn code_of(resp: reqwest::Response) -> String {
 /// An instant written in JST.
 pub fn jst(s: &str) -> Timestamp {
     format!("{s}+09:00").parse().expect("valid JST instant")
+}
+
+/// The carrier's signature, written here from the scheme's definition
+/// (HMAC-SHA256 over "<timestamp>.<raw body>", hex, "v1=" prefix).
+pub fn hmac_v1(secret: &str, ts: i64, body: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(format!("{ts}.{body}").as_bytes());
+    format!("v1={}", hex::encode(mac.finalize().into_bytes()))
 }

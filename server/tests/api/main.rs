@@ -10,3 +10,5 @@ mod helpers;
 mod hours_and_load;
 mod lockout;
 mod metadata;
+mod phone;
+mod pin;

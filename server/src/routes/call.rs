@@ -1,0 +1,124 @@
+//! SOA209 電話番号認証. The server owns the 120-second window:
+//! - `POST /api/flow/call` opens the challenge the first time the screen is
+//!   shown (a reload gets the same one back, never a fresh window);
+//! - `GET /api/flow/call` is what the screen polls;
+//! - `POST /api/flow/call/confirm` is 確定する: verified → SOA211; not yet →
+//!   `callback_pending`; past the deadline → `callback_expired`, the
+//!   challenge is void and the flow goes back to SOA201.
+
+use crate::error::AppResult;
+use crate::routes::flow::{Flow, RequestMeta, StepRequest};
+use crate::state::AppState;
+use crate::storage::ChallengeRow;
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use renkei_shared::ErrorCode;
+use renkei_shared::api::{CallChallenge, Step, StepDone};
+use renkei_shared::domain::mask_phone;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/flow/call", get(status).post(open))
+        .route("/api/flow/call/confirm", post(confirm))
+}
+
+async fn registered_phone(app: &AppState, flow: &Flow) -> AppResult<String> {
+    let id = flow
+        .row
+        .account_id
+        .ok_or_else(|| anyhow::anyhow!("phone step without an account"))?;
+    let account = app
+        .storage
+        .account_by_id(id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("flow's account {id} is gone"))?;
+    Ok(account.phone)
+}
+
+fn view(app: &AppState, c: &ChallengeRow, phone: &str) -> CallChallenge {
+    CallChallenge {
+        deadline_ms: c.deadline * 1000,
+        server_now_ms: app.clock.now().as_millisecond(),
+        callback_number: app.config.callback_number.clone(),
+        masked_phone: mask_phone(phone),
+        verified: c.verified_at.is_some(),
+    }
+}
+
+async fn open(
+    State(app): State<AppState>,
+    meta: RequestMeta,
+    StepRequest(flow): StepRequest,
+) -> AppResult<Json<CallChallenge>> {
+    flow.expect(Step::PhoneCall)?;
+    let phone = registered_phone(&app, &flow).await?;
+    let challenge = match app.storage.current_challenge(&flow.row.id).await? {
+        Some(c) => c,
+        None => {
+            let deadline = flow.now + app.config.callback_window_secs;
+            let called = &app.config.callback_number;
+            let c = app
+                .storage
+                .create_challenge(&flow.row.id, &phone, called, flow.now, deadline)
+                .await?;
+            app.storage
+                .log_operation(meta.log(&flow, "phone_call", "challenge_opened"))
+                .await?;
+            c
+        }
+    };
+    Ok(Json(view(&app, &challenge, &phone)))
+}
+
+async fn status(State(app): State<AppState>, flow: Flow) -> AppResult<Json<CallChallenge>> {
+    flow.expect(Step::PhoneCall)?;
+    let phone = registered_phone(&app, &flow).await?;
+    let challenge = app
+        .storage
+        .current_challenge(&flow.row.id)
+        .await?
+        .ok_or(ErrorCode::FlowOutOfOrder)?;
+    Ok(Json(view(&app, &challenge, &phone)))
+}
+
+async fn confirm(
+    State(app): State<AppState>,
+    meta: RequestMeta,
+    StepRequest(flow): StepRequest,
+) -> AppResult<Json<StepDone>> {
+    flow.expect(Step::PhoneCall)?;
+    let challenge = app
+        .storage
+        .current_challenge(&flow.row.id)
+        .await?
+        .ok_or(ErrorCode::FlowOutOfOrder)?;
+    // A call verified inside the window counts even if 確定する comes late:
+    // the screen moves on by itself as soon as the call lands.
+    let outcome = if challenge.verified_at.is_some() {
+        let moved = app
+            .storage
+            .advance_flow(&flow.row.id, Step::PhoneCall, Step::Pin, None, flow.now)
+            .await?;
+        if moved {
+            Ok(())
+        } else {
+            Err(ErrorCode::FlowOutOfOrder)
+        }
+    } else if flow.now >= challenge.deadline {
+        app.storage
+            .restart_after_expiry(&flow.row.id, flow.now)
+            .await?;
+        Err(ErrorCode::CallbackExpired)
+    } else {
+        Err(ErrorCode::CallbackPending)
+    };
+    let code = outcome.err().map(|c| c.code()).unwrap_or("ok");
+    app.storage
+        .log_operation(meta.log(&flow, "phone_call", code))
+        .await?;
+    match outcome {
+        Ok(()) => Ok(Json(StepDone { next: Step::Pin })),
+        Err(c) => Err(c.into()),
+    }
+}

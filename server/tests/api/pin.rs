@@ -1,0 +1,197 @@
+//! Stage 3: SOA211, the cash-card PIN.
+
+use crate::helpers::{code_of, spawn_app};
+use renkei_shared::api::Step;
+use serde_json::{Value, json};
+
+async fn at_pin_step(app: &crate::helpers::TestApp) -> String {
+    let csrf = app.at_call_step().await;
+    app.open_call(&csrf).await;
+    app.signed_call("pin-test-call", "09011113333").await;
+    assert_eq!(
+        app.post("/api/flow/call/confirm", &csrf, &json!({}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(app.flow().await.step, Step::Pin);
+    csrf
+}
+
+#[tokio::test]
+async fn the_right_pin_reaches_consent() {
+    let app = spawn_app().await;
+    let csrf = at_pin_step(&app).await;
+    let resp = app
+        .post("/api/flow/pin", &csrf, &json!({"pin": "1234"}))
+        .await;
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["next"], "consent");
+    assert_eq!(app.flow().await.step, Step::Consent);
+}
+
+#[tokio::test]
+async fn a_malformed_pin_is_a_field_error_not_a_failure() {
+    let app = spawn_app().await;
+    let csrf = at_pin_step(&app).await;
+    for pin in ["", "123", "12345", "12a4"] {
+        let resp = app.post("/api/flow/pin", &csrf, &json!({"pin": pin})).await;
+        assert_eq!(resp.status(), 422, "{pin:?}");
+        let body: Value = resp.json().await.unwrap();
+        assert!(body["fields"]["pin"].is_array(), "{pin:?}");
+    }
+    assert_eq!(
+        app.post("/api/flow/pin", &csrf, &json!({"pin": "1234"}))
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn wrong_pins_lock_and_then_even_the_right_pin_gets_b84() {
+    let app = spawn_app().await;
+    let csrf = at_pin_step(&app).await;
+    for i in 1..=4 {
+        let resp = app
+            .post("/api/flow/pin", &csrf, &json!({"pin": "0000"}))
+            .await;
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["code"], "identity_mismatch", "attempt {i}");
+        assert_eq!(
+            body["message"],
+            "本人認証情報が誤っています。本人認証項目をご確認のうえ、再度入力して下さい。"
+        );
+    }
+    let resp = app
+        .post("/api/flow/pin", &csrf, &json!({"pin": "0000"}))
+        .await;
+    assert_eq!(code_of(resp).await, "locked");
+    let resp = app
+        .post("/api/flow/pin", &csrf, &json!({"pin": "1234"}))
+        .await;
+    assert_eq!(code_of(resp).await, "locked_b84");
+    assert_eq!(app.flow().await.step, Step::Pin);
+}
+
+#[tokio::test]
+async fn the_pin_never_appears_in_the_servers_log_output() {
+    // The real binary, logging everything it can, with output captured.
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    // Output goes to a file: a pipe nobody reads would fill up and stall
+    // the server at trace level.
+    let log_path = dir.path().join("server.log");
+    let log_file = std::fs::File::create(&log_path).unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_renkei-server"))
+        .env("RENKEI_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RENKEI_PUBLIC_URL", &base)
+        .env("RENKEI_DEMO", "1")
+        .env("RENKEI_NOW", "2026-11-26T10:00:00+09:00")
+        .env("RENKEI_DIST", dir.path().join("none"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/r.db", dir.path().display()),
+        )
+        .env("RENKEI_LOG", "trace")
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file)
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let http = crate::helpers::browser();
+    let mut up = false;
+    for _ in 0..100 {
+        if http
+            .get(format!("{base}/.well-known/oauth-authorization-server"))
+            .send()
+            .await
+            .is_ok()
+        {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(up, "server started");
+    let post = |path: &str, csrf: &str, body: Value| {
+        http.post(format!("{base}{path}"))
+            .header("x-renkei-csrf", csrf)
+            .json(&body)
+            .send()
+    };
+    let authorize = format!("{base}/oauth/authorize");
+    let mut params = crate::helpers::authorize_params();
+    params[2].1 = format!("{base}/demo/callback");
+    assert_eq!(
+        http.get(&authorize)
+            .query(&params)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let view: Value = http
+        .get(format!("{base}/api/flow"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let csrf = view["csrf_token"].as_str().unwrap().to_owned();
+    post(
+        "/api/flow/account",
+        &csrf,
+        json!({"branch": "115", "kind": "ordinary", "number": "1100026"}),
+    )
+    .await
+    .unwrap();
+    post(
+        "/api/flow/customer",
+        &csrf,
+        crate::helpers::happy_customer(),
+    )
+    .await
+    .unwrap();
+    post("/api/flow/phone", &csrf, json!({})).await.unwrap();
+    post("/api/flow/call", &csrf, json!({})).await.unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_renkei-server"))
+        .args(["simulate-call", "--from", "09011113333", "--url", &base])
+        .env("RENKEI_DEMO", "1")
+        .env("RENKEI_NOW", "2026-11-26T10:00:00+09:00")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "verified");
+    post("/api/flow/call/confirm", &csrf, json!({}))
+        .await
+        .unwrap();
+    let wrong = post("/api/flow/pin", &csrf, json!({"pin": "8642"}))
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 422);
+    let right = post("/api/flow/pin", &csrf, json!({"pin": "1234"}))
+        .await
+        .unwrap();
+    assert_eq!(right.status(), 200);
+
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+    let logs = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        logs.contains("/api/flow/pin"),
+        "the log did capture the PIN requests"
+    );
+    assert!(!logs.contains("8642"), "wrong PIN leaked into the log");
+    assert!(!logs.contains(r#""1234""#), "right PIN leaked into the log");
+    assert!(
+        !logs.contains("09011113333"),
+        "full phone number leaked into the log"
+    );
+}
