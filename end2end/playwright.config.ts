@@ -4,7 +4,9 @@ import { defineConfig, devices } from '@playwright/test';
 // SQLite file and demo data, so per-account state such as the daily lockout
 // never leaks between projects that run at the same time. scripts/e2e.sh
 // picks three free ports.
-const ports = (process.env.E2E_PORTS ?? '3101,3102,3103').split(',').map(Number);
+// A fourth server has a 3-second phone window, for the expiry test.
+const ports = (process.env.E2E_PORTS ?? '3101,3102,3103,3104').split(',').map(Number);
+export const shortWindowURL = `http://127.0.0.1:${ports[3]}`;
 const names = ['desktop', 'pixel-7', 'iphone-14'];
 const base = (i: number) => `http://127.0.0.1:${ports[i]}`;
 
@@ -44,8 +46,8 @@ export default defineConfig({
       use: { ...devices['iPhone 14'], browserName: 'chromium', launchOptions, baseURL: base(2) },
     },
   ],
-  webServer: ports.map((port) => ({
-    command: `sh ./start-server.sh ${port}`,
+  webServer: ports.map((port, i) => ({
+    command: `sh ./start-server.sh ${port}${i === 3 ? ' 3' : ''}`,
     url: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
     reuseExistingServer: false,
     timeout: 120_000,

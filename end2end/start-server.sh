@@ -1,5 +1,6 @@
 #!/bin/sh
-# Starts the server for the Playwright suite: a fresh database every run,
+# Starts one server for the Playwright suite (usage: start-server.sh PORT
+# [CALLBACK_WINDOW_SECS]): a fresh database every run,
 # the demo data, and a clock fixed inside service hours so the suite does not
 # depend on when it runs.
 set -eu
@@ -13,4 +14,6 @@ export RENKEI_DIST="$here/../dist"
 export RENKEI_DEMO=1
 export RENKEI_NOW="${E2E_NOW:-2026-11-26T10:00:00+09:00}"
 export RENKEI_LOG="${RENKEI_LOG:-warn}"
+# Optional second argument: the phone window in seconds (default 120).
+export RENKEI_CALLBACK_WINDOW_SECS="${2:-120}"
 exec "${RENKEI_BIN:-$here/../target/debug/renkei-server}" serve

@@ -3,7 +3,9 @@
 //! shown as `system_error`, the seed's message for "could not reach us".
 
 use gloo_net::http::{Request, Response};
-use renkei_shared::api::{AccountForm, CSRF_HEADER, Cancelled, CustomerForm, FlowView, StepDone};
+use renkei_shared::api::{
+    AccountForm, CSRF_HEADER, CallChallenge, Cancelled, CustomerForm, FlowView, PinForm, StepDone,
+};
 use renkei_shared::{ErrorBody, ErrorCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -51,6 +53,34 @@ pub async fn submit_account(csrf: &str, form: &AccountForm) -> ApiResult<StepDon
 
 pub async fn submit_customer(csrf: &str, form: &CustomerForm) -> ApiResult<StepDone> {
     post("/api/flow/customer", csrf, form).await
+}
+
+/// SOA208 電話番号の決定.
+pub async fn decide_phone(csrf: &str) -> ApiResult<StepDone> {
+    post("/api/flow/phone", csrf, &serde_json::json!({})).await
+}
+
+/// SOA209 shown: opens the phone challenge (or gets the open one back).
+pub async fn open_call(csrf: &str) -> ApiResult<CallChallenge> {
+    post("/api/flow/call", csrf, &serde_json::json!({})).await
+}
+
+pub async fn call_status() -> ApiResult<CallChallenge> {
+    read(Request::get("/api/flow/call").send().await).await
+}
+
+/// 確定する.
+pub async fn confirm_call(csrf: &str) -> ApiResult<StepDone> {
+    post("/api/flow/call/confirm", csrf, &serde_json::json!({})).await
+}
+
+pub async fn submit_pin(csrf: &str, form: &PinForm) -> ApiResult<StepDone> {
+    post("/api/flow/pin", csrf, form).await
+}
+
+/// The browser's clock in unix milliseconds.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
 }
 
 /// Today in JST from the browser's clock: only for instant feedback on the

@@ -19,6 +19,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/flow/account") view=pages::account::AccountPage />
                 <Route path=path!("/flow/customer") view=pages::customer::CustomerPage />
                 <Route path=path!("/flow/phone") view=pages::phone::PhonePage />
+                <Route path=path!("/flow/call") view=pages::call::CallPage />
+                <Route path=path!("/flow/pin") view=pages::pin::PinPage />
+                <Route path=path!("/flow/consent") view=pages::consent::ConsentPage />
                 <Route path=path!("/flow/cancelled") view=pages::cancelled::CancelledPage />
             </Routes>
         </Router>

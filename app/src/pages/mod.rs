@@ -1,7 +1,10 @@
 //! One file per screen.
 
 pub mod account;
+pub mod call;
 pub mod cancelled;
+pub mod consent;
 pub mod customer;
 pub mod not_found;
 pub mod phone;
+pub mod pin;

@@ -1,22 +1,57 @@
-//! SOA208 「API連携認証（電話番号の確認）」. Stage 1 ends here for now: the
-//! phone callback (SOA208/SOA209) is the next step to be built; until then
-//! this screen confirms stage 1 passed and offers 中止する.
+//! SOA208 「API連携認証（電話番号の確認）」: the registered phone, masked
+//! (`*****3333`); 電話番号の決定 moves on to SOA209.
 
+use crate::api;
 use crate::components::dialog::ErrorDialog;
 use crate::components::flow::{CancelButton, FatalError, load_flow};
 use crate::components::layout::Layout;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
 use renkei_shared::api::Step;
 
 #[component]
 pub fn PhonePage() -> impl IntoView {
     let flow = load_flow(Step::PhoneConfirm);
     let dialog = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let navigate = use_navigate();
+    let decide = move |_| {
+        let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
+            return;
+        };
+        pending.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::decide_phone(&csrf).await {
+                Ok(done) => navigate(done.next.path(), Default::default()),
+                Err(e) => dialog.set(Some(e.message)),
+            }
+            pending.set(false);
+        });
+    };
     view! {
         <Layout title="API連携認証（電話番号の確認）" screen_id="SOA208">
             {move || flow.fatal.get().map(|e| view! { <FatalError error=e /> })}
             <p class="lead">"電話番号での認証を行います。"</p>
+            <section class="summary" aria-labelledby="phone-title">
+                <h2 id="phone-title">"お届け先電話番号"</h2>
+                <dl class="pairs">
+                    <dt>"電話番号"</dt>
+                    <dd class="phone" data-testid="masked-phone">
+                        {move || flow.view.get().and_then(|f| f.masked_phone)}
+                    </dd>
+                </dl>
+            </section>
             <div class="actions">
+                <button
+                    type="button"
+                    class="button primary"
+                    on:click=decide
+                    disabled=move || pending.get() || flow.view.get().is_none()
+                >
+                    "電話番号の決定"
+                </button>
                 <CancelButton flow=flow error=dialog />
             </div>
             <ErrorDialog message=dialog />

@@ -1,0 +1,93 @@
+//! SOA211 「API連携認証（キャッシュカード暗証番号認証）」: the 4-digit PIN.
+//! The field is a password field: never shown, never autocompleted, and the
+//! value is dropped from the page once sent.
+
+use crate::api;
+use crate::components::dialog::ErrorDialog;
+use crate::components::field::{Field, describedby, field_error};
+use crate::components::flow::{CancelButton, FatalError, load_flow};
+use crate::components::layout::Layout;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use renkei_shared::api::{PinForm, Step};
+use renkei_shared::domain::Pin;
+use renkei_shared::{ErrorBody, FieldErrors};
+
+#[component]
+pub fn PinPage() -> impl IntoView {
+    let flow = load_flow(Step::Pin);
+    let pin = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let dialog = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let navigate = use_navigate();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = PinForm {
+            pin: pin.get_untracked(),
+        };
+        if let Err(code) = Pin::parse(&form.pin) {
+            let mut fields = FieldErrors::new();
+            fields.insert("pin".into(), vec![code]);
+            let body = ErrorBody::from_fields(fields);
+            errors.set(body.fields.clone());
+            dialog.set(Some(body.message));
+            return;
+        }
+        errors.set(FieldErrors::new());
+        let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
+            return;
+        };
+        pending.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = api::submit_pin(&csrf, &form).await;
+            drop(form);
+            // Whatever happened, the PIN does not stay in the page.
+            pin.set(String::new());
+            match result {
+                Ok(done) => navigate(done.next.path(), Default::default()),
+                Err(e) => {
+                    errors.set(e.fields.clone());
+                    dialog.set(Some(e.message));
+                }
+            }
+            pending.set(false);
+        });
+    };
+
+    view! {
+        <Layout title="API連携認証（キャッシュカード暗証番号認証）" screen_id="SOA211">
+            {move || flow.fatal.get().map(|e| view! { <FatalError error=e /> })}
+            <section class="summary" aria-labelledby="pin-title">
+                <h2 id="pin-title">"キャッシュカード暗証番号"</h2>
+                <p>"キャッシュカード暗証番号での認証を行います。"</p>
+            </section>
+            <form class="form" novalidate on:submit=on_submit>
+                <Field id="pin" label="キャッシュカードの暗証番号" hint="(半角数字4桁)" error=field_error(errors, "pin")>
+                    <input
+                        id="pin"
+                        name="pin"
+                        type="password"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        maxlength="4"
+                        aria-describedby=describedby("pin")
+                        aria-invalid=move || field_error(errors, "pin").get().is_some().to_string()
+                        prop:value=pin
+                        on:input=move |ev| pin.set(event_target_value(&ev))
+                    />
+                </Field>
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=move || pending.get() || flow.view.get().is_none()>
+                        "次へ"
+                    </button>
+                    <CancelButton flow=flow error=dialog />
+                </div>
+            </form>
+            <ErrorDialog message=dialog />
+        </Layout>
+    }
+}

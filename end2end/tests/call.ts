@@ -1,0 +1,57 @@
+import { APIRequestContext, expect, Page } from '@playwright/test';
+import { createHmac, randomUUID } from 'node:crypto';
+import { startLinkage } from './helpers';
+
+// The demo server's telephony secret and toll-free number (README, demo mode).
+export const TELEPHONY_SECRET = 'renkei-demo-telephony-secret';
+export const CALLBACK_NUMBER = '0120000111';
+
+type Who = { branch: string; kind: string; number: string; name: string; year: string; month: string; day: string; phone: string };
+
+export const taro: Who = { branch: '115', kind: '普通預金', number: '1100026', name: 'ﾃﾞｰﾀ ﾀﾛｳ', year: '1980', month: '01', day: '01', phone: '09011113333' };
+export const jiro: Who = { branch: '022', kind: '普通預金', number: '2222222', name: 'ｻﾄｳ ｼﾞﾛｳ', year: '1985', month: '06', day: '30', phone: '07055556666' };
+
+/** From the demo app through SOA201 and お客様情報入力 to SOA208. */
+export async function toPhoneStep(page: Page, who: Who) {
+  await startLinkage(page);
+  await page.getByLabel('店番').fill(who.branch);
+  await page.getByLabel('科目').selectOption({ label: who.kind });
+  await page.getByLabel('口座番号').fill(who.number);
+  await page.getByRole('button', { name: '次へ' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（お客様情報入力）' })).toBeVisible();
+  await page.getByLabel('お名前').fill(who.name);
+  await page.getByLabel('西暦').fill(who.year);
+  await page.getByLabel('月', { exact: true }).selectOption(who.month);
+  await page.getByLabel('日', { exact: true }).selectOption(who.day);
+  await page.getByLabel('電話番号').fill(who.phone);
+  await page.getByLabel(/^【必須】メールアドレス$/).fill('customer@example.jp');
+  await page.getByLabel('メールアドレス（確認用）').fill('customer@example.jp');
+  await page.getByRole('button', { name: '次へ' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（電話番号の確認）' })).toBeVisible();
+}
+
+/** The remaining seconds the countdown shows. */
+export async function remainingSeconds(page: Page): Promise<number> {
+  const text = (await page.getByTestId('countdown').textContent()) ?? '';
+  const m = text.match(/残り (\d+) 秒/);
+  expect(m, `countdown text: ${text}`).toBeTruthy();
+  return Number(m![1]);
+}
+
+/**
+ * The carrier reports a call from `from`, signed as the gateway would sign
+ * it, timestamped with the server's own clock (read from the challenge).
+ */
+export async function carrierCall(page: Page, request: APIRequestContext, from: string) {
+  const status = await page.request.get('/api/flow/call');
+  expect(status.ok()).toBeTruthy();
+  const serverNow = Math.floor((await status.json()).server_now_ms / 1000);
+  const body = JSON.stringify({ call_id: randomUUID(), from, to: CALLBACK_NUMBER, received_at: new Date().toISOString() });
+  const signature = 'v1=' + createHmac('sha256', TELEPHONY_SECRET).update(`${serverNow}.${body}`).digest('hex');
+  const resp = await request.post('/telephony/inbound-call', {
+    data: body,
+    headers: { 'content-type': 'application/json', 'x-renkei-timestamp': String(serverNow), 'x-renkei-signature': signature },
+  });
+  expect(resp.status()).toBe(200);
+  return (await resp.json()).result as string;
+}
