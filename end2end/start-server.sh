@@ -12,6 +12,10 @@ export RENKEI_PUBLIC_URL="http://127.0.0.1:$port"
 export DATABASE_URL="sqlite://$db_dir/renkei.db"
 export RENKEI_DIST="$here/../dist"
 export RENKEI_DEMO=1
+# Mails are written here as .eml (no SMTP in the suite); tests read them.
+export RENKEI_OUTBOX_DIR="${TMPDIR:-/tmp}/renkei-e2e-outbox-$port"
+rm -rf "$RENKEI_OUTBOX_DIR"
+export RENKEI_MAIL_POLL_SECS=1
 export RENKEI_NOW="${E2E_NOW:-2026-11-26T10:00:00+09:00}"
 export RENKEI_LOG="${RENKEI_LOG:-warn}"
 # Optional second argument: the phone window in seconds (default 120).

@@ -4,7 +4,8 @@
 
 use gloo_net::http::{Request, Response};
 use renkei_shared::api::{
-    AccountForm, CSRF_HEADER, CallChallenge, Cancelled, CustomerForm, FlowView, PinForm, StepDone,
+    AccountForm, CSRF_HEADER, CallChallenge, Cancelled, ConsentForm, CustomerForm, Finished,
+    FlowView, PinForm, StepDone,
 };
 use renkei_shared::{ErrorBody, ErrorCode};
 use serde::Serialize;
@@ -76,6 +77,23 @@ pub async fn confirm_call(csrf: &str) -> ApiResult<StepDone> {
 
 pub async fn submit_pin(csrf: &str, form: &PinForm) -> ApiResult<StepDone> {
     post("/api/flow/pin", csrf, form).await
+}
+
+/// 許可する.
+pub async fn allow(csrf: &str, agree: bool) -> ApiResult<Finished> {
+    post("/api/flow/consent", csrf, &ConsentForm { agree }).await
+}
+
+/// 拒否する.
+pub async fn deny(csrf: &str) -> ApiResult<Finished> {
+    post("/api/flow/deny", csrf, &serde_json::json!({})).await
+}
+
+/// Leaves the SPA for the app (a full navigation, not a route change).
+pub fn leave_for(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(url);
+    }
 }
 
 /// The browser's clock in unix milliseconds.

@@ -12,7 +12,7 @@ export const taro: Who = { branch: '115', kind: '普通預金', number: '1100026
 export const jiro: Who = { branch: '022', kind: '普通預金', number: '2222222', name: 'ｻﾄｳ ｼﾞﾛｳ', year: '1985', month: '06', day: '30', phone: '07055556666' };
 
 /** From the demo app through SOA201 and お客様情報入力 to SOA208. */
-export async function toPhoneStep(page: Page, who: Who) {
+export async function toPhoneStep(page: Page, who: Who, email = 'customer@example.jp') {
   await startLinkage(page);
   await page.getByLabel('店番').fill(who.branch);
   await page.getByLabel('科目').selectOption({ label: who.kind });
@@ -24,8 +24,8 @@ export async function toPhoneStep(page: Page, who: Who) {
   await page.getByLabel('月', { exact: true }).selectOption(who.month);
   await page.getByLabel('日', { exact: true }).selectOption(who.day);
   await page.getByLabel('電話番号').fill(who.phone);
-  await page.getByLabel(/^【必須】メールアドレス$/).fill('customer@example.jp');
-  await page.getByLabel('メールアドレス（確認用）').fill('customer@example.jp');
+  await page.getByLabel(/^【必須】メールアドレス$/).fill(email);
+  await page.getByLabel('メールアドレス（確認用）').fill(email);
   await page.getByRole('button', { name: '次へ' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（電話番号の確認）' })).toBeVisible();
 }

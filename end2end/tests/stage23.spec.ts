@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, expectNoHorizontalScroll } from './helpers';
-import { carrierCall, jiro, remainingSeconds, taro, toPhoneStep } from './call';
+import { jiro, remainingSeconds, toPhoneStep } from './call';
 
 test('SOA208 shows the masked number; SOA209 counts down and keeps its time across a reload', async ({ page }) => {
   // Jiro (022): no other test calls from his phone on this server.
@@ -32,32 +32,4 @@ test('SOA208 shows the masked number; SOA209 counts down and keeps its time acro
   const after = await remainingSeconds(page);
   expect(after).toBeLessThanOrEqual(before);
   expect(after).toBeGreaterThanOrEqual(before - 3);
-});
-
-test('a signed call moves SOA209 on by itself; a wrong PIN is refused, the right one reaches consent', async ({ page, request }) => {
-  await toPhoneStep(page, taro);
-  await expect(page.getByTestId('masked-phone')).toHaveText('*****3333');
-  await page.getByRole('button', { name: '電話番号の決定' }).click();
-  await expect(page.getByTestId('countdown')).toContainText('残り');
-
-  expect(await carrierCall(page, request, '+819011113333')).toBe('verified');
-  // No click: the screen sees the verified call and moves on.
-  await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（キャッシュカード暗証番号認証）' })).toBeVisible();
-  const pin = page.getByLabel('キャッシュカードの暗証番号');
-  await expect(pin).toHaveAttribute('type', 'password');
-  await expect(pin).toHaveAttribute('inputmode', 'numeric');
-  await expect(pin).toHaveAttribute('autocomplete', 'off');
-  await expectAccessible(page);
-
-  await pin.fill('0000');
-  await page.getByRole('button', { name: '次へ' }).click();
-  const dialog = page.getByRole('dialog', { name: 'エラー' });
-  await expect(dialog).toContainText('本人認証情報が誤っています。本人認証項目をご確認のうえ、再度入力して下さい。');
-  await dialog.getByRole('button', { name: 'OK' }).click();
-  await expect(pin).toHaveValue('');
-
-  await pin.fill('1234');
-  await page.getByRole('button', { name: '次へ' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（情報連携認可）' })).toBeVisible();
-  await expect(page.getByText('しんくみアプリ with CRECOが以下の許可を求めています。')).toBeVisible();
 });

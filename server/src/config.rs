@@ -39,6 +39,15 @@ pub struct Config {
     pub telephony_secret: Option<String>,
     /// `RENKEI_TWILIO_AUTH_TOKEN`: enables the Twilio-shaped webhook.
     pub twilio_auth_token: Option<String>,
+    /// `RENKEI_SMTP_URL` (e.g. `smtp://relay:25`, `smtps://relay:465`,
+    /// `smtp://relay:587?tls=required`). Unset: mails go to `outbox_dir`.
+    pub smtp_url: Option<String>,
+    /// `RENKEI_MAIL_FROM`: the completion mail's From.
+    pub mail_from: String,
+    /// `RENKEI_OUTBOX_DIR`: where mails are written as .eml without SMTP.
+    pub outbox_dir: PathBuf,
+    /// `RENKEI_MAIL_POLL_SECS`: how often the outbox is looked at.
+    pub mail_poll_secs: u64,
 }
 
 /// The telephony secret demo mode uses when none is set (demo only).
@@ -135,12 +144,32 @@ impl Config {
             ));
         }
         let twilio_auth_token = get("RENKEI_TWILIO_AUTH_TOKEN").filter(|v| !v.is_empty());
+        let smtp_url = get("RENKEI_SMTP_URL").filter(|v| !v.is_empty());
+        let mail_from = var(
+            "RENKEI_MAIL_FROM",
+            "しんくみ信用組合 <noreply@shinkumi.example>",
+        );
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(err(
+                "RENKEI_MAIL_FROM",
+                "a mailbox, e.g. Name <addr@example.jp>".into(),
+            ));
+        }
+        let mail_poll_secs = var("RENKEI_MAIL_POLL_SECS", "2")
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=300).contains(n))
+            .ok_or_else(|| err("RENKEI_MAIL_POLL_SECS", "seconds between 1 and 300".into()))?;
         Ok(Config {
             listen,
             callback_number,
             callback_window_secs,
             telephony_secret,
             twilio_auth_token,
+            smtp_url,
+            mail_from,
+            outbox_dir: PathBuf::from(var("RENKEI_OUTBOX_DIR", "data/outbox")),
+            mail_poll_secs,
             lockout_threshold,
             max_inflight,
             database_url: var("DATABASE_URL", "sqlite://data/renkei.db"),

@@ -3,8 +3,8 @@
 //! registered client. Idempotent: a database that has them is left alone.
 
 use crate::clock::jst_date;
-use crate::routes::demo::{DEMO_CLIENT_ID, DEMO_CLIENT_NAME};
-use crate::security::{hash_secret, random_token};
+use crate::routes::demo::{DEMO_CLIENT_ID, DEMO_CLIENT_NAME, DEMO_CLIENT_SECRET};
+use crate::security::hash_secret;
 use crate::state::AppState;
 use crate::storage::{NewAccount, NewClient, NewTransaction};
 use jiff::ToSpan;
@@ -89,10 +89,14 @@ const CUSTOMERS: &[DemoCustomer] = &[
 
 pub async fn seed(app: &AppState) -> anyhow::Result<()> {
     let storage = &app.storage;
-    if !storage.client_exists(DEMO_CLIENT_ID).await? {
-        // The demo client's secret is not needed until the token endpoint
-        // exists; it is random and never shown.
-        let secret_hash = hash_secret(random_token()).await?;
+    // The demo app exchanges codes with a fixed, documented secret (demo
+    // mode only); it is set again at every start.
+    let secret_hash = hash_secret(DEMO_CLIENT_SECRET.to_owned()).await?;
+    if storage.client_exists(DEMO_CLIENT_ID).await? {
+        storage
+            .set_client_secret(DEMO_CLIENT_ID, &secret_hash)
+            .await?;
+    } else {
         storage
             .insert_client(NewClient {
                 client_id: DEMO_CLIENT_ID,

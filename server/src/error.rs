@@ -60,6 +60,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::CallbackPending => StatusCode::CONFLICT,
         ErrorCode::CallbackExpired => StatusCode::GONE,
+        ErrorCode::ConsentRequired => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo_seed;
 pub mod error;
 pub mod lockout;
+pub mod mail;
 pub mod pages;
 pub mod routes;
 pub mod security;

@@ -22,6 +22,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    mailer: Arc<crate::mail::Mailer>,
 }
 
 /// The clock `config` asks for: real time, or shifted to `RENKEI_NOW`.
@@ -45,10 +46,12 @@ impl Application {
             demo_seed::seed(&state).await?;
         }
         let router = build_router(state.clone());
+        let mailer = Arc::new(crate::mail::Mailer::from_config(&state.config)?);
         Ok(Application {
             listener,
             router,
             state,
+            mailer,
         })
     }
 
@@ -62,6 +65,10 @@ impl Application {
 
     /// Serves until ctrl-c / SIGTERM, finishing requests in flight.
     pub async fn run(self) -> std::io::Result<()> {
+        tokio::spawn(crate::mail::run_outbox(
+            self.state.clone(),
+            self.mailer.clone(),
+        ));
         axum::serve(
             self.listener,
             self.router
@@ -73,6 +80,10 @@ impl Application {
 
     /// Serves until the returned future is dropped (tests).
     pub async fn run_forever(self) -> std::io::Result<()> {
+        tokio::spawn(crate::mail::run_outbox(
+            self.state.clone(),
+            self.mailer.clone(),
+        ));
         axum::serve(
             self.listener,
             self.router

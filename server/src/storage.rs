@@ -125,6 +125,94 @@ pub struct InboundCall<'a> {
     pub now: i64,
 }
 
+/// What 許可する writes in one transaction.
+pub struct NewGrant<'a> {
+    pub flow_id: &'a str,
+    pub client_id: &'a str,
+    pub account_id: i64,
+    pub scope: &'a str,
+    pub terms_version: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+    pub client_ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub code_hash: &'a str,
+    pub code_expires_at: i64,
+    pub mail: Option<MailToSend<'a>>,
+}
+
+/// A mail to queue.
+#[derive(Debug, Clone, Copy)]
+pub struct MailToSend<'a> {
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+async fn enqueue_mail(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    mail: MailToSend<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(mail.to)
+    .bind(mail.subject)
+    .bind(mail.body)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MailRow {
+    pub id: i64,
+    pub to_addr: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CodeRow {
+    pub consent_id: i64,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub scope: String,
+    pub consent_expires_at: i64,
+}
+
+pub struct NewToken<'a> {
+    pub token_hash: &'a str,
+    pub kind: &'a str,
+    pub consent_id: i64,
+    pub client_id: &'a str,
+    pub scope: &'a str,
+    pub issued_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenRow {
+    pub kind: String,
+    pub consent_id: i64,
+    pub client_id: String,
+    pub scope: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub rotated_at: Option<i64>,
+    pub consent_expires_at: i64,
+    pub consent_revoked_at: Option<i64>,
+}
+
 /// Whose failures, on which JST day: the unit of the daily lockout.
 #[derive(Debug, Clone, Copy)]
 pub struct LockKey<'a> {
@@ -208,6 +296,15 @@ impl Storage {
         .bind(c.now)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    pub async fn set_client_secret(&self, client_id: &str, secret_hash: &str) -> sqlx::Result<()> {
+        sqlx::query("UPDATE clients SET secret_hash = ? WHERE client_id = ?")
+            .bind(secret_hash)
+            .bind(client_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -644,6 +741,257 @@ impl Storage {
         .fetch_one(&self.pool)
         .await?;
         Ok(n > 0)
+    }
+
+    // ---- consent, codes, tokens --------------------------------------------
+
+    /// 許可する: in one transaction, the consent row, the authorization code,
+    /// the completion mail, and the flow completed with its e-mail erased.
+    /// `Ok(None)` if the flow was no longer at the consent step.
+    pub async fn grant_consent(&self, g: NewGrant<'_>) -> sqlx::Result<Option<i64>> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE flows SET step = ?, email = NULL, updated_at = ?
+             WHERE id = ? AND step = ? AND expires_at > ?",
+        )
+        .bind(Step::Completed.code())
+        .bind(g.now)
+        .bind(g.flow_id)
+        .bind(Step::Consent.code())
+        .bind(g.now)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let consent_id: i64 = sqlx::query_scalar(
+            "INSERT INTO consents (client_id, account_id, scope, terms_version, granted_at,
+                                   expires_at, client_ip, user_agent)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(g.client_id)
+        .bind(g.account_id)
+        .bind(g.scope)
+        .bind(g.terms_version)
+        .bind(g.now)
+        .bind(g.expires_at)
+        .bind(g.client_ip)
+        .bind(g.user_agent)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO auth_codes (code_hash, consent_id, client_id, redirect_uri,
+                                     code_challenge, expires_at)
+             SELECT ?, ?, client_id, redirect_uri, code_challenge, ? FROM flows WHERE id = ?",
+        )
+        .bind(g.code_hash)
+        .bind(consent_id)
+        .bind(g.code_expires_at)
+        .bind(g.flow_id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(mail) = g.mail {
+            enqueue_mail(&mut tx, mail, g.now).await?;
+        }
+        tx.commit().await?;
+        Ok(Some(consent_id))
+    }
+
+    /// 拒否する: the flow ends as cancelled and the notice mail is queued,
+    /// in one transaction. `false` if the flow was not at the consent step.
+    pub async fn deny_consent(
+        &self,
+        flow_id: &str,
+        mail: Option<MailToSend<'_>>,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE flows SET step = ?, email = NULL, updated_at = ? WHERE id = ? AND step = ?",
+        )
+        .bind(Step::Cancelled.code())
+        .bind(now)
+        .bind(flow_id)
+        .bind(Step::Consent.code())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        if let Some(mail) = mail {
+            enqueue_mail(&mut tx, mail, now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The e-mail kept on the flow (for the completion mail).
+    pub async fn flow_email(&self, flow_id: &str) -> sqlx::Result<Option<String>> {
+        sqlx::query_scalar("SELECT email FROM flows WHERE id = ?")
+            .bind(flow_id)
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    pub async fn find_code(&self, code_hash: &str) -> sqlx::Result<Option<CodeRow>> {
+        sqlx::query_as(
+            "SELECT c.consent_id, c.client_id, c.redirect_uri, c.code_challenge, c.expires_at,
+                    c.used_at, k.scope, k.expires_at AS consent_expires_at
+             FROM auth_codes c JOIN consents k ON k.id = c.consent_id
+             WHERE c.code_hash = ?",
+        )
+        .bind(code_hash)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Marks a code used; `false` if it already was (a replay).
+    pub async fn use_code(&self, code_hash: &str, now: i64) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE auth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(code_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Revokes the consent and every token issued under it, at once.
+    pub async fn revoke_grant(&self, consent_id: i64, by: &str, now: i64) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE consents SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(now)
+            .bind(by)
+            .bind(consent_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE tokens SET revoked_at = ? WHERE consent_id = ? AND revoked_at IS NULL")
+            .bind(now)
+            .bind(consent_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn insert_token(&self, t: NewToken<'_>) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO tokens (token_hash, kind, consent_id, client_id, scope, issued_at, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(t.token_hash)
+        .bind(t.kind)
+        .bind(t.consent_id)
+        .bind(t.client_id)
+        .bind(t.scope)
+        .bind(t.issued_at)
+        .bind(t.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn find_token(&self, token_hash: &str) -> sqlx::Result<Option<TokenRow>> {
+        sqlx::query_as(
+            "SELECT t.kind, t.consent_id, t.client_id, t.scope, t.issued_at, t.expires_at,
+                    t.revoked_at, t.rotated_at, k.expires_at AS consent_expires_at,
+                    k.revoked_at AS consent_revoked_at
+             FROM tokens t JOIN consents k ON k.id = t.consent_id
+             WHERE t.token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Replaces a refresh token (rotation); `false` if it was already
+    /// rotated or revoked, which the caller treats as reuse.
+    pub async fn rotate_refresh(&self, token_hash: &str, now: i64) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE tokens SET rotated_at = ?, revoked_at = ?
+             WHERE token_hash = ? AND kind = 'refresh' AND rotated_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(token_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn revoke_token(&self, token_hash: &str, now: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL")
+            .bind(now)
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The client's secret hash (client authentication).
+    pub async fn client_secret_hash(&self, client_id: &str) -> sqlx::Result<Option<String>> {
+        sqlx::query_scalar("SELECT secret_hash FROM clients WHERE client_id = ? AND enabled = 1")
+            .bind(client_id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    // ---- mail outbox -------------------------------------------------------
+
+    /// Claims up to `limit` due mails for `lease_secs`, so two instances
+    /// never send the same mail at once.
+    pub async fn claim_mail(
+        &self,
+        now: i64,
+        lease_secs: i64,
+        limit: i64,
+    ) -> sqlx::Result<Vec<MailRow>> {
+        sqlx::query_as(
+            "UPDATE mail_outbox SET locked_until = ?
+             WHERE id IN (SELECT id FROM mail_outbox
+                          WHERE sent_at IS NULL AND next_attempt_at <= ? AND locked_until <= ?
+                          ORDER BY id LIMIT ?)
+             RETURNING id, to_addr, subject, body, attempts",
+        )
+        .bind(now + lease_secs)
+        .bind(now)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Sent: the address is erased (FAQ Q5), the rest kept as a record.
+    pub async fn mail_sent(&self, id: i64, now: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE mail_outbox SET sent_at = ?, to_addr = '', last_error = NULL WHERE id = ?",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn mail_failed(&self, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+                                    locked_until = 0
+             WHERE id = ?",
+        )
+        .bind(error)
+        .bind(retry_at)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn mail_rows(&self) -> sqlx::Result<Vec<(String, Option<i64>, i64)>> {
+        sqlx::query_as("SELECT to_addr, sent_at, attempts FROM mail_outbox ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
     }
 
     // ---- operation log ---------------------------------------------------

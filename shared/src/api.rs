@@ -255,6 +255,21 @@ impl Drop for PinForm {
     }
 }
 
+/// SOA206 許可する. `agree` is the API terms checkbox; the server refuses
+/// consent without it whatever the browser sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentForm {
+    pub agree: bool,
+}
+
+/// The flow is over: the browser goes back to the app at `return_to`
+/// (with `code`, `state`, `iss` after consent; `error=access_denied` after
+/// a denial or cancel).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finished {
+    pub return_to: String,
+}
+
 /// A step was accepted: go to `next`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepDone {

@@ -32,10 +32,12 @@ pub enum ErrorCode {
     CallbackPending,
     /// The 120 seconds ran out: start again from SOA201.
     CallbackExpired,
+    /// 許可する without agreeing to the API terms.
+    ConsentRequired,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::RequiredMissing,
         ErrorCode::InvalidInput,
         ErrorCode::AccountNotEligible,
@@ -53,6 +55,7 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::CallbackPending,
         ErrorCode::CallbackExpired,
+        ErrorCode::ConsentRequired,
     ];
 
     pub fn code(self) -> &'static str {
@@ -74,6 +77,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::CallbackPending => "callback_pending",
             ErrorCode::CallbackExpired => "callback_expired",
+            ErrorCode::ConsentRequired => "consent_required",
         }
     }
 
@@ -116,6 +120,9 @@ impl ErrorCode {
             ErrorCode::CallbackPending => "認証中（認証着信待ち）",
             ErrorCode::CallbackExpired => {
                 "120秒経過後の「確定する」ボタン選択は無効となります。API連携認証の最初に戻って操作してください。"
+            }
+            ErrorCode::ConsentRequired => {
+                "当信用組合のAPI利用規定を確認し、同意のチェックを付けて下さい。"
             }
         }
     }

@@ -1,33 +1,98 @@
-//! SOA206 「API連携認証（情報連携認可）」. Stage 3 ends here for now: the
-//! consent itself (許可する / 拒否する) and the authorization the app
-//! receives are the next step to be built; until then this screen shows
-//! what the app asks for and offers 中止する.
+//! SOA206 「API連携認証（情報連携認可）」: what the app asks for and for how
+//! long; 許可する only once the API terms are accepted; 拒否する.
 
+use crate::api;
 use crate::components::dialog::ErrorDialog;
-use crate::components::flow::{CancelButton, FatalError, load_flow};
+use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use renkei_shared::api::Step;
 
 #[component]
 pub fn ConsentPage() -> impl IntoView {
     let flow = load_flow(Step::Consent);
+    let agree = RwSignal::new(false);
     let dialog = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let client = move || flow.view.get().map(|f| f.client_name).unwrap_or_default();
+
+    let decide = move |allow: bool| {
+        let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
+            return;
+        };
+        pending.set(true);
+        let agreed = agree.get_untracked();
+        spawn_local(async move {
+            let result = if allow {
+                api::allow(&csrf, agreed).await
+            } else {
+                api::deny(&csrf).await
+            };
+            match result {
+                // 許可する → back to the app with the code; 拒否する → the app
+                // learns access_denied, exactly as after 中止する.
+                Ok(done) => api::leave_for(&done.return_to),
+                Err(e) => {
+                    dialog.set(Some(e.message));
+                    pending.set(false);
+                }
+            }
+        });
+    };
+
     view! {
         <Layout title="API連携認証（情報連携認可）" screen_id="SOA206">
             {move || flow.fatal.get().map(|e| view! { <FatalError error=e /> })}
-            <p class="lead">
-                {move || flow.view.get().map(|f| f.client_name)}
-                "が以下の許可を求めています。"
-            </p>
-            <section class="summary">
-                <h2>"口座情報・明細情報へのアクセス"</h2>
+            <p class="lead"><strong>{client}</strong>"が以下の許可を求めています。"</p>
+            <section class="summary" aria-labelledby="scope-title">
+                <h2 id="scope-title">"口座情報・明細情報へのアクセス"</h2>
                 <p>"お客様の口座の資産情報へのアクセスを許可します。"</p>
-                <h2>"認可期間"</h2>
-                <p>"30日"</p>
             </section>
+            <section class="summary" aria-labelledby="period-title">
+                <h2 id="period-title">"認可期間"</h2>
+                <p class="account-line">"30日"</p>
+            </section>
+            <section class="notice warning" aria-labelledby="consent-caution">
+                <h2 id="consent-caution">"ご注意"</h2>
+                <ul>
+                    <li>"次に進む前に、Webサイトを信頼できるかどうかをお客様自身の判断で確認してください。"</li>
+                    <li>"「許可する」ボタンをクリックすることによって、お客様は" {client} "の利用規約のもと利用を続けることになります。"</li>
+                    <li>"お客様の入力された暗証番号等の認証情報はAPI連携先には開示されません。また、API連携先との間の通信は暗号化されています。"</li>
+                    <li>"本アプリケーションへのアクセスは、当信用組合へ連絡することでも解除することができます。"</li>
+                </ul>
+            </section>
+            <p>"当信用組合のAPI利用規定に従って、API連携事業者にお客様の金融情報を提供します。"</p>
+            <div class="checkbox">
+                <input
+                    id="agree"
+                    type="checkbox"
+                    prop:checked=agree
+                    on:change=move |ev| agree.set(event_target_checked(&ev))
+                />
+                <label for="agree">
+                    "当信用組合の"
+                    <a href="/public/terms.html" rel="external" target="_blank">"API利用規定"</a>
+                    "を確認し、同意します。"
+                </label>
+            </div>
             <div class="actions">
-                <CancelButton flow=flow error=dialog />
+                <button
+                    type="button"
+                    class="button primary"
+                    on:click=move |_| decide(true)
+                    disabled=move || !agree.get() || pending.get() || flow.view.get().is_none()
+                >
+                    "許可する"
+                </button>
+                <button
+                    type="button"
+                    class="button secondary"
+                    on:click=move |_| decide(false)
+                    disabled=move || pending.get() || flow.view.get().is_none()
+                >
+                    "拒否する"
+                </button>
             </div>
             <ErrorDialog message=dialog />
         </Layout>

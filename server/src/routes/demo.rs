@@ -18,6 +18,8 @@ use url::Url;
 
 pub const DEMO_CLIENT_ID: &str = "demo-creco";
 pub const DEMO_CLIENT_NAME: &str = "しんくみアプリ with CRECO";
+/// The demo app's client secret (demo mode only; README).
+pub const DEMO_CLIENT_SECRET: &str = "renkei-demo-client-secret";
 const DEMO_COOKIE: &str = "renkei_demo_client";
 
 pub fn router() -> Router<AppState> {
@@ -98,9 +100,14 @@ async fn callback(
     jar: CookieJar,
     Query(p): Query<CallbackParams>,
 ) -> Html<String> {
-    let expected_state = jar
+    let (expected_state, verifier) = jar
         .get(DEMO_COOKIE)
-        .and_then(|c| c.value().split_once('.').map(|(s, _)| s.to_owned()));
+        .and_then(|c| {
+            c.value()
+                .split_once('.')
+                .map(|(s, v)| (s.to_owned(), v.to_owned()))
+        })
+        .unzip();
     let state_ok = expected_state.is_some() && expected_state == p.state;
     let iss_ok = p.iss.as_deref() == Some(app.config.issuer().as_str());
     let mut body = String::new();
@@ -124,11 +131,30 @@ async fn callback(
                 .map(|d| format!("（{}）", esc(d)))
                 .unwrap_or_default()
         ));
-    } else if p.code.is_some() {
-        body.push_str(
-            "<h1>口座の連携が完了しました</h1>\
-             <p role=\"status\" data-result=\"code\">認可コードを受け取りました。</p>",
-        );
+    } else if let (Some(code), Some(verifier)) = (&p.code, &verifier) {
+        // Exchanged server-side, as a confidential client does. Only the
+        // shape of the answer is shown, never the token values.
+        match exchange(&app, code, verifier).await {
+            Ok(t) => body.push_str(&format!(
+                "<h1>口座の連携が完了しました</h1>\
+                 <p role=\"status\" data-result=\"code\">認可コードをトークンに交換しました。</p>\
+                 <dl class=\"pairs\"><dt>token_type</dt><dd>{}</dd><dt>expires_in</dt><dd>{} 秒</dd>\
+                 <dt>scope</dt><dd>{}</dd><dt>受け取った項目</dt><dd>{}</dd>\
+                 <dt>連携の有効期限</dt><dd data-testid=\"consent-expiry\">{}</dd></dl>",
+                esc(&t.token_type),
+                t.expires_in,
+                esc(&t.scope),
+                "access_token, token_type, expires_in, refresh_token, scope, consent_expires_at",
+                esc(&crate::mail::jst_text(t.consent_expires_at)),
+            )),
+            Err(e) => {
+                tracing::warn!(error = %e, "demo app could not exchange the code");
+                body.push_str(
+                    "<h1>連携できませんでした</h1><p role=\"alert\" data-result=\"exchange-failed\">\
+                     認可コードをトークンに交換できませんでした。</p>",
+                );
+            }
+        }
     } else {
         body.push_str("<h1>応答が不完全です</h1>");
     }
@@ -204,4 +230,29 @@ async fn call(State(app): State<AppState>, Form(f): Form<CallForm>) -> Html<Stri
         }
     };
     phone_page(&app, Some(&shown))
+}
+
+/// The token request a confidential client sends (client_secret_basic).
+async fn exchange(
+    app: &AppState,
+    code: &str,
+    verifier: &str,
+) -> anyhow::Result<crate::routes::token::TokenResponse> {
+    let resp = reqwest::Client::new()
+        .post(app.config.url("/oauth/token"))
+        .basic_auth(DEMO_CLIENT_ID, Some(DEMO_CLIENT_SECRET))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", &redirect_uri(app)),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await?;
+    anyhow::ensure!(
+        resp.status().is_success(),
+        "token endpoint answered {}",
+        resp.status()
+    );
+    Ok(resp.json().await?)
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod authorize;
 pub mod call;
+pub mod consent;
 pub mod customer;
 pub mod demo;
 pub mod flow;
@@ -10,6 +11,7 @@ pub mod metadata;
 pub mod phone;
 pub mod pin;
 pub mod telephony;
+pub mod token;
 
 use crate::error::AppError;
 use crate::pages;
@@ -31,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .merge(phone::router())
         .merge(call::router())
         .merge(pin::router())
+        .merge(consent::router())
+        .merge(token::router())
         .merge(telephony::router())
         .route(pages::PAGES_CSS_PATH, get(pages::pages_css))
         // Unknown API paths answer JSON, not the SPA's index.html.

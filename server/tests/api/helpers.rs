@@ -12,6 +12,7 @@ use std::sync::Arc;
 pub const ISSUER: &str = "http://renkei.test";
 pub const DEMO_CLIENT: &str = "demo-creco";
 pub const DEMO_REDIRECT: &str = "http://renkei.test/demo/callback";
+pub const DEMO_CREDS: (&str, &str) = ("demo-creco", "renkei-demo-client-secret");
 pub const CALLBACK_NUMBER: &str = "0120000111";
 pub const TELEPHONY_SECRET: &str = "renkei-demo-telephony-secret";
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -42,6 +43,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         "RENKEI_DEMO" => Some("1".into()),
         "RENKEI_DIST" => Some(dir.path().join("no-dist").display().to_string()),
         "DATABASE_URL" => Some(format!("sqlite://{}", db.display())),
+        "RENKEI_OUTBOX_DIR" => Some(dir.path().join("outbox").display().to_string()),
         _ => None,
     })
     .expect("test config");
@@ -217,6 +219,81 @@ impl TestApp {
             .expect("webhook answers")
     }
 
+    /// All three stages passed for the happy-path customer: SOA206.
+    pub async fn at_consent_step(&self) -> String {
+        let csrf = self.at_call_step().await;
+        self.open_call(&csrf).await;
+        let call_id = renkei_server::security::random_token();
+        let resp = self.signed_call(&call_id, "09011113333").await;
+        assert_eq!(resp.status(), 200);
+        assert_eq!(
+            self.post("/api/flow/call/confirm", &csrf, &serde_json::json!({}))
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(
+            self.post("/api/flow/pin", &csrf, &serde_json::json!({"pin": "1234"}))
+                .await
+                .status(),
+            200
+        );
+        csrf
+    }
+
+    /// 許可する; returns the code from the redirect back to the app.
+    pub async fn consent_and_get_code(&self) -> String {
+        let csrf = self.at_consent_step().await;
+        let resp = self
+            .post(
+                "/api/flow/consent",
+                &csrf,
+                &serde_json::json!({"agree": true}),
+            )
+            .await;
+        assert_eq!(resp.status(), 200);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        let url = url::Url::parse(body["return_to"].as_str().expect("return_to")).expect("url");
+        query(&url, "code").expect("code")
+    }
+
+    /// The token endpoint with client_secret_basic.
+    pub async fn token(&self, client: (&str, &str), form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(self.url("/oauth/token"))
+            .basic_auth(client.0, Some(client.1))
+            .form(form)
+            .send()
+            .await
+            .expect("token endpoint answers")
+    }
+
+    pub async fn exchange(&self, code: &str) -> reqwest::Response {
+        self.token(
+            DEMO_CREDS,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", DEMO_REDIRECT),
+                ("code_verifier", VERIFIER),
+            ],
+        )
+        .await
+    }
+
+    pub async fn introspect(&self, token: &str) -> serde_json::Value {
+        self.http
+            .post(self.url("/oauth/introspect"))
+            .basic_auth(DEMO_CREDS.0, Some(DEMO_CREDS.1))
+            .form(&[("token", token)])
+            .send()
+            .await
+            .expect("introspection answers")
+            .json()
+            .await
+            .expect("json")
+    }
+
     /// POSTs JSON to a flow endpoint with the CSRF token.
     pub async fn post(
         &self,
@@ -324,4 +401,60 @@ pub fn hmac_v1(secret: &str, ts: i64, body: &str) -> String {
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(format!("{ts}.{body}").as_bytes());
     format!("v1={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// A real SMTP listener on a free port, speaking just enough SMTP for one
+/// client to hand over messages; each message's raw DATA arrives on the
+/// channel.
+pub async fn smtp_listener() -> (u16, tokio::sync::mpsc::Receiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = tokio::sync::mpsc::channel(16);
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                let _ = w.write_all(b"220 test.invalid ESMTP\r\n").await;
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(buf) = data.as_mut() {
+                        if line == "." {
+                            let _ = tx.send(std::mem::take(buf)).await;
+                            data = None;
+                            let _ = w.write_all(b"250 OK queued\r\n").await;
+                        } else {
+                            buf.push_str(line.strip_prefix('.').unwrap_or(&line));
+                            buf.push_str("\r\n");
+                        }
+                        continue;
+                    }
+                    let verb = line
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" => b"250-test.invalid\r\n250 8BITMIME\r\n",
+                        "HELO" | "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 OK\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = w.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"502 not implemented\r\n",
+                    };
+                    let _ = w.write_all(reply).await;
+                }
+            });
+        }
+    });
+    (port, rx)
 }

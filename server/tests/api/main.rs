@@ -5,10 +5,12 @@
 mod account;
 mod authorize;
 mod cancel;
+mod consent;
 mod customer;
 mod helpers;
 mod hours_and_load;
 mod lockout;
 mod metadata;
+mod oauth;
 mod phone;
 mod pin;

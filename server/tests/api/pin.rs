@@ -99,6 +99,7 @@ async fn the_pin_never_appears_in_the_servers_log_output() {
             format!("sqlite://{}/r.db", dir.path().display()),
         )
         .env("RENKEI_LOG", "trace")
+        .env("RENKEI_OUTBOX_DIR", dir.path().join("outbox"))
         .stdout(log_file.try_clone().unwrap())
         .stderr(log_file)
         .kill_on_drop(true)
