@@ -5,7 +5,7 @@ use renkei_server::clock::Clock;
 use serde_json::Value;
 
 async fn error_of(resp: reqwest::Response) -> String {
-    let body: Value = resp.json().await.unwrap();
+    let body: Value = resp.json().await.expect("json error body");
     body["error"].as_str().unwrap_or_default().to_owned()
 }
 
@@ -121,6 +121,14 @@ async fn a_reused_refresh_token_ends_the_grant() {
     );
 }
 
+/// (why, client credentials, form, expected error)
+type Case<'a> = (
+    &'a str,
+    (&'a str, &'a str),
+    Vec<(&'a str, &'a str)>,
+    &'a str,
+);
+
 #[tokio::test]
 async fn code_errors() {
     let app = spawn_app().await;
@@ -134,7 +142,7 @@ async fn code_errors() {
     .unwrap();
     let code = app.consent_and_get_code().await;
     let wrong_verifier = "A".repeat(43);
-    let cases: Vec<(&str, (&str, &str), Vec<(&str, &str)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "wrong verifier",
             DEMO_CREDS,
