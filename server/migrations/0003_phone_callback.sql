@@ -19,7 +19,7 @@ CREATE INDEX phone_challenges_by_flow ON phone_challenges (flow_id);
 -- replayed webhook a no-op.
 CREATE TABLE inbound_calls (
     call_id     TEXT PRIMARY KEY,           -- provider-prefixed (renkei:..., twilio:...)
-    caller_mask TEXT NOT NULL,              -- *****1234 or 'withheld'
+    caller_mask TEXT NOT NULL,              -- '*****' + last four digits, or 'withheld'
     called      TEXT NOT NULL,
     received_at INTEGER NOT NULL,
     outcome     TEXT NOT NULL

@@ -4,6 +4,16 @@ use crate::security::{hash_secret, random_token};
 use crate::storage::{NewClient, Storage};
 use url::Url;
 
+/// How a registered app authenticates and what it must do (FAPI 2.0).
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    /// The app's public keys (a JWK Set): it then authenticates with
+    /// `private_key_jwt` instead of its secret.
+    pub jwks: Option<String>,
+    pub require_par: bool,
+    pub require_dpop: bool,
+}
+
 /// Registers a fintech app and returns (client_id, secret). The secret is
 /// printed once by the caller and stored only as an argon2id hash.
 pub async fn add_client(
@@ -12,6 +22,26 @@ pub async fn add_client(
     redirect_uris: &[String],
     now: i64,
 ) -> anyhow::Result<(String, String)> {
+    add_client_with(storage, name, redirect_uris, &ClientOptions::default(), now).await
+}
+
+/// [`add_client`] with the authentication method and requirements.
+pub async fn add_client_with(
+    storage: &Storage,
+    name: &str,
+    redirect_uris: &[String],
+    options: &ClientOptions,
+    now: i64,
+) -> anyhow::Result<(String, String)> {
+    if let Some(jwks) = &options.jwks {
+        let set: jsonwebtoken::jwk::JwkSet = serde_json::from_str(jwks)
+            .map_err(|e| anyhow::anyhow!("--jwks-file: not a JWK Set: {e}"))?;
+        anyhow::ensure!(!set.keys.is_empty(), "--jwks-file: no keys");
+        anyhow::ensure!(
+            !jwks.contains("\"d\""),
+            "--jwks-file: private key material; register public keys only"
+        );
+    }
     anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
     anyhow::ensure!(
         !redirect_uris.is_empty(),
@@ -42,6 +72,20 @@ pub async fn add_client(
             secret_hash: &secret_hash,
             now,
         })
+        .await?;
+    let method = if options.jwks.is_some() {
+        "private_key_jwt"
+    } else {
+        "client_secret_basic"
+    };
+    storage
+        .set_client_auth(
+            &client_id,
+            method,
+            options.jwks.as_deref(),
+            options.require_par,
+            options.require_dpop,
+        )
         .await?;
     Ok((client_id, secret))
 }

@@ -48,6 +48,9 @@ pub struct Config {
     pub outbox_dir: PathBuf,
     /// `RENKEI_MAIL_POLL_SECS`: how often the outbox is looked at.
     pub mail_poll_secs: u64,
+    /// `RENKEI_REQUIRE_PAR`: every client must push its authorization
+    /// request (RFC 9126). Default on, except in demo mode.
+    pub require_par: bool,
 }
 
 /// The telephony secret demo mode uses when none is set (demo only).
@@ -170,6 +173,10 @@ impl Config {
             mail_from,
             outbox_dir: PathBuf::from(var("RENKEI_OUTBOX_DIR", "data/outbox")),
             mail_poll_secs,
+            require_par: match get("RENKEI_REQUIRE_PAR").filter(|v| !v.is_empty()) {
+                Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
+                None => !demo,
+            },
             lockout_threshold,
             max_inflight,
             database_url: var("DATABASE_URL", "sqlite://data/renkei.db"),

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod demo_seed;
 pub mod error;
+pub mod jose;
 pub mod lockout;
 pub mod mail;
 pub mod pages;

@@ -85,6 +85,16 @@ enum ClientAction {
         /// Exact redirect URI; repeat for several.
         #[arg(long = "redirect-uri", required = true)]
         redirect_uris: Vec<String>,
+        /// The app's public keys (JWK Set file): it authenticates with
+        /// private_key_jwt (ES256, PS256 or EdDSA) instead of a secret.
+        #[arg(long = "jwks-file")]
+        jwks_file: Option<std::path::PathBuf>,
+        /// The app must use pushed authorization requests.
+        #[arg(long)]
+        require_par: bool,
+        /// The app must bind its tokens with DPoP.
+        #[arg(long)]
+        require_dpop: bool,
     },
     /// Stop an app: its customers get service_unavailable.
     Disable {
@@ -127,15 +137,33 @@ async fn main() -> anyhow::Result<()> {
                 ClientAction::Add {
                     name,
                     redirect_uris,
+                    jwks_file,
+                    require_par,
+                    require_dpop,
                 },
         } => {
             let storage = Storage::connect(&config.database_url).await?;
             let now = clock_for(&config).now().as_second();
+            let jwks = match jwks_file {
+                Some(path) => Some(std::fs::read_to_string(&path)?),
+                None => None,
+            };
+            let private_key_jwt = jwks.is_some();
+            let options = renkei_server::cli::ClientOptions {
+                jwks,
+                require_par,
+                require_dpop,
+            };
             let (id, secret) =
-                renkei_server::cli::add_client(&storage, &name, &redirect_uris, now).await?;
+                renkei_server::cli::add_client_with(&storage, &name, &redirect_uris, &options, now)
+                    .await?;
             println!("client_id:     {id}");
-            println!("client_secret: {secret}");
-            println!("(the secret is shown only now; it is stored as an argon2id hash)");
+            if private_key_jwt {
+                println!("authentication: private_key_jwt (the registered keys)");
+            } else {
+                println!("client_secret: {secret}");
+                println!("(the secret is shown only now; it is stored as an argon2id hash)");
+            }
         }
         Command::Client {
             action: ClientAction::Disable { client_id },

@@ -21,6 +21,11 @@ pub struct ClientRow {
     pub display_name: String,
     pub redirect_uris: String,
     pub enabled: bool,
+    pub auth_method: String,
+    pub jwks: Option<String>,
+    pub require_par: bool,
+    pub require_dpop: bool,
+    pub secret_hash: String,
 }
 
 impl ClientRow {
@@ -197,6 +202,7 @@ pub struct NewToken<'a> {
     pub scope: &'a str,
     pub issued_at: i64,
     pub expires_at: i64,
+    pub dpop_jkt: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -209,6 +215,7 @@ pub struct TokenRow {
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
     pub rotated_at: Option<i64>,
+    pub dpop_jkt: Option<String>,
     pub consent_expires_at: i64,
     pub consent_revoked_at: Option<i64>,
 }
@@ -308,6 +315,92 @@ impl Storage {
         Ok(())
     }
 
+    /// Client authentication method and keys (set by `client add`).
+    pub async fn set_client_auth(
+        &self,
+        client_id: &str,
+        auth_method: &str,
+        jwks: Option<&str>,
+        require_par: bool,
+        require_dpop: bool,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE clients SET auth_method = ?, jwks = ?, require_par = ?, require_dpop = ?
+             WHERE client_id = ?",
+        )
+        .bind(auth_method)
+        .bind(jwks)
+        .bind(require_par)
+        .bind(require_dpop)
+        .bind(client_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    // ---- PAR and replay protection -------------------------------------------
+
+    pub async fn insert_par(
+        &self,
+        uri_hash: &str,
+        client_id: &str,
+        params: &str,
+        expires_at: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO par_requests (request_uri_hash, client_id, params, expires_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(uri_hash)
+        .bind(client_id)
+        .bind(params)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Uses a pushed request once: its params if it exists for this client,
+    /// is unused and unexpired.
+    pub async fn take_par(
+        &self,
+        uri_hash: &str,
+        client_id: &str,
+        now: i64,
+    ) -> sqlx::Result<Option<String>> {
+        sqlx::query_scalar(
+            "UPDATE par_requests SET used_at = ?
+             WHERE request_uri_hash = ? AND client_id = ? AND used_at IS NULL AND expires_at > ?
+             RETURNING params",
+        )
+        .bind(now)
+        .bind(uri_hash)
+        .bind(client_id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Records a `jti`; `false` if it was seen before (a replay).
+    pub async fn remember_jti(
+        &self,
+        jti_hash: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        sqlx::query("DELETE FROM used_jtis WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        let done = sqlx::query(
+            "INSERT INTO used_jtis (jti_hash, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(jti_hash)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn client_exists(&self, client_id: &str) -> sqlx::Result<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE client_id = ?")
             .bind(client_id)
@@ -318,7 +411,9 @@ impl Storage {
 
     pub async fn find_client(&self, client_id: &str) -> sqlx::Result<Option<ClientRow>> {
         sqlx::query_as(
-            "SELECT client_id, display_name, redirect_uris, enabled FROM clients WHERE client_id = ?",
+            "SELECT client_id, display_name, redirect_uris, enabled, auth_method, jwks, require_par,
+                    require_dpop, secret_hash
+             FROM clients WHERE client_id = ?",
         )
         .bind(client_id)
         .fetch_optional(&self.pool)
@@ -877,8 +972,9 @@ impl Storage {
 
     pub async fn insert_token(&self, t: NewToken<'_>) -> sqlx::Result<()> {
         sqlx::query(
-            "INSERT INTO tokens (token_hash, kind, consent_id, client_id, scope, issued_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO tokens (token_hash, kind, consent_id, client_id, scope, issued_at, expires_at,
+                                 dpop_jkt)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(t.token_hash)
         .bind(t.kind)
@@ -887,6 +983,7 @@ impl Storage {
         .bind(t.scope)
         .bind(t.issued_at)
         .bind(t.expires_at)
+        .bind(t.dpop_jkt)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -895,7 +992,7 @@ impl Storage {
     pub async fn find_token(&self, token_hash: &str) -> sqlx::Result<Option<TokenRow>> {
         sqlx::query_as(
             "SELECT t.kind, t.consent_id, t.client_id, t.scope, t.issued_at, t.expires_at,
-                    t.revoked_at, t.rotated_at, k.expires_at AS consent_expires_at,
+                    t.revoked_at, t.rotated_at, t.dpop_jkt, k.expires_at AS consent_expires_at,
                     k.revoked_at AS consent_revoked_at
              FROM tokens t JOIN consents k ON k.id = t.consent_id
              WHERE t.token_hash = ?",

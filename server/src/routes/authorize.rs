@@ -13,6 +13,7 @@ use crate::routes::SCOPES;
 use crate::routes::flow::ensure_open;
 use crate::security::{flow_cookie, random_token, sha256_hex};
 use crate::state::AppState;
+use crate::storage::ClientRow;
 use crate::storage::NewFlow;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -22,22 +23,89 @@ use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::Step;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/oauth/authorize", get(authorize))
 }
 
-#[derive(Debug, Deserialize)]
+/// An authorization request, from the query string or pushed (PAR).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct AuthorizeParams {
-    response_type: Option<String>,
-    client_id: Option<String>,
-    redirect_uri: Option<String>,
-    scope: Option<String>,
-    state: Option<String>,
-    code_challenge: Option<String>,
-    code_challenge_method: Option<String>,
+    pub response_type: Option<String>,
+    pub client_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub scope: Option<String>,
+    pub state: Option<String>,
+    pub code_challenge: Option<String>,
+    pub code_challenge_method: Option<String>,
+    #[serde(default, skip_serializing)]
+    pub request_uri: Option<String>,
+}
+
+/// A request that passed every check.
+pub struct ValidRequest<'a> {
+    pub redirect_uri: &'a str,
+    pub state: &'a str,
+    pub scope: &'a str,
+    pub code_challenge: &'a str,
+}
+
+/// Why a request was refused: before the redirect URI is trusted only a
+/// page may be shown; after, the error goes back to the app.
+pub enum Refusal {
+    Page(&'static str),
+    Redirect(&'static str, &'static str),
+}
+
+/// Every check of an authorization request except who the client is.
+pub fn validate<'a>(
+    p: &'a AuthorizeParams,
+    client: &ClientRow,
+) -> Result<ValidRequest<'a>, Refusal> {
+    let redirect_uri = p
+        .redirect_uri
+        .as_deref()
+        .filter(|r| client.redirect_uris().iter().any(|u| u == r))
+        .ok_or(Refusal::Page(
+            "アプリの戻り先が登録されたものと一致しません。",
+        ))?;
+    if p.response_type.as_deref() != Some("code") {
+        return Err(Refusal::Redirect(
+            "unsupported_response_type",
+            "response_type must be code",
+        ));
+    }
+    let state = p
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty() && s.len() <= 512)
+        .ok_or(Refusal::Redirect("invalid_request", "state is required"))?;
+    if p.code_challenge_method.as_deref() != Some("S256") {
+        return Err(Refusal::Redirect(
+            "invalid_request",
+            "code_challenge_method must be S256",
+        ));
+    }
+    let code_challenge = p
+        .code_challenge
+        .as_deref()
+        .filter(|c| is_pkce_challenge(c))
+        .ok_or(Refusal::Redirect(
+            "invalid_request",
+            "code_challenge is required (43 base64url characters)",
+        ))?;
+    let scope = p.scope.as_deref().unwrap_or("").trim();
+    if scope.is_empty() || !scope.split(' ').all(|s| SCOPES.contains(&s)) {
+        return Err(Refusal::Redirect("invalid_scope", "unknown scope"));
+    }
+    Ok(ValidRequest {
+        redirect_uri,
+        state,
+        scope,
+        code_challenge,
+    })
 }
 
 async fn authorize(
@@ -46,35 +114,67 @@ async fn authorize(
     // A malformed query string must still get our page, not axum's text.
     params: Result<Query<AuthorizeParams>, axum::extract::rejection::QueryRejection>,
 ) -> AppResult<Response> {
-    let Ok(Query(p)) = params else {
+    let Ok(Query(query)) = params else {
         return Ok(bad_client("リクエストの形式が正しくありません。"));
     };
-    let Some(client_id) = p.client_id.as_deref().filter(|s| !s.is_empty()) else {
+    let Some(client_id) = query.client_id.clone().filter(|s| !s.is_empty()) else {
         return Ok(bad_client("アプリの識別子が指定されていません。"));
     };
-    let Some(client) = app.storage.find_client(client_id).await? else {
+    let Some(client) = app.storage.find_client(&client_id).await? else {
         return Ok(bad_client("ご利用のアプリは登録されていません。"));
     };
-    let Some(redirect_uri) = p
-        .redirect_uri
-        .as_deref()
-        .filter(|r| client.redirect_uris().iter().any(|u| u == r))
-    else {
-        return Ok(bad_client("アプリの戻り先が登録されたものと一致しません。"));
+    // A pushed request (RFC 9126) replaces the query, once.
+    let p = match &query.request_uri {
+        Some(uri) => {
+            let stored = app
+                .storage
+                .take_par(&sha256_hex(uri), &client_id, app.now_secs())
+                .await?;
+            match stored.and_then(|json| serde_json::from_str::<AuthorizeParams>(&json).ok()) {
+                Some(pushed) => pushed,
+                None => {
+                    return Ok(bad_client(
+                        "リクエストの有効期限が切れているか、既に使用されています。",
+                    ));
+                }
+            }
+        }
+        None => query.clone(),
     };
-
+    let req = match validate(&p, &client) {
+        Ok(r) => r,
+        Err(Refusal::Page(why)) => return Ok(bad_client(why)),
+        Err(Refusal::Redirect(error, description)) => {
+            return match p.redirect_uri.as_deref() {
+                Some(uri) => Ok(error_redirect(
+                    &app,
+                    uri,
+                    error,
+                    description,
+                    p.state.as_deref(),
+                )),
+                None => Ok(bad_client(description_ja(error))),
+            };
+        }
+    };
     // From here on the redirect URI is trusted: errors go back to the app.
-    let back = |error: &str, description: &str| {
-        error_redirect(&app, redirect_uri, error, description, p.state.as_deref())
-    };
+    if query.request_uri.is_none() && (app.config.require_par || client.require_par) {
+        return Ok(error_redirect(
+            &app,
+            req.redirect_uri,
+            "invalid_request",
+            "a pushed authorization request (PAR) is required",
+            Some(req.state),
+        ));
+    }
     // The customer is told why in the seed's words, with a way back.
     let unavailable = |code: ErrorCode| {
         let back_to = app_return_url(
             &app,
-            redirect_uri,
+            req.redirect_uri,
             "temporarily_unavailable",
             None,
-            p.state.as_deref(),
+            Some(req.state),
         );
         unavailable_page(code.message(), &back_to)
     };
@@ -86,35 +186,13 @@ async fn authorize(
         Err(AppError::Code(code)) => return Ok(unavailable(code)),
         Err(e) => return Err(e),
     }
-    if p.response_type.as_deref() != Some("code") {
-        return Ok(back(
-            "unsupported_response_type",
-            "response_type must be code",
-        ));
-    }
-    let Some(state) = p
-        .state
-        .as_deref()
-        .filter(|s| !s.is_empty() && s.len() <= 512)
-    else {
-        return Ok(back("invalid_request", "state is required"));
-    };
-    if p.code_challenge_method.as_deref() != Some("S256") {
-        return Ok(back(
-            "invalid_request",
-            "code_challenge_method must be S256",
-        ));
-    }
-    let Some(challenge) = p.code_challenge.as_deref().filter(|c| is_pkce_challenge(c)) else {
-        return Ok(back(
-            "invalid_request",
-            "code_challenge is required (43 base64url characters)",
-        ));
-    };
-    let scope = p.scope.as_deref().unwrap_or("").trim();
-    if scope.is_empty() || !scope.split(' ').all(|s| SCOPES.contains(&s)) {
-        return Ok(back("invalid_scope", "unknown scope"));
-    }
+    let ValidRequest {
+        redirect_uri,
+        state,
+        scope,
+        code_challenge: challenge,
+    } = req;
+    let client_id = client_id.as_str();
 
     let token = random_token();
     let now = app.now_secs();
@@ -153,6 +231,10 @@ fn is_pkce_challenge(c: &str) -> bool {
     c.len() == 43
         && c.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn description_ja(_error: &str) -> &'static str {
+    "リクエストの内容が正しくありません。"
 }
 
 fn bad_client(detail: &str) -> Response {

@@ -8,6 +8,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
+const AUTH_METHODS: &[&str] = &["private_key_jwt", "client_secret_basic"];
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/.well-known/oauth-authorization-server", get(metadata))
 }
@@ -23,9 +25,13 @@ async fn metadata(State(state): State<AppState>) -> Json<Value> {
         "revocation_endpoint": c.url("/oauth/revoke"),
         "introspection_endpoint": c.url("/oauth/introspect"),
         "grant_types_supported": ["authorization_code", "refresh_token"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic"],
-        "revocation_endpoint_auth_methods_supported": ["client_secret_basic"],
-        "introspection_endpoint_auth_methods_supported": ["client_secret_basic"],
+        "pushed_authorization_request_endpoint": c.url("/oauth/par"),
+        "require_pushed_authorization_requests": c.require_par,
+        "token_endpoint_auth_methods_supported": AUTH_METHODS,
+        "token_endpoint_auth_signing_alg_values_supported": crate::jose::ALGORITHMS,
+        "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
+        "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
+        "dpop_signing_alg_values_supported": crate::jose::ALGORITHMS,
         "code_challenge_methods_supported": ["S256"],
         "scopes_supported": SCOPES,
         "authorization_response_iss_parameter_supported": true,

@@ -8,6 +8,7 @@ pub mod customer;
 pub mod demo;
 pub mod flow;
 pub mod metadata;
+pub mod par;
 pub mod phone;
 pub mod pin;
 pub mod telephony;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(pin::router())
         .merge(consent::router())
         .merge(token::router())
+        .merge(par::router())
         .merge(telephony::router())
         .route(pages::PAGES_CSS_PATH, get(pages::pages_css))
         // Unknown API paths answer JSON, not the SPA's index.html.

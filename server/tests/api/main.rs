@@ -2,11 +2,15 @@
 //! SQLite file and speaks HTTP to it. One test binary, so the server crate
 //! links once.
 
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
 mod account;
 mod authorize;
 mod cancel;
 mod consent;
 mod customer;
+mod fapi;
 mod helpers;
 mod hours_and_load;
 mod lockout;

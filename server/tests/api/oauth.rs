@@ -296,8 +296,21 @@ async fn metadata_lists_the_token_endpoints_and_what_they_accept() {
     );
     assert_eq!(
         m["token_endpoint_auth_methods_supported"],
-        serde_json::json!(["client_secret_basic"])
+        serde_json::json!(["private_key_jwt", "client_secret_basic"])
     );
+    assert_eq!(
+        m["pushed_authorization_request_endpoint"],
+        "http://renkei.test/oauth/par"
+    );
+    assert_eq!(
+        m["require_pushed_authorization_requests"], false,
+        "demo mode"
+    );
+    assert_eq!(
+        m["dpop_signing_alg_values_supported"],
+        serde_json::json!(["ES256", "PS256", "EdDSA"])
+    );
+    assert!(!m.to_string().contains("HS256") && !m.to_string().contains("\"none\""));
     assert_eq!(
         m["grant_types_supported"],
         serde_json::json!(["authorization_code", "refresh_token"])

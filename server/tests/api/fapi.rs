@@ -1,0 +1,480 @@
+//! FAPI 2.0 shape: PAR, private_key_jwt, DPoP-bound tokens. Client keys,
+//! assertions and proofs are made with ring and jsonwebtoken (JOSE), not by
+//! hand.
+
+use crate::helpers::{TestApp, happy_customer, query, spawn_app, spawn_app_with};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use renkei_server::clock::Clock;
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+use serde_json::{Value, json};
+
+const REDIRECT: &str = "http://127.0.0.1/fapi-cb";
+const VERIFIER: &str = "fapi-verifier-0123456789-0123456789-0123456789";
+
+/// An ES256 key pair: signing key and public JWK.
+struct Key {
+    signing: EncodingKey,
+    jwk: Value,
+    kid: String,
+}
+
+fn es256_key(kid: &str) -> Key {
+    let rng = SystemRandom::new();
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
+    let pair =
+        EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng).unwrap();
+    let public = pair.public_key().as_ref();
+    let jwk = json!({
+        "kty": "EC", "crv": "P-256", "kid": kid, "use": "sig", "alg": "ES256",
+        "x": URL_SAFE_NO_PAD.encode(&public[1..33]),
+        "y": URL_SAFE_NO_PAD.encode(&public[33..65]),
+    });
+    Key {
+        signing: EncodingKey::from_ec_der(pkcs8.as_ref()),
+        jwk,
+        kid: kid.into(),
+    }
+}
+
+struct Client {
+    id: String,
+    key: Key,
+    dpop: Key,
+}
+
+impl Client {
+    fn assertion(&self, app: &TestApp, jti: &str) -> String {
+        let now = app.clock.now().as_second();
+        let mut h = Header::new(Algorithm::ES256);
+        h.kid = Some(self.key.kid.clone());
+        let claims = json!({"iss": self.id, "sub": self.id, "aud": crate::helpers::ISSUER, "iat": now, "exp": now + 60, "jti": jti});
+        encode(&h, &claims, &self.key.signing).unwrap()
+    }
+
+    fn proof_with(&self, key: &Key, app: &TestApp, path: &str, jti: &str) -> String {
+        let mut h = Header::new(Algorithm::ES256);
+        h.typ = Some("dpop+jwt".into());
+        h.jwk = Some(serde_json::from_value(key.jwk.clone()).unwrap());
+        let claims = json!({"htm": "POST", "htu": format!("{}{path}", crate::helpers::ISSUER), "iat": app.clock.now().as_second(), "jti": jti});
+        encode(&h, &claims, &key.signing).unwrap()
+    }
+
+    fn proof(&self, app: &TestApp, path: &str) -> String {
+        self.proof_with(
+            &self.dpop,
+            app,
+            path,
+            &renkei_server::security::random_token(),
+        )
+    }
+
+    fn auth_form<'a>(
+        &self,
+        app: &TestApp,
+        mut form: Vec<(&'a str, String)>,
+    ) -> Vec<(&'a str, String)> {
+        form.push((
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+        ));
+        form.push((
+            "client_assertion",
+            self.assertion(app, &renkei_server::security::random_token()),
+        ));
+        form
+    }
+
+    async fn post(
+        &self,
+        app: &TestApp,
+        path: &str,
+        form: Vec<(&str, String)>,
+        dpop: Option<String>,
+    ) -> reqwest::Response {
+        let mut req = app
+            .http
+            .post(app.url(path))
+            .form(&self.auth_form(app, form));
+        if let Some(p) = dpop {
+            req = req.header("DPoP", p);
+        }
+        req.send().await.unwrap()
+    }
+}
+
+async fn register(app: &TestApp, require_par: bool, require_dpop: bool) -> Client {
+    let key = es256_key("k1");
+    let jwks = json!({"keys": [key.jwk]}).to_string();
+    let options = renkei_server::cli::ClientOptions {
+        jwks: Some(jwks),
+        require_par,
+        require_dpop,
+    };
+    let (id, _) = renkei_server::cli::add_client_with(
+        &app.storage,
+        "FAPIアプリ",
+        &[REDIRECT.into()],
+        &options,
+        0,
+    )
+    .await
+    .unwrap();
+    Client {
+        id,
+        key,
+        dpop: es256_key("dpop"),
+    }
+}
+
+fn par_form() -> Vec<(&'static str, String)> {
+    vec![
+        ("response_type", "code".into()),
+        ("redirect_uri", REDIRECT.into()),
+        ("scope", "account_info".into()),
+        ("state", "fapi-state".into()),
+        (
+            "code_challenge",
+            renkei_server::security::pkce_challenge(VERIFIER),
+        ),
+        ("code_challenge_method", "S256".into()),
+    ]
+}
+
+/// PAR → authorize → all steps → consent; returns the code.
+async fn linkage(app: &TestApp, client: &Client) -> String {
+    let resp = client
+        .post(
+            app,
+            "/oauth/par",
+            par_form(),
+            Some(client.proof(app, "/oauth/par")),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let pushed: Value = resp.json().await.unwrap();
+    assert_eq!(pushed["expires_in"], 90);
+    let request_uri = pushed["request_uri"].as_str().unwrap().to_owned();
+    assert!(request_uri.starts_with("urn:ietf:params:oauth:request_uri:"));
+    let resp = app
+        .authorize(&[
+            ("client_id", client.id.clone()),
+            ("request_uri", request_uri.clone()),
+        ])
+        .await;
+    assert_eq!(resp.status(), 303);
+    // One use only.
+    let again = app
+        .other_browser()
+        .http
+        .get(app.url("/oauth/authorize"))
+        .query(&[
+            ("client_id", client.id.as_str()),
+            ("request_uri", request_uri.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 400);
+
+    let view = app.flow().await;
+    assert_eq!(view.client_name, "FAPIアプリ");
+    let csrf = view.csrf_token;
+    let ok = |r: reqwest::Response| async move { assert_eq!(r.status(), 200) };
+    ok(app
+        .post(
+            "/api/flow/account",
+            &csrf,
+            &json!({"branch": "115", "kind": "ordinary", "number": "1100026"}),
+        )
+        .await)
+    .await;
+    ok(app
+        .post("/api/flow/customer", &csrf, &happy_customer())
+        .await)
+    .await;
+    ok(app.post("/api/flow/phone", &csrf, &json!({})).await).await;
+    app.open_call(&csrf).await;
+    ok(app
+        .signed_call(&renkei_server::security::random_token(), "09011113333")
+        .await)
+    .await;
+    ok(app.post("/api/flow/call/confirm", &csrf, &json!({})).await).await;
+    ok(app
+        .post("/api/flow/pin", &csrf, &json!({"pin": "1234"}))
+        .await)
+    .await;
+    let resp = app
+        .post("/api/flow/consent", &csrf, &json!({"agree": true}))
+        .await;
+    let body: Value = resp.json().await.unwrap();
+    let url = url::Url::parse(body["return_to"].as_str().unwrap()).unwrap();
+    assert!(url.as_str().starts_with(REDIRECT));
+    assert_eq!(query(&url, "state").as_deref(), Some("fapi-state"));
+    query(&url, "code").unwrap()
+}
+
+fn code_form(code: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("grant_type", "authorization_code".into()),
+        ("code", code.into()),
+        ("redirect_uri", REDIRECT.into()),
+        ("code_verifier", VERIFIER.into()),
+    ]
+}
+
+async fn error_of(resp: reqwest::Response) -> String {
+    let v: Value = resp.json().await.expect("json");
+    v["error"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn par_private_key_jwt_and_dpop_end_to_end() {
+    let app = spawn_app().await;
+    let client = register(&app, true, true).await;
+    let code = linkage(&app, &client).await;
+
+    let resp = client
+        .post(
+            &app,
+            "/oauth/token",
+            code_form(&code),
+            Some(client.proof(&app, "/oauth/token")),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let t: Value = resp.json().await.unwrap();
+    assert_eq!(t["token_type"], "DPoP");
+    let access = t["access_token"].as_str().unwrap().to_owned();
+    let refresh = t["refresh_token"].as_str().unwrap().to_owned();
+
+    // Introspection names the key the token is bound to (RFC 7638 thumbprint).
+    let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_value(client.dpop.jwk.clone()).unwrap();
+    let jkt = renkei_server::jose::thumbprint(&jwk).unwrap();
+    let info: Value = client
+        .post(
+            &app,
+            "/oauth/introspect",
+            vec![("token", access.clone())],
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["active"], true);
+    assert_eq!(info["token_type"], "DPoP");
+    assert_eq!(info["cnf"]["jkt"], jkt);
+
+    // A DPoP-bound refresh token is not rotated, and only its key may use it.
+    let form = vec![
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh.as_str()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect::<Vec<_>>();
+    let resp = client
+        .post(
+            &app,
+            "/oauth/token",
+            form.clone(),
+            Some(client.proof(&app, "/oauth/token")),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let t2: Value = resp.json().await.unwrap();
+    assert_eq!(t2["refresh_token"], refresh);
+    let other_key = es256_key("other");
+    let proof = client.proof_with(&other_key, &app, "/oauth/token", "other-jti");
+    let resp = client.post(&app, "/oauth/token", form, Some(proof)).await;
+    assert_eq!(error_of(resp).await, "invalid_dpop_proof");
+}
+
+#[tokio::test]
+async fn a_client_that_must_use_par_is_refused_a_plain_request() {
+    let app = spawn_app().await;
+    let client = register(&app, true, false).await;
+    let mut params: Vec<(&str, String)> = par_form();
+    params.push(("client_id", client.id.clone()));
+    let resp = app.authorize(&params).await;
+    assert_eq!(resp.status(), 303);
+    let loc = crate::helpers::location(&resp);
+    assert!(loc.as_str().starts_with(REDIRECT));
+    assert_eq!(query(&loc, "error").as_deref(), Some("invalid_request"));
+}
+
+#[tokio::test]
+async fn par_is_required_server_wide_outside_demo_mode() {
+    let app = spawn_app_with(|c| c.require_par = true).await;
+    let resp = app.authorize(&crate::helpers::authorize_params()).await;
+    assert_eq!(resp.status(), 303);
+    assert_eq!(
+        query(&crate::helpers::location(&resp), "error").as_deref(),
+        Some("invalid_request")
+    );
+    let m: Value = app
+        .http
+        .get(app.url("/.well-known/oauth-authorization-server"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m["require_pushed_authorization_requests"], true);
+}
+
+#[tokio::test]
+async fn bad_client_assertions_are_invalid_client() {
+    let app = spawn_app().await;
+    let client = register(&app, false, false).await;
+    let now = app.clock.now().as_second();
+    let claims = |aud: &str, exp: i64, jti: &str| json!({"iss": client.id, "sub": client.id, "aud": aud, "iat": now, "exp": exp, "jti": jti});
+    let mut kid = Header::new(Algorithm::ES256);
+    kid.kid = Some("k1".into());
+    let hs = encode(
+        &Header::new(Algorithm::HS256),
+        &claims(crate::helpers::ISSUER, now + 60, "hs"),
+        &EncodingKey::from_secret(b"secret"),
+    )
+    .unwrap();
+    let none = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#),
+        URL_SAFE_NO_PAD.encode(claims(crate::helpers::ISSUER, now + 60, "none").to_string())
+    );
+    let wrong_aud = encode(
+        &kid,
+        &claims("https://elsewhere.example", now + 60, "aud"),
+        &client.key.signing,
+    )
+    .unwrap();
+    let expired = encode(
+        &kid,
+        &claims(crate::helpers::ISSUER, now - 120, "exp"),
+        &client.key.signing,
+    )
+    .unwrap();
+    let other_key = encode(
+        &kid,
+        &claims(crate::helpers::ISSUER, now + 60, "key"),
+        &es256_key("k1").signing,
+    )
+    .unwrap();
+    let good = encode(
+        &kid,
+        &claims(crate::helpers::ISSUER, now + 60, "once"),
+        &client.key.signing,
+    )
+    .unwrap();
+    let send = |jwt: String| {
+        app.http
+            .post(app.url("/oauth/par"))
+            .form(&[
+                (
+                    "client_assertion_type",
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_owned(),
+                ),
+                ("client_assertion", jwt),
+                ("response_type", "code".into()),
+                ("redirect_uri", REDIRECT.into()),
+                ("scope", "account_info".into()),
+                ("state", "s".into()),
+                (
+                    "code_challenge",
+                    renkei_server::security::pkce_challenge(VERIFIER),
+                ),
+                ("code_challenge_method", "S256".into()),
+            ])
+            .send()
+    };
+    for (why, jwt) in [
+        ("HS256", hs),
+        ("alg none", none),
+        ("wrong aud", wrong_aud),
+        ("expired", expired),
+        ("another key", other_key),
+    ] {
+        let resp = send(jwt).await.unwrap();
+        assert_eq!(resp.status(), 401, "{why}");
+        assert_eq!(error_of(resp).await, "invalid_client", "{why}");
+    }
+    assert_eq!(send(good.clone()).await.unwrap().status(), 201);
+    let replay = send(good).await.unwrap();
+    assert_eq!(replay.status(), 401, "a jti is single-use");
+}
+
+#[tokio::test]
+async fn dpop_proofs_are_checked() {
+    let app = spawn_app().await;
+    let client = register(&app, false, true).await;
+    let code = linkage(&app, &client).await;
+    // Required but missing.
+    let resp = client
+        .post(&app, "/oauth/token", code_form(&code), None)
+        .await;
+    assert_eq!(error_of(resp).await, "invalid_dpop_proof");
+    // For another endpoint.
+    let resp = client
+        .post(
+            &app,
+            "/oauth/token",
+            code_form(&code),
+            Some(client.proof(&app, "/oauth/par")),
+        )
+        .await;
+    assert_eq!(error_of(resp).await, "invalid_dpop_proof");
+    // Replayed.
+    let proof = client.proof_with(&client.dpop, &app, "/oauth/token", "same-jti");
+    let _ = client
+        .post(&app, "/oauth/introspect", vec![("token", "x".into())], None)
+        .await;
+    let first = client
+        .post(&app, "/oauth/token", code_form(&code), Some(proof.clone()))
+        .await;
+    assert_eq!(first.status(), 200);
+    let resp = client
+        .post(&app, "/oauth/token", code_form(&code), Some(proof))
+        .await;
+    assert_eq!(error_of(resp).await, "invalid_dpop_proof");
+}
+
+#[tokio::test]
+async fn a_secret_client_cannot_use_an_assertion_and_vice_versa() {
+    let app = spawn_app().await;
+    let client = register(&app, false, false).await;
+    // A private_key_jwt client may not authenticate with a secret.
+    let resp = app
+        .token(
+            (&client.id, "anything"),
+            &[("grant_type", "refresh_token"), ("refresh_token", "x")],
+        )
+        .await;
+    assert_eq!(resp.status(), 401);
+    // A secret client may not authenticate with an assertion, even one
+    // signed by a key registered elsewhere.
+    let now = app.clock.now().as_second();
+    let mut h = Header::new(Algorithm::ES256);
+    h.kid = Some("k1".into());
+    let claims = json!({"iss": "demo-creco", "sub": "demo-creco", "aud": crate::helpers::ISSUER, "iat": now, "exp": now + 60, "jti": "x"});
+    let jwt = encode(&h, &claims, &client.key.signing).expect("signs");
+    let resp = app
+        .http
+        .post(app.url("/oauth/token"))
+        .form(&[
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_owned(),
+            ),
+            ("client_assertion", jwt),
+            ("grant_type", "refresh_token".into()),
+            ("refresh_token", "x".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+}
