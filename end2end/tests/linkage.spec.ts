@@ -71,6 +71,8 @@ test('許可する waits for the terms; the app gets its authorization and the m
   // 30 days from the server's (fixed) 2026-11-26 10:00 JST.
   await expect(page.getByTestId('consent-expiry')).toContainText('2026年12月26日');
   await expect(page.getByText('access_token, token_type')).toBeVisible();
+  // The demo app is a FAPI client: its tokens are bound with DPoP.
+  await expect(page.getByText('DPoP', { exact: true })).toBeVisible();
   await expect.poll(() => mailTo(baseURL!, email), { timeout: 10_000 }).toBeTruthy();
 });
 

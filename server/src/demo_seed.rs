@@ -107,6 +107,23 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
             })
             .await?;
     }
+    // The demo app proper is a FAPI 2.0 client: PAR, private_key_jwt, DPoP.
+    let fapi = crate::demo_client::DemoClient::load(app).await?;
+    let fapi_id = crate::demo_client::FAPI_CLIENT_ID;
+    if !storage.client_exists(fapi_id).await? {
+        storage
+            .insert_client(NewClient {
+                client_id: fapi_id,
+                display_name: DEMO_CLIENT_NAME,
+                redirect_uris: &[crate::routes::demo::redirect_uri(app)],
+                secret_hash: &secret_hash,
+                now: app.now_secs(),
+            })
+            .await?;
+    }
+    storage
+        .set_client_auth(fapi_id, "private_key_jwt", Some(&fapi.jwks()), true, true)
+        .await?;
     if storage.count_accounts().await? > 0 {
         return Ok(());
     }

@@ -1091,6 +1091,31 @@ impl Storage {
             .await
     }
 
+    // ---- demo mode ---------------------------------------------------------
+
+    /// The demo app's key pairs, created on first use.
+    pub async fn demo_keys(
+        &self,
+        make: impl FnOnce() -> (String, String),
+    ) -> sqlx::Result<(String, String)> {
+        if let Some(keys) =
+            sqlx::query_as("SELECT auth_pkcs8, dpop_pkcs8 FROM demo_client_keys WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?
+        {
+            return Ok(keys);
+        }
+        let (auth, dpop) = make();
+        sqlx::query("INSERT INTO demo_client_keys (id, auth_pkcs8, dpop_pkcs8) VALUES (1, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(&auth)
+            .bind(&dpop)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query_as("SELECT auth_pkcs8, dpop_pkcs8 FROM demo_client_keys WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+    }
+
     // ---- operation log ---------------------------------------------------
 
     pub async fn log_operation(&self, e: OpLog<'_>) -> sqlx::Result<()> {

@@ -3,6 +3,7 @@
 //! a fresh `state` and PKCE verifier per attempt, kept in its own cookie —
 //! and shows what comes back to its redirect URI.
 
+use crate::demo_client::{DemoClient, FAPI_CLIENT_ID};
 use crate::pages::{esc, page};
 use crate::security::{pkce_challenge, random_token};
 use crate::state::AppState;
@@ -18,7 +19,9 @@ use url::Url;
 
 pub const DEMO_CLIENT_ID: &str = "demo-creco";
 pub const DEMO_CLIENT_NAME: &str = "しんくみアプリ with CRECO";
-/// The demo app's client secret (demo mode only; README).
+/// A second, plain registration of the demo app (client_secret_basic, no
+/// PAR), for trying the API by hand and for the black-box tests; the demo
+/// app itself uses the FAPI client. Its secret is demo-only (README).
 pub const DEMO_CLIENT_SECRET: &str = "renkei-demo-client-secret";
 const DEMO_COOKIE: &str = "renkei_demo_client";
 
@@ -56,22 +59,43 @@ async fn home() -> Html<String> {
     )
 }
 
-/// Starts an authorization request: new state and verifier every time.
+/// Starts an authorization request as a FAPI 2.0 client: a new state and
+/// PKCE verifier every time, the request pushed (PAR) with a signed client
+/// assertion and a DPoP proof, then the browser sent to `/oauth/authorize`
+/// with only the client id and the one-time request URI.
 async fn link(State(app): State<AppState>, jar: CookieJar) -> Response {
     let state = random_token();
     let verifier = random_token();
+    let pushed = async {
+        let client = DemoClient::load(&app).await?;
+        client
+            .push(
+                &app,
+                &redirect_uri(&app),
+                &state,
+                &pkce_challenge(&verifier),
+            )
+            .await
+    }
+    .await;
+    let request_uri = match pushed {
+        Ok(uri) => uri,
+        Err(e) => {
+            tracing::warn!(error = %e, "demo app could not push its request");
+            return shell(
+                "<h1>連携を開始できませんでした</h1><p role=\"alert\">しばらくしてから、もう一度お試しください。</p>\
+                 <p><a class=\"button\" href=\"/demo\">アプリのトップへ</a></p>",
+            )
+            .into_response();
+        }
+    };
     let mut url = match Url::parse(&app.config.url("/oauth/authorize")) {
         Ok(u) => u,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     url.query_pairs_mut()
-        .append_pair("response_type", "code")
-        .append_pair("client_id", DEMO_CLIENT_ID)
-        .append_pair("redirect_uri", &redirect_uri(&app))
-        .append_pair("scope", "account_info")
-        .append_pair("state", &state)
-        .append_pair("code_challenge", &pkce_challenge(&verifier))
-        .append_pair("code_challenge_method", "S256");
+        .append_pair("client_id", FAPI_CLIENT_ID)
+        .append_pair("request_uri", &request_uri);
     let cookie = Cookie::build((DEMO_COOKIE, format!("{state}.{verifier}")))
         .path("/demo")
         .http_only(true)
@@ -232,27 +256,14 @@ async fn call(State(app): State<AppState>, Form(f): Form<CallForm>) -> Html<Stri
     phone_page(&app, Some(&shown))
 }
 
-/// The token request a confidential client sends (client_secret_basic).
+/// The code exchange, with a client assertion and a DPoP proof.
 async fn exchange(
     app: &AppState,
     code: &str,
     verifier: &str,
 ) -> anyhow::Result<crate::routes::token::TokenResponse> {
-    let resp = reqwest::Client::new()
-        .post(app.config.url("/oauth/token"))
-        .basic_auth(DEMO_CLIENT_ID, Some(DEMO_CLIENT_SECRET))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", &redirect_uri(app)),
-            ("code_verifier", verifier),
-        ])
-        .send()
-        .await?;
-    anyhow::ensure!(
-        resp.status().is_success(),
-        "token endpoint answered {}",
-        resp.status()
-    );
-    Ok(resp.json().await?)
+    DemoClient::load(app)
+        .await?
+        .exchange(app, &redirect_uri(app), code, verifier)
+        .await
 }

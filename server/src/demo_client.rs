@@ -1,0 +1,165 @@
+//! The demo app as a FAPI 2.0 client (demo mode only): it pushes its
+//! authorization request (PAR) authenticated with `private_key_jwt`, uses
+//! PKCE, and binds its tokens with DPoP — exactly what a real app must do,
+//! built with the same JOSE crate the server verifies with.
+
+use crate::routes::token::TokenResponse;
+use crate::state::AppState;
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+use serde_json::{Value, json};
+
+pub const FAPI_CLIENT_ID: &str = "demo-creco-fapi";
+
+struct EcKey {
+    signing: EncodingKey,
+    jwk: Value,
+}
+
+fn generate() -> String {
+    let rng = SystemRandom::new();
+    match EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng) {
+        Ok(doc) => STANDARD.encode(doc.as_ref()),
+        Err(_) => String::new(),
+    }
+}
+
+fn load(pkcs8_b64: &str, kid: &str) -> anyhow::Result<EcKey> {
+    let der = STANDARD.decode(pkcs8_b64)?;
+    let pair =
+        EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der, &SystemRandom::new())
+            .map_err(|_| anyhow::anyhow!("demo key is not a P-256 PKCS#8 key"))?;
+    let public = pair.public_key().as_ref();
+    anyhow::ensure!(public.len() == 65, "unexpected public key length");
+    Ok(EcKey {
+        signing: EncodingKey::from_ec_der(&der),
+        jwk: json!({
+            "kty": "EC", "crv": "P-256", "kid": kid, "use": "sig", "alg": "ES256",
+            "x": URL_SAFE_NO_PAD.encode(&public[1..33]),
+            "y": URL_SAFE_NO_PAD.encode(&public[33..65]),
+        }),
+    })
+}
+
+pub struct DemoClient {
+    auth: EcKey,
+    dpop: EcKey,
+}
+
+impl DemoClient {
+    /// The demo app's keys, made once and kept in the database.
+    pub async fn load(app: &AppState) -> anyhow::Result<DemoClient> {
+        let (auth, dpop) = app.storage.demo_keys(|| (generate(), generate())).await?;
+        Ok(DemoClient {
+            auth: load(&auth, "demo-auth")?,
+            dpop: load(&dpop, "demo-dpop")?,
+        })
+    }
+
+    /// The public JWK Set the bank registers for the demo app.
+    pub fn jwks(&self) -> String {
+        json!({"keys": [self.auth.jwk]}).to_string()
+    }
+
+    fn assertion(&self, app: &AppState) -> anyhow::Result<String> {
+        let now = app.now_secs();
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some("demo-auth".into());
+        let claims = json!({
+            "iss": FAPI_CLIENT_ID, "sub": FAPI_CLIENT_ID, "aud": app.config.issuer(),
+            "iat": now, "exp": now + 60, "jti": crate::security::random_token(),
+        });
+        Ok(encode(&header, &claims, &self.auth.signing)?)
+    }
+
+    fn proof(&self, app: &AppState, path: &str) -> anyhow::Result<String> {
+        let mut header = Header::new(Algorithm::ES256);
+        header.typ = Some("dpop+jwt".into());
+        header.jwk = Some(serde_json::from_value(self.dpop.jwk.clone())?);
+        let claims = json!({
+            "htm": "POST", "htu": app.config.url(path), "iat": app.now_secs(),
+            "jti": crate::security::random_token(),
+        });
+        Ok(encode(&header, &claims, &self.dpop.signing)?)
+    }
+
+    async fn post(
+        &self,
+        app: &AppState,
+        path: &str,
+        mut form: Vec<(&str, String)>,
+    ) -> anyhow::Result<reqwest::Response> {
+        form.push((
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+        ));
+        form.push(("client_assertion", self.assertion(app)?));
+        Ok(reqwest::Client::new()
+            .post(app.config.url(path))
+            .header("DPoP", self.proof(app, path)?)
+            .form(&form)
+            .send()
+            .await?)
+    }
+
+    /// Pushes the authorization request; returns the `request_uri`.
+    pub async fn push(
+        &self,
+        app: &AppState,
+        redirect_uri: &str,
+        state: &str,
+        challenge: &str,
+    ) -> anyhow::Result<String> {
+        let resp = self
+            .post(
+                app,
+                "/oauth/par",
+                vec![
+                    ("response_type", "code".into()),
+                    ("redirect_uri", redirect_uri.into()),
+                    ("scope", "account_info".into()),
+                    ("state", state.into()),
+                    ("code_challenge", challenge.into()),
+                    ("code_challenge_method", "S256".into()),
+                ],
+            )
+            .await?;
+        anyhow::ensure!(resp.status().is_success(), "PAR answered {}", resp.status());
+        let body: Value = resp.json().await?;
+        body["request_uri"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow::anyhow!("PAR answer without request_uri"))
+    }
+
+    /// Exchanges the code for DPoP-bound tokens.
+    pub async fn exchange(
+        &self,
+        app: &AppState,
+        redirect_uri: &str,
+        code: &str,
+        verifier: &str,
+    ) -> anyhow::Result<TokenResponse> {
+        let resp = self
+            .post(
+                app,
+                "/oauth/token",
+                vec![
+                    ("grant_type", "authorization_code".into()),
+                    ("code", code.into()),
+                    ("redirect_uri", redirect_uri.into()),
+                    ("code_verifier", verifier.into()),
+                ],
+            )
+            .await?;
+        anyhow::ensure!(
+            resp.status().is_success(),
+            "token endpoint answered {}",
+            resp.status()
+        );
+        Ok(resp.json().await?)
+    }
+}
