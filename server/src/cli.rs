@@ -204,3 +204,101 @@ pub async fn set_client_enabled(
         .await?;
     Ok(())
 }
+
+fn account_ref(
+    branch: &str,
+    kind: &str,
+    number: &str,
+) -> anyhow::Result<(
+    renkei_shared::domain::BranchNumber,
+    renkei_shared::domain::AccountKind,
+    renkei_shared::domain::AccountNumber,
+)> {
+    use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
+    Ok((
+        BranchNumber::parse(branch).map_err(|e| anyhow::anyhow!("branch: {}", e.message()))?,
+        AccountKind::parse(kind).map_err(|e| anyhow::anyhow!("kind: {}", e.message()))?,
+        AccountNumber::parse(number).map_err(|e| anyhow::anyhow!("number: {}", e.message()))?,
+    ))
+}
+
+/// Staff revoke every API linkage of an account at once (written to the
+/// operation log); returns how many consents ended.
+pub async fn revoke_consents(
+    storage: &Storage,
+    branch: &str,
+    kind: &str,
+    number: &str,
+    reason: &str,
+    now: jiff::Timestamp,
+) -> anyhow::Result<u64> {
+    anyhow::ensure!(!reason.trim().is_empty(), "--reason must not be empty");
+    let (b, k, n) = account_ref(branch, kind, number)?;
+    let account = storage
+        .find_account(&b, k, &n)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no such account"))?;
+    let count = storage
+        .revoke_account_consents(account.id, now.as_second())
+        .await?;
+    let detail = format!(
+        "account {}-{}-{}: {count} consent(s); reason: {}",
+        b.as_str(),
+        k.code(),
+        n.as_str(),
+        reason.trim()
+    );
+    storage
+        .log_operation(crate::storage::OpLog {
+            at: now.as_second(),
+            step: "staff",
+            outcome: "consents_revoked",
+            detail: Some(&detail),
+            ..Default::default()
+        })
+        .await?;
+    Ok(count)
+}
+
+/// 口座移管: the old account is marked moved to the new one; every grant on
+/// the old account stops working at once (the API answers account_moved).
+pub async fn move_account(
+    storage: &Storage,
+    kind: &str,
+    from: (&str, &str),
+    to: (&str, &str),
+    reason: &str,
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(!reason.trim().is_empty(), "--reason must not be empty");
+    let (fb, k, fnum) = account_ref(from.0, kind, from.1)?;
+    let (tb, _, tnum) = account_ref(to.0, kind, to.1)?;
+    let old = storage
+        .find_account(&fb, k, &fnum)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account {}-{}", fb.as_str(), fnum.as_str()))?;
+    let new = storage
+        .find_account(&tb, k, &tnum)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account {}-{}", tb.as_str(), tnum.as_str()))?;
+    anyhow::ensure!(old.id != new.id, "the accounts are the same");
+    storage.mark_moved(old.id, new.id).await?;
+    let detail = format!(
+        "{}-{} -> {}-{}; reason: {}",
+        fb.as_str(),
+        fnum.as_str(),
+        tb.as_str(),
+        tnum.as_str(),
+        reason.trim()
+    );
+    storage
+        .log_operation(crate::storage::OpLog {
+            at: now.as_second(),
+            step: "staff",
+            outcome: "account_moved",
+            detail: Some(&detail),
+            ..Default::default()
+        })
+        .await?;
+    Ok(())
+}

@@ -61,6 +61,11 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::CallbackPending => StatusCode::CONFLICT,
         ErrorCode::CallbackExpired => StatusCode::GONE,
         ErrorCode::ConsentRequired => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::InvalidToken | ErrorCode::ConsentExpired | ErrorCode::InvalidDpopProof => {
+            StatusCode::UNAUTHORIZED
+        }
+        ErrorCode::AccountMoved | ErrorCode::InsufficientScope => StatusCode::FORBIDDEN,
+        ErrorCode::OutOfRetention => StatusCode::BAD_REQUEST,
     }
 }
 

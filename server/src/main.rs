@@ -39,6 +39,16 @@ enum Command {
         #[arg(long)]
         url: Option<String>,
     },
+    /// API linkages (consents) of an account.
+    Consent {
+        #[command(subcommand)]
+        action: ConsentAction,
+    },
+    /// The bank's account records.
+    Account {
+        #[command(subcommand)]
+        action: AccountAction,
+    },
     /// Maintenance windows (the service is closed during them).
     Maintenance {
         #[command(subcommand)]
@@ -57,6 +67,40 @@ enum LockAction {
         kind: String,
         #[arg(long)]
         number: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConsentAction {
+    /// End every API linkage of an account at once (all its tokens stop working).
+    Revoke {
+        #[arg(long)]
+        branch: String,
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountAction {
+    /// 口座移管: mark an account moved to another; grants on the old one stop working.
+    Move {
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        from_branch: String,
+        #[arg(long)]
+        from_number: String,
+        #[arg(long)]
+        to_branch: String,
+        #[arg(long)]
+        to_number: String,
         #[arg(long)]
         reason: String,
     },
@@ -215,6 +259,47 @@ async fn main() -> anyhow::Result<()> {
             let result =
                 renkei_server::telephony::send_signed_call(&url, &secret, &from, &to, now).await?;
             println!("{result}");
+        }
+        Command::Consent {
+            action:
+                ConsentAction::Revoke {
+                    branch,
+                    kind,
+                    number,
+                    reason,
+                },
+        } => {
+            let storage = Storage::connect(&config.database_url).await?;
+            let now = clock_for(&config).now();
+            let n = renkei_server::cli::revoke_consents(
+                &storage, &branch, &kind, &number, &reason, now,
+            )
+            .await?;
+            println!("{n} consent(s) revoked");
+        }
+        Command::Account {
+            action:
+                AccountAction::Move {
+                    kind,
+                    from_branch,
+                    from_number,
+                    to_branch,
+                    to_number,
+                    reason,
+                },
+        } => {
+            let storage = Storage::connect(&config.database_url).await?;
+            let now = clock_for(&config).now();
+            renkei_server::cli::move_account(
+                &storage,
+                &kind,
+                (&from_branch, &from_number),
+                (&to_branch, &to_number),
+                &reason,
+                now,
+            )
+            .await?;
+            println!("account moved");
         }
         Command::Maintenance {
             action: MaintenanceAction::Add { from, to, reason },

@@ -220,6 +220,44 @@ pub struct TokenRow {
     pub consent_revoked_at: Option<i64>,
 }
 
+/// What the resource server needs to know about an access token.
+#[derive(Debug, Clone, FromRow)]
+pub struct AccessGrant {
+    pub kind: String,
+    pub scope: String,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub dpop_jkt: Option<String>,
+    pub consent_id: i64,
+    pub consent_expires_at: i64,
+    pub consent_revoked_at: Option<i64>,
+    pub account_id: i64,
+    pub public_id: String,
+    pub branch: String,
+    pub account_kind: String,
+    pub number: String,
+    pub balance: i64,
+    pub account_status: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TransactionRow {
+    pub id: i64,
+    pub booked_on: String,
+    pub description: String,
+    pub amount_in: i64,
+    pub amount_out: i64,
+    pub balance_after: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TimeDepositRow {
+    pub principal: i64,
+    pub rate_bp: i64,
+    pub start_on: String,
+    pub maturity_on: String,
+}
+
 /// Whose failures, on which JST day: the unit of the daily lockout.
 #[derive(Debug, Clone, Copy)]
 pub struct LockKey<'a> {
@@ -551,8 +589,9 @@ impl Storage {
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO accounts (branch, kind, number, holder_kana, birth_date, phone,
-                                   has_cash_card, pin_hash, status, balance)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                   has_cash_card, pin_hash, status, balance, public_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'acc_' || lower(hex(randomblob(16))))
+             RETURNING id",
         )
         .bind(a.branch)
         .bind(a.kind)
@@ -1089,6 +1128,79 @@ impl Storage {
         sqlx::query_as("SELECT to_addr, sent_at, attempts FROM mail_outbox ORDER BY id")
             .fetch_all(&self.pool)
             .await
+    }
+
+    // ---- account-information API ----------------------------------------------
+
+    /// The live access token's grant and account, for the resource server.
+    pub async fn access_grant(&self, token_hash: &str) -> sqlx::Result<Option<AccessGrant>> {
+        sqlx::query_as(
+            "SELECT t.kind, t.scope, t.expires_at, t.revoked_at, t.dpop_jkt, k.id AS consent_id,
+                    k.expires_at AS consent_expires_at, k.revoked_at AS consent_revoked_at,
+                    a.id AS account_id, a.public_id, a.branch, a.kind AS account_kind, a.number,
+                    a.balance, a.status AS account_status
+             FROM tokens t
+             JOIN consents k ON k.id = t.consent_id
+             JOIN accounts a ON a.id = k.account_id
+             WHERE t.token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Transactions newest first, in a stable order (date, then id), from
+    /// after `cursor` (exclusive) within [from, to], at most `limit`.
+    pub async fn transactions(
+        &self,
+        account_id: i64,
+        from: &str,
+        to: &str,
+        cursor: Option<(&str, i64)>,
+        limit: i64,
+    ) -> sqlx::Result<Vec<TransactionRow>> {
+        let (c_date, c_id) = cursor.unwrap_or(("9999-12-31", i64::MAX));
+        sqlx::query_as(
+            "SELECT id, booked_on, description, amount_in, amount_out, balance_after
+             FROM transactions
+             WHERE account_id = ? AND booked_on >= ? AND booked_on <= ?
+               AND (booked_on < ? OR (booked_on = ? AND id < ?))
+             ORDER BY booked_on DESC, id DESC
+             LIMIT ?",
+        )
+        .bind(account_id)
+        .bind(from)
+        .bind(to)
+        .bind(c_date)
+        .bind(c_date)
+        .bind(c_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    pub async fn time_deposits(&self, account_id: i64) -> sqlx::Result<Vec<TimeDepositRow>> {
+        sqlx::query_as(
+            "SELECT principal, rate_bp, start_on, maturity_on FROM time_deposits
+             WHERE account_id = ? ORDER BY start_on, id",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Staff: revoke every live consent on an account; returns how many.
+    pub async fn revoke_account_consents(&self, account_id: i64, now: i64) -> sqlx::Result<u64> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM consents WHERE account_id = ? AND revoked_at IS NULL",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for id in &ids {
+            self.revoke_grant(*id, "staff", now).await?;
+        }
+        Ok(ids.len() as u64)
     }
 
     // ---- demo mode ---------------------------------------------------------

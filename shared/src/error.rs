@@ -34,10 +34,22 @@ pub enum ErrorCode {
     CallbackExpired,
     /// 許可する without agreeing to the API terms.
     ConsentRequired,
+    /// Account API: no, unknown, expired or revoked access token.
+    InvalidToken,
+    /// Account API: the customer's 30-day consent has ended.
+    ConsentExpired,
+    /// Account API: the account moved (口座移管); link the new one.
+    AccountMoved,
+    /// Account API: the token does not cover this account or scope.
+    InsufficientScope,
+    /// Account API: a DPoP-bound token without a valid proof.
+    InvalidDpopProof,
+    /// Account API: `from` is before the ~3 months the bank keeps.
+    OutOfRetention,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::RequiredMissing,
         ErrorCode::InvalidInput,
         ErrorCode::AccountNotEligible,
@@ -56,6 +68,12 @@ impl ErrorCode {
         ErrorCode::CallbackPending,
         ErrorCode::CallbackExpired,
         ErrorCode::ConsentRequired,
+        ErrorCode::InvalidToken,
+        ErrorCode::ConsentExpired,
+        ErrorCode::AccountMoved,
+        ErrorCode::InsufficientScope,
+        ErrorCode::InvalidDpopProof,
+        ErrorCode::OutOfRetention,
     ];
 
     pub fn code(self) -> &'static str {
@@ -78,6 +96,12 @@ impl ErrorCode {
             ErrorCode::CallbackPending => "callback_pending",
             ErrorCode::CallbackExpired => "callback_expired",
             ErrorCode::ConsentRequired => "consent_required",
+            ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::ConsentExpired => "consent_expired",
+            ErrorCode::AccountMoved => "account_moved",
+            ErrorCode::InsufficientScope => "insufficient_scope",
+            ErrorCode::InvalidDpopProof => "invalid_dpop_proof",
+            ErrorCode::OutOfRetention => "out_of_retention",
         }
     }
 
@@ -124,6 +148,18 @@ impl ErrorCode {
             ErrorCode::ConsentRequired => {
                 "当信用組合のAPI利用規定を確認し、同意のチェックを付けて下さい。"
             }
+            ErrorCode::InvalidToken => "アクセストークンが無効です。",
+            ErrorCode::ConsentExpired => {
+                "API連携の有効期限が切れました。アプリから再度API連携認証を行って下さい。"
+            }
+            ErrorCode::AccountMoved => {
+                "口座が移管されたため、この連携はご利用いただけません。新しい口座でAPI連携認証を行って下さい。"
+            }
+            ErrorCode::InsufficientScope => "この連携では、ご指定の情報にアクセスできません。",
+            ErrorCode::InvalidDpopProof => "DPoP証明が無効です。",
+            ErrorCode::OutOfRetention => {
+                "ご指定の期間は照会できません。取引明細は約3か月分を保有しています。"
+            }
         }
     }
 
@@ -151,10 +187,16 @@ pub enum FieldCode {
     EmailTooLong,
     EmailMismatch,
     PinFormat,
+    /// Account API query: not a YYYY-MM-DD date, or from after to.
+    DateInvalid,
+    /// Account API query: limit outside 1–200.
+    LimitRange,
+    /// Account API query: a cursor we did not issue.
+    CursorInvalid,
 }
 
 impl FieldCode {
-    pub const ALL: [FieldCode; 14] = [
+    pub const ALL: [FieldCode; 17] = [
         FieldCode::Required,
         FieldCode::BranchFormat,
         FieldCode::AccountKindUnknown,
@@ -169,6 +211,9 @@ impl FieldCode {
         FieldCode::EmailTooLong,
         FieldCode::EmailMismatch,
         FieldCode::PinFormat,
+        FieldCode::DateInvalid,
+        FieldCode::LimitRange,
+        FieldCode::CursorInvalid,
     ];
 
     pub fn code(self) -> &'static str {
@@ -187,6 +232,9 @@ impl FieldCode {
             FieldCode::EmailTooLong => "email_too_long",
             FieldCode::EmailMismatch => "email_mismatch",
             FieldCode::PinFormat => "pin_format",
+            FieldCode::DateInvalid => "date_invalid",
+            FieldCode::LimitRange => "limit_range",
+            FieldCode::CursorInvalid => "cursor_invalid",
         }
     }
 
@@ -210,6 +258,11 @@ impl FieldCode {
             FieldCode::EmailTooLong => "メールアドレスは64文字以内で入力して下さい。",
             FieldCode::EmailMismatch => "確認用のメールアドレスが一致しません。",
             FieldCode::PinFormat => "暗証番号は半角数字4桁で入力して下さい。",
+            FieldCode::DateInvalid => {
+                "日付はYYYY-MM-DD形式で、開始日は終了日以前を指定して下さい。"
+            }
+            FieldCode::LimitRange => "件数は1～200で指定して下さい。",
+            FieldCode::CursorInvalid => "カーソルが正しくありません。",
         }
     }
 }

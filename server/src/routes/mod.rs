@@ -1,6 +1,7 @@
 //! The HTTP surface, one module per flow step, merged here.
 
 pub mod account;
+pub mod accounts;
 pub mod authorize;
 pub mod call;
 pub mod consent;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(consent::router())
         .merge(token::router())
         .merge(par::router())
+        .merge(accounts::router())
         .merge(telephony::router())
         .route(pages::PAGES_CSS_PATH, get(pages::pages_css))
         // Unknown API paths answer JSON, not the SPA's index.html.

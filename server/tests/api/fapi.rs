@@ -478,3 +478,69 @@ async fn a_secret_client_cannot_use_an_assertion_and_vice_versa() {
         .unwrap();
     assert_eq!(resp.status(), 401);
 }
+
+#[tokio::test]
+async fn dpop_bound_tokens_at_the_account_api() {
+    let app = spawn_app().await;
+    let client = register(&app, true, true).await;
+    let code = linkage(&app, &client).await;
+    let t: Value = client
+        .post(
+            &app,
+            "/oauth/token",
+            code_form(&code),
+            Some(client.proof(&app, "/oauth/token")),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let access = t["access_token"].as_str().unwrap().to_owned();
+    let proof_for = |ath: &str, jti: &str| {
+        let mut h = Header::new(Algorithm::ES256);
+        h.typ = Some("dpop+jwt".into());
+        h.jwk = Some(serde_json::from_value(client.dpop.jwk.clone()).unwrap());
+        let claims = json!({"htm": "GET", "htu": format!("{}/api/v1/accounts", crate::helpers::ISSUER),
+                            "iat": app.clock.now().as_second(), "jti": jti, "ath": ath});
+        encode(&h, &claims, &client.dpop.signing).unwrap()
+    };
+    let ath = URL_SAFE_NO_PAD
+        .encode(ring::digest::digest(&ring::digest::SHA256, access.as_bytes()).as_ref());
+    let send = |scheme: &'static str, proof: Option<String>| {
+        let mut req = app
+            .http
+            .get(app.url("/api/v1/accounts"))
+            .header("authorization", format!("{scheme} {access}"));
+        if let Some(p) = proof {
+            req = req.header("DPoP", p);
+        }
+        req.send()
+    };
+    let ok = send("DPoP", Some(proof_for(&ath, "a1"))).await.unwrap();
+    assert_eq!(ok.status(), 200);
+    // The same token as Bearer: refused.
+    let resp = send("Bearer", None).await.unwrap();
+    assert_eq!(resp.status(), 401);
+    assert!(
+        resp.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("DPoP")
+    );
+    // A proof with the wrong ath: refused.
+    let resp = send("DPoP", Some(proof_for("d3JvbmctYXRo", "a2")))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "invalid_dpop_proof");
+    // No proof at all, and a replayed one.
+    assert_eq!(send("DPoP", None).await.unwrap().status(), 401);
+    assert_eq!(
+        send("DPoP", Some(proof_for(&ath, "a1")))
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+}

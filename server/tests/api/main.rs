@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod account;
+mod account_api;
 mod authorize;
 mod cancel;
 mod consent;
