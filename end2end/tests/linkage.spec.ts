@@ -74,6 +74,24 @@ test('許可する waits for the terms; the app gets its authorization and the m
   // The demo app is a FAPI client: its tokens are bound with DPoP.
   await expect(page.getByText('DPoP', { exact: true })).toBeVisible();
   await expect.poll(() => mailTo(baseURL!, email), { timeout: 10_000 }).toBeTruthy();
+
+  // The app reads the account with its DPoP-bound token, like a household-budget app.
+  await page.getByRole('link', { name: '口座の情報を見る' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '口座の残高' })).toBeVisible();
+  await expect(page.getByTestId('balance')).toHaveText(/^[\d,]+円$/);
+  await expect(page.getByText('店番115 普通預金 ***0026')).toBeVisible();
+  await expect(page.getByRole('img', { name: /残高の推移/ })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 3, name: '2026年11月' })).toBeVisible();
+  await expect(page.getByText(/入金合計 [\d,]+円 ／ 出金合計 [\d,]+円/).first()).toBeVisible();
+  await expect(page.getByText('ｷﾕｳﾖ ｶ)ﾃﾞ-ﾀｼｮｳｼﾞ').first()).toBeVisible();
+  await expect(page.getByText(/元本 1,000,000円（年0\.20%）/)).toBeVisible();
+  await expectAccessible(page);
+
+  // 連携を解除 revokes the grant: the app is back to unlinked.
+  await page.getByRole('button', { name: '連携を解除' }).click();
+  await expect(page.getByRole('link', { name: '口座を連携する' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('link', { name: '口座を連携する' })).toBeVisible();
 });
 
 test('拒否する returns access_denied to the app and the notice mail is written', async ({ page, request, baseURL }, info) => {

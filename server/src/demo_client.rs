@@ -76,14 +76,84 @@ impl DemoClient {
     }
 
     fn proof(&self, app: &AppState, path: &str) -> anyhow::Result<String> {
+        self.proof_for(app, "POST", path, None)
+    }
+
+    /// A DPoP proof for `method` `path`, with `ath` when presenting a token.
+    fn proof_for(
+        &self,
+        app: &AppState,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+    ) -> anyhow::Result<String> {
         let mut header = Header::new(Algorithm::ES256);
         header.typ = Some("dpop+jwt".into());
         header.jwk = Some(serde_json::from_value(self.dpop.jwk.clone())?);
-        let claims = json!({
-            "htm": "POST", "htu": app.config.url(path), "iat": app.now_secs(),
+        let mut claims = json!({
+            "htm": method, "htu": app.config.url(path), "iat": app.now_secs(),
             "jti": crate::security::random_token(),
         });
+        if let Some(t) = token {
+            claims["ath"] = json!(
+                URL_SAFE_NO_PAD
+                    .encode(ring::digest::digest(&ring::digest::SHA256, t.as_bytes()).as_ref())
+            );
+        }
         Ok(encode(&header, &claims, &self.dpop.signing)?)
+    }
+
+    /// GET on the account-information API with a DPoP-bound token.
+    pub async fn get(
+        &self,
+        app: &AppState,
+        path_and_query: &str,
+        token: &str,
+    ) -> anyhow::Result<reqwest::Response> {
+        let path = path_and_query.split('?').next().unwrap_or(path_and_query);
+        Ok(reqwest::Client::new()
+            .get(app.config.url(path_and_query))
+            .header("authorization", format!("DPoP {token}"))
+            .header("DPoP", self.proof_for(app, "GET", path, Some(token))?)
+            .send()
+            .await?)
+    }
+
+    /// A new access token for a DPoP-bound refresh token.
+    pub async fn refresh(
+        &self,
+        app: &AppState,
+        refresh_token: &str,
+    ) -> anyhow::Result<TokenResponse> {
+        let resp = self
+            .post(
+                app,
+                "/oauth/token",
+                vec![
+                    ("grant_type", "refresh_token".into()),
+                    ("refresh_token", refresh_token.into()),
+                ],
+            )
+            .await?;
+        anyhow::ensure!(
+            resp.status().is_success(),
+            "refresh answered {}",
+            resp.status()
+        );
+        Ok(resp.json().await?)
+    }
+
+    /// RFC 7009: ends the whole grant.
+    pub async fn revoke(&self, app: &AppState, token: &str) -> anyhow::Result<()> {
+        let resp = self
+            .post(app, "/oauth/revoke", vec![("token", token.into())])
+            .await?;
+        anyhow::ensure!(
+            resp.status().is_success(),
+            "revocation answered {}",
+            resp.status()
+        );
+        Ok(())
     }
 
     async fn post(

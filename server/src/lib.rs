@@ -8,6 +8,7 @@ pub mod admission;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod demo_account;
 pub mod demo_client;
 pub mod demo_seed;
 pub mod error;

@@ -258,6 +258,15 @@ pub struct TimeDepositRow {
     pub maturity_on: String,
 }
 
+/// The demo app's session: the tokens it holds (demo mode only).
+#[derive(Debug, Clone, FromRow)]
+pub struct DemoSession {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub access_expires_at: i64,
+    pub consent_expires_at: i64,
+}
+
 /// Whose failures, on which JST day: the unit of the daily lockout.
 #[derive(Debug, Clone, Copy)]
 pub struct LockKey<'a> {
@@ -1226,6 +1235,44 @@ impl Storage {
         sqlx::query_as("SELECT auth_pkcs8, dpop_pkcs8 FROM demo_client_keys WHERE id = 1")
             .fetch_one(&self.pool)
             .await
+    }
+
+    pub async fn save_demo_session(&self, id: &str, s: &DemoSession, now: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO demo_sessions (id, access_token, refresh_token, access_expires_at,
+                                        consent_expires_at, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET access_token = excluded.access_token,
+                 refresh_token = excluded.refresh_token, access_expires_at = excluded.access_expires_at,
+                 consent_expires_at = excluded.consent_expires_at",
+        )
+        .bind(id)
+        .bind(&s.access_token)
+        .bind(&s.refresh_token)
+        .bind(s.access_expires_at)
+        .bind(s.consent_expires_at)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn demo_session(&self, id: &str) -> sqlx::Result<Option<DemoSession>> {
+        sqlx::query_as(
+            "SELECT access_token, refresh_token, access_expires_at, consent_expires_at
+             FROM demo_sessions WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn delete_demo_session(&self, id: &str) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM demo_sessions WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     // ---- operation log ---------------------------------------------------

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/demo/link", get(link))
         .route("/demo/callback", get(callback))
         .route("/demo/phone", get(phone).post(call))
+        .route("/demo/unlink", axum::routing::post(unlink))
 }
 
 pub fn redirect_uri(app: &AppState) -> String {
@@ -48,7 +49,48 @@ fn shell(body: &str) -> Html<String> {
     ))
 }
 
-async fn home() -> Html<String> {
+const SESSION_COOKIE: &str = "renkei_demo_session";
+
+/// The demo app's session id from its cookie.
+fn session_id(jar: &CookieJar) -> Option<String> {
+    jar.get(SESSION_COOKIE)
+        .map(|c| crate::security::sha256_hex(c.value()))
+}
+
+/// The app's home: the linked account, or the button to link one.
+async fn home(State(app): State<AppState>, jar: CookieJar) -> Response {
+    if let Some(id) = session_id(&jar) {
+        match crate::demo_account::page(&app, &id).await {
+            Ok(Some(body)) => return shell(&body).into_response(),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "demo app could not read the account");
+                return shell(
+                    "<h1>口座情報を取得できませんでした</h1><p role=\"alert\">しばらくしてから、もう一度お試しください。</p>",
+                )
+                .into_response();
+            }
+        }
+    }
+    unlinked().into_response()
+}
+
+/// 連携を解除: the app revokes its grant (RFC 7009) and forgets the tokens.
+async fn unlink(State(app): State<AppState>, jar: CookieJar) -> Response {
+    if let Some(id) = session_id(&jar) {
+        if let Err(e) = crate::demo_account::unlink(&app, &id).await {
+            tracing::warn!(error = %e, "demo app could not revoke");
+        }
+    }
+    (
+        StatusCode::SEE_OTHER,
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/demo")),
+        [(header::LOCATION, "/demo")],
+    )
+        .into_response()
+}
+
+fn unlinked() -> Html<String> {
     shell(
         "<h1>口座の連携</h1>\
          <p>信用組合の預金口座をアプリに連携すると、残高や入出金明細をアプリで確認できます。</p>\
@@ -123,7 +165,8 @@ async fn callback(
     State(app): State<AppState>,
     jar: CookieJar,
     Query(p): Query<CallbackParams>,
-) -> Html<String> {
+) -> Response {
+    let mut jar = jar;
     let (expected_state, verifier) = jar
         .get(DEMO_COOKIE)
         .and_then(|c| {
@@ -159,7 +202,35 @@ async fn callback(
         // Exchanged server-side, as a confidential client does. Only the
         // shape of the answer is shown, never the token values.
         match exchange(&app, code, verifier).await {
-            Ok(t) => body.push_str(&format!(
+            Ok(t) => {
+                // The app keeps its tokens in its own session.
+                let cookie_value = random_token();
+                let session = crate::storage::DemoSession {
+                    access_token: t.access_token.clone(),
+                    refresh_token: t.refresh_token.clone(),
+                    access_expires_at: app.now_secs() + t.expires_in,
+                    consent_expires_at: t.consent_expires_at,
+                };
+                if let Err(e) = app
+                    .storage
+                    .save_demo_session(
+                        &crate::security::sha256_hex(&cookie_value),
+                        &session,
+                        app.now_secs(),
+                    )
+                    .await
+                {
+                    tracing::warn!(error = %e, "demo app could not keep its session");
+                }
+                jar = jar.add(
+                    Cookie::build((SESSION_COOKIE, cookie_value))
+                        .path("/demo")
+                        .http_only(true)
+                        .secure(app.config.secure_cookies())
+                        .same_site(SameSite::Lax)
+                        .build(),
+                );
+                body.push_str(&format!(
                 "<h1>口座の連携が完了しました</h1>\
                  <p role=\"status\" data-result=\"code\">認可コードをトークンに交換しました。</p>\
                  <dl class=\"pairs\"><dt>token_type</dt><dd>{}</dd><dt>expires_in</dt><dd>{} 秒</dd>\
@@ -170,7 +241,9 @@ async fn callback(
                 esc(&t.scope),
                 "access_token, token_type, expires_in, refresh_token, scope, consent_expires_at",
                 esc(&crate::mail::jst_text(t.consent_expires_at)),
-            )),
+            ));
+                body.push_str("<p><a class=\"button\" href=\"/demo\">口座の情報を見る</a></p>");
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "demo app could not exchange the code");
                 body.push_str(
@@ -182,8 +255,8 @@ async fn callback(
     } else {
         body.push_str("<h1>応答が不完全です</h1>");
     }
-    body.push_str("<p><a class=\"button\" href=\"/demo\">アプリのトップへ</a></p>");
-    shell(&body)
+    body.push_str("<p><a href=\"/demo\">アプリのトップへ</a></p>");
+    (jar, shell(&body)).into_response()
 }
 
 /// Phones of the demo customers, for the demo phone's caller list.
