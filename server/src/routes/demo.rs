@@ -77,10 +77,10 @@ async fn home(State(app): State<AppState>, jar: CookieJar) -> Response {
 
 /// 連携を解除: the app revokes its grant (RFC 7009) and forgets the tokens.
 async fn unlink(State(app): State<AppState>, jar: CookieJar) -> Response {
-    if let Some(id) = session_id(&jar) {
-        if let Err(e) = crate::demo_account::unlink(&app, &id).await {
-            tracing::warn!(error = %e, "demo app could not revoke");
-        }
+    if let Some(id) = session_id(&jar)
+        && let Err(e) = crate::demo_account::unlink(&app, &id).await
+    {
+        tracing::warn!(error = %e, "demo app could not revoke");
     }
     (
         StatusCode::SEE_OTHER,
