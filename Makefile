@@ -38,5 +38,9 @@ e2e:
 	cargo build -p renkei-server
 	scripts/e2e.sh
 
+## bench: N whole linkages and API reads against a local release server (not a test).
+bench: setup
+	scripts/bench.sh $(FLOWS) $(CONCURRENCY) $(READS)
+
 clean:
 	rm -rf dist target/debug/renkei-server

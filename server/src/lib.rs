@@ -5,6 +5,7 @@
 //! stable code. See the README for how to run, test and configure it.
 
 pub mod admission;
+pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -49,6 +49,18 @@ enum Command {
         #[command(subcommand)]
         action: AccountAction,
     },
+    /// Load a running demo server: N whole linkages at concurrency C, then API reads.
+    Bench {
+        #[arg(long, default_value = "http://127.0.0.1:3000")]
+        url: String,
+        #[arg(long, default_value_t = 30)]
+        flows: usize,
+        #[arg(long, default_value_t = 3)]
+        concurrency: usize,
+        /// Account + transactions reads per linked token.
+        #[arg(long, default_value_t = 20)]
+        reads: usize,
+    },
     /// Maintenance windows (the service is closed during them).
     Maintenance {
         #[command(subcommand)]
@@ -300,6 +312,27 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             println!("account moved");
+        }
+        Command::Bench {
+            url,
+            flows,
+            concurrency,
+            reads,
+        } => {
+            let telephony_secret = config
+                .telephony_secret
+                .clone()
+                .ok_or_else(|| anyhow::anyhow!("set RENKEI_TELEPHONY_SECRET (or RENKEI_DEMO=1)"))?;
+            let report = renkei_server::bench::run(renkei_server::bench::BenchConfig {
+                url,
+                flows,
+                concurrency,
+                reads_per_flow: reads,
+                telephony_secret,
+                callback_number: config.callback_number.clone(),
+            })
+            .await?;
+            print!("{report}");
         }
         Command::Maintenance {
             action: MaintenanceAction::Add { from, to, reason },
