@@ -183,7 +183,15 @@ async fn linkage(
     c: Customer,
     timings: &Mutex<Timings>,
 ) -> anyhow::Result<String> {
-    let (branch, kind, number, name, (y, m, d), phone, pin) = c;
+    let Customer {
+        branch,
+        kind,
+        number,
+        name,
+        born: (y, m, d),
+        phone,
+        pin,
+    } = c;
     let http = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
