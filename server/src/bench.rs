@@ -167,16 +167,6 @@ fn record(t: &Mutex<Timings>, step: &'static str, since: Instant) {
     }
 }
 
-type Customer = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    (&'static str, &'static str, &'static str),
-    &'static str,
-    &'static str,
-);
-
 /// One whole linkage; returns the access token.
 async fn linkage(
     cfg: &BenchConfig,
