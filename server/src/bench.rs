@@ -11,35 +11,48 @@ use std::time::{Duration, Instant};
 
 /// The demo customers a worker can link (one per worker, so concurrent
 /// phone challenges do not wait on each other's calls).
-const CUSTOMERS: &[(&str, &str, &str, &str, (&str, &str, &str), &str, &str)] = &[
-    (
-        "115",
-        "ordinary",
-        "1100026",
-        "ﾃﾞ-ﾀ ﾀﾛｳ",
-        ("1980", "01", "01"),
-        "09011113333",
-        "1234",
-    ),
-    (
-        "005",
-        "savings",
-        "0000123",
-        "ﾔﾏﾀﾞ ﾊﾅｺ",
-        ("1975", "04", "15"),
-        "0272345678",
-        "5678",
-    ),
-    (
-        "022",
-        "ordinary",
-        "2222222",
-        "ｻﾄｳ ｼﾞﾛｳ",
-        ("1985", "06", "30"),
-        "07055556666",
-        "4321",
-    ),
+const CUSTOMERS: &[Customer] = &[
+    Customer {
+        branch: "115",
+        kind: "ordinary",
+        number: "1100026",
+        name: "ﾃﾞ-ﾀ ﾀﾛｳ",
+        born: ("1980", "01", "01"),
+        phone: "09011113333",
+        pin: "1234",
+    },
+    Customer {
+        branch: "005",
+        kind: "savings",
+        number: "0000123",
+        name: "ﾔﾏﾀﾞ ﾊﾅｺ",
+        born: ("1975", "04", "15"),
+        phone: "0272345678",
+        pin: "5678",
+    },
+    Customer {
+        branch: "022",
+        kind: "ordinary",
+        number: "2222222",
+        name: "ｻﾄｳ ｼﾞﾛｳ",
+        born: ("1985", "06", "30"),
+        phone: "07055556666",
+        pin: "4321",
+    },
 ];
+
+/// A demo customer as the bench types them in.
+#[derive(Clone, Copy)]
+struct Customer {
+    branch: &'static str,
+    kind: &'static str,
+    number: &'static str,
+    name: &'static str,
+    born: (&'static str, &'static str, &'static str),
+    phone: &'static str,
+    pin: &'static str,
+}
+
 const CLIENT: (&str, &str) = ("demo-creco", crate::routes::demo::DEMO_CLIENT_SECRET);
 
 #[derive(Default)]
