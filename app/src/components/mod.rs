@@ -4,3 +4,4 @@ pub mod dialog;
 pub mod field;
 pub mod flow;
 pub mod layout;
+pub mod step_form;

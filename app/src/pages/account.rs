@@ -5,12 +5,10 @@ use crate::components::dialog::ErrorDialog;
 use crate::components::field::{Field, describedby, field_error};
 use crate::components::flow::{CancelButton, FatalError, load_flow};
 use crate::components::layout::Layout;
+use crate::components::step_form::StepForm;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 use renkei_shared::api::{AccountForm, Step};
 use renkei_shared::domain::AccountKind;
-use renkei_shared::{ErrorBody, FieldErrors};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -18,42 +16,30 @@ pub fn AccountPage() -> impl IntoView {
     let branch = RwSignal::new(String::new());
     let kind = RwSignal::new(AccountKind::Ordinary.code().to_owned());
     let number = RwSignal::new(String::new());
-    let errors = RwSignal::new(FieldErrors::new());
-    let dialog = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-    let navigate = use_navigate();
+    let form = StepForm::new();
+    let StepForm {
+        errors,
+        dialog,
+        pending,
+        ..
+    } = form;
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form = AccountForm {
+        let input = AccountForm {
             branch: branch.get_untracked(),
             kind: kind.get_untracked(),
             number: number.get_untracked(),
         };
         // The shared rules first, for an instant answer; the server applies
         // the same rules again and has the last word.
-        if let Err(fields) = form.parse() {
-            let body = ErrorBody::from_fields(fields);
-            errors.set(body.fields.clone());
-            dialog.set(Some(body.message));
-            return;
+        if form.check(input.parse()) {
+            form.send(
+                flow,
+                move |csrf| async move { api::submit_account(&csrf, &input).await },
+                || {},
+            );
         }
-        errors.set(FieldErrors::new());
-        let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
-            return;
-        };
-        pending.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match api::submit_account(&csrf, &form).await {
-                Ok(done) => navigate(done.next.path(), Default::default()),
-                Err(e) => {
-                    errors.set(e.fields.clone());
-                    dialog.set(Some(e.message));
-                }
-            }
-            pending.set(false);
-        });
     };
 
     view! {

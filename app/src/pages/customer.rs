@@ -7,12 +7,10 @@ use crate::components::dialog::ErrorDialog;
 use crate::components::field::{Field, describedby, field_error};
 use crate::components::flow::{CancelButton, FatalError, load_flow};
 use crate::components::layout::Layout;
+use crate::components::step_form::StepForm;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 use renkei_shared::api::{CustomerForm, Step};
 use renkei_shared::kana::normalize_name;
-use renkei_shared::{ErrorBody, FieldErrors};
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
@@ -24,16 +22,19 @@ pub fn CustomerPage() -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let email_confirm = RwSignal::new(String::new());
-    let errors = RwSignal::new(FieldErrors::new());
-    let dialog = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-    let navigate = use_navigate();
+    let form = StepForm::new();
+    let StepForm {
+        errors,
+        dialog,
+        pending,
+        ..
+    } = form;
     // What will be sent, after conversion to half-width kana.
     let converted = Memo::new(move |_| normalize_name(&name.get()));
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form = CustomerForm {
+        let input = CustomerForm {
             name: name.get_untracked(),
             birth_year: year.get_untracked(),
             birth_month: month.get_untracked(),
@@ -42,28 +43,13 @@ pub fn CustomerPage() -> impl IntoView {
             email: email.get_untracked(),
             email_confirm: email_confirm.get_untracked(),
         };
-        if let Err(fields) = form.parse(api::today_jst()) {
-            let body = ErrorBody::from_fields(fields);
-            errors.set(body.fields.clone());
-            dialog.set(Some(body.message));
-            return;
+        if form.check(input.parse(api::today_jst())) {
+            form.send(
+                flow,
+                move |csrf| async move { api::submit_customer(&csrf, &input).await },
+                || {},
+            );
         }
-        errors.set(FieldErrors::new());
-        let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
-            return;
-        };
-        pending.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match api::submit_customer(&csrf, &form).await {
-                Ok(done) => navigate(done.next.path(), Default::default()),
-                Err(e) => {
-                    errors.set(e.fields.clone());
-                    dialog.set(Some(e.message));
-                }
-            }
-            pending.set(false);
-        });
     };
 
     let two_digits = |n: u8| format!("{n:02}");

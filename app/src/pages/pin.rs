@@ -7,55 +7,42 @@ use crate::components::dialog::ErrorDialog;
 use crate::components::field::{Field, describedby, field_error};
 use crate::components::flow::{CancelButton, FatalError, load_flow};
 use crate::components::layout::Layout;
+use crate::components::step_form::StepForm;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use renkei_shared::FieldErrors;
 use renkei_shared::api::{PinForm, Step};
 use renkei_shared::domain::Pin;
-use renkei_shared::{ErrorBody, FieldErrors};
 
 #[component]
 pub fn PinPage() -> impl IntoView {
     let flow = load_flow(Step::Pin);
     let pin = RwSignal::new(String::new());
-    let errors = RwSignal::new(FieldErrors::new());
-    let dialog = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-    let navigate = use_navigate();
+    let form = StepForm::new();
+    let StepForm {
+        errors,
+        dialog,
+        pending,
+        ..
+    } = form;
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form = PinForm {
+        let input = PinForm {
             pin: pin.get_untracked(),
         };
-        if let Err(code) = Pin::parse(&form.pin) {
+        let checked = Pin::parse(&input.pin).map_err(|code| {
             let mut fields = FieldErrors::new();
             fields.insert("pin".into(), vec![code]);
-            let body = ErrorBody::from_fields(fields);
-            errors.set(body.fields.clone());
-            dialog.set(Some(body.message));
-            return;
-        }
-        errors.set(FieldErrors::new());
-        let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
-            return;
-        };
-        pending.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let result = api::submit_pin(&csrf, &form).await;
-            drop(form);
-            // Whatever happened, the PIN does not stay in the page.
-            pin.set(String::new());
-            match result {
-                Ok(done) => navigate(done.next.path(), Default::default()),
-                Err(e) => {
-                    errors.set(e.fields.clone());
-                    dialog.set(Some(e.message));
-                }
-            }
-            pending.set(false);
+            fields
         });
+        if form.check(checked) {
+            // Whatever happens, the PIN does not stay in the page.
+            form.send(
+                flow,
+                move |csrf| async move { api::submit_pin(&csrf, &input).await },
+                move || pin.set(String::new()),
+            );
+        }
     };
 
     view! {
