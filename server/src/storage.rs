@@ -70,6 +70,7 @@ pub struct NewFlow<'a> {
     pub state: &'a str,
     pub scope: &'a str,
     pub code_challenge: &'a str,
+    pub dpop_jkt: Option<&'a str>,
     pub csrf_token: &'a str,
     pub now: i64,
     pub expires_at: i64,
@@ -190,6 +191,7 @@ pub struct CodeRow {
     pub code_challenge: String,
     pub expires_at: i64,
     pub used_at: Option<i64>,
+    pub dpop_jkt: Option<String>,
     pub scope: String,
     pub consent_expires_at: i64,
 }
@@ -472,8 +474,8 @@ impl Storage {
     pub async fn create_flow(&self, f: NewFlow<'_>) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO flows (id, client_id, redirect_uri, state, scope, code_challenge,
-                                csrf_token, step, created_at, expires_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                dpop_jkt, csrf_token, step, created_at, expires_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(f.id)
         .bind(f.client_id)
@@ -481,6 +483,7 @@ impl Storage {
         .bind(f.state)
         .bind(f.scope)
         .bind(f.code_challenge)
+        .bind(f.dpop_jkt)
         .bind(f.csrf_token)
         .bind(Step::Account.code())
         .bind(f.now)
@@ -924,8 +927,8 @@ impl Storage {
         .await?;
         sqlx::query(
             "INSERT INTO auth_codes (code_hash, consent_id, client_id, redirect_uri,
-                                     code_challenge, expires_at)
-             SELECT ?, ?, client_id, redirect_uri, code_challenge, ? FROM flows WHERE id = ?",
+                                     code_challenge, dpop_jkt, expires_at)
+             SELECT ?, ?, client_id, redirect_uri, code_challenge, dpop_jkt, ? FROM flows WHERE id = ?",
         )
         .bind(g.code_hash)
         .bind(consent_id)
@@ -979,7 +982,7 @@ impl Storage {
     pub async fn find_code(&self, code_hash: &str) -> sqlx::Result<Option<CodeRow>> {
         sqlx::query_as(
             "SELECT c.consent_id, c.client_id, c.redirect_uri, c.code_challenge, c.expires_at,
-                    c.used_at, k.scope, k.expires_at AS consent_expires_at
+                    c.used_at, c.dpop_jkt, k.scope, k.expires_at AS consent_expires_at
              FROM auth_codes c JOIN consents k ON k.id = c.consent_id
              WHERE c.code_hash = ?",
         )

@@ -40,6 +40,10 @@ pub struct AuthorizeParams {
     pub state: Option<String>,
     pub code_challenge: Option<String>,
     pub code_challenge_method: Option<String>,
+    /// RFC 9449 §10: the key the code will be bound to (from the DPoP proof
+    /// sent with the pushed request, or the parameter).
+    #[serde(default)]
+    pub dpop_jkt: Option<String>,
     #[serde(default, skip_serializing)]
     pub request_uri: Option<String>,
 }
@@ -207,6 +211,7 @@ async fn authorize(
             state,
             scope,
             code_challenge: challenge,
+            dpop_jkt: p.dpop_jkt.as_deref(),
             csrf_token: &csrf,
             now,
             expires_at: now + ttl,

@@ -58,8 +58,16 @@ async fn push(
         state: get("state"),
         code_challenge: get("code_challenge"),
         code_challenge_method: get("code_challenge_method"),
+        dpop_jkt: jkt.clone().or_else(|| get("dpop_jkt")),
         request_uri: None,
     };
+    if let (Some(proof_key), Some(param)) = (&jkt, params.get("dpop_jkt"))
+        && proof_key != param
+    {
+        return Err(OAuthError::invalid_dpop(
+            "dpop_jkt does not match the DPoP proof",
+        ));
+    }
     match validate(&request, &client) {
         Ok(_) => {}
         Err(Refusal::Page(_)) => {

@@ -328,6 +328,14 @@ async fn exchange_code(
     if now >= row.expires_at {
         return Err(OAuthError::invalid_grant("code expired"));
     }
+    // A code bound at PAR (RFC 9449 §10) is exchanged only with that key.
+    if let Some(bound) = row.dpop_jkt.as_deref()
+        && jkt != Some(bound)
+    {
+        return Err(OAuthError::invalid_dpop(
+            "the code is bound to another DPoP key",
+        ));
+    }
     if req.get("redirect_uri") != Some(&row.redirect_uri) {
         return Err(OAuthError::invalid_grant("redirect_uri does not match"));
     }

@@ -544,3 +544,72 @@ async fn dpop_bound_tokens_at_the_account_api() {
         401
     );
 }
+
+#[tokio::test]
+async fn a_code_pushed_with_a_dpop_proof_is_bound_to_that_key() {
+    let app = spawn_app().await;
+    // The client does not require DPoP, but used it at PAR: the code is bound.
+    let client = register(&app, false, false).await;
+    let code = linkage(&app, &client).await;
+    let resp = client
+        .post(&app, "/oauth/token", code_form(&code), None)
+        .await;
+    assert_eq!(error_of(resp).await, "invalid_dpop_proof", "no proof");
+    let other = es256_key("other");
+    let proof = client.proof_with(&other, &app, "/oauth/token", "other-key");
+    let resp = client
+        .post(&app, "/oauth/token", code_form(&code), Some(proof))
+        .await;
+    assert_eq!(error_of(resp).await, "invalid_dpop_proof", "another key");
+    let resp = client
+        .post(
+            &app,
+            "/oauth/token",
+            code_form(&code),
+            Some(client.proof(&app, "/oauth/token")),
+        )
+        .await;
+    assert_eq!(resp.status(), 200, "the key it was pushed with");
+}
+
+#[tokio::test]
+async fn eddsa_client_assertions_are_accepted() {
+    use ring::signature::Ed25519KeyPair;
+    let app = spawn_app().await;
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).unwrap();
+    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+    let jwk = json!({"kty": "OKP", "crv": "Ed25519", "kid": "ed", "x": URL_SAFE_NO_PAD.encode(pair.public_key().as_ref())});
+    let options = renkei_server::cli::ClientOptions {
+        jwks: Some(json!({"keys": [jwk]}).to_string()),
+        require_par: false,
+        require_dpop: false,
+    };
+    let (id, _) = renkei_server::cli::add_client_with(
+        &app.storage,
+        "Ed25519アプリ",
+        &[REDIRECT.into()],
+        &options,
+        0,
+    )
+    .await
+    .unwrap();
+    let now = app.clock.now().as_second();
+    let mut h = Header::new(Algorithm::EdDSA);
+    h.kid = Some("ed".into());
+    let claims = json!({"iss": id, "sub": id, "aud": crate::helpers::ISSUER, "iat": now, "exp": now + 60, "jti": "ed-1"});
+    let jwt = encode(&h, &claims, &EncodingKey::from_ed_der(pkcs8.as_ref())).unwrap();
+    let mut form = par_form();
+    form.push((
+        "client_assertion_type",
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+    ));
+    form.push(("client_assertion", jwt));
+    let resp = app
+        .http
+        .post(app.url("/oauth/par"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+}
