@@ -7,7 +7,6 @@ use crate::kana;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use validator::ValidateEmail;
 
 /// 店番: exactly three half-width digits (full-width are converted).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -218,7 +217,7 @@ impl Email {
         if s.chars().count() > Self::MAX_CHARS {
             return Err(FieldCode::EmailTooLong);
         }
-        if !s.is_ascii() || !s.validate_email() {
+        if !s.is_ascii() || !email_syntax_ok(s) {
             return Err(FieldCode::EmailFormat);
         }
         Ok(Email(s.to_owned()))
@@ -235,6 +234,46 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The server's check: the `validator` crate (RFC-compliant, with IDNA).
+#[cfg(feature = "validator")]
+fn email_syntax_ok(s: &str) -> bool {
+    validator::ValidateEmail::validate_email(&s) && email_shape_ok(s)
+}
+
+/// The SPA's check: the same structural rules without the crate's tables.
+/// It never refuses what the server accepts in practice; the server has the
+/// last word either way.
+#[cfg(not(feature = "validator"))]
+fn email_syntax_ok(s: &str) -> bool {
+    email_shape_ok(s)
+}
+
+/// `local@domain.tld`: one `@`, a dot-atom local part, and a domain of
+/// letter/digit/hyphen labels with at least one dot.
+pub fn email_shape_ok(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    local_ok && domain_ok
 }
 
 impl fmt::Debug for Email {
@@ -438,6 +477,32 @@ mod tests {
             Email::parse(&format!("{local}a@example.jp")),
             Err(FieldCode::EmailTooLong)
         );
+    }
+
+    #[test]
+    fn email_shape_without_the_crate() {
+        for ok in [
+            "taro@example.jp",
+            "a.b+c@mail.example.co.jp",
+            "x_y-z@ex-ample.jp",
+        ] {
+            assert!(email_shape_ok(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "taro",
+            "@example.jp",
+            "taro@",
+            "taro@example",
+            "ta..ro@example.jp",
+            ".taro@example.jp",
+            "taro@-example.jp",
+            "taro@example..jp",
+            "ta ro@example.jp",
+            "taro@@example.jp",
+        ] {
+            assert!(!email_shape_ok(bad), "{bad}");
+        }
     }
 
     #[test]
