@@ -4,7 +4,7 @@
 //! or show the server's verdict, which has the last word.
 
 use crate::api::ApiResult;
-use crate::components::flow::FlowState;
+use crate::components::flow::{CancelButton, FlowState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -84,5 +84,23 @@ impl StepForm {
 impl Default for StepForm {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// 次へ (submits the form; disabled while sending or before the flow is
+/// known) and 中止する.
+#[component]
+pub fn StepActions(form: StepForm, flow: FlowState) -> impl IntoView {
+    view! {
+        <div class="actions">
+            <button
+                type="submit"
+                class="button primary"
+                disabled=move || form.pending.get() || flow.view.get().is_none()
+            >
+                "次へ"
+            </button>
+            <CancelButton flow=flow error=form.dialog />
+        </div>
     }
 }

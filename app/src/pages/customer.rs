@@ -5,9 +5,9 @@
 use crate::api;
 use crate::components::dialog::ErrorDialog;
 use crate::components::field::{Field, describedby, field_error};
-use crate::components::flow::{CancelButton, FatalError, load_flow};
+use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
-use crate::components::step_form::StepForm;
+use crate::components::step_form::{StepActions, StepForm};
 use leptos::prelude::*;
 use renkei_shared::api::{CustomerForm, Step};
 use renkei_shared::kana::normalize_name;
@@ -23,12 +23,7 @@ pub fn CustomerPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let email_confirm = RwSignal::new(String::new());
     let form = StepForm::new();
-    let StepForm {
-        errors,
-        dialog,
-        pending,
-        ..
-    } = form;
+    let StepForm { errors, dialog, .. } = form;
     // What will be sent, after conversion to half-width kana.
     let converted = Memo::new(move |_| normalize_name(&name.get()));
 
@@ -160,12 +155,7 @@ pub fn CustomerPage() -> impl IntoView {
                         on:input=move |ev| email_confirm.set(event_target_value(&ev))
                     />
                 </Field>
-                <div class="actions">
-                    <button type="submit" class="button primary" disabled=move || pending.get() || flow.view.get().is_none()>
-                        "次へ"
-                    </button>
-                    <CancelButton flow=flow error=dialog />
-                </div>
+                <StepActions form=form flow=flow />
             </form>
             <ErrorDialog message=dialog />
         </Layout>

@@ -5,9 +5,9 @@
 use crate::api;
 use crate::components::dialog::ErrorDialog;
 use crate::components::field::{Field, describedby, field_error};
-use crate::components::flow::{CancelButton, FatalError, load_flow};
+use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
-use crate::components::step_form::StepForm;
+use crate::components::step_form::{StepActions, StepForm};
 use leptos::prelude::*;
 use renkei_shared::FieldErrors;
 use renkei_shared::api::{PinForm, Step};
@@ -18,12 +18,7 @@ pub fn PinPage() -> impl IntoView {
     let flow = load_flow(Step::Pin);
     let pin = RwSignal::new(String::new());
     let form = StepForm::new();
-    let StepForm {
-        errors,
-        dialog,
-        pending,
-        ..
-    } = form;
+    let StepForm { errors, dialog, .. } = form;
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -67,12 +62,7 @@ pub fn PinPage() -> impl IntoView {
                         on:input=move |ev| pin.set(event_target_value(&ev))
                     />
                 </Field>
-                <div class="actions">
-                    <button type="submit" class="button primary" disabled=move || pending.get() || flow.view.get().is_none()>
-                        "次へ"
-                    </button>
-                    <CancelButton flow=flow error=dialog />
-                </div>
+                <StepActions form=form flow=flow />
             </form>
             <ErrorDialog message=dialog />
         </Layout>
