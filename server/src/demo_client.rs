@@ -135,27 +135,18 @@ impl DemoClient {
                 ],
             )
             .await?;
-        anyhow::ensure!(
-            resp.status().is_success(),
-            "refresh answered {}",
-            resp.status()
-        );
         Ok(resp.json().await?)
     }
 
     /// RFC 7009: ends the whole grant.
     pub async fn revoke(&self, app: &AppState, token: &str) -> anyhow::Result<()> {
-        let resp = self
-            .post(app, "/oauth/revoke", vec![("token", token.into())])
+        self.post(app, "/oauth/revoke", vec![("token", token.into())])
             .await?;
-        anyhow::ensure!(
-            resp.status().is_success(),
-            "revocation answered {}",
-            resp.status()
-        );
         Ok(())
     }
 
+    /// POSTs a client-authenticated form with a DPoP proof; a non-2xx
+    /// answer is an error naming the endpoint.
     async fn post(
         &self,
         app: &AppState,
@@ -167,12 +158,18 @@ impl DemoClient {
             "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
         ));
         form.push(("client_assertion", self.assertion(app)?));
-        Ok(reqwest::Client::new()
+        let resp = reqwest::Client::new()
             .post(app.config.url(path))
             .header("DPoP", self.proof(app, path)?)
             .form(&form)
             .send()
-            .await?)
+            .await?;
+        anyhow::ensure!(
+            resp.status().is_success(),
+            "{path} answered {}",
+            resp.status()
+        );
+        Ok(resp)
     }
 
     /// Pushes the authorization request; returns the `request_uri`.
@@ -197,7 +194,6 @@ impl DemoClient {
                 ],
             )
             .await?;
-        anyhow::ensure!(resp.status().is_success(), "PAR answered {}", resp.status());
         let body: Value = resp.json().await?;
         body["request_uri"]
             .as_str()
@@ -225,11 +221,6 @@ impl DemoClient {
                 ],
             )
             .await?;
-        anyhow::ensure!(
-            resp.status().is_success(),
-            "token endpoint answered {}",
-            resp.status()
-        );
         Ok(resp.json().await?)
     }
 }

@@ -9,6 +9,18 @@ use sqlx::{FromRow, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
+/// `SELECT` of every [`AccountRow`] column, with a `WHERE` clause.
+macro_rules! account_select {
+    ($where:literal) => {
+        concat!(
+            "SELECT id, branch, kind, number, holder_kana, birth_date, phone, has_cash_card,
+                    pin_hash, status, moved_to
+             FROM accounts WHERE ",
+            $where
+        )
+    };
+}
+
 #[derive(Clone, Debug)]
 pub struct Storage {
     pool: SqlitePool,
@@ -561,27 +573,19 @@ impl Storage {
         kind: AccountKind,
         number: &AccountNumber,
     ) -> sqlx::Result<Option<AccountRow>> {
-        sqlx::query_as(
-            "SELECT id, branch, kind, number, holder_kana, birth_date, phone, has_cash_card,
-                    pin_hash, status, moved_to
-             FROM accounts WHERE branch = ? AND kind = ? AND number = ?",
-        )
-        .bind(branch.as_str())
-        .bind(kind.code())
-        .bind(number.as_str())
-        .fetch_optional(&self.pool)
-        .await
+        sqlx::query_as(account_select!("branch = ? AND kind = ? AND number = ?"))
+            .bind(branch.as_str())
+            .bind(kind.code())
+            .bind(number.as_str())
+            .fetch_optional(&self.pool)
+            .await
     }
 
     pub async fn account_by_id(&self, id: i64) -> sqlx::Result<Option<AccountRow>> {
-        sqlx::query_as(
-            "SELECT id, branch, kind, number, holder_kana, birth_date, phone, has_cash_card,
-                    pin_hash, status, moved_to
-             FROM accounts WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
+        sqlx::query_as(account_select!("id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
     }
 
     pub async fn count_accounts(&self) -> sqlx::Result<i64> {
@@ -1075,14 +1079,6 @@ impl Storage {
             .execute(&self.pool)
             .await?;
         Ok(())
-    }
-
-    /// The client's secret hash (client authentication).
-    pub async fn client_secret_hash(&self, client_id: &str) -> sqlx::Result<Option<String>> {
-        sqlx::query_scalar("SELECT secret_hash FROM clients WHERE client_id = ? AND enabled = 1")
-            .bind(client_id)
-            .fetch_optional(&self.pool)
-            .await
     }
 
     // ---- mail outbox -------------------------------------------------------

@@ -58,16 +58,17 @@ pub struct ValidRequest<'a> {
 
 /// Why a request was refused: before the redirect URI is trusted only a
 /// page may be shown; after, the error goes back to the app.
-pub enum Refusal {
+pub enum Refusal<'a> {
     Page(&'static str),
-    Redirect(&'static str, &'static str),
+    /// To the (already checked) redirect URI: `error`, `error_description`.
+    Redirect(&'a str, &'static str, &'static str),
 }
 
 /// Every check of an authorization request except who the client is.
 pub fn validate<'a>(
     p: &'a AuthorizeParams,
     client: &ClientRow,
-) -> Result<ValidRequest<'a>, Refusal> {
+) -> Result<ValidRequest<'a>, Refusal<'a>> {
     let redirect_uri = p
         .redirect_uri
         .as_deref()
@@ -77,6 +78,7 @@ pub fn validate<'a>(
         ))?;
     if p.response_type.as_deref() != Some("code") {
         return Err(Refusal::Redirect(
+            redirect_uri,
             "unsupported_response_type",
             "response_type must be code",
         ));
@@ -85,9 +87,14 @@ pub fn validate<'a>(
         .state
         .as_deref()
         .filter(|s| !s.is_empty() && s.len() <= 512)
-        .ok_or(Refusal::Redirect("invalid_request", "state is required"))?;
+        .ok_or(Refusal::Redirect(
+            redirect_uri,
+            "invalid_request",
+            "state is required",
+        ))?;
     if p.code_challenge_method.as_deref() != Some("S256") {
         return Err(Refusal::Redirect(
+            redirect_uri,
             "invalid_request",
             "code_challenge_method must be S256",
         ));
@@ -97,12 +104,17 @@ pub fn validate<'a>(
         .as_deref()
         .filter(|c| is_pkce_challenge(c))
         .ok_or(Refusal::Redirect(
+            redirect_uri,
             "invalid_request",
             "code_challenge is required (43 base64url characters)",
         ))?;
     let scope = p.scope.as_deref().unwrap_or("").trim();
     if scope.is_empty() || !scope.split(' ').all(|s| SCOPES.contains(&s)) {
-        return Err(Refusal::Redirect("invalid_scope", "unknown scope"));
+        return Err(Refusal::Redirect(
+            redirect_uri,
+            "invalid_scope",
+            "unknown scope",
+        ));
     }
     Ok(ValidRequest {
         redirect_uri,
@@ -148,17 +160,14 @@ async fn authorize(
     let req = match validate(&p, &client) {
         Ok(r) => r,
         Err(Refusal::Page(why)) => return Ok(bad_client(why)),
-        Err(Refusal::Redirect(error, description)) => {
-            return match p.redirect_uri.as_deref() {
-                Some(uri) => Ok(error_redirect(
-                    &app,
-                    uri,
-                    error,
-                    description,
-                    p.state.as_deref(),
-                )),
-                None => Ok(bad_client(description_ja(error))),
-            };
+        Err(Refusal::Redirect(uri, error, description)) => {
+            return Ok(error_redirect(
+                &app,
+                uri,
+                error,
+                description,
+                p.state.as_deref(),
+            ));
         }
     };
     // From here on the redirect URI is trusted: errors go back to the app.
@@ -236,10 +245,6 @@ fn is_pkce_challenge(c: &str) -> bool {
     c.len() == 43
         && c.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-fn description_ja(_error: &str) -> &'static str {
-    "リクエストの内容が正しくありません。"
 }
 
 fn bad_client(detail: &str) -> Response {

@@ -23,19 +23,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/flow/call/confirm", post(confirm))
 }
 
-async fn registered_phone(app: &AppState, flow: &Flow) -> AppResult<String> {
-    let id = flow
-        .row
-        .account_id
-        .ok_or_else(|| anyhow::anyhow!("phone step without an account"))?;
-    let account = app
-        .storage
-        .account_by_id(id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("flow's account {id} is gone"))?;
-    Ok(account.phone)
-}
-
 fn view(app: &AppState, c: &ChallengeRow, phone: &str) -> CallChallenge {
     CallChallenge {
         deadline_ms: c.deadline * 1000,
@@ -52,7 +39,7 @@ async fn open(
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<CallChallenge>> {
     flow.expect(Step::PhoneCall)?;
-    let phone = registered_phone(&app, &flow).await?;
+    let phone = flow.account(&app).await?.phone;
     let challenge = match app.storage.current_challenge(&flow.row.id).await? {
         Some(c) => c,
         None => {
@@ -73,7 +60,7 @@ async fn open(
 
 async fn status(State(app): State<AppState>, flow: Flow) -> AppResult<Json<CallChallenge>> {
     flow.expect(Step::PhoneCall)?;
-    let phone = registered_phone(&app, &flow).await?;
+    let phone = flow.account(&app).await?.phone;
     let challenge = app
         .storage
         .current_challenge(&flow.row.id)

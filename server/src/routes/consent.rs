@@ -53,15 +53,7 @@ async fn allow(
             .await?;
         return Err(ErrorCode::ConsentRequired.into());
     }
-    let account_id = flow
-        .row
-        .account_id
-        .ok_or_else(|| anyhow::anyhow!("consent step without an account"))?;
-    let account = app
-        .storage
-        .account_by_id(account_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("flow's account {account_id} is gone"))?;
+    let account = flow.account(&app).await?;
     let name = client_name(&app, &flow).await?;
     let expires_at = flow.now + CONSENT_SECS;
     let masked_account = format!(
@@ -81,7 +73,7 @@ async fn allow(
         .grant_consent(NewGrant {
             flow_id: &flow.row.id,
             client_id: &flow.row.client_id,
-            account_id,
+            account_id: account.id,
             scope: &flow.row.scope,
             terms_version: TERMS_VERSION,
             now: flow.now,

@@ -28,22 +28,14 @@ async fn submit(
     flow.expect(Step::Customer)?;
     let now = app.clock.now();
     let input = form.parse(jst_date(now)).map_err(AppError::Validation)?;
-    let account_id = flow
-        .row
-        .account_id
-        .ok_or_else(|| anyhow::anyhow!("flow at customer step without an account"))?;
-    let account = app
-        .storage
-        .account_by_id(account_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("flow's account {account_id} is gone"))?;
+    let account = flow.account(&app).await?;
     let log = |outcome: &'static str| {
         let mut line = meta.log(&flow, "customer", outcome);
         // FAQ Q4: the kana name is kept here, in the operation log, only.
         line.kana_name = Some(input.name.as_str());
         line
     };
-    let guard = Guard::new(&app, account_id);
+    let guard = Guard::new(&app, account.id);
     let outcome = match guard.check().await? {
         Err(code) => Err(code),
         Ok(()) if !holder_matches(&account, &input) => Err(guard.fail().await?),

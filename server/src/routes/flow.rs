@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::routes::authorize::app_return_url;
 use crate::security::{constant_time_eq, flow_cookie_name};
 use crate::state::AppState;
-use crate::storage::{FlowRow, OpLog};
+use crate::storage::{AccountRow, FlowRow, OpLog};
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::header;
 use axum::http::request::Parts;
@@ -56,6 +56,21 @@ impl FromRequestParts<AppState> for Flow {
 }
 
 impl Flow {
+    /// The account chosen on SOA201. Every step after it has one; a flow
+    /// without it (or whose account row vanished) is a bug, not a customer
+    /// error, so it is an internal error.
+    pub async fn account(&self, app: &AppState) -> AppResult<AccountRow> {
+        let id = self
+            .row
+            .account_id
+            .ok_or_else(|| anyhow::anyhow!("flow at {:?} without an account", self.step))?;
+        Ok(app
+            .storage
+            .account_by_id(id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("flow's account {id} is gone"))?)
+    }
+
     /// Refuses the request unless the flow stands at `step`.
     pub fn expect(&self, step: Step) -> AppResult<()> {
         if self.step == step {

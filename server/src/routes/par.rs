@@ -75,7 +75,7 @@ async fn push(
                 "redirect_uri is not registered for this client",
             ));
         }
-        Err(Refusal::Redirect(error, description)) => {
+        Err(Refusal::Redirect(_, error, description)) => {
             return Ok((
                 StatusCode::BAD_REQUEST,
                 Json(json!({"error": error, "error_description": description})),

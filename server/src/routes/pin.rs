@@ -33,16 +33,8 @@ async fn submit(
         AppError::Validation(f)
     })?;
     drop(form);
-    let account_id = flow
-        .row
-        .account_id
-        .ok_or_else(|| anyhow::anyhow!("PIN step without an account"))?;
-    let account = app
-        .storage
-        .account_by_id(account_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("flow's account {account_id} is gone"))?;
-    let guard = Guard::new(&app, account_id);
+    let account = flow.account(&app).await?;
+    let guard = Guard::new(&app, account.id);
     let outcome = match guard.check().await? {
         Err(code) => Err(code),
         Ok(()) => {

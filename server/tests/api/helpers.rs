@@ -337,8 +337,8 @@ pub struct Browser<'a> {
 }
 
 impl Browser<'_> {
-    /// Starts a flow in this browser and passes SOA201; returns the CSRF token.
-    pub async fn at_customer_step(&self, branch: &str, kind: &str, number: &str) -> String {
+    /// Starts a flow in this browser as the demo app would; returns its view.
+    pub async fn start_flow(&self) -> FlowView {
         let resp = self
             .http
             .get(self.app.url("/oauth/authorize"))
@@ -347,15 +347,19 @@ impl Browser<'_> {
             .await
             .expect("authorize");
         assert_eq!(resp.status(), 303);
-        let view: FlowView = self
-            .http
+        self.http
             .get(self.app.url("/api/flow"))
             .send()
             .await
             .expect("flow")
             .json()
             .await
-            .expect("flow json");
+            .expect("flow json")
+    }
+
+    /// Starts a flow in this browser and passes SOA201; returns the CSRF token.
+    pub async fn at_customer_step(&self, branch: &str, kind: &str, number: &str) -> String {
+        let view = self.start_flow().await;
         let resp = self
             .post(
                 "/api/flow/account",

@@ -46,23 +46,7 @@ async fn the_fifth_failure_locks_and_every_later_attempt_gets_b84_until_midnight
     // A new linkage on the same account is refused at SOA201 already.
     let other = app.other_browser();
     app.clock.set(jst("2026-11-26T23:59:59"));
-    let flow2 = other
-        .http
-        .get(app.url("/oauth/authorize"))
-        .query(&crate::helpers::authorize_params())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(flow2.status(), 303);
-    let view: renkei_shared::api::FlowView = other
-        .http
-        .get(app.url("/api/flow"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view = other.start_flow().await;
     let resp = other
         .post(
             "/api/flow/account",
@@ -180,23 +164,7 @@ async fn racing_right_and_wrong_attempts_lock_exactly_once_and_nothing_passes_af
     );
     // After the race the account is locked for everyone.
     let late = app.other_browser();
-    let resp = late
-        .http
-        .get(app.url("/oauth/authorize"))
-        .query(&crate::helpers::authorize_params())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    let view: renkei_shared::api::FlowView = late
-        .http
-        .get(app.url("/api/flow"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view = late.start_flow().await;
     let resp = late
         .post(
             "/api/flow/account",
