@@ -24,14 +24,11 @@ async fn read<T: DeserializeOwned>(resp: Result<Response, gloo_net::Error>) -> A
             .json::<ErrorBody>()
             .await
             .unwrap_or_else(|_| ErrorBody::new(ErrorCode::SystemError));
-        // Branch on the code, never the text: a known code is shown with the
-        // shared table's (the seed's) message.
-        Err(match body.error_code() {
-            Some(code) => ErrorBody {
-                fields: body.fields,
-                ..ErrorBody::new(code)
-            },
-            None => ErrorBody::new(ErrorCode::SystemError),
+        // Branch on the code, never the text: the code is shown with the
+        // shared table's (the seed's) message; an unknown code did not parse.
+        Err(ErrorBody {
+            fields: body.fields,
+            ..ErrorBody::new(body.code)
         })
     }
 }

@@ -1,26 +1,39 @@
-//! Renkei's server: the bank-side API連携認証 service.
+//! Renkei's server: the bank-side API連携認証 service, by area. Each area
+//! folder has its own `router()`, merged once in `startup`.
 //!
-//! `startup` builds the app; `routes` holds one module per flow step;
-//! `storage` holds every SQL statement; `error` maps every failure to one
-//! stable code. See the README for how to run, test and configure it.
+//! | module | what |
+//! |---|---|
+//! | `flow` | the customer's steps (SOA201 → お客様情報入力 → SOA208 → SOA209 → SOA211 → SOA206), the flow extractor, the one transition function, lockout, service hours |
+//! | `oauth` | authorize, PAR, token, revoke, introspect, client authentication, DPoP, JOSE, metadata, the OAuth error type |
+//! | `resource` | the account-information API the app reads |
+//! | `telephony` | the carrier's webhooks, their signatures, phone numbers |
+//! | `mail` | the completion mail: templates and the outbox worker |
+//! | `admin` | the staff subcommands, sharing one context |
+//! | `http` | what every response shares: security headers, admission, server-rendered pages, the SPA's files |
+//! | `db` | every SQL statement, one file per aggregate, typed rows |
+//! | `fixture` | the demo bank's data (`RENKEI_DEMO=1`) |
+//!
+//! `startup` builds the app, `config` reads the environment, `clock` is the
+//! one source of "now", `crypto` the security primitives, `error` the one
+//! error type with stable codes. The demo fintech app is its own crate
+//! (`renkei-demo`), mounted only in builds with the `demo` feature.
 
-pub mod admission;
-pub mod bench;
-pub mod cli;
+pub mod admin;
 pub mod clock;
 pub mod config;
-pub mod demo_account;
-pub mod demo_client;
-pub mod demo_seed;
+pub mod crypto;
+pub mod db;
+#[cfg(feature = "demo")]
+mod demo;
 pub mod error;
-pub mod jose;
-pub mod lockout;
+pub mod fixture;
+pub mod flow;
+pub mod http;
 pub mod mail;
-pub mod pages;
-pub mod routes;
-pub mod security;
-pub mod service_hours;
+pub mod oauth;
+pub mod resource;
 pub mod startup;
 pub mod state;
-pub mod storage;
 pub mod telephony;
+#[cfg(feature = "testkit")]
+pub mod testkit;

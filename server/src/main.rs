@@ -1,9 +1,11 @@
-//! `renkei-server`: serve (the default) or run a staff subcommand.
+//! `renkei-server`: serve (the default) or run a staff subcommand. This file
+//! only parses the command line; the work is in `startup` and `admin`.
 
 use clap::{Parser, Subcommand};
+use renkei_server::admin::clients::ClientOptions;
+use renkei_server::admin::{AccountRef, Context};
 use renkei_server::config::Config;
 use renkei_server::startup::{Application, clock_for};
-use renkei_server::storage::Storage;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -48,18 +50,6 @@ enum Command {
     Account {
         #[command(subcommand)]
         action: AccountAction,
-    },
-    /// Load a running demo server: N whole linkages at concurrency C, then API reads.
-    Bench {
-        #[arg(long, default_value = "http://127.0.0.1:3000")]
-        url: String,
-        #[arg(long, default_value_t = 30)]
-        flows: usize,
-        #[arg(long, default_value_t = 3)]
-        concurrency: usize,
-        /// Account + transactions reads per linked token.
-        #[arg(long, default_value_t = 20)]
-        reads: usize,
     },
     /// Maintenance windows (the service is closed during them).
     Maintenance {
@@ -174,20 +164,39 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let config = Config::from_env()?;
-    match cli.command.unwrap_or(Command::Serve) {
+    let clock = clock_for(&config);
+    let command = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            let clock = clock_for(&config);
             let demo = config.demo;
             let app = Application::build(config, clock).await?;
             let addr = app.local_addr()?;
             let public = app.state().config.issuer();
             tracing::info!(%addr, "listening");
             println!("Renkei is listening on http://{addr}");
-            if demo {
+            if demo && cfg!(feature = "demo") {
                 println!("Demo app: {public}/demo");
             }
-            app.run().await?;
+            return Ok(app.run().await?);
         }
+        Command::SimulateCall { from, to, url } => {
+            let secret = config
+                .telephony_secret
+                .clone()
+                .ok_or_else(|| anyhow::anyhow!("set RENKEI_TELEPHONY_SECRET (or RENKEI_DEMO=1)"))?;
+            let to = to.unwrap_or_else(|| config.callback_number.clone());
+            let url = url.unwrap_or_else(|| config.issuer());
+            let http = reqwest::Client::new();
+            let result =
+                renkei_carrier::send_signed_call(&http, &url, &secret, &from, &to, clock.now())
+                    .await?;
+            println!("{result}");
+            return Ok(());
+        }
+        staff => staff,
+    };
+    let staff = Context::open(&config, &clock).await?;
+    match command {
+        Command::Serve | Command::SimulateCall { .. } => unreachable!("handled above"),
         Command::Client {
             action:
                 ClientAction::Add {
@@ -198,43 +207,35 @@ async fn main() -> anyhow::Result<()> {
                     require_dpop,
                 },
         } => {
-            let storage = Storage::connect(&config.database_url).await?;
-            let now = clock_for(&config).now().as_second();
             let jwks = match jwks_file {
                 Some(path) => Some(std::fs::read_to_string(&path)?),
                 None => None,
             };
-            let private_key_jwt = jwks.is_some();
-            let options = renkei_server::cli::ClientOptions {
+            let options = ClientOptions {
                 jwks,
                 require_par,
                 require_dpop,
             };
-            let (id, secret) =
-                renkei_server::cli::add_client_with(&storage, &name, &redirect_uris, &options, now)
-                    .await?;
-            println!("client_id:     {id}");
-            if private_key_jwt {
-                println!("authentication: private_key_jwt (the registered keys)");
-            } else {
-                println!("client_secret: {secret}");
-                println!("(the secret is shown only now; it is stored as an argon2id hash)");
+            let added = staff.add_client(&name, &redirect_uris, &options).await?;
+            println!("client_id:     {}", added.client_id);
+            match added.secret {
+                Some(secret) => {
+                    println!("client_secret: {secret}");
+                    println!("(the secret is shown only now; it is stored as an argon2id hash)");
+                }
+                None => println!("authentication: private_key_jwt (the registered keys)"),
             }
         }
         Command::Client {
             action: ClientAction::Disable { client_id },
         } => {
-            let storage = Storage::connect(&config.database_url).await?;
-            let now = clock_for(&config).now();
-            renkei_server::cli::set_client_enabled(&storage, &client_id, false, now).await?;
+            staff.set_client_enabled(&client_id, false).await?;
             println!("client {client_id} disabled");
         }
         Command::Client {
             action: ClientAction::Enable { client_id },
         } => {
-            let storage = Storage::connect(&config.database_url).await?;
-            let now = clock_for(&config).now();
-            renkei_server::cli::set_client_enabled(&storage, &client_id, true, now).await?;
+            staff.set_client_enabled(&client_id, true).await?;
             println!("client {client_id} enabled");
         }
         Command::Lock {
@@ -246,11 +247,8 @@ async fn main() -> anyhow::Result<()> {
                     reason,
                 },
         } => {
-            let storage = Storage::connect(&config.database_url).await?;
-            let now = clock_for(&config).now();
-            let lifted =
-                renkei_server::cli::lift_lock(&storage, &branch, &kind, &number, &reason, now)
-                    .await?;
+            let account = AccountRef::parse(&branch, &kind, &number)?;
+            let lifted = staff.lift_lock(&account, &reason).await?;
             println!(
                 "{}",
                 if lifted {
@@ -259,18 +257,6 @@ async fn main() -> anyhow::Result<()> {
                     "no lock or failures today; logged anyway"
                 }
             );
-        }
-        Command::SimulateCall { from, to, url } => {
-            let secret = config
-                .telephony_secret
-                .clone()
-                .ok_or_else(|| anyhow::anyhow!("set RENKEI_TELEPHONY_SECRET (or RENKEI_DEMO=1)"))?;
-            let to = to.unwrap_or_else(|| config.callback_number.clone());
-            let url = url.unwrap_or_else(|| config.issuer());
-            let now = clock_for(&config).now();
-            let result =
-                renkei_server::telephony::send_signed_call(&url, &secret, &from, &to, now).await?;
-            println!("{result}");
         }
         Command::Consent {
             action:
@@ -281,12 +267,8 @@ async fn main() -> anyhow::Result<()> {
                     reason,
                 },
         } => {
-            let storage = Storage::connect(&config.database_url).await?;
-            let now = clock_for(&config).now();
-            let n = renkei_server::cli::revoke_consents(
-                &storage, &branch, &kind, &number, &reason, now,
-            )
-            .await?;
+            let account = AccountRef::parse(&branch, &kind, &number)?;
+            let n = staff.revoke_consents(&account, &reason).await?;
             println!("{n} consent(s) revoked");
         }
         Command::Account {
@@ -300,47 +282,15 @@ async fn main() -> anyhow::Result<()> {
                     reason,
                 },
         } => {
-            let storage = Storage::connect(&config.database_url).await?;
-            let now = clock_for(&config).now();
-            renkei_server::cli::move_account(
-                &storage,
-                &kind,
-                (&from_branch, &from_number),
-                (&to_branch, &to_number),
-                &reason,
-                now,
-            )
-            .await?;
+            let from = AccountRef::parse(&from_branch, &kind, &from_number)?;
+            let to = AccountRef::parse(&to_branch, &kind, &to_number)?;
+            staff.move_account(&from, &to, &reason).await?;
             println!("account moved");
-        }
-        Command::Bench {
-            url,
-            flows,
-            concurrency,
-            reads,
-        } => {
-            let telephony_secret = config
-                .telephony_secret
-                .clone()
-                .ok_or_else(|| anyhow::anyhow!("set RENKEI_TELEPHONY_SECRET (or RENKEI_DEMO=1)"))?;
-            let report = renkei_server::bench::run(renkei_server::bench::BenchConfig {
-                url,
-                flows,
-                concurrency,
-                reads_per_flow: reads,
-                telephony_secret,
-                callback_number: config.callback_number.clone(),
-            })
-            .await?;
-            print!("{report}");
         }
         Command::Maintenance {
             action: MaintenanceAction::Add { from, to, reason },
         } => {
-            let storage = Storage::connect(&config.database_url).await?;
-            let now = clock_for(&config).now();
-            let id =
-                renkei_server::cli::add_maintenance(&storage, &from, &to, &reason, now).await?;
+            let id = staff.add_maintenance(&from, &to, &reason).await?;
             println!("maintenance window {id} added");
         }
     }

@@ -1,13 +1,14 @@
-//! Builds the application: database, router, middleware, listener. Tests
-//! call [`Application::build`] with port 0 and a fresh database and talk
-//! HTTP to the port it returns.
+//! Builds the application: database, router (each area's `router()`
+//! merged here, once), middleware, listener. Tests call
+//! [`Application::build`] with port 0 and a fresh database and talk HTTP to
+//! the port it returns.
 
 use crate::clock::{OffsetClock, SharedClock, SystemClock};
 use crate::config::Config;
-use crate::security::{SecurityHeaders, inline_script_hashes, security_headers};
+use crate::db::Storage;
+use crate::http::security::{SecurityHeaders, inline_script_hashes, security_headers};
 use crate::state::AppState;
-use crate::storage::Storage;
-use crate::{demo_seed, routes};
+use crate::{fixture, flow, http, oauth, resource, telephony};
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use std::net::SocketAddr;
@@ -15,7 +16,6 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 pub struct Application {
@@ -23,6 +23,16 @@ pub struct Application {
     router: Router,
     state: AppState,
     mailer: Arc<crate::mail::Mailer>,
+}
+
+/// What `/demo` serves: the demo app in a build with it and in demo mode.
+async fn demo_app(state: &AppState) -> anyhow::Result<Option<Router>> {
+    #[cfg(feature = "demo")]
+    if state.config.demo {
+        return Ok(Some(crate::demo::mount(state).await?));
+    }
+    let _ = state;
+    Ok(None)
 }
 
 /// The clock `config` asks for: real time, or shifted to `RENKEI_NOW`.
@@ -43,9 +53,10 @@ impl Application {
             clock,
         };
         if state.config.demo {
-            demo_seed::seed(&state).await?;
+            fixture::seed(&state).await?;
         }
-        let router = build_router(state.clone());
+        let demo = demo_app(&state).await?;
+        let router = build_router(state.clone(), demo);
         let mailer = Arc::new(crate::mail::Mailer::from_config(&state.config)?);
         Ok(Application {
             listener,
@@ -93,29 +104,33 @@ impl Application {
     }
 }
 
-pub fn build_router(state: AppState) -> Router {
+pub fn build_router(state: AppState, demo: Option<Router>) -> Router {
     let dist = state.config.dist_dir.clone();
-    let index = dist.join("index.html");
     // The CSP must allow Trunk's inline loader script by hash; read it once.
-    let hashes = std::fs::read_to_string(&index)
+    let hashes = std::fs::read_to_string(dist.join("index.html"))
         .map(|html| inline_script_hashes(&html))
         .unwrap_or_default();
     let headers = Arc::new(SecurityHeaders::new(&hashes));
 
-    let admission = crate::admission::Admission::new(state.config.max_inflight);
-    let mut api = routes::router();
-    if state.config.demo {
-        api = api.merge(routes::demo::router());
-    }
-    // Anything else is the SPA: its files, or index.html for its routes.
-    let spa = ServeDir::new(&dist).fallback(ServeFile::new(index));
-    api.fallback_service(spa)
-        .with_state(state)
-        .layer(RequestBodyLimitLayer::new(16 * 1024))
+    let admission = crate::http::admission::Admission::new(state.config.max_inflight);
+    let api = Router::new()
+        .merge(http::router(demo.is_some()))
+        .merge(flow::router())
+        .merge(oauth::router())
+        .merge(resource::router())
+        .merge(telephony::router())
+        // Anything else is the SPA: its files, or index.html for its routes.
+        .fallback_service(http::spa(&dist))
+        .with_state(state);
+    let app = match demo {
+        Some(demo) => api.merge(demo),
+        None => api,
+    };
+    app.layer(RequestBodyLimitLayer::new(16 * 1024))
         // A bug that panics in a handler still answers system_error as JSON,
         // never an empty connection or an HTML 500.
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(from_fn_with_state(admission, crate::admission::admit))
+        .layer(from_fn_with_state(admission, crate::http::admission::admit))
         .layer(from_fn_with_state(headers, security_headers))
         .layer(TraceLayer::new_for_http())
 }

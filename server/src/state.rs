@@ -3,7 +3,7 @@
 
 use crate::clock::SharedClock;
 use crate::config::Config;
-use crate::storage::Storage;
+use crate::db::Storage;
 use std::sync::Arc;
 
 #[derive(Clone)]

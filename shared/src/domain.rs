@@ -29,9 +29,11 @@ impl BranchNumber {
     }
 }
 
-/// 科目: only the two kinds API linkage accepts.
+/// 科目: only the two kinds API linkage accepts. Stored as its `code()`
+/// (the server's `accounts.kind` column, with a `CHECK`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
 pub enum AccountKind {
     /// 普通預金
     Ordinary,

@@ -5,9 +5,22 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Every failure a screen can show. `code()` is stable snake_case and is
-/// what goes over the wire; a test checks each is unique.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// what goes over the wire; serde and strum derive the same name from the
+/// variant, and a test checks they agree and each is unique.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     /// A required field was left empty (the seed's dialog on SOA201/SOA202).
     RequiredMissing,
@@ -49,60 +62,11 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 24] = [
-        ErrorCode::RequiredMissing,
-        ErrorCode::InvalidInput,
-        ErrorCode::AccountNotEligible,
-        ErrorCode::IdentityMismatch,
-        ErrorCode::Locked,
-        ErrorCode::LockedB84,
-        ErrorCode::OutOfServiceHours,
-        ErrorCode::Busy,
-        ErrorCode::SystemError,
-        ErrorCode::ServiceUnavailable,
-        ErrorCode::FlowNotFound,
-        ErrorCode::FlowExpired,
-        ErrorCode::FlowOutOfOrder,
-        ErrorCode::CsrfRejected,
-        ErrorCode::NotFound,
-        ErrorCode::CallbackPending,
-        ErrorCode::CallbackExpired,
-        ErrorCode::ConsentRequired,
-        ErrorCode::InvalidToken,
-        ErrorCode::ConsentExpired,
-        ErrorCode::AccountMoved,
-        ErrorCode::InsufficientScope,
-        ErrorCode::InvalidDpopProof,
-        ErrorCode::OutOfRetention,
-    ];
+    /// Every code, in declaration order (derived, never kept by hand).
+    pub const ALL: &'static [ErrorCode] = <ErrorCode as strum::VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
-        match self {
-            ErrorCode::RequiredMissing => "required_missing",
-            ErrorCode::InvalidInput => "invalid_input",
-            ErrorCode::AccountNotEligible => "account_not_eligible",
-            ErrorCode::IdentityMismatch => "identity_mismatch",
-            ErrorCode::Locked => "locked",
-            ErrorCode::LockedB84 => "locked_b84",
-            ErrorCode::OutOfServiceHours => "out_of_service_hours",
-            ErrorCode::Busy => "busy",
-            ErrorCode::SystemError => "system_error",
-            ErrorCode::ServiceUnavailable => "service_unavailable",
-            ErrorCode::FlowNotFound => "flow_not_found",
-            ErrorCode::FlowExpired => "flow_expired",
-            ErrorCode::FlowOutOfOrder => "flow_out_of_order",
-            ErrorCode::CsrfRejected => "csrf_rejected",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::CallbackPending => "callback_pending",
-            ErrorCode::CallbackExpired => "callback_expired",
-            ErrorCode::ConsentRequired => "consent_required",
-            ErrorCode::InvalidToken => "invalid_token",
-            ErrorCode::ConsentExpired => "consent_expired",
-            ErrorCode::AccountMoved => "account_moved",
-            ErrorCode::InsufficientScope => "insufficient_scope",
-            ErrorCode::InvalidDpopProof => "invalid_dpop_proof",
-            ErrorCode::OutOfRetention => "out_of_retention",
-        }
+        self.into()
     }
 
     /// The customer-facing message. Where the seed has one it is quoted
@@ -164,14 +128,28 @@ impl ErrorCode {
     }
 
     pub fn from_code(code: &str) -> Option<ErrorCode> {
-        ErrorCode::ALL.into_iter().find(|c| c.code() == code)
+        ErrorCode::ALL.iter().copied().find(|c| c.code() == code)
     }
 }
 
 /// Why one field was refused. Same rules as [`ErrorCode`]: stable code,
 /// fixed message, the SPA shows the message under the field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    PartialOrd,
+    Ord,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum FieldCode {
     Required,
     BranchFormat,
@@ -196,46 +174,10 @@ pub enum FieldCode {
 }
 
 impl FieldCode {
-    pub const ALL: [FieldCode; 17] = [
-        FieldCode::Required,
-        FieldCode::BranchFormat,
-        FieldCode::AccountKindUnknown,
-        FieldCode::AccountNumberFormat,
-        FieldCode::NameChars,
-        FieldCode::NameTooLong,
-        FieldCode::BirthYearFormat,
-        FieldCode::BirthDateInvalid,
-        FieldCode::BirthDateFuture,
-        FieldCode::PhoneFormat,
-        FieldCode::EmailFormat,
-        FieldCode::EmailTooLong,
-        FieldCode::EmailMismatch,
-        FieldCode::PinFormat,
-        FieldCode::DateInvalid,
-        FieldCode::LimitRange,
-        FieldCode::CursorInvalid,
-    ];
+    pub const ALL: &'static [FieldCode] = <FieldCode as strum::VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
-        match self {
-            FieldCode::Required => "required",
-            FieldCode::BranchFormat => "branch_format",
-            FieldCode::AccountKindUnknown => "account_kind_unknown",
-            FieldCode::AccountNumberFormat => "account_number_format",
-            FieldCode::NameChars => "name_chars",
-            FieldCode::NameTooLong => "name_too_long",
-            FieldCode::BirthYearFormat => "birth_year_format",
-            FieldCode::BirthDateInvalid => "birth_date_invalid",
-            FieldCode::BirthDateFuture => "birth_date_future",
-            FieldCode::PhoneFormat => "phone_format",
-            FieldCode::EmailFormat => "email_format",
-            FieldCode::EmailTooLong => "email_too_long",
-            FieldCode::EmailMismatch => "email_mismatch",
-            FieldCode::PinFormat => "pin_format",
-            FieldCode::DateInvalid => "date_invalid",
-            FieldCode::LimitRange => "limit_range",
-            FieldCode::CursorInvalid => "cursor_invalid",
-        }
+        self.into()
     }
 
     pub fn message(self) -> &'static str {
@@ -274,7 +216,9 @@ pub type FieldErrors = BTreeMap<String, Vec<FieldCode>>;
 /// The one wire error format: `{ "code", "message", "fields" }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
-    pub code: String,
+    /// Typed: an answer with a code this build does not know fails to parse
+    /// (the SPA then shows `system_error`), it is never shown as text.
+    pub code: ErrorCode,
     pub message: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: FieldErrors,
@@ -283,7 +227,7 @@ pub struct ErrorBody {
 impl ErrorBody {
     pub fn new(code: ErrorCode) -> Self {
         ErrorBody {
-            code: code.code().to_owned(),
+            code,
             message: code.message().to_owned(),
             fields: FieldErrors::new(),
         }
@@ -303,10 +247,6 @@ impl ErrorBody {
             ..ErrorBody::new(code)
         }
     }
-
-    pub fn error_code(&self) -> Option<ErrorCode> {
-        ErrorCode::from_code(&self.code)
-    }
 }
 
 #[cfg(test)]
@@ -317,7 +257,7 @@ mod tests {
     #[test]
     fn error_codes_are_unique_and_round_trip() {
         let mut seen = HashSet::new();
-        for c in ErrorCode::ALL {
+        for &c in ErrorCode::ALL {
             assert!(seen.insert(c.code()), "duplicate code {}", c.code());
             assert_eq!(ErrorCode::from_code(c.code()), Some(c));
             // serde's name and code() must agree: the SPA may use either.
@@ -330,57 +270,93 @@ mod tests {
     #[test]
     fn field_codes_are_unique_and_match_serde() {
         let mut seen = HashSet::new();
-        for c in FieldCode::ALL {
+        for &c in FieldCode::ALL {
             assert!(seen.insert(c.code()));
             let json = serde_json::to_string(&c).unwrap();
             assert_eq!(json, format!("\"{}\"", c.code()));
         }
     }
 
+    /// Every code's message, checked in one place: where the seed has the
+    /// message (its error tables, SOA209, SOA206), the seed's text as it
+    /// stands there, compared without the seed's line-break spaces; the
+    /// rest are Renkei's own wording and only need to exist. The table must
+    /// name every code, so a new code cannot ship without its row.
     #[test]
-    fn seed_messages_are_quoted_exactly() {
-        // The seed's two error tables (sections 5 and the FAQ), verbatim.
-        let table = [
+    fn every_message_is_the_seeds_wording() {
+        use ErrorCode as E;
+        let table: &[(ErrorCode, Option<&str>)] = &[
+            (E::RequiredMissing, Some("入力されていない項目があります。")),
+            (E::InvalidInput, None),
             (
-                ErrorCode::AccountNotEligible,
-                "ご指定の口座は、本サービスではお取り扱いできません。",
+                E::AccountNotEligible,
+                Some("ご指定の口座は、本サービスではお取り扱いできません。"),
             ),
             (
-                ErrorCode::IdentityMismatch,
-                "本人認証情報が誤っています。本人認証項目をご確認のうえ、再度入力して下さい。",
+                E::IdentityMismatch,
+                Some(
+                    "本人認証情報が誤っています。本人認証項目をご確認のうえ、再度入力して下さい。",
+                ),
             ),
             (
-                ErrorCode::Locked,
-                "お取扱いができなくなりました。詳しくは本サービスのお問合せ窓口へご照会下さい。",
+                E::Locked,
+                Some(
+                    "お取扱いができなくなりました。詳しくは本サービスのお問合せ窓口へご照会下さい。",
+                ),
             ),
             (
-                ErrorCode::LockedB84,
-                "ただ今お取扱いできません。詳しくは本サービスのお問合せ窓口へご照会下さい。理由コードはB84です。",
+                E::LockedB84,
+                Some(
+                    "ただ今お取扱いできません。詳しくは本サービスのお問合せ窓口へご照会下さい。 理由コードはB84です。",
+                ),
             ),
             (
-                ErrorCode::OutOfServiceHours,
-                "ただ今の時間はサービスを行っておりません。ご了承下さい。",
+                E::OutOfServiceHours,
+                Some("ただ今の時間はサービスを行っておりません。 ご了承下さい。"),
             ),
             (
-                ErrorCode::Busy,
-                "ただ今受付が混雑しておりますので、しばらくしてからご利用下さい。",
+                E::Busy,
+                Some("ただ今受付が混雑しておりますので、しばらくしてからご利用下さい。"),
             ),
             (
-                ErrorCode::SystemError,
-                "調整のため連絡ができなくなりました。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。",
+                E::SystemError,
+                Some(
+                    "調整のため連絡ができなくなりました。 なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。",
+                ),
             ),
             (
-                ErrorCode::ServiceUnavailable,
-                "ご指定のサービスはただ今お取扱できません。なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。",
+                E::ServiceUnavailable,
+                Some(
+                    "ご指定のサービスはただ今お取扱できません。 なお、お急ぎの場合は本サービスのお問合せ窓口へご照会下さい。",
+                ),
             ),
-            (
-                ErrorCode::RequiredMissing,
-                "入力されていない項目があります。",
-            ),
+            (E::FlowNotFound, None),
+            (E::FlowExpired, None),
+            (E::FlowOutOfOrder, None),
+            (E::CsrfRejected, None),
+            (E::NotFound, None),
+            (E::CallbackPending, Some("認証中（認証着信待ち）")),
+            (E::CallbackExpired, None),
+            (E::ConsentRequired, None),
+            (E::InvalidToken, None),
+            (E::ConsentExpired, None),
+            (E::AccountMoved, None),
+            (E::InsufficientScope, None),
+            (E::InvalidDpopProof, None),
+            (E::OutOfRetention, None),
         ];
-        for (code, text) in table {
-            assert_eq!(code.message(), text, "{}", code.code());
+        for &code in ErrorCode::ALL {
+            let row = table.iter().find(|(c, _)| *c == code);
+            let Some((_, seed)) = row else {
+                panic!("{} has no row in the wording table", code.code());
+            };
+            assert!(!code.message().is_empty(), "{}", code.code());
+            if let Some(seed) = seed {
+                let seed: String = seed.split_whitespace().collect();
+                assert_eq!(code.message(), seed, "{}", code.code());
+            }
         }
+        assert_eq!(table.len(), ErrorCode::ALL.len(), "one row per code");
         assert_eq!(FieldCode::Required.message(), "必ず入力して下さい。");
     }
 
@@ -388,8 +364,11 @@ mod tests {
     fn from_fields_prefers_required_missing() {
         let mut f = FieldErrors::new();
         f.insert("branch".into(), vec![FieldCode::BranchFormat]);
-        assert_eq!(ErrorBody::from_fields(f.clone()).code, "invalid_input");
+        assert_eq!(
+            ErrorBody::from_fields(f.clone()).code,
+            ErrorCode::InvalidInput
+        );
         f.insert("number".into(), vec![FieldCode::Required]);
-        assert_eq!(ErrorBody::from_fields(f).code, "required_missing");
+        assert_eq!(ErrorBody::from_fields(f).code, ErrorCode::RequiredMissing);
     }
 }

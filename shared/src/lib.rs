@@ -8,5 +8,6 @@ pub mod api;
 pub mod domain;
 pub mod error;
 pub mod kana;
+pub mod oauth;
 
 pub use error::{ErrorBody, ErrorCode, FieldCode, FieldErrors};

@@ -44,7 +44,7 @@ pub fn load_flow(expected: Step) -> FlowState {
 #[component]
 pub fn FatalError(error: ErrorBody) -> impl IntoView {
     view! {
-        <div class="notice error" role="alert" data-code=error.code.clone()>
+        <div class="notice error" role="alert" data-code=error.code.code()>
             <p>{error.message.clone()}</p>
         </div>
     }

@@ -85,9 +85,9 @@ pub fn CallPage() -> impl IntoView {
             spawn_local(async move {
                 match api::confirm_call(&csrf).await {
                     Ok(done) => navigate(done.next.path(), Default::default()),
-                    Err(e) => match e.error_code() {
-                        Some(ErrorCode::CallbackPending) => status.set(Status::Pending),
-                        Some(ErrorCode::CallbackExpired) => status.set(Status::Expired),
+                    Err(e) => match e.code {
+                        ErrorCode::CallbackPending => status.set(Status::Pending),
+                        ErrorCode::CallbackExpired => status.set(Status::Expired),
                         _ => dialog.set(Some(e.message)),
                     },
                 }

@@ -1,6 +1,7 @@
 //! The account-information API (resource server).
 
-use crate::helpers::{DEMO_CREDS, TestApp, spawn_app};
+use crate::helpers::{DEMO_CREDS, TestApp, happy_account, spawn_app};
+use renkei_server::admin::AccountRef;
 use renkei_server::clock::Clock;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -24,6 +25,11 @@ async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
         .unwrap()
 }
 
+/// The bank's calendar day on the test clock.
+fn today(app: &TestApp) -> jiff::civil::Date {
+    renkei_server::clock::jst_date(app.clock.now())
+}
+
 async fn code_of(resp: reqwest::Response) -> String {
     let v: Value = resp.json().await.unwrap();
     v["code"].as_str().unwrap_or_default().to_owned()
@@ -44,11 +50,9 @@ async fn accounts_show_the_consented_account_only_in_integer_yen() {
     assert_eq!(a["kind"], "ordinary");
     assert_eq!(a["masked_number"], "***0026");
     assert!(a["id"].as_str().unwrap().starts_with("acc_"));
-    let stored: i64 = sqlx::query_scalar("SELECT balance FROM accounts WHERE number = '1100026'")
-        .fetch_one(app.storage.pool())
-        .await
-        .unwrap();
-    assert_eq!(a["balance"].as_i64(), Some(stored));
+    // The fixture the server was seeded with, on the test clock's day.
+    let seeded = renkei_fixture::HAPPY.balance(today(&app));
+    assert_eq!(a["balance"].as_i64(), Some(seeded));
     assert!(a["balance"].is_i64() && a["available_balance"].is_i64());
 }
 
@@ -68,14 +72,12 @@ async fn paging_returns_every_transaction_once_newest_first() {
         .await
         .unwrap();
     let retained_from = first["retained_from"].as_str().unwrap().to_owned();
-    let expected: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM transactions t JOIN accounts a ON a.id = t.account_id
-         WHERE a.number = '1100026' AND t.booked_on >= ?",
-    )
-    .bind(&retained_from)
-    .fetch_one(app.storage.pool())
-    .await
-    .unwrap();
+    let retained_from: jiff::civil::Date = retained_from.parse().unwrap();
+    let expected = renkei_fixture::HAPPY
+        .history(today(&app))
+        .iter()
+        .filter(|t| t.booked_on >= retained_from)
+        .count();
     assert!(expected > 20, "enough history to page through");
 
     let mut seen = HashSet::new();
@@ -108,7 +110,7 @@ async fn paging_returns_every_transaction_once_newest_first() {
             break;
         }
     }
-    assert_eq!(seen.len() as i64, expected);
+    assert_eq!(seen.len(), expected);
     assert!(pages > 1);
 }
 
@@ -187,11 +189,19 @@ async fn missing_or_unknown_tokens_are_401_with_a_challenge() {
 async fn another_accounts_id_is_403() {
     let app = spawn_app().await;
     let (token, _) = linked(&app).await;
-    let other: String =
-        sqlx::query_scalar("SELECT public_id FROM accounts WHERE number = '0000123'")
-            .fetch_one(app.storage.pool())
-            .await
-            .unwrap();
+    // Another customer (the savings account) links in another browser; the
+    // first token must not reach that account's id.
+    let theirs = app
+        .other_browser()
+        .link(&renkei_fixture::CUSTOMERS[1])
+        .await;
+    let their_token = theirs["access_token"].as_str().unwrap();
+    let accounts: Value = get(&app, their_token, "/api/v1/accounts")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let other = accounts["accounts"][0]["id"].as_str().unwrap().to_owned();
     let resp = get(
         &app,
         &token,
@@ -217,16 +227,11 @@ async fn revocation_by_the_app_or_by_staff_ends_access_at_once() {
 
     let (token2, refresh2) = linked(&app).await;
     assert_eq!(get(&app, &token2, "/api/v1/accounts").await.status(), 200);
-    let n = renkei_server::cli::revoke_consents(
-        &app.storage,
-        "115",
-        "ordinary",
-        "1100026",
-        "お客様の申出",
-        app.clock.now(),
-    )
-    .await
-    .unwrap();
+    let n = app
+        .staff()
+        .revoke_consents(&happy_account(), "お客様の申出")
+        .await
+        .unwrap();
     assert_eq!(n, 1);
     assert_eq!(get(&app, &token2, "/api/v1/accounts").await.status(), 401);
     let resp = app
@@ -245,16 +250,11 @@ async fn revocation_by_the_app_or_by_staff_ends_access_at_once() {
 async fn a_moved_account_ends_its_grants() {
     let app = spawn_app().await;
     let (token, _) = linked(&app).await;
-    renkei_server::cli::move_account(
-        &app.storage,
-        "ordinary",
-        ("115", "1100026"),
-        ("022", "2222222"),
-        "店舗統合",
-        app.clock.now(),
-    )
-    .await
-    .unwrap();
+    let to = AccountRef::parse("022", "ordinary", "2222222").unwrap();
+    app.staff()
+        .move_account(&happy_account(), &to, "店舗統合")
+        .await
+        .unwrap();
     let resp = get(&app, &token, "/api/v1/accounts").await;
     assert_eq!(resp.status(), 403);
     assert_eq!(code_of(resp).await, "account_moved");

@@ -113,7 +113,7 @@ async fn the_completion_mail_arrives_over_smtp_in_japanese_and_the_address_is_th
     // Sent: the address is gone from the outbox and the flow.
     let mut erased = false;
     for _ in 0..50 {
-        let rows = app.storage.mail_rows().await.unwrap();
+        let rows = renkei_server::testkit::outbox(&app.storage).await.unwrap();
         if rows
             .iter()
             .all(|(to, sent, _)| to.is_empty() && sent.is_some())
@@ -146,7 +146,7 @@ async fn a_mail_failure_never_loses_the_consent_and_is_retried() {
     );
     let mut failed = false;
     for _ in 0..60 {
-        let rows = app.storage.mail_rows().await.unwrap();
+        let rows = renkei_server::testkit::outbox(&app.storage).await.unwrap();
         if rows
             .iter()
             .any(|(to, sent, attempts)| *attempts >= 1 && sent.is_none() && to == "taro@example.jp")

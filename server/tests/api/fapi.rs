@@ -6,6 +6,7 @@ use crate::helpers::{TestApp, happy_customer, query, spawn_app, spawn_app_with};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use renkei_server::admin::clients::ClientOptions;
 use renkei_server::clock::Clock;
 use ring::rand::SystemRandom;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
@@ -67,7 +68,7 @@ impl Client {
             &self.dpop,
             app,
             path,
-            &renkei_server::security::random_token(),
+            &renkei_server::crypto::random_token(),
         )
     }
 
@@ -82,7 +83,7 @@ impl Client {
         ));
         form.push((
             "client_assertion",
-            self.assertion(app, &renkei_server::security::random_token()),
+            self.assertion(app, &renkei_server::crypto::random_token()),
         ));
         form
     }
@@ -108,20 +109,17 @@ impl Client {
 async fn register(app: &TestApp, require_par: bool, require_dpop: bool) -> Client {
     let key = es256_key("k1");
     let jwks = json!({"keys": [key.jwk]}).to_string();
-    let options = renkei_server::cli::ClientOptions {
+    let options = ClientOptions {
         jwks: Some(jwks),
         require_par,
         require_dpop,
     };
-    let (id, _) = renkei_server::cli::add_client_with(
-        &app.storage,
-        "FAPIアプリ",
-        &[REDIRECT.into()],
-        &options,
-        0,
-    )
-    .await
-    .unwrap();
+    let id = app
+        .staff()
+        .add_client("FAPIアプリ", &[REDIRECT.into()], &options)
+        .await
+        .unwrap()
+        .client_id;
     Client {
         id,
         key,
@@ -137,7 +135,7 @@ fn par_form() -> Vec<(&'static str, String)> {
         ("state", "fapi-state".into()),
         (
             "code_challenge",
-            renkei_server::security::pkce_challenge(VERIFIER),
+            renkei_server::crypto::pkce_challenge(VERIFIER),
         ),
         ("code_challenge_method", "S256".into()),
     ]
@@ -198,7 +196,7 @@ async fn linkage(app: &TestApp, client: &Client) -> String {
     ok(app.post("/api/flow/phone", &csrf, &json!({})).await).await;
     app.open_call(&csrf).await;
     ok(app
-        .signed_call(&renkei_server::security::random_token(), "09011113333")
+        .signed_call(&renkei_server::crypto::random_token(), "09011113333")
         .await)
     .await;
     ok(app.post("/api/flow/call/confirm", &csrf, &json!({})).await).await;
@@ -252,7 +250,7 @@ async fn par_private_key_jwt_and_dpop_end_to_end() {
 
     // Introspection names the key the token is bound to (RFC 7638 thumbprint).
     let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_value(client.dpop.jwk.clone()).unwrap();
-    let jkt = renkei_server::jose::thumbprint(&jwk).unwrap();
+    let jkt = renkei_server::oauth::jose::thumbprint(&jwk).unwrap();
     let info: Value = client
         .post(
             &app,
@@ -385,7 +383,7 @@ async fn bad_client_assertions_are_invalid_client() {
                 ("state", "s".into()),
                 (
                     "code_challenge",
-                    renkei_server::security::pkce_challenge(VERIFIER),
+                    renkei_server::crypto::pkce_challenge(VERIFIER),
                 ),
                 ("code_challenge_method", "S256".into()),
             ])
@@ -579,20 +577,17 @@ async fn eddsa_client_assertions_are_accepted() {
     let pkcs8 = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).unwrap();
     let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
     let jwk = json!({"kty": "OKP", "crv": "Ed25519", "kid": "ed", "x": URL_SAFE_NO_PAD.encode(pair.public_key().as_ref())});
-    let options = renkei_server::cli::ClientOptions {
+    let options = ClientOptions {
         jwks: Some(json!({"keys": [jwk]}).to_string()),
         require_par: false,
         require_dpop: false,
     };
-    let (id, _) = renkei_server::cli::add_client_with(
-        &app.storage,
-        "Ed25519アプリ",
-        &[REDIRECT.into()],
-        &options,
-        0,
-    )
-    .await
-    .unwrap();
+    let id = app
+        .staff()
+        .add_client("Ed25519アプリ", &[REDIRECT.into()], &options)
+        .await
+        .unwrap()
+        .client_id;
     let now = app.clock.now().as_second();
     let mut h = Header::new(Algorithm::EdDSA);
     h.kid = Some("ed".into());

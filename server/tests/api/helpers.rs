@@ -1,11 +1,13 @@
 //! `spawn_app()` and the few helpers every test uses.
 
 use jiff::Timestamp;
-use renkei_server::clock::ManualClock;
+use renkei_fixture::Customer;
+use renkei_server::admin::{AccountRef, Context};
+use renkei_server::clock::{Clock, ManualClock};
 use renkei_server::config::Config;
-use renkei_server::security::pkce_challenge;
+use renkei_server::crypto::pkce_challenge;
+use renkei_server::db::Storage;
 use renkei_server::startup::Application;
-use renkei_server::storage::Storage;
 use renkei_shared::api::{CSRF_HEADER, FlowView};
 use std::sync::Arc;
 
@@ -109,7 +111,19 @@ pub fn browser() -> reqwest::Client {
         .expect("client")
 }
 
+/// The happy-path customer's account as staff name it.
+pub fn happy_account() -> AccountRef {
+    let c = renkei_fixture::HAPPY;
+    AccountRef::parse(c.branch, c.kind, c.number).expect("fixture account")
+}
+
 impl TestApp {
+    /// The staff's tools (`renkei-server` subcommands) on this server's
+    /// database, at the test clock's now.
+    pub fn staff(&self) -> Context {
+        Context::new(self.storage.clone(), Clock::now(&*self.clock))
+    }
+
     /// A new TestApp view on the same server with its own browser.
     pub fn other_browser(&self) -> Browser<'_> {
         Browser {
@@ -191,7 +205,7 @@ impl TestApp {
     /// The carrier reports a call, signed with the demo secret at the
     /// server's current time.
     pub async fn signed_call(&self, call_id: &str, from: &str) -> reqwest::Response {
-        let ts = renkei_server::clock::Clock::now(&*self.clock).as_second();
+        let ts = Clock::now(&*self.clock).as_second();
         self.signed_call_at(call_id, from, CALLBACK_NUMBER, ts, TELEPHONY_SECRET)
             .await
     }
@@ -223,7 +237,7 @@ impl TestApp {
     pub async fn at_consent_step(&self) -> String {
         let csrf = self.at_call_step().await;
         self.open_call(&csrf).await;
-        let call_id = renkei_server::security::random_token();
+        let call_id = renkei_server::crypto::random_token();
         let resp = self.signed_call(&call_id, "09011113333").await;
         assert_eq!(resp.status(), 200);
         assert_eq!(
@@ -355,6 +369,50 @@ impl Browser<'_> {
             .json()
             .await
             .expect("flow json")
+    }
+
+    /// A whole linkage of `c` in this browser, typed in as the customer
+    /// would, then the code exchanged by the demo client: the token answer.
+    pub async fn link(&self, c: &Customer) -> serde_json::Value {
+        let csrf = self.at_customer_step(c.branch, c.kind, c.number).await;
+        let (y, m, d) = c.birth_parts();
+        let email = "link@example.jp";
+        let customer = serde_json::json!({
+            "name": c.kana, "birth_year": y, "birth_month": m, "birth_day": d,
+            "phone": c.phone, "email": email, "email_confirm": email,
+        });
+        let empty = serde_json::json!({});
+        for (path, body) in [
+            ("/api/flow/customer", &customer),
+            ("/api/flow/phone", &empty),
+            ("/api/flow/call", &empty),
+        ] {
+            assert_eq!(self.post(path, &csrf, body).await.status(), 200, "{path}");
+        }
+        let call_id = renkei_server::crypto::random_token();
+        assert_eq!(self.app.signed_call(&call_id, c.phone).await.status(), 200);
+        let pin = serde_json::json!({"pin": c.pin.expect("a linkable customer")});
+        for (path, body) in [("/api/flow/call/confirm", &empty), ("/api/flow/pin", &pin)] {
+            assert_eq!(self.post(path, &csrf, body).await.status(), 200, "{path}");
+        }
+        let done: serde_json::Value = self
+            .post(
+                "/api/flow/consent",
+                &csrf,
+                &serde_json::json!({"agree": true}),
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        let back = url::Url::parse(done["return_to"].as_str().expect("return_to")).expect("url");
+        let code = query(&back, "code").expect("code");
+        self.app
+            .exchange(&code)
+            .await
+            .json()
+            .await
+            .expect("token json")
     }
 
     /// Starts a flow in this browser and passes SOA201; returns the CSRF token.

@@ -1,7 +1,6 @@
 //! Service hours, 混雑 (admission control), system errors, disabled apps.
 
 use crate::helpers::{authorize_params, code_of, happy_customer, jst, spawn_app, spawn_app_with};
-use renkei_server::clock::Clock;
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
@@ -55,16 +54,14 @@ async fn steps_submitted_in_a_closed_window_get_out_of_service_hours() {
 async fn a_maintenance_window_set_by_staff_closes_the_service() {
     let app = spawn_app().await;
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
-    let now = app.clock.now();
-    renkei_server::cli::add_maintenance(
-        &app.storage,
-        "2026-11-26T10:00:00+09:00",
-        "2026-11-26T10:10:00+09:00",
-        "臨時メンテナンス",
-        now,
-    )
-    .await
-    .unwrap();
+    app.staff()
+        .add_maintenance(
+            "2026-11-26T10:00:00+09:00",
+            "2026-11-26T10:10:00+09:00",
+            "臨時メンテナンス",
+        )
+        .await
+        .unwrap();
     let resp = app
         .post("/api/flow/customer", &csrf, &happy_customer())
         .await;
@@ -80,8 +77,8 @@ async fn a_maintenance_window_set_by_staff_closes_the_service() {
 async fn a_disabled_app_gets_service_unavailable() {
     let app = spawn_app().await;
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
-    let now = app.clock.now();
-    renkei_server::cli::set_client_enabled(&app.storage, "demo-creco", false, now)
+    app.staff()
+        .set_client_enabled("demo-creco", false)
         .await
         .unwrap();
     let resp = app
@@ -192,8 +189,7 @@ async fn requests_beyond_the_inflight_limit_are_shed_at_once_with_busy() {
 async fn a_broken_database_under_a_running_server_is_system_error_not_a_crash() {
     let app = spawn_app().await;
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
-    sqlx::query("DROP TABLE auth_failures")
-        .execute(app.storage.pool())
+    renkei_server::testkit::break_lockout_table(&app.storage)
         .await
         .unwrap();
     let resp = app

@@ -2,8 +2,7 @@
 
 use crate::helpers::{code_of, happy_customer, jst, spawn_app, spawn_app_with};
 use futures::future::join_all;
-use renkei_server::clock::Clock;
-use renkei_server::storage::LockKey;
+use renkei_server::db::LockKey;
 use serde_json::json;
 
 fn wrong() -> serde_json::Value {
@@ -187,16 +186,11 @@ async fn staff_can_lift_a_lock_early_with_a_reason_in_the_operation_log() {
         .await;
     assert_eq!(code_of(resp).await, "locked_b84");
 
-    let lifted = renkei_server::cli::lift_lock(
-        &app.storage,
-        "115",
-        "ordinary",
-        "1100026",
-        "本人確認済み（窓口）",
-        app.clock.now(),
-    )
-    .await
-    .unwrap();
+    let lifted = app
+        .staff()
+        .lift_lock(&crate::helpers::happy_account(), "本人確認済み（窓口）")
+        .await
+        .unwrap();
     assert!(lifted);
     let log = app.storage.operation_log().await.unwrap();
     let staff = log

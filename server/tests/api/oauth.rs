@@ -29,10 +29,10 @@ async fn the_whole_grant_code_token_introspect_refresh_revoke() {
     let refresh = t["refresh_token"].as_str().unwrap().to_owned();
     assert_eq!(access.len(), 43, "256 bits, base64url");
     // Stored only as hashes.
-    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM tokens")
-        .fetch_all(app.storage.pool())
+    let stored = renkei_server::testkit::stored_token_hashes(&app.storage)
         .await
         .unwrap();
+    assert_eq!(stored.len(), 2, "one access and one refresh token");
     assert!(!stored.contains(&access) && !stored.contains(&refresh));
 
     let info = app.introspect(&access).await;
@@ -132,14 +132,16 @@ type Case<'a> = (
 #[tokio::test]
 async fn code_errors() {
     let app = spawn_app().await;
-    let other = renkei_server::cli::add_client(
-        &app.storage,
-        "他のアプリ",
-        &["https://other.example/cb".into()],
-        0,
-    )
-    .await
-    .unwrap();
+    let other = app
+        .staff()
+        .add_client(
+            "他のアプリ",
+            &["https://other.example/cb".into()],
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let other = (other.client_id, other.secret.unwrap());
     let code = app.consent_and_get_code().await;
     let wrong_verifier = "A".repeat(43);
     let cases: Vec<Case> = vec![

@@ -1,0 +1,228 @@
+//! The demo app as a FAPI 2.0 client: it pushes its authorization request
+//! (PAR) authenticated with `private_key_jwt`, uses PKCE, and binds its
+//! tokens with DPoP — exactly what a real app must do, over HTTP to
+//! Renkei's public URL.
+
+use crate::Demo;
+use crate::store::Store;
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use renkei_shared::oauth::TokenResponse;
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+use serde_json::{Value, json};
+
+/// The demo app's FAPI registration at the bank.
+pub const CLIENT_ID: &str = "demo-creco-fapi";
+
+struct EcKey {
+    signing: EncodingKey,
+    jwk: Value,
+}
+
+fn generate() -> String {
+    let rng = SystemRandom::new();
+    match EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng) {
+        Ok(doc) => STANDARD.encode(doc.as_ref()),
+        Err(_) => String::new(),
+    }
+}
+
+fn load(pkcs8_b64: &str, kid: &str) -> anyhow::Result<EcKey> {
+    let der = STANDARD.decode(pkcs8_b64)?;
+    let pair =
+        EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der, &SystemRandom::new())
+            .map_err(|_| anyhow::anyhow!("demo key is not a P-256 PKCS#8 key"))?;
+    let public = pair.public_key().as_ref();
+    anyhow::ensure!(public.len() == 65, "unexpected public key length");
+    Ok(EcKey {
+        signing: EncodingKey::from_ec_der(&der),
+        jwk: json!({
+            "kty": "EC", "crv": "P-256", "kid": kid, "use": "sig", "alg": "ES256",
+            "x": URL_SAFE_NO_PAD.encode(&public[1..33]),
+            "y": URL_SAFE_NO_PAD.encode(&public[33..65]),
+        }),
+    })
+}
+
+pub struct FapiClient {
+    auth: EcKey,
+    dpop: EcKey,
+}
+
+impl FapiClient {
+    /// The app's keys, made once and kept in its own storage.
+    pub async fn load(store: &Store) -> anyhow::Result<FapiClient> {
+        let (auth, dpop) = store.keys(|| (generate(), generate())).await?;
+        Ok(FapiClient {
+            auth: load(&auth, "demo-auth")?,
+            dpop: load(&dpop, "demo-dpop")?,
+        })
+    }
+
+    /// The public JWK Set the bank registers for the demo app.
+    pub fn jwks(&self) -> String {
+        json!({"keys": [self.auth.jwk]}).to_string()
+    }
+
+    fn assertion(&self, app: &Demo) -> anyhow::Result<String> {
+        let now = app.now_secs();
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some("demo-auth".into());
+        let claims = json!({
+            "iss": CLIENT_ID, "sub": CLIENT_ID, "aud": app.url(""),
+            "iat": now, "exp": now + 60, "jti": crate::random_token(),
+        });
+        Ok(encode(&header, &claims, &self.auth.signing)?)
+    }
+
+    fn proof(&self, app: &Demo, path: &str) -> anyhow::Result<String> {
+        self.proof_for(app, "POST", path, None)
+    }
+
+    /// A DPoP proof for `method` `path`, with `ath` when presenting a token.
+    fn proof_for(
+        &self,
+        app: &Demo,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+    ) -> anyhow::Result<String> {
+        let mut header = Header::new(Algorithm::ES256);
+        header.typ = Some("dpop+jwt".into());
+        header.jwk = Some(serde_json::from_value(self.dpop.jwk.clone())?);
+        let mut claims = json!({
+            "htm": method, "htu": app.url(path), "iat": app.now_secs(),
+            "jti": crate::random_token(),
+        });
+        if let Some(t) = token {
+            claims["ath"] = json!(
+                URL_SAFE_NO_PAD
+                    .encode(ring::digest::digest(&ring::digest::SHA256, t.as_bytes()).as_ref())
+            );
+        }
+        Ok(encode(&header, &claims, &self.dpop.signing)?)
+    }
+
+    /// GET on the account-information API with a DPoP-bound token.
+    pub async fn get(
+        &self,
+        app: &Demo,
+        path_and_query: &str,
+        token: &str,
+    ) -> anyhow::Result<reqwest::Response> {
+        let path = path_and_query.split('?').next().unwrap_or(path_and_query);
+        Ok(app
+            .0
+            .http
+            .get(app.url(path_and_query))
+            .header("authorization", format!("DPoP {token}"))
+            .header("DPoP", self.proof_for(app, "GET", path, Some(token))?)
+            .send()
+            .await?)
+    }
+
+    /// A new access token for a DPoP-bound refresh token.
+    pub async fn refresh(&self, app: &Demo, refresh_token: &str) -> anyhow::Result<TokenResponse> {
+        let resp = self
+            .post(
+                app,
+                "/oauth/token",
+                vec![
+                    ("grant_type", "refresh_token".into()),
+                    ("refresh_token", refresh_token.into()),
+                ],
+            )
+            .await?;
+        Ok(resp.json().await?)
+    }
+
+    /// RFC 7009: ends the whole grant.
+    pub async fn revoke(&self, app: &Demo, token: &str) -> anyhow::Result<()> {
+        self.post(app, "/oauth/revoke", vec![("token", token.into())])
+            .await?;
+        Ok(())
+    }
+
+    /// POSTs a client-authenticated form with a DPoP proof; a non-2xx
+    /// answer is an error naming the endpoint.
+    async fn post(
+        &self,
+        app: &Demo,
+        path: &str,
+        mut form: Vec<(&str, String)>,
+    ) -> anyhow::Result<reqwest::Response> {
+        form.push((
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+        ));
+        form.push(("client_assertion", self.assertion(app)?));
+        let resp = app
+            .0
+            .http
+            .post(app.url(path))
+            .header("DPoP", self.proof(app, path)?)
+            .form(&form)
+            .send()
+            .await?;
+        anyhow::ensure!(
+            resp.status().is_success(),
+            "{path} answered {}",
+            resp.status()
+        );
+        Ok(resp)
+    }
+
+    /// Pushes the authorization request; returns the `request_uri`.
+    pub async fn push(
+        &self,
+        app: &Demo,
+        redirect_uri: &str,
+        state: &str,
+        challenge: &str,
+    ) -> anyhow::Result<String> {
+        let resp = self
+            .post(
+                app,
+                "/oauth/par",
+                vec![
+                    ("response_type", "code".into()),
+                    ("redirect_uri", redirect_uri.into()),
+                    ("scope", "account_info".into()),
+                    ("state", state.into()),
+                    ("code_challenge", challenge.into()),
+                    ("code_challenge_method", "S256".into()),
+                ],
+            )
+            .await?;
+        let body: Value = resp.json().await?;
+        body["request_uri"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow::anyhow!("PAR answer without request_uri"))
+    }
+
+    /// Exchanges the code for DPoP-bound tokens.
+    pub async fn exchange(
+        &self,
+        app: &Demo,
+        redirect_uri: &str,
+        code: &str,
+        verifier: &str,
+    ) -> anyhow::Result<TokenResponse> {
+        let resp = self
+            .post(
+                app,
+                "/oauth/token",
+                vec![
+                    ("grant_type", "authorization_code".into()),
+                    ("code", code.into()),
+                    ("redirect_uri", redirect_uri.into()),
+                    ("code_verifier", verifier.into()),
+                ],
+            )
+            .await?;
+        Ok(resp.json().await?)
+    }
+}

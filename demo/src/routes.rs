@@ -1,0 +1,345 @@
+//! The demo app's pages: it starts a linkage exactly as a real client
+//! would — a fresh `state` and PKCE verifier per attempt, kept in its own
+//! cookie — and shows what comes back to its redirect URI; once linked, the
+//! account (see `account`). `/demo/phone` plays the customer's phone.
+
+use crate::client::CLIENT_ID;
+use crate::{CLIENT_NAME, Demo, random_token, sha256_hex};
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use renkei_shared::oauth::TokenResponse;
+use serde::Deserialize;
+use url::Url;
+
+const DEMO_COOKIE: &str = "renkei_demo_client";
+
+pub fn router() -> Router<Demo> {
+    Router::new()
+        .route("/demo", get(home))
+        .route("/demo/link", get(link))
+        .route("/demo/callback", get(callback))
+        .route("/demo/phone", get(phone).post(call))
+        .route("/demo/unlink", axum::routing::post(unlink))
+}
+
+/// Escapes text for HTML content and double-quoted attribute values.
+pub fn esc(s: &str) -> String {
+    html_escape::encode_double_quoted_attribute(s).into_owned()
+}
+
+/// A full page around `body` (already escaped HTML). The stylesheet is
+/// Renkei's server-rendered pages' one, on the same origin.
+pub fn page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><link rel=\"stylesheet\" href=\"/assets/pages.css\"></head>\
+         <body>{body}</body></html>",
+        esc(title),
+    ))
+}
+
+fn shell(body: &str) -> Html<String> {
+    page(
+        CLIENT_NAME,
+        &format!(
+            "<header class=\"demo-bar\"><span class=\"demo-logo\">{}</span>\
+             <span class=\"demo-tag\">デモアプリ</span></header><main class=\"card\">{body}</main>",
+            esc(CLIENT_NAME)
+        ),
+    )
+}
+
+const SESSION_COOKIE: &str = "renkei_demo_session";
+
+/// The demo app's session id from its cookie.
+fn session_id(jar: &CookieJar) -> Option<String> {
+    jar.get(SESSION_COOKIE).map(|c| sha256_hex(c.value()))
+}
+
+/// The app's home: the linked account, or the button to link one.
+async fn home(State(app): State<Demo>, jar: CookieJar) -> Response {
+    if let Some(id) = session_id(&jar) {
+        match crate::account::page(&app, &id).await {
+            Ok(Some(body)) => return shell(&body).into_response(),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "demo app could not read the account");
+                return shell(
+                    "<h1>口座情報を取得できませんでした</h1><p role=\"alert\">しばらくしてから、もう一度お試しください。</p>",
+                )
+                .into_response();
+            }
+        }
+    }
+    unlinked().into_response()
+}
+
+/// 連携を解除: the app revokes its grant (RFC 7009) and forgets the tokens.
+async fn unlink(State(app): State<Demo>, jar: CookieJar) -> Response {
+    if let Some(id) = session_id(&jar)
+        && let Err(e) = crate::account::unlink(&app, &id).await
+    {
+        tracing::warn!(error = %e, "demo app could not revoke");
+    }
+    (
+        StatusCode::SEE_OTHER,
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/demo")),
+        [(header::LOCATION, "/demo")],
+    )
+        .into_response()
+}
+
+fn unlinked() -> Html<String> {
+    shell(
+        "<h1>口座の連携</h1>\
+         <p>信用組合の預金口座をアプリに連携すると、残高や入出金明細をアプリで確認できます。</p>\
+         <p>連携には、お届けの電話番号からの発信と、キャッシュカードの暗証番号が必要です。</p>\
+         <p><a class=\"button\" href=\"/demo/link\">口座を連携する</a></p>\
+         <p>デモでは、お客様の電話の代わりに <a href=\"/demo/phone\" target=\"_blank\">デモ用の電話</a> \
+         から認証先電話番号へ発信できます。</p>",
+    )
+}
+
+/// Starts an authorization request as a FAPI 2.0 client: a new state and
+/// PKCE verifier every time, the request pushed (PAR) with a signed client
+/// assertion and a DPoP proof, then the browser sent to `/oauth/authorize`
+/// with only the client id and the one-time request URI.
+async fn link(State(app): State<Demo>, jar: CookieJar) -> Response {
+    let state = random_token();
+    let verifier = random_token();
+    let pushed = app
+        .0
+        .client
+        .push(
+            &app,
+            &app.redirect_uri(),
+            &state,
+            &pkce_challenge(&verifier),
+        )
+        .await;
+    let request_uri = match pushed {
+        Ok(uri) => uri,
+        Err(e) => {
+            tracing::warn!(error = %e, "demo app could not push its request");
+            return shell(
+                "<h1>連携を開始できませんでした</h1><p role=\"alert\">しばらくしてから、もう一度お試しください。</p>\
+                 <p><a class=\"button\" href=\"/demo\">アプリのトップへ</a></p>",
+            )
+            .into_response();
+        }
+    };
+    let mut url = match Url::parse(&app.url("/oauth/authorize")) {
+        Ok(u) => u,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    url.query_pairs_mut()
+        .append_pair("client_id", CLIENT_ID)
+        .append_pair("request_uri", &request_uri);
+    let cookie = Cookie::build((DEMO_COOKIE, format!("{state}.{verifier}")))
+        .path("/demo")
+        .http_only(true)
+        .secure(app.0.settings.secure_cookies)
+        .same_site(SameSite::Lax)
+        .build();
+    (
+        StatusCode::SEE_OTHER,
+        jar.add(cookie),
+        [(header::LOCATION, url.to_string())],
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct CallbackParams {
+    code: Option<String>,
+    state: Option<String>,
+    iss: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+async fn callback(
+    State(app): State<Demo>,
+    jar: CookieJar,
+    Query(p): Query<CallbackParams>,
+) -> Response {
+    let mut jar = jar;
+    let (expected_state, verifier) = jar
+        .get(DEMO_COOKIE)
+        .and_then(|c| {
+            c.value()
+                .split_once('.')
+                .map(|(s, v)| (s.to_owned(), v.to_owned()))
+        })
+        .unzip();
+    let state_ok = expected_state.is_some() && expected_state == p.state;
+    let iss_ok = p.iss.as_deref() == Some(app.url("").as_str());
+    let mut body = String::new();
+    if !state_ok || !iss_ok {
+        body.push_str(
+            "<h1>連携できませんでした</h1><p role=\"alert\" data-result=\"rejected\">\
+             応答の確認（state / iss）に失敗したため、この応答は使用しません。</p>",
+        );
+    } else if let Some(error) = &p.error {
+        let heading = if error == "access_denied" {
+            "口座の連携を中止しました"
+        } else {
+            "口座の連携でエラーが発生しました"
+        };
+        body.push_str(&format!(
+            "<h1>{}</h1><p role=\"status\" data-result=\"error\">エラー: <code>{}</code>{}</p>",
+            heading,
+            esc(error),
+            p.error_description
+                .as_deref()
+                .map(|d| format!("（{}）", esc(d)))
+                .unwrap_or_default()
+        ));
+    } else if let (Some(code), Some(verifier)) = (&p.code, &verifier) {
+        // Exchanged server-side, as a confidential client does. Only the
+        // shape of the answer is shown, never the token values.
+        match exchange(&app, code, verifier).await {
+            Ok(t) => {
+                // The app keeps its tokens in its own session.
+                let cookie_value = random_token();
+                let session = crate::store::Session {
+                    access_token: t.access_token.clone(),
+                    refresh_token: t.refresh_token.clone(),
+                    access_expires_at: app.now_secs() + t.expires_in,
+                    consent_expires_at: t.consent_expires_at,
+                };
+                if let Err(e) = app
+                    .0
+                    .store
+                    .save_session(&sha256_hex(&cookie_value), &session, app.now_secs())
+                    .await
+                {
+                    tracing::warn!(error = %e, "demo app could not keep its session");
+                }
+                jar = jar.add(
+                    Cookie::build((SESSION_COOKIE, cookie_value))
+                        .path("/demo")
+                        .http_only(true)
+                        .secure(app.0.settings.secure_cookies)
+                        .same_site(SameSite::Lax)
+                        .build(),
+                );
+                body.push_str(&format!(
+                "<h1>口座の連携が完了しました</h1>\
+                 <p role=\"status\" data-result=\"code\">認可コードをトークンに交換しました。</p>\
+                 <dl class=\"pairs\"><dt>token_type</dt><dd>{}</dd><dt>expires_in</dt><dd>{} 秒</dd>\
+                 <dt>scope</dt><dd>{}</dd><dt>受け取った項目</dt><dd>{}</dd>\
+                 <dt>連携の有効期限</dt><dd data-testid=\"consent-expiry\">{}</dd></dl>",
+                esc(&t.token_type),
+                t.expires_in,
+                esc(&t.scope),
+                "access_token, token_type, expires_in, refresh_token, scope, consent_expires_at",
+                esc(&crate::jst_text(t.consent_expires_at)),
+            ));
+                body.push_str("<p><a class=\"button\" href=\"/demo\">口座の情報を見る</a></p>");
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "demo app could not exchange the code");
+                body.push_str(
+                    "<h1>連携できませんでした</h1><p role=\"alert\" data-result=\"exchange-failed\">\
+                     認可コードをトークンに交換できませんでした。</p>",
+                );
+            }
+        }
+    } else {
+        body.push_str("<h1>応答が不完全です</h1>");
+    }
+    body.push_str("<p><a href=\"/demo\">アプリのトップへ</a></p>");
+    (jar, shell(&body)).into_response()
+}
+
+fn phone_page(app: &Demo, result: Option<&str>) -> Html<String> {
+    // The demo customers' phones (the moved customer's once).
+    let mut phones: Vec<(&str, &str)> = renkei_fixture::CUSTOMERS
+        .iter()
+        .map(|c| (c.phone, c.kana))
+        .collect();
+    phones.dedup();
+    let options: String = phones
+        .iter()
+        .map(|(n, who)| format!("<option value=\"{n}\">{n}（{}）</option>", esc(who)))
+        .chain(std::iter::once(
+            "<option value=\"anonymous\">非通知</option>".to_owned(),
+        ))
+        .collect();
+    let result = result
+        .map(|r| {
+            format!(
+                "<p role=\"status\" data-result=\"{0}\">発信しました。結果: <code>{0}</code></p>",
+                esc(r)
+            )
+        })
+        .unwrap_or_default();
+    page(
+        "デモ用の電話",
+        &format!(
+            "<header class=\"demo-bar\"><span class=\"demo-logo\">デモ用の電話</span>\
+             <span class=\"demo-tag\">携帯電話の代わり</span></header><main class=\"card\">\
+             <h1>認証先電話番号へ発信</h1>\
+             <p>お客様の電話の代わりに、通信事業者からの着信通知（署名付き）をRenkeiへ送ります。</p>\
+             <form method=\"post\" action=\"/demo/phone\">\
+             <p><label for=\"from\">発信元（お客様の電話）</label><br><select id=\"from\" name=\"from\">{options}</select></p>\
+             <p>発信先: <strong>{to}</strong>（認証先電話番号）</p>\
+             <p><button class=\"button\" type=\"submit\">発信する</button></p></form>{result}</main>",
+            to = esc(&app.0.settings.callback_number),
+        ),
+    )
+}
+
+async fn phone(State(app): State<Demo>) -> Html<String> {
+    phone_page(&app, None)
+}
+
+#[derive(Debug, Deserialize)]
+struct CallForm {
+    from: String,
+}
+
+/// Sends a correctly signed webhook to this server, as the carrier would.
+async fn call(State(app): State<Demo>, Form(f): Form<CallForm>) -> Html<String> {
+    let settings = &app.0.settings;
+    let secret = settings.telephony_secret.clone().unwrap_or_default();
+    let result = renkei_carrier::send_signed_call(
+        &app.0.http,
+        &app.url(""),
+        &secret,
+        &f.from,
+        &settings.callback_number,
+        app.now(),
+    )
+    .await;
+    let shown = match &result {
+        Ok(r) => r.clone(),
+        Err(e) => {
+            tracing::warn!(error = %e, "demo phone could not reach the webhook");
+            "error".to_owned()
+        }
+    };
+    phone_page(&app, Some(&shown))
+}
+
+/// The code exchange, with a client assertion and a DPoP proof.
+async fn exchange(app: &Demo, code: &str, verifier: &str) -> anyhow::Result<TokenResponse> {
+    app.0
+        .client
+        .exchange(app, &app.redirect_uri(), code, verifier)
+        .await
+}
+
+/// PKCE S256: BASE64URL(SHA256(verifier)).
+fn pkce_challenge(verifier: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier))
+}

@@ -1,0 +1,136 @@
+//! Registered fintech apps: register, enable, disable.
+
+use super::Context;
+use crate::crypto::{hash_secret, random_token};
+use crate::db::{AuthMethod, NewClient, OpLog};
+use url::Url;
+
+/// How a registered app authenticates and what it must do (FAPI 2.0).
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    /// The app's public keys (a JWK Set): it then authenticates with
+    /// `private_key_jwt` instead of a secret.
+    pub jwks: Option<String>,
+    pub require_par: bool,
+    pub require_dpop: bool,
+}
+
+/// A registration as it is made.
+pub struct Registered {
+    pub client_id: String,
+    /// Shown once; stored only as an argon2id hash. `None` for
+    /// `private_key_jwt` apps, which have no secret.
+    pub secret: Option<String>,
+}
+
+impl Context {
+    /// Registers a fintech app under a new id.
+    pub async fn add_client(
+        &self,
+        name: &str,
+        redirect_uris: &[String],
+        options: &ClientOptions,
+    ) -> anyhow::Result<Registered> {
+        let client_id = format!("c-{}", &random_token()[..22]);
+        let secret = self
+            .register(&client_id, name, redirect_uris, options, None)
+            .await?;
+        Ok(Registered { client_id, secret })
+    }
+
+    /// Registers (or registers again) an app under a known id; with
+    /// `secret`, that secret instead of a new random one. Returns the
+    /// secret of a `client_secret_basic` app.
+    pub async fn register(
+        &self,
+        client_id: &str,
+        name: &str,
+        redirect_uris: &[String],
+        options: &ClientOptions,
+        secret: Option<&str>,
+    ) -> anyhow::Result<Option<String>> {
+        anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
+        check_redirect_uris(redirect_uris)?;
+        if let Some(jwks) = &options.jwks {
+            check_jwks(jwks)?;
+        }
+        let (auth_method, secret) = match &options.jwks {
+            Some(_) => (AuthMethod::PrivateKeyJwt, None),
+            None => (
+                AuthMethod::ClientSecretBasic,
+                Some(secret.map(str::to_owned).unwrap_or_else(random_token)),
+            ),
+        };
+        let secret_hash = match &secret {
+            Some(s) => Some(hash_secret(s.clone()).await?),
+            None => None,
+        };
+        self.storage
+            .upsert_client(NewClient {
+                client_id,
+                display_name: name.trim(),
+                redirect_uris,
+                auth_method,
+                secret_hash: secret_hash.as_deref(),
+                jwks: options.jwks.as_deref(),
+                require_par: options.require_par,
+                require_dpop: options.require_dpop,
+                now: self.now.as_second(),
+            })
+            .await?;
+        Ok(secret)
+    }
+
+    /// Enables or disables a registered app (disabled: its customers get
+    /// `service_unavailable`).
+    pub async fn set_client_enabled(&self, client_id: &str, enabled: bool) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.storage.set_client_enabled(client_id, enabled).await?,
+            "no client {client_id}"
+        );
+        self.storage
+            .log_operation(OpLog {
+                at: self.now.as_second(),
+                client_id: Some(client_id),
+                step: "staff",
+                outcome: if enabled {
+                    "client_enabled"
+                } else {
+                    "client_disabled"
+                },
+                ..Default::default()
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+/// RFC 9700: exact, absolute redirect URIs without fragments; https except
+/// for loopback during development.
+fn check_redirect_uris(uris: &[String]) -> anyhow::Result<()> {
+    anyhow::ensure!(!uris.is_empty(), "at least one --redirect-uri is required");
+    for uri in uris {
+        let u = Url::parse(uri).map_err(|e| anyhow::anyhow!("--redirect-uri {uri}: {e}"))?;
+        anyhow::ensure!(
+            u.fragment().is_none(),
+            "--redirect-uri {uri}: no fragment allowed"
+        );
+        let loopback = matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        anyhow::ensure!(
+            u.scheme() == "https" || (u.scheme() == "http" && loopback),
+            "--redirect-uri {uri}: must be https (http only for loopback)"
+        );
+    }
+    Ok(())
+}
+
+fn check_jwks(jwks: &str) -> anyhow::Result<()> {
+    let set: jsonwebtoken::jwk::JwkSet = serde_json::from_str(jwks)
+        .map_err(|e| anyhow::anyhow!("--jwks-file: not a JWK Set: {e}"))?;
+    anyhow::ensure!(!set.keys.is_empty(), "--jwks-file: no keys");
+    anyhow::ensure!(
+        !jwks.contains("\"d\""),
+        "--jwks-file: private key material; register public keys only"
+    );
+    Ok(())
+}

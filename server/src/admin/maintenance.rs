@@ -1,0 +1,29 @@
+//! Maintenance windows: the service is closed during them.
+
+use super::{Context, reason};
+
+impl Context {
+    /// Adds a maintenance window [from, to), RFC 3339 instants with an
+    /// offset (e.g. 2026-12-01T01:00:00+09:00).
+    pub async fn add_maintenance(&self, from: &str, to: &str, why: &str) -> anyhow::Result<i64> {
+        let parse = |s: &str, flag: &str| {
+            s.parse::<jiff::Timestamp>().map_err(|e| {
+                anyhow::anyhow!(
+                    "{flag}: RFC 3339 with offset, e.g. 2026-12-01T01:00:00+09:00 ({e})"
+                )
+            })
+        };
+        let (from, to) = (parse(from, "--from")?, parse(to, "--to")?);
+        anyhow::ensure!(to > from, "--to must be after --from");
+        let why = reason(why)?;
+        let detail = format!("{from} .. {to}: {why}");
+        Ok(self
+            .storage
+            .add_maintenance(
+                (from.as_second(), to.as_second()),
+                why,
+                self.log("maintenance_added", &detail),
+            )
+            .await?)
+    }
+}

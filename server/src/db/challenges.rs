@@ -1,0 +1,130 @@
+//! The phone callback: SOA209's challenges and the calls the carrier
+//! reported.
+
+use super::{CallOutcome, OpLog, Storage};
+use sqlx::FromRow;
+
+/// A phone challenge as the flow sees it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ChallengeRow {
+    pub id: i64,
+    pub deadline: i64,
+    pub verified_at: Option<i64>,
+}
+
+/// An inbound call as the carrier reported it.
+#[derive(Debug, Clone, Copy)]
+pub struct InboundCall<'a> {
+    pub call_id: &'a str,
+    /// Domestic digits of the caller, or `None` when withheld (非通知).
+    pub caller: Option<&'a str>,
+    pub caller_mask: &'a str,
+    pub called: &'a str,
+    pub now: i64,
+}
+
+impl Storage {
+    /// The flow's current (not voided) challenge, if any.
+    pub async fn current_challenge(&self, flow_id: &str) -> sqlx::Result<Option<ChallengeRow>> {
+        sqlx::query_as(
+            "SELECT id, deadline, verified_at FROM phone_challenges
+             WHERE flow_id = ? AND void = 0 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(flow_id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Opens a challenge and logs it, in one transaction.
+    pub async fn create_challenge(
+        &self,
+        (expected_caller, called_number): (&str, &str),
+        deadline: i64,
+        log: OpLog<'_>,
+    ) -> sqlx::Result<ChallengeRow> {
+        let mut tx = self.begin().await?;
+        let row = sqlx::query_as(
+            "INSERT INTO phone_challenges (flow_id, expected_caller, called_number, created_at,
+                                           deadline)
+             VALUES (?, ?, ?, ?, ?) RETURNING id, deadline, verified_at",
+        )
+        .bind(log.flow_id)
+        .bind(expected_caller)
+        .bind(called_number)
+        .bind(log.at)
+        .bind(deadline)
+        .fetch_one(&mut *tx)
+        .await?;
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Records an inbound call once and, for a new call from a shown number,
+    /// verifies the one open challenge it matches, and logs the outcome —
+    /// in one transaction. `None` for a replayed `call_id` (nothing happens
+    /// twice), otherwise what the call did.
+    pub async fn record_inbound_call(
+        &self,
+        call: InboundCall<'_>,
+        log: OpLog<'_>,
+    ) -> sqlx::Result<Option<CallOutcome>> {
+        let mut tx = self.begin().await?;
+        let provisional = match call.caller {
+            None => CallOutcome::Withheld,
+            Some(_) => CallOutcome::NoMatchingChallenge,
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO inbound_calls (call_id, caller_mask, called, received_at, outcome)
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING",
+        )
+        .bind(call.call_id)
+        .bind(call.caller_mask)
+        .bind(call.called)
+        .bind(call.now)
+        .bind(provisional)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let verified = match call.caller {
+            None => false,
+            Some(caller) => {
+                sqlx::query(
+                    "UPDATE phone_challenges SET verified_at = ?, call_id = ?
+                     WHERE id = (SELECT id FROM phone_challenges
+                                 WHERE expected_caller = ? AND called_number = ?
+                                   AND deadline > ? AND verified_at IS NULL AND void = 0
+                                 ORDER BY id DESC LIMIT 1)",
+                )
+                .bind(call.now)
+                .bind(call.call_id)
+                .bind(caller)
+                .bind(call.called)
+                .bind(call.now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1
+            }
+        };
+        let outcome = if verified {
+            sqlx::query("UPDATE inbound_calls SET outcome = ? WHERE call_id = ?")
+                .bind(CallOutcome::Verified)
+                .bind(call.call_id)
+                .execute(&mut *tx)
+                .await?;
+            CallOutcome::Verified
+        } else {
+            provisional
+        };
+        let log = OpLog {
+            outcome: outcome.code(),
+            ..log
+        };
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(Some(outcome))
+    }
+}

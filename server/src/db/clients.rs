@@ -1,0 +1,132 @@
+//! Registered fintech apps and their exact redirect URIs.
+
+use super::{AuthMethod, Storage};
+use sqlx::FromRow;
+
+/// A registered fintech app.
+#[derive(Debug, Clone)]
+pub struct ClientRow {
+    pub client_id: String,
+    pub display_name: String,
+    pub redirect_uris: Vec<String>,
+    pub enabled: bool,
+    pub auth_method: AuthMethod,
+    /// argon2id PHC of the secret (`client_secret_basic`).
+    pub secret_hash: Option<String>,
+    /// The public JWK Set (`private_key_jwt`).
+    pub jwks: Option<String>,
+    pub require_par: bool,
+    pub require_dpop: bool,
+}
+
+#[derive(FromRow)]
+struct ClientColumns {
+    client_id: String,
+    display_name: String,
+    enabled: bool,
+    auth_method: AuthMethod,
+    secret_hash: Option<String>,
+    jwks: Option<String>,
+    require_par: bool,
+    require_dpop: bool,
+}
+
+/// A registration.
+pub struct NewClient<'a> {
+    pub client_id: &'a str,
+    pub display_name: &'a str,
+    pub redirect_uris: &'a [String],
+    pub auth_method: AuthMethod,
+    pub secret_hash: Option<&'a str>,
+    pub jwks: Option<&'a str>,
+    pub require_par: bool,
+    pub require_dpop: bool,
+    pub now: i64,
+}
+
+impl Storage {
+    /// Registers an app, or replaces the registration with the same id
+    /// (the demo's own registrations are set again at every start).
+    pub async fn upsert_client(&self, c: NewClient<'_>) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO clients (client_id, display_name, auth_method, secret_hash, jwks,
+                                  require_par, require_dpop, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (client_id) DO UPDATE SET display_name = excluded.display_name,
+                 auth_method = excluded.auth_method, secret_hash = excluded.secret_hash,
+                 jwks = excluded.jwks, require_par = excluded.require_par,
+                 require_dpop = excluded.require_dpop",
+        )
+        .bind(c.client_id)
+        .bind(c.display_name)
+        .bind(c.auth_method)
+        .bind(c.secret_hash)
+        .bind(c.jwks)
+        .bind(c.require_par)
+        .bind(c.require_dpop)
+        .bind(c.now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM client_redirect_uris WHERE client_id = ?")
+            .bind(c.client_id)
+            .execute(&mut *tx)
+            .await?;
+        for uri in c.redirect_uris {
+            sqlx::query("INSERT INTO client_redirect_uris (client_id, uri) VALUES (?, ?)")
+                .bind(c.client_id)
+                .bind(uri)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await
+    }
+
+    pub async fn find_client(&self, client_id: &str) -> sqlx::Result<Option<ClientRow>> {
+        let Some(c) = sqlx::query_as::<_, ClientColumns>(
+            "SELECT client_id, display_name, enabled, auth_method, secret_hash, jwks, require_par,
+                    require_dpop
+             FROM clients WHERE client_id = ?",
+        )
+        .bind(client_id)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let redirect_uris = sqlx::query_scalar(
+            "SELECT uri FROM client_redirect_uris WHERE client_id = ? ORDER BY uri",
+        )
+        .bind(client_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Some(ClientRow {
+            client_id: c.client_id,
+            display_name: c.display_name,
+            redirect_uris,
+            enabled: c.enabled,
+            auth_method: c.auth_method,
+            secret_hash: c.secret_hash,
+            jwks: c.jwks,
+            require_par: c.require_par,
+            require_dpop: c.require_dpop,
+        }))
+    }
+
+    /// The app's display name and whether staff left it enabled.
+    pub async fn client_status(&self, client_id: &str) -> sqlx::Result<Option<(String, bool)>> {
+        sqlx::query_as("SELECT display_name, enabled FROM clients WHERE client_id = ?")
+            .bind(client_id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    pub async fn set_client_enabled(&self, client_id: &str, enabled: bool) -> sqlx::Result<bool> {
+        let done = sqlx::query("UPDATE clients SET enabled = ? WHERE client_id = ?")
+            .bind(enabled)
+            .bind(client_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

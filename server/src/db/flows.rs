@@ -1,0 +1,228 @@
+//! Linkages in progress, and [`Storage::transition`]: the only statement
+//! that moves a flow from one step to another.
+
+use super::outbox::enqueue_mail;
+use super::{LockKey, MailToSend, OpLog, Storage};
+use renkei_shared::api::Step;
+use sqlx::FromRow;
+
+/// One linkage in progress.
+#[derive(Debug, Clone, FromRow)]
+pub struct FlowRow {
+    pub id: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub state: String,
+    pub scope: String,
+    pub csrf_token: String,
+    pub step: Step,
+    pub account_id: Option<i64>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+pub struct NewFlow<'a> {
+    pub id: &'a str,
+    pub client_id: &'a str,
+    pub redirect_uri: &'a str,
+    pub state: &'a str,
+    pub scope: &'a str,
+    pub code_challenge: &'a str,
+    pub dpop_jkt: Option<&'a str>,
+    pub csrf_token: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+/// What a move does to the account chosen on SOA201.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum AccountChange {
+    #[default]
+    Keep,
+    Set(i64),
+    /// Forgotten (the phone window lapsed: start again at SOA201).
+    Clear,
+}
+
+/// What a move does to the e-mail kept for the completion mail.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum EmailChange<'a> {
+    #[default]
+    Keep,
+    Set(&'a str),
+    Erase,
+}
+
+/// What 許可する writes besides the move: the consent and the code.
+pub struct NewGrant<'a> {
+    pub account_id: i64,
+    pub terms_version: &'a str,
+    pub expires_at: i64,
+    pub client_ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub code_hash: &'a str,
+    pub code_expires_at: i64,
+}
+
+/// One move of a flow with everything it causes. `from` is the step the
+/// caller saw; the move happens only if the flow still stands there (and,
+/// with `unless_locked`, only while the account is not locked), so a double
+/// submit, a second tab or a racing lockout changes nothing.
+pub struct Move<'a> {
+    pub flow_id: &'a str,
+    pub from: Step,
+    pub to: Step,
+    pub now: i64,
+    pub account: AccountChange,
+    pub email: EmailChange<'a>,
+    /// (whose failures today, the threshold): refuse once it is reached.
+    pub unless_locked: Option<(LockKey<'a>, i64)>,
+    pub grant: Option<NewGrant<'a>>,
+    pub mail: Option<MailToSend<'a>>,
+    /// The operation-log row, written in the same transaction.
+    pub log: OpLog<'a>,
+}
+
+impl Storage {
+    pub async fn create_flow(&self, f: NewFlow<'_>, log: OpLog<'_>) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO flows (id, client_id, redirect_uri, state, scope, code_challenge,
+                                dpop_jkt, csrf_token, step, created_at, expires_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(f.id)
+        .bind(f.client_id)
+        .bind(f.redirect_uri)
+        .bind(f.state)
+        .bind(f.scope)
+        .bind(f.code_challenge)
+        .bind(f.dpop_jkt)
+        .bind(f.csrf_token)
+        .bind(Step::Account)
+        .bind(f.now)
+        .bind(f.expires_at)
+        .bind(f.now)
+        .execute(&mut *tx)
+        .await?;
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await
+    }
+
+    pub async fn find_flow(&self, id: &str) -> sqlx::Result<Option<FlowRow>> {
+        sqlx::query_as(
+            "SELECT id, client_id, redirect_uri, state, scope, csrf_token, step, account_id,
+                    created_at, expires_at
+             FROM flows WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// The e-mail kept on the flow (for the completion mail).
+    pub async fn flow_email(&self, flow_id: &str) -> sqlx::Result<Option<String>> {
+        sqlx::query_scalar("SELECT email FROM flows WHERE id = ?")
+            .bind(flow_id)
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// Takes one move in one transaction: the step (in one conditional
+    /// statement), what it causes (open phone challenges voided when the
+    /// flow restarts or ends; the consent and code on 許可する; the mail),
+    /// and its operation-log row. `false`, with nothing written, when the
+    /// flow no longer stood at `from`, had expired, or the account got
+    /// locked meanwhile. A move the state machine does not list is refused
+    /// the same way: no request can make one.
+    pub async fn transition(&self, m: Move<'_>) -> sqlx::Result<bool> {
+        if !m.from.may_follow().contains(&m.to) {
+            return Ok(false);
+        }
+        let (account_op, account_id) = match m.account {
+            AccountChange::Keep => (0, None),
+            AccountChange::Set(id) => (1, Some(id)),
+            AccountChange::Clear => (2, None),
+        };
+        let (email_op, email) = match m.email {
+            EmailChange::Keep => (0, None),
+            EmailChange::Set(e) => (1, Some(e)),
+            EmailChange::Erase => (2, None),
+        };
+        let (lock_account, lock_day, threshold) = match &m.unless_locked {
+            Some((key, threshold)) => (Some(key.account_id), Some(key.jst_day), *threshold),
+            None => (None, None, 0),
+        };
+        let mut tx = self.begin().await?;
+        // The lock is re-checked inside the same statement, so a correct
+        // attempt racing the attempt that locks the account cannot pass.
+        let moved = sqlx::query(
+            "UPDATE flows SET step = ?1,
+                 account_id = CASE ?2 WHEN 0 THEN account_id WHEN 1 THEN ?3 ELSE NULL END,
+                 email = CASE ?4 WHEN 0 THEN email WHEN 1 THEN ?5 ELSE NULL END,
+                 updated_at = ?6
+             WHERE id = ?7 AND step = ?8 AND expires_at > ?6
+               AND (?9 IS NULL OR (SELECT COALESCE(MAX(failures), 0) FROM auth_failures
+                                   WHERE account_id = ?9 AND jst_day = ?10) < ?11)",
+        )
+        .bind(m.to)
+        .bind(account_op)
+        .bind(account_id)
+        .bind(email_op)
+        .bind(email)
+        .bind(m.now)
+        .bind(m.flow_id)
+        .bind(m.from)
+        .bind(lock_account)
+        .bind(lock_day)
+        .bind(threshold)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !moved {
+            return Ok(false);
+        }
+        if m.to == Step::Account || !m.to.is_open() {
+            sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = ? AND void = 0")
+                .bind(m.flow_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(g) = &m.grant {
+            let consent_id: i64 = sqlx::query_scalar(
+                "INSERT INTO consents (client_id, account_id, scope, terms_version, granted_at,
+                                       expires_at, client_ip, user_agent)
+                 SELECT client_id, ?, scope, ?, ?, ?, ?, ? FROM flows WHERE id = ?
+                 RETURNING id",
+            )
+            .bind(g.account_id)
+            .bind(g.terms_version)
+            .bind(m.now)
+            .bind(g.expires_at)
+            .bind(g.client_ip)
+            .bind(g.user_agent)
+            .bind(m.flow_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO auth_codes (code_hash, consent_id, client_id, redirect_uri,
+                                         code_challenge, dpop_jkt, expires_at)
+                 SELECT ?, ?, client_id, redirect_uri, code_challenge, dpop_jkt, ?
+                 FROM flows WHERE id = ?",
+            )
+            .bind(g.code_hash)
+            .bind(consent_id)
+            .bind(g.code_expires_at)
+            .bind(m.flow_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(mail) = m.mail {
+            enqueue_mail(&mut tx, mail, m.now).await?;
+        }
+        Self::insert_log(&mut tx, &m.log).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,219 @@
+//! What the app receives and holds: consents, authorization codes and
+//! tokens (codes and tokens stored only as SHA-256).
+
+use super::{AccountStatus, OpLog, RevokedBy, Storage, TokenKind};
+use renkei_shared::domain::AccountKind;
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CodeRow {
+    pub consent_id: i64,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub dpop_jkt: Option<String>,
+    pub scope: String,
+    pub consent_expires_at: i64,
+}
+
+pub struct NewToken<'a> {
+    pub token_hash: &'a str,
+    pub kind: TokenKind,
+    pub consent_id: i64,
+    pub client_id: &'a str,
+    pub scope: &'a str,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub dpop_jkt: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenRow {
+    pub kind: TokenKind,
+    pub consent_id: i64,
+    pub client_id: String,
+    pub scope: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub rotated_at: Option<i64>,
+    pub dpop_jkt: Option<String>,
+    pub consent_expires_at: i64,
+    pub consent_revoked_at: Option<i64>,
+}
+
+/// What the resource server needs to know about an access token.
+#[derive(Debug, Clone, FromRow)]
+pub struct AccessGrant {
+    pub kind: TokenKind,
+    pub scope: String,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub dpop_jkt: Option<String>,
+    pub consent_id: i64,
+    pub consent_expires_at: i64,
+    pub consent_revoked_at: Option<i64>,
+    pub account_id: i64,
+    pub public_id: String,
+    pub branch: String,
+    pub account_kind: AccountKind,
+    pub number: String,
+    pub balance: i64,
+    pub account_status: AccountStatus,
+}
+
+impl Storage {
+    pub async fn find_code(&self, code_hash: &str) -> sqlx::Result<Option<CodeRow>> {
+        sqlx::query_as(
+            "SELECT c.consent_id, c.client_id, c.redirect_uri, c.code_challenge, c.expires_at,
+                    c.used_at, c.dpop_jkt, k.scope, k.expires_at AS consent_expires_at
+             FROM auth_codes c JOIN consents k ON k.id = c.consent_id
+             WHERE c.code_hash = ?",
+        )
+        .bind(code_hash)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Marks a code used; `false` if it already was (a replay).
+    pub async fn use_code(&self, code_hash: &str, now: i64) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE auth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(code_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Revokes the consent and every token issued under it, at once.
+    pub async fn revoke_grant(&self, consent_id: i64, by: RevokedBy, now: i64) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        Self::revoke_in(&mut tx, consent_id, by, now).await?;
+        tx.commit().await
+    }
+
+    async fn revoke_in(
+        tx: &mut super::Tx,
+        consent_id: i64,
+        by: RevokedBy,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE consents SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(by)
+        .bind(consent_id)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query("UPDATE tokens SET revoked_at = ? WHERE consent_id = ? AND revoked_at IS NULL")
+            .bind(now)
+            .bind(consent_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Staff end every live consent on an account, with the operation-log
+    /// row, in one transaction; returns how many ended.
+    pub async fn revoke_account_consents(
+        &self,
+        account_id: i64,
+        log: OpLog<'_>,
+        detail: impl FnOnce(u64) -> String,
+    ) -> sqlx::Result<u64> {
+        let now = log.at;
+        let mut tx = self.begin().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM consents WHERE account_id = ? AND revoked_at IS NULL",
+        )
+        .bind(account_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &ids {
+            Self::revoke_in(&mut tx, *id, RevokedBy::Staff, now).await?;
+        }
+        let count = ids.len() as u64;
+        let detail = detail(count);
+        let log = OpLog {
+            detail: Some(&detail),
+            ..log
+        };
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    /// Issues tokens, all or none.
+    pub async fn insert_tokens(&self, tokens: &[NewToken<'_>]) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        for t in tokens {
+            sqlx::query(
+                "INSERT INTO tokens (token_hash, kind, consent_id, client_id, scope, issued_at,
+                                     expires_at, dpop_jkt)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(t.token_hash)
+            .bind(t.kind)
+            .bind(t.consent_id)
+            .bind(t.client_id)
+            .bind(t.scope)
+            .bind(t.issued_at)
+            .bind(t.expires_at)
+            .bind(t.dpop_jkt)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    pub async fn find_token(&self, token_hash: &str) -> sqlx::Result<Option<TokenRow>> {
+        sqlx::query_as(
+            "SELECT t.kind, t.consent_id, t.client_id, t.scope, t.issued_at, t.expires_at,
+                    t.revoked_at, t.rotated_at, t.dpop_jkt, k.expires_at AS consent_expires_at,
+                    k.revoked_at AS consent_revoked_at
+             FROM tokens t JOIN consents k ON k.id = t.consent_id
+             WHERE t.token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Replaces a refresh token (rotation); `false` if it was already
+    /// rotated or revoked, which the caller treats as reuse.
+    pub async fn rotate_refresh(&self, token_hash: &str, now: i64) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE tokens SET rotated_at = ?, revoked_at = ?
+             WHERE token_hash = ? AND kind = ? AND rotated_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(token_hash)
+        .bind(TokenKind::Refresh)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The access token's grant and account, for the resource server.
+    pub async fn access_grant(&self, token_hash: &str) -> sqlx::Result<Option<AccessGrant>> {
+        sqlx::query_as(
+            "SELECT t.kind, t.scope, t.expires_at, t.revoked_at, t.dpop_jkt, k.id AS consent_id,
+                    k.expires_at AS consent_expires_at, k.revoked_at AS consent_revoked_at,
+                    a.id AS account_id, a.public_id, a.branch, a.kind AS account_kind, a.number,
+                    a.balance, a.status AS account_status
+             FROM tokens t
+             JOIN consents k ON k.id = t.consent_id
+             JOIN accounts a ON a.id = k.account_id
+             WHERE t.token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+    }
+}

@@ -1,0 +1,76 @@
+//! The daily lockout's counts: failed identity/PIN attempts per account per
+//! JST calendar day.
+
+use super::{OpLog, Storage};
+
+/// Whose failures, on which JST day: the unit of the daily lockout.
+#[derive(Debug, Clone, Copy)]
+pub struct LockKey<'a> {
+    pub account_id: i64,
+    /// `YYYY-MM-DD` in JST.
+    pub jst_day: &'a str,
+}
+
+impl Storage {
+    /// Failures counted so far for this account today.
+    pub async fn failures(&self, lock: LockKey<'_>) -> sqlx::Result<i64> {
+        let n: Option<i64> = sqlx::query_scalar(
+            "SELECT failures FROM auth_failures WHERE account_id = ? AND jst_day = ?",
+        )
+        .bind(lock.account_id)
+        .bind(lock.jst_day)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(n.unwrap_or(0))
+    }
+
+    /// Counts one more failure, atomically (20 concurrent failures count
+    /// exactly 20), and writes its operation-log row in the same
+    /// transaction with the outcome `outcome(new count)`. Returns the count.
+    pub async fn record_failure(
+        &self,
+        lock: LockKey<'_>,
+        log: OpLog<'_>,
+        outcome: impl FnOnce(i64) -> &'static str,
+    ) -> sqlx::Result<i64> {
+        let mut tx = self.begin().await?;
+        let count: i64 = sqlx::query_scalar(
+            "INSERT INTO auth_failures (account_id, jst_day, failures) VALUES (?, ?, 1)
+             ON CONFLICT (account_id, jst_day) DO UPDATE SET failures = failures + 1
+             RETURNING failures",
+        )
+        .bind(lock.account_id)
+        .bind(lock.jst_day)
+        .fetch_one(&mut *tx)
+        .await?;
+        let log = OpLog {
+            outcome: outcome(count),
+            ..log
+        };
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    /// Staff lift today's lock early; `false` if there was nothing to lift.
+    pub async fn lift_lock(&self, lock: LockKey<'_>, log: OpLog<'_>) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("DELETE FROM auth_failures WHERE account_id = ? AND jst_day = ?")
+            .bind(lock.account_id)
+            .bind(lock.jst_day)
+            .execute(&mut *tx)
+            .await?;
+        let lifted = done.rows_affected() > 0;
+        let log = OpLog {
+            outcome: if lifted {
+                "lock_lifted"
+            } else {
+                "lock_lift_nothing"
+            },
+            ..log
+        };
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(lifted)
+    }
+}

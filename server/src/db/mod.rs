@@ -1,0 +1,97 @@
+//! The storage layer: every SQL statement of the bank server lives under
+//! this folder, one file per aggregate, so a handler never sees a query
+//! string and a move to another database touches one place. Rows come back
+//! typed (`types`): a corrupt value is an error, never a guess.
+//!
+//! | file | tables |
+//! |---|---|
+//! | `clients` | clients, client_redirect_uris |
+//! | `accounts` | accounts, transactions, time_deposits (the bank's records) |
+//! | `flows` | flows — and [`Storage::transition`], the one way a flow moves |
+//! | `lockout` | auth_failures |
+//! | `challenges` | phone_challenges, inbound_calls |
+//! | `grants` | consents, auth_codes, tokens |
+//! | `requests` | par_requests, used_jtis |
+//! | `maintenance` | maintenance_windows |
+//! | `outbox` | mail_outbox |
+//! | `oplog` | operation_log (append-only) |
+
+mod accounts;
+mod challenges;
+mod clients;
+mod flows;
+mod grants;
+mod lockout;
+mod maintenance;
+mod oplog;
+mod outbox;
+mod requests;
+pub mod types;
+
+pub use accounts::{
+    AccountRow, NewAccount, NewTimeDeposit, NewTransaction, TimeDepositRow, TransactionRow,
+};
+pub use challenges::{ChallengeRow, InboundCall};
+pub use clients::{ClientRow, NewClient};
+pub use flows::{AccountChange, EmailChange, FlowRow, Move, NewFlow, NewGrant};
+pub use grants::{AccessGrant, CodeRow, NewToken, TokenRow};
+pub use lockout::LockKey;
+pub use oplog::{OpLog, OpLogRow};
+pub use outbox::{MailRow, MailToSend};
+pub use types::{AccountStatus, AuthMethod, CallOutcome, Day, RevokedBy, TokenKind};
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The bank's database.
+#[derive(Clone, Debug)]
+pub struct Storage {
+    pool: SqlitePool,
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+
+impl Storage {
+    /// Opens (creating if missing) the database and brings its schema up to
+    /// date. The pool is bounded: requests wait at most `acquire_timeout`
+    /// for a connection, then fail as `system_error` rather than queue.
+    pub async fn connect(url: &str) -> anyhow::Result<Storage> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .map(|p| p.split('?').next().unwrap_or(p))
+            && let Some(dir) = std::path::Path::new(path).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)?;
+        }
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            // WAL: readers never block the writer; with synchronous=NORMAL a
+            // crash loses at most the last commits, never consistency.
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Storage { pool })
+    }
+
+    async fn begin(&self) -> sqlx::Result<Tx> {
+        self.pool.begin().await
+    }
+
+    /// Test-only access to the pool, for the test-only helpers in
+    /// `crate::testkit` (never used by the service itself).
+    #[cfg(feature = "testkit")]
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}

@@ -1,0 +1,88 @@
+//! The mail outbox: mails queued in the transaction that caused them,
+//! claimed with a lease by the delivery worker.
+
+use super::{Storage, Tx};
+use sqlx::FromRow;
+
+/// A mail to queue.
+#[derive(Debug, Clone, Copy)]
+pub struct MailToSend<'a> {
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MailRow {
+    pub id: i64,
+    pub to_addr: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+pub(super) async fn enqueue_mail(tx: &mut Tx, mail: MailToSend<'_>, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(mail.to)
+    .bind(mail.subject)
+    .bind(mail.body)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Storage {
+    /// Claims up to `limit` due mails for `lease_secs`, so two instances
+    /// never send the same mail at once.
+    pub async fn claim_mail(
+        &self,
+        now: i64,
+        lease_secs: i64,
+        limit: i64,
+    ) -> sqlx::Result<Vec<MailRow>> {
+        sqlx::query_as(
+            "UPDATE mail_outbox SET locked_until = ?
+             WHERE id IN (SELECT id FROM mail_outbox
+                          WHERE sent_at IS NULL AND next_attempt_at <= ? AND locked_until <= ?
+                          ORDER BY id LIMIT ?)
+             RETURNING id, to_addr, subject, body, attempts",
+        )
+        .bind(now + lease_secs)
+        .bind(now)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Sent: the address is erased (FAQ Q5), the rest kept as a record.
+    pub async fn mail_sent(&self, id: i64, now: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE mail_outbox SET sent_at = ?, to_addr = '', last_error = NULL WHERE id = ?",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn mail_failed(&self, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+                                    locked_until = 0
+             WHERE id = ?",
+        )
+        .bind(error)
+        .bind(retry_at)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

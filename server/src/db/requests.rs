@@ -1,0 +1,68 @@
+//! One-time things the OAuth endpoints remember: pushed authorization
+//! requests and the `jti`s of assertions and DPoP proofs already seen.
+
+use super::Storage;
+
+impl Storage {
+    pub async fn insert_par(
+        &self,
+        uri_hash: &str,
+        client_id: &str,
+        params: &str,
+        expires_at: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO par_requests (request_uri_hash, client_id, params, expires_at)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(uri_hash)
+        .bind(client_id)
+        .bind(params)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Uses a pushed request once: its params if it exists for this client,
+    /// is unused and unexpired.
+    pub async fn take_par(
+        &self,
+        uri_hash: &str,
+        client_id: &str,
+        now: i64,
+    ) -> sqlx::Result<Option<String>> {
+        sqlx::query_scalar(
+            "UPDATE par_requests SET used_at = ?
+             WHERE request_uri_hash = ? AND client_id = ? AND used_at IS NULL AND expires_at > ?
+             RETURNING params",
+        )
+        .bind(now)
+        .bind(uri_hash)
+        .bind(client_id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Records a `jti`; `false` if it was seen before (a replay).
+    pub async fn remember_jti(
+        &self,
+        jti_hash: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> sqlx::Result<bool> {
+        sqlx::query("DELETE FROM used_jtis WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        let done = sqlx::query(
+            "INSERT INTO used_jtis (jti_hash, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(jti_hash)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

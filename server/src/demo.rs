@@ -1,0 +1,52 @@
+//! The demo fintech app mounted at `/demo` (builds with the `demo` feature,
+//! `RENKEI_DEMO=1` only). The app is its own crate and talks to this server
+//! over HTTP at the public URL; all this does is open it with its own
+//! storage next to the bank's, register it the way staff would
+//! (`client add --jwks-file`, PAR and DPoP required), and serve its pages
+//! on the same address so `make run` is one command.
+
+use crate::admin::Context;
+use crate::admin::clients::ClientOptions;
+use crate::state::AppState;
+use axum::Router;
+
+/// The demo app's database: beside the bank's SQLite file, or under
+/// `data/` (`RENKEI_DEMO_APP_DB` overrides).
+fn database_url(app: &AppState) -> String {
+    if let Ok(url) = std::env::var("RENKEI_DEMO_APP_DB") {
+        return url;
+    }
+    let bank = &app.config.database_url;
+    let dir = bank
+        .strip_prefix("sqlite://")
+        .map(|p| p.split('?').next().unwrap_or(p))
+        .and_then(|p| std::path::Path::new(p).parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(|d| d.display().to_string())
+        .unwrap_or_else(|| "data".to_owned());
+    format!("sqlite://{dir}/demo-app.db")
+}
+
+pub async fn mount(app: &AppState) -> anyhow::Result<Router> {
+    let clock = app.clock.clone();
+    let demo = renkei_demo::Demo::open(renkei_demo::Settings {
+        issuer: app.config.issuer(),
+        database_url: database_url(app),
+        telephony_secret: app.config.telephony_secret.clone(),
+        callback_number: app.config.callback_number.clone(),
+        secure_cookies: app.config.secure_cookies(),
+        clock: std::sync::Arc::new(move || clock.now()),
+    })
+    .await?;
+    let r = demo.registration();
+    let staff = Context::new(app.storage.clone(), app.clock.now());
+    let options = ClientOptions {
+        jwks: Some(r.jwks),
+        require_par: true,
+        require_dpop: true,
+    };
+    staff
+        .register(r.client_id, r.name, &[r.redirect_uri], &options, None)
+        .await?;
+    Ok(demo.router())
+}

@@ -1,0 +1,88 @@
+//! The demo bank's data (`RENKEI_DEMO=1`): the customers of
+//! `renkei-fixture` loaded into the bank's records, each with about four
+//! months of history, and the demo app's plain registration
+//! (`client_secret_basic` with the documented demo secret). Idempotent: a
+//! database that has accounts keeps them.
+
+use crate::clock::jst_date;
+use crate::crypto::hash_secret;
+use crate::db::{AuthMethod, Day, NewAccount, NewClient, NewTimeDeposit, NewTransaction};
+use crate::state::AppState;
+use renkei_fixture::{CUSTOMERS, DEMO_CLIENT_ID, DEMO_CLIENT_NAME, DEMO_CLIENT_SECRET};
+use renkei_shared::domain::AccountKind;
+use renkei_shared::kana::normalize_name;
+
+pub async fn seed(app: &AppState) -> anyhow::Result<()> {
+    let storage = &app.storage;
+    // The fixed secret is set again at every start (demo mode only).
+    let secret_hash = hash_secret(DEMO_CLIENT_SECRET.to_owned()).await?;
+    storage
+        .upsert_client(NewClient {
+            client_id: DEMO_CLIENT_ID,
+            display_name: DEMO_CLIENT_NAME,
+            redirect_uris: &[app.config.url(renkei_fixture::DEMO_REDIRECT_PATH)],
+            auth_method: AuthMethod::ClientSecretBasic,
+            secret_hash: Some(&secret_hash),
+            jwks: None,
+            require_par: false,
+            require_dpop: false,
+            now: app.now_secs(),
+        })
+        .await?;
+    if storage.count_accounts().await? > 0 {
+        return Ok(());
+    }
+    let today = jst_date(app.clock.now());
+    let mut ids = Vec::new();
+    for c in &CUSTOMERS {
+        let pin_hash = match c.pin {
+            Some(pin) => Some(hash_secret(pin.to_owned()).await?),
+            None => None,
+        };
+        let history = c.history(today);
+        let history: Vec<NewTransaction> = history
+            .iter()
+            .map(|t| NewTransaction {
+                booked_on: Day(t.booked_on),
+                description: t.description,
+                amount_in: t.amount_in,
+                amount_out: t.amount_out,
+                balance_after: t.balance_after,
+            })
+            .collect();
+        let deposits: Vec<NewTimeDeposit> = c
+            .time_deposits(today)
+            .iter()
+            .map(|d| NewTimeDeposit {
+                principal: d.principal,
+                rate_bp: d.rate_bp,
+                start_on: Day(d.start_on),
+                maturity_on: Day(d.maturity_on),
+            })
+            .collect();
+        let kind = AccountKind::parse(c.kind).map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+        let id = storage
+            .insert_account(NewAccount {
+                branch: c.branch,
+                kind,
+                number: c.number,
+                holder_kana: &normalize_name(c.kana),
+                birth_date: Day(c.birth_date.parse()?),
+                phone: c.phone,
+                pin_hash: pin_hash.as_deref(),
+                balance: c.balance(today),
+                history: &history,
+                time_deposits: &deposits,
+            })
+            .await?;
+        ids.push(id);
+    }
+    // 口座移管 (FAQ 3 Q4): the old number moved to the new one.
+    for (i, c) in CUSTOMERS.iter().enumerate() {
+        if let Some(to) = c.moved_to {
+            storage.mark_moved(ids[i], ids[to], None).await?;
+        }
+    }
+    tracing::info!(accounts = ids.len(), "demo data seeded");
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! SOA201 ご利用口座情報入力: `POST /api/flow/account`. The shared rules
+//! decide what is well-formed; the bank's records decide what qualifies:
+//! an active 普通預金 or 貯蓄預金 account with a cash card issued.
+
+use super::extract::{RequestMeta, StepRequest};
+use super::lockout::Guard;
+use super::transition::Transition;
+use crate::db::{AccountChange, AccountRow, AccountStatus};
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use renkei_shared::ErrorCode;
+use renkei_shared::api::{AccountForm, Step, StepDone};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/flow/account", post(submit))
+}
+
+async fn submit(
+    State(app): State<AppState>,
+    meta: RequestMeta,
+    StepRequest(flow): StepRequest,
+    ApiJson(form): ApiJson<AccountForm>,
+) -> AppResult<Json<StepDone>> {
+    flow.expect(Step::Account)?;
+    let input = form.parse().map_err(AppError::Validation)?;
+    let account = app
+        .storage
+        .find_account(&input.branch, input.kind, &input.number)
+        .await?;
+    let Some(account) = account.filter(is_eligible) else {
+        return Err(flow
+            .refuse(&app, &meta, ErrorCode::AccountNotEligible, None)
+            .await);
+    };
+    // A locked account is refused here already (seed: B84 for any attempt
+    // on a locked account that day).
+    let guard = Guard::new(&app, account.id);
+    if let Err(code) = guard.check().await? {
+        return Err(flow.refuse(&app, &meta, code, None).await);
+    }
+    let next = flow
+        .take(
+            &app,
+            &meta,
+            Transition {
+                account: AccountChange::Set(account.id),
+                guard: Some(&guard),
+                ..Transition::to(Step::Customer)
+            },
+        )
+        .await?;
+    Ok(Json(StepDone { next }))
+}
+
+/// Seed section 3: only active ordinary/savings accounts with a cash card
+/// (the kind is one of the two by its type). A moved account's old number
+/// no longer qualifies (FAQ 3 Q4).
+fn is_eligible(a: &AccountRow) -> bool {
+    a.status == AccountStatus::Active && a.has_cash_card
+}

@@ -1,0 +1,108 @@
+//! SOA209 電話番号認証. The server owns the 120-second window:
+//! - `POST /api/flow/call` opens the challenge the first time the screen is
+//!   shown (a reload gets the same one back, never a fresh window);
+//! - `GET /api/flow/call` is what the screen polls;
+//! - `POST /api/flow/call/confirm` is 確定する: verified → SOA211; not yet →
+//!   `callback_pending`; past the deadline → `callback_expired`, the
+//!   challenge is void and the flow goes back to SOA201.
+
+use super::extract::{Flow, RequestMeta, StepRequest};
+use super::transition::Transition;
+use crate::db::{AccountChange, ChallengeRow, EmailChange};
+use crate::error::AppResult;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use renkei_shared::ErrorCode;
+use renkei_shared::api::{CallChallenge, Step, StepDone};
+use renkei_shared::domain::mask_phone;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/flow/call", get(status).post(open))
+        .route("/api/flow/call/confirm", post(confirm))
+}
+
+fn view(app: &AppState, c: &ChallengeRow, phone: &str) -> CallChallenge {
+    CallChallenge {
+        deadline_ms: c.deadline * 1000,
+        server_now_ms: app.clock.now().as_millisecond(),
+        callback_number: app.config.callback_number.clone(),
+        masked_phone: mask_phone(phone),
+        verified: c.verified_at.is_some(),
+    }
+}
+
+async fn open(
+    State(app): State<AppState>,
+    meta: RequestMeta,
+    StepRequest(flow): StepRequest,
+) -> AppResult<Json<CallChallenge>> {
+    flow.expect(Step::PhoneCall)?;
+    let phone = flow.account(&app).await?.phone;
+    let challenge = match app.storage.current_challenge(&flow.row.id).await? {
+        Some(c) => c,
+        None => {
+            let deadline = flow.now + app.config.callback_window_secs;
+            let called = &app.config.callback_number;
+            app.storage
+                .create_challenge(
+                    (&phone, called),
+                    deadline,
+                    meta.log(&flow, "challenge_opened"),
+                )
+                .await?
+        }
+    };
+    Ok(Json(view(&app, &challenge, &phone)))
+}
+
+async fn status(State(app): State<AppState>, flow: Flow) -> AppResult<Json<CallChallenge>> {
+    flow.expect(Step::PhoneCall)?;
+    let phone = flow.account(&app).await?.phone;
+    let challenge = app
+        .storage
+        .current_challenge(&flow.row.id)
+        .await?
+        .ok_or(ErrorCode::FlowOutOfOrder)?;
+    Ok(Json(view(&app, &challenge, &phone)))
+}
+
+async fn confirm(
+    State(app): State<AppState>,
+    meta: RequestMeta,
+    StepRequest(flow): StepRequest,
+) -> AppResult<Json<StepDone>> {
+    flow.expect(Step::PhoneCall)?;
+    let challenge = app
+        .storage
+        .current_challenge(&flow.row.id)
+        .await?
+        .ok_or(ErrorCode::FlowOutOfOrder)?;
+    // A call verified inside the window counts even if 確定する comes late:
+    // the screen moves on by itself as soon as the call lands.
+    if challenge.verified_at.is_some() {
+        let next = flow.take(&app, &meta, Transition::to(Step::Pin)).await?;
+        return Ok(Json(StepDone { next }));
+    }
+    if flow.now < challenge.deadline {
+        return Err(flow
+            .refuse(&app, &meta, ErrorCode::CallbackPending, None)
+            .await);
+    }
+    // Past the deadline: back to SOA201, account and e-mail forgotten, the
+    // challenge void (seed section 7: start again from the beginning).
+    flow.take(
+        &app,
+        &meta,
+        Transition {
+            outcome: ErrorCode::CallbackExpired.code(),
+            account: AccountChange::Clear,
+            email: EmailChange::Erase,
+            ..Transition::to(Step::Account)
+        },
+    )
+    .await?;
+    Err(ErrorCode::CallbackExpired.into())
+}

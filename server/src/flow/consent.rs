@@ -1,0 +1,135 @@
+//! SOA206 情報連携認可. 許可する writes, in one transaction, the consent
+//! (client, account, scope, terms version, granted/expiry, IP, user agent),
+//! the authorization code and the completion mail; the browser then goes
+//! back to the app with `code`, `state` and `iss` (RFC 9207). 拒否する is
+//! recorded and ends like 中止する, with `error=access_denied`.
+
+use super::extract::{Flow, RequestMeta, StepRequest};
+use super::transition::Transition;
+use crate::crypto::{random_token, sha256_hex};
+use crate::db::{MailToSend, NewGrant};
+use crate::error::{ApiJson, AppResult};
+use crate::mail::templates::{denied_mail, granted_mail};
+use crate::oauth::authorize::app_return_url;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use renkei_shared::ErrorCode;
+use renkei_shared::api::{ConsentForm, Finished, Step};
+use url::Url;
+
+/// The version of the API terms (API利用規定) the customer agrees to.
+pub const TERMS_VERSION: &str = "2026-04";
+/// 認可期間: 30 days.
+pub const CONSENT_SECS: i64 = 30 * 24 * 3600;
+/// Authorization codes live at most 60 s (FAPI 2.0).
+pub const CODE_SECS: i64 = 60;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/flow/consent", post(allow))
+        .route("/api/flow/deny", post(deny))
+}
+
+async fn client_name(app: &AppState, flow: &Flow) -> AppResult<String> {
+    Ok(app
+        .storage
+        .client_status(&flow.row.client_id)
+        .await?
+        .map(|(name, _)| name)
+        .unwrap_or_default())
+}
+
+async fn allow(
+    State(app): State<AppState>,
+    meta: RequestMeta,
+    StepRequest(flow): StepRequest,
+    ApiJson(form): ApiJson<ConsentForm>,
+) -> AppResult<Json<Finished>> {
+    flow.expect(Step::Consent)?;
+    if !form.agree {
+        return Err(flow
+            .refuse(&app, &meta, ErrorCode::ConsentRequired, None)
+            .await);
+    }
+    let account = flow.account(&app).await?;
+    let name = client_name(&app, &flow).await?;
+    let expires_at = flow.now + CONSENT_SECS;
+    let masked_account = format!(
+        "店番{} {} ***{}",
+        account.branch,
+        account.kind.label(),
+        &account.number[account.number.len().saturating_sub(4)..]
+    );
+    let (subject, body) = granted_mail(&name, &masked_account, expires_at);
+    let email = app.storage.flow_email(&flow.row.id).await?;
+    let code = random_token();
+    let code_hash = sha256_hex(&code);
+    flow.take(
+        &app,
+        &meta,
+        Transition {
+            outcome: "granted",
+            grant: Some(NewGrant {
+                account_id: account.id,
+                terms_version: TERMS_VERSION,
+                expires_at,
+                client_ip: meta.client_ip.as_deref(),
+                user_agent: meta.user_agent.as_deref(),
+                code_hash: &code_hash,
+                code_expires_at: flow.now + CODE_SECS,
+            }),
+            mail: email.as_deref().map(|to| MailToSend {
+                to,
+                subject: &subject,
+                body: &body,
+            }),
+            ..Transition::to(Step::Completed)
+        },
+    )
+    .await?;
+    let mut url =
+        Url::parse(&flow.row.redirect_uri).map_err(|e| anyhow::anyhow!("redirect uri: {e}"))?;
+    url.query_pairs_mut()
+        .append_pair("code", &code)
+        .append_pair("state", &flow.row.state)
+        .append_pair("iss", &app.config.issuer());
+    Ok(Json(Finished {
+        return_to: url.into(),
+    }))
+}
+
+async fn deny(
+    State(app): State<AppState>,
+    meta: RequestMeta,
+    StepRequest(flow): StepRequest,
+) -> AppResult<Json<Finished>> {
+    flow.expect(Step::Consent)?;
+    let name = client_name(&app, &flow).await?;
+    let (subject, body) = denied_mail(&name);
+    let email = app.storage.flow_email(&flow.row.id).await?;
+    flow.take(
+        &app,
+        &meta,
+        Transition {
+            outcome: "denied",
+            mail: email.as_deref().map(|to| MailToSend {
+                to,
+                subject: &subject,
+                body: &body,
+            }),
+            ..Transition::to(Step::Cancelled)
+        },
+    )
+    .await?;
+    Ok(Json(Finished {
+        return_to: app_return_url(
+            &app,
+            &flow.row.redirect_uri,
+            "access_denied",
+            None,
+            Some(&flow.row.state),
+        ),
+    }))
+}

@@ -1,0 +1,66 @@
+//! お客様情報入力 (SOA202): `POST /api/flow/customer`. The shared rules
+//! first; then the name (both sides in the same 全銀 normalisation: the
+//! bank's when it was written, the customer's by the parse), birth date and
+//! registered phone must match the holder of the account chosen on SOA201.
+//! Mismatches count toward the daily lockout.
+
+use super::extract::{RequestMeta, StepRequest};
+use super::lockout::Guard;
+use super::transition::Transition;
+use crate::clock::jst_date;
+use crate::db::{AccountRow, EmailChange};
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use renkei_shared::api::{CustomerForm, CustomerInput, Step, StepDone};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/flow/customer", post(submit))
+}
+
+async fn submit(
+    State(app): State<AppState>,
+    meta: RequestMeta,
+    StepRequest(flow): StepRequest,
+    ApiJson(form): ApiJson<CustomerForm>,
+) -> AppResult<Json<StepDone>> {
+    flow.expect(Step::Customer)?;
+    let input = form
+        .parse(jst_date(app.clock.now()))
+        .map_err(AppError::Validation)?;
+    let account = flow.account(&app).await?;
+    // FAQ Q4: the kana name is kept in the operation log, and only there.
+    let kana = Some(input.name.as_str());
+    let guard = Guard::new(&app, account.id);
+    if let Err(code) = guard.check().await? {
+        return Err(flow.refuse(&app, &meta, code, kana).await);
+    }
+    if !holder_matches(&account, &input) {
+        let mut log = meta.log(&flow, "");
+        log.kana_name = kana;
+        return Err(guard.fail(log).await?.into());
+    }
+    let next = flow
+        .take(
+            &app,
+            &meta,
+            Transition {
+                email: EmailChange::Set(input.email.as_str()),
+                kana_name: kana,
+                guard: Some(&guard),
+                ..Transition::to(Step::PhoneConfirm)
+            },
+        )
+        .await?;
+    Ok(Json(StepDone { next }))
+}
+
+fn holder_matches(account: &AccountRow, input: &CustomerInput) -> bool {
+    // Evaluate every part, so the time taken does not tell which one failed.
+    let name = account.holder_kana == input.name.as_str();
+    let born = account.birth_date.0 == input.birth_date.date();
+    let phone = account.phone == input.phone.as_str();
+    name & born & phone
+}

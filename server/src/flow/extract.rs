@@ -1,0 +1,173 @@
+//! The extractors every step handler uses: this browser's flow, found by
+//! its cookie ([`Flow`]); the same with its anti-CSRF token checked
+//! ([`FlowForWrite`]); and a request to take a step, also inside service
+//! hours for an enabled app ([`StepRequest`]). [`RequestMeta`] is who is
+//! asking, for the operation log.
+
+use crate::crypto::{constant_time_eq, sha256_hex};
+use crate::db::{AccountRow, FlowRow, OpLog};
+use crate::error::{AppError, AppResult};
+use crate::http::security::flow_cookie_name;
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use renkei_shared::ErrorCode;
+use renkei_shared::api::{CSRF_HEADER, Step};
+use std::net::SocketAddr;
+
+/// This browser's flow, found by the cookie and not expired. Read-only use.
+pub struct Flow {
+    pub row: FlowRow,
+    pub step: Step,
+    pub now: i64,
+}
+
+impl FromRequestParts<AppState> for Flow {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<Flow> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let name = flow_cookie_name(app.config.secure_cookies());
+        let token = jar.get(name).ok_or(ErrorCode::FlowNotFound)?.value();
+        let id = sha256_hex(token);
+        let row = app
+            .storage
+            .find_flow(&id)
+            .await?
+            .ok_or(ErrorCode::FlowNotFound)?;
+        let now = app.now_secs();
+        let step = row.step;
+        if now >= row.expires_at && step.is_open() {
+            return Err(ErrorCode::FlowExpired.into());
+        }
+        Ok(Flow { row, step, now })
+    }
+}
+
+impl Flow {
+    /// The account chosen on SOA201. Every step after it has one; a flow
+    /// without it (or whose account row vanished) is a bug, not a customer
+    /// error, so it is an internal error.
+    pub async fn account(&self, app: &AppState) -> AppResult<AccountRow> {
+        let id = self
+            .row
+            .account_id
+            .ok_or_else(|| anyhow::anyhow!("flow at {:?} without an account", self.step))?;
+        Ok(app
+            .storage
+            .account_by_id(id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("flow's account {id} is gone"))?)
+    }
+
+    /// Refuses the request unless the flow stands at `step`.
+    pub fn expect(&self, step: Step) -> AppResult<()> {
+        if self.step == step {
+            Ok(())
+        } else {
+            Err(ErrorCode::FlowOutOfOrder.into())
+        }
+    }
+}
+
+/// A flow for a state-changing request: also requires the flow's anti-CSRF
+/// token in the `x-renkei-csrf` header. A cross-site page can neither read
+/// the token nor set that header without a CORS preflight we never allow.
+pub struct FlowForWrite(pub Flow);
+
+impl FromRequestParts<AppState> for FlowForWrite {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<Self> {
+        let flow = Flow::from_request_parts(parts, app).await?;
+        let sent = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !constant_time_eq(sent, &flow.row.csrf_token) {
+            return Err(ErrorCode::CsrfRejected.into());
+        }
+        Ok(FlowForWrite(flow))
+    }
+}
+
+/// A request to take a flow step: the flow with its CSRF token checked,
+/// inside service hours, for an app staff have not disabled.
+pub struct StepRequest(pub Flow);
+
+impl FromRequestParts<AppState> for StepRequest {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<Self> {
+        let FlowForWrite(flow) = FlowForWrite::from_request_parts(parts, app).await?;
+        ensure_open(app).await?;
+        let enabled = app
+            .storage
+            .client_status(&flow.row.client_id)
+            .await?
+            .is_some_and(|(_, enabled)| enabled);
+        if !enabled {
+            return Err(ErrorCode::ServiceUnavailable.into());
+        }
+        Ok(StepRequest(flow))
+    }
+}
+
+/// `out_of_service_hours` in a fixed closed window or a staff maintenance
+/// window.
+pub async fn ensure_open(app: &AppState) -> AppResult<()> {
+    let now = app.clock.now();
+    if super::service_hours::fixed_closure(now).is_some()
+        || app.storage.in_maintenance(now.as_second()).await?
+    {
+        return Err(ErrorCode::OutOfServiceHours.into());
+    }
+    Ok(())
+}
+
+/// Who is asking, for the operation log.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestMeta {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let client_ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ci| ci.0.ip().to_string());
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(512).collect());
+        Ok(RequestMeta {
+            client_ip,
+            user_agent,
+        })
+    }
+}
+
+impl RequestMeta {
+    /// An operation-log line for `flow`, at the step it stands at, with
+    /// `outcome`.
+    pub fn log<'a>(&'a self, flow: &'a Flow, outcome: &'a str) -> OpLog<'a> {
+        OpLog {
+            at: flow.now,
+            flow_id: Some(&flow.row.id),
+            client_id: Some(&flow.row.client_id),
+            step: flow.step.code(),
+            outcome,
+            client_ip: self.client_ip.as_deref(),
+            user_agent: self.user_agent.as_deref(),
+            ..Default::default()
+        }
+    }
+}

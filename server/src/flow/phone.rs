@@ -1,0 +1,28 @@
+//! SOA208 電話番号の確認: `POST /api/flow/phone` (電話番号の決定). The screen
+//! shows the registered number masked (from `GET /api/flow`); deciding it
+//! moves on to SOA209.
+
+use super::extract::{RequestMeta, StepRequest};
+use super::transition::Transition;
+use crate::error::AppResult;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use renkei_shared::api::{Step, StepDone};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/flow/phone", post(decide))
+}
+
+async fn decide(
+    State(app): State<AppState>,
+    meta: RequestMeta,
+    StepRequest(flow): StepRequest,
+) -> AppResult<Json<StepDone>> {
+    flow.expect(Step::PhoneConfirm)?;
+    let next = flow
+        .take(&app, &meta, Transition::to(Step::PhoneCall))
+        .await?;
+    Ok(Json(StepDone { next }))
+}

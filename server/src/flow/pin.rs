@@ -1,0 +1,63 @@
+//! SOA211 キャッシュカード暗証番号認証: `POST /api/flow/pin`. The PIN is
+//! checked against its argon2id hash off the async workers, in constant
+//! time, never logged or stored on the flow, and wiped after the check. A
+//! wrong PIN counts in the same daily lockout as the identity step.
+
+use super::extract::{RequestMeta, StepRequest};
+use super::lockout::Guard;
+use super::transition::Transition;
+use crate::crypto::verify_secret;
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use renkei_shared::FieldErrors;
+use renkei_shared::api::{PinForm, Step, StepDone};
+use renkei_shared::domain::Pin;
+use zeroize::Zeroizing;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/flow/pin", post(submit))
+}
+
+async fn submit(
+    State(app): State<AppState>,
+    meta: RequestMeta,
+    StepRequest(flow): StepRequest,
+    ApiJson(form): ApiJson<PinForm>,
+) -> AppResult<Json<StepDone>> {
+    flow.expect(Step::Pin)?;
+    let pin = Pin::parse(&form.pin).map_err(|code| {
+        let mut f = FieldErrors::new();
+        f.insert("pin".into(), vec![code]);
+        AppError::Validation(f)
+    })?;
+    drop(form);
+    let account = flow.account(&app).await?;
+    let guard = Guard::new(&app, account.id);
+    if let Err(code) = guard.check().await? {
+        return Err(flow.refuse(&app, &meta, code, None).await);
+    }
+    // Eligible accounts always have a card and so a PIN hash; a missing one
+    // is refused like a wrong PIN, never let through.
+    let right = match account.pin_hash {
+        Some(hash) => verify_secret(Zeroizing::new(pin.expose().to_owned()), hash).await?,
+        None => false,
+    };
+    drop(pin);
+    if !right {
+        return Err(guard.fail(meta.log(&flow, "")).await?.into());
+    }
+    let next = flow
+        .take(
+            &app,
+            &meta,
+            Transition {
+                guard: Some(&guard),
+                ..Transition::to(Step::Consent)
+            },
+        )
+        .await?;
+    Ok(Json(StepDone { next }))
+}

@@ -1,0 +1,86 @@
+//! `GET /api/flow`, so a reloaded screen resumes where the server says, and
+//! 中止する (`POST /api/flow/cancel`), which works at every open step.
+
+use super::extract::{Flow, FlowForWrite, RequestMeta};
+use super::transition::Transition;
+use crate::error::{AppError, AppResult};
+use crate::oauth::authorize::app_return_url;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use renkei_shared::api::{AccountSummary, Cancelled, FlowView, Step};
+use renkei_shared::domain::mask_phone;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/flow", get(current))
+        .route("/api/flow/cancel", post(cancel))
+}
+
+async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<FlowView>> {
+    let client_name = app
+        .storage
+        .client_status(&flow.row.client_id)
+        .await?
+        .map(|(name, _)| name)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("flow's client is gone")))?;
+    let row = match flow.row.account_id {
+        Some(id) => app.storage.account_by_id(id).await?,
+        None => None,
+    };
+    // Only the phone steps show the (masked) registered number.
+    let masked_phone = row
+        .as_ref()
+        .filter(|_| matches!(flow.step, Step::PhoneConfirm | Step::PhoneCall))
+        .map(|a| mask_phone(&a.phone));
+    let account = row.map(|a| AccountSummary {
+        branch: a.branch,
+        kind: a.kind,
+        number: a.number,
+    });
+    let return_to = (flow.step == Step::Cancelled).then(|| return_url(&app, &flow));
+    Ok(Json(FlowView {
+        step: flow.step,
+        csrf_token: flow.row.csrf_token.clone(),
+        client_name,
+        account,
+        return_to,
+        masked_phone,
+    }))
+}
+
+/// 中止する: ends the flow and tells the SPA where 連携元画面へ goes (the
+/// app's redirect URI with `error=access_denied`). Repeating it is harmless;
+/// after consent there is nothing left to cancel.
+async fn cancel(
+    State(app): State<AppState>,
+    meta: RequestMeta,
+    FlowForWrite(flow): FlowForWrite,
+) -> AppResult<Json<Cancelled>> {
+    if flow.step != Step::Cancelled {
+        flow.take(
+            &app,
+            &meta,
+            Transition {
+                outcome: "cancelled",
+                ..Transition::to(Step::Cancelled)
+            },
+        )
+        .await?;
+    }
+    Ok(Json(Cancelled {
+        return_to: return_url(&app, &flow),
+    }))
+}
+
+/// 連携元画面へ: the app's redirect URI with `error=access_denied`.
+fn return_url(app: &AppState, flow: &Flow) -> String {
+    app_return_url(
+        app,
+        &flow.row.redirect_uri,
+        "access_denied",
+        None,
+        Some(&flow.row.state),
+    )
+}

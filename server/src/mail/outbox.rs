@@ -1,0 +1,105 @@
+//! The delivery worker. Mails are queued in `mail_outbox` in the same
+//! transaction as the consent (or denial), then delivered here with
+//! retries, so a mail failure never loses or delays a consent. Delivery is
+//! SMTP through lettre, or — with no `RENKEI_SMTP_URL` — an `.eml` file
+//! under `RENKEI_OUTBOX_DIR`, so the demo shows it. Once sent, the address
+//! is erased.
+
+use crate::state::AppState;
+use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(PathBuf),
+}
+
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+}
+
+impl Mailer {
+    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Mailer> {
+        let transport = match &config.smtp_url {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
+                    .timeout(Some(Duration::from_secs(20)))
+                    .build(),
+            ),
+            None => Transport::Files(config.outbox_dir.clone()),
+        };
+        Ok(Mailer {
+            transport,
+            from: config.mail_from.parse()?,
+        })
+    }
+
+    pub fn message(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<Message> {
+        Ok(Message::builder()
+            .from(self.from.clone())
+            .to(to.parse()?)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body.to_owned())?)
+    }
+
+    async fn send(&self, id: i64, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
+        let message = self.message(to, subject, body)?;
+        match &self.transport {
+            Transport::Smtp(t) => {
+                t.send(message).await?;
+            }
+            Transport::Files(dir) => {
+                tokio::fs::create_dir_all(dir).await?;
+                let path = dir.join(format!("mail-{id:06}.eml"));
+                tokio::fs::write(path, message.formatted()).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One pass over the outbox: sends what is due; returns how many were sent.
+pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> anyhow::Result<usize> {
+    let now = app.now_secs();
+    let due = app.storage.claim_mail(now, 120, 20).await?;
+    let mut sent = 0;
+    for mail in due {
+        match mailer
+            .send(mail.id, &mail.to_addr, &mail.subject, &mail.body)
+            .await
+        {
+            Ok(()) => {
+                app.storage.mail_sent(mail.id, app.now_secs()).await?;
+                sent += 1;
+            }
+            Err(e) => {
+                // Back off 1, 2, 4 … minutes, at most an hour between tries.
+                let wait = 60_i64 << mail.attempts.clamp(0, 6);
+                let retry_at = app.now_secs() + wait.min(3600);
+                tracing::warn!(mail = mail.id, attempts = mail.attempts + 1, error = %e, "mail not sent; will retry");
+                app.storage
+                    .mail_failed(mail.id, &e.to_string(), retry_at)
+                    .await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Runs the outbox forever (spawned at start-up).
+pub async fn run_outbox(app: AppState, mailer: Arc<Mailer>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(app.config.mail_poll_secs));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = deliver_due(&app, &mailer).await {
+            tracing::error!(error = ?e, "mail outbox pass failed");
+        }
+    }
+}

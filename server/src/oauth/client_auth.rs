@@ -1,0 +1,108 @@
+//! Client authentication at the OAuth endpoints, as the client registered:
+//! `client_secret_basic` or `private_key_jwt` (RFC 7523, `jti` single-use).
+
+use super::error::{OAuthError, OAuthResult, Params};
+use crate::crypto::{hash_secret, sha256_hex, verify_secret};
+use crate::db::{AuthMethod, ClientRow};
+use crate::state::AppState;
+use axum::http::{HeaderMap, header};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// Client authentication, as the client registered: `client_secret_basic`
+/// (`Authorization: Basic base64(id:secret)`, each form-urlencoded) or
+/// `private_key_jwt` (a signed assertion, `jti` single-use). An unknown
+/// client costs the same argon2 work as a known one.
+pub async fn authenticate(
+    app: &AppState,
+    headers: &HeaderMap,
+    params: &Params,
+) -> OAuthResult<ClientRow> {
+    let basic = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "));
+    if let Some(b64) = basic {
+        return authenticate_basic(app, b64).await;
+    }
+    if params.get("client_assertion_type").map(String::as_str) == Some(JWT_BEARER) {
+        let jwt = params
+            .get("client_assertion")
+            .ok_or_else(OAuthError::invalid_client)?;
+        return authenticate_jwt(app, jwt).await;
+    }
+    Err(OAuthError::invalid_client())
+}
+
+async fn authenticate_basic(app: &AppState, b64: &str) -> OAuthResult<ClientRow> {
+    let creds = STANDARD
+        .decode(b64.trim())
+        .ok()
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .and_then(|s| {
+            let (id, secret) = s.split_once(':')?;
+            let dec = |x: &str| {
+                url::form_urlencoded::parse(format!("x={x}").as_bytes())
+                    .next()
+                    .map(|(_, v)| v.into_owned())
+            };
+            Some((dec(id)?, dec(secret)?))
+        });
+    let Some((client_id, secret)) = creds else {
+        return Err(OAuthError::invalid_client());
+    };
+    let secret = zeroize::Zeroizing::new(secret);
+    let client = app
+        .storage
+        .find_client(&client_id)
+        .await?
+        .filter(|c| c.enabled);
+    let ok = match &client {
+        Some(ClientRow {
+            auth_method: AuthMethod::ClientSecretBasic,
+            secret_hash: Some(hash),
+            ..
+        }) => verify_secret(secret, hash.clone()).await?,
+        _ => {
+            let _ = hash_secret(secret.to_string()).await;
+            false
+        }
+    };
+    match client {
+        Some(c) if ok => Ok(c),
+        _ => Err(OAuthError::invalid_client()),
+    }
+}
+
+async fn authenticate_jwt(app: &AppState, jwt: &str) -> OAuthResult<ClientRow> {
+    let client_id = super::jose::assertion_issuer(jwt).map_err(|_| OAuthError::invalid_client())?;
+    let client = app
+        .storage
+        .find_client(&client_id)
+        .await?
+        .filter(|c| c.enabled && c.auth_method == AuthMethod::PrivateKeyJwt)
+        .ok_or_else(OAuthError::invalid_client)?;
+    let jwks = client
+        .jwks
+        .as_deref()
+        .ok_or_else(OAuthError::invalid_client)?;
+    let now = app.now_secs();
+    let claims =
+        super::jose::verify_assertion(jwt, jwks, &client.client_id, &app.config.issuer(), now)
+            .map_err(|e| {
+                tracing::info!(client = %client.client_id, error = %e, "client assertion refused");
+                OAuthError::invalid_client()
+            })?;
+    let jti_key = sha256_hex(&format!("assertion:{}:{}", client.client_id, claims.jti));
+    if !app
+        .storage
+        .remember_jti(&jti_key, claims.exp + super::jose::SKEW_SECS, now)
+        .await?
+    {
+        tracing::info!(client = %client.client_id, "client assertion jti replayed");
+        return Err(OAuthError::invalid_client());
+    }
+    Ok(client)
+}

@@ -1,0 +1,101 @@
+//! The OAuth endpoints' error answer (RFC 6749 §5.2): `{"error",
+//! "error_description"}` as JSON, never cached; and reading their form
+//! bodies, each parameter at most once.
+
+use axum::Form;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// An OAuth error answer: `{"error", "error_description"}`.
+#[derive(Debug)]
+pub struct OAuthError {
+    status: StatusCode,
+    error: &'static str,
+    description: &'static str,
+}
+
+impl OAuthError {
+    pub fn new(status: StatusCode, error: &'static str, description: &'static str) -> Self {
+        OAuthError {
+            status,
+            error,
+            description,
+        }
+    }
+    pub fn invalid_grant(description: &'static str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_grant", description)
+    }
+    pub fn invalid_request(description: &'static str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_request", description)
+    }
+    pub fn invalid_dpop(description: &'static str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_dpop_proof", description)
+    }
+    pub fn invalid_client() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "client authentication failed",
+        )
+    }
+    fn server_error(e: impl std::fmt::Debug) -> Self {
+        tracing::error!(error = ?e, "token endpoint failure");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "internal error",
+        )
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let mut resp = (
+            self.status,
+            Json(json!({"error": self.error, "error_description": self.description})),
+        )
+            .into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"renkei\""),
+            );
+        }
+        resp
+    }
+}
+
+impl From<sqlx::Error> for OAuthError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::server_error(e)
+    }
+}
+
+impl From<anyhow::Error> for OAuthError {
+    fn from(e: anyhow::Error) -> Self {
+        Self::server_error(e)
+    }
+}
+
+pub type OAuthResult<T> = Result<T, OAuthError>;
+
+/// The form body of an OAuth endpoint, each parameter at most once
+/// (RFC 6749 §3.2).
+pub type Params = std::collections::HashMap<String, String>;
+
+pub fn params_of(
+    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> OAuthResult<Params> {
+    let Ok(Form(pairs)) = form else {
+        return Err(OAuthError::invalid_request("malformed form body"));
+    };
+    let mut params = Params::new();
+    for (k, v) in pairs {
+        if params.insert(k, v).is_some() {
+            return Err(OAuthError::invalid_request("a parameter was repeated"));
+        }
+    }
+    Ok(params)
+}

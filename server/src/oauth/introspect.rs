@@ -1,0 +1,49 @@
+//! RFC 7662 token introspection; a client learns only about its own tokens.
+
+use super::client_auth::authenticate;
+use super::error::{OAuthError, OAuthResult, params_of};
+use crate::crypto::sha256_hex;
+use crate::db::TokenKind;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::{Form, Json, Router};
+use serde_json::json;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/oauth/introspect", post(introspect))
+}
+
+/// RFC 7662. A client learns only about its own tokens.
+async fn introspect(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> OAuthResult<Json<serde_json::Value>> {
+    let params = params_of(form)?;
+    let client_id = authenticate(&app, &headers, &params).await?.client_id;
+    let Some(token) = params.get("token") else {
+        return Err(OAuthError::invalid_request("token is required"));
+    };
+    let now = app.now_secs();
+    let answer = match app.storage.find_token(&sha256_hex(token)).await? {
+        Some(row) if row.client_id == client_id && super::token::is_live(&row, now) => json!({
+            "active": true,
+            "client_id": row.client_id,
+            "scope": row.scope,
+            "token_type": match (row.kind, row.dpop_jkt.is_some()) {
+                (TokenKind::Access, true) => "DPoP",
+                (TokenKind::Access, false) => "Bearer",
+                (TokenKind::Refresh, _) => "refresh_token",
+            },
+            "cnf": row.dpop_jkt.as_ref().map(|jkt| json!({"jkt": jkt})),
+            "iat": row.issued_at,
+            "exp": row.expires_at,
+            "iss": app.config.issuer(),
+            "consent_expires_at": row.consent_expires_at,
+        }),
+        _ => json!({"active": false}),
+    };
+    Ok(Json(answer))
+}

@@ -1,0 +1,39 @@
+//! RFC 8414 authorization server metadata. It lists what is actually
+//! implemented and nothing else; endpoints join it as they arrive.
+
+use super::SCOPES;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+const AUTH_METHODS: &[&str] = &["private_key_jwt", "client_secret_basic"];
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/.well-known/oauth-authorization-server", get(metadata))
+}
+
+async fn metadata(State(state): State<AppState>) -> Json<Value> {
+    let c = &state.config;
+    Json(json!({
+        "issuer": c.issuer(),
+        "authorization_endpoint": c.url("/oauth/authorize"),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "token_endpoint": c.url("/oauth/token"),
+        "revocation_endpoint": c.url("/oauth/revoke"),
+        "introspection_endpoint": c.url("/oauth/introspect"),
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "pushed_authorization_request_endpoint": c.url("/oauth/par"),
+        "require_pushed_authorization_requests": c.require_par,
+        "token_endpoint_auth_methods_supported": AUTH_METHODS,
+        "token_endpoint_auth_signing_alg_values_supported": super::jose::ALGORITHMS,
+        "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
+        "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
+        "dpop_signing_alg_values_supported": super::jose::ALGORITHMS,
+        "code_challenge_methods_supported": ["S256"],
+        "scopes_supported": SCOPES,
+        "authorization_response_iss_parameter_supported": true,
+    }))
+}

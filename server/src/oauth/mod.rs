@@ -1,0 +1,40 @@
+//! The OAuth 2.0 / FAPI 2.0 authorization server the app talks to.
+//!
+//! | file | what |
+//! |---|---|
+//! | `authorize` | `GET /oauth/authorize`: where a linkage is born (opens a flow) |
+//! | `par` | pushed authorization requests (RFC 9126) |
+//! | `token` | the token endpoint: codes with PKCE, refresh with rotation |
+//! | `revoke`, `introspect` | RFC 7009 and RFC 7662 |
+//! | `client_auth` | `client_secret_basic` and `private_key_jwt` |
+//! | `dpop` | DPoP proofs at the OAuth endpoints |
+//! | `jose` | the JWT checks behind both (ES256, PS256, EdDSA only) |
+//! | `metadata` | RFC 8414 metadata |
+//! | `error` | the OAuth error answer |
+
+pub mod authorize;
+pub mod client_auth;
+pub mod dpop;
+pub mod error;
+pub mod introspect;
+pub mod jose;
+pub mod metadata;
+pub mod par;
+pub mod revoke;
+pub mod token;
+
+use crate::state::AppState;
+use axum::Router;
+
+/// The scopes Renkei knows. One for now: 口座情報・明細情報へのアクセス.
+pub const SCOPES: &[&str] = &["account_info"];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(metadata::router())
+        .merge(authorize::router())
+        .merge(par::router())
+        .merge(token::router())
+        .merge(revoke::router())
+        .merge(introspect::router())
+}

@@ -1,0 +1,103 @@
+//! Pushed authorization requests (RFC 9126), as FAPI 2.0 requires: the
+//! client authenticates and pushes its request here; the browser then
+//! carries only `client_id` and the one-time `request_uri` to
+//! `/oauth/authorize`, so nothing in the request can be altered on the way.
+
+use super::authorize::{AuthorizeParams, Refusal, validate};
+use super::client_auth::authenticate;
+use super::dpop::dpop_at;
+use super::error::{OAuthError, OAuthResult, params_of};
+use crate::crypto::{random_token, sha256_hex};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Form, Json, Router};
+use serde_json::json;
+
+/// Well under the 600 s the RFC allows: the browser goes there at once.
+pub const PAR_SECS: i64 = 90;
+pub const REQUEST_URI_PREFIX: &str = "urn:ietf:params:oauth:request_uri:";
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/oauth/par", post(push))
+}
+
+async fn push(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> OAuthResult<Response> {
+    let params = params_of(form)?;
+    let client = authenticate(&app, &headers, &params).await?;
+    // A proof here is checked too, so a broken DPoP setup fails early.
+    let jkt = dpop_at(&app, &headers, "/oauth/par").await?;
+    if client.require_dpop && jkt.is_none() {
+        return Err(OAuthError::invalid_dpop(
+            "this client must send a DPoP proof",
+        ));
+    }
+    if params.contains_key("request_uri") {
+        return Err(OAuthError::invalid_request(
+            "request_uri is not allowed here",
+        ));
+    }
+    if params
+        .get("client_id")
+        .is_some_and(|id| *id != client.client_id)
+    {
+        return Err(OAuthError::invalid_request(
+            "client_id does not match the authenticated client",
+        ));
+    }
+    let get = |k: &str| params.get(k).cloned();
+    let request = AuthorizeParams {
+        response_type: get("response_type"),
+        client_id: Some(client.client_id.clone()),
+        redirect_uri: get("redirect_uri"),
+        scope: get("scope"),
+        state: get("state"),
+        code_challenge: get("code_challenge"),
+        code_challenge_method: get("code_challenge_method"),
+        dpop_jkt: jkt.clone().or_else(|| get("dpop_jkt")),
+        request_uri: None,
+    };
+    if let (Some(proof_key), Some(param)) = (&jkt, params.get("dpop_jkt"))
+        && proof_key != param
+    {
+        return Err(OAuthError::invalid_dpop(
+            "dpop_jkt does not match the DPoP proof",
+        ));
+    }
+    match validate(&request, &client) {
+        Ok(_) => {}
+        Err(Refusal::Page(_)) => {
+            return Err(OAuthError::invalid_request(
+                "redirect_uri is not registered for this client",
+            ));
+        }
+        Err(Refusal::Redirect(_, error, description)) => {
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": error, "error_description": description})),
+            )
+                .into_response());
+        }
+    }
+    let request_uri = format!("{REQUEST_URI_PREFIX}{}", random_token());
+    let stored = serde_json::to_string(&request).map_err(anyhow::Error::from)?;
+    app.storage
+        .insert_par(
+            &sha256_hex(&request_uri),
+            &client.client_id,
+            &stored,
+            app.now_secs() + PAR_SECS,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"request_uri": request_uri, "expires_in": PAR_SECS})),
+    )
+        .into_response())
+}

@@ -1,0 +1,238 @@
+//! The token endpoint (RFC 6749): `authorization_code` with PKCE and
+//! `refresh_token` with rotation and reuse detection; DPoP-bound when the
+//! client sends a proof. Tokens are opaque 256-bit random strings, stored
+//! only as SHA-256.
+
+use super::client_auth::authenticate;
+use super::dpop::dpop_at;
+use super::error::{OAuthError, OAuthResult, Params, params_of};
+use crate::crypto::{constant_time_eq, pkce_challenge, random_token, sha256_hex};
+use crate::db::{NewToken, RevokedBy, TokenKind, TokenRow};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Form, Json, Router};
+use renkei_shared::oauth::TokenResponse;
+
+/// Access tokens are short-lived; refresh tokens last as long as the consent.
+pub const ACCESS_SECS: i64 = 600;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/oauth/token", post(token))
+}
+
+async fn token(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> OAuthResult<Response> {
+    let req = params_of(form)?;
+    let client = authenticate(&app, &headers, &req).await?;
+    let jkt = dpop_at(&app, &headers, "/oauth/token").await?;
+    if client.require_dpop && jkt.is_none() {
+        return Err(OAuthError::invalid_dpop(
+            "this client must send a DPoP proof",
+        ));
+    }
+    let client_id = client.client_id.as_str();
+    let issued = match req.get("grant_type").map(String::as_str) {
+        Some("authorization_code") => exchange_code(&app, client_id, &req, jkt.as_deref()).await?,
+        Some("refresh_token") => refresh(&app, client_id, &req, jkt.as_deref()).await?,
+        Some(_) => {
+            return Err(OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "unsupported grant_type",
+            ));
+        }
+        None => return Err(OAuthError::invalid_request("grant_type is required")),
+    };
+    let mut resp = Json(issued).into_response();
+    resp.headers_mut()
+        .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    Ok(resp)
+}
+
+async fn exchange_code(
+    app: &AppState,
+    client_id: &str,
+    req: &Params,
+    jkt: Option<&str>,
+) -> OAuthResult<TokenResponse> {
+    let now = app.now_secs();
+    let code = req
+        .get("code")
+        .ok_or(OAuthError::invalid_request("code is required"))?;
+    let verifier = req
+        .get("code_verifier")
+        .ok_or(OAuthError::invalid_request("code_verifier is required"))?;
+    let code_hash = sha256_hex(code);
+    let Some(row) = app.storage.find_code(&code_hash).await? else {
+        return Err(OAuthError::invalid_grant("unknown code"));
+    };
+    if row.client_id != client_id {
+        return Err(OAuthError::invalid_grant(
+            "code was issued to another client",
+        ));
+    }
+    if row.used_at.is_some() {
+        // A second use: someone has the code who should not. Everything
+        // issued from it is revoked (RFC 6749 §4.1.2).
+        app.storage
+            .revoke_grant(row.consent_id, RevokedBy::CodeReuse, now)
+            .await?;
+        return Err(OAuthError::invalid_grant("code already used"));
+    }
+    if now >= row.expires_at {
+        return Err(OAuthError::invalid_grant("code expired"));
+    }
+    // A code bound at PAR (RFC 9449 §10) is exchanged only with that key.
+    if let Some(bound) = row.dpop_jkt.as_deref()
+        && jkt != Some(bound)
+    {
+        return Err(OAuthError::invalid_dpop(
+            "the code is bound to another DPoP key",
+        ));
+    }
+    if req.get("redirect_uri") != Some(&row.redirect_uri) {
+        return Err(OAuthError::invalid_grant("redirect_uri does not match"));
+    }
+    let verifier_ok = (43..=128).contains(&verifier.len())
+        && verifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+    if !verifier_ok || !constant_time_eq(&pkce_challenge(verifier), &row.code_challenge) {
+        return Err(OAuthError::invalid_grant("code_verifier does not match"));
+    }
+    if !app.storage.use_code(&code_hash, now).await? {
+        app.storage
+            .revoke_grant(row.consent_id, RevokedBy::CodeReuse, now)
+            .await?;
+        return Err(OAuthError::invalid_grant("code already used"));
+    }
+    let grant = Grant {
+        client_id,
+        consent_id: row.consent_id,
+        scope: &row.scope,
+        consent_expires_at: row.consent_expires_at,
+    };
+    issue(app, &grant, now, jkt, None).await
+}
+
+async fn refresh(
+    app: &AppState,
+    client_id: &str,
+    req: &Params,
+    jkt: Option<&str>,
+) -> OAuthResult<TokenResponse> {
+    let now = app.now_secs();
+    let presented = req
+        .get("refresh_token")
+        .ok_or(OAuthError::invalid_request("refresh_token is required"))?;
+    let hash = sha256_hex(presented);
+    let Some(row) = app.storage.find_token(&hash).await? else {
+        return Err(OAuthError::invalid_grant("unknown refresh token"));
+    };
+    if row.kind != TokenKind::Refresh || row.client_id != client_id {
+        return Err(OAuthError::invalid_grant("unknown refresh token"));
+    }
+    if row.rotated_at.is_some() {
+        // An old refresh token came back: it was stolen or replayed. The
+        // whole grant ends.
+        app.storage
+            .revoke_grant(row.consent_id, RevokedBy::RefreshReuse, now)
+            .await?;
+        return Err(OAuthError::invalid_grant("refresh token reused"));
+    }
+    if !is_live(&row, now) {
+        return Err(OAuthError::invalid_grant("the consent has ended"));
+    }
+    let grant = Grant {
+        client_id,
+        consent_id: row.consent_id,
+        scope: &row.scope,
+        consent_expires_at: row.consent_expires_at,
+    };
+    if let Some(bound) = row.dpop_jkt.as_deref() {
+        // Sender-constrained: only the key it is bound to may use it, and
+        // it is not rotated (FAPI 2.0).
+        if jkt != Some(bound) {
+            return Err(OAuthError::invalid_dpop(
+                "the refresh token is bound to another key",
+            ));
+        }
+        return issue(app, &grant, now, jkt, Some(presented)).await;
+    }
+    if !app.storage.rotate_refresh(&hash, now).await? {
+        app.storage
+            .revoke_grant(row.consent_id, RevokedBy::RefreshReuse, now)
+            .await?;
+        return Err(OAuthError::invalid_grant("refresh token reused"));
+    }
+    issue(app, &grant, now, jkt, None).await
+}
+
+/// Live: not revoked, not expired, and its consent neither revoked nor past
+/// its 30 days.
+pub fn is_live(t: &TokenRow, now: i64) -> bool {
+    t.revoked_at.is_none()
+        && t.consent_revoked_at.is_none()
+        && now < t.expires_at
+        && now < t.consent_expires_at
+}
+
+/// What tokens are issued under.
+struct Grant<'a> {
+    client_id: &'a str,
+    consent_id: i64,
+    scope: &'a str,
+    consent_expires_at: i64,
+}
+
+/// Issues an access token and, unless `keep_refresh` (a DPoP-bound refresh
+/// token, which is not rotated), a new refresh token; bound to `jkt` when
+/// the client sent a DPoP proof.
+async fn issue(
+    app: &AppState,
+    g: &Grant<'_>,
+    now: i64,
+    jkt: Option<&str>,
+    keep_refresh: Option<&str>,
+) -> OAuthResult<TokenResponse> {
+    let access = random_token();
+    let access_hash = sha256_hex(&access);
+    let access_expires = (now + ACCESS_SECS).min(g.consent_expires_at);
+    let (refresh, refresh_hash) = match keep_refresh {
+        Some(r) => (r.to_owned(), None),
+        None => {
+            let r = random_token();
+            let hash = sha256_hex(&r);
+            (r, Some(hash))
+        }
+    };
+    let token = |token_hash, kind, expires_at| NewToken {
+        token_hash,
+        kind,
+        consent_id: g.consent_id,
+        client_id: g.client_id,
+        scope: g.scope,
+        issued_at: now,
+        expires_at,
+        dpop_jkt: jkt,
+    };
+    let mut new_tokens = vec![token(&access_hash, TokenKind::Access, access_expires)];
+    if let Some(hash) = &refresh_hash {
+        new_tokens.push(token(hash, TokenKind::Refresh, g.consent_expires_at));
+    }
+    app.storage.insert_tokens(&new_tokens).await?;
+    Ok(TokenResponse {
+        access_token: access,
+        token_type: if jkt.is_some() { "DPoP" } else { "Bearer" }.into(),
+        expires_in: ACCESS_SECS.min(g.consent_expires_at - now),
+        refresh_token: refresh,
+        scope: g.scope.to_owned(),
+        consent_expires_at: g.consent_expires_at,
+    })
+}

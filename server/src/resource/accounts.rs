@@ -1,0 +1,51 @@
+//! `GET /api/v1/accounts` (the consented account, its balance) and
+//! `GET /api/v1/time-deposits` (its 定期預金).
+
+use super::access::Access;
+use crate::error::AppResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Value, json};
+
+fn masked_number(n: &str) -> String {
+    format!("***{}", &n[n.len().saturating_sub(4)..])
+}
+
+pub async fn accounts(State(app): State<AppState>, Access(g): Access) -> Json<Value> {
+    Json(json!({
+        "accounts": [{
+            "id": g.public_id,
+            "branch": g.branch,
+            "kind": g.account_kind.code(),
+            "masked_number": masked_number(&g.number),
+            "currency": "JPY",
+            "balance": g.balance,
+            "available_balance": g.balance,
+            "as_of": app.clock.now().to_string(),
+        }]
+    }))
+}
+
+pub async fn time_deposits(
+    State(app): State<AppState>,
+    Access(g): Access,
+) -> AppResult<Json<Value>> {
+    let rows = app.storage.time_deposits(g.account_id).await?;
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|t| {
+            json!({
+                "principal": t.principal,
+                "currency": "JPY",
+                "rate_basis_points": t.rate_bp,
+                "rate_percent": format!("{}.{:02}", t.rate_bp / 100, t.rate_bp % 100),
+                "start_date": t.start_on.to_string(),
+                "maturity_date": t.maturity_on.to_string(),
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({"account_id": g.public_id, "time_deposits": items}),
+    ))
+}

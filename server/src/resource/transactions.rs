@@ -1,0 +1,120 @@
+//! `GET /api/v1/accounts/{id}/transactions`: the consented account's
+//! transactions over the ~3 months the bank keeps (FAQ 3 Q2), newest first,
+//! with a stable cursor.
+
+use super::access::Access;
+use crate::clock::jst_date;
+use crate::db::Day;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use renkei_shared::{ErrorCode, FieldCode, FieldErrors};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The months of history the bank keeps and answers for.
+pub const RETENTION_MONTHS: i64 = 3;
+
+#[derive(Debug, Deserialize)]
+pub struct TxQuery {
+    from: Option<String>,
+    to: Option<String>,
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+fn bad(field: &str, code: FieldCode) -> AppError {
+    let mut f = FieldErrors::new();
+    f.insert(field.into(), vec![code]);
+    AppError::Validation(f)
+}
+
+pub async fn transactions(
+    State(app): State<AppState>,
+    Access(g): Access,
+    Path(id): Path<String>,
+    Query(q): Query<TxQuery>,
+) -> AppResult<Json<Value>> {
+    if id != g.public_id {
+        return Err(ErrorCode::InsufficientScope.into());
+    }
+    let today = jst_date(app.clock.now());
+    let retained_from = today
+        .checked_sub(RETENTION_MONTHS.months())
+        .map_err(|e| anyhow::anyhow!("date arithmetic: {e}"))?;
+    let parse_date = |s: &Option<String>, field: &str, default: Date| -> AppResult<Date> {
+        match s {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<Date>()
+                .map_err(|_| bad(field, FieldCode::DateInvalid)),
+        }
+    };
+    let from = parse_date(&q.from, "from", retained_from)?;
+    let to = parse_date(&q.to, "to", today)?;
+    if from < retained_from {
+        return Err(ErrorCode::OutOfRetention.into());
+    }
+    if from > to {
+        return Err(bad("from", FieldCode::DateInvalid));
+    }
+    let limit = match &q.limit {
+        None => 50,
+        Some(l) => l
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=200).contains(n))
+            .ok_or_else(|| bad("limit", FieldCode::LimitRange))?,
+    };
+    let cursor = match &q.cursor {
+        None => None,
+        Some(c) => Some(decode_cursor(c).ok_or_else(|| bad("cursor", FieldCode::CursorInvalid))?),
+    };
+    // One more than asked for tells whether there is a next page.
+    let mut rows = app
+        .storage
+        .transactions(g.account_id, (Day(from), Day(to)), cursor, limit + 1)
+        .await?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| encode_cursor(r.booked_on, r.id))
+    } else {
+        None
+    };
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "id": encode_cursor(r.booked_on, r.id),
+                "date": r.booked_on.to_string(),
+                "description": r.description,
+                "amount_in": r.amount_in,
+                "amount_out": r.amount_out,
+                "balance_after": r.balance_after,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "account_id": g.public_id,
+        "from": from.to_string(),
+        "to": to.to_string(),
+        "retained_from": retained_from.to_string(),
+        "transactions": items,
+        "next_cursor": next_cursor,
+    })))
+}
+
+fn encode_cursor(date: Day, id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{date}|{id}"))
+}
+
+fn decode_cursor(c: &str) -> Option<(Day, i64)> {
+    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(c).ok()?).ok()?;
+    let (d, i) = raw.split_once('|')?;
+    Some((Day(d.parse::<Date>().ok()?), i.parse().ok()?))
+}

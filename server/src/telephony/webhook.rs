@@ -1,0 +1,145 @@
+//! The carrier gateway's webhooks. A real bank plugs its carrier in here:
+//! `POST /telephony/inbound-call` (Renkei's JSON, HMAC-SHA256 signed) or
+//! `POST /telephony/twilio/voice` (Twilio's inbound-voice webhook as is).
+//! The signature is checked before the body is trusted; a replayed call id
+//! changes nothing; a withheld number never verifies.
+
+use super::number::caller_digits;
+use super::signature::{twilio_signature, verify_v1};
+use crate::db::{InboundCall, OpLog};
+use crate::error::AppResult;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use renkei_carrier::{
+    CallAnswer, InboundCall as InboundCallBody, SIGNATURE_HEADER, TIMESTAMP_HEADER,
+};
+use renkei_shared::domain::mask_phone;
+
+pub const TWILIO_PATH: &str = "/telephony/twilio/voice";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(renkei_carrier::PATH, post(inbound_call))
+        .route(TWILIO_PATH, post(twilio_voice))
+}
+
+async fn inbound_call(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let signed = app
+        .config
+        .telephony_secret
+        .as_deref()
+        .is_some_and(|secret| {
+            verify_v1(
+                secret,
+                header(TIMESTAMP_HEADER),
+                header(SIGNATURE_HEADER),
+                &body,
+                app.now_secs(),
+            )
+        });
+    if !signed {
+        tracing::warn!("inbound call with a missing, wrong or stale signature");
+        return Ok(StatusCode::UNAUTHORIZED.into_response());
+    }
+    let Ok(call) = serde_json::from_slice::<InboundCallBody>(&body) else {
+        return Ok(StatusCode::BAD_REQUEST.into_response());
+    };
+    if call.call_id.is_empty() || call.call_id.len() > 128 {
+        return Ok(StatusCode::BAD_REQUEST.into_response());
+    }
+    let result = handle_call(
+        &app,
+        &format!("renkei:{}", call.call_id),
+        &call.from,
+        &call.to,
+    )
+    .await?;
+    Ok(Json(CallAnswer {
+        result: result.into(),
+    })
+    .into_response())
+}
+
+async fn twilio_voice(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    let Some(token) = app.config.twilio_auth_token.as_deref() else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    let params: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let expected = twilio_signature(token, &app.config.url(TWILIO_PATH), &params);
+    let sent = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !crate::crypto::constant_time_eq(sent, &expected) {
+        tracing::warn!("Twilio webhook with a wrong signature");
+        return Ok(StatusCode::UNAUTHORIZED.into_response());
+    }
+    let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let Some(sid) = param("CallSid").filter(|s| !s.is_empty() && s.len() <= 64) else {
+        return Ok(StatusCode::BAD_REQUEST.into_response());
+    };
+    handle_call(
+        &app,
+        &format!("twilio:{sid}"),
+        param("From").unwrap_or(""),
+        param("To").unwrap_or(""),
+    )
+    .await?;
+    // No announcement (seed section 7): the call is ended at once.
+    let twiml = r#"<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>"#;
+    Ok(([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], twiml).into_response())
+}
+
+/// Records the call and verifies the matching challenge; logs the outcome
+/// with the caller masked.
+async fn handle_call(
+    app: &AppState,
+    call_id: &str,
+    from: &str,
+    to: &str,
+) -> AppResult<&'static str> {
+    let caller = caller_digits(from);
+    let called =
+        caller_digits(to).unwrap_or_else(|| to.chars().filter(char::is_ascii_digit).collect());
+    let caller_mask = caller
+        .as_deref()
+        .map(mask_phone)
+        .unwrap_or_else(|| "withheld".into());
+    let now = app.now_secs();
+    let detail = format!("{caller_mask} -> {called}");
+    let recorded = app
+        .storage
+        .record_inbound_call(
+            InboundCall {
+                call_id,
+                caller: caller.as_deref(),
+                caller_mask: &caller_mask,
+                called: &called,
+                now,
+            },
+            OpLog {
+                at: now,
+                step: "telephony",
+                detail: Some(&detail),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let result = recorded.map(|o| o.code()).unwrap_or("duplicate");
+    tracing::info!(caller = %caller_mask, result, "inbound call");
+    Ok(result)
+}
