@@ -9,9 +9,11 @@ export RENKEI_DEMO
 
 .PHONY: run test setup setup-e2e spa server lint unit e2e bench clean
 
-## run: build the SPA (release, wasm-opt) and serve it with the demo data.
+## run: build the SPA (release, wasm-opt) and serve it with the demo data and
+## the demo fintech app at /demo (the `demo` feature; a production build
+## leaves it out: `cargo build --profile server -p renkei-server`).
 run: setup spa
-	cargo build --profile server -p renkei-server
+	cargo build --profile server -p renkei-server --features demo
 	./target/server/renkei-server serve
 
 ## test: format, lints, Rust tests, SPA build, Playwright in Chromium.
@@ -28,14 +30,14 @@ spa:
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --all-features -- -D warnings
 	cargo clippy -p renkei-app --target wasm32-unknown-unknown -- -D warnings
 
 unit:
 	cargo test --workspace
 
 e2e:
-	cargo build -p renkei-server
+	cargo build -p renkei-server --features demo
 	scripts/e2e.sh
 
 ## bench: N whole linkages and API reads against a local release server (not a test).
@@ -43,4 +45,4 @@ bench: setup
 	scripts/bench.sh $(FLOWS) $(CONCURRENCY) $(READS)
 
 clean:
-	rm -rf dist target/debug/renkei-server
+	rm -rf dist target/debug/renkei-server target/server/renkei-server

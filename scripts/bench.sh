@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The benchmark (not a test): starts the release server on a free loopback
-# port with a fresh database and the demo data, runs
-# `renkei-server bench` against it, and stops it.
+# The benchmark (not a test): starts the release server (a production build:
+# no demo app) on a free loopback port with a fresh database and the demo
+# bank data, runs `renkei-bench` against it over HTTP, and stops it.
 # Usage: scripts/bench.sh [FLOWS] [CONCURRENCY] [READS_PER_FLOW]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --profile server -p renkei-server
+cargo build --profile server -p renkei-server -p renkei-bench
 bin=target/server/renkei-server
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 dir=$(mktemp -d)
@@ -18,4 +18,4 @@ for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/.well-known/oauth-authorization-server" >/dev/null && break
   sleep 0.1
 done
-RENKEI_DEMO=1 "$bin" bench --url "http://127.0.0.1:$port" --flows "${1:-30}" --concurrency "${2:-3}" --reads "${3:-20}"
+target/server/renkei-bench --url "http://127.0.0.1:$port" --flows "${1:-30}" --concurrency "${2:-3}" --reads "${3:-20}"

@@ -22,6 +22,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/flow/call") view=pages::call::CallPage />
                 <Route path=path!("/flow/pin") view=pages::pin::PinPage />
                 <Route path=path!("/flow/consent") view=pages::consent::ConsentPage />
+                <Route path=path!("/flow/completed") view=pages::completed::CompletedPage />
                 <Route path=path!("/flow/cancelled") view=pages::cancelled::CancelledPage />
             </Routes>
         </Router>

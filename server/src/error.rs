@@ -19,8 +19,10 @@ pub enum AppError {
     #[error("validation failed")]
     Validation(FieldErrors),
     /// The body was not the JSON we expect (wrong shape, not JSON, too big).
+    /// Only the kind of failure is kept: serde's text quotes the values it
+    /// refused, and a refused value may be a PIN.
     #[error("malformed request: {0}")]
-    Malformed(String),
+    Malformed(&'static str),
     /// Anything unexpected: a database failure, a bug. Logged with detail;
     /// the customer sees `system_error`.
     #[error(transparent)]
@@ -116,11 +118,18 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(AppError::Malformed(json_rejection_reason(&rejection))),
+            Err(rejection) => Err(AppError::Malformed(rejection_kind(&rejection))),
         }
     }
 }
 
-fn json_rejection_reason(r: &JsonRejection) -> String {
-    r.body_text()
+/// What kind of malformed body it was, without the body's content.
+fn rejection_kind(r: &JsonRejection) -> &'static str {
+    match r {
+        JsonRejection::JsonDataError(_) => "JSON of the wrong shape",
+        JsonRejection::JsonSyntaxError(_) => "not JSON",
+        JsonRejection::MissingJsonContentType(_) => "not application/json",
+        JsonRejection::BytesRejection(_) => "unreadable or too large",
+        _ => "malformed",
+    }
 }

@@ -58,35 +58,39 @@ enum Command {
     },
 }
 
+/// An account as staff name it, and why they act on it.
+#[derive(clap::Args)]
+struct AccountAndReason {
+    /// 店番 (3 digits)
+    #[arg(long)]
+    branch: String,
+    /// ordinary (普通預金) or savings (貯蓄預金)
+    #[arg(long)]
+    kind: String,
+    /// 口座番号
+    #[arg(long)]
+    number: String,
+    /// Written to the operation log.
+    #[arg(long)]
+    reason: String,
+}
+
+impl AccountAndReason {
+    fn account(&self) -> anyhow::Result<AccountRef> {
+        AccountRef::parse(&self.branch, &self.kind, &self.number)
+    }
+}
+
 #[derive(Subcommand)]
 enum LockAction {
     /// Lift today's lock on an account before 0:00 JST (written to the operation log).
-    Lift {
-        #[arg(long)]
-        branch: String,
-        /// ordinary (普通預金) or savings (貯蓄預金)
-        #[arg(long)]
-        kind: String,
-        #[arg(long)]
-        number: String,
-        #[arg(long)]
-        reason: String,
-    },
+    Lift(AccountAndReason),
 }
 
 #[derive(Subcommand)]
 enum ConsentAction {
     /// End every API linkage of an account at once (all its tokens stop working).
-    Revoke {
-        #[arg(long)]
-        branch: String,
-        #[arg(long)]
-        kind: String,
-        #[arg(long)]
-        number: String,
-        #[arg(long)]
-        reason: String,
-    },
+    Revoke(AccountAndReason),
 }
 
 #[derive(Subcommand)]
@@ -239,16 +243,9 @@ async fn main() -> anyhow::Result<()> {
             println!("client {client_id} enabled");
         }
         Command::Lock {
-            action:
-                LockAction::Lift {
-                    branch,
-                    kind,
-                    number,
-                    reason,
-                },
+            action: LockAction::Lift(a),
         } => {
-            let account = AccountRef::parse(&branch, &kind, &number)?;
-            let lifted = staff.lift_lock(&account, &reason).await?;
+            let lifted = staff.lift_lock(&a.account()?, &a.reason).await?;
             println!(
                 "{}",
                 if lifted {
@@ -259,16 +256,9 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Consent {
-            action:
-                ConsentAction::Revoke {
-                    branch,
-                    kind,
-                    number,
-                    reason,
-                },
+            action: ConsentAction::Revoke(a),
         } => {
-            let account = AccountRef::parse(&branch, &kind, &number)?;
-            let n = staff.revoke_consents(&account, &reason).await?;
+            let n = staff.revoke_consents(&a.account()?, &a.reason).await?;
             println!("{n} consent(s) revoked");
         }
         Command::Account {

@@ -76,31 +76,25 @@ impl Application {
 
     /// Serves until ctrl-c / SIGTERM, finishing requests in flight.
     pub async fn run(self) -> std::io::Result<()> {
-        tokio::spawn(crate::mail::run_outbox(
-            self.state.clone(),
-            self.mailer.clone(),
-        ));
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        self.serve_until(shutdown_signal()).await
     }
 
     /// Serves until the returned future is dropped (tests).
     pub async fn run_forever(self) -> std::io::Result<()> {
-        tokio::spawn(crate::mail::run_outbox(
-            self.state.clone(),
-            self.mailer.clone(),
-        ));
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
+        self.serve_until(std::future::pending()).await
+    }
+
+    async fn serve_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        tokio::spawn(crate::mail::run_outbox(self.state.clone(), self.mailer));
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }
 

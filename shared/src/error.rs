@@ -3,21 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use strum::{IntoStaticStr, VariantArray};
 
 /// Every failure a screen can show. `code()` is stable snake_case and is
 /// what goes over the wire; serde and strum derive the same name from the
 /// variant, and a test checks they agree and each is unique.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::VariantArray,
-    strum::IntoStaticStr,
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -63,7 +55,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in declaration order (derived, never kept by hand).
-    pub const ALL: &'static [ErrorCode] = <ErrorCode as strum::VariantArray>::VARIANTS;
+    pub const ALL: &'static [ErrorCode] = <ErrorCode as VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
         self.into()
@@ -135,18 +127,7 @@ impl ErrorCode {
 /// Why one field was refused. Same rules as [`ErrorCode`]: stable code,
 /// fixed message, the SPA shows the message under the field.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    PartialOrd,
-    Ord,
-    strum::VariantArray,
-    strum::IntoStaticStr,
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray, IntoStaticStr,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -174,7 +155,7 @@ pub enum FieldCode {
 }
 
 impl FieldCode {
-    pub const ALL: &'static [FieldCode] = <FieldCode as strum::VariantArray>::VARIANTS;
+    pub const ALL: &'static [FieldCode] = <FieldCode as VariantArray>::VARIANTS;
 
     pub fn code(self) -> &'static str {
         self.into()

@@ -1,6 +1,7 @@
 //! Loading the flow for a screen, and the 中止する button every screen has.
 
 use crate::api;
+use crate::components::submit::Submit;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
@@ -53,24 +54,14 @@ pub fn FatalError(error: ErrorBody) -> impl IntoView {
 /// 中止する: ends the flow on the server, then shows the 中止 screen.
 #[component]
 pub fn CancelButton(flow: FlowState, error: RwSignal<Option<String>>) -> impl IntoView {
-    let navigate = use_navigate();
-    let busy = RwSignal::new(false);
-    let on_click = move |_| {
-        let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
-            return;
-        };
-        busy.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match api::cancel(&csrf).await {
-                Ok(_) => navigate(Step::Cancelled.path(), Default::default()),
-                Err(e) => error.set(Some(e.message)),
-            }
-            busy.set(false);
-        });
-    };
+    let cancel = Submit::new(
+        flow,
+        |csrf, _: &()| async move { api::cancel(&csrf).await },
+        move |e: ErrorBody| error.set(Some(e.message)),
+    );
+    let pending = cancel.pending();
     view! {
-        <button type="button" class="button secondary" on:click=on_click disabled=move || busy.get()>
+        <button type="button" class="button secondary" on:click=move |_| cancel.run(()) disabled=move || pending.get()>
             "中止する"
         </button>
     }

@@ -13,10 +13,7 @@ pub fn Layout(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <header class="brand-bar">
-            <span class="brand">"しんくみ信用組合"</span>
-            <span class="brand-sub">"API連携認証"</span>
-        </header>
+        <BrandBar />
         <main class="screen" id="main">
             <h1 class="screen-title">{title}</h1>
             {children()}
@@ -30,5 +27,16 @@ pub fn Layout(
             </nav>
             <p class="copyright">"Copyright © しんくみ信用組合 All Rights Reserved."</p>
         </footer>
+    }
+}
+
+/// The credit union's bar at the top of every screen.
+#[component]
+pub fn BrandBar() -> impl IntoView {
+    view! {
+        <header class="brand-bar">
+            <span class="brand">"しんくみ信用組合"</span>
+            <span class="brand-sub">"API連携認証"</span>
+        </header>
     }
 }

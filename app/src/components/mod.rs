@@ -5,3 +5,4 @@ pub mod field;
 pub mod flow;
 pub mod layout;
 pub mod step_form;
+pub mod submit;

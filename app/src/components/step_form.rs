@@ -1,102 +1,83 @@
 //! What every step's form does the same way: check the shared rules first
 //! for an instant answer (per-field messages and the seed's dialog), then
-//! send the step with the flow's CSRF token and go where the server says —
-//! or show the server's verdict, which has the last word.
+//! submit the step and go where the server says — or show the server's
+//! verdict, which has the last word.
 
 use crate::api::ApiResult;
 use crate::components::flow::{CancelButton, FlowState};
+use crate::components::submit::Submit;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 use renkei_shared::api::StepDone;
 use renkei_shared::{ErrorBody, FieldErrors};
 use std::future::Future;
 
-#[derive(Clone, Copy)]
-pub struct StepForm {
+pub struct StepForm<I: 'static> {
     pub errors: RwSignal<FieldErrors>,
     pub dialog: RwSignal<Option<String>>,
-    pub pending: RwSignal<bool>,
-    /// Taken from the router when the screen is set up (event handlers run
-    /// outside the component, where the router's context is not at hand).
-    go: Callback<String>,
+    submit: Submit<I>,
 }
 
-impl StepForm {
-    /// Call while setting the screen up, inside the router.
-    pub fn new() -> Self {
-        let navigate = use_navigate();
+impl<I: 'static> Clone for StepForm<I> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I: 'static> Copy for StepForm<I> {}
+
+impl<I: 'static> StepForm<I> {
+    /// Call while setting the screen up, inside the router; `send` takes
+    /// the CSRF token and the form.
+    pub fn new<F, Fut>(flow: FlowState, send: F) -> Self
+    where
+        F: Fn(String, &I) -> Fut + 'static,
+        Fut: Future<Output = ApiResult<StepDone>> + 'static,
+    {
+        let errors = RwSignal::new(FieldErrors::new());
+        let dialog = RwSignal::new(None);
+        let submit = Submit::new(flow, send, move |e: ErrorBody| {
+            errors.set(e.fields.clone());
+            dialog.set(Some(e.message));
+        });
         StepForm {
-            errors: RwSignal::new(FieldErrors::new()),
-            dialog: RwSignal::new(None),
-            pending: RwSignal::new(false),
-            go: Callback::new(move |path: String| navigate(&path, Default::default())),
+            errors,
+            dialog,
+            submit,
         }
     }
 
-    /// Shows what the shared rules refused; `true` when nothing was.
-    pub fn check<T>(&self, parsed: Result<T, FieldErrors>) -> bool {
+    /// Shows what the shared rules refused, or sends `input` when nothing
+    /// was.
+    pub fn submit<T>(&self, parsed: Result<T, FieldErrors>, input: I) {
         match parsed {
             Ok(_) => {
                 self.errors.set(FieldErrors::new());
-                true
+                self.submit.run(input);
             }
             Err(fields) => {
                 let body = ErrorBody::from_fields(fields);
                 self.errors.set(body.fields.clone());
                 self.dialog.set(Some(body.message));
-                false
             }
         }
     }
 
-    /// Sends the step (`call` gets the CSRF token), then navigates to the
-    /// next step or shows the error. `after` runs either way (e.g. to clear
-    /// a PIN field).
-    pub fn send<F>(
-        &self,
-        flow: FlowState,
-        call: impl FnOnce(String) -> F + 'static,
-        after: impl FnOnce() + 'static,
-    ) where
-        F: Future<Output = ApiResult<StepDone>> + 'static,
-    {
-        let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
-            return;
-        };
-        let form = *self;
-        form.pending.set(true);
-        spawn_local(async move {
-            let result = call(csrf).await;
-            after();
-            match result {
-                Ok(done) => form.go.run(done.next.path().to_owned()),
-                Err(e) => {
-                    form.errors.set(e.fields.clone());
-                    form.dialog.set(Some(e.message));
-                }
-            }
-            form.pending.set(false);
-        });
-    }
-}
-
-impl Default for StepForm {
-    fn default() -> Self {
-        Self::new()
+    pub fn pending(&self) -> Memo<bool> {
+        self.submit.pending()
     }
 }
 
 /// 次へ (submits the form; disabled while sending or before the flow is
 /// known) and 中止する.
 #[component]
-pub fn StepActions(form: StepForm, flow: FlowState) -> impl IntoView {
+pub fn StepActions<I: 'static>(form: StepForm<I>, flow: FlowState) -> impl IntoView {
+    let pending = form.pending();
     view! {
         <div class="actions">
             <button
                 type="submit"
                 class="button primary"
-                disabled=move || form.pending.get() || flow.view.get().is_none()
+                disabled=move || pending.get() || flow.view.get().is_none()
             >
                 "次へ"
             </button>

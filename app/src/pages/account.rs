@@ -2,7 +2,7 @@
 
 use crate::api;
 use crate::components::dialog::ErrorDialog;
-use crate::components::field::{Field, describedby, field_error};
+use crate::components::field::{Field, TextField, describedby, field_error};
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::step_form::{StepActions, StepForm};
@@ -16,7 +16,10 @@ pub fn AccountPage() -> impl IntoView {
     let branch = RwSignal::new(String::new());
     let kind = RwSignal::new(AccountKind::Ordinary.code().to_owned());
     let number = RwSignal::new(String::new());
-    let form = StepForm::new();
+    let form = StepForm::new(flow, |csrf, input: &AccountForm| {
+        let input = input.clone();
+        async move { api::submit_account(&csrf, &input).await }
+    });
     let StepForm { errors, dialog, .. } = form;
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -28,13 +31,7 @@ pub fn AccountPage() -> impl IntoView {
         };
         // The shared rules first, for an instant answer; the server applies
         // the same rules again and has the last word.
-        if form.check(input.parse()) {
-            form.send(
-                flow,
-                move |csrf| async move { api::submit_account(&csrf, &input).await },
-                || {},
-            );
-        }
+        form.submit(input.parse(), input);
     };
 
     view! {
@@ -63,20 +60,8 @@ pub fn AccountPage() -> impl IntoView {
                 "お手元にご利用中の口座のキャッシュカードをご準備いただき口座情報を入力してください。"
             </p>
             <form class="form" novalidate on:submit=on_submit>
-                <Field id="branch" label="店番" hint="（半角数字3桁）" error=field_error(errors, "branch")>
-                    <input
-                        id="branch"
-                        name="branch"
-                        type="text"
-                        inputmode="numeric"
-                        autocomplete="off"
-                        maxlength="3"
-                        aria-describedby=describedby("branch")
-                        aria-invalid=move || field_error(errors, "branch").get().is_some().to_string()
-                        prop:value=branch
-                        on:input=move |ev| branch.set(event_target_value(&ev))
-                    />
-                </Field>
+                <TextField id="branch" label="店番" hint="（半角数字3桁）" value=branch errors=errors
+                    inputmode="numeric" maxlength="3" />
                 <Field id="kind" label="科目" error=field_error(errors, "kind")>
                     <select
                         id="kind"
@@ -90,20 +75,8 @@ pub fn AccountPage() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </Field>
-                <Field id="number" label="口座番号" hint="（半角数字）" error=field_error(errors, "number")>
-                    <input
-                        id="number"
-                        name="number"
-                        type="text"
-                        inputmode="numeric"
-                        autocomplete="off"
-                        maxlength="7"
-                        aria-describedby=describedby("number")
-                        aria-invalid=move || field_error(errors, "number").get().is_some().to_string()
-                        prop:value=number
-                        on:input=move |ev| number.set(event_target_value(&ev))
-                    />
-                </Field>
+                <TextField id="number" label="口座番号" hint="（半角数字）" value=number errors=errors
+                    inputmode="numeric" maxlength="7" />
                 <StepActions form=form flow=flow />
             </form>
             <ErrorDialog message=dialog />

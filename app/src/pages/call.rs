@@ -11,11 +11,12 @@ use crate::api;
 use crate::components::dialog::ErrorDialog;
 use crate::components::flow::{CancelButton, FatalError, load_flow};
 use crate::components::layout::Layout;
+use crate::components::submit::Submit;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use renkei_shared::ErrorCode;
 use renkei_shared::api::{CallChallenge, Step};
+use renkei_shared::{ErrorBody, ErrorCode};
 use std::time::Duration;
 
 /// What the screen shows below the instructions.
@@ -36,7 +37,6 @@ pub fn CallPage() -> impl IntoView {
     let offset = RwSignal::new(0.0_f64);
     let now = RwSignal::new(api::now_ms());
     let status = RwSignal::new(Status::Waiting);
-    let busy = RwSignal::new(false);
     let dialog = RwSignal::new(None::<String>);
     let navigate = use_navigate();
 
@@ -71,59 +71,43 @@ pub fn CallPage() -> impl IntoView {
 
     // 確定する, also used when the poll sees the call verified or the
     // countdown reaches zero. The server decides what happened.
-    let confirm = {
-        let navigate = navigate.clone();
-        move || {
-            if busy.get_untracked() || status.get_untracked() == Status::Expired {
-                return;
-            }
-            let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
-                return;
-            };
-            busy.set(true);
-            let navigate = navigate.clone();
-            spawn_local(async move {
-                match api::confirm_call(&csrf).await {
-                    Ok(done) => navigate(done.next.path(), Default::default()),
-                    Err(e) => match e.code {
-                        ErrorCode::CallbackPending => status.set(Status::Pending),
-                        ErrorCode::CallbackExpired => status.set(Status::Expired),
-                        _ => dialog.set(Some(e.message)),
-                    },
-                }
-                busy.set(false);
-            });
+    let submit = Submit::new(
+        flow,
+        |csrf, _: &()| async move { api::confirm_call(&csrf).await },
+        move |e: ErrorBody| match e.code {
+            ErrorCode::CallbackPending => status.set(Status::Pending),
+            ErrorCode::CallbackExpired => status.set(Status::Expired),
+            _ => dialog.set(Some(e.message)),
+        },
+    );
+    let busy = submit.pending();
+    let confirm = move || {
+        if !busy.get_untracked() && status.get_untracked() != Status::Expired {
+            submit.run(());
         }
     };
 
     // The clock tick and the poll, cleared when the screen goes away.
-    let tick = {
-        let confirm = confirm.clone();
-        move || {
-            now.set(api::now_ms());
-            if remaining.get_untracked() == Some(0) && status.get_untracked() != Status::Expired {
-                confirm();
-            }
+    let tick = move || {
+        now.set(api::now_ms());
+        if remaining.get_untracked() == Some(0) && status.get_untracked() != Status::Expired {
+            confirm();
         }
     };
     if let Ok(handle) = set_interval_with_handle(tick, Duration::from_millis(250)) {
         on_cleanup(move || handle.clear());
     }
-    let poll = {
-        let confirm = confirm.clone();
-        move || {
-            if challenge.get_untracked().is_none() || status.get_untracked() == Status::Expired {
-                return;
-            }
-            let confirm = confirm.clone();
-            spawn_local(async move {
-                if let Ok(c) = api::call_status().await
-                    && c.verified
-                {
-                    confirm();
-                }
-            });
+    let poll = move || {
+        if challenge.get_untracked().is_none() || status.get_untracked() == Status::Expired {
+            return;
         }
+        spawn_local(async move {
+            if let Ok(c) = api::call_status().await
+                && c.verified
+            {
+                confirm();
+            }
+        });
     };
     if let Ok(handle) = set_interval_with_handle(poll, Duration::from_secs(2)) {
         on_cleanup(move || handle.clear());
@@ -195,7 +179,7 @@ pub fn CallPage() -> impl IntoView {
                     }.into_any()
                 } else {
                     view! {
-                        <button type="button" class="button primary" on:click=on_confirm.clone()
+                        <button type="button" class="button primary" on:click=on_confirm
                             disabled=move || busy.get() || challenge.get().is_none()>
                             "確定する"
                         </button>

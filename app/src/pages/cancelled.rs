@@ -1,6 +1,7 @@
 //! 「API連携認証の中止」: the flow is over; 連携元画面へ returns to the app.
 
 use crate::components::flow::{FatalError, load_flow};
+use crate::components::layout::BrandBar;
 use leptos::prelude::*;
 use renkei_shared::api::Step;
 
@@ -8,10 +9,7 @@ use renkei_shared::api::Step;
 pub fn CancelledPage() -> impl IntoView {
     let flow = load_flow(Step::Cancelled);
     view! {
-        <header class="brand-bar">
-            <span class="brand">"しんくみ信用組合"</span>
-            <span class="brand-sub">"API連携認証"</span>
-        </header>
+        <BrandBar />
         <main class="screen" id="main">
             <h1 class="screen-title">"API連携認証の中止"</h1>
             {move || flow.fatal.get().map(|e| view! { <FatalError error=e /> })}

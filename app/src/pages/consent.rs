@@ -5,8 +5,9 @@ use crate::api;
 use crate::components::dialog::ErrorDialog;
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
+use crate::components::submit::Submit;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use renkei_shared::ErrorBody;
 use renkei_shared::api::Step;
 
 #[component]
@@ -14,32 +15,22 @@ pub fn ConsentPage() -> impl IntoView {
     let flow = load_flow(Step::Consent);
     let agree = RwSignal::new(false);
     let dialog = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
     let client = move || flow.view.get().map(|f| f.client_name).unwrap_or_default();
-
-    let decide = move |allow: bool| {
-        let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
-            return;
-        };
-        pending.set(true);
-        let agreed = agree.get_untracked();
-        spawn_local(async move {
-            let result = if allow {
+    // 許可する → back to the app with the code; 拒否する → the app learns
+    // access_denied, exactly as after 中止する.
+    let decide = Submit::new(
+        flow,
+        |csrf, &(allow, agreed): &(bool, bool)| async move {
+            if allow {
                 api::allow(&csrf, agreed).await
             } else {
                 api::deny(&csrf).await
-            };
-            match result {
-                // 許可する → back to the app with the code; 拒否する → the app
-                // learns access_denied, exactly as after 中止する.
-                Ok(done) => api::leave_for(&done.return_to),
-                Err(e) => {
-                    dialog.set(Some(e.message));
-                    pending.set(false);
-                }
             }
-        });
-    };
+        },
+        move |e: ErrorBody| dialog.set(Some(e.message)),
+    );
+    let pending = decide.pending();
+    let decide = move |allow: bool| decide.run((allow, agree.get_untracked()));
 
     view! {
         <Layout title="API連携認証（情報連携認可）" screen_id="SOA206">

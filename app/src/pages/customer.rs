@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::dialog::ErrorDialog;
-use crate::components::field::{Field, describedby, field_error};
+use crate::components::field::{TextField, field_error};
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::step_form::{StepActions, StepForm};
@@ -22,7 +22,10 @@ pub fn CustomerPage() -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let email_confirm = RwSignal::new(String::new());
-    let form = StepForm::new();
+    let form = StepForm::new(flow, |csrf, input: &CustomerForm| {
+        let input = input.clone();
+        async move { api::submit_customer(&csrf, &input).await }
+    });
     let StepForm { errors, dialog, .. } = form;
     // What will be sent, after conversion to half-width kana.
     let converted = Memo::new(move |_| normalize_name(&name.get()));
@@ -38,13 +41,7 @@ pub fn CustomerPage() -> impl IntoView {
             email: email.get_untracked(),
             email_confirm: email_confirm.get_untracked(),
         };
-        if form.check(input.parse(api::today_jst())) {
-            form.send(
-                flow,
-                move |csrf| async move { api::submit_customer(&csrf, &input).await },
-                || {},
-            );
-        }
+        form.submit(input.parse(api::today_jst()), input);
     };
 
     let two_digits = |n: u8| format!("{n:02}");
@@ -64,24 +61,15 @@ pub fn CustomerPage() -> impl IntoView {
             </section>
             <form class="form" novalidate on:submit=on_submit>
                 <h2 class="form-section">"お客様情報の入力"</h2>
-                <Field id="name" label="お名前" hint="(半角カタカナ) (例) ﾃﾞｰﾀ ﾀﾛｳ" error=field_error(errors, "name")>
-                    <input
-                        id="name"
-                        name="name"
-                        type="text"
-                        autocomplete="off"
-                        aria-describedby=format!("{} name-converted", describedby("name"))
-                        aria-invalid=move || field_error(errors, "name").get().is_some().to_string()
-                        prop:value=name
-                        on:input=move |ev| name.set(event_target_value(&ev))
-                    />
+                <TextField id="name" label="お名前" hint="(半角カタカナ) (例) ﾃﾞｰﾀ ﾀﾛｳ" value=name errors=errors
+                    describedby_extra="name-converted">
                     <p class="converted" id="name-converted" aria-live="polite">
                         {move || {
                             let c = converted.get();
                             (!c.is_empty()).then(|| format!("送信するお名前：{c}"))
                         }}
                     </p>
-                </Field>
+                </TextField>
                 <fieldset class="field birth" class:has-error=move || birth_error.get().is_some()>
                     <legend class="field-label"><span class="required">"【必須】"</span>"生年月日"</legend>
                     <p class="field-hint" id="birth-hint">"(半角数字)"</p>
@@ -114,47 +102,14 @@ pub fn CustomerPage() -> impl IntoView {
                         <span aria-hidden="true">"日"</span>
                     </div>
                 </fieldset>
-                <Field id="phone" label="電話番号" hint="当信用組合にお届けいただいている電話番号を入力してください。（入力された電話番号から当信用組合指定の「認証先電話番号」に電話をかけていただきます。）(半角数字ハイフン無し)" error=field_error(errors, "phone")>
-                    <input
-                        id="phone"
-                        name="phone"
-                        type="tel"
-                        inputmode="numeric"
-                        autocomplete="tel-national"
-                        maxlength="11"
-                        aria-describedby=describedby("phone")
-                        aria-invalid=move || field_error(errors, "phone").get().is_some().to_string()
-                        prop:value=phone
-                        on:input=move |ev| phone.set(event_target_value(&ev))
-                    />
-                </Field>
+                <TextField id="phone" label="電話番号" hint="当信用組合にお届けいただいている電話番号を入力してください。（入力された電話番号から当信用組合指定の「認証先電話番号」に電話をかけていただきます。）(半角数字ハイフン無し)"
+                    value=phone errors=errors input_type="tel" inputmode="numeric"
+                    autocomplete="tel-national" maxlength="11" />
                 <p class="lead">"メールアドレス"<br />"認可操作後に完了のお知らせを送信するメールアドレスを入力してください。"</p>
-                <Field id="email" label="メールアドレス" hint="(半角英数字記号)" error=field_error(errors, "email")>
-                    <input
-                        id="email"
-                        name="email"
-                        type="email"
-                        autocomplete="email"
-                        maxlength="64"
-                        aria-describedby=describedby("email")
-                        aria-invalid=move || field_error(errors, "email").get().is_some().to_string()
-                        prop:value=email
-                        on:input=move |ev| email.set(event_target_value(&ev))
-                    />
-                </Field>
-                <Field id="email_confirm" label="メールアドレス（確認用）" hint="(半角英数字記号) 確認のため2回入力してください" error=field_error(errors, "email_confirm")>
-                    <input
-                        id="email_confirm"
-                        name="email_confirm"
-                        type="email"
-                        autocomplete="off"
-                        maxlength="64"
-                        aria-describedby=describedby("email_confirm")
-                        aria-invalid=move || field_error(errors, "email_confirm").get().is_some().to_string()
-                        prop:value=email_confirm
-                        on:input=move |ev| email_confirm.set(event_target_value(&ev))
-                    />
-                </Field>
+                <TextField id="email" label="メールアドレス" hint="(半角英数字記号)" value=email errors=errors
+                    input_type="email" autocomplete="email" maxlength="64" />
+                <TextField id="email_confirm" label="メールアドレス（確認用）" hint="(半角英数字記号) 確認のため2回入力してください"
+                    value=email_confirm errors=errors input_type="email" maxlength="64" />
                 <StepActions form=form flow=flow />
             </form>
             <ErrorDialog message=dialog />

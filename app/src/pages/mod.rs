@@ -3,6 +3,7 @@
 pub mod account;
 pub mod call;
 pub mod cancelled;
+pub mod completed;
 pub mod consent;
 pub mod customer;
 pub mod not_found;

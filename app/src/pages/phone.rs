@@ -5,31 +5,21 @@ use crate::api;
 use crate::components::dialog::ErrorDialog;
 use crate::components::flow::{CancelButton, FatalError, load_flow};
 use crate::components::layout::Layout;
+use crate::components::submit::Submit;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use renkei_shared::ErrorBody;
 use renkei_shared::api::Step;
 
 #[component]
 pub fn PhonePage() -> impl IntoView {
     let flow = load_flow(Step::PhoneConfirm);
     let dialog = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-    let navigate = use_navigate();
-    let decide = move |_| {
-        let Some(csrf) = flow.view.get_untracked().map(|f| f.csrf_token) else {
-            return;
-        };
-        pending.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match api::decide_phone(&csrf).await {
-                Ok(done) => navigate(done.next.path(), Default::default()),
-                Err(e) => dialog.set(Some(e.message)),
-            }
-            pending.set(false);
-        });
-    };
+    let decide = Submit::new(
+        flow,
+        |csrf, _: &()| async move { api::decide_phone(&csrf).await },
+        move |e: ErrorBody| dialog.set(Some(e.message)),
+    );
+    let pending = decide.pending();
     view! {
         <Layout title="API連携認証（電話番号の確認）" screen_id="SOA208">
             {move || flow.fatal.get().map(|e| view! { <FatalError error=e /> })}
@@ -47,7 +37,7 @@ pub fn PhonePage() -> impl IntoView {
                 <button
                     type="button"
                     class="button primary"
-                    on:click=decide
+                    on:click=move |_| decide.run(())
                     disabled=move || pending.get() || flow.view.get().is_none()
                 >
                     "電話番号の決定"

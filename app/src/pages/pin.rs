@@ -4,7 +4,7 @@
 
 use crate::api;
 use crate::components::dialog::ErrorDialog;
-use crate::components::field::{Field, describedby, field_error};
+use crate::components::field::TextField;
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::step_form::{StepActions, StepForm};
@@ -17,7 +17,10 @@ use renkei_shared::domain::Pin;
 pub fn PinPage() -> impl IntoView {
     let flow = load_flow(Step::Pin);
     let pin = RwSignal::new(String::new());
-    let form = StepForm::new();
+    let form = StepForm::new(flow, |csrf, input: &PinForm| {
+        let input = input.clone();
+        async move { api::submit_pin(&csrf, &input).await }
+    });
     let StepForm { errors, dialog, .. } = form;
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -30,14 +33,9 @@ pub fn PinPage() -> impl IntoView {
             fields.insert("pin".into(), vec![code]);
             fields
         });
-        if form.check(checked) {
-            // Whatever happens, the PIN does not stay in the page.
-            form.send(
-                flow,
-                move |csrf| async move { api::submit_pin(&csrf, &input).await },
-                move || pin.set(String::new()),
-            );
-        }
+        // Whatever happens, the PIN does not stay in the page.
+        pin.set(String::new());
+        form.submit(checked, input);
     };
 
     view! {
@@ -48,20 +46,8 @@ pub fn PinPage() -> impl IntoView {
                 <p>"キャッシュカード暗証番号での認証を行います。"</p>
             </section>
             <form class="form" novalidate on:submit=on_submit>
-                <Field id="pin" label="キャッシュカードの暗証番号" hint="(半角数字4桁)" error=field_error(errors, "pin")>
-                    <input
-                        id="pin"
-                        name="pin"
-                        type="password"
-                        inputmode="numeric"
-                        autocomplete="off"
-                        maxlength="4"
-                        aria-describedby=describedby("pin")
-                        aria-invalid=move || field_error(errors, "pin").get().is_some().to_string()
-                        prop:value=pin
-                        on:input=move |ev| pin.set(event_target_value(&ev))
-                    />
-                </Field>
+                <TextField id="pin" label="キャッシュカードの暗証番号" hint="(半角数字4桁)" value=pin errors=errors
+                    input_type="password" inputmode="numeric" maxlength="4" />
                 <StepActions form=form flow=flow />
             </form>
             <ErrorDialog message=dialog />

@@ -1,13 +1,60 @@
 //! Client authentication at the OAuth endpoints, as the client registered:
 //! `client_secret_basic` or `private_key_jwt` (RFC 7523, `jti` single-use).
 
-use super::error::{OAuthError, OAuthResult, Params};
+use super::dpop::dpop_at;
+use super::error::{OAuthError, OAuthResult, Params, params_of};
 use crate::crypto::{hash_secret, sha256_hex, verify_secret};
 use crate::db::{AuthMethod, ClientRow};
 use crate::state::AppState;
+use axum::Form;
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+
+/// A request to an OAuth endpoint from an authenticated client: the
+/// client, the form's parameters (each at most once) and the headers.
+pub struct ClientRequest {
+    pub client: ClientRow,
+    pub params: Params,
+    pub headers: HeaderMap,
+}
+
+impl FromRequest<AppState> for ClientRequest {
+    type Rejection = OAuthError;
+
+    async fn from_request(req: Request, app: &AppState) -> OAuthResult<Self> {
+        let headers = req.headers().clone();
+        let params = params_of(Form::from_request(req, app).await)?;
+        let client = authenticate(app, &headers, &params).await?;
+        Ok(ClientRequest {
+            client,
+            params,
+            headers,
+        })
+    }
+}
+
+impl ClientRequest {
+    /// The DPoP proof sent to `path`, checked (see `dpop`); required when
+    /// the client was registered to use DPoP. The key's thumbprint.
+    pub async fn dpop(&self, app: &AppState, path: &str) -> OAuthResult<Option<String>> {
+        let jkt = dpop_at(app, &self.headers, path).await?;
+        if self.client.require_dpop && jkt.is_none() {
+            return Err(OAuthError::invalid_dpop(
+                "this client must send a DPoP proof",
+            ));
+        }
+        Ok(jkt)
+    }
+
+    /// A parameter the endpoint requires.
+    pub fn required(&self, name: &str, missing: &'static str) -> OAuthResult<&String> {
+        self.params
+            .get(name)
+            .ok_or(OAuthError::invalid_request(missing))
+    }
+}
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 

@@ -1,14 +1,13 @@
 //! RFC 7662 token introspection; a client learns only about its own tokens.
 
-use super::client_auth::authenticate;
-use super::error::{OAuthError, OAuthResult, params_of};
+use super::client_auth::ClientRequest;
+use super::error::OAuthResult;
 use crate::crypto::sha256_hex;
 use crate::db::TokenKind;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::routing::post;
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
@@ -18,17 +17,13 @@ pub fn router() -> Router<AppState> {
 /// RFC 7662. A client learns only about its own tokens.
 async fn introspect(
     State(app): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+    req: ClientRequest,
 ) -> OAuthResult<Json<serde_json::Value>> {
-    let params = params_of(form)?;
-    let client_id = authenticate(&app, &headers, &params).await?.client_id;
-    let Some(token) = params.get("token") else {
-        return Err(OAuthError::invalid_request("token is required"));
-    };
+    let client_id = &req.client.client_id;
+    let token = req.required("token", "token is required")?;
     let now = app.now_secs();
     let answer = match app.storage.find_token(&sha256_hex(token)).await? {
-        Some(row) if row.client_id == client_id && super::token::is_live(&row, now) => json!({
+        Some(row) if row.client_id == *client_id && super::token::is_live(&row, now) => json!({
             "active": true,
             "client_id": row.client_id,
             "scope": row.scope,

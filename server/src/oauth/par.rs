@@ -4,16 +4,15 @@
 //! `/oauth/authorize`, so nothing in the request can be altered on the way.
 
 use super::authorize::{AuthorizeParams, Refusal, validate};
-use super::client_auth::authenticate;
-use super::dpop::dpop_at;
-use super::error::{OAuthError, OAuthResult, params_of};
+use super::client_auth::ClientRequest;
+use super::error::{OAuthError, OAuthResult};
 use crate::crypto::{random_token, sha256_hex};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use serde_json::json;
 
 /// Well under the 600 s the RFC allows: the browser goes there at once.
@@ -24,20 +23,10 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/oauth/par", post(push))
 }
 
-async fn push(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
-) -> OAuthResult<Response> {
-    let params = params_of(form)?;
-    let client = authenticate(&app, &headers, &params).await?;
+async fn push(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
     // A proof here is checked too, so a broken DPoP setup fails early.
-    let jkt = dpop_at(&app, &headers, "/oauth/par").await?;
-    if client.require_dpop && jkt.is_none() {
-        return Err(OAuthError::invalid_dpop(
-            "this client must send a DPoP proof",
-        ));
-    }
+    let jkt = req.dpop(&app, "/oauth/par").await?;
+    let ClientRequest { client, params, .. } = req;
     if params.contains_key("request_uri") {
         return Err(OAuthError::invalid_request(
             "request_uri is not allowed here",

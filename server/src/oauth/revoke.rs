@@ -1,16 +1,16 @@
 //! RFC 7009 token revocation: revoking either token of a grant ends the
 //! whole grant (the customer's linkage), at once.
 
-use super::client_auth::authenticate;
-use super::error::{OAuthError, OAuthResult, params_of};
+use super::client_auth::ClientRequest;
+use super::error::OAuthResult;
 use crate::crypto::sha256_hex;
 use crate::db::RevokedBy;
 use crate::state::AppState;
+use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Form, Router};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/oauth/revoke", post(revoke))
@@ -18,18 +18,11 @@ pub fn router() -> Router<AppState> {
 
 /// RFC 7009. Revoking either token of a grant ends the whole grant (the
 /// customer's linkage), at once. Unknown tokens are not an error.
-async fn revoke(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
-) -> OAuthResult<Response> {
-    let params = params_of(form)?;
-    let client_id = authenticate(&app, &headers, &params).await?.client_id;
-    let Some(token) = params.get("token") else {
-        return Err(OAuthError::invalid_request("token is required"));
-    };
+async fn revoke(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
+    let client_id = &req.client.client_id;
+    let token = req.required("token", "token is required")?;
     if let Some(row) = app.storage.find_token(&sha256_hex(token)).await?
-        && row.client_id == client_id
+        && row.client_id == *client_id
     {
         app.storage
             .revoke_grant(row.consent_id, RevokedBy::App, app.now_secs())

@@ -3,17 +3,16 @@
 //! client sends a proof. Tokens are opaque 256-bit random strings, stored
 //! only as SHA-256.
 
-use super::client_auth::authenticate;
-use super::dpop::dpop_at;
-use super::error::{OAuthError, OAuthResult, Params, params_of};
+use super::client_auth::ClientRequest;
+use super::error::{OAuthError, OAuthResult};
 use crate::crypto::{constant_time_eq, pkce_challenge, random_token, sha256_hex};
 use crate::db::{NewToken, RevokedBy, TokenKind, TokenRow};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use renkei_shared::oauth::TokenResponse;
 
 /// Access tokens are short-lived; refresh tokens last as long as the consent.
@@ -23,23 +22,17 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/oauth/token", post(token))
 }
 
-async fn token(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
-) -> OAuthResult<Response> {
-    let req = params_of(form)?;
-    let client = authenticate(&app, &headers, &req).await?;
-    let jkt = dpop_at(&app, &headers, "/oauth/token").await?;
-    if client.require_dpop && jkt.is_none() {
-        return Err(OAuthError::invalid_dpop(
-            "this client must send a DPoP proof",
-        ));
-    }
-    let client_id = client.client_id.as_str();
-    let issued = match req.get("grant_type").map(String::as_str) {
-        Some("authorization_code") => exchange_code(&app, client_id, &req, jkt.as_deref()).await?,
-        Some("refresh_token") => refresh(&app, client_id, &req, jkt.as_deref()).await?,
+async fn token(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
+    let jkt = req.dpop(&app, "/oauth/token").await?;
+    let to = Grantee {
+        app: &app,
+        client_id: req.client.client_id.as_str(),
+        jkt: jkt.as_deref(),
+        now: app.now_secs(),
+    };
+    let issued = match req.params.get("grant_type").map(String::as_str) {
+        Some("authorization_code") => exchange_code(&to, &req).await?,
+        Some("refresh_token") => refresh(&to, &req).await?,
         Some(_) => {
             return Err(OAuthError::new(
                 StatusCode::BAD_REQUEST,
@@ -55,19 +48,19 @@ async fn token(
     Ok(resp)
 }
 
-async fn exchange_code(
-    app: &AppState,
-    client_id: &str,
-    req: &Params,
-    jkt: Option<&str>,
-) -> OAuthResult<TokenResponse> {
-    let now = app.now_secs();
-    let code = req
-        .get("code")
-        .ok_or(OAuthError::invalid_request("code is required"))?;
-    let verifier = req
-        .get("code_verifier")
-        .ok_or(OAuthError::invalid_request("code_verifier is required"))?;
+/// Who a token request is from: the authenticated client, the DPoP key of
+/// its proof (if any), at the server's now.
+struct Grantee<'a> {
+    app: &'a AppState,
+    client_id: &'a str,
+    jkt: Option<&'a str>,
+    now: i64,
+}
+
+async fn exchange_code(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<TokenResponse> {
+    let (app, client_id, jkt, now) = (to.app, to.client_id, to.jkt, to.now);
+    let code = req.required("code", "code is required")?;
+    let verifier = req.required("code_verifier", "code_verifier is required")?;
     let code_hash = sha256_hex(code);
     let Some(row) = app.storage.find_code(&code_hash).await? else {
         return Err(OAuthError::invalid_grant("unknown code"));
@@ -96,7 +89,7 @@ async fn exchange_code(
             "the code is bound to another DPoP key",
         ));
     }
-    if req.get("redirect_uri") != Some(&row.redirect_uri) {
+    if req.params.get("redirect_uri") != Some(&row.redirect_uri) {
         return Err(OAuthError::invalid_grant("redirect_uri does not match"));
     }
     let verifier_ok = (43..=128).contains(&verifier.len())
@@ -121,16 +114,9 @@ async fn exchange_code(
     issue(app, &grant, now, jkt, None).await
 }
 
-async fn refresh(
-    app: &AppState,
-    client_id: &str,
-    req: &Params,
-    jkt: Option<&str>,
-) -> OAuthResult<TokenResponse> {
-    let now = app.now_secs();
-    let presented = req
-        .get("refresh_token")
-        .ok_or(OAuthError::invalid_request("refresh_token is required"))?;
+async fn refresh(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<TokenResponse> {
+    let (app, client_id, jkt, now) = (to.app, to.client_id, to.jkt, to.now);
+    let presented = req.required("refresh_token", "refresh_token is required")?;
     let hash = sha256_hex(presented);
     let Some(row) = app.storage.find_token(&hash).await? else {
         return Err(OAuthError::invalid_grant("unknown refresh token"));

@@ -183,13 +183,8 @@ async fn accounts_that_do_not_qualify_are_refused_alike() {
     }
     // The new number of the moved account does qualify.
     let app = spawn_app().await;
-    let flow = app.start_flow().await;
-    let resp = app
-        .post(
-            "/api/flow/account",
-            &flow.csrf_token,
-            &json!({"branch": "022", "kind": "ordinary", "number": "2222222"}),
-        )
+    let (_, resp) = app
+        .account_attempt(&json!({"branch": "022", "kind": "ordinary", "number": "2222222"}))
         .await;
     assert_eq!(resp.status(), 200);
 }

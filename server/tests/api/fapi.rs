@@ -2,7 +2,7 @@
 //! assertions and proofs are made with ring and jsonwebtoken (JOSE), not by
 //! hand.
 
-use crate::helpers::{TestApp, happy_customer, query, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, get_json, happy_customer, query, spawn_app, spawn_app_with};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
@@ -313,15 +313,11 @@ async fn par_is_required_server_wide_outside_demo_mode() {
         query(&crate::helpers::location(&resp), "error").as_deref(),
         Some("invalid_request")
     );
-    let m: Value = app
-        .http
-        .get(app.url("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let m: Value = get_json(
+        &app.http,
+        app.url("/.well-known/oauth-authorization-server"),
+    )
+    .await;
     assert_eq!(m["require_pushed_authorization_requests"], true);
 }
 

@@ -132,19 +132,23 @@ impl TestApp {
         }
     }
 
+    /// This app's own browser (the same cookie jar as `self.http`).
+    pub fn browser(&self) -> Browser<'_> {
+        Browser {
+            app: self,
+            http: self.http.clone(),
+        }
+    }
+
+    /// Starts a flow and sends SOA201 with `body` (see `Browser`).
+    pub async fn account_attempt(&self, body: &serde_json::Value) -> (String, reqwest::Response) {
+        self.browser().account_attempt(body).await
+    }
+
     /// Starts a flow and passes SOA201 for the given account; returns the
     /// CSRF token.
     pub async fn at_customer_step(&self, branch: &str, kind: &str, number: &str) -> String {
-        let flow = self.start_flow().await;
-        let resp = self
-            .post(
-                "/api/flow/account",
-                &flow.csrf_token,
-                &account_body(branch, kind, number),
-            )
-            .await;
-        assert_eq!(resp.status(), 200, "SOA201 for {branch}-{number}");
-        flow.csrf_token
+        self.browser().at_customer_step(branch, kind, number).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -162,18 +166,16 @@ impl TestApp {
 
     /// Starts a flow the way the demo app would and returns its view.
     pub async fn start_flow(&self) -> FlowView {
-        let resp = self.authorize(&authorize_params()).await;
-        assert_eq!(resp.status(), 303, "authorize should redirect to SOA201");
-        self.flow().await
+        self.browser().start_flow().await
     }
 
     pub async fn flow(&self) -> FlowView {
-        let resp = self
-            .http
-            .get(self.url("/api/flow"))
-            .send()
-            .await
-            .expect("flow");
+        self.flow_of(&self.http).await
+    }
+
+    /// Where the flow of the browser `http` stands.
+    pub async fn flow_of(&self, http: &reqwest::Client) -> FlowView {
+        let resp = http.get(self.url("/api/flow")).send().await.expect("flow");
         assert_eq!(resp.status(), 200);
         resp.json().await.expect("flow json")
     }
@@ -315,13 +317,7 @@ impl TestApp {
         csrf: &str,
         body: &serde_json::Value,
     ) -> reqwest::Response {
-        self.http
-            .post(self.url(path))
-            .header(CSRF_HEADER, csrf)
-            .json(body)
-            .send()
-            .await
-            .expect("post answers")
+        self.browser().post(path, csrf, body).await
     }
 }
 
@@ -360,15 +356,8 @@ impl Browser<'_> {
             .send()
             .await
             .expect("authorize");
-        assert_eq!(resp.status(), 303);
-        self.http
-            .get(self.app.url("/api/flow"))
-            .send()
-            .await
-            .expect("flow")
-            .json()
-            .await
-            .expect("flow json")
+        assert_eq!(resp.status(), 303, "authorize should redirect to SOA201");
+        self.app.flow_of(&self.http).await
     }
 
     /// A whole linkage of `c` in this browser, typed in as the customer
@@ -417,16 +406,19 @@ impl Browser<'_> {
 
     /// Starts a flow in this browser and passes SOA201; returns the CSRF token.
     pub async fn at_customer_step(&self, branch: &str, kind: &str, number: &str) -> String {
-        let view = self.start_flow().await;
-        let resp = self
-            .post(
-                "/api/flow/account",
-                &view.csrf_token,
-                &account_body(branch, kind, number),
-            )
+        let (csrf, resp) = self
+            .account_attempt(&account_body(branch, kind, number))
             .await;
-        assert_eq!(resp.status(), 200);
-        view.csrf_token
+        assert_eq!(resp.status(), 200, "SOA201 for {branch}-{number}");
+        csrf
+    }
+
+    /// Starts a flow in this browser and sends SOA201 with `body`: the CSRF
+    /// token and the answer.
+    pub async fn account_attempt(&self, body: &serde_json::Value) -> (String, reqwest::Response) {
+        let csrf = self.start_flow().await.csrf_token;
+        let resp = self.post("/api/flow/account", &csrf, body).await;
+        (csrf, resp)
     }
 
     pub async fn post(
@@ -519,4 +511,15 @@ pub async fn smtp_listener() -> (u16, tokio::sync::mpsc::Receiver<String>) {
         }
     });
     (port, rx)
+}
+
+/// GETs `url` with `http` and reads the JSON answer.
+pub async fn get_json(http: &reqwest::Client, url: impl reqwest::IntoUrl) -> serde_json::Value {
+    http.get(url)
+        .send()
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("json")
 }

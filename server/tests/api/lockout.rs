@@ -45,13 +45,8 @@ async fn the_fifth_failure_locks_and_every_later_attempt_gets_b84_until_midnight
     // A new linkage on the same account is refused at SOA201 already.
     let other = app.other_browser();
     app.clock.set(jst("2026-11-26T23:59:59"));
-    let view = other.start_flow().await;
-    let resp = other
-        .post(
-            "/api/flow/account",
-            &view.csrf_token,
-            &crate::helpers::account_body("115", "ordinary", "1100026"),
-        )
+    let (_, resp) = other
+        .account_attempt(&crate::helpers::account_body("115", "ordinary", "1100026"))
         .await;
     assert_eq!(code_of(resp).await, "locked_b84");
 
@@ -163,13 +158,8 @@ async fn racing_right_and_wrong_attempts_lock_exactly_once_and_nothing_passes_af
     );
     // After the race the account is locked for everyone.
     let late = app.other_browser();
-    let view = late.start_flow().await;
-    let resp = late
-        .post(
-            "/api/flow/account",
-            &view.csrf_token,
-            &crate::helpers::account_body("115", "ordinary", "1100026"),
-        )
+    let (_, resp) = late
+        .account_attempt(&crate::helpers::account_body("115", "ordinary", "1100026"))
         .await;
     assert_eq!(code_of(resp).await, "locked_b84");
 }

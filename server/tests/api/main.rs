@@ -12,6 +12,7 @@ mod cancel;
 mod consent;
 mod customer;
 mod fapi;
+mod flow_order;
 mod helpers;
 mod hours_and_load;
 mod lockout;

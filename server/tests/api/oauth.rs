@@ -1,6 +1,6 @@
 //! The token endpoint, refresh, revocation and introspection.
 
-use crate::helpers::{DEMO_CREDS, DEMO_REDIRECT, VERIFIER, spawn_app};
+use crate::helpers::{DEMO_CREDS, DEMO_REDIRECT, VERIFIER, get_json, spawn_app};
 use renkei_server::clock::Clock;
 use serde_json::Value;
 
@@ -281,15 +281,11 @@ async fn after_thirty_days_refresh_is_refused_and_tokens_are_inactive() {
 #[tokio::test]
 async fn metadata_lists_the_token_endpoints_and_what_they_accept() {
     let app = spawn_app().await;
-    let m: Value = app
-        .http
-        .get(app.url("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let m: Value = get_json(
+        &app.http,
+        app.url("/.well-known/oauth-authorization-server"),
+    )
+    .await;
     assert_eq!(m["token_endpoint"], "http://renkei.test/oauth/token");
     assert_eq!(m["revocation_endpoint"], "http://renkei.test/oauth/revoke");
     assert_eq!(

@@ -1,6 +1,8 @@
 //! Stage 2: SOA208, SOA209 and the telephony webhooks.
 
-use crate::helpers::{CALLBACK_NUMBER, TELEPHONY_SECRET, code_of, spawn_app, spawn_app_with};
+use crate::helpers::{
+    CALLBACK_NUMBER, TELEPHONY_SECRET, code_of, get_json, spawn_app, spawn_app_with,
+};
 use renkei_server::clock::Clock;
 use renkei_shared::api::Step;
 use serde_json::{Value, json};
@@ -62,15 +64,7 @@ async fn confirm_before_the_call_is_pending_and_after_it_moves_on() {
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["result"], "verified");
-    let status: Value = app
-        .http
-        .get(app.url("/api/flow/call"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status: Value = get_json(&app.http, app.url("/api/flow/call")).await;
     assert_eq!(status["verified"], true);
     let resp = app.post("/api/flow/call/confirm", &csrf, &json!({})).await;
     assert_eq!(resp.status(), 200);
@@ -114,15 +108,7 @@ async fn bad_signatures_are_refused_before_anything_happens() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 401);
-    let status: Value = app
-        .http
-        .get(app.url("/api/flow/call"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status: Value = get_json(&app.http, app.url("/api/flow/call")).await;
     assert_eq!(status["verified"], false, "nothing was verified");
     // Just inside the window still counts.
     let resp = app

@@ -1,6 +1,6 @@
 //! Stage 3: SOA211, the cash-card PIN.
 
-use crate::helpers::{code_of, spawn_app};
+use crate::helpers::{code_of, get_json, spawn_app};
 use renkei_shared::api::Step;
 use serde_json::{Value, json};
 
@@ -138,14 +138,7 @@ async fn the_pin_never_appears_in_the_servers_log_output() {
             .status(),
         303
     );
-    let view: Value = http
-        .get(format!("{base}/api/flow"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view: Value = get_json(&http, format!("{base}/api/flow")).await;
     let csrf = view["csrf_token"].as_str().unwrap().to_owned();
     post(
         "/api/flow/account",
@@ -177,6 +170,11 @@ async fn the_pin_never_appears_in_the_servers_log_output() {
         .await
         .unwrap();
     assert_eq!(wrong.status(), 422);
+    // A body of the wrong shape: its rejection text quotes the value.
+    let malformed = post("/api/flow/pin", &csrf, json!({"pin": 8642}))
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 400);
     let right = post("/api/flow/pin", &csrf, json!({"pin": "1234"}))
         .await
         .unwrap();
@@ -189,27 +187,62 @@ async fn the_pin_never_appears_in_the_servers_log_output() {
         logs.contains("/api/flow/pin"),
         "the log did capture the PIN requests"
     );
-    // As a number of its own: timestamps and hashes contain any four
-    // digits by chance, inside longer runs.
-    assert!(
-        !contains_number(&logs, "8642"),
-        "wrong PIN leaked into the log"
-    );
-    assert!(
-        !contains_number(&logs, "1234"),
-        "right PIN leaked into the log"
-    );
+    assert!(!leaks(&logs, "8642"), "wrong PIN leaked into the log");
+    assert!(!leaks(&logs, "1234"), "right PIN leaked into the log");
     assert!(
         !logs.contains("09011113333"),
         "full phone number leaked into the log"
     );
 }
 
-/// Whether `n` occurs in `text` with no digit right before or after it.
-fn contains_number(text: &str, n: &str) -> bool {
-    text.match_indices(n).any(|(i, _)| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + n.len()..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
+/// Whether `pin` appears in `text` as a value of its own: a whole token
+/// between quotes or after `=` / `:` (a JSON string or number, a
+/// `key=value`, a quoted Debug value) — not four digits inside a longer
+/// number, a hash or a time (`elapsed_secs=2.8642e-5`).
+fn leaks(text: &str, pin: &str) -> bool {
+    let opens = |c: Option<char>| {
+        c.is_none_or(|c| {
+            matches!(
+                c,
+                '"' | '\'' | '`' | '=' | ':' | ' ' | '(' | '[' | '{' | ','
+            )
+        })
+    };
+    let closes = |c: Option<char>| {
+        c.is_none_or(|c| {
+            matches!(
+                c,
+                '"' | '\'' | '`' | ' ' | ',' | '}' | ']' | ')' | '&' | ';' | '\n' | '\r'
+            )
+        })
+    };
+    text.match_indices(pin).any(|(i, _)| {
+        opens(text[..i].chars().next_back()) && closes(text[i + pin.len()..].chars().next())
     })
+}
+
+#[test]
+fn the_leak_check_sees_logged_pins_and_only_them() {
+    // Lines that do carry the PIN, the first as the server wrote it before
+    // malformed bodies stopped being logged with their rejection text.
+    for line in [
+        "malformed request why=Failed to deserialize the JSON body into the target type: pin: invalid type: integer `8642`, expected a string",
+        r#"body={"pin":"8642"}"#,
+        r#"{"pin":8642}"#,
+        "pin=8642&x=1",
+        "Pin(\"8642\")",
+        "8642",
+    ] {
+        assert!(leaks(line, "8642"), "{line}");
+    }
+    // Lines that only contain the digits by chance.
+    for line in [
+        "sqlx::query elapsed_secs=2.8642e-5",
+        "hash=ab8642cd",
+        "at=1786420000",
+        "2026-11-26T10:00:08.642Z",
+        "token=x8642",
+    ] {
+        assert!(!leaks(line, "8642"), "{line}");
+    }
 }
