@@ -32,6 +32,9 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
 	cargo clippy -p renkei-app --target wasm32-unknown-unknown -- -D warnings
+	@# A production build of the bank server contains no demo app code.
+	@if cargo tree -p renkei-server -e normal --prefix none | grep -q '^renkei-demo '; then \
+	  echo "renkei-server depends on renkei-demo without the demo feature" >&2; exit 1; fi
 
 unit:
 	cargo test --workspace

@@ -94,6 +94,19 @@ test('許可する waits for the terms; the app gets its authorization and the m
   await expect(page.getByRole('link', { name: '口座を連携する' })).toBeVisible();
 });
 
+test('Back after 許可する shows that the linkage is complete, and sends nothing again', async ({ page, request }, info) => {
+  await toConsent(page, request, `back-${info.project.name}@example.jp`);
+  await page.getByLabel('を確認し、同意します。').check();
+  await page.getByRole('button', { name: '許可する' }).click();
+  await expect(page.getByRole('heading', { name: '口座の連携が完了しました' })).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1, name: 'API連携認証の完了' })).toBeVisible();
+  await expect(page).toHaveURL(/\/flow\/completed$/);
+  await expect(page.getByText('API連携認証は完了しています。')).toBeVisible();
+  await expect(page.getByRole('button', { name: '許可する' })).toHaveCount(0);
+  await expectAccessible(page);
+});
+
 test('拒否する returns access_denied to the app and the notice mail is written', async ({ page, request, baseURL }, info) => {
   const email = `deny-${info.project.name}@example.jp`;
   await toConsent(page, request, email);

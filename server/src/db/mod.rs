@@ -95,3 +95,22 @@ impl Storage {
         &self.pool
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The bank's schema holds the bank's data only: the demo app keeps
+    /// its keys and sessions in its own database.
+    #[test]
+    fn no_migration_creates_a_demo_table() {
+        let migrator = sqlx::migrate!("./migrations");
+        assert!(migrator.iter().count() > 0);
+        for m in migrator.iter() {
+            let sql = m.sql.as_str().to_lowercase();
+            assert!(
+                !sql.contains("demo_"),
+                "migration {} mentions demo_",
+                m.version
+            );
+        }
+    }
+}

@@ -55,3 +55,20 @@ async fn unknown_api_paths_answer_the_wire_error_format() {
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["code"], "not_found");
 }
+
+#[tokio::test]
+async fn without_demo_mode_there_is_no_demo_app() {
+    // The black-box suite runs a build without the `demo` feature; with
+    // RENKEI_DEMO unset as in production, /demo is a plain 404 — not the
+    // SPA's page, not the demo app.
+    let app = crate::helpers::spawn_app_with(|c| c.demo = false).await;
+    for path in [
+        "/demo",
+        "/demo/link",
+        "/demo/phone",
+        "/demo/callback?code=x",
+    ] {
+        let resp = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(resp.status(), 404, "{path}");
+    }
+}
