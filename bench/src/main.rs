@@ -292,11 +292,18 @@ async fn linkage(
         post("/api/flow/phone", serde_json::json!({})).await?,
     )?;
     let t = Instant::now();
-    step(
+    let shown: serde_json::Value = step(
         "soa209 open",
         t,
         post("/api/flow/call", serde_json::json!({})).await?,
-    )?;
+    )?
+    .json()
+    .await?;
+    // The number this flow's screen shows (one of the pool).
+    let called = shown["callback_number"]
+        .as_str()
+        .unwrap_or(&cfg.callback_number)
+        .to_owned();
     // The call; if a concurrent linkage of the same customer took it, call again.
     let t = Instant::now();
     let mut confirmed = false;
@@ -307,7 +314,7 @@ async fn linkage(
             &cfg.url,
             &cfg.telephony_secret,
             phone,
-            &cfg.callback_number,
+            &called,
             now,
         )
         .await?;

@@ -127,9 +127,15 @@ CREATE TABLE phone_challenges (
     deadline        INTEGER NOT NULL,
     verified_at     INTEGER,
     call_id         TEXT,
-    void            INTEGER NOT NULL DEFAULT 0 CHECK (void IN (0, 1))
+    -- 0 open; 1 void (the flow restarted, ended, or opened a newer one);
+    -- 2 released: its window passed and another flow of the phone needed the
+    -- number, but its own flow still sees it, as expired.
+    void            INTEGER NOT NULL DEFAULT 0 CHECK (void IN (0, 1, 2))
 );
-CREATE INDEX phone_challenges_open ON phone_challenges (expected_caller, called_number, deadline);
+-- A call verifies only the challenge with exactly its (caller, number)
+-- pair: no two open challenges may share one.
+CREATE UNIQUE INDEX phone_challenges_open ON phone_challenges (expected_caller, called_number)
+    WHERE void = 0 AND verified_at IS NULL;
 CREATE INDEX phone_challenges_by_flow ON phone_challenges (flow_id);
 
 -- Every inbound call the carrier reported, once: the primary key makes a

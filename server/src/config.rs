@@ -29,8 +29,14 @@ pub struct Config {
     /// `RENKEI_MAX_INFLIGHT`: requests served at once; more are shed with
     /// 503 `busy` at once, never queued.
     pub max_inflight: usize,
-    /// `RENKEI_CALLBACK_NUMBER`: the toll-free 認証先電話番号 customers call.
+    /// `RENKEI_CALLBACK_NUMBER`: the toll-free 認証先電話番号 customers call
+    /// (the first of the pool).
     pub callback_number: String,
+    /// `RENKEI_CALLBACK_NUMBERS`: the pool of toll-free numbers, comma
+    /// separated (default: the one `RENKEI_CALLBACK_NUMBER`). Each open
+    /// challenge of a phone gets a number of its own, so a call verifies
+    /// only the flow whose screen showed that number.
+    pub callback_numbers: Vec<String>,
     /// `RENKEI_CALLBACK_WINDOW_SECS`: how long after SOA209 is shown a call
     /// still counts (the seed's 120 seconds).
     pub callback_window_secs: i64,
@@ -117,16 +123,27 @@ impl Config {
             .ok()
             .filter(|n| (1..=100_000).contains(n))
             .ok_or_else(|| err("RENKEI_MAX_INFLIGHT", "a count between 1 and 100000".into()))?;
+        let toll_free =
+            |n: &str| (10..=11).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit());
         let callback_number = var("RENKEI_CALLBACK_NUMBER", "0120000111");
-        if !(callback_number.len() >= 10
-            && callback_number.len() <= 11
-            && callback_number.bytes().all(|b| b.is_ascii_digit()))
-        {
+        if !toll_free(&callback_number) {
             return Err(err(
                 "RENKEI_CALLBACK_NUMBER",
                 "10 or 11 digits, no hyphens".into(),
             ));
         }
+        let mut callback_numbers: Vec<String> = var("RENKEI_CALLBACK_NUMBERS", &callback_number)
+            .split(',')
+            .map(|n| n.trim().to_owned())
+            .collect();
+        if !callback_numbers.iter().all(|n| toll_free(n)) {
+            return Err(err(
+                "RENKEI_CALLBACK_NUMBERS",
+                "comma-separated numbers of 10 or 11 digits, no hyphens".into(),
+            ));
+        }
+        callback_numbers.dedup();
+        let callback_number = callback_numbers[0].clone();
         let callback_window_secs = var("RENKEI_CALLBACK_WINDOW_SECS", "120")
             .parse::<i64>()
             .ok()
@@ -166,6 +183,7 @@ impl Config {
         Ok(Config {
             listen,
             callback_number,
+            callback_numbers,
             callback_window_secs,
             telephony_secret,
             twilio_auth_token,

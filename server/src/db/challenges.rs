@@ -8,6 +8,8 @@ use sqlx::FromRow;
 #[derive(Debug, Clone, FromRow)]
 pub struct ChallengeRow {
     pub id: i64,
+    /// The toll-free number SOA209 shows for this challenge.
+    pub called_number: String,
     pub deadline: i64,
     pub verified_at: Option<i64>,
 }
@@ -24,40 +26,77 @@ pub struct InboundCall<'a> {
 }
 
 impl Storage {
-    /// The flow's current (not voided) challenge, if any.
+    /// The flow's current challenge, if any (a released one included: its
+    /// flow sees it as expired, never as a fresh window).
     pub async fn current_challenge(&self, flow_id: &str) -> sqlx::Result<Option<ChallengeRow>> {
         sqlx::query_as(
-            "SELECT id, deadline, verified_at FROM phone_challenges
-             WHERE flow_id = ? AND void = 0 ORDER BY id DESC LIMIT 1",
+            "SELECT id, called_number, deadline, verified_at FROM phone_challenges
+             WHERE flow_id = ? AND void IN (0, 2) ORDER BY id DESC LIMIT 1",
         )
         .bind(flow_id)
         .fetch_optional(&self.pool)
         .await
     }
 
-    /// Opens a challenge and logs it, in one transaction.
+    /// Opens a challenge for `expected_caller` on the first number of
+    /// `pool` that no other open challenge for that caller holds, and logs
+    /// it, in one transaction. The caller's challenges whose window has
+    /// passed are released first (an abandoned SOA209 holds a number for at
+    /// most its window), and any earlier challenge of the same flow is void. `None` when every
+    /// number is taken; a unique index on open (caller, number) pairs keeps
+    /// that true even when two instances race.
     pub async fn create_challenge(
         &self,
-        (expected_caller, called_number): (&str, &str),
+        expected_caller: &str,
+        pool: &[String],
         deadline: i64,
         log: OpLog<'_>,
-    ) -> sqlx::Result<ChallengeRow> {
+    ) -> sqlx::Result<Option<ChallengeRow>> {
+        let now = log.at;
         let mut tx = self.begin().await?;
-        let row = sqlx::query_as(
+        sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = ? AND void IN (0, 2)")
+            .bind(log.flow_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE phone_challenges SET void = 2
+             WHERE expected_caller = ? AND deadline <= ? AND void = 0 AND verified_at IS NULL",
+        )
+        .bind(expected_caller)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let taken: Vec<String> = sqlx::query_scalar(
+            "SELECT called_number FROM phone_challenges
+             WHERE expected_caller = ? AND void = 0 AND verified_at IS NULL",
+        )
+        .bind(expected_caller)
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(number) = pool.iter().find(|n| !taken.contains(n)) else {
+            return Ok(None);
+        };
+        let inserted = sqlx::query_as(
             "INSERT INTO phone_challenges (flow_id, expected_caller, called_number, created_at,
                                            deadline)
-             VALUES (?, ?, ?, ?, ?) RETURNING id, deadline, verified_at",
+             VALUES (?, ?, ?, ?, ?) RETURNING id, called_number, deadline, verified_at",
         )
         .bind(log.flow_id)
         .bind(expected_caller)
-        .bind(called_number)
-        .bind(log.at)
+        .bind(number)
+        .bind(now)
         .bind(deadline)
         .fetch_one(&mut *tx)
-        .await?;
+        .await;
+        let row = match inserted {
+            Ok(row) => row,
+            // Another instance took the pair between our read and write.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
+            Err(e) => return Err(e),
+        };
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
-        Ok(row)
+        Ok(Some(row))
     }
 
     /// Records an inbound call once and, for a new call from a shown number,
@@ -92,11 +131,12 @@ impl Storage {
             None => false,
             Some(caller) => {
                 sqlx::query(
+                    // At most one open challenge holds a (caller, number)
+                    // pair (a unique index): the call verifies that one, and
+                    // only inside its window.
                     "UPDATE phone_challenges SET verified_at = ?, call_id = ?
-                     WHERE id = (SELECT id FROM phone_challenges
-                                 WHERE expected_caller = ? AND called_number = ?
-                                   AND deadline > ? AND verified_at IS NULL AND void = 0
-                                 ORDER BY id DESC LIMIT 1)",
+                     WHERE expected_caller = ? AND called_number = ?
+                       AND deadline > ? AND verified_at IS NULL AND void = 0",
                 )
                 .bind(call.now)
                 .bind(call.call_id)

@@ -184,10 +184,12 @@ impl Storage {
             return Ok(false);
         }
         if m.to == Step::Account || !m.to.is_open() {
-            sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = ? AND void = 0")
-                .bind(m.flow_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE phone_challenges SET void = 1 WHERE flow_id = ? AND void IN (0, 2)",
+            )
+            .bind(m.flow_id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some(g) = &m.grant {
             let consent_id: i64 = sqlx::query_scalar(

@@ -24,11 +24,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/flow/call/confirm", post(confirm))
 }
 
+/// What SOA209 shows: the number this flow's challenge was given.
 fn view(app: &AppState, c: &ChallengeRow, phone: &str) -> CallChallenge {
     CallChallenge {
         deadline_ms: c.deadline * 1000,
         server_now_ms: app.clock.now().as_millisecond(),
-        callback_number: app.config.callback_number.clone(),
+        callback_number: c.called_number.clone(),
         masked_phone: mask_phone(phone),
         verified: c.verified_at.is_some(),
     }
@@ -43,17 +44,18 @@ async fn open(
     let phone = flow.account(&app).await?.phone;
     let challenge = match app.storage.current_challenge(&flow.row.id).await? {
         Some(c) => c,
-        None => {
-            let deadline = flow.now + app.config.callback_window_secs;
-            let called = &app.config.callback_number;
-            app.storage
-                .create_challenge(
-                    (&phone, called),
-                    deadline,
-                    meta.log(&flow, "challenge_opened"),
-                )
-                .await?
-        }
+        // A number of the pool that no other open challenge for this phone
+        // holds, so a call can only ever verify this flow; none free: 混雑.
+        None => app
+            .storage
+            .create_challenge(
+                &phone,
+                &app.config.callback_numbers,
+                flow.now + app.config.callback_window_secs,
+                meta.log(&flow, "challenge_opened"),
+            )
+            .await?
+            .ok_or(ErrorCode::Busy)?,
     };
     Ok(Json(view(&app, &challenge, &phone)))
 }
