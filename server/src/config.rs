@@ -2,10 +2,12 @@
 //! `make run` relies on. Parsed once at start; a bad value stops the server
 //! with a message naming the variable.
 
+use crate::hashing::HashSettings;
 use jiff::Timestamp;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use url::Url;
+use zeroize::Zeroizing;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -57,6 +59,63 @@ pub struct Config {
     /// `RENKEI_REQUIRE_PAR`: every client must push its authorization
     /// request (RFC 9126). Default on, except in demo mode.
     pub require_par: bool,
+    /// argon2id for PINs: `RENKEI_ARGON2_M_KIB`, `_T`, `_P` for new hashes
+    /// (default 19456/2/1, no lower outside demo mode), the pool
+    /// (`RENKEI_HASH_WORKERS`, default the CPUs; `RENKEI_HASH_QUEUE`) and
+    /// the peppers (`RENKEI_PIN_PEPPER_FILE` or `RENKEI_PIN_PEPPER`).
+    pub hashing: HashSettings,
+}
+
+/// A PIN pepper: argon2's secret input, named by `id` in each hash.
+#[derive(Clone)]
+pub struct Pepper {
+    /// At most 8 bytes (argon2's key id).
+    pub id: String,
+    pub key: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Pepper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Pepper({}, ****)", self.id)
+    }
+}
+
+/// The production floor for new PIN hashes (OWASP's argon2id minimum).
+pub const ARGON2_FLOOR: (u32, u32, u32) = (19456, 2, 1);
+
+/// Demo mode's pepper when none is configured (demo only).
+const DEMO_PEPPER: &str = "demo cmVua2VpLWRlbW8tcGluLXBlcHBlcg==";
+
+/// Peppers from `id base64-key` lines; the first hashes new PINs.
+fn parse_peppers(text: &str) -> Result<Vec<Pepper>, String> {
+    use base64::Engine;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (id, key) = line
+            .split_once(char::is_whitespace)
+            .ok_or(format!("line {}: expected `id base64-key`", n + 1))?;
+        let key = base64::engine::general_purpose::STANDARD
+            .decode(key.trim())
+            .map_err(|e| format!("line {}: key is not base64: {e}", n + 1))?;
+        if id.is_empty() || id.len() > 8 || key.len() < 16 || key.len() > 64 {
+            return Err(format!(
+                "line {}: an id of 1-8 bytes and a key of 16-64 bytes",
+                n + 1
+            ));
+        }
+        out.push(Pepper {
+            id: id.to_owned(),
+            key: Zeroizing::new(key),
+        });
+    }
+    if out.is_empty() {
+        return Err("no pepper".into());
+    }
+    Ok(out)
 }
 
 /// The telephony secret demo mode uses when none is set (demo only).
@@ -67,6 +126,68 @@ pub const DEMO_TELEPHONY_SECRET: &str = "renkei-demo-telephony-secret";
 pub struct ConfigError {
     pub var: &'static str,
     pub why: String,
+}
+
+/// The PIN hashing settings; a bad value names its variable.
+fn hash_settings(
+    get: &impl Fn(&str) -> Option<String>,
+    demo: bool,
+) -> Result<HashSettings, ConfigError> {
+    let err = |var: &'static str, why: String| ConfigError { var, why };
+    let number = |var: &'static str, default: u32| -> Result<u32, ConfigError> {
+        match get(var).filter(|v| !v.is_empty()) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| err(var, "a positive whole number".into())),
+        }
+    };
+    let (m_floor, t_floor, p_floor) = ARGON2_FLOOR;
+    let m_kib = number("RENKEI_ARGON2_M_KIB", m_floor)?;
+    let t = number("RENKEI_ARGON2_T", t_floor)?;
+    let p = number("RENKEI_ARGON2_P", p_floor)?;
+    if !demo {
+        let below = [
+            ("RENKEI_ARGON2_M_KIB", m_kib, m_floor),
+            ("RENKEI_ARGON2_T", t, t_floor),
+            ("RENKEI_ARGON2_P", p, p_floor),
+        ];
+        if let Some((var, _, floor)) = below.into_iter().find(|(_, v, f)| v < f) {
+            return Err(err(var, format!("at least {floor} outside demo mode")));
+        }
+    }
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+    let workers = number("RENKEI_HASH_WORKERS", cpus)? as usize;
+    let queue = number("RENKEI_HASH_QUEUE", 8 * workers as u32)? as usize;
+    let (var, text) = match (
+        get("RENKEI_PIN_PEPPER_FILE").filter(|v| !v.is_empty()),
+        get("RENKEI_PIN_PEPPER").filter(|v| !v.is_empty()),
+    ) {
+        (Some(path), _) => (
+            "RENKEI_PIN_PEPPER_FILE",
+            std::fs::read_to_string(&path)
+                .map_err(|e| err("RENKEI_PIN_PEPPER_FILE", format!("{path}: {e}")))?,
+        ),
+        (None, Some(text)) => ("RENKEI_PIN_PEPPER", text),
+        (None, None) if demo => ("RENKEI_PIN_PEPPER", DEMO_PEPPER.to_owned()),
+        (None, None) => {
+            return Err(err(
+                "RENKEI_PIN_PEPPER_FILE",
+                "required outside demo mode (lines of `id base64-key`)".into(),
+            ));
+        }
+    };
+    let peppers = parse_peppers(&text).map_err(|why| err(var, why))?;
+    Ok(HashSettings {
+        m_kib,
+        t,
+        p,
+        workers,
+        queue,
+        peppers,
+    })
 }
 
 impl Config {
@@ -180,7 +301,9 @@ impl Config {
             .ok()
             .filter(|n| (1..=300).contains(n))
             .ok_or_else(|| err("RENKEI_MAIL_POLL_SECS", "seconds between 1 and 300".into()))?;
+        let hashing = hash_settings(&get, demo)?;
         Ok(Config {
+            hashing,
             listen,
             callback_number,
             callback_numbers,
@@ -237,9 +360,13 @@ mod tests {
         Config::from_lookup(|k| m.get(k).cloned())
     }
 
+    const PEPPER: (&str, &str) = ("RENKEI_PIN_PEPPER", "p1 c2l4dGVlbi1ieXRlLXBlcHBlcg==");
+
     #[test]
     fn defaults() {
-        let c = cfg(&[]).unwrap();
+        let c = cfg(&[PEPPER]).unwrap();
+        assert_eq!((c.hashing.m_kib, c.hashing.t, c.hashing.p), (19456, 2, 1));
+        assert_eq!(c.hashing.peppers[0].id, "p1");
         assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(c.issuer(), "http://127.0.0.1:3000");
         assert!(!c.demo && !c.secure_cookies());
@@ -255,6 +382,36 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.now.unwrap().to_string(), "2025-12-31T15:00:00Z");
+    }
+
+    #[test]
+    fn outside_demo_mode_pins_need_a_pepper_and_full_strength_argon2() {
+        assert_eq!(cfg(&[]).unwrap_err().var, "RENKEI_PIN_PEPPER_FILE");
+        let weak = [
+            PEPPER,
+            ("RENKEI_ARGON2_M_KIB", "8"),
+            ("RENKEI_ARGON2_T", "1"),
+        ];
+        assert_eq!(cfg(&weak).unwrap_err().var, "RENKEI_ARGON2_M_KIB");
+        let weak_t = [PEPPER, ("RENKEI_ARGON2_T", "1")];
+        assert_eq!(cfg(&weak_t).unwrap_err().var, "RENKEI_ARGON2_T");
+        // Demo mode: a near-free run is allowed, with the demo pepper.
+        let demo = cfg(&[
+            ("RENKEI_DEMO", "1"),
+            ("RENKEI_ARGON2_M_KIB", "8"),
+            ("RENKEI_ARGON2_T", "1"),
+        ])
+        .unwrap();
+        assert_eq!((demo.hashing.m_kib, demo.hashing.t), (8, 1));
+        assert_eq!(demo.hashing.peppers[0].id, "demo");
+        // A short key is refused, naming the variable.
+        let short = cfg(&[("RENKEI_PIN_PEPPER", "p1 c2hvcnQ=")]).unwrap_err();
+        assert_eq!(short.var, "RENKEI_PIN_PEPPER");
+        // Several lines: the first hashes, all verify (rotation).
+        let two = "p2 YW5vdGhlci1zaXh0ZWVuLWJ5dGVz\np1 c2l4dGVlbi1ieXRlLXBlcHBlcg==";
+        let c = cfg(&[("RENKEI_PIN_PEPPER", two)]).unwrap();
+        let ids: Vec<&str> = c.hashing.peppers.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["p2", "p1"]);
     }
 
     #[test]

@@ -1,9 +1,7 @@
 //! Security primitives in one place: random tokens, hashing of tokens and
-//! secrets (SHA-256 for high-entropy tokens, argon2id for PINs and client
-//! secrets), PKCE, and constant-time comparison.
+//! client secrets (SHA-256: they are high-entropy and made by the server),
+//! PKCE, and constant-time comparison. PINs are argon2id, in `hashing`.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -34,32 +32,20 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
-/// argon2id hash (PHC string) of a secret or PIN. CPU-heavy by design, so it
-/// runs on the blocking pool, never on the async workers.
-pub async fn hash_secret(secret: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(secret.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("argon2 hash: {e}"))
-    })
-    .await?
+/// How a client secret is stored: `sha256:<hex>`. The server makes every
+/// secret (256 random bits), so a fast hash loses nothing — there is no
+/// dictionary to try — and no request to `/oauth/*` ever runs argon2.
+pub fn client_secret_digest(secret: &str) -> String {
+    format!("sha256:{}", sha256_hex(secret))
 }
 
-/// Verifies `secret` against a PHC string, in constant time, off the async
-/// workers. A malformed stored hash is an error, not a mismatch.
-pub async fn verify_secret(
-    secret: zeroize::Zeroizing<String>,
-    phc: String,
-) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-        Ok(Argon2::default()
-            .verify_password(secret.as_bytes(), &parsed)
-            .is_ok())
-    })
-    .await?
+/// Whether `secret` is the one `stored` was made from, in constant time.
+/// An unknown client is checked against `None` with the same work.
+pub fn client_secret_matches(secret: &str, stored: Option<&str>) -> bool {
+    let presented = client_secret_digest(secret);
+    // A digest that cannot match: same length, so the same work.
+    let none = format!("sha256:{}", "-".repeat(64));
+    constant_time_eq(&presented, stored.unwrap_or(&none))
 }
 
 #[cfg(test)]
@@ -81,12 +67,12 @@ mod tests {
         assert_eq!(a.len(), 43);
     }
 
-    #[tokio::test]
-    async fn argon2_round_trip() {
-        let h = hash_secret("1234".into()).await.unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        let secret = |s: &str| zeroize::Zeroizing::new(s.to_owned());
-        assert!(verify_secret(secret("1234"), h.clone()).await.unwrap());
-        assert!(!verify_secret(secret("1235"), h).await.unwrap());
+    #[test]
+    fn client_secrets_match_only_their_digest() {
+        let stored = client_secret_digest("s3cret");
+        assert_eq!(stored.len(), "sha256:".len() + 64);
+        assert!(client_secret_matches("s3cret", Some(&stored)));
+        assert!(!client_secret_matches("s3cres", Some(&stored)));
+        assert!(!client_secret_matches("s3cret", None));
     }
 }

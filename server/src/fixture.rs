@@ -5,17 +5,18 @@
 //! database that has accounts keeps them.
 
 use crate::clock::jst_date;
-use crate::crypto::hash_secret;
+use crate::crypto::client_secret_digest;
 use crate::db::{AuthMethod, Day, NewAccount, NewClient, NewTimeDeposit, NewTransaction};
 use crate::state::AppState;
 use renkei_fixture::{CUSTOMERS, DEMO_CLIENT_ID, DEMO_CLIENT_NAME, DEMO_CLIENT_SECRET};
 use renkei_shared::domain::AccountKind;
 use renkei_shared::kana::normalize_name;
+use zeroize::Zeroizing;
 
 pub async fn seed(app: &AppState) -> anyhow::Result<()> {
     let storage = &app.storage;
     // The fixed secret is set again at every start (demo mode only).
-    let secret_hash = hash_secret(DEMO_CLIENT_SECRET.to_owned()).await?;
+    let secret_hash = client_secret_digest(DEMO_CLIENT_SECRET);
     storage
         .upsert_client(NewClient {
             client_id: DEMO_CLIENT_ID,
@@ -36,7 +37,9 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
     let mut ids = Vec::new();
     for c in &CUSTOMERS {
         let pin_hash = match c.pin {
-            Some(pin) => Some(hash_secret(pin.to_owned()).await?),
+            // The configured parameters and pepper: a near-free run
+            // (RENKEI_ARGON2_M_KIB=8 RENKEI_ARGON2_T=1) measures the rest.
+            Some(pin) => Some(app.hasher.hash(Zeroizing::new(pin.to_owned())).await?),
             None => None,
         };
         let history = c.history(today);

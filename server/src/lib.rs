@@ -28,6 +28,7 @@ mod demo;
 pub mod error;
 pub mod fixture;
 pub mod flow;
+pub mod hashing;
 pub mod http;
 pub mod mail;
 pub mod oauth;

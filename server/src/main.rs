@@ -225,7 +225,7 @@ async fn main() -> anyhow::Result<()> {
             match added.secret {
                 Some(secret) => {
                     println!("client_secret: {secret}");
-                    println!("(the secret is shown only now; it is stored as an argon2id hash)");
+                    println!("(the secret is shown only now; it is stored only as its SHA-256)");
                 }
                 None => println!("authentication: private_key_jwt (the registered keys)"),
             }

@@ -48,6 +48,7 @@ impl Application {
         let storage = Storage::connect(&config.database_url).await?;
         let listener = TcpListener::bind(config.listen).await?;
         let state = AppState {
+            hasher: crate::hashing::Hasher::start(config.hashing.clone())?,
             storage,
             config: Arc::new(config),
             clock,

@@ -4,11 +4,14 @@
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Storage;
+use crate::hashing::Hasher;
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
     pub storage: Storage,
+    /// argon2id for PINs, on its bounded pool.
+    pub hasher: Hasher,
     pub config: Arc<Config>,
     pub clock: SharedClock,
 }

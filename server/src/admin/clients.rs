@@ -1,7 +1,7 @@
 //! Registered fintech apps: register, enable, disable.
 
 use super::Context;
-use crate::crypto::{hash_secret, random_token};
+use crate::crypto::{client_secret_digest, random_token};
 use crate::db::{AuthMethod, NewClient, OpLog};
 use url::Url;
 
@@ -18,7 +18,7 @@ pub struct ClientOptions {
 /// A registration as it is made.
 pub struct Registered {
     pub client_id: String,
-    /// Shown once; stored only as an argon2id hash. `None` for
+    /// Shown once; stored only as its SHA-256 (`crypto`). `None` for
     /// `private_key_jwt` apps, which have no secret.
     pub secret: Option<String>,
 }
@@ -61,10 +61,7 @@ impl Context {
                 Some(secret.map(str::to_owned).unwrap_or_else(random_token)),
             ),
         };
-        let secret_hash = match &secret {
-            Some(s) => Some(hash_secret(s.clone()).await?),
-            None => None,
-        };
+        let secret_hash = secret.as_deref().map(client_secret_digest);
         self.storage
             .upsert_client(NewClient {
                 client_id,

@@ -1,12 +1,11 @@
 //! SOA211 キャッシュカード暗証番号認証: `POST /api/flow/pin`. The PIN is
-//! checked against its argon2id hash off the async workers, in constant
-//! time, never logged or stored on the flow, and wiped after the check. A
+//! checked against its peppered argon2id hash on the bounded hashing pool
+//! (混雑 when it is full), in constant time, never logged or stored on the flow, and wiped after the check. A
 //! wrong PIN counts in the same daily lockout as the identity step.
 
 use super::extract::{RequestMeta, StepRequest};
 use super::lockout::Guard;
 use super::transition::Transition;
-use crate::crypto::verify_secret;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::AppState;
 use axum::extract::State;
@@ -42,7 +41,11 @@ async fn submit(
     // Eligible accounts always have a card and so a PIN hash; a missing one
     // is refused like a wrong PIN, never let through.
     let right = match account.pin_hash {
-        Some(hash) => verify_secret(Zeroizing::new(pin.expose().to_owned()), hash).await?,
+        Some(hash) => {
+            app.hasher
+                .verify(Zeroizing::new(pin.expose().to_owned()), hash)
+                .await?
+        }
         None => false,
     };
     drop(pin);

@@ -24,7 +24,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub storage: Storage,
-    _dir: tempfile::TempDir,
+    /// The test's folder (database, outbox); shared by a restarted server.
+    dir: Arc<tempfile::TempDir>,
 }
 
 /// Thursday 2026-11-26 10:00 JST: inside service hours.
@@ -37,7 +38,12 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
+    spawn_in(Arc::new(tempfile::tempdir().expect("temp dir")), tweak).await
+}
+
+/// A server on the database in `dir` (a fresh one, or one a previous
+/// server left), its clock at [`default_start`].
+async fn spawn_in(dir: Arc<tempfile::TempDir>, tweak: impl FnOnce(&mut Config)) -> TestApp {
     let db = dir.path().join("renkei.db");
     let mut config = Config::from_lookup(|k| match k {
         "RENKEI_LISTEN" => Some("127.0.0.1:0".into()),
@@ -67,7 +73,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         http,
         clock,
         storage,
-        _dir: dir,
+        dir,
     }
 }
 
@@ -118,6 +124,14 @@ pub fn happy_account() -> AccountRef {
 }
 
 impl TestApp {
+    /// Another server process's worth on this one's database (as after a
+    /// restart with other settings); the same browser keeps its cookies.
+    pub async fn restart_with(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let mut next = spawn_in(self.dir.clone(), tweak).await;
+        next.http = self.http.clone();
+        next
+    }
+
     /// The staff's tools (`renkei-server` subcommands) on this server's
     /// database, at the test clock's now.
     pub fn staff(&self) -> Context {

@@ -1,0 +1,280 @@
+//! argon2id, bounded by the machine. Every PIN hash and check runs on a
+//! pool of `RENKEI_HASH_WORKERS` threads (default: the number of CPUs), each
+//! reusing its own memory block, behind a queue of `RENKEI_HASH_QUEUE`
+//! jobs. A job that finds the queue full is refused at once (the caller
+//! answers 混雑, 503 with `Retry-After`) instead of piling up threads: the
+//! server's memory does not grow with concurrency beyond workers × m KiB.
+//!
+//! PINs are peppered: argon2's secret input is a key the database never
+//! holds (`RENKEI_PIN_PEPPER_FILE`), named in each hash by its `keyid`, so
+//! a stolen database alone does not give the 10,000 PINs away, and the
+//! pepper can be rotated (README).
+
+use crate::config::Pepper;
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, KeyId, Params, ParamsBuilder, Version};
+use rand::rngs::OsRng;
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
+use subtle::ConstantTimeEq;
+use tokio::sync::oneshot;
+use zeroize::Zeroizing;
+
+/// Why a hash or a check did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// Every worker is busy and the queue is full: try again shortly.
+    #[error("the hashing queue is full")]
+    Busy,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// How the pool is set up (from `Config`).
+#[derive(Debug, Clone)]
+pub struct HashSettings {
+    /// Parameters for new hashes (RENKEI_ARGON2_M_KIB / _T / _P).
+    pub m_kib: u32,
+    pub t: u32,
+    pub p: u32,
+    pub workers: usize,
+    pub queue: usize,
+    /// The first pepper hashes new PINs; all of them verify.
+    pub peppers: Vec<Pepper>,
+}
+
+enum Job {
+    Hash(Zeroizing<String>, oneshot::Sender<anyhow::Result<String>>),
+    Verify(
+        Zeroizing<String>,
+        String,
+        oneshot::Sender<anyhow::Result<bool>>,
+    ),
+}
+
+/// The pool's handle; cheap to clone.
+#[derive(Clone)]
+pub struct Hasher {
+    jobs: SyncSender<Job>,
+}
+
+struct Worker {
+    settings: Arc<HashSettings>,
+    /// Reused for every job; grows only for a stored hash of larger m.
+    memory: Vec<Block>,
+}
+
+impl Hasher {
+    /// Starts the workers.
+    pub fn start(settings: HashSettings) -> anyhow::Result<Hasher> {
+        // Fail at start, not at the first PIN, on parameters argon2 refuses.
+        new_params(&settings, None)?;
+        let (jobs, queue) = sync_channel(settings.queue);
+        let queue = Arc::new(Mutex::new(queue));
+        let settings = Arc::new(settings);
+        for i in 0..settings.workers.max(1) {
+            let queue = queue.clone();
+            let settings = settings.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || {
+                    Worker {
+                        settings,
+                        memory: Vec::new(),
+                    }
+                    .run(&queue)
+                })?;
+        }
+        Ok(Hasher { jobs })
+    }
+
+    /// A new PHC string for `secret`, peppered with the current pepper.
+    pub async fn hash(&self, secret: Zeroizing<String>) -> Result<String, HashError> {
+        let (tx, rx) = oneshot::channel();
+        self.submit(Job::Hash(secret, tx))?;
+        Ok(rx.await.map_err(anyhow::Error::from)??)
+    }
+
+    /// Whether `secret` matches `phc`, in constant time. A malformed stored
+    /// hash, or one peppered with a key this server does not have, is an
+    /// error, never a mismatch (that would count against the customer).
+    pub async fn verify(&self, secret: Zeroizing<String>, phc: String) -> Result<bool, HashError> {
+        let (tx, rx) = oneshot::channel();
+        self.submit(Job::Verify(secret, phc, tx))?;
+        Ok(rx.await.map_err(anyhow::Error::from)??)
+    }
+
+    fn submit(&self, job: Job) -> Result<(), HashError> {
+        match self.jobs.try_send(job) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(_)) => Err(HashError::Busy),
+            Err(TrySendError::Disconnected(_)) => {
+                Err(anyhow::anyhow!("the hashing workers are gone").into())
+            }
+        }
+    }
+}
+
+impl Worker {
+    fn run(mut self, queue: &Mutex<Receiver<Job>>) {
+        loop {
+            let job = match queue.lock() {
+                Ok(q) => q.recv(),
+                Err(poisoned) => poisoned.into_inner().recv(),
+            };
+            match job {
+                Ok(Job::Hash(secret, reply)) => {
+                    let _ = reply.send(self.hash(&secret));
+                }
+                Ok(Job::Verify(secret, phc, reply)) => {
+                    let _ = reply.send(self.verify(&secret, &phc));
+                }
+                // The server is shutting down.
+                Err(_) => return,
+            }
+        }
+    }
+
+    fn hash(&mut self, secret: &str) -> anyhow::Result<String> {
+        let pepper = self.settings.peppers.first();
+        let params = new_params(&self.settings, pepper)?;
+        let key = pepper.map(|p| p.key.as_slice()).unwrap_or_default();
+        let argon = Argon2::new_with_secret(key, Algorithm::Argon2id, Version::V0x13, params)
+            .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
+        let salt = SaltString::generate(&mut OsRng);
+        Ok(argon
+            .hash_password(secret.as_bytes(), &salt)
+            .map_err(|e| anyhow::anyhow!("argon2 hash: {e}"))?
+            .to_string())
+    }
+
+    fn verify(&mut self, secret: &str, phc: &str) -> anyhow::Result<bool> {
+        let parsed = PasswordHash::new(phc).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
+        anyhow::ensure!(
+            parsed.algorithm == argon2::ARGON2ID_IDENT,
+            "stored hash is not argon2id"
+        );
+        let params =
+            Params::try_from(&parsed).map_err(|e| anyhow::anyhow!("stored hash params: {e}"))?;
+        let key: &[u8] = if params.keyid().is_empty() {
+            &[]
+        } else {
+            let pepper = self
+                .settings
+                .peppers
+                .iter()
+                .find(|p| p.id.as_bytes() == params.keyid())
+                .ok_or_else(|| anyhow::anyhow!("no pepper for a stored hash's key id"))?;
+            &pepper.key
+        };
+        let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+            anyhow::bail!("stored hash without salt or output");
+        };
+        let mut salt_buf = [0u8; 64];
+        let salt = salt
+            .decode_b64(&mut salt_buf)
+            .map_err(|e| anyhow::anyhow!("stored salt: {e}"))?;
+        let blocks = params.block_count();
+        if self.memory.len() < blocks {
+            self.memory.resize(blocks, Block::default());
+        }
+        let argon = Argon2::new_with_secret(key, Algorithm::Argon2id, Version::V0x13, params)
+            .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
+        let mut out = Zeroizing::new(vec![0u8; expected.len()]);
+        argon
+            .hash_password_into_with_memory(
+                secret.as_bytes(),
+                salt,
+                &mut out,
+                &mut self.memory[..blocks],
+            )
+            .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
+        Ok(bool::from(out.as_slice().ct_eq(expected.as_bytes())))
+    }
+}
+
+/// The parameters of a new hash, naming the pepper it is made with.
+fn new_params(s: &HashSettings, pepper: Option<&Pepper>) -> anyhow::Result<Params> {
+    let mut b = ParamsBuilder::new();
+    b.m_cost(s.m_kib).t_cost(s.t).p_cost(s.p);
+    if let Some(p) = pepper {
+        b.keyid(KeyId::new(p.id.as_bytes()).map_err(|e| anyhow::anyhow!("pepper id: {e}"))?);
+    }
+    b.build()
+        .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(peppers: Vec<Pepper>) -> HashSettings {
+        HashSettings {
+            m_kib: 64,
+            t: 1,
+            p: 1,
+            workers: 1,
+            queue: 4,
+            peppers,
+        }
+    }
+
+    fn pepper(id: &str, key: &[u8]) -> Pepper {
+        Pepper {
+            id: id.into(),
+            key: Zeroizing::new(key.to_vec()),
+        }
+    }
+
+    fn z(s: &str) -> Zeroizing<String> {
+        Zeroizing::new(s.into())
+    }
+
+    #[tokio::test]
+    async fn round_trip_with_the_pepper_named_in_the_hash() {
+        let h = Hasher::start(settings(vec![pepper("k1", b"sixteen byte key")])).unwrap();
+        let phc = h.hash(z("1234")).await.unwrap();
+        assert!(
+            phc.starts_with("$argon2id$v=19$m=64,t=1,p=1,keyid="),
+            "{phc}"
+        );
+        assert!(h.verify(z("1234"), phc.clone()).await.unwrap());
+        assert!(!h.verify(z("1235"), phc.clone()).await.unwrap());
+
+        // Rotated: a new pepper first, the old one still verifies old hashes.
+        let rotated = Hasher::start(settings(vec![
+            pepper("k2", b"another key here"),
+            pepper("k1", b"sixteen byte key"),
+        ]))
+        .unwrap();
+        assert!(rotated.verify(z("1234"), phc.clone()).await.unwrap());
+        // Without the pepper the hash names, it is an error, not "wrong PIN".
+        let without = Hasher::start(settings(vec![pepper("k2", b"another key here")])).unwrap();
+        assert!(matches!(
+            without.verify(z("1234"), phc).await,
+            Err(HashError::Internal(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn the_same_pin_under_another_pepper_does_not_verify() {
+        let a = Hasher::start(settings(vec![pepper("k1", b"sixteen byte key")])).unwrap();
+        let b = Hasher::start(settings(vec![pepper("k1", b"a different key!")])).unwrap();
+        let phc = a.hash(z("1234")).await.unwrap();
+        assert!(!b.verify(z("1234"), phc).await.unwrap());
+    }
+
+    #[test]
+    fn a_full_queue_is_busy_at_once() {
+        // No worker ever takes a job: capacity 1, then busy.
+        let (jobs, _queue) = sync_channel(1);
+        let h = Hasher { jobs };
+        let (tx, _rx) = oneshot::channel();
+        assert!(h.submit(Job::Hash(z("1"), tx)).is_ok());
+        let (tx, _rx) = oneshot::channel();
+        assert!(matches!(
+            h.submit(Job::Hash(z("2"), tx)),
+            Err(HashError::Busy)
+        ));
+    }
+}
