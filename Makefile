@@ -27,6 +27,7 @@ setup-e2e:
 
 spa:
 	trunk build --release
+	scripts/compress.sh dist
 
 lint:
 	cargo fmt --all -- --check

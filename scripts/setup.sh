@@ -42,6 +42,15 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then
   cargo install wasm-bindgen-cli --version "$WBG_VERSION" --force
 fi
 
+# brotli for the precompressed SPA assets (scripts/compress.sh).
+if ! command -v brotli >/dev/null; then
+  say "installing Debian's brotli"
+  sudo_cmd=""
+  [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq brotli >/dev/null
+fi
+
 # wasm-opt from the npm package binaryen 132 (Debian's v108 breaks the page).
 npm_ci tools
 

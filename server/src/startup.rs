@@ -125,6 +125,7 @@ pub fn build_router(state: AppState, demo: Option<Router>) -> Router {
         // A bug that panics in a handler still answers system_error as JSON,
         // never an empty connection or an HTML 500.
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn(http::cache_control))
         .layer(from_fn_with_state(admission, crate::http::admission::admit))
         .layer(from_fn_with_state(headers, security_headers))
         .layer(TraceLayer::new_for_http())

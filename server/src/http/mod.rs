@@ -9,6 +9,10 @@ pub mod security;
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::{any, get};
 use renkei_shared::ErrorCode;
 use tower_http::services::{ServeDir, ServeFile};
@@ -28,9 +32,46 @@ pub fn router(demo: bool) -> Router<AppState> {
     router
 }
 
-/// The SPA: its files, or index.html for its routes.
+/// The SPA: its files, or index.html for its routes — each sent as the
+/// `.br` or `.gz` copy the build wrote beside it when the browser accepts
+/// one (`scripts/compress.sh`).
 pub fn spa(dist: &std::path::Path) -> ServeDir<ServeFile> {
-    ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")))
+    let index = ServeFile::new(dist.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
+    ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(index)
+}
+
+/// Caching of the SPA's files: a file whose name carries Trunk's content
+/// hash never changes, so browsers keep it a year without asking; anything
+/// else (index.html, the SPA's routes, the static pages) is checked again
+/// every time, so a deploy is seen at once. API answers set their own
+/// (`no-store`).
+pub async fn cache_control(req: Request, next: Next) -> Response {
+    let hashed = is_hashed_asset(req.uri().path());
+    let mut resp = next.run(req).await;
+    if resp.status().is_success() && !resp.headers().contains_key(header::CACHE_CONTROL) {
+        let value = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    resp
+}
+
+/// `name-<16 hex digits>[_bg].ext`, as Trunk names what it hashes.
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 async fn api_not_found() -> AppError {
@@ -39,4 +80,20 @@ async fn api_not_found() -> AppError {
 
 async fn not_found() -> axum::http::StatusCode {
     axum::http::StatusCode::NOT_FOUND
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn trunks_hashed_names_are_recognised() {
+        assert!(is_hashed_asset("/renkei-app-29a9379f91212ce6_bg.wasm"));
+        assert!(is_hashed_asset("/renkei-app-29a9379f91212ce6.js"));
+        assert!(is_hashed_asset("/main-a582b5de5a699715.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/flow/account"));
+        assert!(!is_hashed_asset("/public/terms.html"));
+        assert!(!is_hashed_asset("/main-a582b5de5a69971.css"));
+    }
 }

@@ -72,3 +72,53 @@ async fn without_demo_mode_there_is_no_demo_app() {
         assert_eq!(resp.status(), 404, "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_spa_is_sent_precompressed_and_hashed_files_are_cached_for_good() {
+    // A built SPA as Trunk and scripts/compress.sh leave it (contents are
+    // stand-ins: the server sends the bytes as they are).
+    let dist = tempfile::tempdir().unwrap();
+    let write = |name: &str, body: &str| std::fs::write(dist.path().join(name), body).unwrap();
+    write("index.html", "<!DOCTYPE html><title>SPA</title>");
+    write("index.html.br", "BR-INDEX");
+    write("index.html.gz", "GZ-INDEX");
+    let wasm = "renkei-app-0123456789abcdef_bg.wasm";
+    write(wasm, "RAW-WASM");
+    write(&format!("{wasm}.br"), "BR-WASM");
+    write(&format!("{wasm}.gz"), "GZ-WASM");
+    let path = dist.path().to_owned();
+    let app = crate::helpers::spawn_app_with(move |c| c.dist_dir = path).await;
+    let get = |path: String, encoding: &'static str| {
+        app.http
+            .get(app.url(&path))
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let wasm_path = format!("/{wasm}");
+    for (encoding, body, sent) in [
+        ("br, gzip", "BR-WASM", Some("br")),
+        ("gzip", "GZ-WASM", Some("gzip")),
+        ("identity", "RAW-WASM", None),
+    ] {
+        let resp = get(wasm_path.clone(), encoding).await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let h = resp.headers();
+        assert_eq!(
+            h.get("content-encoding").map(|v| v.to_str().unwrap()),
+            sent,
+            "{encoding}"
+        );
+        assert_eq!(h["content-type"], "application/wasm");
+        assert_eq!(h["cache-control"], "public, max-age=31536000, immutable");
+        // reqwest here does not decode: these are the bytes on the wire.
+        assert_eq!(resp.text().await.unwrap(), body, "{encoding}");
+    }
+    // index.html, also for the SPA's routes, is checked again every time.
+    for path in ["/", "/flow/account"] {
+        let resp = get(path.into(), "br").await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        assert_eq!(resp.headers()["cache-control"], "no-cache", "{path}");
+        assert_eq!(resp.headers()["content-encoding"], "br", "{path}");
+        assert_eq!(resp.text().await.unwrap(), "BR-INDEX", "{path}");
+    }
+}
