@@ -220,6 +220,8 @@ CREATE TABLE mail_outbox (
     next_attempt_at INTEGER NOT NULL,
     locked_until    INTEGER NOT NULL DEFAULT 0,
     sent_at         INTEGER,
+    -- Undeliverable for 24 hours: given up, the address erased.
+    dropped_at      INTEGER,
     last_error      TEXT
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (sent_at, next_attempt_at);

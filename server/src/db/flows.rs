@@ -120,6 +120,36 @@ impl Storage {
         .await
     }
 
+    /// Forgets what expired flows kept: the e-mail at once, the whole flow
+    /// (and its phone challenges) an hour after it expired. Returns how
+    /// many flows were removed.
+    pub async fn purge_expired_flows(&self, now: i64) -> sqlx::Result<u64> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE flows SET email = NULL WHERE expires_at <= ? AND email IS NOT NULL")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let cutoff = now - 3600;
+        sqlx::query(
+            "DELETE FROM phone_challenges
+             WHERE flow_id IN (SELECT id FROM flows WHERE expires_at <= ?)",
+        )
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?;
+        let gone = sqlx::query("DELETE FROM flows WHERE expires_at <= ?")
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query("DELETE FROM par_requests WHERE expires_at <= ?")
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(gone)
+    }
+
     /// The e-mail kept on the flow (for the completion mail).
     pub async fn flow_email(&self, flow_id: &str) -> sqlx::Result<Option<String>> {
         sqlx::query_scalar("SELECT email FROM flows WHERE id = ?")

@@ -16,6 +16,7 @@ pub struct CodeRow {
     pub dpop_jkt: Option<String>,
     pub scope: String,
     pub consent_expires_at: i64,
+    pub consent_revoked_at: Option<i64>,
 }
 
 pub struct NewToken<'a> {
@@ -62,13 +63,16 @@ pub struct AccessGrant {
     pub number: String,
     pub balance: i64,
     pub account_status: AccountStatus,
+    /// Whether staff left the app enabled.
+    pub client_enabled: bool,
 }
 
 impl Storage {
     pub async fn find_code(&self, code_hash: &str) -> sqlx::Result<Option<CodeRow>> {
         sqlx::query_as(
             "SELECT c.consent_id, c.client_id, c.redirect_uri, c.code_challenge, c.expires_at,
-                    c.used_at, c.dpop_jkt, k.scope, k.expires_at AS consent_expires_at
+                    c.used_at, c.dpop_jkt, k.scope, k.expires_at AS consent_expires_at,
+                    k.revoked_at AS consent_revoked_at
              FROM auth_codes c JOIN consents k ON k.id = c.consent_id
              WHERE c.code_hash = ?",
         )
@@ -206,10 +210,11 @@ impl Storage {
             "SELECT t.kind, t.scope, t.expires_at, t.revoked_at, t.dpop_jkt, k.id AS consent_id,
                     k.expires_at AS consent_expires_at, k.revoked_at AS consent_revoked_at,
                     a.id AS account_id, a.public_id, a.branch, a.kind AS account_kind, a.number,
-                    a.balance, a.status AS account_status
+                    a.balance, a.status AS account_status, c.enabled AS client_enabled
              FROM tokens t
              JOIN consents k ON k.id = t.consent_id
              JOIN accounts a ON a.id = k.account_id
+             JOIN clients c ON c.client_id = t.client_id
              WHERE t.token_hash = ?",
         )
         .bind(token_hash)

@@ -1,7 +1,7 @@
 //! The mail outbox: mails queued in the transaction that caused them,
 //! claimed with a lease by the delivery worker.
 
-use super::{Storage, Tx};
+use super::{OpLog, Storage, Tx};
 use sqlx::FromRow;
 
 /// A mail to queue.
@@ -15,6 +15,7 @@ pub struct MailToSend<'a> {
 #[derive(Debug, Clone, FromRow)]
 pub struct MailRow {
     pub id: i64,
+    pub created_at: i64,
     pub to_addr: String,
     pub subject: String,
     pub body: String,
@@ -48,9 +49,10 @@ impl Storage {
         sqlx::query_as(
             "UPDATE mail_outbox SET locked_until = ?
              WHERE id IN (SELECT id FROM mail_outbox
-                          WHERE sent_at IS NULL AND next_attempt_at <= ? AND locked_until <= ?
+                          WHERE sent_at IS NULL AND dropped_at IS NULL
+                            AND next_attempt_at <= ? AND locked_until <= ?
                           ORDER BY id LIMIT ?)
-             RETURNING id, to_addr, subject, body, attempts",
+             RETURNING id, created_at, to_addr, subject, body, attempts",
         )
         .bind(now + lease_secs)
         .bind(now)
@@ -70,6 +72,23 @@ impl Storage {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Given up after failing for too long: the address is erased and
+    /// the operation log says so, in one transaction.
+    pub async fn mail_dropped(&self, id: i64, error: &str, log: OpLog<'_>) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE mail_outbox SET dropped_at = ?, to_addr = '', last_error = ?, locked_until = 0
+             WHERE id = ?",
+        )
+        .bind(log.at)
+        .bind(error)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await
     }
 
     pub async fn mail_failed(&self, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()> {

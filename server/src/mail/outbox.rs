@@ -5,7 +5,11 @@
 //! under `RENKEI_OUTBOX_DIR`, so the demo shows it. Once sent, the address
 //! is erased.
 
+use crate::db::OpLog;
 use crate::state::AppState;
+
+/// Undeliverable mail is retried for a day, then dropped (logged).
+pub const GIVE_UP_SECS: i64 = 24 * 3600;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -78,6 +82,20 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> anyhow::Result<usiz
                 app.storage.mail_sent(mail.id, app.now_secs()).await?;
                 sent += 1;
             }
+            Err(e) if app.now_secs() - mail.created_at >= GIVE_UP_SECS => {
+                tracing::warn!(mail = mail.id, attempts = mail.attempts + 1, error = %e, "mail dropped after 24 h");
+                let detail = format!("mail {}: {} attempts", mail.id, mail.attempts + 1);
+                let log = OpLog {
+                    at: app.now_secs(),
+                    step: "mail",
+                    outcome: "mail_dropped",
+                    detail: Some(&detail),
+                    ..Default::default()
+                };
+                app.storage
+                    .mail_dropped(mail.id, &e.to_string(), log)
+                    .await?;
+            }
             Err(e) => {
                 // Back off 1, 2, 4 … minutes, at most an hour between tries.
                 let wait = 60_i64 << mail.attempts.clamp(0, 6);
@@ -92,7 +110,8 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> anyhow::Result<usiz
     Ok(sent)
 }
 
-/// Runs the outbox forever (spawned at start-up).
+/// Runs the outbox, and the purge of expired flows, forever (spawned at
+/// start-up).
 pub async fn run_outbox(app: AppState, mailer: Arc<Mailer>) {
     let mut tick = tokio::time::interval(Duration::from_secs(app.config.mail_poll_secs));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -100,6 +119,11 @@ pub async fn run_outbox(app: AppState, mailer: Arc<Mailer>) {
         tick.tick().await;
         if let Err(e) = deliver_due(&app, &mailer).await {
             tracing::error!(error = ?e, "mail outbox pass failed");
+        }
+        // Housekeeping rides on the same tick: expired flows forget what
+        // they kept.
+        if let Err(e) = app.storage.purge_expired_flows(app.now_secs()).await {
+            tracing::error!(error = ?e, "purging expired flows failed");
         }
     }
 }

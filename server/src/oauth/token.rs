@@ -81,6 +81,10 @@ async fn exchange_code(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<Tok
     if now >= row.expires_at {
         return Err(OAuthError::invalid_grant("code expired"));
     }
+    // Staff ended the linkage between 許可する and the exchange.
+    if row.consent_revoked_at.is_some() {
+        return Err(OAuthError::invalid_grant("the consent has ended"));
+    }
     // A code bound at PAR (RFC 9449 §10) is exchanged only with that key.
     if let Some(bound) = row.dpop_jkt.as_deref()
         && jkt != Some(bound)

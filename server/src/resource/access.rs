@@ -66,7 +66,9 @@ impl FromRequestParts<AppState> for Access {
         };
         let now = app.now_secs();
         let bound = grant.dpop_jkt.is_some();
-        if grant.revoked_at.is_some() || grant.consent_revoked_at.is_some() {
+        // A disabled app's tokens stop working at once.
+        if grant.revoked_at.is_some() || grant.consent_revoked_at.is_some() || !grant.client_enabled
+        {
             return Err(refuse(ErrorCode::InvalidToken, bound));
         }
         // The 30 days first: the app must then send the customer through

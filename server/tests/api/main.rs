@@ -22,3 +22,4 @@ mod metadata;
 mod oauth;
 mod phone;
 mod pin;
+mod retention;
