@@ -31,6 +31,9 @@ pub struct Config {
     /// `RENKEI_MAX_INFLIGHT`: requests served at once; more are shed with
     /// 503 `busy` at once, never queued.
     pub max_inflight: usize,
+    /// `RENKEI_REQUEST_TIMEOUT_SECS`: the most one request may take, its
+    /// body included; a slower one gets 408 and lets its admission slot go.
+    pub request_timeout_secs: u64,
     /// `RENKEI_CALLBACK_NUMBER`: the toll-free 認証先電話番号 customers call
     /// (the first of the pool).
     pub callback_number: String,
@@ -302,8 +305,19 @@ impl Config {
             .filter(|n| (1..=300).contains(n))
             .ok_or_else(|| err("RENKEI_MAIL_POLL_SECS", "seconds between 1 and 300".into()))?;
         let hashing = hash_settings(&get, demo)?;
+        let request_timeout_secs = var("RENKEI_REQUEST_TIMEOUT_SECS", "30")
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=300).contains(n))
+            .ok_or_else(|| {
+                err(
+                    "RENKEI_REQUEST_TIMEOUT_SECS",
+                    "seconds between 1 and 300".into(),
+                )
+            })?;
         Ok(Config {
             hashing,
+            request_timeout_secs,
             listen,
             callback_number,
             callback_numbers,

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub struct Application {
@@ -108,6 +109,7 @@ pub fn build_router(state: AppState, demo: Option<Router>) -> Router {
     let headers = Arc::new(SecurityHeaders::new(&hashes));
 
     let admission = crate::http::admission::Admission::new(state.config.max_inflight);
+    let state_timeout = state.config.request_timeout_secs;
     let api = Router::new()
         .merge(http::router(demo.is_some()))
         .merge(flow::router())
@@ -121,7 +123,14 @@ pub fn build_router(state: AppState, demo: Option<Router>) -> Router {
         Some(demo) => api.merge(demo),
         None => api,
     };
+    let timeout = std::time::Duration::from_secs(state_timeout);
     app.layer(RequestBodyLimitLayer::new(16 * 1024))
+        // A client that sends its body a byte at a time gets 408 and lets
+        // its admission slot go (the timeout sits inside admission).
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
         // A bug that panics in a handler still answers system_error as JSON,
         // never an empty connection or an HTML 500.
         .layer(CatchPanicLayer::custom(panic_response))

@@ -216,3 +216,52 @@ async fn a_broken_database_under_a_running_server_is_system_error_not_a_crash() 
         .unwrap();
     assert_eq!(resp.status(), 200);
 }
+
+#[tokio::test]
+async fn a_client_sending_a_byte_a_second_gets_408_and_lets_its_slot_go() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(|c| {
+        c.request_timeout_secs = 2;
+        c.max_inflight = 1;
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(
+        b"POST /oauth/token HTTP/1.1\r\nHost: renkei.test\r\n\
+          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    let dripping = tokio::spawn(async move {
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 1024];
+        loop {
+            // One byte a second, reading whatever comes back in between.
+            if slow.write_all(b"a").await.is_err() {
+                break;
+            }
+            match tokio::time::timeout(std::time::Duration::from_secs(1), slow.read(&mut buf)).await
+            {
+                Ok(Ok(0)) | Ok(Err(_)) => break,
+                Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
+                Err(_) => {}
+            }
+            if answer.windows(4).any(|w| w == b"\r\n\r\n") || answer.len() > 4096 {
+                break;
+            }
+        }
+        answer
+    });
+    // While it holds the only slot, everyone else is shed.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let shed = app.http.get(app.url("/api/flow")).send().await.unwrap();
+    assert_eq!(code_of(shed).await, "busy");
+    let answer = String::from_utf8_lossy(&dripping.await.unwrap()).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    // The slot is free again.
+    let resp = app.http.get(app.url("/api/flow")).send().await.unwrap();
+    assert_eq!(code_of(resp).await, "flow_not_found");
+}
