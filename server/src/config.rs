@@ -60,13 +60,28 @@ pub struct Config {
     /// `RENKEI_MAIL_POLL_SECS`: how often the outbox is looked at.
     pub mail_poll_secs: u64,
     /// `RENKEI_REQUIRE_PAR`: every client must push its authorization
-    /// request (RFC 9126). Default on, except in demo mode.
+    /// request (RFC 9126). Default on, except in demo mode; always on in
+    /// the FAPI 2.0 profile.
     pub require_par: bool,
+    /// `RENKEI_PROFILE`: `fapi2` (the default unless `RENKEI_DEMO=1`) or
+    /// `plain`.
+    pub profile: Profile,
     /// argon2id for PINs: `RENKEI_ARGON2_M_KIB`, `_T`, `_P` for new hashes
     /// (default 19456/2/1, no lower outside demo mode), the pool
     /// (`RENKEI_HASH_WORKERS`, default the CPUs; `RENKEI_HASH_QUEUE`) and
     /// the peppers (`RENKEI_PIN_PEPPER_FILE` or `RENKEI_PIN_PEPPER`).
     pub hashing: HashSettings,
+}
+
+/// What the OAuth endpoints require of every client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// FAPI 2.0 Security Profile: PAR, `private_key_jwt` (its `aud` the
+    /// issuer as one string) and DPoP-bound tokens, for every client.
+    Fapi2,
+    /// What each client was registered for (demo mode's default, so the
+    /// endpoints can be tried by hand with a secret).
+    Plain,
 }
 
 /// A PIN pepper: argon2's secret input, named by `id` in each hash.
@@ -305,6 +320,11 @@ impl Config {
             .filter(|n| (1..=300).contains(n))
             .ok_or_else(|| err("RENKEI_MAIL_POLL_SECS", "seconds between 1 and 300".into()))?;
         let hashing = hash_settings(&get, demo)?;
+        let profile = match var("RENKEI_PROFILE", if demo { "plain" } else { "fapi2" }).as_str() {
+            "fapi2" => Profile::Fapi2,
+            "plain" => Profile::Plain,
+            _ => return Err(err("RENKEI_PROFILE", "fapi2 or plain".into())),
+        };
         let request_timeout_secs = var("RENKEI_REQUEST_TIMEOUT_SECS", "30")
             .parse::<u64>()
             .ok()
@@ -328,10 +348,12 @@ impl Config {
             mail_from,
             outbox_dir: PathBuf::from(var("RENKEI_OUTBOX_DIR", "data/outbox")),
             mail_poll_secs,
-            require_par: match get("RENKEI_REQUIRE_PAR").filter(|v| !v.is_empty()) {
-                Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
-                None => !demo,
-            },
+            require_par: profile == Profile::Fapi2
+                || match get("RENKEI_REQUIRE_PAR").filter(|v| !v.is_empty()) {
+                    Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
+                    None => !demo,
+                },
+            profile,
             lockout_threshold,
             max_inflight,
             database_url: var("DATABASE_URL", "sqlite://data/renkei.db"),
@@ -381,6 +403,17 @@ mod tests {
         let c = cfg(&[PEPPER]).unwrap();
         assert_eq!((c.hashing.m_kib, c.hashing.t, c.hashing.p), (19456, 2, 1));
         assert_eq!(c.hashing.peppers[0].id, "p1");
+        // Outside demo mode FAPI 2.0 is the profile, and PAR with it.
+        assert_eq!(c.profile, Profile::Fapi2);
+        assert!(c.require_par);
+        let demo = cfg(&[("RENKEI_DEMO", "1")]).unwrap();
+        assert_eq!(demo.profile, Profile::Plain);
+        let forced = cfg(&[("RENKEI_DEMO", "1"), ("RENKEI_PROFILE", "fapi2")]).unwrap();
+        assert!(forced.require_par);
+        assert_eq!(
+            cfg(&[PEPPER, ("RENKEI_PROFILE", "fapi1")]).unwrap_err().var,
+            "RENKEI_PROFILE"
+        );
         assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(c.issuer(), "http://127.0.0.1:3000");
         assert!(!c.demo && !c.secure_cookies());

@@ -3,6 +3,8 @@
 
 use super::dpop::dpop_at;
 use super::error::{OAuthError, OAuthResult, Params, params_of};
+use super::jose::Audience;
+use crate::config::Profile;
 use crate::crypto::{client_secret_matches, sha256_hex};
 use crate::db::{AuthMethod, ClientRow};
 use crate::state::AppState;
@@ -27,6 +29,14 @@ impl FromRequest<AppState> for ClientRequest {
         let headers = req.headers().clone();
         let params = params_of(Form::from_request(req, app).await)?;
         let client = authenticate(app, &headers, &params).await?;
+        // A `client_id` sent beside the authentication must name the same
+        // client (for an assertion: its `iss`).
+        if params
+            .get("client_id")
+            .is_some_and(|id| *id != client.client_id)
+        {
+            return Err(OAuthError::invalid_client());
+        }
         Ok(ClientRequest {
             client,
             params,
@@ -40,7 +50,8 @@ impl ClientRequest {
     /// the client was registered to use DPoP. The key's thumbprint.
     pub async fn dpop(&self, app: &AppState, path: &str) -> OAuthResult<Option<String>> {
         let jkt = dpop_at(app, &self.headers, path).await?;
-        if self.client.require_dpop && jkt.is_none() {
+        let required = self.client.require_dpop || app.config.profile == Profile::Fapi2;
+        if required && jkt.is_none() {
             return Err(OAuthError::invalid_dpop(
                 "this client must send a DPoP proof",
             ));
@@ -72,6 +83,10 @@ pub async fn authenticate(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Basic "));
     if let Some(b64) = basic {
+        // FAPI 2.0: private_key_jwt only.
+        if app.config.profile == Profile::Fapi2 {
+            return Err(OAuthError::invalid_client());
+        }
         return authenticate_basic(app, b64).await;
     }
     if params.get("client_assertion_type").map(String::as_str) == Some(JWT_BEARER) {
@@ -136,12 +151,16 @@ async fn authenticate_jwt(app: &AppState, jwt: &str) -> OAuthResult<ClientRow> {
         .as_deref()
         .ok_or_else(OAuthError::invalid_client)?;
     let now = app.now_secs();
-    let claims =
-        super::jose::verify_assertion(jwt, jwks, &client.client_id, &app.config.issuer(), now)
-            .map_err(|e| {
-                tracing::info!(client = %client.client_id, error = %e, "client assertion refused");
-                OAuthError::invalid_client()
-            })?;
+    let issuer = app.config.issuer();
+    let audience = match app.config.profile {
+        Profile::Fapi2 => Audience::IssuerOnly(&issuer),
+        Profile::Plain => Audience::Issuer(&issuer),
+    };
+    let claims = super::jose::verify_assertion(jwt, jwks, &client.client_id, audience, now)
+        .map_err(|e| {
+            tracing::info!(client = %client.client_id, error = %e, "client assertion refused");
+            OAuthError::invalid_client()
+        })?;
     let jti_key = sha256_hex(&format!("assertion:{}:{}", client.client_id, claims.jti));
     if !app
         .storage

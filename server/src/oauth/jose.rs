@@ -43,6 +43,15 @@ fn signature_only(alg: Algorithm) -> Validation {
     v
 }
 
+/// What a client assertion's `aud` must be.
+#[derive(Debug, Clone, Copy)]
+pub enum Audience<'a> {
+    /// The issuer, alone or in a list (RFC 7523).
+    Issuer(&'a str),
+    /// The issuer as one string, nothing else (FAPI 2.0).
+    IssuerOnly(&'a str),
+}
+
 #[derive(Debug, Deserialize)]
 pub struct AssertionClaims {
     pub iss: String,
@@ -75,7 +84,7 @@ pub fn verify_assertion(
     jwt: &str,
     jwks: &str,
     client_id: &str,
-    issuer: &str,
+    audience: Audience<'_>,
     now: i64,
 ) -> Result<AssertionClaims, JoseError> {
     let header = decode_header(jwt).map_err(|_| JoseError::Malformed)?;
@@ -102,9 +111,11 @@ pub fn verify_assertion(
     if c.iss != client_id || c.sub != client_id {
         return Err(JoseError::Claims("iss and sub must be the client"));
     }
-    let aud_ok = match &c.aud {
-        serde_json::Value::String(a) => a == issuer,
-        serde_json::Value::Array(list) => list.iter().any(|a| a.as_str() == Some(issuer)),
+    let aud_ok = match (&c.aud, audience) {
+        (serde_json::Value::String(a), Audience::Issuer(i) | Audience::IssuerOnly(i)) => a == i,
+        (serde_json::Value::Array(list), Audience::Issuer(i)) => {
+            list.iter().any(|a| a.as_str() == Some(i))
+        }
         _ => false,
     };
     if !aud_ok {

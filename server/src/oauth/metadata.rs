@@ -2,13 +2,20 @@
 //! implemented and nothing else; endpoints join it as they arrive.
 
 use super::SCOPES;
+use crate::config::Profile;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-const AUTH_METHODS: &[&str] = &["private_key_jwt", "client_secret_basic"];
+/// Client authentication: `private_key_jwt` only under FAPI 2.0.
+fn auth_methods(profile: Profile) -> &'static [&'static str] {
+    match profile {
+        Profile::Fapi2 => &["private_key_jwt"],
+        Profile::Plain => &["private_key_jwt", "client_secret_basic"],
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/.well-known/oauth-authorization-server", get(metadata))
@@ -27,10 +34,10 @@ async fn metadata(State(state): State<AppState>) -> Json<Value> {
         "grant_types_supported": ["authorization_code", "refresh_token"],
         "pushed_authorization_request_endpoint": c.url("/oauth/par"),
         "require_pushed_authorization_requests": c.require_par,
-        "token_endpoint_auth_methods_supported": AUTH_METHODS,
+        "token_endpoint_auth_methods_supported": auth_methods(c.profile),
         "token_endpoint_auth_signing_alg_values_supported": super::jose::ALGORITHMS,
-        "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
-        "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
+        "revocation_endpoint_auth_methods_supported": auth_methods(c.profile),
+        "introspection_endpoint_auth_methods_supported": auth_methods(c.profile),
         "dpop_signing_alg_values_supported": super::jose::ALGORITHMS,
         "code_challenge_methods_supported": ["S256"],
         "scopes_supported": SCOPES,

@@ -604,3 +604,91 @@ async fn eddsa_client_assertions_are_accepted() {
         .unwrap();
     assert_eq!(resp.status(), 201);
 }
+
+#[tokio::test]
+async fn the_fapi2_profile_allows_only_par_private_key_jwt_and_dpop() {
+    use renkei_server::config::Profile;
+    let app = spawn_app_with(|c| {
+        c.profile = Profile::Fapi2;
+        c.require_par = true;
+    })
+    .await;
+    let m: Value = get_json(
+        &app.http,
+        app.url("/.well-known/oauth-authorization-server"),
+    )
+    .await;
+    assert_eq!(
+        m["token_endpoint_auth_methods_supported"],
+        json!(["private_key_jwt"])
+    );
+    assert_eq!(m["require_pushed_authorization_requests"], true);
+
+    // A registered secret no longer authenticates anyone.
+    let resp = app
+        .token(
+            crate::helpers::DEMO_CREDS,
+            &[("grant_type", "refresh_token"), ("refresh_token", "x")],
+        )
+        .await;
+    assert_eq!(error_of(resp).await, "invalid_client");
+
+    // A private_key_jwt client registered without require_dpop must still
+    // send a proof.
+    let client = register(&app, false, false).await;
+    let resp = client.post(&app, "/oauth/par", par_form(), None).await;
+    assert_eq!(resp.status(), 400);
+    assert_eq!(error_of(resp).await, "invalid_dpop_proof");
+
+    // The assertion's aud must be the issuer as one string.
+    let now = app.clock.now().as_second();
+    let mut h = Header::new(Algorithm::ES256);
+    h.kid = Some(client.key.kid.clone());
+    let listed = json!({"iss": client.id, "sub": client.id, "aud": [crate::helpers::ISSUER],
+                        "iat": now, "exp": now + 60, "jti": "aud-as-list"});
+    let mut form = par_form();
+    form.push((
+        "client_assertion_type",
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+    ));
+    form.push((
+        "client_assertion",
+        encode(&h, &listed, &client.key.signing).unwrap(),
+    ));
+    let resp = app
+        .http
+        .post(app.url("/oauth/par"))
+        .header("DPoP", client.proof(&app, "/oauth/par"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(resp).await, "invalid_client");
+
+    // A client_id beside the assertion must be the assertion's iss.
+    let mut form = code_form("any-code");
+    form.push(("client_id", "someone-else".into()));
+    let resp = client
+        .post(
+            &app,
+            "/oauth/token",
+            form,
+            Some(client.proof(&app, "/oauth/token")),
+        )
+        .await;
+    assert_eq!(error_of(resp).await, "invalid_client");
+
+    // Done the FAPI way, the whole linkage works.
+    let code = linkage(&app, &client).await;
+    let resp = client
+        .post(
+            &app,
+            "/oauth/token",
+            code_form(&code),
+            Some(client.proof(&app, "/oauth/token")),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let t: Value = resp.json().await.unwrap();
+    assert_eq!(t["token_type"], "DPoP");
+}
