@@ -150,7 +150,7 @@ pub fn CallPage() -> impl IntoView {
             </p>
             {move || match status.get() {
                 Status::Pending => Some(view! {
-                    <ul class="notice info" role="status"><li>{ErrorCode::CallbackPending.message()}</li></ul>
+                    <div role="status"><ul class="notice info"><li>{ErrorCode::CallbackPending.message()}</li></ul></div>
                 }.into_any()),
                 Status::Expired => Some(view! {
                     <div class="notice error" role="alert">

@@ -15,13 +15,15 @@ pub fn CompletedPage() -> impl IntoView {
         <main class="screen" id="main">
             <h1 class="screen-title">"API連携認証の完了"</h1>
             {move || flow.fatal.get().map(|e| view! { <FatalError error=e /> })}
-            <ul class="notice info" role="status">
-                <li>"API連携認証は完了しています。"</li>
-                <li>
-                    {move || flow.view.get().map(|f| f.client_name)}
-                    "の画面にお戻りください。この画面は閉じていただいて結構です。"
-                </li>
-            </ul>
+            <div role="status">
+                <ul class="notice info">
+                    <li>"API連携認証は完了しています。"</li>
+                    <li>
+                        {move || flow.view.get().map(|f| f.client_name)}
+                        "の画面にお戻りください。この画面は閉じていただいて結構です。"
+                    </li>
+                </ul>
+            </div>
         </main>
     }
 }
