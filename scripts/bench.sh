@@ -12,7 +12,7 @@ dir=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 RENKEI_DEMO=1 RENKEI_LISTEN="127.0.0.1:$port" RENKEI_PUBLIC_URL="http://127.0.0.1:$port" \
   DATABASE_URL="sqlite://$dir/bench.db" RENKEI_OUTBOX_DIR="$dir/outbox" RENKEI_LOG=warn \
-  RENKEI_MAX_INFLIGHT=1024 "$bin" serve >"$dir/server.log" 2>&1 &
+  RENKEI_MAX_INFLIGHT=1024 RENKEI_THROTTLE_IP_PER_MIN=1000000 "$bin" serve >"$dir/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/.well-known/oauth-authorization-server" >/dev/null && break

@@ -63,6 +63,14 @@ pub struct Config {
     /// request (RFC 9126). Default on, except in demo mode; always on in
     /// the FAPI 2.0 profile.
     pub require_par: bool,
+    /// `RENKEI_THROTTLE_IP_PER_MIN` (default 30) and
+    /// `RENKEI_THROTTLE_FLOW_PER_MIN` (default 10): SOA201 and identity
+    /// attempts a minute per client IP and per flow.
+    pub throttle_per_ip: std::num::NonZeroU32,
+    pub throttle_per_flow: std::num::NonZeroU32,
+    /// `RENKEI_TRUSTED_PROXIES`: comma-separated addresses of the reverse
+    /// proxies whose `X-Forwarded-For` is believed (none by default).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// `RENKEI_PROFILE`: `fapi2` (the default unless `RENKEI_DEMO=1`) or
     /// `plain`.
     pub profile: Profile,
@@ -144,6 +152,21 @@ pub const DEMO_TELEPHONY_SECRET: &str = "renkei-demo-telephony-secret";
 pub struct ConfigError {
     pub var: &'static str,
     pub why: String,
+}
+
+/// The value of `var` (or `default` when unset or empty).
+fn var_of(get: &impl Fn(&str) -> Option<String>, var: &str, default: &str) -> String {
+    get(var)
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_owned())
+}
+
+/// A count of at least one, or an error naming `var`.
+fn var_nonzero(value: &str, var: &'static str) -> Result<std::num::NonZeroU32, ConfigError> {
+    value.parse().map_err(|_| ConfigError {
+        var,
+        why: "a count of at least 1".into(),
+    })
 }
 
 /// The PIN hashing settings; a bad value names its variable.
@@ -320,6 +343,22 @@ impl Config {
             .filter(|n| (1..=300).contains(n))
             .ok_or_else(|| err("RENKEI_MAIL_POLL_SECS", "seconds between 1 and 300".into()))?;
         let hashing = hash_settings(&get, demo)?;
+        let per_minute =
+            |var: &'static str, default: &str| self::var_nonzero(&var_of(&get, var, default), var);
+        let throttle_per_ip = per_minute("RENKEI_THROTTLE_IP_PER_MIN", "30")?;
+        let throttle_per_flow = per_minute("RENKEI_THROTTLE_FLOW_PER_MIN", "10")?;
+        let trusted_proxies = var("RENKEI_TRUSTED_PROXIES", "")
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| a.parse::<std::net::IpAddr>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| {
+                err(
+                    "RENKEI_TRUSTED_PROXIES",
+                    format!("IP addresses, comma-separated: {e}"),
+                )
+            })?;
         let profile = match var("RENKEI_PROFILE", if demo { "plain" } else { "fapi2" }).as_str() {
             "fapi2" => Profile::Fapi2,
             "plain" => Profile::Plain,
@@ -336,6 +375,9 @@ impl Config {
                 )
             })?;
         Ok(Config {
+            throttle_per_ip,
+            throttle_per_flow,
+            trusted_proxies,
             hashing,
             request_timeout_secs,
             listen,

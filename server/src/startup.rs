@@ -50,6 +50,10 @@ impl Application {
         let listener = TcpListener::bind(config.listen).await?;
         let state = AppState {
             hasher: crate::hashing::Hasher::start(config.hashing.clone())?,
+            throttles: Arc::new(crate::flow::throttle::Throttles::new(
+                config.throttle_per_ip,
+                config.throttle_per_flow,
+            )),
             storage,
             config: Arc::new(config),
             clock,

@@ -13,6 +13,8 @@ pub struct AppState {
     /// argon2id for PINs, on its bounded pool.
     pub hasher: Hasher,
     pub config: Arc<Config>,
+    /// Per-IP and per-flow limits on the steps that probe the records.
+    pub throttles: Arc<crate::flow::throttle::Throttles>,
     pub clock: SharedClock,
 }
 

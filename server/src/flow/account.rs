@@ -26,6 +26,10 @@ async fn submit(
 ) -> AppResult<Json<StepDone>> {
     flow.expect(Step::Account)?;
     let input = form.parse().map_err(AppError::Validation)?;
+    // Only well-formed attempts probe the records, so only they count.
+    if let Err(code) = app.throttles.attempt(meta.ip, &flow.row.id) {
+        return Err(flow.refuse(&app, &meta, code, None).await);
+    }
     let account = app
         .storage
         .find_account(&input.branch, input.kind, &input.number)

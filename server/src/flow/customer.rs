@@ -30,6 +30,9 @@ async fn submit(
     let input = form
         .parse(jst_date(app.clock.now()))
         .map_err(AppError::Validation)?;
+    if let Err(code) = app.throttles.attempt(meta.ip, &flow.row.id) {
+        return Err(flow.refuse(&app, &meta, code, None).await);
+    }
     let account = flow.account(&app).await?;
     // FAQ Q4: the kana name is kept in the operation log, and only there.
     let kana = Some(input.name.as_str());

@@ -131,28 +131,61 @@ pub async fn ensure_open(app: &AppState) -> AppResult<()> {
 /// Who is asking, for the operation log.
 #[derive(Debug, Clone, Default)]
 pub struct RequestMeta {
+    pub ip: Option<std::net::IpAddr>,
     pub client_ip: Option<String>,
     pub user_agent: Option<String>,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for RequestMeta {
+impl FromRequestParts<AppState> for RequestMeta {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let client_ip = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ci| ci.0.ip().to_string());
+            .map(|ci| ci.0.ip());
+        let ip = peer.map(|peer| client_ip(peer, &parts.headers, &app.config.trusted_proxies));
+        let client_ip = ip.map(|ip| ip.to_string());
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(512).collect());
         Ok(RequestMeta {
+            ip,
             client_ip,
             user_agent,
         })
     }
+}
+
+/// The browser's address: the peer's, unless the peer is a trusted proxy
+/// (`RENKEI_TRUSTED_PROXIES`); then the nearest `X-Forwarded-For` entry
+/// that is not one of them. A client's own `X-Forwarded-For` is never
+/// believed: only what trusted proxies appended counts.
+fn client_ip(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        .collect::<Vec<_>>();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
 }
 
 impl RequestMeta {

@@ -12,8 +12,9 @@
 //! | `view` | `GET /api/flow` (where the flow stands) and 中止する |
 //!
 //! Shared: `extract` (finding the flow, CSRF, service hours), `transition`
-//! (the one way a flow moves), `lockout` (the daily lock), `service_hours`
-//! (the seed's fixed closures).
+//! (the one way a flow moves), `lockout` (the daily lock), `throttle`
+//! (per-IP and per-flow limits), `service_hours` (the seed's fixed
+//! closures).
 
 pub mod account;
 pub mod call;
@@ -24,6 +25,7 @@ pub mod lockout;
 pub mod phone;
 pub mod pin;
 pub mod service_hours;
+pub mod throttle;
 pub mod transition;
 pub mod view;
 

@@ -125,5 +125,6 @@ pub async fn run_outbox(app: AppState, mailer: Arc<Mailer>) {
         if let Err(e) = app.storage.purge_expired_flows(app.now_secs()).await {
             tracing::error!(error = ?e, "purging expired flows failed");
         }
+        app.throttles.forget_idle();
     }
 }

@@ -52,6 +52,9 @@ async fn spawn_in(dir: Arc<tempfile::TempDir>, tweak: impl FnOnce(&mut Config)) 
         "RENKEI_DIST" => Some(dir.path().join("no-dist").display().to_string()),
         "DATABASE_URL" => Some(format!("sqlite://{}", db.display())),
         "RENKEI_OUTBOX_DIR" => Some(dir.path().join("outbox").display().to_string()),
+        // Tests make many attempts from one address; `throttle.rs` sets
+        // the limits it tests.
+        "RENKEI_THROTTLE_IP_PER_MIN" | "RENKEI_THROTTLE_FLOW_PER_MIN" => Some("1000".into()),
         _ => None,
     })
     .expect("test config");

@@ -23,3 +23,4 @@ mod oauth;
 mod phone;
 mod pin;
 mod retention;
+mod throttle;
