@@ -1,7 +1,8 @@
 //! SOA211 キャッシュカード暗証番号認証: `POST /api/flow/pin`. The PIN is
 //! checked against its peppered argon2id hash on the bounded hashing pool
-//! (混雑 when it is full), in constant time, never logged or stored on the flow, and wiped after the check. A
-//! wrong PIN counts in the same daily lockout as the identity step.
+//! (混雑 when it is full), in constant time; it is never logged or stored
+//! on the flow, and wiped after the check. A wrong PIN counts in the same
+//! daily lockout as the identity step.
 
 use super::extract::{RequestMeta, StepRequest};
 use super::lockout::Guard;

@@ -1,5 +1,7 @@
 //! Client authentication at the OAuth endpoints, as the client registered:
-//! `client_secret_basic` or `private_key_jwt` (RFC 7523, `jti` single-use).
+//! `client_secret_basic` (not under the FAPI 2.0 profile) or
+//! `private_key_jwt` (RFC 7523, `jti` single-use); and [`ClientRequest`],
+//! the extractor every authenticated endpoint takes.
 
 use super::dpop::dpop_at;
 use super::error::{OAuthError, OAuthResult, Params, params_of};
