@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 RENKEI_DEMO ?= 1
 export RENKEI_DEMO
 
-.PHONY: run test setup setup-e2e spa server lint unit e2e bench clean
+.PHONY: run test setup setup-e2e spa server lint unit e2e bench first-screen clean
 
 ## run: build the SPA (release, wasm-opt) and serve it with the demo data and
 ## the demo fintech app at /demo (the `demo` feature; a production build
@@ -47,6 +47,10 @@ e2e:
 ## bench: N whole linkages and API reads against a local release server (not a test).
 bench: setup
 	scripts/bench.sh $(FLOWS) $(CONCURRENCY) $(READS)
+
+## first-screen: SOA201's bytes on the wire and time to usable on a throttled phone (not a test).
+first-screen:
+	scripts/first-screen.sh
 
 clean:
 	rm -rf dist target/debug/renkei-server target/server/renkei-server

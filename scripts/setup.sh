@@ -13,6 +13,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
+# Installs a Debian package (as root, or with sudo).
+apt_install() {
+  local sudo_cmd=""
+  [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+}
+
 # npm ci only when node_modules does not match the lock file.
 npm_ci() {
   local dir=$1 stamp="$1/node_modules/.renkei-lock.sha256" want
@@ -45,10 +53,7 @@ fi
 # brotli for the precompressed SPA assets (scripts/compress.sh).
 if ! command -v brotli >/dev/null; then
   say "installing Debian's brotli"
-  sudo_cmd=""
-  [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq brotli >/dev/null
+  apt_install brotli
 fi
 
 # wasm-opt from the npm package binaryen 132 (Debian's v108 breaks the page).
@@ -60,10 +65,7 @@ cargo fetch --locked >/dev/null
 if [[ ${1:-} == --e2e ]]; then
   if [[ ! -x /usr/bin/chromium ]]; then
     say "installing Debian's chromium"
-    sudo_cmd=""
-    [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+    apt_install chromium
   fi
   npm_ci end2end
 fi

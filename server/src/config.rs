@@ -154,6 +154,25 @@ pub struct ConfigError {
     pub why: String,
 }
 
+/// A number in `range` from `var` (or `default` when unset), or an error
+/// naming the variable and saying `why`.
+fn ranged<T: std::str::FromStr + PartialOrd>(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: &str,
+    range: std::ops::RangeInclusive<T>,
+    why: &str,
+) -> Result<T, ConfigError> {
+    var_of(get, var, default)
+        .parse::<T>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| ConfigError {
+            var,
+            why: why.to_owned(),
+        })
+}
+
 /// The value of `var` (or `default` when unset or empty).
 fn var_of(get: &impl Fn(&str) -> Option<String>, var: &str, default: &str) -> String {
     get(var)
@@ -255,11 +274,13 @@ impl Config {
             return Err(err("RENKEI_PUBLIC_URL", "must be an http(s) URL".into()));
         }
         let demo = matches!(var("RENKEI_DEMO", "0").as_str(), "1" | "true" | "yes");
-        let flow_ttl_secs = var("RENKEI_FLOW_TTL_SECS", "900")
-            .parse::<i64>()
-            .ok()
-            .filter(|s| (60..=3600).contains(s))
-            .ok_or_else(|| err("RENKEI_FLOW_TTL_SECS", "seconds between 60 and 3600".into()))?;
+        let flow_ttl_secs: i64 = ranged(
+            &get,
+            "RENKEI_FLOW_TTL_SECS",
+            "900",
+            60..=3600,
+            "seconds between 60 and 3600",
+        )?;
         let now = match get("RENKEI_NOW").filter(|v| !v.is_empty()) {
             None => None,
             Some(_) if !demo => {
@@ -270,21 +291,20 @@ impl Config {
                     .map_err(|e| err("RENKEI_NOW", format!("not RFC 3339: {e}")))?,
             ),
         };
-        let lockout_threshold = var("RENKEI_LOCKOUT_THRESHOLD", "5")
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| {
-                err(
-                    "RENKEI_LOCKOUT_THRESHOLD",
-                    "a count between 1 and 100".into(),
-                )
-            })?;
-        let max_inflight = var("RENKEI_MAX_INFLIGHT", "256")
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=100_000).contains(n))
-            .ok_or_else(|| err("RENKEI_MAX_INFLIGHT", "a count between 1 and 100000".into()))?;
+        let lockout_threshold: i64 = ranged(
+            &get,
+            "RENKEI_LOCKOUT_THRESHOLD",
+            "5",
+            1..=100,
+            "a count between 1 and 100",
+        )?;
+        let max_inflight: usize = ranged(
+            &get,
+            "RENKEI_MAX_INFLIGHT",
+            "256",
+            1..=100_000,
+            "a count between 1 and 100000",
+        )?;
         let toll_free =
             |n: &str| (10..=11).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit());
         let callback_number = var("RENKEI_CALLBACK_NUMBER", "0120000111");
@@ -306,16 +326,13 @@ impl Config {
         }
         callback_numbers.dedup();
         let callback_number = callback_numbers[0].clone();
-        let callback_window_secs = var("RENKEI_CALLBACK_WINDOW_SECS", "120")
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=600).contains(n))
-            .ok_or_else(|| {
-                err(
-                    "RENKEI_CALLBACK_WINDOW_SECS",
-                    "seconds between 1 and 600".into(),
-                )
-            })?;
+        let callback_window_secs: i64 = ranged(
+            &get,
+            "RENKEI_CALLBACK_WINDOW_SECS",
+            "120",
+            1..=600,
+            "seconds between 1 and 600",
+        )?;
         let telephony_secret = get("RENKEI_TELEPHONY_SECRET")
             .filter(|v| !v.is_empty())
             .or_else(|| demo.then(|| DEMO_TELEPHONY_SECRET.to_owned()));
@@ -337,11 +354,13 @@ impl Config {
                 "a mailbox, e.g. Name <addr@example.jp>".into(),
             ));
         }
-        let mail_poll_secs = var("RENKEI_MAIL_POLL_SECS", "2")
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=300).contains(n))
-            .ok_or_else(|| err("RENKEI_MAIL_POLL_SECS", "seconds between 1 and 300".into()))?;
+        let mail_poll_secs: u64 = ranged(
+            &get,
+            "RENKEI_MAIL_POLL_SECS",
+            "2",
+            1..=300,
+            "seconds between 1 and 300",
+        )?;
         let hashing = hash_settings(&get, demo)?;
         let per_minute =
             |var: &'static str, default: &str| self::var_nonzero(&var_of(&get, var, default), var);
@@ -364,16 +383,13 @@ impl Config {
             "plain" => Profile::Plain,
             _ => return Err(err("RENKEI_PROFILE", "fapi2 or plain".into())),
         };
-        let request_timeout_secs = var("RENKEI_REQUEST_TIMEOUT_SECS", "30")
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=300).contains(n))
-            .ok_or_else(|| {
-                err(
-                    "RENKEI_REQUEST_TIMEOUT_SECS",
-                    "seconds between 1 and 300".into(),
-                )
-            })?;
+        let request_timeout_secs: u64 = ranged(
+            &get,
+            "RENKEI_REQUEST_TIMEOUT_SECS",
+            "30",
+            1..=300,
+            "seconds between 1 and 300",
+        )?;
         Ok(Config {
             throttle_per_ip,
             throttle_per_flow,

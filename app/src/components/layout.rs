@@ -1,6 +1,7 @@
 //! The frame of every screen: the credit union's bar, the screen title,
 //! and the seed's footer (画面ID, API利用規定, よくあるご質問, お問い合わせ先).
 
+use crate::components::flow::{FatalError, FlowState};
 use leptos::prelude::*;
 
 /// The page frame.
@@ -38,5 +39,20 @@ pub fn BrandBar() -> impl IntoView {
             <span class="brand">"しんくみ信用組合"</span>
             <span class="brand-sub">"API連携認証"</span>
         </header>
+    }
+}
+
+/// The frame of the two screens after a flow has ended (中止, 完了): the bar
+/// and a title, no screen ID or footer links, and the flow's fatal error
+/// if it could not be loaded.
+#[component]
+pub fn EndScreen(title: &'static str, flow: FlowState, children: Children) -> impl IntoView {
+    view! {
+        <BrandBar />
+        <main class="screen" id="main">
+            <h1 class="screen-title">{title}</h1>
+            {move || flow.fatal.get().map(|e| view! { <FatalError error=e /> })}
+            {children()}
+        </main>
     }
 }

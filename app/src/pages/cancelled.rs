@@ -1,7 +1,7 @@
 //! 「API連携認証の中止」: the flow is over; 連携元画面へ returns to the app.
 
-use crate::components::flow::{FatalError, load_flow};
-use crate::components::layout::BrandBar;
+use crate::components::flow::load_flow;
+use crate::components::layout::EndScreen;
 use leptos::prelude::*;
 use renkei_shared::api::Step;
 
@@ -9,10 +9,7 @@ use renkei_shared::api::Step;
 pub fn CancelledPage() -> impl IntoView {
     let flow = load_flow(Step::Cancelled);
     view! {
-        <BrandBar />
-        <main class="screen" id="main">
-            <h1 class="screen-title">"API連携認証の中止"</h1>
-            {move || flow.fatal.get().map(|e| view! { <FatalError error=e /> })}
+        <EndScreen title="API連携認証の中止" flow=flow>
             <ul class="notice info">
                 <li>"API連携認証を中止しました。"</li>
             </ul>
@@ -21,6 +18,6 @@ pub fn CancelledPage() -> impl IntoView {
                     <a class="button primary" href=href rel="external">"連携元画面へ"</a>
                 </div>
             })}
-        </main>
+        </EndScreen>
     }
 }

@@ -2,8 +2,8 @@
 //! the app. Pressing Back (or reloading) lands here: the linkage is done,
 //! and nothing is sent to the app again — the authorization code went once.
 
-use crate::components::flow::{FatalError, load_flow};
-use crate::components::layout::BrandBar;
+use crate::components::flow::load_flow;
+use crate::components::layout::EndScreen;
 use leptos::prelude::*;
 use renkei_shared::api::Step;
 
@@ -11,10 +11,7 @@ use renkei_shared::api::Step;
 pub fn CompletedPage() -> impl IntoView {
     let flow = load_flow(Step::Completed);
     view! {
-        <BrandBar />
-        <main class="screen" id="main">
-            <h1 class="screen-title">"API連携認証の完了"</h1>
-            {move || flow.fatal.get().map(|e| view! { <FatalError error=e /> })}
+        <EndScreen title="API連携認証の完了" flow=flow>
             <div role="status">
                 <ul class="notice info">
                     <li>"API連携認証は完了しています。"</li>
@@ -24,6 +21,6 @@ pub fn CompletedPage() -> impl IntoView {
                     </li>
                 </ul>
             </div>
-        </main>
+        </EndScreen>
     }
 }

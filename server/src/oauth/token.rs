@@ -109,12 +109,12 @@ async fn exchange_code(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<Tok
             .await?;
         return Err(OAuthError::invalid_grant("code already used"));
     }
-    let grant = Grant {
+    let grant = Grant::new(
         client_id,
-        consent_id: row.consent_id,
-        scope: &row.scope,
-        consent_expires_at: row.consent_expires_at,
-    };
+        row.consent_id,
+        &row.scope,
+        row.consent_expires_at,
+    );
     issue(app, &grant, now, jkt, None).await
 }
 
@@ -139,12 +139,12 @@ async fn refresh(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<TokenResp
     if !is_live(&row, now) {
         return Err(OAuthError::invalid_grant("the consent has ended"));
     }
-    let grant = Grant {
+    let grant = Grant::new(
         client_id,
-        consent_id: row.consent_id,
-        scope: &row.scope,
-        consent_expires_at: row.consent_expires_at,
-    };
+        row.consent_id,
+        &row.scope,
+        row.consent_expires_at,
+    );
     if let Some(bound) = row.dpop_jkt.as_deref() {
         // Sender-constrained: only the key it is bound to may use it, and
         // it is not rotated (FAPI 2.0).
@@ -179,6 +179,17 @@ struct Grant<'a> {
     consent_id: i64,
     scope: &'a str,
     consent_expires_at: i64,
+}
+
+impl<'a> Grant<'a> {
+    fn new(client_id: &'a str, consent_id: i64, scope: &'a str, consent_expires_at: i64) -> Self {
+        Grant {
+            client_id,
+            consent_id,
+            scope,
+            consent_expires_at,
+        }
+    }
 }
 
 /// Issues an access token and, unless `keep_refresh` (a DPoP-bound refresh

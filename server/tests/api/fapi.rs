@@ -214,6 +214,18 @@ async fn linkage(app: &TestApp, client: &Client) -> String {
     query(&url, "code").unwrap()
 }
 
+/// The code exchanged with a DPoP proof: the token answer (DPoP-bound).
+async fn dpop_tokens(app: &TestApp, client: &Client, code: &str) -> Value {
+    let proof = Some(client.proof(app, "/oauth/token"));
+    let resp = client
+        .post(app, "/oauth/token", code_form(code), proof)
+        .await;
+    assert_eq!(resp.status(), 200);
+    let t: Value = resp.json().await.unwrap();
+    assert_eq!(t["token_type"], "DPoP");
+    t
+}
+
 fn code_form(code: &str) -> Vec<(&'static str, String)> {
     vec![
         ("grant_type", "authorization_code".into()),
@@ -233,18 +245,7 @@ async fn par_private_key_jwt_and_dpop_end_to_end() {
     let app = spawn_app().await;
     let client = register(&app, true, true).await;
     let code = linkage(&app, &client).await;
-
-    let resp = client
-        .post(
-            &app,
-            "/oauth/token",
-            code_form(&code),
-            Some(client.proof(&app, "/oauth/token")),
-        )
-        .await;
-    assert_eq!(resp.status(), 200);
-    let t: Value = resp.json().await.unwrap();
-    assert_eq!(t["token_type"], "DPoP");
+    let t = dpop_tokens(&app, &client, &code).await;
     let access = t["access_token"].as_str().unwrap().to_owned();
     let refresh = t["refresh_token"].as_str().unwrap().to_owned();
 
@@ -680,15 +681,5 @@ async fn the_fapi2_profile_allows_only_par_private_key_jwt_and_dpop() {
 
     // Done the FAPI way, the whole linkage works.
     let code = linkage(&app, &client).await;
-    let resp = client
-        .post(
-            &app,
-            "/oauth/token",
-            code_form(&code),
-            Some(client.proof(&app, "/oauth/token")),
-        )
-        .await;
-    assert_eq!(resp.status(), 200);
-    let t: Value = resp.json().await.unwrap();
-    assert_eq!(t["token_type"], "DPoP");
+    dpop_tokens(&app, &client, &code).await;
 }

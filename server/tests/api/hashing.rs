@@ -83,14 +83,15 @@ async fn a_pin_hash_needs_the_pepper_its_key_id_names() {
     let without = first
         .restart_with(|c| c.hashing.peppers = peppers(other))
         .await;
-    let resp = b
-        .http
-        .post(without.url("/api/flow/pin"))
-        .header(renkei_shared::api::CSRF_HEADER, &csrf)
-        .json(&pin)
-        .send()
-        .await
-        .unwrap();
+    // The browser's right PIN, sent to `server`.
+    let right_pin_at = |server: &TestApp| {
+        b.http
+            .post(server.url("/api/flow/pin"))
+            .header(renkei_shared::api::CSRF_HEADER, &csrf)
+            .json(&pin)
+            .send()
+    };
+    let resp = right_pin_at(&without).await.unwrap();
     assert_eq!(resp.status(), 500);
     assert_eq!(code_of(resp).await, "system_error");
     // Rotated: a new pepper first, the old one kept for the old hashes.
@@ -106,14 +107,7 @@ async fn a_pin_hash_needs_the_pepper_its_key_id_names() {
             c.hashing.peppers.extend(demo);
         })
         .await;
-    let resp = b
-        .http
-        .post(rotated.url("/api/flow/pin"))
-        .header(renkei_shared::api::CSRF_HEADER, &csrf)
-        .json(&pin)
-        .send()
-        .await
-        .unwrap();
+    let resp = right_pin_at(&rotated).await.unwrap();
     assert_eq!(resp.status(), 200, "no failure was counted by the refusal");
 }
 

@@ -9,6 +9,7 @@ use renkei_server::crypto::pkce_challenge;
 use renkei_server::db::Storage;
 use renkei_server::startup::Application;
 use renkei_shared::api::{CSRF_HEADER, FlowView};
+use serde_json::Value as Json;
 use std::sync::Arc;
 
 pub const ISSUER: &str = "http://renkei.test";
@@ -328,12 +329,7 @@ impl TestApp {
     }
 
     /// POSTs JSON to a flow endpoint with the CSRF token.
-    pub async fn post(
-        &self,
-        path: &str,
-        csrf: &str,
-        body: &serde_json::Value,
-    ) -> reqwest::Response {
+    pub async fn post(&self, path: &str, csrf: &str, body: &Json) -> reqwest::Response {
         self.browser().post(path, csrf, body).await
     }
 }
@@ -438,12 +434,7 @@ impl Browser<'_> {
         (csrf, resp)
     }
 
-    pub async fn post(
-        &self,
-        path: &str,
-        csrf: &str,
-        body: &serde_json::Value,
-    ) -> reqwest::Response {
+    pub async fn post(&self, path: &str, csrf: &str, body: &Json) -> reqwest::Response {
         self.http
             .post(self.app.url(path))
             .header(CSRF_HEADER, csrf)

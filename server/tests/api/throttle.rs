@@ -47,6 +47,23 @@ async fn one_address_cannot_walk_through_them_with_fresh_flows() {
     assert_eq!(code_of(resp).await, "busy");
 }
 
+/// A new flow's SOA201 probe `n` with `X-Forwarded-For: forwarded`: the
+/// answer's code.
+async fn forwarded_attempt(app: &crate::helpers::TestApp, forwarded: &str, n: u32) -> String {
+    let b = app.other_browser();
+    let csrf = b.start_flow().await.csrf_token;
+    let resp = b
+        .http
+        .post(app.url("/api/flow/account"))
+        .header(renkei_shared::api::CSRF_HEADER, &csrf)
+        .header("x-forwarded-for", forwarded)
+        .json(&probe(n))
+        .send()
+        .await
+        .unwrap();
+    code_of(resp).await
+}
+
 #[tokio::test]
 async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
     let proxied = spawn_app_with(|c| {
@@ -56,18 +73,9 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
     .await;
     // Behind the trusted proxy, two browsers are two addresses.
     for (i, from) in ["203.0.113.7", "203.0.113.8"].into_iter().enumerate() {
-        let b = proxied.other_browser();
-        let csrf = b.start_flow().await.csrf_token;
-        let resp = b
-            .http
-            .post(proxied.url("/api/flow/account"))
-            .header(renkei_shared::api::CSRF_HEADER, &csrf)
-            .header("x-forwarded-for", format!("198.51.100.1, {from}"))
-            .json(&probe(i as u32))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(code_of(resp).await, "account_not_eligible", "{from}");
+        let forwarded = format!("198.51.100.1, {from}");
+        let code = forwarded_attempt(&proxied, &forwarded, i as u32).await;
+        assert_eq!(code, "account_not_eligible", "{from}");
     }
     let log = proxied.storage.operation_log().await.unwrap();
     let ips: Vec<_> = log
@@ -85,17 +93,7 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
     // attempt from the same peer is over the limit of one.
     let direct = spawn_app_with(|c| c.throttle_per_ip = limit(1)).await;
     for (i, expected) in ["account_not_eligible", "busy"].into_iter().enumerate() {
-        let b = direct.other_browser();
-        let csrf = b.start_flow().await.csrf_token;
-        let resp = b
-            .http
-            .post(direct.url("/api/flow/account"))
-            .header(renkei_shared::api::CSRF_HEADER, &csrf)
-            .header("x-forwarded-for", format!("203.0.113.{i}"))
-            .json(&probe(i as u32))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(code_of(resp).await, expected, "attempt {i}");
+        let code = forwarded_attempt(&direct, &format!("203.0.113.{i}"), i as u32).await;
+        assert_eq!(code, expected, "attempt {i}");
     }
 }
