@@ -34,6 +34,9 @@ pub struct Config {
     /// `RENKEI_REQUEST_TIMEOUT_SECS`: the most one request may take, its
     /// body included; a slower one gets 408 and lets its admission slot go.
     pub request_timeout_secs: u64,
+    /// `RENKEI_HEADER_TIMEOUT_SECS`: the most a client may take to send a
+    /// request's headers; then the connection is closed.
+    pub header_timeout_secs: u64,
     /// `RENKEI_CALLBACK_NUMBER`: the toll-free 認証先電話番号 customers call
     /// (the first of the pool).
     pub callback_number: String,
@@ -383,6 +386,13 @@ impl Config {
             "plain" => Profile::Plain,
             _ => return Err(err("RENKEI_PROFILE", "fapi2 or plain".into())),
         };
+        let header_timeout_secs: u64 = ranged(
+            &get,
+            "RENKEI_HEADER_TIMEOUT_SECS",
+            "10",
+            1..=120,
+            "seconds between 1 and 120",
+        )?;
         let request_timeout_secs: u64 = ranged(
             &get,
             "RENKEI_REQUEST_TIMEOUT_SECS",
@@ -396,6 +406,7 @@ impl Config {
             trusted_proxies,
             hashing,
             request_timeout_secs,
+            header_timeout_secs,
             listen,
             callback_number,
             callback_numbers,

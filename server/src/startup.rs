@@ -90,17 +90,60 @@ impl Application {
         self.serve_until(std::future::pending()).await
     }
 
+    /// The accept loop. Each connection gets hyper's header-read timeout
+    /// (a client trickling its headers is cut off); the whole-request
+    /// timeout and admission are layers of the router. On `shutdown`, new
+    /// connections stop and those in flight finish.
     async fn serve_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+        use hyper_util::server::conn::auto::Builder;
+        use hyper_util::service::TowerToHyperService;
+        use tower::{Service, ServiceExt};
+
         tokio::spawn(crate::mail::run_outbox(self.state.clone(), self.mailer));
-        let service = self
+        let header_timeout = std::time::Duration::from_secs(self.state.config.header_timeout_secs);
+        let mut make = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        tokio::pin!(shutdown);
+        loop {
+            let (stream, remote) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(pair) => pair,
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait, go on.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let Ok(router) = make.call(remote).await;
+            let service = TowerToHyperService::new(router.map_request(
+                |req: axum::http::Request<hyper::body::Incoming>| req.map(axum::body::Body::new),
+            ));
+            let mut builder = Builder::new(TokioExecutor::new());
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            let connection = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .into_owned();
+            let connection = graceful.watch(connection);
+            tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::debug!(error = %e, "connection ended");
+                }
+            });
+        }
+        graceful.shutdown().await;
+        Ok(())
     }
 }
 

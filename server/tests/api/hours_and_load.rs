@@ -265,3 +265,35 @@ async fn a_client_sending_a_byte_a_second_gets_408_and_lets_its_slot_go() {
     let resp = app.http.get(app.url("/api/flow")).send().await.unwrap();
     assert_eq!(code_of(resp).await, "flow_not_found");
 }
+
+#[tokio::test]
+async fn a_client_trickling_its_headers_is_cut_off() {
+    use tokio::io::AsyncReadExt;
+    let app = spawn_app_with(|c| c.header_timeout_secs = 2).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /api/flow HTTP/1.1\r\nHost: renkei.test\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 1024];
+    let closed = loop {
+        // One more byte of a header that never ends, each second.
+        if slow.write_all(b"X").await.is_err() {
+            break true;
+        }
+        match tokio::time::timeout(std::time::Duration::from_secs(1), slow.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break true,
+            Ok(Ok(_)) => {}
+            Err(_) => {}
+        }
+        if started.elapsed() > std::time::Duration::from_secs(15) {
+            break false;
+        }
+    };
+    assert!(closed, "still open after {:?}", started.elapsed());
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    // The server is fine for everyone else.
+    let resp = app.http.get(app.url("/api/flow")).send().await.unwrap();
+    assert_eq!(code_of(resp).await, "flow_not_found");
+}
