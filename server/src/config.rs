@@ -197,15 +197,9 @@ fn hash_settings(
     demo: bool,
 ) -> Result<HashSettings, ConfigError> {
     let err = |var: &'static str, why: String| ConfigError { var, why };
-    let number = |var: &'static str, default: u32| -> Result<u32, ConfigError> {
-        match get(var).filter(|v| !v.is_empty()) {
-            None => Ok(default),
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| err(var, "a positive whole number".into())),
-        }
+    let number = |var: &'static str, default: u32| {
+        let default = default.to_string();
+        ranged(get, var, &default, 1..=u32::MAX, "a positive whole number")
     };
     let (m_floor, t_floor, p_floor) = ARGON2_FLOOR;
     let m_kib = number("RENKEI_ARGON2_M_KIB", m_floor)?;
@@ -260,11 +254,7 @@ impl Config {
 
     /// Testable core: `get` looks a variable up.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let var = |k: &'static str, default: &str| {
-            get(k)
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| default.to_owned())
-        };
+        let var = |k: &'static str, default: &str| var_of(&get, k, default);
         let err = |var: &'static str, why: String| ConfigError { var, why };
 
         let listen = var("RENKEI_LISTEN", "127.0.0.1:3000")

@@ -1,9 +1,11 @@
 //! argon2id, bounded by the machine. Every PIN hash and check runs on a
-//! pool of `RENKEI_HASH_WORKERS` threads (default: the number of CPUs), each
-//! reusing its own memory block, behind a queue of `RENKEI_HASH_QUEUE`
-//! jobs. A job that finds the queue full is refused at once (the caller
-//! answers 混雑, 503 with `Retry-After`) instead of piling up threads: the
-//! server's memory does not grow with concurrency beyond workers × m KiB.
+//! pool of `RENKEI_HASH_WORKERS` threads (default: the number of CPUs),
+//! behind a queue of `RENKEI_HASH_QUEUE` jobs. A check — the hot path —
+//! reuses its worker's memory block; a new hash (made only when records are
+//! loaded) allocates its own, one per worker at a time. A job that finds
+//! the queue full is refused at once (the caller answers 混雑, 503 with
+//! `Retry-After`) instead of piling up threads: the server's memory does
+//! not grow with concurrency beyond workers × m KiB.
 //!
 //! PINs are peppered: argon2's secret input is a key the database never
 //! holds (`RENKEI_PIN_PEPPER_FILE`), named in each hash by its `keyid`, so
@@ -60,7 +62,7 @@ pub struct Hasher {
 
 struct Worker {
     settings: Arc<HashSettings>,
-    /// Reused for every job; grows only for a stored hash of larger m.
+    /// Reused for every check; grows only for a stored hash of larger m.
     memory: Vec<Block>,
 }
 

@@ -1,7 +1,7 @@
 //! The phone callback: SOA209's challenges and the calls the carrier
 //! reported.
 
-use super::{CallOutcome, OpLog, Storage};
+use super::{CallOutcome, OpLog, Storage, Tx};
 use sqlx::FromRow;
 
 /// A phone challenge as the flow sees it.
@@ -23,6 +23,16 @@ pub struct InboundCall<'a> {
     pub caller_mask: &'a str,
     pub called: &'a str,
     pub now: i64,
+}
+
+/// Voids every challenge of a flow (open or released): the flow restarted,
+/// ended, or is opening a newer one.
+pub(super) async fn void_flow_challenges(tx: &mut Tx, flow_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = ? AND void IN (0, 2)")
+        .bind(flow_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 impl Storage {
@@ -54,10 +64,9 @@ impl Storage {
     ) -> sqlx::Result<Option<ChallengeRow>> {
         let now = log.at;
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = ? AND void IN (0, 2)")
-            .bind(log.flow_id)
-            .execute(&mut *tx)
-            .await?;
+        if let Some(flow_id) = log.flow_id {
+            void_flow_challenges(&mut tx, flow_id).await?;
+        }
         sqlx::query(
             "UPDATE phone_challenges SET void = 2
              WHERE expected_caller = ? AND deadline <= ? AND void = 0 AND verified_at IS NULL",

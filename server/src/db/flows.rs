@@ -1,6 +1,7 @@
 //! Linkages in progress, and [`Storage::transition`]: the only statement
 //! that moves a flow from one step to another.
 
+use super::challenges::void_flow_challenges;
 use super::outbox::enqueue_mail;
 use super::{LockKey, MailToSend, OpLog, Storage};
 use renkei_shared::api::Step;
@@ -214,12 +215,7 @@ impl Storage {
             return Ok(false);
         }
         if m.to == Step::Account || !m.to.is_open() {
-            sqlx::query(
-                "UPDATE phone_challenges SET void = 1 WHERE flow_id = ? AND void IN (0, 2)",
-            )
-            .bind(m.flow_id)
-            .execute(&mut *tx)
-            .await?;
+            void_flow_challenges(&mut tx, m.flow_id).await?;
         }
         if let Some(g) = &m.grant {
             let consent_id: i64 = sqlx::query_scalar(
