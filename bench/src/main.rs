@@ -2,15 +2,19 @@
 //! test; `make bench` starts the server). It completes N whole linkages
 //! (PAR → authorize → every step with the signed call → consent → token) at
 //! concurrency C, then reads the account and its transactions with the
-//! tokens, and prints flows/s, reads/s and p50/p95/p99 per step. It speaks
-//! HTTP only, to the URL it is given, as the demo customers of
-//! `renkei-fixture`.
+//! tokens. It prints linkages/s beside the hash-bound limit — the server's
+//! cores ÷ one PIN check, timed here with the server's own hashing code and
+//! settings — their ratio, and p50/p95/p99 per step and per whole linkage.
+//! It speaks HTTP only, to the URL it is given, as the synthetic customers
+//! of `renkei-fixture` (`--customers N`, one per worker so no two
+//! concurrent linkages share a phone) or the demo customers.
 
 use base64::Engine;
 use clap::Parser;
-use renkei_fixture::{CUSTOMERS, Customer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+use renkei_fixture::{CUSTOMERS, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use sha2::Digest;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -27,6 +31,14 @@ struct Args {
     /// Account + transactions reads per linked token.
     #[arg(long, default_value_t = 20)]
     reads: usize,
+    /// Link the first N synthetic customers (the server seeded them with
+    /// RENKEI_DEMO_CUSTOMERS=N); 0: the demo customers.
+    #[arg(long, default_value_t = 0)]
+    customers: usize,
+    /// The cores the server's hashing pool has (RENKEI_HASH_WORKERS), for
+    /// the hash-bound limit; default this machine's.
+    #[arg(long)]
+    server_cores: Option<usize>,
     /// The carrier webhook's secret (demo mode's by default).
     #[arg(
         long,
@@ -41,20 +53,113 @@ struct Args {
 
 const CLIENT: (&str, &str) = (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET);
 
+/// How many times one request is sent again after 混雑 (503 `busy`).
+const BUSY_RETRIES: usize = 60;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let a = Args::parse();
+    let cores = a
+        .server_cores
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let check = time_one_pin_check().await?;
+    let who: Vec<Who> = if a.customers == 0 {
+        CUSTOMERS
+            .iter()
+            .filter(|c| c.can_link())
+            .map(|c| Who {
+                branch: c.branch.into(),
+                kind: c.kind.into(),
+                number: c.number.into(),
+                kana: c.kana.into(),
+                birth: c.birth_parts(),
+                phone: c.phone.into(),
+                pin: c.pin.unwrap_or_default().into(),
+            })
+            .collect()
+    } else {
+        (0..a.customers)
+            .map(|i| {
+                let c = renkei_fixture::synthetic(i);
+                Who {
+                    branch: c.branch.into(),
+                    kind: c.kind.into(),
+                    birth: c.birth_parts(),
+                    kana: c.kana.into(),
+                    number: c.number,
+                    phone: c.phone,
+                    pin: c.pin,
+                }
+            })
+            .collect()
+    };
+    if who.len() < a.concurrency {
+        eprintln!(
+            "note: {} customers for {} workers: some share a phone and wait on each other's calls",
+            who.len(),
+            a.concurrency
+        );
+    }
     let report = run(BenchConfig {
         url: a.url.trim_end_matches('/').to_owned(),
         flows: a.flows,
-        concurrency: a.concurrency,
+        concurrency: a.concurrency.max(1),
         reads_per_flow: a.reads,
         telephony_secret: a.telephony_secret,
         callback_number: a.callback_number,
+        who,
+        limit: Limit { cores, check },
     })
     .await?;
     print!("{report}");
     Ok(())
+}
+
+/// One PIN check's time on one core, with the server's hashing code and
+/// the parameters a server started with this environment uses (the median
+/// of 15 checks after a warm-up).
+async fn time_one_pin_check() -> anyhow::Result<Duration> {
+    use zeroize::Zeroizing;
+    let mut settings = renkei_server::config::hash_settings_from_env()
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.var, e.why))?;
+    settings.workers = 1;
+    settings.queue = 1;
+    let hasher = renkei_server::hashing::Hasher::start(settings)?;
+    let pin = || Zeroizing::new("0000".to_owned());
+    let phc = hasher.hash(pin()).await?;
+    let mut times = Vec::new();
+    for i in 0..17 {
+        let t = Instant::now();
+        anyhow::ensure!(hasher.verify(pin(), phc.clone()).await?, "the check failed");
+        if i >= 2 {
+            times.push(t.elapsed());
+        }
+    }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+/// The physical limit of the job: each linkage checks one PIN.
+struct Limit {
+    cores: usize,
+    check: Duration,
+}
+
+impl Limit {
+    fn per_sec(&self) -> f64 {
+        self.cores as f64 / self.check.as_secs_f64()
+    }
+}
+
+/// Whom a linkage types into the screens.
+struct Who {
+    branch: String,
+    kind: String,
+    number: String,
+    kana: String,
+    birth: (&'static str, &'static str, &'static str),
+    phone: String,
+    pin: String,
 }
 
 /// A URL-safe random token (PKCE verifier).
@@ -79,35 +184,39 @@ struct BenchConfig {
     reads_per_flow: usize,
     telephony_secret: String,
     callback_number: String,
+    who: Vec<Who>,
+    limit: Limit,
+}
+
+/// What the run counts besides timings.
+#[derive(Default)]
+struct Counters {
+    /// Requests answered 混雑 and sent again after `Retry-After`.
+    busy: AtomicUsize,
 }
 
 async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
     let cfg = Arc::new(cfg);
     let timings = Arc::new(Mutex::new(Timings::default()));
-    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counters = Arc::new(Counters::default());
+    let next = Arc::new(AtomicUsize::new(0));
     let tokens = Arc::new(Mutex::new(Vec::new()));
-    // One customer per worker, so concurrent phone challenges do not wait
-    // on each other's calls.
-    let customers: Arc<Vec<Customer>> = Arc::new(
-        CUSTOMERS
-            .iter()
-            .copied()
-            .filter(Customer::can_link)
-            .collect(),
-    );
     let started = Instant::now();
     let mut workers = Vec::new();
-    for w in 0..cfg.concurrency.max(1) {
-        let (cfg, timings, next, tokens, customers) = (
+    for w in 0..cfg.concurrency {
+        let (cfg, timings, counters, next, tokens) = (
             cfg.clone(),
             timings.clone(),
+            counters.clone(),
             next.clone(),
             tokens.clone(),
-            customers.clone(),
         );
         workers.push(tokio::spawn(async move {
-            while next.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < cfg.flows {
-                let token = linkage(&cfg, customers[w % customers.len()], &timings).await?;
+            while next.fetch_add(1, Ordering::SeqCst) < cfg.flows {
+                let who = &cfg.who[w % cfg.who.len()];
+                let t = Instant::now();
+                let token = linkage(&cfg, who, &timings, &counters).await?;
+                record(&timings, "whole linkage", t);
                 tokens
                     .lock()
                     .map_err(|_| anyhow::anyhow!("poisoned"))?
@@ -125,9 +234,9 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
         .map_err(|_| anyhow::anyhow!("poisoned"))?
         .clone();
     let read_start = Instant::now();
-    let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let reads = Arc::new(AtomicUsize::new(0));
     let mut readers = Vec::new();
-    let chunk = tokens.len().div_ceil(cfg.concurrency.max(1)).max(1);
+    let chunk = tokens.len().div_ceil(cfg.concurrency).max(1);
     for part in tokens.chunks(chunk) {
         let (cfg, timings, reads, part) =
             (cfg.clone(), timings.clone(), reads.clone(), part.to_vec());
@@ -159,7 +268,7 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
                     .await?
                     .error_for_status()?;
                     record(&timings, "read transactions", t);
-                    reads.fetch_add(2, std::sync::atomic::Ordering::SeqCst);
+                    reads.fetch_add(2, Ordering::SeqCst);
                 }
             }
             anyhow::Ok(())
@@ -169,13 +278,24 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
         r.await??;
     }
     let read_secs = read_start.elapsed().as_secs_f64();
-    let total_reads = reads.load(std::sync::atomic::Ordering::SeqCst);
+    let total_reads = reads.load(Ordering::SeqCst);
+    let rate = cfg.flows as f64 / flow_secs;
+    let limit = cfg.limit.per_sec();
     let mut out = format!(
-        "flows: {} at concurrency {} in {:.1} s = {:.2} flows/s\nreads: {} in {:.1} s = {:.1} reads/s\n\n{:<20} {:>6} {:>9} {:>9} {:>9}\n",
+        "linkages: {} at concurrency {} in {:.1} s = {:.2} linkages/s\n\
+         hash-bound limit: {} core(s) / {:.2} ms per PIN check = {:.1} linkages/s; \
+         reached {:.0} %\n\
+         混雑 answers sent again: {}\n\
+         reads: {} in {:.1} s = {:.1} reads/s\n\n{:<20} {:>6} {:>9} {:>9} {:>9}\n",
         cfg.flows,
         cfg.concurrency,
         flow_secs,
-        cfg.flows as f64 / flow_secs,
+        rate,
+        cfg.limit.cores,
+        cfg.limit.check.as_secs_f64() * 1000.0,
+        limit,
+        100.0 * rate / limit,
+        counters.busy.load(Ordering::SeqCst),
         total_reads,
         read_secs,
         total_reads as f64 / read_secs.max(1e-9),
@@ -208,15 +328,38 @@ fn record(t: &Mutex<Timings>, step: &'static str, since: Instant) {
     }
 }
 
+/// Sends the request `make` builds; after 混雑 (503 `busy`) waits what
+/// `Retry-After` says and sends it again, a bounded number of times.
+async fn send(
+    make: impl Fn() -> reqwest::RequestBuilder,
+    counters: &Counters,
+) -> anyhow::Result<reqwest::Response> {
+    for _ in 0..BUSY_RETRIES {
+        let resp = make().send().await?;
+        let after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        match after {
+            Some(secs) if resp.status() == 503 && secs <= 2 => {
+                counters.busy.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_secs(secs)).await;
+            }
+            _ => return Ok(resp),
+        }
+    }
+    anyhow::bail!("still 混雑 after {BUSY_RETRIES} tries")
+}
+
 /// One whole linkage; returns the access token.
 async fn linkage(
     cfg: &BenchConfig,
-    c: Customer,
+    c: &Who,
     timings: &Mutex<Timings>,
+    counters: &Counters,
 ) -> anyhow::Result<String> {
-    let (branch, kind, number, name, phone) = (c.branch, c.kind, c.number, c.kana, c.phone);
-    let (y, m, d) = c.birth_parts();
-    let pin = c.pin.unwrap_or_default();
+    let (y, m, d) = c.birth;
     let http = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -224,46 +367,58 @@ async fn linkage(
     let url = |p: &str| format!("{}{p}", cfg.url);
     let redirect = url("/demo/callback");
     let verifier = random_token();
+    let challenge = pkce_challenge(&verifier);
     let t = Instant::now();
-    let par: serde_json::Value = http
-        .post(url("/oauth/par"))
-        .basic_auth(CLIENT.0, Some(CLIENT.1))
-        .form(&[
-            ("response_type", "code"),
-            ("redirect_uri", &redirect),
-            ("scope", "account_info"),
-            ("state", "bench"),
-            ("code_challenge", &pkce_challenge(&verifier)),
-            ("code_challenge_method", "S256"),
-        ])
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let par: serde_json::Value = send(
+        || {
+            http.post(url("/oauth/par"))
+                .basic_auth(CLIENT.0, Some(CLIENT.1))
+                .form(&[
+                    ("response_type", "code"),
+                    ("redirect_uri", redirect.as_str()),
+                    ("scope", "account_info"),
+                    ("state", "bench"),
+                    ("code_challenge", challenge.as_str()),
+                    ("code_challenge_method", "S256"),
+                ])
+        },
+        counters,
+    )
+    .await?
+    .error_for_status()?
+    .json()
+    .await?;
     record(timings, "par", t);
     let t = Instant::now();
-    http.get(url("/oauth/authorize"))
-        .query(&[
-            ("client_id", CLIENT.0),
-            ("request_uri", par["request_uri"].as_str().unwrap_or("")),
-        ])
-        .send()
-        .await?;
-    let view: serde_json::Value = http
-        .get(url("/api/flow"))
-        .send()
+    let request_uri = par["request_uri"].as_str().unwrap_or("");
+    send(
+        || {
+            http.get(url("/oauth/authorize"))
+                .query(&[("client_id", CLIENT.0), ("request_uri", request_uri)])
+        },
+        counters,
+    )
+    .await?;
+    let view: serde_json::Value = send(|| http.get(url("/api/flow")), counters)
         .await?
         .error_for_status()?
         .json()
         .await?;
     record(timings, "authorize", t);
     let csrf = view["csrf_token"].as_str().unwrap_or_default().to_owned();
-    let post = |path: &str, body: serde_json::Value| {
-        http.post(url(path))
-            .header("x-renkei-csrf", &csrf)
-            .json(&body)
-            .send()
+    let post = |path: &'static str, body: serde_json::Value| {
+        let (http, csrf, url) = (&http, &csrf, &url);
+        async move {
+            send(
+                || {
+                    http.post(url(path))
+                        .header("x-renkei-csrf", csrf)
+                        .json(&body)
+                },
+                counters,
+            )
+            .await
+        }
     };
     let step = |name: &'static str,
                 t: Instant,
@@ -278,13 +433,13 @@ async fn linkage(
         t,
         post(
             "/api/flow/account",
-            serde_json::json!({"branch": branch, "kind": kind, "number": number}),
+            serde_json::json!({"branch": c.branch, "kind": c.kind, "number": c.number}),
         )
         .await?,
     )?;
     let email = "bench@example.jp";
     let t = Instant::now();
-    step("customer", t, post("/api/flow/customer", serde_json::json!({"name": name, "birth_year": y, "birth_month": m, "birth_day": d, "phone": phone, "email": email, "email_confirm": email})).await?)?;
+    step("customer", t, post("/api/flow/customer", serde_json::json!({"name": c.kana, "birth_year": y, "birth_month": m, "birth_day": d, "phone": c.phone, "email": email, "email_confirm": email})).await?)?;
     let t = Instant::now();
     step(
         "soa208",
@@ -313,7 +468,7 @@ async fn linkage(
             &http,
             &cfg.url,
             &cfg.telephony_secret,
-            phone,
+            &c.phone,
             &called,
             now,
         )
@@ -333,7 +488,7 @@ async fn linkage(
     step(
         "pin",
         t,
-        post("/api/flow/pin", serde_json::json!({"pin": pin})).await?,
+        post("/api/flow/pin", serde_json::json!({"pin": c.pin})).await?,
     )?;
     let t = Instant::now();
     let done: serde_json::Value = step(
@@ -350,20 +505,23 @@ async fn linkage(
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
     let t = Instant::now();
-    let tok: serde_json::Value = http
-        .post(url("/oauth/token"))
-        .basic_auth(CLIENT.0, Some(CLIENT.1))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", redirect.as_str()),
-            ("code_verifier", verifier.as_str()),
-        ])
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let tok: serde_json::Value = send(
+        || {
+            http.post(url("/oauth/token"))
+                .basic_auth(CLIENT.0, Some(CLIENT.1))
+                .form(&[
+                    ("grant_type", "authorization_code"),
+                    ("code", code.as_str()),
+                    ("redirect_uri", redirect.as_str()),
+                    ("code_verifier", verifier.as_str()),
+                ])
+        },
+        counters,
+    )
+    .await?
+    .error_for_status()?
+    .json()
+    .await?;
     record(timings, "token", t);
     Ok(tok["access_token"].as_str().unwrap_or_default().to_owned())
 }

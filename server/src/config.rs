@@ -21,6 +21,9 @@ pub struct Config {
     pub dist_dir: PathBuf,
     /// `RENKEI_DEMO=1`: seed the demo data and serve the demo app at /demo.
     pub demo: bool,
+    /// `RENKEI_DEMO_CUSTOMERS=N`: also seed the benchmark's N synthetic
+    /// customers (`renkei_fixture::synthetic`). Demo mode only.
+    pub demo_customers: usize,
     /// `RENKEI_FLOW_TTL_SECS`: how long one linkage may take end to end.
     pub flow_ttl_secs: i64,
     /// `RENKEI_NOW` (RFC 3339): start the clock there. Demo/test mode only.
@@ -217,7 +220,9 @@ fn hash_settings(
     }
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
     let workers = number("RENKEI_HASH_WORKERS", cpus)? as usize;
-    let queue = number("RENKEI_HASH_QUEUE", 8 * workers as u32)? as usize;
+    // A waiting check is a few bytes, not m KiB: the queue bounds the wait
+    // (64 checks ≈ 1.2 s per worker at the floor), not memory.
+    let queue = number("RENKEI_HASH_QUEUE", 64 * workers as u32)? as usize;
     let (var, text) = match (
         get("RENKEI_PIN_PEPPER_FILE").filter(|v| !v.is_empty()),
         get("RENKEI_PIN_PEPPER").filter(|v| !v.is_empty()),
@@ -247,6 +252,21 @@ fn hash_settings(
     })
 }
 
+/// `RENKEI_DEMO=1`.
+fn demo_mode(get: &impl Fn(&str) -> Option<String>) -> bool {
+    matches!(
+        var_of(get, "RENKEI_DEMO", "0").as_str(),
+        "1" | "true" | "yes"
+    )
+}
+
+/// The PIN-hashing settings alone, read as the server reads them: the
+/// benchmark times one check with the server's own code and parameters.
+pub fn hash_settings_from_env() -> Result<HashSettings, ConfigError> {
+    let get = |k: &str| std::env::var(k).ok();
+    hash_settings(&get, demo_mode(&get))
+}
+
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
         Self::from_lookup(|k| std::env::var(k).ok())
@@ -266,7 +286,7 @@ impl Config {
         if !matches!(public_url.scheme(), "http" | "https") || public_url.cannot_be_a_base() {
             return Err(err("RENKEI_PUBLIC_URL", "must be an http(s) URL".into()));
         }
-        let demo = matches!(var("RENKEI_DEMO", "0").as_str(), "1" | "true" | "yes");
+        let demo = demo_mode(&get);
         let flow_ttl_secs: i64 = ranged(
             &get,
             "RENKEI_FLOW_TTL_SECS",
@@ -284,6 +304,19 @@ impl Config {
                     .map_err(|e| err("RENKEI_NOW", format!("not RFC 3339: {e}")))?,
             ),
         };
+        let demo_customers: usize = ranged(
+            &get,
+            "RENKEI_DEMO_CUSTOMERS",
+            "0",
+            0..=1_000_000,
+            "a count between 0 and 1000000",
+        )?;
+        if demo_customers > 0 && !demo {
+            return Err(err(
+                "RENKEI_DEMO_CUSTOMERS",
+                "only allowed with RENKEI_DEMO=1".into(),
+            ));
+        }
         let lockout_threshold: i64 = ranged(
             &get,
             "RENKEI_LOCKOUT_THRESHOLD",
@@ -419,6 +452,7 @@ impl Config {
             public_url,
             dist_dir: PathBuf::from(var("RENKEI_DIST", "dist")),
             demo,
+            demo_customers,
             flow_ttl_secs,
             now,
         })
@@ -488,6 +522,16 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.now.unwrap().to_string(), "2025-12-31T15:00:00Z");
+    }
+
+    #[test]
+    fn the_benchmark_population_needs_demo_mode() {
+        let e = cfg(&[("RENKEI_DEMO_CUSTOMERS", "10")]).unwrap_err();
+        assert_eq!(e.var, "RENKEI_DEMO_CUSTOMERS");
+        let c = cfg(&[("RENKEI_DEMO_CUSTOMERS", "10"), ("RENKEI_DEMO", "1")]).unwrap();
+        assert_eq!(c.demo_customers, 10);
+        let e = cfg(&[("RENKEI_DEMO_CUSTOMERS", "-1"), ("RENKEI_DEMO", "1")]).unwrap_err();
+        assert_eq!(e.var, "RENKEI_DEMO_CUSTOMERS");
     }
 
     #[test]

@@ -103,10 +103,14 @@ impl IntoResponse for AppError {
                 )
             }
         };
+        let busy = body.code == ErrorCode::Busy;
         let mut resp = (status, Json(body)).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
+            // 混雑 is momentary (a full hashing queue drains in a fraction of
+            // a second): ask again in a second. A closed app or service: later.
+            let after = if busy { "1" } else { "30" };
             resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+                .insert(header::RETRY_AFTER, HeaderValue::from_static(after));
         }
         resp
     }

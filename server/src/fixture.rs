@@ -43,16 +43,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
             None => None,
         };
         let history = c.history(today);
-        let history: Vec<NewTransaction> = history
-            .iter()
-            .map(|t| NewTransaction {
-                booked_on: Day(t.booked_on),
-                description: t.description,
-                amount_in: t.amount_in,
-                amount_out: t.amount_out,
-                balance_after: t.balance_after,
-            })
-            .collect();
+        let history = transactions(&history);
         let deposits: Vec<NewTimeDeposit> = c
             .time_deposits(today)
             .iter()
@@ -86,6 +77,60 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
             storage.mark_moved(ids[i], ids[to], None).await?;
         }
     }
-    tracing::info!(accounts = ids.len(), "demo data seeded");
+    let synthetic = seed_synthetic(app, today).await?;
+    tracing::info!(accounts = ids.len() + synthetic, "demo data seeded");
     Ok(())
+}
+
+/// The benchmark's population (`RENKEI_DEMO_CUSTOMERS=N`): N accounts in
+/// branch 900, each with its own phone and PIN, hashed on the pool's
+/// workers side by side.
+async fn seed_synthetic(app: &AppState, today: jiff::civil::Date) -> anyhow::Result<usize> {
+    use futures::{StreamExt, TryStreamExt};
+    let n = app.config.demo_customers;
+    let workers = app.config.hashing.workers.max(1);
+    futures::stream::iter(0..n)
+        .map(|i| async move {
+            let c = renkei_fixture::synthetic(i);
+            let pin_hash = app.hasher.hash(Zeroizing::new(c.pin.clone())).await?;
+            anyhow::Ok((i, c, pin_hash))
+        })
+        .buffer_unordered(workers)
+        .try_for_each(|(i, c, pin_hash)| async move {
+            let history = c.history(today, i);
+            let history = transactions(&history);
+            let balance = history
+                .last()
+                .map_or(c.opening_balance, |t| t.balance_after);
+            app.storage
+                .insert_account(NewAccount {
+                    branch: c.branch,
+                    kind: AccountKind::Ordinary,
+                    number: &c.number,
+                    holder_kana: &normalize_name(c.kana),
+                    birth_date: Day(c.birth_date.parse()?),
+                    phone: &c.phone,
+                    pin_hash: Some(&pin_hash),
+                    balance,
+                    history: &history,
+                    time_deposits: &[],
+                })
+                .await?;
+            Ok(())
+        })
+        .await?;
+    Ok(n)
+}
+
+fn transactions(history: &[renkei_fixture::Transaction]) -> Vec<NewTransaction<'_>> {
+    history
+        .iter()
+        .map(|t| NewTransaction {
+            booked_on: Day(t.booked_on),
+            description: t.description,
+            amount_in: t.amount_in,
+            amount_out: t.amount_out,
+            balance_after: t.balance_after,
+        })
+        .collect()
 }

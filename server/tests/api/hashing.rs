@@ -121,3 +121,35 @@ fn peppers(lines: &str) -> Vec<renkei_server::config::Pepper> {
     .hashing
     .peppers
 }
+
+#[tokio::test]
+async fn the_benchmark_population_is_seeded_in_demo_mode_and_links_like_any_customer() {
+    let app = spawn_app_with(|c| c.demo_customers = 3).await;
+    // The third synthetic customer, typed in as the benchmark does.
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let s = renkei_fixture::synthetic(2);
+    let customer = renkei_fixture::Customer {
+        branch: s.branch,
+        kind: s.kind,
+        number: leak(s.number.clone()),
+        kana: s.kana,
+        birth_date: s.birth_date,
+        phone: leak(s.phone.clone()),
+        pin: Some(leak(s.pin.clone())),
+        opening_balance: s.opening_balance,
+        time_deposit: false,
+        moved_to: None,
+    };
+    let token = app.other_browser().link(&customer).await;
+    assert!(token["access_token"].is_string(), "{token}");
+    // Only the first three were seeded.
+    let fourth = renkei_fixture::synthetic(3);
+    let (_, resp) = app
+        .other_browser()
+        .account_attempt(
+            &json!({"branch": fourth.branch, "kind": "ordinary", "number": fourth.number}),
+        )
+        .await;
+    assert_eq!(resp.status(), 422);
+    assert_eq!(code_of(resp).await, "account_not_eligible");
+}

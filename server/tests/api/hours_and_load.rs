@@ -41,7 +41,7 @@ async fn steps_submitted_in_a_closed_window_get_out_of_service_hours() {
         .post("/api/flow/customer", &csrf, &happy_customer())
         .await;
     assert_eq!(resp.status(), 503);
-    assert!(resp.headers().contains_key("retry-after"));
+    assert_eq!(resp.headers()["retry-after"], "30");
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["code"], "out_of_service_hours");
     assert_eq!(body["message"], CLOSED);
@@ -159,7 +159,8 @@ async fn requests_beyond_the_inflight_limit_are_shed_at_once_with_busy() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     let resp = shed.expect("a request beyond the limit was shed");
-    assert_eq!(resp.headers()["retry-after"], "30");
+    // 混雑 is momentary: ask again in a second.
+    assert_eq!(resp.headers()["retry-after"], "1");
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["code"], "busy");
     assert_eq!(
