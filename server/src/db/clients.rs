@@ -11,12 +11,20 @@ pub struct ClientRow {
     pub redirect_uris: Vec<String>,
     pub enabled: bool,
     pub auth_method: AuthMethod,
-    /// argon2id PHC of the secret (`client_secret_basic`).
+    /// The secret's digest (`client_secret_basic`; `crypto::client_secret_digest`).
     pub secret_hash: Option<String>,
     /// The public JWK Set (`private_key_jwt`).
     pub jwks: Option<String>,
     pub require_par: bool,
     pub require_dpop: bool,
+}
+
+/// One row of a client joined with its redirect URIs (one per URI).
+#[derive(FromRow)]
+struct ClientWithUri {
+    #[sqlx(flatten)]
+    client: ClientColumns,
+    uri: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -82,25 +90,24 @@ impl Storage {
         tx.commit().await
     }
 
+    /// The app and its redirect URIs, in one statement.
     pub async fn find_client(&self, client_id: &str) -> sqlx::Result<Option<ClientRow>> {
-        let Some(c) = sqlx::query_as::<_, ClientColumns>(
-            "SELECT client_id, display_name, enabled, auth_method, secret_hash, jwks, require_par,
-                    require_dpop
-             FROM clients WHERE client_id = ?",
-        )
-        .bind(client_id)
-        .fetch_optional(&self.pool)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let redirect_uris = sqlx::query_scalar(
-            "SELECT uri FROM client_redirect_uris WHERE client_id = ? ORDER BY uri",
+        let rows = sqlx::query_as::<_, ClientWithUri>(
+            "SELECT c.client_id, c.display_name, c.enabled, c.auth_method, c.secret_hash, c.jwks,
+                    c.require_par, c.require_dpop, u.uri
+             FROM clients c LEFT JOIN client_redirect_uris u ON u.client_id = c.client_id
+             WHERE c.client_id = ? ORDER BY u.uri",
         )
         .bind(client_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Some(ClientRow {
+        let mut redirect_uris = Vec::with_capacity(rows.len());
+        let mut client = None;
+        for row in rows {
+            redirect_uris.extend(row.uri);
+            client.get_or_insert(row.client);
+        }
+        Ok(client.map(|c| ClientRow {
             client_id: c.client_id,
             display_name: c.display_name,
             redirect_uris,
@@ -111,14 +118,6 @@ impl Storage {
             require_par: c.require_par,
             require_dpop: c.require_dpop,
         }))
-    }
-
-    /// The app's display name and whether staff left it enabled.
-    pub async fn client_status(&self, client_id: &str) -> sqlx::Result<Option<(String, bool)>> {
-        sqlx::query_as("SELECT display_name, enabled FROM clients WHERE client_id = ?")
-            .bind(client_id)
-            .fetch_optional(&self.pool)
-            .await
     }
 
     pub async fn set_client_enabled(&self, client_id: &str, enabled: bool) -> sqlx::Result<bool> {

@@ -22,6 +22,18 @@ pub struct FlowRow {
     pub expires_at: i64,
 }
 
+/// A flow as a request finds it: the row, its app's name and standing, and
+/// whether a staff maintenance window is open — one statement, so a step
+/// reads neither the client nor the windows again.
+#[derive(Debug, Clone, FromRow)]
+pub struct FlowRead {
+    #[sqlx(flatten)]
+    pub row: FlowRow,
+    pub client_name: String,
+    pub client_enabled: bool,
+    pub in_maintenance: bool,
+}
+
 pub struct NewFlow<'a> {
     pub id: &'a str,
     pub client_id: &'a str,
@@ -110,12 +122,19 @@ impl Storage {
         tx.commit().await
     }
 
-    pub async fn find_flow(&self, id: &str) -> sqlx::Result<Option<FlowRow>> {
+    /// The flow `id` as of `now` (see [`FlowRead`]).
+    pub async fn find_flow(&self, id: &str, now: i64) -> sqlx::Result<Option<FlowRead>> {
         sqlx::query_as(
-            "SELECT id, client_id, redirect_uri, state, scope, csrf_token, step, account_id,
-                    created_at, expires_at
-             FROM flows WHERE id = ?",
+            "SELECT f.id, f.client_id, f.redirect_uri, f.state, f.scope, f.csrf_token, f.step,
+                    f.account_id, f.created_at, f.expires_at,
+                    c.display_name AS client_name, c.enabled AS client_enabled,
+                    EXISTS (SELECT 1 FROM maintenance_windows
+                            WHERE starts_at <= ? AND ends_at > ?) AS in_maintenance
+             FROM flows f JOIN clients c ON c.client_id = f.client_id
+             WHERE f.id = ?",
         )
+        .bind(now)
+        .bind(now)
         .bind(id)
         .fetch_optional(&self.pool)
         .await

@@ -33,7 +33,7 @@ pub use accounts::{
 };
 pub use challenges::{ChallengeRow, InboundCall};
 pub use clients::{ClientRow, NewClient};
-pub use flows::{AccountChange, EmailChange, FlowRow, Move, NewFlow, NewGrant};
+pub use flows::{AccountChange, EmailChange, FlowRead, FlowRow, Move, NewFlow, NewGrant};
 pub use grants::{AccessGrant, CodeRow, NewToken, TokenRow};
 pub use lockout::LockKey;
 pub use oplog::{OpLog, OpLogRow};

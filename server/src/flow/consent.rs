@@ -4,7 +4,7 @@
 //! back to the app with `code`, `state` and `iss` (RFC 9207). 拒否する is
 //! recorded and ends like 中止する, with `error=access_denied`.
 
-use super::extract::{Flow, RequestMeta, StepRequest};
+use super::extract::{RequestMeta, StepRequest};
 use super::transition::Transition;
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::{MailToSend, NewGrant};
@@ -32,15 +32,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/flow/deny", post(deny))
 }
 
-async fn client_name(app: &AppState, flow: &Flow) -> AppResult<String> {
-    Ok(app
-        .storage
-        .client_status(&flow.row.client_id)
-        .await?
-        .map(|(name, _)| name)
-        .unwrap_or_default())
-}
-
 async fn allow(
     State(app): State<AppState>,
     meta: RequestMeta,
@@ -54,7 +45,7 @@ async fn allow(
             .await);
     }
     let account = flow.account(&app).await?;
-    let name = client_name(&app, &flow).await?;
+    let name = flow.client_name.clone();
     let expires_at = flow.now + CONSENT_SECS;
     let masked_account = format!(
         "店番{} {} ***{}",
@@ -106,7 +97,7 @@ async fn deny(
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<Finished>> {
     flow.expect(Step::Consent)?;
-    let name = client_name(&app, &flow).await?;
+    let name = flow.client_name.clone();
     let (subject, body) = denied_mail(&name);
     let email = app.storage.flow_email(&flow.row.id).await?;
     flow.take(

@@ -22,6 +22,12 @@ pub struct Flow {
     pub row: FlowRow,
     pub step: Step,
     pub now: i64,
+    /// The app's name, as the screens show it.
+    pub client_name: String,
+    /// Whether staff left the app enabled.
+    pub client_enabled: bool,
+    /// Whether a staff maintenance window is open now.
+    pub in_maintenance: bool,
 }
 
 impl FromRequestParts<AppState> for Flow {
@@ -32,17 +38,24 @@ impl FromRequestParts<AppState> for Flow {
         let name = flow_cookie_name(app.config.secure_cookies());
         let token = jar.get(name).ok_or(ErrorCode::FlowNotFound)?.value();
         let id = sha256_hex(token);
-        let row = app
+        let now = app.now_secs();
+        let found = app
             .storage
-            .find_flow(&id)
+            .find_flow(&id, now)
             .await?
             .ok_or(ErrorCode::FlowNotFound)?;
-        let now = app.now_secs();
-        let step = row.step;
-        if now >= row.expires_at && step.is_open() {
+        let step = found.row.step;
+        if now >= found.row.expires_at && step.is_open() {
             return Err(ErrorCode::FlowExpired.into());
         }
-        Ok(Flow { row, step, now })
+        Ok(Flow {
+            row: found.row,
+            step,
+            now,
+            client_name: found.client_name,
+            client_enabled: found.client_enabled,
+            in_maintenance: found.in_maintenance,
+        })
     }
 }
 
@@ -103,13 +116,11 @@ impl FromRequestParts<AppState> for StepRequest {
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<Self> {
         let FlowForWrite(flow) = FlowForWrite::from_request_parts(parts, app).await?;
-        ensure_open(app).await?;
-        let enabled = app
-            .storage
-            .client_status(&flow.row.client_id)
-            .await?
-            .is_some_and(|(_, enabled)| enabled);
-        if !enabled {
+        // The flow's own read said whether a window is open and the app enabled.
+        if flow.in_maintenance || super::service_hours::fixed_closure(app.clock.now()).is_some() {
+            return Err(ErrorCode::OutOfServiceHours.into());
+        }
+        if !flow.client_enabled {
             return Err(ErrorCode::ServiceUnavailable.into());
         }
         Ok(StepRequest(flow))
@@ -117,7 +128,7 @@ impl FromRequestParts<AppState> for StepRequest {
 }
 
 /// `out_of_service_hours` in a fixed closed window or a staff maintenance
-/// window.
+/// window (for a request without a flow yet).
 pub async fn ensure_open(app: &AppState) -> AppResult<()> {
     let now = app.clock.now();
     if super::service_hours::fixed_closure(now).is_some()

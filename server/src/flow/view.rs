@@ -3,7 +3,7 @@
 
 use super::extract::{Flow, FlowForWrite, RequestMeta};
 use super::transition::Transition;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::oauth::authorize::app_return_url;
 use crate::state::AppState;
 use axum::extract::State;
@@ -19,12 +19,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<FlowView>> {
-    let client_name = app
-        .storage
-        .client_status(&flow.row.client_id)
-        .await?
-        .map(|(name, _)| name)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("flow's client is gone")))?;
+    let client_name = flow.client_name.clone();
     let row = match flow.row.account_id {
         Some(id) => app.storage.account_by_id(id).await?,
         None => None,
