@@ -47,8 +47,13 @@ done
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 before=$(cpu_ticks)
 rss_before=$(awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$pid/status")
+# One PIN check, timed with the server's code on the server's own CPU(s)
+# (their speed is what limits it), before and after the run.
+check_ms=$("${server_pin[@]}" target/server/renkei-bench --time-pin-check)
 "${driver_pin[@]}" target/server/renkei-bench --url "http://127.0.0.1:$port" --flows "$flows" \
-  --concurrency "$concurrency" --reads "$reads" --customers "$customers" --server-cores "$server_cores"
+  --concurrency "$concurrency" --reads "$reads" --customers "$customers" \
+  --server-cores "$server_cores" --pin-check-ms "$check_ms"
+echo "one PIN check on the server's CPU: $check_ms ms before the run, $("${server_pin[@]}" target/server/renkei-bench --time-pin-check) ms after"
 after=$(cpu_ticks)
 hz=$(getconf CLK_TCK)
 awk -v t=$((after - before)) -v hz="$hz" -v n="$flows" -v reads="$reads" 'BEGIN {

@@ -39,6 +39,15 @@ struct Args {
     /// the hash-bound limit; default this machine's.
     #[arg(long)]
     server_cores: Option<usize>,
+    /// One PIN check's time on the server's cores, in ms, for the limit
+    /// (`make bench` times it there with `--time-pin-check`); default: timed
+    /// here before the run.
+    #[arg(long)]
+    pin_check_ms: Option<f64>,
+    /// Only time one PIN check with the server's hashing code and settings,
+    /// print its milliseconds, and exit.
+    #[arg(long)]
+    time_pin_check: bool,
     /// The carrier webhook's secret (demo mode's by default).
     #[arg(
         long,
@@ -62,7 +71,14 @@ async fn main() -> anyhow::Result<()> {
     let cores = a
         .server_cores
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let check = time_one_pin_check().await?;
+    if a.time_pin_check {
+        println!("{:.2}", ms(time_one_pin_check().await?));
+        return Ok(());
+    }
+    let check = match a.pin_check_ms {
+        Some(ms) => Duration::from_secs_f64(ms / 1000.0),
+        None => time_one_pin_check().await?,
+    };
     let who: Vec<Who> = if a.customers == 0 {
         CUSTOMERS
             .iter()
@@ -140,16 +156,12 @@ async fn time_one_pin_check() -> anyhow::Result<Duration> {
     Ok(times[times.len() / 2])
 }
 
-/// The physical limit of the job: each linkage checks one PIN.
+/// The physical limit of the job: each linkage checks one PIN, so the
+/// server's cores can complete at most cores ÷ one check's time a second.
 struct Limit {
     cores: usize,
+    /// One check's time.
     check: Duration,
-}
-
-impl Limit {
-    fn per_sec(&self) -> f64 {
-        self.cores as f64 / self.check.as_secs_f64()
-    }
 }
 
 /// Whom a linkage types into the screens.
@@ -281,7 +293,7 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
     let read_secs = read_start.elapsed().as_secs_f64();
     let total_reads = reads.load(Ordering::SeqCst);
     let rate = cfg.flows as f64 / flow_secs;
-    let limit = cfg.limit.per_sec();
+    let limit = cfg.limit.cores as f64 / cfg.limit.check.as_secs_f64();
     let mut out = format!(
         "linkages: {} at concurrency {} in {:.1} s = {:.2} linkages/s\n\
          hash-bound limit: {} core(s) / {:.2} ms per PIN check = {:.1} linkages/s; \
@@ -293,7 +305,7 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
         flow_secs,
         rate,
         cfg.limit.cores,
-        cfg.limit.check.as_secs_f64() * 1000.0,
+        ms(cfg.limit.check),
         limit,
         100.0 * rate / limit,
         counters.busy.load(Ordering::SeqCst),
@@ -321,6 +333,10 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
         ));
     }
     Ok(out)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 fn record(t: &Mutex<Timings>, step: &'static str, since: Instant) {
