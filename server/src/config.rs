@@ -24,6 +24,9 @@ pub struct Config {
     /// `RENKEI_DEMO_CUSTOMERS=N`: also seed the benchmark's N synthetic
     /// customers (`renkei_fixture::synthetic`). Demo mode only.
     pub demo_customers: usize,
+    /// `RENKEI_RETENTION_DAYS`: a records import purges transactions booked
+    /// longer ago (at least 92 days: the API serves three months).
+    pub retention_days: i64,
     /// `RENKEI_FLOW_TTL_SECS`: how long one linkage may take end to end.
     pub flow_ttl_secs: i64,
     /// `RENKEI_NOW` (RFC 3339): start the clock there. Demo/test mode only.
@@ -317,6 +320,13 @@ impl Config {
                 "only allowed with RENKEI_DEMO=1".into(),
             ));
         }
+        let retention_days: i64 = ranged(
+            &get,
+            "RENKEI_RETENTION_DAYS",
+            "100",
+            92..=3650,
+            "days between 92 and 3650",
+        )?;
         let lockout_threshold: i64 = ranged(
             &get,
             "RENKEI_LOCKOUT_THRESHOLD",
@@ -453,6 +463,7 @@ impl Config {
             dist_dir: PathBuf::from(var("RENKEI_DIST", "dist")),
             demo,
             demo_customers,
+            retention_days,
             flow_ttl_secs,
             now,
         })

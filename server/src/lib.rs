@@ -9,6 +9,7 @@
 //! | `telephony` | the carrier's webhooks, their signatures, phone numbers |
 //! | `mail` | the completion mail: templates and the outbox worker |
 //! | `admin` | the staff subcommands, sharing one context |
+//! | `records` | the bank's records from its core system: CSV import, PIN hashing for it, status |
 //! | `http` | what every response shares: security headers, admission, server-rendered pages, the SPA's files |
 //! | `db` | every SQL statement, one file per aggregate, typed rows |
 //! | `fixture` | the demo bank's data (`RENKEI_DEMO=1`) |
@@ -32,6 +33,7 @@ pub mod hashing;
 pub mod http;
 pub mod mail;
 pub mod oauth;
+pub mod records;
 pub mod resource;
 pub mod startup;
 pub mod state;

@@ -62,6 +62,9 @@ pub struct AccessGrant {
     pub account_kind: AccountKind,
     pub number: String,
     pub balance: i64,
+    /// 支払可能残高 as the core system last reported it (the balance when
+    /// it never did).
+    pub available_balance: i64,
     pub account_status: AccountStatus,
     /// Whether staff left the app enabled.
     pub client_enabled: bool,
@@ -100,7 +103,7 @@ impl Storage {
         tx.commit().await
     }
 
-    async fn revoke_in(
+    pub(super) async fn revoke_in(
         tx: &mut super::Tx,
         consent_id: i64,
         by: RevokedBy,
@@ -210,7 +213,8 @@ impl Storage {
             "SELECT t.kind, t.scope, t.expires_at, t.revoked_at, t.dpop_jkt, k.id AS consent_id,
                     k.expires_at AS consent_expires_at, k.revoked_at AS consent_revoked_at,
                     a.id AS account_id, a.public_id, a.branch, a.kind AS account_kind, a.number,
-                    a.balance, a.status AS account_status, c.enabled AS client_enabled
+                    a.balance, COALESCE(a.available_balance, a.balance) AS available_balance,
+                    a.status AS account_status, c.enabled AS client_enabled
              FROM tokens t
              JOIN consents k ON k.id = t.consent_id
              JOIN accounts a ON a.id = k.account_id

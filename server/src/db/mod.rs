@@ -15,6 +15,7 @@
 //! | `maintenance` | maintenance_windows |
 //! | `outbox` | mail_outbox |
 //! | `oplog` | operation_log (append-only) |
+//! | `records` | one import run of the bank's records (accounts, transactions, time_deposits, record_imports) |
 
 mod accounts;
 mod challenges;
@@ -25,6 +26,7 @@ mod lockout;
 mod maintenance;
 mod oplog;
 mod outbox;
+mod records;
 mod requests;
 pub mod types;
 
@@ -38,6 +40,7 @@ pub use grants::{AccessGrant, CodeRow, NewToken, TokenRow};
 pub use lockout::LockKey;
 pub use oplog::{OpLog, OpLogRow};
 pub use outbox::{MailRow, MailToSend};
+pub use records::{ImportCounts, ImportMode, RecordsImport, RecordsStatus};
 pub use types::{AccountStatus, AuthMethod, CallOutcome, Day, RevokedBy, TokenKind};
 
 use sqlx::SqlitePool;

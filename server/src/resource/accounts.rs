@@ -21,7 +21,7 @@ pub async fn accounts(State(app): State<AppState>, Access(g): Access) -> Json<Va
             "masked_number": masked_number(&g.number),
             "currency": "JPY",
             "balance": g.balance,
-            "available_balance": g.balance,
+            "available_balance": g.available_balance,
             "as_of": app.clock.now().to_string(),
         }]
     }))

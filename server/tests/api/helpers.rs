@@ -138,6 +138,30 @@ impl TestApp {
 
     /// The staff's tools (`renkei-server` subcommands) on this server's
     /// database, at the test clock's now.
+    /// The `renkei-server` binary run as staff would run it, on this
+    /// server's database, in demo mode at the test clock's instant (same
+    /// pepper, same "today").
+    pub fn cli(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_renkei-server"));
+        cmd.args(args)
+            .env_clear()
+            .env("RENKEI_DEMO", "1")
+            .env("RENKEI_NOW", Clock::now(&*self.clock).to_string())
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", self.dir.path().join("renkei.db").display()),
+            )
+            .env("RENKEI_LOG", "warn");
+        cmd
+    }
+
+    /// A file in this test's folder.
+    pub fn write_file(&self, name: &str, text: &str) -> std::path::PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).expect("write test file");
+        path
+    }
+
     pub fn staff(&self) -> Context {
         Context::new(self.storage.clone(), Clock::now(&*self.clock))
     }

@@ -22,5 +22,6 @@ mod metadata;
 mod oauth;
 mod phone;
 mod pin;
+mod records;
 mod retention;
 mod throttle;

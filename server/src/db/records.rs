@@ -1,0 +1,351 @@
+//! Loading the bank's records from its core system's files: one import run
+//! is one transaction ([`RecordsImport`]), so a run that fails half-way —
+//! a bad reference, a crash — leaves the records exactly as they were.
+
+use super::{AccountStatus, Day, OpLog, RevokedBy, Storage, Tx};
+use crate::records::rows::{
+    AccountKey, AccountRecord, RecordKind, RecordStatus, TimeDepositRecord, TransactionRecord,
+};
+use renkei_shared::domain::AccountKind;
+use sqlx::FromRow;
+
+/// `--mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+pub enum ImportMode {
+    /// The files are the whole truth: what they no longer list is closed.
+    Full,
+    /// Upserts only.
+    Delta,
+}
+
+/// What one run did, as `record_imports` keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, FromRow)]
+pub struct ImportCounts {
+    pub accounts: i64,
+    pub not_linkable: i64,
+    pub transactions: i64,
+    pub time_deposits: i64,
+    pub closed: i64,
+    pub purged: i64,
+}
+
+/// What `records status` prints.
+#[derive(Debug, Clone)]
+pub struct RecordsStatus {
+    /// (科目, status, count)
+    pub accounts: Vec<(AccountKind, AccountStatus, i64)>,
+    pub transactions: i64,
+    pub time_deposits: i64,
+    /// (when, mode, counts) of the newest import.
+    pub newest_import: Option<(i64, ImportMode, ImportCounts)>,
+    pub oldest_transaction: Option<Day>,
+}
+
+/// One import run, open until [`RecordsImport::commit`]; dropped, it rolls
+/// back.
+pub struct RecordsImport {
+    tx: Tx,
+    run: i64,
+    now: i64,
+}
+
+impl Storage {
+    pub async fn begin_import(&self, mode: ImportMode, now: i64) -> sqlx::Result<RecordsImport> {
+        let mut tx = self.begin().await?;
+        let run = sqlx::query_scalar(
+            "INSERT INTO record_imports (at, mode, accounts, not_linkable, transactions,
+                                         time_deposits, closed, purged)
+             VALUES (?, ?, 0, 0, 0, 0, 0, 0) RETURNING id",
+        )
+        .bind(now)
+        .bind(mode)
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(RecordsImport { tx, run, now })
+    }
+
+    pub async fn records_status(&self) -> sqlx::Result<RecordsStatus> {
+        let accounts = sqlx::query_as(
+            "SELECT kind, status, COUNT(*) FROM accounts GROUP BY kind, status ORDER BY kind, status",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let transactions = sqlx::query_scalar("SELECT COUNT(*) FROM transactions")
+            .fetch_one(&self.pool)
+            .await?;
+        let time_deposits = sqlx::query_scalar("SELECT COUNT(*) FROM time_deposits")
+            .fetch_one(&self.pool)
+            .await?;
+        #[derive(FromRow)]
+        struct Newest {
+            at: i64,
+            mode: ImportMode,
+            #[sqlx(flatten)]
+            counts: ImportCounts,
+        }
+        let newest: Option<Newest> = sqlx::query_as(
+            "SELECT at, mode, accounts, not_linkable, transactions, time_deposits, closed, purged
+             FROM record_imports ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        let oldest_transaction = sqlx::query_scalar("SELECT MIN(booked_on) FROM transactions")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(RecordsStatus {
+            accounts,
+            transactions,
+            time_deposits,
+            newest_import: newest.map(|n| (n.at, n.mode, n.counts)),
+            oldest_transaction,
+        })
+    }
+}
+
+impl RecordsImport {
+    /// Writes one linkable account (a 当座 or 定期 line is only counted by
+    /// the caller). A moved account is written active here and pointed at
+    /// its new account by [`RecordsImport::link_move`] once every line is
+    /// in. An empty `pin_hash` keeps the one loaded before; no cash card
+    /// clears it.
+    pub async fn upsert_account(&mut self, a: &AccountRecord) -> sqlx::Result<()> {
+        let RecordKind::Linkable(kind) = a.kind else {
+            return Ok(());
+        };
+        let status = match a.status {
+            RecordStatus::Closed => AccountStatus::Closed,
+            RecordStatus::Active | RecordStatus::Moved => AccountStatus::Active,
+        };
+        let pin_hash = if a.cash_card {
+            a.pin_hash.as_deref()
+        } else {
+            None
+        };
+        sqlx::query(
+            "INSERT INTO accounts (public_id, branch, kind, number, holder_kana, birth_date, phone,
+                                   has_cash_card, pin_hash, status, moved_to, balance,
+                                   available_balance, last_import)
+             VALUES ('acc_' || lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)
+             ON CONFLICT (branch, kind, number) DO UPDATE SET
+                 holder_kana = excluded.holder_kana,
+                 birth_date = excluded.birth_date,
+                 phone = excluded.phone,
+                 pin_hash = CASE WHEN ? THEN COALESCE(excluded.pin_hash, accounts.pin_hash) END,
+                 has_cash_card = CASE WHEN ? THEN
+                     COALESCE(excluded.pin_hash, accounts.pin_hash) IS NOT NULL ELSE 0 END,
+                 status = excluded.status,
+                 moved_to = NULL,
+                 balance = excluded.balance,
+                 available_balance = excluded.available_balance,
+                 last_import = excluded.last_import",
+        )
+        .bind(a.branch.as_str())
+        .bind(kind)
+        .bind(a.number.as_str())
+        .bind(a.holder_kana.as_str())
+        .bind(Day(a.birth_date))
+        .bind(a.phone.as_str())
+        // A card without a loaded PIN cannot be checked: not eligible yet.
+        .bind(pin_hash.is_some())
+        .bind(pin_hash)
+        .bind(status)
+        .bind(a.balance)
+        .bind(a.available_balance)
+        .bind(self.run)
+        .bind(a.cash_card)
+        .bind(a.cash_card)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// 口座移管: points a moved account at its new one (same 科目). False
+    /// when the new account is in neither the file nor the records.
+    pub async fn link_move(&mut self, a: &AccountRecord) -> sqlx::Result<bool> {
+        let (RecordKind::Linkable(kind), Some((to_branch, to_number))) = (a.kind, &a.moved_to)
+        else {
+            return Ok(true);
+        };
+        let done = sqlx::query(
+            "UPDATE accounts SET status = ?,
+                 moved_to = (SELECT id FROM accounts WHERE branch = ? AND kind = ? AND number = ?)
+             WHERE branch = ? AND kind = ? AND number = ?
+               AND EXISTS (SELECT 1 FROM accounts WHERE branch = ? AND kind = ? AND number = ?)",
+        )
+        .bind(AccountStatus::Moved)
+        .bind(to_branch.as_str())
+        .bind(kind)
+        .bind(to_number.as_str())
+        .bind(a.branch.as_str())
+        .bind(kind)
+        .bind(a.number.as_str())
+        .bind(to_branch.as_str())
+        .bind(kind)
+        .bind(to_number.as_str())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn account_id(&mut self, k: &AccountKey) -> sqlx::Result<Option<i64>> {
+        sqlx::query_scalar("SELECT id FROM accounts WHERE branch = ? AND kind = ? AND number = ?")
+            .bind(k.branch.as_str())
+            .bind(k.kind)
+            .bind(k.number.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await
+    }
+
+    /// One transaction, keyed by the core system's id: a re-import updates
+    /// it, never duplicates it. False when the account is unknown.
+    pub async fn upsert_transaction(&mut self, t: &TransactionRecord) -> sqlx::Result<bool> {
+        let Some(account_id) = self.account_id(&t.account).await? else {
+            return Ok(false);
+        };
+        sqlx::query(
+            "INSERT INTO transactions (account_id, txn_id, booked_on, description, amount_in,
+                                       amount_out, balance_after)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (account_id, txn_id) DO UPDATE SET
+                 booked_on = excluded.booked_on,
+                 description = excluded.description,
+                 amount_in = excluded.amount_in,
+                 amount_out = excluded.amount_out,
+                 balance_after = excluded.balance_after",
+        )
+        .bind(account_id)
+        .bind(&t.txn_id)
+        .bind(Day(t.booked_on))
+        .bind(&t.description)
+        .bind(t.amount_in)
+        .bind(t.amount_out)
+        .bind(t.balance_after)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(true)
+    }
+
+    /// One 定期預金, keyed by the core system's id. False when the account
+    /// is unknown.
+    pub async fn upsert_time_deposit(&mut self, d: &TimeDepositRecord) -> sqlx::Result<bool> {
+        let Some(account_id) = self.account_id(&d.account).await? else {
+            return Ok(false);
+        };
+        sqlx::query(
+            "INSERT INTO time_deposits (account_id, deposit_id, principal, rate_bp, start_on,
+                                        maturity_on, last_import)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (account_id, deposit_id) DO UPDATE SET
+                 principal = excluded.principal,
+                 rate_bp = excluded.rate_bp,
+                 start_on = excluded.start_on,
+                 maturity_on = excluded.maturity_on,
+                 last_import = excluded.last_import",
+        )
+        .bind(account_id)
+        .bind(&d.deposit_id)
+        .bind(d.principal)
+        .bind(d.rate_bp)
+        .bind(Day(d.start_on))
+        .bind(Day(d.maturity_on))
+        .bind(self.run)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(true)
+    }
+
+    /// A full accounts file: every account it did not list is closed.
+    /// Returns how many were closed.
+    pub async fn close_unlisted_accounts(&mut self) -> sqlx::Result<i64> {
+        let done = sqlx::query(
+            "UPDATE accounts SET status = ?, moved_to = NULL
+             WHERE (last_import IS NULL OR last_import != ?) AND status != ?",
+        )
+        .bind(AccountStatus::Closed)
+        .bind(self.run)
+        .bind(AccountStatus::Closed)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() as i64)
+    }
+
+    /// A full time-deposits file: the deposits it did not list are gone
+    /// (matured or cancelled).
+    pub async fn remove_unlisted_time_deposits(&mut self) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM time_deposits WHERE last_import IS NULL OR last_import != ?")
+            .bind(self.run)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every live linkage of an account that is no longer active
+    /// (closed or moved by this run), each with its operation-log row.
+    /// Returns how many linkages ended.
+    pub async fn end_linkages_of_inactive_accounts(&mut self) -> sqlx::Result<i64> {
+        let ended: Vec<(i64, String, AccountKind, String, AccountStatus)> = sqlx::query_as(
+            "SELECT c.id, a.branch, a.kind, a.number, a.status
+             FROM consents c JOIN accounts a ON a.id = c.account_id
+             WHERE c.revoked_at IS NULL AND a.status != ?",
+        )
+        .bind(AccountStatus::Active)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        for (consent_id, branch, kind, number, status) in &ended {
+            Storage::revoke_in(&mut self.tx, *consent_id, RevokedBy::Staff, self.now).await?;
+            let detail = format!(
+                "{branch}-{}-{number}: {} in the core system's records",
+                kind.code(),
+                match status {
+                    AccountStatus::Moved => "moved",
+                    _ => "closed",
+                }
+            );
+            Storage::insert_log(
+                &mut self.tx,
+                &OpLog {
+                    at: self.now,
+                    flow_id: None,
+                    client_id: None,
+                    step: "records_import",
+                    outcome: "linkage_ended",
+                    client_ip: None,
+                    user_agent: None,
+                    kana_name: None,
+                    detail: Some(&detail),
+                },
+            )
+            .await?;
+        }
+        Ok(ended.len() as i64)
+    }
+
+    /// Drops transactions booked before `oldest` (the retention).
+    pub async fn purge_transactions_before(&mut self, oldest: Day) -> sqlx::Result<i64> {
+        let done = sqlx::query("DELETE FROM transactions WHERE booked_on < ?")
+            .bind(oldest)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(done.rows_affected() as i64)
+    }
+
+    /// Records what the run did and makes it visible, all at once.
+    pub async fn commit(mut self, c: &ImportCounts) -> sqlx::Result<()> {
+        sqlx::query(
+            "UPDATE record_imports SET accounts = ?, not_linkable = ?, transactions = ?,
+                 time_deposits = ?, closed = ?, purged = ?
+             WHERE id = ?",
+        )
+        .bind(c.accounts)
+        .bind(c.not_linkable)
+        .bind(c.transactions)
+        .bind(c.time_deposits)
+        .bind(c.closed)
+        .bind(c.purged)
+        .bind(self.run)
+        .execute(&mut *self.tx)
+        .await?;
+        self.tx.commit().await
+    }
+}
