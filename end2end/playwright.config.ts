@@ -4,9 +4,11 @@ import { defineConfig, devices } from '@playwright/test';
 // SQLite file and demo data, so per-account state such as the daily lockout
 // never leaks between projects that run at the same time. scripts/e2e.sh
 // picks three free ports.
-// A fourth server has a 3-second phone window, for the expiry test.
+// A fourth server has a 3-second phone window, for the expiry test, and
+// another credit union's profile (institution.toml).
 const ports = (process.env.E2E_PORTS ?? '3101,3102,3103,3104').split(',').map(Number);
 export const shortWindowURL = `http://127.0.0.1:${ports[3]}`;
+export const otherInstitutionURL = shortWindowURL;
 const names = ['desktop', 'pixel-7', 'iphone-14'];
 const base = (i: number) => `http://127.0.0.1:${ports[i]}`;
 
@@ -47,7 +49,7 @@ export default defineConfig({
     },
   ],
   webServer: ports.map((port, i) => ({
-    command: `sh ./start-server.sh ${port}${i === 3 ? ' 3' : ''}`,
+    command: `sh ./start-server.sh ${port}${i === 3 ? ' 3 institution.toml' : ''}`,
     url: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
     reuseExistingServer: false,
     timeout: 120_000,

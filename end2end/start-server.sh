@@ -1,6 +1,6 @@
 #!/bin/sh
 # Starts one server for the Playwright suite (usage: start-server.sh PORT
-# [CALLBACK_WINDOW_SECS]): a fresh database every run,
+# [CALLBACK_WINDOW_SECS [INSTITUTION_FILE]]): a fresh database every run,
 # the demo data, and a clock fixed inside service hours so the suite does not
 # depend on when it runs.
 set -eu
@@ -23,4 +23,6 @@ export RENKEI_LOG="${RENKEI_LOG:-warn}"
 export RENKEI_THROTTLE_IP_PER_MIN=100000
 # Optional second argument: the phone window in seconds (default 120).
 export RENKEI_CALLBACK_WINDOW_SECS="${2:-120}"
+# Optional third argument: the credit union's profile (default: the demo's).
+if [ -n "${3:-}" ]; then export RENKEI_INSTITUTION_FILE="$here/$3"; fi
 exec "${RENKEI_BIN:-$here/../target/debug/renkei-server}" serve

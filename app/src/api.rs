@@ -5,7 +5,7 @@
 use gloo_net::http::{Request, Response};
 use renkei_shared::api::{
     AccountForm, CSRF_HEADER, CallChallenge, Cancelled, ConsentForm, CustomerForm, Finished,
-    FlowView, PinForm, StepDone,
+    FlowView, Institution, PinForm, StepDone,
 };
 use renkei_shared::{ErrorBody, ErrorCode};
 use serde::Serialize;
@@ -39,6 +39,11 @@ async fn post<B: Serialize, T: DeserializeOwned>(path: &str, csrf: &str, body: &
         .json(body)
         .map_err(|_| ErrorBody::new(ErrorCode::SystemError))?;
     read(req.send().await).await
+}
+
+/// The credit union's profile (name, contact, links, brand colour).
+pub async fn institution() -> ApiResult<Institution> {
+    read(Request::get("/api/institution").send().await).await
 }
 
 pub async fn flow() -> ApiResult<FlowView> {

@@ -13,6 +13,7 @@ use leptos_router::path;
 
 #[component]
 pub fn App() -> impl IntoView {
+    components::institution::provide_institution();
     view! {
         <Router>
             <Routes fallback=pages::not_found::NotFound>

@@ -62,8 +62,12 @@ pub struct Config {
     /// `RENKEI_SMTP_URL` (e.g. `smtp://relay:25`, `smtps://relay:465`,
     /// `smtp://relay:587?tls=required`). Unset: mails go to `outbox_dir`.
     pub smtp_url: Option<String>,
-    /// `RENKEI_MAIL_FROM`: the completion mail's From.
+    /// `RENKEI_MAIL_FROM`: the completion mail's From (default: the
+    /// institution profile's `mail_from`).
     pub mail_from: String,
+    /// `RENKEI_INSTITUTION_FILE`: the credit union's profile (TOML); the
+    /// demo institution without one.
+    pub institution: crate::institution::Profile,
     /// `RENKEI_OUTBOX_DIR`: where mails are written as .eml without SMTP.
     pub outbox_dir: PathBuf,
     /// `RENKEI_MAIL_POLL_SECS`: how often the outbox is looked at.
@@ -380,10 +384,20 @@ impl Config {
         }
         let twilio_auth_token = get("RENKEI_TWILIO_AUTH_TOKEN").filter(|v| !v.is_empty());
         let smtp_url = get("RENKEI_SMTP_URL").filter(|v| !v.is_empty());
-        let mail_from = var(
-            "RENKEI_MAIL_FROM",
-            "しんくみ信用組合 <noreply@shinkumi.example>",
-        );
+        let institution = match get("RENKEI_INSTITUTION_FILE").filter(|v| !v.is_empty()) {
+            None => crate::institution::Profile::demo(),
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| err("RENKEI_INSTITUTION_FILE", format!("{path}: {e}")))?;
+                crate::institution::Profile::parse(&text).map_err(|e| {
+                    err(
+                        "RENKEI_INSTITUTION_FILE",
+                        format!("{path}: {}: {}", e.key, e.why),
+                    )
+                })?
+            }
+        };
+        let mail_from = var("RENKEI_MAIL_FROM", &institution.mail_from);
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(err(
                 "RENKEI_MAIL_FROM",
@@ -448,6 +462,7 @@ impl Config {
             twilio_auth_token,
             smtp_url,
             mail_from,
+            institution,
             outbox_dir: PathBuf::from(var("RENKEI_OUTBOX_DIR", "data/outbox")),
             mail_poll_secs,
             require_par: profile == Profile::Fapi2
@@ -533,6 +548,35 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.now.unwrap().to_string(), "2025-12-31T15:00:00Z");
+    }
+
+    #[test]
+    fn a_bad_institution_file_stops_the_start_naming_its_key() {
+        let dir = std::env::temp_dir().join(format!("renkei-inst-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("institution.toml");
+        std::fs::write(&path, "name = \"ぐんまみらい信用組合\"\ncode = \"20110\"\n").unwrap();
+        let file = path.display().to_string();
+        let e = cfg(&[
+            ("RENKEI_INSTITUTION_FILE", file.as_str()),
+            ("RENKEI_DEMO", "1"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.var, "RENKEI_INSTITUTION_FILE");
+        assert!(
+            e.why.ends_with(": code: 4 digits (金融機関コード)"),
+            "{}",
+            e.why
+        );
+        std::fs::write(&path, "name = \"ぐんまみらい信用組合\"\n").unwrap();
+        let c = cfg(&[
+            ("RENKEI_INSTITUTION_FILE", file.as_str()),
+            ("RENKEI_DEMO", "1"),
+        ])
+        .unwrap();
+        assert_eq!(c.institution.public.name, "ぐんまみらい信用組合");
+        assert_eq!(c.mail_from, "しんくみ信用組合 <noreply@shinkumi.example>");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

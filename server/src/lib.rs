@@ -14,6 +14,7 @@
 //! | `db` | every SQL statement, one file per aggregate, typed rows |
 //! | `fixture` | the demo bank's data (`RENKEI_DEMO=1`) |
 //!
+//! `institution` is the credit union's profile (name, contact, terms, brand).
 //! `startup` builds the app, `config` reads the environment, `clock` is the
 //! one source of "now", `crypto` the security primitives, `error` the one
 //! error type with stable codes. The demo fintech app is its own crate
@@ -31,6 +32,7 @@ pub mod fixture;
 pub mod flow;
 pub mod hashing;
 pub mod http;
+pub mod institution;
 pub mod mail;
 pub mod oauth;
 pub mod records;

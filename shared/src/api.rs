@@ -101,6 +101,39 @@ impl Step {
     }
 }
 
+/// `GET /api/institution`: the credit union whose screens these are (its
+/// profile, `RENKEI_INSTITUTION_FILE`), for the header, the footer and the
+/// consent screen's terms link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Institution {
+    /// e.g. 「しんくみ信用組合」
+    pub name: String,
+    /// 金融機関コード, 4 digits.
+    pub code: String,
+    /// お問い合わせ先 as shown, e.g. `0120-000-000`.
+    pub contact_phone: String,
+    /// 受付時間, e.g. 「月曜日～金曜日 午前9時～午後5時」.
+    pub contact_hours: String,
+    /// API利用規定.
+    pub terms_url: String,
+    /// よくあるご質問.
+    pub faq_url: String,
+    /// The brand bar's colour, `#rrggbb`.
+    pub brand_color: String,
+}
+
+impl Institution {
+    /// `tel:` and the contact number's digits.
+    pub fn tel_href(&self) -> String {
+        let digits: String = self
+            .contact_phone
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        format!("tel:{digits}")
+    }
+}
+
 /// `GET /api/flow`: where this browser's linkage stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowView {

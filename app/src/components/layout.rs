@@ -2,6 +2,7 @@
 //! and the seed's footer (画面ID, API利用規定, よくあるご質問, お問い合わせ先).
 
 use crate::components::flow::{FatalError, FlowState};
+use crate::components::institution::institution_text;
 use leptos::prelude::*;
 
 /// The page frame.
@@ -13,6 +14,11 @@ pub fn Layout(
     screen_id: &'static str,
     children: Children,
 ) -> impl IntoView {
+    let name = institution_text(|i| i.name.clone());
+    let phone = institution_text(|i| i.contact_phone.clone());
+    let tel = institution_text(|i| i.tel_href());
+    let terms = institution_text(|i| i.terms_url.clone());
+    let faq = institution_text(|i| i.faq_url.clone());
     view! {
         <BrandBar />
         <main class="screen" id="main">
@@ -22,11 +28,11 @@ pub fn Layout(
         <footer class="footer">
             <p class="screen-id">"画面ID : " {screen_id}</p>
             <nav aria-label="関連情報">
-                <a href="/public/terms.html" rel="external">"API利用規定"</a>
-                <a href="/public/faq.html" rel="external">"よくあるご質問"</a>
-                <span>"お問い合わせ先 " <a href="tel:0120000000">"0120-000-000"</a></span>
+                <a href=terms rel="external">"API利用規定"</a>
+                <a href=faq rel="external">"よくあるご質問"</a>
+                <span>"お問い合わせ先 " <a href=tel>{phone}</a></span>
             </nav>
-            <p class="copyright">"Copyright © しんくみ信用組合 All Rights Reserved."</p>
+            <p class="copyright">"Copyright © " {name} " All Rights Reserved."</p>
         </footer>
     }
 }
@@ -34,9 +40,10 @@ pub fn Layout(
 /// The credit union's bar at the top of every screen.
 #[component]
 pub fn BrandBar() -> impl IntoView {
+    let name = institution_text(|i| i.name.clone());
     view! {
         <header class="brand-bar">
-            <span class="brand">"しんくみ信用組合"</span>
+            <span class="brand">{name}</span>
             <span class="brand-sub">"API連携認証"</span>
         </header>
     }

@@ -3,6 +3,7 @@
 pub mod dialog;
 pub mod field;
 pub mod flow;
+pub mod institution;
 pub mod layout;
 pub mod step_form;
 pub mod submit;

@@ -16,6 +16,7 @@ pub fn ConsentPage() -> impl IntoView {
     let agree = RwSignal::new(false);
     let dialog = RwSignal::new(None::<String>);
     let client = move || flow.view.get().map(|f| f.client_name).unwrap_or_default();
+    let terms = crate::components::institution::institution_text(|i| i.terms_url.clone());
     // 許可する → back to the app with the code; 拒否する → the app learns
     // access_denied, exactly as after 中止する.
     let decide = Submit::new(
@@ -63,7 +64,7 @@ pub fn ConsentPage() -> impl IntoView {
                 />
                 <label for="agree">
                     "当信用組合の"
-                    <a href="/public/terms.html" rel="external" target="_blank">"API利用規定"</a>
+                    <a href=terms rel="external" target="_blank">"API利用規定"</a>
                     "を確認し、同意します。"
                 </label>
             </div>

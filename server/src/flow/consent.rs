@@ -19,8 +19,6 @@ use renkei_shared::ErrorCode;
 use renkei_shared::api::{ConsentForm, Finished, Step};
 use url::Url;
 
-/// The version of the API terms (API利用規定) the customer agrees to.
-pub const TERMS_VERSION: &str = "2026-04";
 /// 認可期間: 30 days.
 pub const CONSENT_SECS: i64 = 30 * 24 * 3600;
 /// Authorization codes live at most 60 s (FAPI 2.0).
@@ -53,7 +51,12 @@ async fn allow(
         account.kind.label(),
         &account.number[account.number.len().saturating_sub(4)..]
     );
-    let (subject, body) = granted_mail(&name, &masked_account, expires_at);
+    let (subject, body) = granted_mail(
+        &app.config.institution.public,
+        &name,
+        &masked_account,
+        expires_at,
+    );
     let email = app.storage.flow_email(&flow.row.id).await?;
     let code = random_token();
     let code_hash = sha256_hex(&code);
@@ -64,7 +67,7 @@ async fn allow(
             outcome: "granted",
             grant: Some(NewGrant {
                 account_id: account.id,
-                terms_version: TERMS_VERSION,
+                terms_version: &app.config.institution.terms_version,
                 expires_at,
                 client_ip: meta.client_ip.as_deref(),
                 user_agent: meta.user_agent.as_deref(),
@@ -98,7 +101,7 @@ async fn deny(
 ) -> AppResult<Json<Finished>> {
     flow.expect(Step::Consent)?;
     let name = flow.client_name.clone();
-    let (subject, body) = denied_mail(&name);
+    let (subject, body) = denied_mail(&app.config.institution.public, &name);
     let email = app.storage.flow_email(&flow.row.id).await?;
     flow.take(
         &app,

@@ -20,6 +20,7 @@ use tower_http::services::{ServeDir, ServeFile};
 pub fn router(demo: bool) -> Router<AppState> {
     let mut router = Router::new()
         .route(pages::PAGES_CSS_PATH, get(pages::pages_css))
+        .route("/api/institution", get(crate::institution::institution))
         // Unknown API paths answer JSON, not the SPA's index.html.
         .route("/api/{*rest}", any(api_not_found));
     if !demo {

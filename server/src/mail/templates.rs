@@ -2,6 +2,7 @@
 //! the notice after 拒否する.
 
 use crate::clock::jst;
+use renkei_shared::api::Institution;
 
 /// 「…年…月…日 …:…（日本時間）」 for an instant in unix seconds.
 pub fn jst_text(secs: i64) -> String {
@@ -15,8 +16,13 @@ pub fn jst_text(secs: i64) -> String {
 }
 
 /// The mail after 許可する: what, to which app, until when, how to revoke.
-pub fn granted_mail(client_name: &str, account: &str, expires_at: i64) -> (String, String) {
-    let subject = "【しんくみ信用組合】API連携認証完了のお知らせ".to_owned();
+pub fn granted_mail(
+    bank: &Institution,
+    client_name: &str,
+    account: &str,
+    expires_at: i64,
+) -> (String, String) {
+    let subject = format!("【{}】API連携認証完了のお知らせ", bank.name);
     let body = format!(
         "いつも当信用組合をご利用いただきありがとうございます。\n\
          API連携認証が完了しましたので、お知らせいたします。\n\n\
@@ -26,24 +32,30 @@ pub fn granted_mail(client_name: &str, account: &str, expires_at: i64) -> (Strin
          有効期限：{until}まで\n\n\
          有効期限を過ぎると、アプリから改めてAPI連携認証を行っていただく必要があります。\n\
          連携を解除したい場合は、アプリの連携解除機能をご利用いただくか、当信用組合のお客様相談室\n\
-         （0120-000-000 受付時間：月曜日～金曜日 午前9時～午後5時）までご連絡ください。\n\n\
+         （{phone} 受付時間：{hours}）までご連絡ください。\n\n\
          お心当たりのない場合は、お手数ですが至急当信用組合までご連絡ください。\n\
-         ※本メールは送信専用です。ご返信いただいてもお答えできません。\n",
+         ※本メールは送信専用です。ご返信いただいてもお答えできません。\n\n{name}\n",
         until = jst_text(expires_at),
+        phone = bank.contact_phone,
+        hours = bank.contact_hours,
+        name = bank.name,
     );
     (subject, body)
 }
 
 /// The mail after 拒否する.
-pub fn denied_mail(client_name: &str) -> (String, String) {
-    let subject = "【しんくみ信用組合】API連携認証中止のお知らせ".to_owned();
+pub fn denied_mail(bank: &Institution, client_name: &str) -> (String, String) {
+    let subject = format!("【{}】API連携認証中止のお知らせ", bank.name);
     let body = format!(
         "いつも当信用組合をご利用いただきありがとうございます。\n\
          {client_name}からのAPI連携認証のご依頼は、お客様の操作により拒否されました。\n\
          アプリへの情報の提供は行われません。\n\n\
          お心当たりのない場合は、お手数ですが当信用組合のお客様相談室\n\
-         （0120-000-000 受付時間：月曜日～金曜日 午前9時～午後5時）までご連絡ください。\n\
-         ※本メールは送信専用です。ご返信いただいてもお答えできません。\n"
+         （{phone} 受付時間：{hours}）までご連絡ください。\n\
+         ※本メールは送信専用です。ご返信いただいてもお答えできません。\n\n{name}\n",
+        phone = bank.contact_phone,
+        hours = bank.contact_hours,
+        name = bank.name,
     );
     (subject, body)
 }
@@ -60,18 +72,21 @@ mod tests {
 
     #[test]
     fn the_granted_mail_names_app_scope_expiry_and_how_to_revoke() {
+        let bank = crate::institution::Profile::demo().public;
         let (subject, body) = granted_mail(
+            &bank,
             "しんくみアプリ with CRECO",
             "店番115 普通預金 ***0026",
             1_798_246_800,
         );
-        assert!(subject.contains("API連携認証完了"));
+        assert_eq!(subject, "【しんくみ信用組合】API連携認証完了のお知らせ");
         for part in [
             "しんくみアプリ with CRECO",
             "口座情報・明細情報へのアクセス",
             "有効期限",
             "連携を解除",
             "***0026",
+            "（0120-000-000 受付時間：月曜日～金曜日 午前9時～午後5時）",
         ] {
             assert!(body.contains(part), "{part}");
         }

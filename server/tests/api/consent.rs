@@ -163,7 +163,7 @@ async fn a_mail_failure_never_loses_the_consent_and_is_retried() {
 }
 
 /// (decoded Subject, decoded text body) of a raw RFC 5322 message.
-fn decode_message(raw: &str) -> (String, String) {
+pub fn decode_message(raw: &str) -> (String, String) {
     let (head, body) = raw
         .split_once("\r\n\r\n")
         .or_else(|| raw.split_once("\n\n"))

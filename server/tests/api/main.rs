@@ -17,6 +17,7 @@ mod flow_order;
 mod hashing;
 mod helpers;
 mod hours_and_load;
+mod institution;
 mod lockout;
 mod metadata;
 mod oauth;
