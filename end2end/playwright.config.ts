@@ -5,7 +5,8 @@ import { defineConfig, devices } from '@playwright/test';
 // never leaks between projects that run at the same time. scripts/e2e.sh
 // picks three free ports.
 // A fourth server has a 3-second phone window, for the expiry test, and
-// another credit union's profile (institution.toml).
+// another credit union's profile (institution.toml); the other three load
+// the core system's files in records/ before they start.
 const ports = (process.env.E2E_PORTS ?? '3101,3102,3103,3104').split(',').map(Number);
 export const shortWindowURL = `http://127.0.0.1:${ports[3]}`;
 export const otherInstitutionURL = shortWindowURL;
@@ -49,7 +50,7 @@ export default defineConfig({
     },
   ],
   webServer: ports.map((port, i) => ({
-    command: `sh ./start-server.sh ${port}${i === 3 ? ' 3 institution.toml' : ''}`,
+    command: `sh ./start-server.sh ${port}${i === 3 ? ' 3 institution.toml' : ' 120 "" records'}`,
     url: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Starts one server for the Playwright suite (usage: start-server.sh PORT
-# [CALLBACK_WINDOW_SECS [INSTITUTION_FILE]]): a fresh database every run,
+# [CALLBACK_WINDOW_SECS [INSTITUTION_FILE [RECORDS_DIR]]]): a fresh database
+# every run, the core system's files in RECORDS_DIR imported first,
 # the demo data, and a clock fixed inside service hours so the suite does not
 # depend on when it runs.
 set -eu
@@ -25,4 +26,26 @@ export RENKEI_THROTTLE_IP_PER_MIN=100000
 export RENKEI_CALLBACK_WINDOW_SECS="${2:-120}"
 # Optional third argument: the credit union's profile (default: the demo's).
 if [ -n "${3:-}" ]; then export RENKEI_INSTITUTION_FILE="$here/$3"; fi
-exec "${RENKEI_BIN:-$here/../target/debug/renkei-server}" serve
+bin="${RENKEI_BIN:-$here/../target/debug/renkei-server}"
+# Optional fourth argument: a folder of core-system exports, loaded the way
+# a bank would: PINs hashed by `records hash-pin`, joined to the accounts
+# file, then one import, before the server starts.
+if [ -n "${4:-}" ]; then
+  rec="$here/$4"
+  "$bin" records hash-pin <"$rec/pins.csv" >"$db_dir/pin-hashes.csv"
+  python3 - "$rec/accounts.csv" "$db_dir/pin-hashes.csv" "$db_dir/accounts.csv" <<'PY'
+import csv, sys
+hashes = {(r["branch"], r["kind"], r["number"].zfill(7)): r["pin_hash"]
+          for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))}
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+with open(sys.argv[3], "w", encoding="utf-8", newline="") as out:
+    w = csv.DictWriter(out, fieldnames=list(rows[0].keys()))
+    w.writeheader()
+    for r in rows:
+        r["pin_hash"] = hashes.get((r["branch"], r["kind"], r["number"].zfill(7)), r["pin_hash"])
+        w.writerow(r)
+PY
+  "$bin" records import --mode delta --accounts "$db_dir/accounts.csv" \
+    --transactions "$rec/transactions.csv" >/dev/null
+fi
+exec "$bin" serve

@@ -105,12 +105,6 @@ impl Storage {
             .await
     }
 
-    pub async fn count_accounts(&self) -> sqlx::Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
-            .fetch_one(&self.pool)
-            .await
-    }
-
     /// Inserts one account with its history in a single transaction, so a
     /// crash mid-load leaves either the whole account or none of it.
     pub async fn insert_account(&self, a: NewAccount<'_>) -> sqlx::Result<i64> {
