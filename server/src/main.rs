@@ -362,15 +362,7 @@ async fn records(
             match records::import(&storage, now, &req, &peppers).await {
                 Ok(c) => {
                     let verb = if dry_run { "would import" } else { "imported" };
-                    println!(
-                        "{verb}: {} accounts ({} 当座/定期 not kept), {} transactions, {} time deposits; closed {}, purged {}",
-                        c.accounts,
-                        c.not_linkable,
-                        c.transactions,
-                        c.time_deposits,
-                        c.closed,
-                        c.purged
-                    );
+                    println!("{verb}: {c}");
                     Ok(())
                 }
                 Err(e) => {
@@ -408,15 +400,8 @@ async fn records(
             }
             match &s.newest_import {
                 Some((at, mode, c)) => println!(
-                    "newest import: {} ({:?}): {} accounts, {} 当座/定期 not kept, {} transactions, {} time deposits, {} closed, {} purged",
-                    jiff::Timestamp::from_second(*at)?,
-                    mode,
-                    c.accounts,
-                    c.not_linkable,
-                    c.transactions,
-                    c.time_deposits,
-                    c.closed,
-                    c.purged
+                    "newest import: {} ({mode:?}): {c}",
+                    jiff::Timestamp::from_second(*at)?
                 ),
                 None => println!("newest import: none"),
             }

@@ -30,6 +30,21 @@ pub struct ImportCounts {
     pub purged: i64,
 }
 
+impl std::fmt::Display for ImportCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} accounts ({} 当座/定期 not kept), {} transactions, {} time deposits; closed {}, purged {}",
+            self.accounts,
+            self.not_linkable,
+            self.transactions,
+            self.time_deposits,
+            self.closed,
+            self.purged
+        )
+    }
+}
+
 /// What `records status` prints.
 #[derive(Debug, Clone)]
 pub struct RecordsStatus {

@@ -65,15 +65,7 @@ async fn deny_returns_access_denied_and_writes_the_notice_as_an_eml_without_smtp
             .any(|l| l.step == "consent" && l.outcome == "denied")
     );
 
-    let mut eml = None;
-    for _ in 0..50 {
-        if let Some(entry) = std::fs::read_dir(dir.path()).unwrap().flatten().next() {
-            eml = Some(std::fs::read_to_string(entry.path()).unwrap());
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let eml = eml.expect("an .eml was written");
+    let eml = first_eml(dir.path()).await;
     assert!(eml.contains("To: taro@example.jp"), "{eml}");
     let (_, text) = decode_message(&eml);
     assert!(text.contains("拒否されました"), "{text}");
@@ -163,6 +155,18 @@ async fn a_mail_failure_never_loses_the_consent_and_is_retried() {
 }
 
 /// (decoded Subject, decoded text body) of a raw RFC 5322 message.
+/// The first .eml the outbox worker writes into `dir` (it polls every
+/// second; five seconds is ample).
+pub async fn first_eml(dir: &std::path::Path) -> String {
+    for _ in 0..50 {
+        if let Some(entry) = std::fs::read_dir(dir).unwrap().flatten().next() {
+            return std::fs::read_to_string(entry.path()).unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no .eml was written");
+}
+
 pub fn decode_message(raw: &str) -> (String, String) {
     let (head, body) = raw
         .split_once("\r\n\r\n")

@@ -3,7 +3,6 @@
 use crate::helpers::{spawn_app, spawn_app_with};
 use renkei_server::institution::Profile;
 use serde_json::{Value, json};
-use std::time::Duration;
 
 const GUNMA: &str = "name = \"ぐんまみらい信用組合\"\n\
     code = \"2011\"\n\
@@ -71,15 +70,7 @@ async fn a_profile_names_the_credit_union_on_the_screens_and_in_the_mail() {
     let csrf = app.at_consent_step().await;
     let resp = app.post("/api/flow/deny", &csrf, &json!({})).await;
     assert_eq!(resp.status(), 200);
-    let mut eml = None;
-    for _ in 0..50 {
-        if let Some(entry) = std::fs::read_dir(dir.path()).unwrap().flatten().next() {
-            eml = Some(std::fs::read_to_string(entry.path()).unwrap());
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let eml = eml.expect("an .eml was written");
+    let eml = crate::consent::first_eml(dir.path()).await;
     assert!(eml.contains("noreply@gunmamirai.example"), "{eml}");
     let (subject, text) = crate::consent::decode_message(&eml);
     assert_eq!(subject, "【ぐんまみらい信用組合】API連携認証中止のお知らせ");
