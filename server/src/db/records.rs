@@ -63,6 +63,9 @@ pub struct RecordsImport {
     tx: Tx,
     run: i64,
     now: i64,
+    /// The account the previous transaction or deposit line named: export
+    /// files list an account's rows together, so most lines skip the lookup.
+    last: Option<(AccountKey, i64)>,
 }
 
 impl Storage {
@@ -77,7 +80,12 @@ impl Storage {
         .bind(mode)
         .fetch_one(&mut *tx)
         .await?;
-        Ok(RecordsImport { tx, run, now })
+        Ok(RecordsImport {
+            tx,
+            run,
+            now,
+            last: None,
+        })
     }
 
     pub async fn records_status(&self) -> sqlx::Result<RecordsStatus> {
@@ -204,12 +212,21 @@ impl RecordsImport {
     }
 
     async fn account_id(&mut self, k: &AccountKey) -> sqlx::Result<Option<i64>> {
-        sqlx::query_scalar("SELECT id FROM accounts WHERE branch = ? AND kind = ? AND number = ?")
-            .bind(k.branch.as_str())
-            .bind(k.kind)
-            .bind(k.number.as_str())
-            .fetch_optional(&mut *self.tx)
-            .await
+        if let Some((key, id)) = &self.last
+            && key == k
+        {
+            return Ok(Some(*id));
+        }
+        let id = sqlx::query_scalar(
+            "SELECT id FROM accounts WHERE branch = ? AND kind = ? AND number = ?",
+        )
+        .bind(k.branch.as_str())
+        .bind(k.kind)
+        .bind(k.number.as_str())
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        self.last = id.map(|id| (k.clone(), id));
+        Ok(id)
     }
 
     /// One transaction, keyed by the core system's id: a re-import updates
