@@ -362,8 +362,28 @@ impl RecordsImport {
         Ok(done.rows_affected() as i64)
     }
 
-    /// Records what the run did and makes it visible, all at once.
-    pub async fn commit(mut self, c: &ImportCounts) -> sqlx::Result<()> {
+    /// Records what the run did — in `record_imports` and, for the audit,
+    /// the operation log — and makes it visible, all at once.
+    pub async fn commit(mut self, mode: ImportMode, c: &ImportCounts) -> sqlx::Result<()> {
+        let detail = c.to_string();
+        Storage::insert_log(
+            &mut self.tx,
+            &OpLog {
+                at: self.now,
+                flow_id: None,
+                client_id: None,
+                step: "records_import",
+                outcome: match mode {
+                    ImportMode::Full => "imported_full",
+                    ImportMode::Delta => "imported_delta",
+                },
+                client_ip: None,
+                user_agent: None,
+                kana_name: None,
+                detail: Some(&detail),
+            },
+        )
+        .await?;
         sqlx::query(
             "UPDATE record_imports SET accounts = ?, not_linkable = ?, transactions = ?,
                  time_deposits = ?, closed = ?, purged = ?

@@ -233,7 +233,7 @@ pub async fn import(
         .checked_sub(req.retention_days.days())
         .map_err(|e| anyhow::anyhow!("retention: {e}"))?;
     counts.purged = run.purge_transactions_before(Day(oldest)).await?;
-    run.commit(&counts).await?;
+    run.commit(req.mode, &counts).await?;
     Ok(counts)
 }
 

@@ -180,6 +180,21 @@ async fn an_imported_account_links_and_its_records_come_out_of_the_api() {
         ["ATM ｼﾕﾂｷﾝ", "ﾃﾞﾝｷﾘﾖｳｷﾝ", "ｷﾕｳﾖ ｶ)ﾃﾞ-ﾀ"]
     );
 
+    // Each run is in the audit trail with what it did.
+    let log = app.storage.operation_log().await.unwrap();
+    let runs: Vec<(&str, &str)> = log
+        .iter()
+        .filter(|l| l.step == "records_import")
+        .map(|l| (l.outcome.as_str(), l.detail.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert_eq!(runs[1].0, "imported_delta");
+    assert!(
+        runs[1]
+            .1
+            .starts_with("0 accounts (0 当座/定期 not kept), 2 transactions,"),
+        "{runs:?}"
+    );
     let status = text(&run(&mut app.cli(&["records", "status"])).stdout);
     assert!(status.contains("newest import: "), "{status}");
     assert!(status.contains("(Delta): 0 accounts"), "{status}");
