@@ -98,13 +98,6 @@ impl Storage {
             .await
     }
 
-    pub async fn account_by_id(&self, id: i64) -> sqlx::Result<Option<AccountRow>> {
-        sqlx::query_as(account_select!("id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-    }
-
     /// Inserts one account with its history in a single transaction, so a
     /// crash mid-load leaves either the whole account or none of it.
     pub async fn insert_account(&self, a: NewAccount<'_>) -> sqlx::Result<i64> {

@@ -3,9 +3,10 @@
 
 use super::challenges::void_flow_challenges;
 use super::outbox::enqueue_mail;
-use super::{LockKey, MailToSend, OpLog, Storage};
+use super::{AccountRow, LockKey, MailToSend, OpLog, Storage};
 use renkei_shared::api::Step;
-use sqlx::FromRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, Row};
 
 /// One linkage in progress.
 #[derive(Debug, Clone, FromRow)]
@@ -22,16 +23,48 @@ pub struct FlowRow {
     pub expires_at: i64,
 }
 
-/// A flow as a request finds it: the row, its app's name and standing, and
-/// whether a staff maintenance window is open — one statement, so a step
-/// reads neither the client nor the windows again.
-#[derive(Debug, Clone, FromRow)]
+/// A flow as a request finds it: the row, its app's name and standing,
+/// whether a staff maintenance window is open, and its account — one
+/// statement, so a step reads none of them again.
+#[derive(Debug, Clone)]
 pub struct FlowRead {
-    #[sqlx(flatten)]
     pub row: FlowRow,
     pub client_name: String,
     pub client_enabled: bool,
     pub in_maintenance: bool,
+    /// The account chosen on SOA201, once there is one.
+    pub account: Option<AccountRow>,
+}
+
+impl<'r> FromRow<'r, SqliteRow> for FlowRead {
+    fn from_row(r: &'r SqliteRow) -> sqlx::Result<Self> {
+        // The account's columns come from a LEFT JOIN, prefixed `a_`.
+        let account = match r.try_get::<Option<i64>, _>("a_id")? {
+            None => None,
+            Some(id) => Some(AccountRow {
+                id,
+                public_id: r.try_get("a_public_id")?,
+                branch: r.try_get("a_branch")?,
+                kind: r.try_get("a_kind")?,
+                number: r.try_get("a_number")?,
+                holder_kana: r.try_get("a_holder_kana")?,
+                birth_date: r.try_get("a_birth_date")?,
+                phone: r.try_get("a_phone")?,
+                has_cash_card: r.try_get("a_has_cash_card")?,
+                pin_hash: r.try_get("a_pin_hash")?,
+                status: r.try_get("a_status")?,
+                moved_to: r.try_get("a_moved_to")?,
+                balance: r.try_get("a_balance")?,
+            }),
+        };
+        Ok(FlowRead {
+            row: FlowRow::from_row(r)?,
+            client_name: r.try_get("client_name")?,
+            client_enabled: r.try_get("client_enabled")?,
+            in_maintenance: r.try_get("in_maintenance")?,
+            account,
+        })
+    }
 }
 
 pub struct NewFlow<'a> {
@@ -129,8 +162,14 @@ impl Storage {
                     f.account_id, f.created_at, f.expires_at,
                     c.display_name AS client_name, c.enabled AS client_enabled,
                     EXISTS (SELECT 1 FROM maintenance_windows
-                            WHERE starts_at <= ? AND ends_at > ?) AS in_maintenance
+                            WHERE starts_at <= ? AND ends_at > ?) AS in_maintenance,
+                    a.id AS a_id, a.public_id AS a_public_id, a.branch AS a_branch,
+                    a.kind AS a_kind, a.number AS a_number, a.holder_kana AS a_holder_kana,
+                    a.birth_date AS a_birth_date, a.phone AS a_phone,
+                    a.has_cash_card AS a_has_cash_card, a.pin_hash AS a_pin_hash,
+                    a.status AS a_status, a.moved_to AS a_moved_to, a.balance AS a_balance
              FROM flows f JOIN clients c ON c.client_id = f.client_id
+                  LEFT JOIN accounts a ON a.id = f.account_id
              WHERE f.id = ?",
         )
         .bind(now)

@@ -41,7 +41,7 @@ async fn open(
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<CallChallenge>> {
     flow.expect(Step::PhoneCall)?;
-    let phone = flow.account(&app).await?.phone;
+    let phone = flow.account()?.phone.clone();
     let challenge = match app.storage.current_challenge(&flow.row.id).await? {
         Some(c) => c,
         // A number of the pool that no other open challenge for this phone
@@ -62,7 +62,7 @@ async fn open(
 
 async fn status(State(app): State<AppState>, flow: Flow) -> AppResult<Json<CallChallenge>> {
     flow.expect(Step::PhoneCall)?;
-    let phone = flow.account(&app).await?.phone;
+    let phone = flow.account()?.phone.clone();
     let challenge = app
         .storage
         .current_challenge(&flow.row.id)

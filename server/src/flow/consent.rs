@@ -42,7 +42,7 @@ async fn allow(
             .refuse(&app, &meta, ErrorCode::ConsentRequired, None)
             .await);
     }
-    let account = flow.account(&app).await?;
+    let account = flow.account()?;
     let name = flow.client_name.clone();
     let expires_at = flow.now + CONSENT_SECS;
     let masked_account = format!(

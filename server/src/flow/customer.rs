@@ -33,14 +33,14 @@ async fn submit(
     if let Err(code) = app.throttles.attempt(meta.ip, &flow.row.id) {
         return Err(flow.refuse(&app, &meta, code, None).await);
     }
-    let account = flow.account(&app).await?;
+    let account = flow.account()?;
     // FAQ Q4: the kana name is kept in the operation log, and only there.
     let kana = Some(input.name.as_str());
     let guard = Guard::new(&app, account.id);
     if let Err(code) = guard.check().await? {
         return Err(flow.refuse(&app, &meta, code, kana).await);
     }
-    if !holder_matches(&account, &input) {
+    if !holder_matches(account, &input) {
         let mut log = meta.log(&flow, "");
         log.kana_name = kana;
         return Err(guard.fail(log).await?.into());

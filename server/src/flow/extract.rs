@@ -28,6 +28,8 @@ pub struct Flow {
     pub client_enabled: bool,
     /// Whether a staff maintenance window is open now.
     pub in_maintenance: bool,
+    /// The account chosen on SOA201, read with the flow.
+    account: Option<AccountRow>,
 }
 
 impl FromRequestParts<AppState> for Flow {
@@ -55,6 +57,7 @@ impl FromRequestParts<AppState> for Flow {
             client_name: found.client_name,
             client_enabled: found.client_enabled,
             in_maintenance: found.in_maintenance,
+            account: found.account,
         })
     }
 }
@@ -63,16 +66,16 @@ impl Flow {
     /// The account chosen on SOA201. Every step after it has one; a flow
     /// without it (or whose account row vanished) is a bug, not a customer
     /// error, so it is an internal error.
-    pub async fn account(&self, app: &AppState) -> AppResult<AccountRow> {
-        let id = self
-            .row
-            .account_id
-            .ok_or_else(|| anyhow::anyhow!("flow at {:?} without an account", self.step))?;
-        Ok(app
-            .storage
-            .account_by_id(id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("flow's account {id} is gone"))?)
+    pub fn account(&self) -> AppResult<&AccountRow> {
+        Ok(self
+            .account
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("flow at {:?} without an account", self.step))?)
+    }
+
+    /// The account chosen on SOA201, if one has been.
+    pub fn chosen_account(&self) -> Option<&AccountRow> {
+        self.account.as_ref()
     }
 
     /// Refuses the request unless the flow stands at `step`.

@@ -34,14 +34,14 @@ async fn submit(
         AppError::Validation(f)
     })?;
     drop(form);
-    let account = flow.account(&app).await?;
+    let account = flow.account()?;
     let guard = Guard::new(&app, account.id);
     if let Err(code) = guard.check().await? {
         return Err(flow.refuse(&app, &meta, code, None).await);
     }
     // Eligible accounts always have a card and so a PIN hash; a missing one
     // is refused like a wrong PIN, never let through.
-    let right = match account.pin_hash {
+    let right = match account.pin_hash.clone() {
         Some(hash) => {
             app.hasher
                 .verify(Zeroizing::new(pin.expose().to_owned()), hash)

@@ -20,10 +20,7 @@ pub fn router() -> Router<AppState> {
 
 async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<FlowView>> {
     let client_name = flow.client_name.clone();
-    let row = match flow.row.account_id {
-        Some(id) => app.storage.account_by_id(id).await?,
-        None => None,
-    };
+    let row = flow.chosen_account().cloned();
     // Only the phone steps show the (masked) registered number.
     let masked_phone = row
         .as_ref()
