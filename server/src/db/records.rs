@@ -334,21 +334,8 @@ impl RecordsImport {
                     _ => "closed",
                 }
             );
-            Storage::insert_log(
-                &mut self.tx,
-                &OpLog {
-                    at: self.now,
-                    flow_id: None,
-                    client_id: None,
-                    step: "records_import",
-                    outcome: "linkage_ended",
-                    client_ip: None,
-                    user_agent: None,
-                    kana_name: None,
-                    detail: Some(&detail),
-                },
-            )
-            .await?;
+            let log = OpLog::system(self.now, "records_import", "linkage_ended", Some(&detail));
+            Storage::insert_log(&mut self.tx, &log).await?;
         }
         Ok(ended.len() as i64)
     }
@@ -366,24 +353,12 @@ impl RecordsImport {
     /// the operation log — and makes it visible, all at once.
     pub async fn commit(mut self, mode: ImportMode, c: &ImportCounts) -> sqlx::Result<()> {
         let detail = c.to_string();
-        Storage::insert_log(
-            &mut self.tx,
-            &OpLog {
-                at: self.now,
-                flow_id: None,
-                client_id: None,
-                step: "records_import",
-                outcome: match mode {
-                    ImportMode::Full => "imported_full",
-                    ImportMode::Delta => "imported_delta",
-                },
-                client_ip: None,
-                user_agent: None,
-                kana_name: None,
-                detail: Some(&detail),
-            },
-        )
-        .await?;
+        let outcome = match mode {
+            ImportMode::Full => "imported_full",
+            ImportMode::Delta => "imported_delta",
+        };
+        let log = OpLog::system(self.now, "records_import", outcome, Some(&detail));
+        Storage::insert_log(&mut self.tx, &log).await?;
         sqlx::query(
             "UPDATE record_imports SET accounts = ?, not_linkable = ?, transactions = ?,
                  time_deposits = ?, closed = ?, purged = ?
