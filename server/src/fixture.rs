@@ -4,12 +4,13 @@
 //! (`client_secret_basic` with the documented demo secret). Idempotent: a
 //! database that has the demo accounts keeps them.
 
+use crate::admin::AccountRef;
 use crate::clock::jst_date;
 use crate::crypto::client_secret_digest;
 use crate::db::{AuthMethod, Day, NewAccount, NewClient, NewTimeDeposit, NewTransaction};
 use crate::state::AppState;
 use renkei_fixture::{CUSTOMERS, DEMO_CLIENT_ID, DEMO_CLIENT_NAME, DEMO_CLIENT_SECRET};
-use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
+use renkei_shared::domain::AccountKind;
 use renkei_shared::kana::normalize_name;
 use zeroize::Zeroizing;
 
@@ -32,13 +33,12 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
         .await?;
     // Seeded once: the demo customers are there if the first one is (a
     // records import may have loaded other accounts before the first start).
-    let first = &CUSTOMERS[0];
-    let key = (
-        BranchNumber::parse(first.branch).map_err(|e| anyhow::anyhow!("{}", e.message()))?,
-        AccountKind::parse(first.kind).map_err(|e| anyhow::anyhow!("{}", e.message()))?,
-        AccountNumber::parse(first.number).map_err(|e| anyhow::anyhow!("{}", e.message()))?,
-    );
-    if storage.find_account(&key.0, key.1, &key.2).await?.is_some() {
+    let first = AccountRef::parse(CUSTOMERS[0].branch, CUSTOMERS[0].kind, CUSTOMERS[0].number)?;
+    if storage
+        .find_account(&first.branch, first.kind, &first.number)
+        .await?
+        .is_some()
+    {
         return Ok(());
     }
     let today = jst_date(app.clock.now());

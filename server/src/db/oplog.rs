@@ -17,24 +17,6 @@ pub struct OpLog<'a> {
     pub detail: Option<&'a str>,
 }
 
-impl<'a> OpLog<'a> {
-    /// A line no request caused (a records import, a job): no flow, app or
-    /// client.
-    pub fn system(at: i64, step: &'a str, outcome: &'a str, detail: Option<&'a str>) -> Self {
-        OpLog {
-            at,
-            flow_id: None,
-            client_id: None,
-            step,
-            outcome,
-            client_ip: None,
-            user_agent: None,
-            kana_name: None,
-            detail,
-        }
-    }
-}
-
 /// A logged line as read back.
 #[derive(Debug, Clone, FromRow)]
 pub struct OpLogRow {

@@ -334,7 +334,13 @@ impl RecordsImport {
                     _ => "closed",
                 }
             );
-            let log = OpLog::system(self.now, "records_import", "linkage_ended", Some(&detail));
+            let log = OpLog {
+                at: self.now,
+                step: "records_import",
+                outcome: "linkage_ended",
+                detail: Some(&detail),
+                ..Default::default()
+            };
             Storage::insert_log(&mut self.tx, &log).await?;
         }
         Ok(ended.len() as i64)
@@ -357,7 +363,13 @@ impl RecordsImport {
             ImportMode::Full => "imported_full",
             ImportMode::Delta => "imported_delta",
         };
-        let log = OpLog::system(self.now, "records_import", outcome, Some(&detail));
+        let log = OpLog {
+            at: self.now,
+            step: "records_import",
+            outcome,
+            detail: Some(&detail),
+            ..Default::default()
+        };
         Storage::insert_log(&mut self.tx, &log).await?;
         sqlx::query(
             "UPDATE record_imports SET accounts = ?, not_linkable = ?, transactions = ?,

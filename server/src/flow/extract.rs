@@ -120,9 +120,7 @@ impl FromRequestParts<AppState> for StepRequest {
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<Self> {
         let FlowForWrite(flow) = FlowForWrite::from_request_parts(parts, app).await?;
         // The flow's own read said whether a window is open and the app enabled.
-        if flow.in_maintenance || super::service_hours::fixed_closure(app.clock.now()).is_some() {
-            return Err(ErrorCode::OutOfServiceHours.into());
-        }
+        open_at(app.clock.now(), flow.in_maintenance)?;
         if !flow.client_enabled {
             return Err(ErrorCode::ServiceUnavailable.into());
         }
@@ -131,12 +129,16 @@ impl FromRequestParts<AppState> for StepRequest {
 }
 
 /// `out_of_service_hours` in a fixed closed window or a staff maintenance
-/// window (for a request without a flow yet).
+/// window (for a request without a flow yet; a flow's read carries it).
 pub async fn ensure_open(app: &AppState) -> AppResult<()> {
     let now = app.clock.now();
-    if super::service_hours::fixed_closure(now).is_some()
-        || app.storage.in_maintenance(now.as_second()).await?
-    {
+    open_at(now, app.storage.in_maintenance(now.as_second()).await?)
+}
+
+/// The one rule: closed in a fixed window of the seed or while a staff
+/// maintenance window (`in_maintenance`) is open.
+fn open_at(now: jiff::Timestamp, in_maintenance: bool) -> AppResult<()> {
+    if in_maintenance || super::service_hours::fixed_closure(now).is_some() {
         return Err(ErrorCode::OutOfServiceHours.into());
     }
     Ok(())

@@ -20,16 +20,15 @@ pub fn router() -> Router<AppState> {
 
 async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<FlowView>> {
     let client_name = flow.client_name.clone();
-    let row = flow.chosen_account().cloned();
+    let row = flow.chosen_account();
     // Only the phone steps show the (masked) registered number.
     let masked_phone = row
-        .as_ref()
         .filter(|_| matches!(flow.step, Step::PhoneConfirm | Step::PhoneCall))
         .map(|a| mask_phone(&a.phone));
     let account = row.map(|a| AccountSummary {
-        branch: a.branch,
+        branch: a.branch.clone(),
         kind: a.kind,
-        number: a.number,
+        number: a.number.clone(),
     });
     let return_to = (flow.step == Step::Cancelled).then(|| return_url(&app, &flow));
     Ok(Json(FlowView {
