@@ -31,7 +31,8 @@ mod requests;
 pub mod types;
 
 pub use accounts::{
-    AccountRow, NewAccount, NewTimeDeposit, NewTransaction, TimeDepositRow, TransactionRow,
+    AccountRow, EmbeddedAccount, NewAccount, NewTimeDeposit, NewTransaction, RecordRow,
+    TimeDepositRow, TransactionRow,
 };
 pub use challenges::{ChallengeRow, InboundCall};
 pub use clients::{ClientRow, NewClient};
@@ -87,8 +88,13 @@ impl Storage {
         Ok(Storage { pool })
     }
 
+    /// Every transaction here writes, so it takes SQLite's write lock at
+    /// `BEGIN`: a deferred transaction that reads first and then writes
+    /// fails at once with "database is locked" (the busy timeout does not
+    /// apply to that upgrade) when another connection or process — the
+    /// outbox worker, a `records import` — wrote in between.
     async fn begin(&self) -> sqlx::Result<Tx> {
-        self.pool.begin().await
+        self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
     /// Test-only access to the pool, for the test-only helpers in
