@@ -68,6 +68,9 @@ pub struct Config {
     /// `RENKEI_INSTITUTION_FILE`: the credit union's profile (TOML); the
     /// demo institution without one.
     pub institution: crate::institution::Profile,
+    /// `RENKEI_RECORDS_URL` and its TLS settings: the bank's host gateway
+    /// serves the records instead of the embedded tables.
+    pub records_gateway: Option<crate::records::gateway::GatewaySettings>,
     /// `RENKEI_OUTBOX_DIR`: where mails are written as .eml without SMTP.
     pub outbox_dir: PathBuf,
     /// `RENKEI_MAIL_POLL_SECS`: how often the outbox is looked at.
@@ -398,6 +401,36 @@ impl Config {
             }
         };
         let mail_from = var("RENKEI_MAIL_FROM", &institution.mail_from);
+        let records_gateway = match get("RENKEI_RECORDS_URL").filter(|v| !v.is_empty()) {
+            None => None,
+            Some(url) => {
+                let url = url::Url::parse(&url)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .ok_or_else(|| err("RENKEI_RECORDS_URL", "an http(s) URL".into()))?;
+                // Outside demo mode the PIN only ever travels over TLS.
+                if url.scheme() != "https" && !demo {
+                    return Err(err(
+                        "RENKEI_RECORDS_URL",
+                        "https only outside demo mode (PINs travel to the gateway)".into(),
+                    ));
+                }
+                let timeout_ms: u64 = ranged(
+                    &get,
+                    "RENKEI_RECORDS_TIMEOUT_MS",
+                    "3000",
+                    100..=60_000,
+                    "milliseconds between 100 and 60000",
+                )?;
+                let path = |k: &str| get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+                Some(crate::records::gateway::GatewaySettings {
+                    url,
+                    timeout: std::time::Duration::from_millis(timeout_ms),
+                    ca_file: path("RENKEI_RECORDS_CA_FILE"),
+                    client_identity_file: path("RENKEI_RECORDS_CLIENT_CERT_FILE"),
+                })
+            }
+        };
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(err(
                 "RENKEI_MAIL_FROM",
@@ -463,6 +496,7 @@ impl Config {
             smtp_url,
             mail_from,
             institution,
+            records_gateway,
             outbox_dir: PathBuf::from(var("RENKEI_OUTBOX_DIR", "data/outbox")),
             mail_poll_secs,
             require_par: profile == Profile::Fapi2

@@ -87,6 +87,12 @@ enum RecordsAction {
     HashPin,
     /// What is loaded: accounts per kind and status, the newest import, the oldest transaction.
     Status,
+    /// Serve the host-gateway contract from these tables: the stand-in the gateway adapter is
+    /// tested against, and a reference for a bank writing its gateway (no TLS: loopback only).
+    ServeGateway {
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: std::net::SocketAddr,
+    },
 }
 
 /// An account as staff name it, and why they act on it.
@@ -379,6 +385,23 @@ async fn records(
             if bad > 0 {
                 std::process::exit(1);
             }
+            Ok(())
+        }
+        RecordsAction::ServeGateway { listen } => {
+            let storage = Storage::connect(&config.database_url).await?;
+            let hasher = renkei_server::hashing::Hasher::start(config.hashing.clone())?;
+            let app =
+                records::standin::router(records::port::Records::Embedded { storage, hasher });
+            let listener = tokio::net::TcpListener::bind(listen).await?;
+            // The first line names the address (tests read it to find the port).
+            println!("stand-in host gateway on http://{}", listener.local_addr()?);
+            use std::io::Write;
+            std::io::stdout().flush()?;
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
             Ok(())
         }
         RecordsAction::Status => {

@@ -7,6 +7,8 @@ use crate::clock::{OffsetClock, SharedClock, SystemClock};
 use crate::config::Config;
 use crate::db::Storage;
 use crate::http::security::{SecurityHeaders, inline_script_hashes, security_headers};
+use crate::records::gateway::Gateway;
+use crate::records::port::Records;
 use crate::state::AppState;
 use crate::{fixture, flow, http, oauth, resource, telephony};
 use axum::Router;
@@ -48,8 +50,20 @@ impl Application {
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Application> {
         let storage = Storage::connect(&config.database_url).await?;
         let listener = TcpListener::bind(config.listen).await?;
+        let hasher = crate::hashing::Hasher::start(config.hashing.clone())?;
+        let records = match &config.records_gateway {
+            None => Records::Embedded {
+                storage: storage.clone(),
+                hasher: hasher.clone(),
+            },
+            Some(settings) => Records::Gateway {
+                storage: storage.clone(),
+                gateway: Gateway::new(settings)?,
+            },
+        };
         let state = AppState {
-            hasher: crate::hashing::Hasher::start(config.hashing.clone())?,
+            hasher,
+            records,
             throttles: Arc::new(crate::flow::throttle::Throttles::new(
                 config.throttle_per_ip,
                 config.throttle_per_flow,

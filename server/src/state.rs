@@ -10,6 +10,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub storage: Storage,
+    /// The bank's records: the embedded tables or the host gateway.
+    pub records: crate::records::port::Records,
     /// argon2id for PINs, on its bounded pool.
     pub hasher: Hasher,
     pub config: Arc<Config>,

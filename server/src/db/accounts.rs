@@ -4,19 +4,10 @@ use super::{AccountStatus, Day, OpLog, Storage};
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 use sqlx::FromRow;
 
-/// `SELECT` of every [`AccountRow`] column, with a `WHERE` clause.
-macro_rules! account_select {
-    ($where:literal) => {
-        concat!(
-            "SELECT id, public_id, branch, kind, number, holder_kana, birth_date, phone,
-                    has_cash_card, pin_hash, status, moved_to, balance
-             FROM accounts WHERE ",
-            $where
-        )
-    };
-}
-
-/// The bank's record of a deposit account.
+/// Renkei's reference to a bank account a flow chose: its key and the id
+/// the account API hands out. Flows, consents and locks point at it; what
+/// the bank knows of the account is asked of the records port
+/// (`crate::records::Records`), never read from here.
 #[derive(Debug, Clone, FromRow)]
 pub struct AccountRow {
     pub id: i64,
@@ -24,15 +15,47 @@ pub struct AccountRow {
     pub branch: String,
     pub kind: AccountKind,
     pub number: String,
+}
+
+/// The embedded records' entry for an account (`source = 'embedded'`):
+/// what `records import` or the demo seed loaded. Only the embedded
+/// adapter of the records port reads it.
+#[derive(Debug, Clone, FromRow)]
+pub struct RecordRow {
+    pub status: AccountStatus,
+    pub has_cash_card: bool,
     /// Already in the 全銀 normalisation the screen applies.
     pub holder_kana: String,
     pub birth_date: Day,
     pub phone: String,
-    pub has_cash_card: bool,
     pub pin_hash: Option<String>,
-    pub status: AccountStatus,
     pub moved_to: Option<i64>,
     pub balance: i64,
+    /// 支払可能残高 as the core system last reported it (the balance when
+    /// it never did).
+    pub available_balance: i64,
+}
+
+/// An embedded account: the reference and its record, from one statement.
+#[derive(Debug, Clone, FromRow)]
+pub struct EmbeddedAccount {
+    #[sqlx(flatten)]
+    pub account: AccountRow,
+    #[sqlx(flatten)]
+    pub record: RecordRow,
+}
+
+/// `SELECT` of an [`EmbeddedAccount`], with a `WHERE` clause.
+macro_rules! embedded_select {
+    ($where:literal) => {
+        concat!(
+            "SELECT id, public_id, branch, kind, number, status, has_cash_card, holder_kana,
+                    birth_date, phone, pin_hash, moved_to, balance,
+                    COALESCE(available_balance, balance) AS available_balance
+             FROM accounts WHERE source = 'embedded' AND ",
+            $where
+        )
+    };
 }
 
 /// An account to load, with its history.
@@ -84,18 +107,76 @@ pub struct TimeDepositRow {
 }
 
 impl Storage {
+    /// An account by its key, whatever its source (staff tools, the demo
+    /// seed: they act on Renkei's reference).
     pub async fn find_account(
         &self,
         branch: &BranchNumber,
         kind: AccountKind,
         number: &AccountNumber,
     ) -> sqlx::Result<Option<AccountRow>> {
-        sqlx::query_as(account_select!("branch = ? AND kind = ? AND number = ?"))
+        sqlx::query_as(
+            "SELECT id, public_id, branch, kind, number FROM accounts
+             WHERE branch = ? AND kind = ? AND number = ?",
+        )
+        .bind(branch.as_str())
+        .bind(kind)
+        .bind(number.as_str())
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn account_by_id(&self, id: i64) -> sqlx::Result<Option<AccountRow>> {
+        sqlx::query_as("SELECT id, public_id, branch, kind, number FROM accounts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// The embedded records' account with this key, if they hold one.
+    pub async fn embedded_account(
+        &self,
+        branch: &BranchNumber,
+        kind: AccountKind,
+        number: &AccountNumber,
+    ) -> sqlx::Result<Option<EmbeddedAccount>> {
+        sqlx::query_as(embedded_select!("branch = ? AND kind = ? AND number = ?"))
             .bind(branch.as_str())
             .bind(kind)
             .bind(number.as_str())
             .fetch_optional(&self.pool)
             .await
+    }
+
+    /// The embedded record of a referenced account.
+    pub async fn embedded_record(&self, id: i64) -> sqlx::Result<Option<RecordRow>> {
+        sqlx::query_as(embedded_select!("id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// The reference row for an account the host gateway holds, made the
+    /// first time a flow chooses it: its key and public id, nothing else.
+    pub async fn gateway_reference(
+        &self,
+        branch: &BranchNumber,
+        kind: AccountKind,
+        number: &AccountNumber,
+    ) -> sqlx::Result<AccountRow> {
+        sqlx::query(
+            "INSERT INTO accounts (public_id, branch, kind, number, source)
+             VALUES ('acc_' || lower(hex(randomblob(16))), ?, ?, ?, 'gateway')
+             ON CONFLICT (branch, kind, number) DO NOTHING",
+        )
+        .bind(branch.as_str())
+        .bind(kind)
+        .bind(number.as_str())
+        .execute(&self.pool)
+        .await?;
+        self.find_account(branch, kind, number)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)
     }
 
     /// Inserts one account with its history in a single transaction, so a
@@ -104,8 +185,8 @@ impl Storage {
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO accounts (public_id, branch, kind, number, holder_kana, birth_date, phone,
-                                   has_cash_card, pin_hash, balance)
-             VALUES ('acc_' || lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   has_cash_card, pin_hash, status, balance)
+             VALUES ('acc_' || lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)
              RETURNING id",
         )
         .bind(a.branch)

@@ -8,6 +8,8 @@ use sqlx::FromRow;
 #[derive(Debug, Clone, FromRow)]
 pub struct ChallengeRow {
     pub id: i64,
+    /// The registered phone the call must come from (domestic digits).
+    pub expected_caller: String,
     /// The toll-free number SOA209 shows for this challenge.
     pub called_number: String,
     pub deadline: i64,
@@ -40,7 +42,7 @@ impl Storage {
     /// flow sees it as expired, never as a fresh window).
     pub async fn current_challenge(&self, flow_id: &str) -> sqlx::Result<Option<ChallengeRow>> {
         sqlx::query_as(
-            "SELECT id, called_number, deadline, verified_at FROM phone_challenges
+            "SELECT id, expected_caller, called_number, deadline, verified_at FROM phone_challenges
              WHERE flow_id = ? AND void IN (0, 2) ORDER BY id DESC LIMIT 1",
         )
         .bind(flow_id)
@@ -88,7 +90,8 @@ impl Storage {
         let inserted = sqlx::query_as(
             "INSERT INTO phone_challenges (flow_id, expected_caller, called_number, created_at,
                                            deadline)
-             VALUES (?, ?, ?, ?, ?) RETURNING id, called_number, deadline, verified_at",
+             VALUES (?, ?, ?, ?, ?)
+             RETURNING id, expected_caller, called_number, deadline, verified_at",
         )
         .bind(log.flow_id)
         .bind(expected_caller)

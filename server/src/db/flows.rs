@@ -24,7 +24,7 @@ pub struct FlowRow {
 }
 
 /// A flow as a request finds it: the row, its app's name and standing,
-/// whether a staff maintenance window is open, and its account — one
+/// whether a staff maintenance window is open, and its account's reference — one
 /// statement, so a step reads none of them again.
 #[derive(Debug, Clone)]
 pub struct FlowRead {
@@ -47,14 +47,6 @@ impl<'r> FromRow<'r, SqliteRow> for FlowRead {
                 branch: r.try_get("a_branch")?,
                 kind: r.try_get("a_kind")?,
                 number: r.try_get("a_number")?,
-                holder_kana: r.try_get("a_holder_kana")?,
-                birth_date: r.try_get("a_birth_date")?,
-                phone: r.try_get("a_phone")?,
-                has_cash_card: r.try_get("a_has_cash_card")?,
-                pin_hash: r.try_get("a_pin_hash")?,
-                status: r.try_get("a_status")?,
-                moved_to: r.try_get("a_moved_to")?,
-                balance: r.try_get("a_balance")?,
             }),
         };
         Ok(FlowRead {
@@ -164,10 +156,7 @@ impl Storage {
                     EXISTS (SELECT 1 FROM maintenance_windows
                             WHERE starts_at <= ? AND ends_at > ?) AS in_maintenance,
                     a.id AS a_id, a.public_id AS a_public_id, a.branch AS a_branch,
-                    a.kind AS a_kind, a.number AS a_number, a.holder_kana AS a_holder_kana,
-                    a.birth_date AS a_birth_date, a.phone AS a_phone,
-                    a.has_cash_card AS a_has_cash_card, a.pin_hash AS a_pin_hash,
-                    a.status AS a_status, a.moved_to AS a_moved_to, a.balance AS a_balance
+                    a.kind AS a_kind, a.number AS a_number
              FROM flows f JOIN clients c ON c.client_id = f.client_id
                   LEFT JOIN accounts a ON a.id = f.account_id
              WHERE f.id = ?",

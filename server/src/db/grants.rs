@@ -1,7 +1,7 @@
 //! What the app receives and holds: consents, authorization codes and
 //! tokens (codes and tokens stored only as SHA-256).
 
-use super::{AccountStatus, OpLog, RevokedBy, Storage, TokenKind};
+use super::{AccountRow, OpLog, RevokedBy, Storage, TokenKind};
 use renkei_shared::domain::AccountKind;
 use sqlx::FromRow;
 
@@ -56,18 +56,27 @@ pub struct AccessGrant {
     pub consent_id: i64,
     pub consent_expires_at: i64,
     pub consent_revoked_at: Option<i64>,
+    /// The consented account's reference (what the bank holds for it is
+    /// asked of the records port): see [`AccessGrant::account`].
     pub account_id: i64,
     pub public_id: String,
     pub branch: String,
     pub account_kind: AccountKind,
     pub number: String,
-    pub balance: i64,
-    /// 支払可能残高 as the core system last reported it (the balance when
-    /// it never did).
-    pub available_balance: i64,
-    pub account_status: AccountStatus,
     /// Whether staff left the app enabled.
     pub client_enabled: bool,
+}
+
+impl AccessGrant {
+    pub fn account(&self) -> AccountRow {
+        AccountRow {
+            id: self.account_id,
+            public_id: self.public_id.clone(),
+            branch: self.branch.clone(),
+            kind: self.account_kind,
+            number: self.number.clone(),
+        }
+    }
 }
 
 impl Storage {
@@ -213,8 +222,7 @@ impl Storage {
             "SELECT t.kind, t.scope, t.expires_at, t.revoked_at, t.dpop_jkt, k.id AS consent_id,
                     k.expires_at AS consent_expires_at, k.revoked_at AS consent_revoked_at,
                     a.id AS account_id, a.public_id, a.branch, a.kind AS account_kind, a.number,
-                    a.balance, COALESCE(a.available_balance, a.balance) AS available_balance,
-                    a.status AS account_status, c.enabled AS client_enabled
+                    c.enabled AS client_enabled
              FROM tokens t
              JOIN consents k ON k.id = t.consent_id
              JOIN accounts a ON a.id = k.account_id

@@ -90,7 +90,8 @@ impl Storage {
 
     pub async fn records_status(&self) -> sqlx::Result<RecordsStatus> {
         let accounts = sqlx::query_as(
-            "SELECT kind, status, COUNT(*) FROM accounts GROUP BY kind, status ORDER BY kind, status",
+            "SELECT kind, status, COUNT(*) FROM accounts WHERE source = 'embedded'
+             GROUP BY kind, status ORDER BY kind, status",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -151,6 +152,7 @@ impl RecordsImport {
                                    available_balance, last_import)
              VALUES ('acc_' || lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)
              ON CONFLICT (branch, kind, number) DO UPDATE SET
+                 source = 'embedded',
                  holder_kana = excluded.holder_kana,
                  birth_date = excluded.birth_date,
                  phone = excluded.phone,

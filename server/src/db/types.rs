@@ -11,9 +11,11 @@ use sqlx::error::BoxDynError;
 use sqlx::sqlite::{Sqlite, SqliteArgumentsBuffer, SqliteTypeInfo, SqliteValueRef};
 use sqlx::{Decode, Encode, Type};
 
-/// The state of a deposit account in the bank's records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+/// The state of a deposit account in the bank's records (also as the host
+/// gateway's contract spells it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, serde::Deserialize, serde::Serialize)]
 #[sqlx(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
     Active,
     Closed,

@@ -1,11 +1,12 @@
 //! SOA201 ご利用口座情報入力: `POST /api/flow/account`. The shared rules
 //! decide what is well-formed; the bank's records decide what qualifies:
-//! an active 普通預金 or 貯蓄預金 account with a cash card issued.
+//! an active 普通預金 or 貯蓄預金 account with a cash card issued
+//! (`records::port::Holder::can_link`).
 
 use super::extract::{RequestMeta, StepRequest};
 use super::lockout::Guard;
 use super::transition::Transition;
-use crate::db::{AccountChange, AccountRow, AccountStatus};
+use crate::db::AccountChange;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::AppState;
 use axum::extract::State;
@@ -31,10 +32,10 @@ async fn submit(
         return Err(flow.refuse(&app, &meta, code, None).await);
     }
     let account = app
-        .storage
-        .find_account(&input.branch, input.kind, &input.number)
+        .records
+        .find_linkable(&input.branch, input.kind, &input.number)
         .await?;
-    let Some(account) = account.filter(is_eligible) else {
+    let Some(account) = account else {
         return Err(flow
             .refuse(&app, &meta, ErrorCode::AccountNotEligible, None)
             .await);
@@ -57,11 +58,4 @@ async fn submit(
         )
         .await?;
     Ok(Json(StepDone { next }))
-}
-
-/// Seed section 3: only active ordinary/savings accounts with a cash card
-/// (the kind is one of the two by its type). A moved account's old number
-/// no longer qualifies (FAQ 3 Q4).
-fn is_eligible(a: &AccountRow) -> bool {
-    a.status == AccountStatus::Active && a.has_cash_card
 }

@@ -24,13 +24,15 @@ pub fn router() -> Router<AppState> {
         .route("/api/flow/call/confirm", post(confirm))
 }
 
-/// What SOA209 shows: the number this flow's challenge was given.
-fn view(app: &AppState, c: &ChallengeRow, phone: &str) -> CallChallenge {
+/// What SOA209 shows: the number this flow's challenge was given, and the
+/// masked phone it expects the call from (polled every few seconds: no
+/// read of the records).
+fn view(app: &AppState, c: &ChallengeRow) -> CallChallenge {
     CallChallenge {
         deadline_ms: c.deadline * 1000,
         server_now_ms: app.clock.now().as_millisecond(),
         callback_number: c.called_number.clone(),
-        masked_phone: mask_phone(phone),
+        masked_phone: mask_phone(&c.expected_caller),
         verified: c.verified_at.is_some(),
     }
 }
@@ -41,15 +43,19 @@ async fn open(
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<CallChallenge>> {
     flow.expect(Step::PhoneCall)?;
-    let phone = flow.account()?.phone.clone();
     let challenge = match app.storage.current_challenge(&flow.row.id).await? {
         Some(c) => c,
         // A number of the pool that no other open challenge for this phone
         // holds, so a call can only ever verify this flow; none free: 混雑.
+        // The phone is read now from the bank's records.
         None => app
             .storage
             .create_challenge(
-                &phone,
+                &app.records
+                    .holder(flow.account()?)
+                    .await?
+                    .ok_or(ErrorCode::AccountNotEligible)?
+                    .phone,
                 &app.config.callback_numbers,
                 flow.now + app.config.callback_window_secs,
                 meta.log(&flow, "challenge_opened"),
@@ -57,18 +63,17 @@ async fn open(
             .await?
             .ok_or(ErrorCode::Busy)?,
     };
-    Ok(Json(view(&app, &challenge, &phone)))
+    Ok(Json(view(&app, &challenge)))
 }
 
 async fn status(State(app): State<AppState>, flow: Flow) -> AppResult<Json<CallChallenge>> {
     flow.expect(Step::PhoneCall)?;
-    let phone = flow.account()?.phone.clone();
     let challenge = app
         .storage
         .current_challenge(&flow.row.id)
         .await?
         .ok_or(ErrorCode::FlowOutOfOrder)?;
-    Ok(Json(view(&app, &challenge, &phone)))
+    Ok(Json(view(&app, &challenge)))
 }
 
 async fn confirm(

@@ -8,8 +8,9 @@ use super::extract::{RequestMeta, StepRequest};
 use super::lockout::Guard;
 use super::transition::Transition;
 use crate::clock::jst_date;
-use crate::db::{AccountRow, EmailChange};
+use crate::db::EmailChange;
 use crate::error::{ApiJson, AppError, AppResult};
+use crate::records::port::Holder;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::post;
@@ -40,7 +41,9 @@ async fn submit(
     if let Err(code) = guard.check().await? {
         return Err(flow.refuse(&app, &meta, code, kana).await);
     }
-    if !holder_matches(account, &input) {
+    // Read now from the bank's records (a gone account matches no one).
+    let holder = app.records.holder(account).await?;
+    if !holder.is_some_and(|h| holder_matches(&h, &input)) {
         let mut log = meta.log(&flow, "");
         log.kana_name = kana;
         return Err(guard.fail(log).await?.into());
@@ -60,10 +63,10 @@ async fn submit(
     Ok(Json(StepDone { next }))
 }
 
-fn holder_matches(account: &AccountRow, input: &CustomerInput) -> bool {
+fn holder_matches(holder: &Holder, input: &CustomerInput) -> bool {
     // Evaluate every part, so the time taken does not tell which one failed.
-    let name = account.holder_kana == input.name.as_str();
-    let born = account.birth_date.0 == input.birth_date.date();
-    let phone = account.phone == input.phone.as_str();
+    let name = holder.holder_kana == input.name.as_str();
+    let born = holder.birth_date == input.birth_date.date();
+    let phone = holder.phone == input.phone.as_str();
     name & born & phone
 }

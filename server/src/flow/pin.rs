@@ -1,7 +1,8 @@
-//! SOA211 キャッシュカード暗証番号認証: `POST /api/flow/pin`. The PIN is
-//! checked against its peppered argon2id hash on the bounded hashing pool
-//! (混雑 when it is full), in constant time; it is never logged or stored
-//! on the flow, and wiped after the check. A wrong PIN counts in the same
+//! SOA211 キャッシュカード暗証番号認証: `POST /api/flow/pin`. The records
+//! port checks the PIN: against its peppered argon2id hash on the bounded
+//! hashing pool (混雑 when it is full), in constant time, or by the host
+//! gateway. It is never logged or stored on the flow, and wiped after the
+//! check. A wrong PIN counts in the same
 //! daily lockout as the identity step.
 
 use super::extract::{RequestMeta, StepRequest};
@@ -15,7 +16,6 @@ use axum::{Json, Router};
 use renkei_shared::FieldErrors;
 use renkei_shared::api::{PinForm, Step, StepDone};
 use renkei_shared::domain::Pin;
-use zeroize::Zeroizing;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/flow/pin", post(submit))
@@ -39,17 +39,7 @@ async fn submit(
     if let Err(code) = guard.check().await? {
         return Err(flow.refuse(&app, &meta, code, None).await);
     }
-    // Eligible accounts always have a card and so a PIN hash; a missing one
-    // is refused like a wrong PIN, never let through.
-    let right = match account.pin_hash.clone() {
-        Some(hash) => {
-            app.hasher
-                .verify(Zeroizing::new(pin.expose().to_owned()), hash)
-                .await?
-        }
-        None => false,
-    };
-    drop(pin);
+    let right = app.records.check_pin(account, pin).await?;
     if !right {
         return Err(guard.fail(meta.log(&flow, "")).await?.into());
     }

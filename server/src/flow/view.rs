@@ -21,10 +21,14 @@ pub fn router() -> Router<AppState> {
 async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<FlowView>> {
     let client_name = flow.client_name.clone();
     let row = flow.chosen_account();
-    // Only the phone steps show the (masked) registered number.
-    let masked_phone = row
-        .filter(|_| matches!(flow.step, Step::PhoneConfirm | Step::PhoneCall))
-        .map(|a| mask_phone(&a.phone));
+    // Only the phone steps show the (masked) registered number, read from
+    // the bank's records.
+    let masked_phone = match row {
+        Some(a) if matches!(flow.step, Step::PhoneConfirm | Step::PhoneCall) => {
+            app.records.holder(a).await?.map(|h| mask_phone(&h.phone))
+        }
+        _ => None,
+    };
     let account = row.map(|a| AccountSummary {
         branch: a.branch.clone(),
         kind: a.kind,

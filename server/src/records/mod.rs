@@ -8,7 +8,10 @@
 //! everything it was given or nothing. `rows` checks lines; the SQL is in
 //! `db::records`.
 
+pub mod gateway;
+pub mod port;
 pub mod rows;
+pub mod standin;
 
 use crate::clock::jst_date;
 use crate::db::{Day, ImportCounts, ImportMode, Storage};

@@ -112,14 +112,19 @@ impl FromRequestParts<AppState> for Access {
         } else if scheme_dpop {
             return Err(refuse(ErrorCode::InvalidToken, true));
         }
-        if grant.account_status == AccountStatus::Moved {
-            return Err(refuse(ErrorCode::AccountMoved, bound));
-        }
-        if grant.account_status != AccountStatus::Active
-            || !grant.scope.split(' ').any(|s| s == "account_info")
-        {
+        if !grant.scope.split(' ').any(|s| s == "account_info") {
             return Err(refuse(ErrorCode::InsufficientScope, bound));
         }
-        Ok(Access(grant))
+        // The account's standing, read now from the bank's records: a
+        // closed or moved account answers nothing more.
+        let status = match app.records.holder(&grant.account()).await {
+            Ok(holder) => holder.map(|h| h.status),
+            Err(e) => return Err(e.into_response()),
+        };
+        match status {
+            Some(AccountStatus::Active) => Ok(Access(grant)),
+            Some(AccountStatus::Moved) => Err(refuse(ErrorCode::AccountMoved, bound)),
+            Some(AccountStatus::Closed) | None => Err(refuse(ErrorCode::InsufficientScope, bound)),
+        }
     }
 }

@@ -6,32 +6,38 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use renkei_shared::ErrorCode;
 use serde_json::{Value, json};
 
 fn masked_number(n: &str) -> String {
     format!("***{}", &n[n.len().saturating_sub(4)..])
 }
 
-pub async fn accounts(State(app): State<AppState>, Access(g): Access) -> Json<Value> {
-    Json(json!({
+pub async fn accounts(State(app): State<AppState>, Access(g): Access) -> AppResult<Json<Value>> {
+    let b = app
+        .records
+        .balance(&g.account())
+        .await?
+        .ok_or(ErrorCode::InsufficientScope)?;
+    Ok(Json(json!({
         "accounts": [{
             "id": g.public_id,
             "branch": g.branch,
             "kind": g.account_kind.code(),
             "masked_number": masked_number(&g.number),
             "currency": "JPY",
-            "balance": g.balance,
-            "available_balance": g.available_balance,
+            "balance": b.balance,
+            "available_balance": b.available_balance,
             "as_of": app.clock.now().to_string(),
         }]
-    }))
+    })))
 }
 
 pub async fn time_deposits(
     State(app): State<AppState>,
     Access(g): Access,
 ) -> AppResult<Json<Value>> {
-    let rows = app.storage.time_deposits(g.account_id).await?;
+    let rows = app.records.time_deposits(&g.account()).await?;
     let items: Vec<Value> = rows
         .iter()
         .map(|t| {

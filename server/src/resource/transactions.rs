@@ -4,13 +4,10 @@
 
 use super::access::Access;
 use crate::clock::jst_date;
-use crate::db::Day;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use renkei_shared::{ErrorCode, FieldCode, FieldErrors};
@@ -71,26 +68,17 @@ pub async fn transactions(
             .filter(|n| (1..=200).contains(n))
             .ok_or_else(|| bad("limit", FieldCode::LimitRange))?,
     };
-    let cursor = match &q.cursor {
-        None => None,
-        Some(c) => Some(decode_cursor(c).ok_or_else(|| bad("cursor", FieldCode::CursorInvalid))?),
-    };
-    // One more than asked for tells whether there is a next page.
-    let mut rows = app
-        .storage
-        .transactions(g.account_id, (Day(from), Day(to)), cursor, limit + 1)
-        .await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| encode_cursor(r.booked_on, r.id))
-    } else {
-        None
-    };
-    let items: Vec<Value> = rows
+    let page = app
+        .records
+        .transactions(&g.account(), (from, to), q.cursor.as_deref(), limit)
+        .await?
+        .map_err(|_| bad("cursor", FieldCode::CursorInvalid))?;
+    let items: Vec<Value> = page
+        .items
         .iter()
         .map(|r| {
             json!({
-                "id": encode_cursor(r.booked_on, r.id),
+                "id": r.id,
                 "date": r.booked_on.to_string(),
                 "description": r.description,
                 "amount_in": r.amount_in,
@@ -105,16 +93,6 @@ pub async fn transactions(
         "to": to.to_string(),
         "retained_from": retained_from.to_string(),
         "transactions": items,
-        "next_cursor": next_cursor,
+        "next_cursor": page.next,
     })))
-}
-
-fn encode_cursor(date: Day, id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{date}|{id}"))
-}
-
-fn decode_cursor(c: &str) -> Option<(Day, i64)> {
-    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(c).ok()?).ok()?;
-    let (d, i) = raw.split_once('|')?;
-    Some((Day(d.parse::<Date>().ok()?), i.parse().ok()?))
 }

@@ -1,0 +1,315 @@
+//! The host-gateway adapter of the records port: JSON over HTTPS to the
+//! bank's gateway, as `docs/host-gateway.openapi.yaml` lays down.
+//!
+//! Every call has its timeout; a timeout, a refused connection or any 5xx
+//! but 503 is `system_error`, a 503 is `busy` (混雑), both with the seed's
+//! messages; nothing is retried (a PIN check above all) and nothing is
+//! cached. A body outside the contract is a failure too, never guessed at.
+
+use super::port::{Balance, Holder, TimeDeposit, Txn, TxnPage};
+use crate::db::{AccountRow, AccountStatus};
+use crate::error::{AppError, AppResult};
+use anyhow::Context;
+use jiff::civil::Date;
+use renkei_shared::ErrorCode;
+use renkei_shared::domain::{AccountKind, Pin};
+use renkei_shared::kana::normalize_name;
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::path::PathBuf;
+use std::time::Duration;
+use url::Url;
+
+/// `RENKEI_RECORDS_*`: where the gateway is and how to reach it.
+#[derive(Debug, Clone)]
+pub struct GatewaySettings {
+    /// The gateway's base URL (`RENKEI_RECORDS_URL`).
+    pub url: Url,
+    /// Per call (`RENKEI_RECORDS_TIMEOUT_MS`, default 3000).
+    pub timeout: Duration,
+    /// A CA (PEM) to trust besides the system's (`RENKEI_RECORDS_CA_FILE`):
+    /// a bank's gateway usually has a certificate from the bank's own CA.
+    pub ca_file: Option<PathBuf>,
+    /// Renkei's client certificate and key, PEM in one file, for mutual
+    /// TLS (`RENKEI_RECORDS_CLIENT_CERT_FILE`).
+    pub client_identity_file: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    http: reqwest::Client,
+    base: Url,
+}
+
+impl Gateway {
+    /// A client for the gateway; a missing or bad certificate file stops
+    /// the server at start, naming the setting.
+    pub fn new(s: &GatewaySettings) -> anyhow::Result<Gateway> {
+        let mut b = reqwest::Client::builder()
+            .timeout(s.timeout)
+            .connect_timeout(s.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("renkei/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = &s.ca_file {
+            let pem = std::fs::read(path)
+                .with_context(|| format!("RENKEI_RECORDS_CA_FILE: {}", path.display()))?;
+            for cert in reqwest::Certificate::from_pem_bundle(&pem)
+                .with_context(|| format!("RENKEI_RECORDS_CA_FILE: {}", path.display()))?
+            {
+                b = b.add_root_certificate(cert);
+            }
+        }
+        if let Some(path) = &s.client_identity_file {
+            let pem = std::fs::read(path)
+                .with_context(|| format!("RENKEI_RECORDS_CLIENT_CERT_FILE: {}", path.display()))?;
+            let id = reqwest::Identity::from_pem(&pem)
+                .with_context(|| format!("RENKEI_RECORDS_CLIENT_CERT_FILE: {}", path.display()))?;
+            b = b.identity(id);
+        }
+        // `join` keeps a base path only when it ends with a slash.
+        let mut base = s.url.clone();
+        if !base.path().ends_with('/') {
+            base.set_path(&format!("{}/", base.path()));
+        }
+        Ok(Gateway {
+            http: b
+                .build()
+                .context("RENKEI_RECORDS_URL: building the client")?,
+            base,
+        })
+    }
+
+    /// `findAccount`: the account, or `None` when the gateway holds none.
+    pub async fn find(
+        &self,
+        branch: &str,
+        kind: AccountKind,
+        number: &str,
+    ) -> AppResult<Option<Holder>> {
+        let path = account_path(branch, kind, number, "");
+        let Some(a) = self.call::<AccountBody>(Method::GET, &path, None).await? else {
+            return Ok(None);
+        };
+        if (a.branch.as_str(), a.kind.as_str(), a.number.as_str()) != (branch, kind.code(), number)
+        {
+            return Err(outside_contract(&path, "another account's record").into());
+        }
+        Ok(Some(Holder {
+            status: a.status,
+            cash_card: a.cash_card,
+            holder_kana: normalize_name(&a.holder_kana),
+            birth_date: a.birth_date,
+            phone: a.phone,
+        }))
+    }
+
+    /// `checkPin`. The PIN travels only in this request's body.
+    pub async fn check_pin(&self, a: &AccountRow, pin: Pin) -> AppResult<bool> {
+        let body = serde_json::json!({ "pin": pin.expose() });
+        drop(pin);
+        let path = account_path(&a.branch, a.kind, &a.number, "/pin-checks");
+        let checked = self
+            .call::<PinCheck>(Method::POST, &path, Some(body))
+            .await?;
+        // No such account or no card: refused like a wrong PIN.
+        Ok(checked.is_some_and(|c| c.matches))
+    }
+
+    pub async fn balance(&self, a: &AccountRow) -> AppResult<Option<Balance>> {
+        let path = account_path(&a.branch, a.kind, &a.number, "/balance");
+        Ok(self
+            .call::<BalanceBody>(Method::GET, &path, None)
+            .await?
+            .map(|b| Balance {
+                balance: b.balance,
+                available_balance: b.available_balance,
+            }))
+    }
+
+    pub async fn transactions(
+        &self,
+        a: &AccountRow,
+        (from, to): (Date, Date),
+        cursor: Option<&str>,
+        limit: i64,
+    ) -> AppResult<TxnPage> {
+        let query = {
+            let mut q = url::form_urlencoded::Serializer::new(String::new());
+            q.append_pair("from", &from.to_string())
+                .append_pair("to", &to.to_string())
+                .append_pair("limit", &limit.to_string());
+            if let Some(c) = cursor {
+                q.append_pair("cursor", c);
+            }
+            q.finish()
+        };
+        let path = format!(
+            "{}?{query}",
+            account_path(&a.branch, a.kind, &a.number, "/transactions")
+        );
+        let Some(page) = self.call::<TxnPageBody>(Method::GET, &path, None).await? else {
+            return Ok(TxnPage::default());
+        };
+        let items = page
+            .transactions
+            .into_iter()
+            .map(|t| Txn {
+                id: t.txn_id,
+                booked_on: t.booked_on,
+                description: t.description,
+                amount_in: t.amount_in,
+                amount_out: t.amount_out,
+                balance_after: t.balance_after,
+            })
+            .collect();
+        Ok(TxnPage {
+            items,
+            next: page.next_cursor,
+        })
+    }
+
+    pub async fn time_deposits(&self, a: &AccountRow) -> AppResult<Vec<TimeDeposit>> {
+        let path = account_path(&a.branch, a.kind, &a.number, "/time-deposits");
+        let Some(body) = self
+            .call::<TimeDepositsBody>(Method::GET, &path, None)
+            .await?
+        else {
+            return Ok(Vec::new());
+        };
+        Ok(body
+            .time_deposits
+            .into_iter()
+            .map(|d| TimeDeposit {
+                principal: d.principal,
+                rate_bp: d.rate_bp,
+                start_on: d.start_on,
+                maturity_on: d.maturity_on,
+            })
+            .collect())
+    }
+
+    /// One call: 200 → the body, 404 → `None`, 503 → `busy`, anything
+    /// else (timeouts and refused connections included) → `system_error`.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> AppResult<Option<T>> {
+        let url = self.base.join(path).map_err(anyhow::Error::from)?;
+        let request_id = crate::crypto::random_token();
+        let mut req = self
+            .http
+            .request(method, url)
+            .header("X-Request-Id", &request_id)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        // The URL and the error are logged, never a body (it may hold a PIN).
+        let resp = req.send().await.map_err(|e| {
+            anyhow::anyhow!(
+                "host gateway {path} (request {request_id}): {}",
+                e.without_url()
+            )
+        })?;
+        match resp.status() {
+            StatusCode::OK => {
+                let bytes = resp.bytes().await.map_err(|e| {
+                    anyhow::anyhow!("host gateway {path} (request {request_id}): {e}")
+                })?;
+                let parsed = serde_json::from_slice(&bytes)
+                    .map_err(|e| outside_contract(path, &format!("{request_id}: {e}")))?;
+                Ok(Some(parsed))
+            }
+            StatusCode::NOT_FOUND => Ok(None),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                tracing::warn!(path, request_id, "host gateway busy (503)");
+                Err(AppError::Code(ErrorCode::Busy))
+            }
+            other => Err(anyhow::anyhow!(
+                "host gateway {path} (request {request_id}) answered {other}"
+            )
+            .into()),
+        }
+    }
+}
+
+fn account_path(branch: &str, kind: AccountKind, number: &str, rest: &str) -> String {
+    format!("v1/accounts/{branch}/{}/{number}{rest}", kind.code())
+}
+
+fn outside_contract(path: &str, what: &str) -> anyhow::Error {
+    anyhow::anyhow!("host gateway {path}: answer outside the contract: {what}")
+}
+
+/// The contract's `Account` (only what the port uses is kept; unknown
+/// fields are refused, as the contract's `additionalProperties: false`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountBody {
+    branch: String,
+    kind: String,
+    number: String,
+    status: AccountStatus,
+    cash_card: bool,
+    #[serde(default)]
+    #[allow(dead_code)] // Part of the contract; 口座移管 is told by status alone.
+    moved_to: Option<serde_json::Value>,
+    holder_kana: String,
+    birth_date: Date,
+    phone: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PinCheck {
+    #[serde(rename = "match")]
+    matches: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BalanceBody {
+    balance: i64,
+    available_balance: i64,
+    #[allow(dead_code)] // Renkei answers with its own clock's instant.
+    as_of: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TxnPageBody {
+    transactions: Vec<TxnBody>,
+    #[serde(default)]
+    next_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TxnBody {
+    txn_id: String,
+    booked_on: Date,
+    description: String,
+    amount_in: i64,
+    amount_out: i64,
+    balance_after: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimeDepositsBody {
+    time_deposits: Vec<TimeDepositBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimeDepositBody {
+    #[allow(dead_code)] // The account API does not expose the core system's id.
+    deposit_id: String,
+    principal: i64,
+    rate_bp: i64,
+    start_on: Date,
+    maturity_on: Date,
+}

@@ -1,0 +1,226 @@
+//! `renkei-server records serve-gateway`: a host gateway that serves the
+//! contract (`docs/host-gateway.openapi.yaml`) from the embedded tables.
+//!
+//! It is the other side of the gateway adapter's contract, for its tests
+//! and for a bank writing its own gateway (a reference to compare answers
+//! with). It is not a production gateway: no TLS and no client
+//! authentication of its own, so it listens on loopback unless told.
+
+use super::port::Records;
+use crate::db::AccountRow;
+use crate::error::AppError;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jiff::civil::Date;
+use renkei_shared::ErrorCode;
+use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber, Pin};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn router(records: Records) -> Router {
+    const ACCOUNT: &str = "/v1/accounts/{branch}/{kind}/{number}";
+    Router::new()
+        .route(ACCOUNT, get(find))
+        .route(&format!("{ACCOUNT}/pin-checks"), post(check_pin))
+        .route(&format!("{ACCOUNT}/balance"), get(balance))
+        .route(&format!("{ACCOUNT}/transactions"), get(transactions))
+        .route(&format!("{ACCOUNT}/time-deposits"), get(time_deposits))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(records)
+}
+
+/// The stand-in's answers: the contract's status codes, no bodies on
+/// failure (Renkei reads only the status).
+enum Failure {
+    NotFound,
+    BadRequest,
+    Records(AppError),
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        Failure::Records(e)
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        match self {
+            Failure::NotFound => StatusCode::NOT_FOUND.into_response(),
+            Failure::BadRequest => StatusCode::BAD_REQUEST.into_response(),
+            Failure::Records(AppError::Code(ErrorCode::Busy)) => {
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            }
+            Failure::Records(e) => {
+                tracing::error!(error = %e, "stand-in gateway failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        }
+    }
+}
+
+type Answer = Result<Response, Failure>;
+
+#[derive(Deserialize)]
+struct Key {
+    branch: String,
+    kind: String,
+    number: String,
+}
+
+impl Key {
+    /// The reference row behind the path, if the embedded records hold
+    /// this account.
+    async fn account(&self, records: &Records) -> Result<AccountRow, Failure> {
+        let (Ok(branch), Ok(kind), Ok(number)) = (
+            BranchNumber::parse(&self.branch),
+            AccountKind::parse(&self.kind),
+            AccountNumber::parse(&self.number),
+        ) else {
+            return Err(Failure::NotFound);
+        };
+        // The contract's numbers are already zero-padded.
+        if number.as_str() != self.number {
+            return Err(Failure::NotFound);
+        }
+        let Records::Embedded { storage, .. } = records else {
+            return Err(Failure::Records(
+                anyhow::anyhow!("the stand-in serves the embedded records only").into(),
+            ));
+        };
+        storage
+            .find_account(&branch, kind, &number)
+            .await
+            .map_err(AppError::from)?
+            .ok_or(Failure::NotFound)
+    }
+}
+
+async fn find(State(records): State<Records>, Path(key): Path<Key>) -> Answer {
+    let account = key.account(&records).await?;
+    let holder = records.holder(&account).await?.ok_or(Failure::NotFound)?;
+    let Records::Embedded { storage, .. } = &records else {
+        unreachable!("Key::account checked the adapter");
+    };
+    let moved_to = match storage
+        .embedded_record(account.id)
+        .await
+        .map_err(AppError::from)?
+        .and_then(|r| r.moved_to)
+    {
+        Some(id) => storage
+            .account_by_id(id)
+            .await
+            .map_err(AppError::from)?
+            .map(|to| json!({"branch": to.branch, "number": to.number})),
+        None => None,
+    };
+    Ok(Json(json!({
+        "branch": account.branch,
+        "kind": account.kind.code(),
+        "number": account.number,
+        "status": holder.status,
+        "cash_card": holder.cash_card,
+        "moved_to": moved_to,
+        "holder_kana": holder.holder_kana,
+        "birth_date": holder.birth_date.to_string(),
+        "phone": holder.phone,
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PinBody {
+    pin: String,
+}
+
+async fn check_pin(
+    State(records): State<Records>,
+    Path(key): Path<Key>,
+    Json(body): Json<PinBody>,
+) -> Answer {
+    let account = key.account(&records).await?;
+    let pin = Pin::parse(&body.pin).map_err(|_| Failure::BadRequest)?;
+    drop(body);
+    let matches = records.check_pin(&account, pin).await?;
+    Ok(Json(json!({ "match": matches })).into_response())
+}
+
+async fn balance(State(records): State<Records>, Path(key): Path<Key>) -> Answer {
+    let account = key.account(&records).await?;
+    let b = records.balance(&account).await?.ok_or(Failure::NotFound)?;
+    Ok(Json(json!({
+        "balance": b.balance,
+        "available_balance": b.available_balance,
+        "as_of": jiff::Timestamp::now().to_string(),
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct TxnQuery {
+    from: Date,
+    to: Date,
+    cursor: Option<String>,
+    limit: Option<i64>,
+}
+
+async fn transactions(
+    State(records): State<Records>,
+    Path(key): Path<Key>,
+    Query(q): Query<TxnQuery>,
+) -> Answer {
+    let account = key.account(&records).await?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) || q.from > q.to {
+        return Err(Failure::BadRequest);
+    }
+    let page = records
+        .transactions(&account, (q.from, q.to), q.cursor.as_deref(), limit)
+        .await?
+        .map_err(|_| Failure::BadRequest)?;
+    let items: Vec<_> = page
+        .items
+        .iter()
+        .map(|t| {
+            json!({
+                "txn_id": t.id,
+                "booked_on": t.booked_on.to_string(),
+                "description": t.description,
+                "amount_in": t.amount_in,
+                "amount_out": t.amount_out,
+                "balance_after": t.balance_after,
+            })
+        })
+        .collect();
+    Ok(Json(json!({"transactions": items, "next_cursor": page.next})).into_response())
+}
+
+async fn time_deposits(State(records): State<Records>, Path(key): Path<Key>) -> Answer {
+    let account = key.account(&records).await?;
+    let items: Vec<_> = records
+        .time_deposits(&account)
+        .await?
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            json!({
+                // The embedded port does not hand out the core system's
+                // ids; the position in its stable order stands in.
+                "deposit_id": (i + 1).to_string(),
+                "principal": d.principal,
+                "rate_bp": d.rate_bp,
+                "start_on": d.start_on.to_string(),
+                "maturity_on": d.maturity_on.to_string(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "time_deposits": items })).into_response())
+}
