@@ -14,6 +14,7 @@ mod consent;
 mod customer;
 mod fapi;
 mod flow_order;
+mod gateway;
 mod hashing;
 mod helpers;
 mod hours_and_load;

@@ -9,12 +9,13 @@ use std::io::Write;
 use std::process::{Output, Stdio};
 
 const ACCOUNTS_HEADER: &str = "branch,kind,number,holder_kana,birth_date,phone,cash_card,status,moved_to_branch,moved_to_number,balance,available_balance,pin_hash";
-const TXN_HEADER: &str =
+pub const TXN_HEADER: &str =
     "branch,kind,number,txn_id,booked_on,description,amount_in,amount_out,balance_after";
-const DEPOSIT_HEADER: &str = "branch,kind,number,deposit_id,principal,rate_bp,start_on,maturity_on";
+pub const DEPOSIT_HEADER: &str =
+    "branch,kind,number,deposit_id,principal,rate_bp,start_on,maturity_on";
 
 /// The customer of the imported account, as they type themselves in.
-const IMPORTED: Customer = Customer {
+pub const IMPORTED: Customer = Customer {
     branch: "300",
     kind: "ordinary",
     number: "0004567",
@@ -31,7 +32,7 @@ fn run(cmd: &mut std::process::Command) -> Output {
     cmd.output().expect("renkei-server runs")
 }
 
-fn text(b: &[u8]) -> String {
+pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
@@ -53,7 +54,7 @@ fn hash_pins(app: &TestApp, lines: &str) -> Output {
     child.wait_with_output().expect("hash-pin ends")
 }
 
-fn import(app: &TestApp, args: &[(&str, &std::path::Path)], mode: &str) -> Output {
+pub fn import(app: &TestApp, args: &[(&str, &std::path::Path)], mode: &str) -> Output {
     let mut cmd = app.cli(&["records", "import", "--mode", mode]);
     for (flag, path) in args {
         cmd.arg(flag).arg(path);
@@ -63,7 +64,7 @@ fn import(app: &TestApp, args: &[(&str, &std::path::Path)], mode: &str) -> Outpu
 
 /// The imported customer's account file, with the PIN hash `records
 /// hash-pin` made, the name as a core system writes it (full width).
-fn accounts_file(app: &TestApp) -> std::path::PathBuf {
+pub fn accounts_file(app: &TestApp) -> std::path::PathBuf {
     let out = hash_pins(app, "branch,kind,number,pin\n300,ordinary,4567,2468\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
@@ -87,7 +88,7 @@ fn accounts_file(app: &TestApp) -> std::path::PathBuf {
     )
 }
 
-async fn get(app: &TestApp, token: &str, path: &str) -> Value {
+pub async fn get(app: &TestApp, token: &str, path: &str) -> Value {
     let resp = app
         .http
         .get(app.url(path))
@@ -99,7 +100,7 @@ async fn get(app: &TestApp, token: &str, path: &str) -> Value {
     resp.json().await.unwrap()
 }
 
-async fn descriptions(app: &TestApp, token: &str) -> Vec<String> {
+pub async fn descriptions(app: &TestApp, token: &str) -> Vec<String> {
     let accounts = get(app, token, "/api/v1/accounts").await;
     let id = accounts["accounts"][0]["id"].as_str().unwrap().to_owned();
     let page = get(

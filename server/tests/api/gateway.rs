@@ -1,0 +1,333 @@
+//! The records port's host-gateway adapter (`RENKEI_RECORDS_URL`), over
+//! real HTTP: against the stand-in gateway (`renkei-server records
+//! serve-gateway`, the real binary on another server's imported tables),
+//! and against small servers here that play a failing gateway.
+
+use crate::helpers::{TestApp, code_of, spawn_app, spawn_app_with};
+use crate::records::{
+    DEPOSIT_HEADER, IMPORTED, TXN_HEADER, accounts_file, descriptions, get, import, text,
+};
+use axum::Router;
+use axum::http::StatusCode;
+use renkei_server::records::gateway::GatewaySettings;
+use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
+use serde_json::json;
+use std::io::BufRead;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+/// The stand-in gateway process, stopped when dropped.
+struct StandIn {
+    child: Child,
+    url: String,
+}
+
+impl StandIn {
+    /// `records serve-gateway` on `bank`'s database (its imported tables).
+    fn start(bank: &TestApp) -> StandIn {
+        let mut child = bank
+            .cli(&["records", "serve-gateway", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("stand-in starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("stand-in names its address");
+        let url = line
+            .trim()
+            .strip_prefix("stand-in host gateway on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        StandIn { child, url }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A Renkei server whose records are the gateway's at `url`.
+async fn spawn_on_gateway(url: &str, timeout_ms: u64) -> TestApp {
+    let url = url.parse().expect("gateway URL");
+    spawn_app_with(move |c| {
+        c.records_gateway = Some(GatewaySettings {
+            url,
+            timeout: Duration::from_millis(timeout_ms),
+            ca_file: None,
+            client_identity_file: None,
+        })
+    })
+    .await
+}
+
+/// The bank: a server whose tables hold the imported customer, with a
+/// transaction and a 定期預金, and the stand-in gateway serving them.
+async fn bank_with_stand_in() -> (TestApp, StandIn) {
+    let bank = spawn_app().await;
+    let accounts = accounts_file(&bank);
+    let txns = bank.write_file(
+        "transactions.csv",
+        &format!(
+            "{TXN_HEADER}\n\
+             300,ordinary,4567,T1,2026-11-20,ｷﾕｳﾖ,250000,0,530000\n\
+             300,ordinary,4567,T2,2026-11-25,ﾃﾞﾝｷﾘﾖｳｷﾝ,0,7000,523000\n"
+        ),
+    );
+    let deposits = bank.write_file(
+        "deposits.csv",
+        &format!("{DEPOSIT_HEADER}\n300,ordinary,4567,D1,2000000,25,2026-05-01,2027-05-01\n"),
+    );
+    let out = import(
+        &bank,
+        &[
+            ("--accounts", &accounts),
+            ("--transactions", &txns),
+            ("--time-deposits", &deposits),
+        ],
+        "delta",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stand_in = StandIn::start(&bank);
+    (bank, stand_in)
+}
+
+fn imported_key() -> (BranchNumber, AccountKind, AccountNumber) {
+    (
+        BranchNumber::parse(IMPORTED.branch).unwrap(),
+        AccountKind::parse(IMPORTED.kind).unwrap(),
+        AccountNumber::parse(IMPORTED.number).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn a_linkage_runs_on_the_host_gateways_records_read_fresh_every_time() {
+    let (bank, _stand_in) = bank_with_stand_in().await;
+    let renkei = spawn_on_gateway(&_stand_in.url, 3000).await;
+
+    // Every step — the account, the identity, the phone, the PIN — is
+    // checked against the gateway: Renkei's own tables hold no records.
+    let linked = renkei.other_browser().link(&IMPORTED).await;
+    let token = linked["access_token"].as_str().unwrap().to_owned();
+    let a = get(&renkei, &token, "/api/v1/accounts").await;
+    assert_eq!(a["accounts"][0]["branch"], "300");
+    assert_eq!(a["accounts"][0]["balance"], 523000);
+    assert_eq!(a["accounts"][0]["available_balance"], 500000);
+    assert_eq!(descriptions(&renkei, &token).await, ["ﾃﾞﾝｷﾘﾖｳｷﾝ", "ｷﾕｳﾖ"]);
+    let d = get(&renkei, &token, "/api/v1/time-deposits").await;
+    assert_eq!(d["time_deposits"][0]["principal"], 2000000);
+    assert_eq!(d["time_deposits"][0]["maturity_date"], "2027-05-01");
+    let status = text(&renkei.cli(&["records", "status"]).output().unwrap().stdout);
+    assert!(status.contains("transactions: 0\n"), "{status}");
+    assert!(
+        !status.contains("active"),
+        "Renkei holds no record: {status}"
+    );
+
+    // Nothing is cached: a transaction the bank adds shows at once.
+    let more = bank.write_file(
+        "more.csv",
+        &format!("{TXN_HEADER}\n300,ordinary,4567,T3,2026-11-26,ATM ｼﾕﾂｷﾝ,0,3000,520000\n"),
+    );
+    let out = import(&bank, &[("--transactions", &more)], "delta");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        descriptions(&renkei, &token).await,
+        ["ATM ｼﾕﾂｷﾝ", "ﾃﾞﾝｷﾘﾖｳｷﾝ", "ｷﾕｳﾖ"]
+    );
+
+    // Paging through the gateway's own cursor, one at a time.
+    let id = a["accounts"][0]["id"].as_str().unwrap();
+    let mut seen = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let mut path = format!("/api/v1/accounts/{id}/transactions?limit=1");
+        if let Some(c) = &next {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page = get(&renkei, &token, &path).await;
+        for t in page["transactions"].as_array().unwrap() {
+            seen.push(t["description"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => next = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["ATM ｼﾕﾂｷﾝ", "ﾃﾞﾝｷﾘﾖｳｷﾝ", "ｷﾕｳﾖ"]);
+
+    // The bank closes the account (a full import without it): the app's
+    // reads stop at once, with no word from Renkei's side.
+    let empty = bank.write_file(
+        "none.csv",
+        "branch,kind,number,holder_kana,birth_date,phone,cash_card,status,moved_to_branch,moved_to_number,balance,available_balance,pin_hash\n\
+         300,ordinary,4567,ﾔﾏﾓﾄ ｹﾝ,1970-03-03,09088887777,1,closed,,,0,0,\n",
+    );
+    let out = import(&bank, &[("--accounts", &empty)], "delta");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let resp = renkei
+        .http
+        .get(renkei.url("/api/v1/accounts"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    assert_eq!(code_of(resp).await, "insufficient_scope");
+}
+
+#[tokio::test]
+async fn wrong_identities_and_pins_checked_at_the_gateway_lock_in_renkei() {
+    let (_bank, stand_in) = bank_with_stand_in().await;
+    let renkei = spawn_on_gateway(&stand_in.url, 3000).await;
+    let b = renkei.other_browser();
+    let csrf = b
+        .at_customer_step(IMPORTED.branch, IMPORTED.kind, IMPORTED.number)
+        .await;
+    let mut customer = json!({
+        "name": "ﾔﾏﾓﾄ ｹﾝｲﾁ", "birth_year": "1970", "birth_month": "03", "birth_day": "03",
+        "phone": IMPORTED.phone, "email": "k@example.jp", "email_confirm": "k@example.jp",
+    });
+    let resp = b.post("/api/flow/customer", &csrf, &customer).await;
+    assert_eq!(resp.status(), 422);
+    assert_eq!(code_of(resp).await, "identity_mismatch");
+    customer["name"] = json!(IMPORTED.kana);
+    let empty = json!({});
+    for path in ["/api/flow/customer", "/api/flow/phone", "/api/flow/call"] {
+        let body = if path == "/api/flow/customer" {
+            &customer
+        } else {
+            &empty
+        };
+        assert_eq!(b.post(path, &csrf, body).await.status(), 200, "{path}");
+    }
+    assert_eq!(
+        renkei
+            .signed_call("gw-call-1", IMPORTED.phone)
+            .await
+            .status(),
+        200
+    );
+    let resp = b.post("/api/flow/call/confirm", &csrf, &empty).await;
+    assert_eq!(resp.status(), 200);
+    // One failure so far; the threshold is 5 for the day.
+    for i in 2..=4 {
+        let resp = b
+            .post("/api/flow/pin", &csrf, &json!({"pin": "1357"}))
+            .await;
+        assert_eq!(code_of(resp).await, "identity_mismatch", "failure {i}");
+    }
+    let resp = b
+        .post("/api/flow/pin", &csrf, &json!({"pin": "1357"}))
+        .await;
+    assert_eq!(code_of(resp).await, "locked");
+    let resp = b
+        .post(
+            "/api/flow/pin",
+            &csrf,
+            &json!({"pin": IMPORTED.pin.unwrap()}),
+        )
+        .await;
+    assert_eq!(code_of(resp).await, "locked_b84");
+
+    // An account the gateway does not hold is refused like an ineligible one.
+    let (_, resp) = renkei
+        .other_browser()
+        .account_attempt(&json!({"branch": "300", "kind": "ordinary", "number": "9999"}))
+        .await;
+    assert_eq!(code_of(resp).await, "account_not_eligible");
+}
+
+#[tokio::test]
+async fn with_the_gateway_stopped_soa201_is_a_system_error_and_nothing_is_written() {
+    let (_bank, mut stand_in) = bank_with_stand_in().await;
+    let renkei = spawn_on_gateway(&stand_in.url, 1000).await;
+    stand_in.stop();
+
+    let (_, resp) = renkei
+        .account_attempt(&json!({"branch": "300", "kind": "ordinary", "number": "4567"}))
+        .await;
+    assert_eq!(resp.status(), 500);
+    assert_eq!(code_of(resp).await, "system_error");
+    // The flow is still at SOA201, and Renkei made no reference row.
+    let view: serde_json::Value = renkei
+        .http
+        .get(renkei.url("/api/flow"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["step"], "account");
+    assert_eq!(view["account"], serde_json::Value::Null);
+    let (branch, kind, number) = imported_key();
+    let row = renkei
+        .storage
+        .find_account(&branch, kind, &number)
+        .await
+        .unwrap();
+    assert!(row.is_none(), "{row:?}");
+}
+
+/// A gateway played by a router here, on a real port.
+async fn fake_gateway(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    url
+}
+
+#[tokio::test]
+async fn a_busy_gateway_is_busy_and_a_slow_or_broken_one_a_system_error() {
+    let busy =
+        fake_gateway(Router::new().fallback(|| async { StatusCode::SERVICE_UNAVAILABLE })).await;
+    let slow = fake_gateway(Router::new().fallback(|| async {
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        StatusCode::OK
+    }))
+    .await;
+    let broken = fake_gateway(Router::new().fallback(|| async { StatusCode::BAD_GATEWAY })).await;
+    // 200 with a body outside the contract (a field it does not have).
+    let odd = fake_gateway(Router::new().fallback(|| async {
+        axum::Json(
+            json!({"branch": "300", "kind": "ordinary", "number": "0004567",
+            "status": "active", "cash_card": true, "holder_kana": "ﾔﾏﾓﾄ ｹﾝ",
+            "birth_date": "1970-03-03", "phone": "09088887777", "pin": "2468"}),
+        )
+    }))
+    .await;
+    for (url, status, code) in [
+        (busy, 503, "busy"),
+        (slow, 500, "system_error"),
+        (broken, 500, "system_error"),
+        (odd, 500, "system_error"),
+    ] {
+        let renkei = spawn_on_gateway(&url, 300).await;
+        let (_, resp) = renkei
+            .account_attempt(&json!({"branch": "300", "kind": "ordinary", "number": "4567"}))
+            .await;
+        assert_eq!(resp.status(), status, "{url}");
+        if status == 503 {
+            assert!(resp.headers().contains_key("retry-after"));
+        }
+        assert_eq!(code_of(resp).await, code, "{url}");
+        let (branch, kind, number) = imported_key();
+        assert!(
+            renkei
+                .storage
+                .find_account(&branch, kind, &number)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}
