@@ -92,6 +92,15 @@ enum RecordsAction {
     ServeGateway {
         #[arg(long, default_value = "127.0.0.1:0")]
         listen: std::net::SocketAddr,
+        /// Serve TLS with this certificate chain (PEM)…
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// …and its private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
+        /// Require a client certificate issued by this CA (PEM): mutual TLS.
+        #[arg(long, requires = "tls_cert")]
+        client_ca: Option<std::path::PathBuf>,
     },
 }
 
@@ -387,22 +396,34 @@ async fn records(
             }
             Ok(())
         }
-        RecordsAction::ServeGateway { listen } => {
+        RecordsAction::ServeGateway {
+            listen,
+            tls_cert,
+            tls_key,
+            client_ca,
+        } => {
             let storage = Storage::connect(&config.database_url).await?;
             let hasher = renkei_server::hashing::Hasher::start(config.hashing.clone())?;
             let app =
                 records::standin::router(records::port::Records::Embedded { storage, hasher });
             let listener = tokio::net::TcpListener::bind(listen).await?;
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(records::standin::TlsFiles {
+                    cert,
+                    key,
+                    client_ca,
+                }),
+                _ => None,
+            };
+            let scheme = if tls.is_some() { "https" } else { "http" };
             // The first line names the address (tests read it to find the port).
-            println!("stand-in host gateway on http://{}", listener.local_addr()?);
+            println!(
+                "stand-in host gateway on {scheme}://{}",
+                listener.local_addr()?
+            );
             use std::io::Write;
             std::io::stdout().flush()?;
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
-            Ok(())
+            records::standin::serve(listener, app, tls.as_ref()).await
         }
         RecordsAction::Status => {
             let storage = Storage::connect(&config.database_url).await?;

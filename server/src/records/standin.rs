@@ -3,22 +3,106 @@
 //!
 //! It is the other side of the gateway adapter's contract, for its tests
 //! and for a bank writing its own gateway (a reference to compare answers
-//! with). It is not a production gateway: no TLS and no client
-//! authentication of its own, so it listens on loopback unless told.
+//! with). It is not a production gateway; it listens on loopback unless
+//! told, over plain HTTP or, given a certificate, TLS that can require a
+//! client certificate from a CA (mutual TLS, as the contract asks).
 
 use super::port::Records;
 use crate::db::AccountRow;
 use crate::error::AppError;
+use anyhow::Context;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
 use jiff::civil::Date;
 use renkei_shared::ErrorCode;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber, Pin};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use serde::Deserialize;
 use serde_json::json;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio_rustls::{TlsAcceptor, rustls};
+use tower::ServiceExt;
+
+/// The stand-in's TLS: its certificate chain and key, and the CA whose
+/// client certificates it requires (none: no client certificate asked).
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    pub client_ca: Option<PathBuf>,
+}
+
+/// Serves `app` on `listener` until the process ends, over TLS when given.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    tls: Option<&TlsFiles>,
+) -> anyhow::Result<()> {
+    let Some(tls) = tls else {
+        axum::serve(listener, app).await?;
+        return Ok(());
+    };
+    let acceptor = TlsAcceptor::from(Arc::new(server_config(tls)?));
+    loop {
+        let (tcp, _) = listener.accept().await?;
+        let (acceptor, app) = (acceptor.clone(), app.clone());
+        tokio::spawn(async move {
+            // A client without an acceptable certificate ends here.
+            let stream = match acceptor.accept(tcp).await {
+                Ok(s) => s,
+                Err(e) => return tracing::warn!(error = %e, "stand-in gateway: TLS refused"),
+            };
+            let service = TowerToHyperService::new(
+                app.map_request(|r: axum::http::Request<Incoming>| r.map(axum::body::Body::new)),
+            );
+            let served = Builder::new(TokioExecutor::new())
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            if let Err(e) = served {
+                tracing::debug!(error = %e, "stand-in gateway: connection ended");
+            }
+        });
+    }
+}
+
+fn server_config(tls: &TlsFiles) -> anyhow::Result<rustls::ServerConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let certs = CertificateDer::pem_file_iter(&tls.cert)
+        .with_context(|| format!("--tls-cert {}", tls.cert.display()))?
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("--tls-cert {}", tls.cert.display()))?;
+    let key = PrivateKeyDer::from_pem_file(&tls.key)
+        .with_context(|| format!("--tls-key {}", tls.key.display()))?;
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()?;
+    let builder = match &tls.client_ca {
+        None => builder.with_no_client_auth(),
+        Some(path) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in CertificateDer::pem_file_iter(path)
+                .with_context(|| format!("--client-ca {}", path.display()))?
+            {
+                roots.add(cert?)?;
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .build()?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    Ok(builder.with_single_cert(certs, key)?)
+}
 
 pub fn router(records: Records) -> Router {
     const ACCOUNT: &str = "/v1/accounts/{branch}/{kind}/{number}";

@@ -13,6 +13,7 @@ use renkei_server::records::gateway::GatewaySettings;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 use serde_json::json;
 use std::io::BufRead;
+use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
@@ -25,16 +26,25 @@ struct StandIn {
 impl StandIn {
     /// `records serve-gateway` on `bank`'s database (its imported tables).
     fn start(bank: &TestApp) -> StandIn {
+        StandIn::start_with(bank, &[])
+    }
+
+    fn start_with(bank: &TestApp, extra: &[&str]) -> StandIn {
+        let mut args = vec!["records", "serve-gateway", "--listen", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
         let mut child = bank
-            .cli(&["records", "serve-gateway", "--listen", "127.0.0.1:0"])
+            .cli(&args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("stand-in starts");
+        let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
         let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
+        out.read_line(&mut line)
             .expect("stand-in names its address");
+        // Its log lines follow on stdout: keep reading, so it never writes
+        // into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
         let url = line
             .trim()
             .strip_prefix("stand-in host gateway on ")
@@ -57,13 +67,22 @@ impl Drop for StandIn {
 
 /// A Renkei server whose records are the gateway's at `url`.
 async fn spawn_on_gateway(url: &str, timeout_ms: u64) -> TestApp {
+    spawn_on_tls_gateway(url, timeout_ms, None, None).await
+}
+
+async fn spawn_on_tls_gateway(
+    url: &str,
+    timeout_ms: u64,
+    ca_file: Option<PathBuf>,
+    client_identity_file: Option<PathBuf>,
+) -> TestApp {
     let url = url.parse().expect("gateway URL");
     spawn_app_with(move |c| {
         c.records_gateway = Some(GatewaySettings {
             url,
             timeout: Duration::from_millis(timeout_ms),
-            ca_file: None,
-            client_identity_file: None,
+            ca_file,
+            client_identity_file,
         })
     })
     .await
@@ -329,5 +348,89 @@ async fn a_busy_gateway_is_busy_and_a_slow_or_broken_one_a_system_error() {
                 .unwrap()
                 .is_none()
         );
+    }
+}
+
+/// A bank CA, the gateway's certificate for `localhost` and Renkei's
+/// client certificate (with its key, in one PEM file), written to `dir`.
+struct Pki {
+    ca: PathBuf,
+    server_cert: PathBuf,
+    server_key: PathBuf,
+    client: PathBuf,
+}
+
+fn make_pki(app: &TestApp) -> Pki {
+    use rcgen::{
+        BasicConstraints, CertificateParams, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+        KeyUsagePurpose,
+    };
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    let ca = ca.self_signed(&ca_key).unwrap();
+    let leaf = |name: &str, usage: ExtendedKeyUsagePurpose| {
+        let key = KeyPair::generate().unwrap();
+        let mut p = CertificateParams::new(vec![name.to_owned()]).unwrap();
+        p.extended_key_usages = vec![usage];
+        (p.signed_by(&key, &ca, &ca_key).unwrap(), key)
+    };
+    let (server, server_key) = leaf("localhost", ExtendedKeyUsagePurpose::ServerAuth);
+    let (client, client_key) = leaf("renkei.client", ExtendedKeyUsagePurpose::ClientAuth);
+    Pki {
+        ca: app.write_file("ca.pem", &ca.pem()),
+        server_cert: app.write_file("gateway.pem", &server.pem()),
+        server_key: app.write_file("gateway.key", &server_key.serialize_pem()),
+        client: app.write_file(
+            "renkei-client.pem",
+            &format!("{}{}", client.pem(), client_key.serialize_pem()),
+        ),
+    }
+}
+
+#[tokio::test]
+async fn over_mutual_tls_only_a_trusted_gateway_and_a_certified_client_talk() {
+    let (bank, _plain) = bank_with_stand_in().await;
+    let pki = make_pki(&bank);
+    let path = |p: &PathBuf| p.display().to_string();
+    let stand_in = StandIn::start_with(
+        &bank,
+        &[
+            "--tls-cert",
+            &path(&pki.server_cert),
+            "--tls-key",
+            &path(&pki.server_key),
+            "--client-ca",
+            &path(&pki.ca),
+        ],
+    );
+    // The certificate names localhost, not the loopback address.
+    let url = stand_in.url.replace("127.0.0.1", "localhost");
+    assert!(url.starts_with("https://"), "{url}");
+
+    // The bank's CA and Renkei's client certificate: the whole linkage.
+    let renkei =
+        spawn_on_tls_gateway(&url, 3000, Some(pki.ca.clone()), Some(pki.client.clone())).await;
+    let linked = renkei.other_browser().link(&IMPORTED).await;
+    let token = linked["access_token"].as_str().unwrap().to_owned();
+    let a = get(&renkei, &token, "/api/v1/accounts").await;
+    assert_eq!(a["accounts"][0]["balance"], 523000);
+
+    // Without a client certificate, or without trusting the bank's CA,
+    // there is no conversation: SOA201 is a system error.
+    for (ca, client) in [
+        (Some(pki.ca.clone()), None),
+        (None, Some(pki.client.clone())),
+    ] {
+        let renkei = spawn_on_tls_gateway(&url, 3000, ca, client).await;
+        let (_, resp) = renkei
+            .account_attempt(&json!({"branch": "300", "kind": "ordinary", "number": "4567"}))
+            .await;
+        assert_eq!(resp.status(), 500);
+        assert_eq!(code_of(resp).await, "system_error");
     }
 }
