@@ -614,6 +614,26 @@ mod tests {
     }
 
     #[test]
+    fn the_host_gateway_is_https_outside_demo_mode_with_a_bounded_timeout() {
+        let e = cfg(&[PEPPER, ("RENKEI_RECORDS_URL", "http://gw.bank.example")]).unwrap_err();
+        assert_eq!(e.var, "RENKEI_RECORDS_URL");
+        let e = cfg(&[PEPPER, ("RENKEI_RECORDS_URL", "ftp://gw.bank.example")]).unwrap_err();
+        assert_eq!(e.var, "RENKEI_RECORDS_URL");
+        let e = cfg(&[
+            PEPPER,
+            ("RENKEI_RECORDS_URL", "https://gw.bank.example/api"),
+            ("RENKEI_RECORDS_TIMEOUT_MS", "0"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.var, "RENKEI_RECORDS_TIMEOUT_MS");
+        let c = cfg(&[PEPPER, ("RENKEI_RECORDS_URL", "https://gw.bank.example/api")]).unwrap();
+        let g = c.records_gateway.unwrap();
+        assert_eq!(g.url.as_str(), "https://gw.bank.example/api");
+        assert_eq!(g.timeout, std::time::Duration::from_millis(3000));
+        assert!(cfg(&[PEPPER]).unwrap().records_gateway.is_none());
+    }
+
+    #[test]
     fn the_benchmark_population_needs_demo_mode() {
         let e = cfg(&[("RENKEI_DEMO_CUSTOMERS", "10")]).unwrap_err();
         assert_eq!(e.var, "RENKEI_DEMO_CUSTOMERS");

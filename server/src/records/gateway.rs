@@ -313,3 +313,48 @@ struct TimeDepositBody {
     start_on: Date,
     maturity_on: Date,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> GatewaySettings {
+        GatewaySettings {
+            url: "https://gw.bank.example/api".parse().unwrap(),
+            timeout: Duration::from_secs(1),
+            ca_file: None,
+            client_identity_file: None,
+        }
+    }
+
+    #[test]
+    fn a_missing_or_bad_certificate_file_stops_the_start_naming_its_setting() {
+        let dir = std::env::temp_dir().join(format!("renkei-gw-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let junk = dir.join("junk.pem");
+        std::fs::write(&junk, "not a certificate").unwrap();
+        for (ca, client, var) in [
+            (Some(dir.join("missing.pem")), None, "RENKEI_RECORDS_CA_FILE"),
+            (None, Some(junk.clone()), "RENKEI_RECORDS_CLIENT_CERT_FILE"),
+        ] {
+            let s = GatewaySettings {
+                ca_file: ca,
+                client_identity_file: client,
+                ..settings()
+            };
+            let e = Gateway::new(&s).unwrap_err().to_string();
+            assert!(e.starts_with(var), "{e}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn paths_keep_the_base_path_of_the_gateway_url() {
+        let g = Gateway::new(&settings()).unwrap();
+        let p = account_path("300", AccountKind::Savings, "0004567", "/balance");
+        assert_eq!(
+            g.base.join(&p).unwrap().as_str(),
+            "https://gw.bank.example/api/v1/accounts/300/savings/0004567/balance"
+        );
+    }
+}
