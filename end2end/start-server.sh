@@ -1,6 +1,6 @@
 #!/bin/sh
 # Starts one server for the Playwright suite (usage: start-server.sh PORT
-# [CALLBACK_WINDOW_SECS [INSTITUTION_FILE [RECORDS_DIR]]]): a fresh database
+# [CALLBACK_WINDOW_SECS [INSTITUTION_FILE [RECORDS_DIR [gateway]]]]): a fresh database
 # every run, the core system's files in RECORDS_DIR imported first,
 # the demo data, and a clock fixed inside service hours so the suite does not
 # depend on when it runs.
@@ -30,8 +30,8 @@ bin="${RENKEI_BIN:-$here/../target/debug/renkei-server}"
 # Optional fourth argument: a folder of core-system exports, loaded the way
 # a bank would: PINs hashed by `records hash-pin`, joined to the accounts
 # file, then one import, before the server starts.
-if [ -n "${4:-}" ]; then
-  rec="$here/$4"
+load_records() {
+  rec="$here/$1"
   "$bin" records hash-pin <"$rec/pins.csv" >"$db_dir/pin-hashes.csv"
   python3 - "$rec/accounts.csv" "$db_dir/pin-hashes.csv" "$db_dir/accounts.csv" <<'PY'
 import csv, sys
@@ -47,5 +47,25 @@ with open(sys.argv[3], "w", encoding="utf-8", newline="") as out:
 PY
   "$bin" records import --mode delta --accounts "$db_dir/accounts.csv" \
     --transactions "$rec/transactions.csv" >/dev/null
+}
+# Optional fifth argument `gateway`: the exports go into the bank's own
+# database instead, served by the stand-in host gateway (`records
+# serve-gateway`), and this server reads the records from it over HTTP
+# (RENKEI_RECORDS_URL), holding none of them.
+if [ "${5:-}" = gateway ]; then
+  (DATABASE_URL="sqlite://$db_dir/bank.db" && export DATABASE_URL && load_records "$4")
+  DATABASE_URL="sqlite://$db_dir/bank.db" "$bin" records serve-gateway \
+    --listen 127.0.0.1:0 >"$db_dir/gateway.out" &
+  gateway_pid=$!
+  trap 'kill $gateway_pid 2>/dev/null || true' EXIT INT TERM
+  for _ in $(seq 1 100); do
+    grep -q '^stand-in host gateway on ' "$db_dir/gateway.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  RENKEI_RECORDS_URL=$(sed -n 's/^stand-in host gateway on //p' "$db_dir/gateway.out" | head -n 1)
+  export RENKEI_RECORDS_URL
+  "$bin" serve
+  exit $?
 fi
+if [ -n "${4:-}" ]; then load_records "$4"; fi
 exec "$bin" serve
