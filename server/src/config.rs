@@ -626,7 +626,11 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(e.var, "RENKEI_RECORDS_TIMEOUT_MS");
-        let c = cfg(&[PEPPER, ("RENKEI_RECORDS_URL", "https://gw.bank.example/api")]).unwrap();
+        let c = cfg(&[
+            PEPPER,
+            ("RENKEI_RECORDS_URL", "https://gw.bank.example/api"),
+        ])
+        .unwrap();
         let g = c.records_gateway.unwrap();
         assert_eq!(g.url.as_str(), "https://gw.bank.example/api");
         assert_eq!(g.timeout, std::time::Duration::from_millis(3000));

@@ -334,7 +334,11 @@ mod tests {
         let junk = dir.join("junk.pem");
         std::fs::write(&junk, "not a certificate").unwrap();
         for (ca, client, var) in [
-            (Some(dir.join("missing.pem")), None, "RENKEI_RECORDS_CA_FILE"),
+            (
+                Some(dir.join("missing.pem")),
+                None,
+                "RENKEI_RECORDS_CA_FILE",
+            ),
             (None, Some(junk.clone()), "RENKEI_RECORDS_CLIENT_CERT_FILE"),
         ] {
             let s = GatewaySettings {
