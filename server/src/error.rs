@@ -77,6 +77,11 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         }
         ErrorCode::AccountMoved | ErrorCode::InsufficientScope => StatusCode::FORBIDDEN,
         ErrorCode::OutOfRetention => StatusCode::BAD_REQUEST,
+        ErrorCode::StaffSignInRequired | ErrorCode::StaffSignInFailed => StatusCode::UNAUTHORIZED,
+        ErrorCode::StaffForbidden | ErrorCode::StaffCsrfRejected => StatusCode::FORBIDDEN,
+        ErrorCode::StaffEnrolmentInvalid => StatusCode::BAD_REQUEST,
+        ErrorCode::StaffReasonRequired => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::StaffNotFound => StatusCode::NOT_FOUND,
     }
 }
 

@@ -9,7 +9,8 @@
 //! | `telephony` | the carrier's webhooks, their signatures, phone numbers |
 //! | `mail` | the completion mail: templates and the outbox worker |
 //! | `admin` | the staff subcommands, sharing one context |
-//! | `records` | the bank's records from its core system: CSV import, PIN hashing for it, status |
+//! | `records` | the bank's records: the port (embedded tables or the host gateway), CSV import from the core system, PIN hashing for it, status, the stand-in gateway |
+//! | `staff` | the staff console's API: passkeys, staff sessions, account lookup and actions, audit log, funnel |
 //! | `http` | what every response shares: security headers, admission, server-rendered pages, the SPA's files |
 //! | `db` | every SQL statement, one file per aggregate, typed rows |
 //! | `fixture` | the demo bank's data (`RENKEI_DEMO=1`) |
@@ -37,6 +38,7 @@ pub mod mail;
 pub mod oauth;
 pub mod records;
 pub mod resource;
+pub mod staff;
 pub mod startup;
 pub mod state;
 pub mod telephony;

@@ -56,10 +56,39 @@ enum Command {
         #[command(subcommand)]
         action: MaintenanceAction,
     },
+    /// Staff accounts of the console (passkeys only: each gets a one-time enrolment link).
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+    },
     /// The bank's records, from its core banking system's exports.
     Records {
         #[command(subcommand)]
         action: RecordsAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffAction {
+    /// Add a staff member; prints their one-time enrolment link (valid 24 h).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// operator, supervisor or admin
+        #[arg(long)]
+        role: String,
+    },
+    /// Another enrolment link for a staff member (a passkey on another device).
+    Link {
+        #[arg(long)]
+        name: String,
+    },
+    /// Disable a staff member: their sessions end at once.
+    Disable {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -246,6 +275,7 @@ async fn main() -> anyhow::Result<()> {
         staff => staff,
     };
     let staff = Context::open(&config, &clock).await?;
+    let config_issuer = config.issuer();
     match command {
         Command::Serve | Command::SimulateCall { .. } | Command::Records { .. } => {
             unreachable!("handled above")
@@ -331,6 +361,19 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let id = staff.add_maintenance(&from, &to, &reason).await?;
             println!("maintenance window {id} added");
+        }
+        Command::Staff { action } => {
+            let token = match action {
+                StaffAction::Add { name, role } => staff.add_staff(&name, &role).await?,
+                StaffAction::Link { name } => staff.staff_link(&name).await?,
+                StaffAction::Disable { name, reason } => {
+                    staff.disable_staff(&name, &reason).await?;
+                    println!("{name} disabled; their sessions have ended");
+                    return Ok(());
+                }
+            };
+            // The fragment never reaches a server's access log.
+            println!("enrolment link (valid 24 h, once): {config_issuer}/staff/enrol#{token}");
         }
     }
     Ok(())

@@ -164,9 +164,18 @@ impl Application {
 pub fn build_router(state: AppState, demo: Option<Router>) -> Router {
     let dist = state.config.dist_dir.clone();
     // The CSP must allow Trunk's inline loader script by hash; read it once.
-    let hashes = std::fs::read_to_string(dist.join("index.html"))
-        .map(|html| inline_script_hashes(&html))
-        .unwrap_or_default();
+    // The staff console's own bundle has its own loader.
+    let hashes: Vec<String> = [
+        dist.join("index.html"),
+        dist.join("staff").join("index.html"),
+    ]
+    .iter()
+    .flat_map(|p| {
+        std::fs::read_to_string(p)
+            .map(|html| inline_script_hashes(&html))
+            .unwrap_or_default()
+    })
+    .collect();
     let headers = Arc::new(SecurityHeaders::new(&hashes));
 
     let admission = crate::http::admission::Admission::new(state.config.max_inflight);
@@ -177,6 +186,9 @@ pub fn build_router(state: AppState, demo: Option<Router>) -> Router {
         .merge(oauth::router())
         .merge(resource::router())
         .merge(telephony::router())
+        .merge(crate::staff::router())
+        // The staff console: its own bundle (dist/staff), its own routes.
+        .nest_service("/staff", http::spa(&dist.join("staff")))
         // Anything else is the SPA: its files, or index.html for its routes.
         .fallback_service(http::spa(&dist))
         .with_state(state);

@@ -51,6 +51,20 @@ pub enum ErrorCode {
     InvalidDpopProof,
     /// Account API: `from` is before the ~3 months the bank keeps.
     OutOfRetention,
+    /// Staff console: no (or an expired) staff session.
+    StaffSignInRequired,
+    /// Staff console: the staff member's role does not allow this.
+    StaffForbidden,
+    /// Staff console: a state change without this session's CSRF token.
+    StaffCsrfRejected,
+    /// Staff console: the enrolment link is unknown, used or expired.
+    StaffEnrolmentInvalid,
+    /// Staff console: the passkey sign-in did not succeed.
+    StaffSignInFailed,
+    /// Staff console: a change without its reason.
+    StaffReasonRequired,
+    /// Staff console: no such account, linkage or record.
+    StaffNotFound,
 }
 
 impl ErrorCode {
@@ -116,6 +130,19 @@ impl ErrorCode {
             ErrorCode::OutOfRetention => {
                 "ご指定の期間は照会できません。取引明細は約3か月分を保有しています。"
             }
+            ErrorCode::StaffSignInRequired => {
+                "サインインが必要です。パスキーでサインインし直して下さい。"
+            }
+            ErrorCode::StaffForbidden => "この操作を行う権限がありません。",
+            ErrorCode::StaffCsrfRejected => {
+                "不正な操作の可能性があるため、処理しませんでした。画面を読み込み直して下さい。"
+            }
+            ErrorCode::StaffEnrolmentInvalid => {
+                "登録用リンクが無効です（使用済みまたは有効期限切れ）。管理者に新しいリンクを依頼して下さい。"
+            }
+            ErrorCode::StaffSignInFailed => "サインインできませんでした。",
+            ErrorCode::StaffReasonRequired => "理由を入力して下さい。",
+            ErrorCode::StaffNotFound => "ご指定の情報は見つかりません。",
         }
     }
 
@@ -325,6 +352,13 @@ mod tests {
             (E::InsufficientScope, None),
             (E::InvalidDpopProof, None),
             (E::OutOfRetention, None),
+            (E::StaffSignInRequired, None),
+            (E::StaffForbidden, None),
+            (E::StaffCsrfRejected, None),
+            (E::StaffEnrolmentInvalid, None),
+            (E::StaffSignInFailed, None),
+            (E::StaffReasonRequired, None),
+            (E::StaffNotFound, None),
         ];
         for &code in ErrorCode::ALL {
             let row = table.iter().find(|(c, _)| *c == code);

@@ -9,5 +9,6 @@ pub mod domain;
 pub mod error;
 pub mod kana;
 pub mod oauth;
+pub mod staff;
 
 pub use error::{ErrorBody, ErrorCode, FieldCode, FieldErrors};

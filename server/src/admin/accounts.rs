@@ -24,12 +24,29 @@ impl Context {
     /// Ends every API linkage of an account at once (all its tokens stop
     /// working); returns how many consents ended.
     pub async fn revoke_consents(&self, a: &AccountRef, why: &str) -> anyhow::Result<u64> {
+        self.end_linkages(a, None, why).await
+    }
+
+    /// Ends one linkage of an account (`only`) or all of them; returns how
+    /// many consents ended (0 when `only` is not a live one of this
+    /// account).
+    pub async fn end_linkages(
+        &self,
+        a: &AccountRef,
+        only: Option<i64>,
+        why: &str,
+    ) -> anyhow::Result<u64> {
         let why = reason(why)?;
         let account = self.account(a).await?;
-        let detail = |count: u64| format!("account {a}: {count} consent(s); reason: {why}");
+        let which = match only {
+            Some(id) => format!("consent {id}"),
+            None => "every consent".to_owned(),
+        };
+        let detail =
+            |count: u64| format!("account {a}, {which}: {count} consent(s) ended; reason: {why}");
         Ok(self
             .storage
-            .revoke_account_consents(account.id, self.log("consents_revoked", ""), detail)
+            .revoke_account_consents(account.id, only, self.log("consents_revoked", ""), detail)
             .await?)
     }
 

@@ -1,11 +1,12 @@
 //! The staff's subcommands of `renkei-server` (client, lock, consent,
-//! account, maintenance). They share one [`Context`]: the database, the
+//! account, maintenance, staff) and the staff console's actions. They share one [`Context`]: the database, the
 //! clock's "now", and the audit helper, so every change is written with its
 //! operation-log row (who-what-why) in the same transaction.
 
 pub mod accounts;
 pub mod clients;
 pub mod maintenance;
+pub mod staff;
 
 use crate::clock::SharedClock;
 use crate::db::{AccountRow, OpLog, Storage};
@@ -16,6 +17,9 @@ use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 pub struct Context {
     pub storage: Storage,
     pub now: Timestamp,
+    /// The staff member acting in the console (`None`: the command line,
+    /// whose operator the host's own login records).
+    pub staff: Option<String>,
 }
 
 /// An account as staff name it: 店番, 科目, 口座番号.
@@ -52,20 +56,35 @@ impl Context {
         Ok(Context {
             storage: Storage::connect(&config.database_url).await?,
             now: clock.now(),
+            staff: None,
         })
     }
 
     pub fn new(storage: Storage, now: Timestamp) -> Self {
-        Context { storage, now }
+        Context {
+            storage,
+            now,
+            staff: None,
+        }
+    }
+
+    /// The console's context: every log row names `staff`.
+    pub fn as_staff(storage: Storage, now: Timestamp, staff: &str) -> Self {
+        Context {
+            storage,
+            now,
+            staff: Some(staff.to_owned()),
+        }
     }
 
     /// The operation-log row of a staff action.
-    fn log<'a>(&self, outcome: &'a str, detail: &'a str) -> OpLog<'a> {
+    fn log<'a>(&'a self, outcome: &'a str, detail: &'a str) -> OpLog<'a> {
         OpLog {
             at: self.now.as_second(),
             step: "staff",
             outcome,
             detail: Some(detail),
+            staff: self.staff.as_deref(),
             ..Default::default()
         }
     }

@@ -134,20 +134,25 @@ impl Storage {
         Ok(())
     }
 
-    /// Staff end every live consent on an account, with the operation-log
-    /// row, in one transaction; returns how many ended.
+    /// Staff end every live consent on an account (or only the one named),
+    /// with the operation-log row, in one transaction; returns how many
+    /// ended.
     pub async fn revoke_account_consents(
         &self,
         account_id: i64,
+        only: Option<i64>,
         log: OpLog<'_>,
         detail: impl FnOnce(u64) -> String,
     ) -> sqlx::Result<u64> {
         let now = log.at;
         let mut tx = self.begin().await?;
         let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM consents WHERE account_id = ? AND revoked_at IS NULL",
+            "SELECT id FROM consents WHERE account_id = ? AND revoked_at IS NULL
+               AND (? IS NULL OR id = ?)",
         )
         .bind(account_id)
+        .bind(only)
+        .bind(only)
         .fetch_all(&mut *tx)
         .await?;
         for id in &ids {

@@ -28,6 +28,7 @@ mod oplog;
 mod outbox;
 mod records;
 mod requests;
+mod staff;
 pub mod types;
 
 pub use accounts::{
@@ -39,9 +40,13 @@ pub use clients::{ClientRow, NewClient};
 pub use flows::{AccountChange, EmailChange, FlowRead, FlowRow, Move, NewFlow, NewGrant};
 pub use grants::{AccessGrant, CodeRow, NewToken, TokenRow};
 pub use lockout::LockKey;
-pub use oplog::{OpLog, OpLogRow};
+pub use oplog::{AuditFilter, AuditRow, OpLog, OpLogRow, StepOutcomeCount, TimedCount};
 pub use outbox::{MailRow, MailToSend};
 pub use records::{ImportCounts, ImportMode, RecordsImport, RecordsStatus};
+pub use staff::{
+    AccountConsentRow, AccountFlowRow, CeremonyRow, PasskeyRow, SessionLimits, StaffRow,
+    StaffSessionRow,
+};
 pub use types::{AccountStatus, AuthMethod, CallOutcome, Day, RevokedBy, TokenKind};
 
 use sqlx::SqlitePool;

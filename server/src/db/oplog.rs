@@ -15,6 +15,11 @@ pub struct OpLog<'a> {
     pub user_agent: Option<&'a str>,
     pub kana_name: Option<&'a str>,
     pub detail: Option<&'a str>,
+    /// The staff member of a console action.
+    pub staff: Option<&'a str>,
+    /// The account a flow's line is about (the console's account view
+    /// finds an account's flows by it).
+    pub account_id: Option<i64>,
 }
 
 /// A logged line as read back.
@@ -29,6 +34,7 @@ pub struct OpLogRow {
     pub user_agent: Option<String>,
     pub kana_name: Option<String>,
     pub detail: Option<String>,
+    pub staff: Option<String>,
 }
 
 impl Storage {
@@ -43,8 +49,8 @@ impl Storage {
     pub(super) async fn insert_log(tx: &mut Tx, e: &OpLog<'_>) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO operation_log (at, flow_id, client_id, step, outcome, client_ip,
-                                        user_agent, kana_name, detail)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                        user_agent, kana_name, detail, staff, account_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(e.at)
         .bind(e.flow_id)
@@ -55,6 +61,8 @@ impl Storage {
         .bind(e.user_agent)
         .bind(e.kana_name)
         .bind(e.detail)
+        .bind(e.staff)
+        .bind(e.account_id)
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -63,10 +71,159 @@ impl Storage {
     /// The whole log, oldest first (staff tools read it).
     pub async fn operation_log(&self) -> sqlx::Result<Vec<OpLogRow>> {
         sqlx::query_as(
-            "SELECT at, flow_id, client_id, step, outcome, client_ip, user_agent, kana_name, detail
+            "SELECT at, flow_id, client_id, step, outcome, client_ip, user_agent, kana_name, detail,
+                    staff
              FROM operation_log ORDER BY id",
         )
         .fetch_all(&self.pool)
+        .await
+    }
+}
+
+/// What the console's audit search filters on (all optional).
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter<'a> {
+    /// [from, to) in unix seconds.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub step: Option<&'a str>,
+    pub outcome: Option<&'a str>,
+    pub client_id: Option<&'a str>,
+    pub staff: Option<&'a str>,
+}
+
+/// A log line as the console shows it (no address, browser or kana name).
+#[derive(Debug, Clone, FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: i64,
+    pub flow_id: Option<String>,
+    pub app: Option<String>,
+    pub step: String,
+    pub outcome: String,
+    pub staff: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Flows per (step, outcome) over a period: the funnel's raw numbers.
+#[derive(Debug, Clone, FromRow)]
+pub struct StepOutcomeCount {
+    pub step: String,
+    pub outcome: String,
+    pub flows: i64,
+    pub lines: i64,
+}
+
+/// Lines per JST day and hour, step and outcome.
+#[derive(Debug, Clone, FromRow)]
+pub struct TimedCount {
+    /// Days since 1970-01-01 in JST.
+    pub jst_day: i64,
+    pub jst_hour: i64,
+    pub step: String,
+    pub outcome: String,
+    pub lines: i64,
+}
+
+impl Storage {
+    /// Newest first, older than `before` (an id), at most `limit`.
+    pub async fn audit(
+        &self,
+        f: &AuditFilter<'_>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> sqlx::Result<Vec<AuditRow>> {
+        sqlx::query_as(
+            "SELECT l.id, l.at, l.flow_id, c.display_name AS app, l.step, l.outcome, l.staff,
+                    l.detail
+             FROM operation_log l LEFT JOIN clients c ON c.client_id = l.client_id
+             WHERE (? IS NULL OR l.at >= ?) AND (? IS NULL OR l.at < ?)
+               AND (? IS NULL OR l.step = ?) AND (? IS NULL OR l.outcome = ?)
+               AND (? IS NULL OR l.client_id = ?) AND (? IS NULL OR l.staff = ?)
+               AND (? IS NULL OR l.id < ?)
+             ORDER BY l.id DESC LIMIT ?",
+        )
+        .bind(f.from)
+        .bind(f.from)
+        .bind(f.to)
+        .bind(f.to)
+        .bind(f.step)
+        .bind(f.step)
+        .bind(f.outcome)
+        .bind(f.outcome)
+        .bind(f.client_id)
+        .bind(f.client_id)
+        .bind(f.staff)
+        .bind(f.staff)
+        .bind(before)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Distinct flows and lines per (step, outcome) in [from, to).
+    pub async fn step_outcomes(
+        &self,
+        from: i64,
+        to: i64,
+        client_id: Option<&str>,
+    ) -> sqlx::Result<Vec<StepOutcomeCount>> {
+        sqlx::query_as(
+            "SELECT step, outcome, COUNT(DISTINCT flow_id) AS flows, COUNT(*) AS lines
+             FROM operation_log
+             WHERE at >= ? AND at < ? AND (? IS NULL OR client_id = ?)
+             GROUP BY step, outcome",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(client_id)
+        .bind(client_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Lines per JST day, hour, step and outcome in [from, to).
+    pub async fn timed_outcomes(
+        &self,
+        from: i64,
+        to: i64,
+        client_id: Option<&str>,
+    ) -> sqlx::Result<Vec<TimedCount>> {
+        sqlx::query_as(
+            "SELECT (at + 32400) / 86400 AS jst_day, ((at + 32400) / 3600) % 24 AS jst_hour,
+                    step, outcome, COUNT(*) AS lines
+             FROM operation_log
+             WHERE at >= ? AND at < ? AND (? IS NULL OR client_id = ?)
+             GROUP BY jst_day, jst_hour, step, outcome",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(client_id)
+        .bind(client_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Consents granted and consents ended in [from, to).
+    pub async fn consent_counts(
+        &self,
+        from: i64,
+        to: i64,
+        client_id: Option<&str>,
+    ) -> sqlx::Result<(i64, i64)> {
+        sqlx::query_as(
+            "SELECT COALESCE(SUM(created_at >= ? AND created_at < ?), 0),
+                    COALESCE(SUM(revoked_at >= ? AND revoked_at < ?), 0)
+             FROM consents WHERE (? IS NULL OR client_id = ?)",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(from)
+        .bind(to)
+        .bind(client_id)
+        .bind(client_id)
+        .fetch_one(&self.pool)
         .await
     }
 }

@@ -216,6 +216,7 @@ impl RequestMeta {
             outcome,
             client_ip: self.client_ip.as_deref(),
             user_agent: self.user_agent.as_deref(),
+            account_id: flow.row.account_id,
             ..Default::default()
         }
     }

@@ -68,6 +68,10 @@ impl Flow {
         }
         let mut log = meta.log(self, t.outcome);
         log.kana_name = t.kana_name;
+        // SOA201's move names the account the flow now points at.
+        if let AccountChange::Set(id) = t.account {
+            log.account_id = Some(id);
+        }
         let moved = app
             .storage
             .transition(Move {

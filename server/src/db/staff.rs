@@ -1,0 +1,394 @@
+//! Staff members, their enrolment links, passkeys, WebAuthn ceremonies in
+//! progress and sessions; and what the console reads about an account.
+
+use super::{OpLog, Storage};
+use renkei_shared::staff::StaffRole;
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct StaffRow {
+    pub id: i64,
+    pub name: String,
+    pub role: StaffRole,
+    pub user_handle: String,
+    pub disabled_at: Option<i64>,
+}
+
+/// A live session with its staff member (never a disabled one).
+#[derive(Debug, Clone, FromRow)]
+pub struct StaffSessionRow {
+    pub staff_id: i64,
+    pub name: String,
+    pub role: StaffRole,
+    pub csrf_token: String,
+}
+
+/// A WebAuthn ceremony taken back (once) by the request that finishes it.
+#[derive(Debug, Clone, FromRow)]
+pub struct CeremonyRow {
+    pub staff_id: i64,
+    pub enrolment: Option<String>,
+    pub state: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PasskeyRow {
+    pub credential_id: String,
+    pub passkey: String,
+}
+
+/// A consent of an account, with its app's name.
+#[derive(Debug, Clone, FromRow)]
+pub struct AccountConsentRow {
+    pub id: i64,
+    pub app: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub revoked_by: Option<String>,
+}
+
+/// A flow of an account, as its log lines tell it.
+#[derive(Debug, Clone, FromRow)]
+pub struct AccountFlowRow {
+    pub flow_id: String,
+    pub app: String,
+    pub started_at: i64,
+    pub last_at: i64,
+    pub last_step: String,
+    pub last_outcome: String,
+}
+
+/// How long a staff session lives: idle and absolute, in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    pub idle_secs: i64,
+    pub absolute_secs: i64,
+}
+
+impl Storage {
+    /// A new staff member and their first enrolment link, logged.
+    pub async fn add_staff(
+        &self,
+        name: &str,
+        role: StaffRole,
+        user_handle: &str,
+        enrolment_hash: &str,
+        expires_at: i64,
+        log: OpLog<'_>,
+    ) -> sqlx::Result<i64> {
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO staff_members (name, role, user_handle, created_at)
+             VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(name)
+        .bind(role)
+        .bind(user_handle)
+        .bind(log.at)
+        .fetch_one(&mut *tx)
+        .await?;
+        Self::insert_enrolment(&mut tx, id, enrolment_hash, log.at, expires_at).await?;
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Another enrolment link for a staff member (a second passkey, a new
+    /// device), logged.
+    pub async fn add_enrolment(
+        &self,
+        staff_id: i64,
+        enrolment_hash: &str,
+        expires_at: i64,
+        log: OpLog<'_>,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        Self::insert_enrolment(&mut tx, staff_id, enrolment_hash, log.at, expires_at).await?;
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await
+    }
+
+    async fn insert_enrolment(
+        tx: &mut super::Tx,
+        staff_id: i64,
+        hash: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO staff_enrolments (token_hash, staff_id, created_at, expires_at)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(hash)
+        .bind(staff_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn staff_by_name(&self, name: &str) -> sqlx::Result<Option<StaffRow>> {
+        sqlx::query_as(
+            "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE name = ?",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn staff_by_id(&self, id: i64) -> sqlx::Result<Option<StaffRow>> {
+        sqlx::query_as(
+            "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// The staff member an unused, unexpired enrolment link is for (never
+    /// a disabled one).
+    pub async fn enrolment_staff(&self, hash: &str, now: i64) -> sqlx::Result<Option<StaffRow>> {
+        sqlx::query_as(
+            "SELECT m.id, m.name, m.role, m.user_handle, m.disabled_at
+             FROM staff_enrolments e JOIN staff_members m ON m.id = e.staff_id
+             WHERE e.token_hash = ? AND e.used_at IS NULL AND e.expires_at > ?
+               AND m.disabled_at IS NULL",
+        )
+        .bind(hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn save_ceremony(
+        &self,
+        id_hash: &str,
+        kind: &str,
+        staff_id: i64,
+        enrolment: Option<&str>,
+        state: &str,
+        expires_at: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "INSERT INTO staff_ceremonies (id_hash, kind, staff_id, enrolment, state, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id_hash)
+        .bind(kind)
+        .bind(staff_id)
+        .bind(enrolment)
+        .bind(state)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes a ceremony back, once: a replayed answer finds nothing.
+    pub async fn take_ceremony(
+        &self,
+        id_hash: &str,
+        kind: &str,
+        now: i64,
+    ) -> sqlx::Result<Option<CeremonyRow>> {
+        sqlx::query_as(
+            "DELETE FROM staff_ceremonies WHERE id_hash = ? AND kind = ? AND expires_at > ?
+             RETURNING staff_id, enrolment, state",
+        )
+        .bind(id_hash)
+        .bind(kind)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Stores a new passkey and uses up its enrolment link, in one
+    /// transaction; false (nothing stored) when the link was used meanwhile.
+    pub async fn add_passkey(
+        &self,
+        staff_id: i64,
+        enrolment_hash: &str,
+        credential_id: &str,
+        passkey: &str,
+        log: OpLog<'_>,
+    ) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
+        let used = sqlx::query(
+            "UPDATE staff_enrolments SET used_at = ?
+             WHERE token_hash = ? AND staff_id = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(log.at)
+        .bind(enrolment_hash)
+        .bind(staff_id)
+        .bind(log.at)
+        .execute(&mut *tx)
+        .await?;
+        if used.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO staff_passkeys (staff_id, credential_id, passkey, created_at)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(staff_id)
+        .bind(credential_id)
+        .bind(passkey)
+        .bind(log.at)
+        .execute(&mut *tx)
+        .await?;
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn passkeys_of(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyRow>> {
+        sqlx::query_as(
+            "SELECT credential_id, passkey FROM staff_passkeys WHERE staff_id = ? ORDER BY id",
+        )
+        .bind(staff_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// After a sign-in: the passkey's new counter, and a session, logged.
+    pub async fn sign_in(
+        &self,
+        staff_id: i64,
+        passkey: Option<(&str, &str)>,
+        session_hash: &str,
+        csrf_token: &str,
+        log: OpLog<'_>,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        if let Some((credential_id, json)) = passkey {
+            sqlx::query(
+                "UPDATE staff_passkeys SET passkey = ?, last_used_at = ? WHERE credential_id = ?",
+            )
+            .bind(json)
+            .bind(log.at)
+            .bind(credential_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, last_seen_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(session_hash)
+        .bind(staff_id)
+        .bind(csrf_token)
+        .bind(log.at)
+        .bind(log.at)
+        .execute(&mut *tx)
+        .await?;
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await
+    }
+
+    /// The session behind a cookie, if it is within both limits and its
+    /// staff member is not disabled; its idle clock restarts.
+    pub async fn staff_session(
+        &self,
+        hash: &str,
+        now: i64,
+        limits: SessionLimits,
+    ) -> sqlx::Result<Option<StaffSessionRow>> {
+        sqlx::query_as(
+            "UPDATE staff_sessions SET last_seen_at = ?
+             WHERE token_hash = ? AND last_seen_at > ? AND created_at > ?
+               AND staff_id IN (SELECT id FROM staff_members WHERE disabled_at IS NULL)
+             RETURNING staff_id,
+                       (SELECT name FROM staff_members WHERE id = staff_id) AS name,
+                       (SELECT role FROM staff_members WHERE id = staff_id) AS role,
+                       csrf_token",
+        )
+        .bind(now)
+        .bind(hash)
+        .bind(now - limits.idle_secs)
+        .bind(now - limits.absolute_secs)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn end_staff_session(&self, hash: &str) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?")
+            .bind(hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Disables a staff member and ends every session of theirs at once.
+    pub async fn disable_staff(&self, staff_id: i64, log: OpLog<'_>) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE staff_members SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL",
+        )
+        .bind(log.at)
+        .bind(staff_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = ?")
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?;
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await
+    }
+
+    /// Today's counted failures of an account.
+    pub async fn failures_on(&self, account_id: i64, jst_day: &str) -> sqlx::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT failures FROM auth_failures WHERE account_id = ? AND jst_day = ?",
+        )
+        .bind(account_id)
+        .bind(jst_day)
+        .fetch_optional(&self.pool)
+        .await?
+        .unwrap_or(0))
+    }
+
+    pub async fn account_consents(&self, account_id: i64) -> sqlx::Result<Vec<AccountConsentRow>> {
+        sqlx::query_as(
+            "SELECT k.id, c.display_name AS app, k.created_at, k.expires_at, k.revoked_at,
+                    k.revoked_by
+             FROM consents k JOIN clients c ON c.client_id = k.client_id
+             WHERE k.account_id = ? ORDER BY k.id DESC",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// The account's most recent flows, from the operation log (flows
+    /// themselves are forgotten an hour after they end).
+    pub async fn account_flows(
+        &self,
+        account_id: i64,
+        limit: i64,
+    ) -> sqlx::Result<Vec<AccountFlowRow>> {
+        sqlx::query_as(
+            "WITH lines AS (
+                 SELECT l.id, l.flow_id, l.at, l.step, l.outcome, l.client_id
+                 FROM operation_log l
+                 WHERE l.flow_id IN (SELECT flow_id FROM operation_log
+                                     WHERE account_id = ? AND flow_id IS NOT NULL)
+             ),
+             last AS (
+                 SELECT flow_id, MIN(at) AS started_at, MAX(id) AS last_id
+                 FROM lines GROUP BY flow_id
+             )
+             SELECT last.flow_id, COALESCE(c.display_name, '') AS app, last.started_at,
+                    l.at AS last_at, l.step AS last_step, l.outcome AS last_outcome
+             FROM last JOIN lines l ON l.id = last.last_id
+                  LEFT JOIN clients c ON c.client_id = l.client_id
+             ORDER BY l.at DESC, l.id DESC LIMIT ?",
+        )
+        .bind(account_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+}

@@ -1,0 +1,162 @@
+//! The funnel (supervisor and up): for a period of JST days and optionally
+//! one app, how many flows reached each screen and where the others
+//! stopped; errors by code and by hour; locks by day; phone-call outcomes;
+//! consents granted and ended. All counted from the operation log (flows
+//! themselves are forgotten an hour after they end) and the consents.
+
+use super::Staff;
+use super::audit::{jst_day_bounds, parse_day};
+use crate::clock::jst_date;
+use crate::error::AppResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Query, State};
+use jiff::ToSpan;
+use jiff::civil::Date;
+use renkei_shared::ErrorCode;
+use renkei_shared::api::Step;
+use renkei_shared::staff::{Count, Funnel, FunnelStep, StaffRole};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+pub struct FunnelQuery {
+    from: Option<String>,
+    to: Option<String>,
+    app: Option<String>,
+}
+
+/// The screens in order, each with the log line that says a flow reached
+/// it: a flow opened (SOA201), or the previous screen's step taken.
+const SCREENS: [(Option<Step>, &str, &str, &str); 7] = [
+    (
+        Some(Step::Account),
+        "SOA201 口座情報入力",
+        "authorize",
+        "started",
+    ),
+    (Some(Step::Customer), "お客様情報入力", "account", "ok"),
+    (
+        Some(Step::PhoneConfirm),
+        "SOA208 電話番号の確認",
+        "customer",
+        "ok",
+    ),
+    (
+        Some(Step::PhoneCall),
+        "SOA209 電話認証",
+        "phone_confirm",
+        "ok",
+    ),
+    (Some(Step::Pin), "SOA211 暗証番号認証", "phone_call", "ok"),
+    (Some(Step::Consent), "SOA206 情報連携認可", "pin", "ok"),
+    (None, "完了", "consent", "granted"),
+];
+
+pub async fn show(
+    State(app): State<AppState>,
+    staff: Staff,
+    Query(q): Query<FunnelQuery>,
+) -> AppResult<Json<Funnel>> {
+    staff.require(StaffRole::Supervisor)?;
+    let today = jst_date(app.clock.now());
+    let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
+        Some(d) => parse_day("to", d)?,
+        None => today,
+    };
+    let from = match q.from.as_deref().filter(|s| !s.is_empty()) {
+        Some(d) => parse_day("from", d)?,
+        None => to.checked_sub(6.days()).map_err(anyhow::Error::from)?,
+    };
+    let client = q.app.as_deref().filter(|s| !s.is_empty());
+    let (start, _) = jst_day_bounds(from)?;
+    let (_, end) = jst_day_bounds(to)?;
+
+    let per = app.storage.step_outcomes(start, end, client).await?;
+    let flows = |step: &str, outcome: &str| -> i64 {
+        per.iter()
+            .filter(|c| c.step == step && c.outcome == outcome)
+            .map(|c| c.flows)
+            .sum()
+    };
+    let reached: Vec<i64> = SCREENS.iter().map(|s| flows(s.2, s.3)).collect();
+    let steps = SCREENS
+        .iter()
+        .enumerate()
+        .map(|(i, (step, label, _, _))| {
+            let code = step.map(|s| s.code()).unwrap_or("completed");
+            let cancelled = flows(code, "cancelled") + flows(code, "denied");
+            let locked =
+                flows(code, ErrorCode::Locked.code()) + flows(code, ErrorCode::LockedB84.code());
+            let next = reached.get(i + 1).copied().unwrap_or(reached[i]);
+            FunnelStep {
+                step: *step,
+                label: (*label).to_owned(),
+                reached: reached[i],
+                cancelled,
+                locked,
+                left: (reached[i] - next - cancelled - locked).max(0),
+            }
+        })
+        .collect();
+
+    let timed = app.storage.timed_outcomes(start, end, client).await?;
+    let mut by_code: BTreeMap<String, i64> = BTreeMap::new();
+    let mut by_hour = [0i64; 24];
+    let mut locks: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut calls: BTreeMap<String, i64> = BTreeMap::new();
+    for t in &timed {
+        if t.step == "telephony" {
+            *calls.entry(t.outcome.clone()).or_default() += t.lines;
+        } else if let Some(code) = ErrorCode::from_code(&t.outcome) {
+            *by_code.entry(code.code().to_owned()).or_default() += t.lines;
+            by_hour[t.jst_hour.clamp(0, 23) as usize] += t.lines;
+            if code == ErrorCode::Locked {
+                *locks.entry(t.jst_day).or_default() += t.lines;
+            }
+        }
+    }
+    let epoch = Date::constant(1970, 1, 1);
+    let mut locks_by_day = Vec::new();
+    let mut day = from;
+    while day <= to {
+        let n = (day - epoch).get_days() as i64;
+        let n = day
+            .since((jiff::Unit::Day, epoch))
+            .map(|s| s.get_days() as i64)
+            .unwrap_or(n);
+        locks_by_day.push(Count {
+            label: day.to_string(),
+            count: locks.get(&n).copied().unwrap_or(0),
+        });
+        day = day.tomorrow().map_err(anyhow::Error::from)?;
+        if locks_by_day.len() > 400 {
+            break;
+        }
+    }
+    let (granted, ended) = app.storage.consent_counts(start, end, client).await?;
+    Ok(Json(Funnel {
+        from: from.to_string(),
+        to: to.to_string(),
+        steps,
+        errors_by_code: by_code
+            .into_iter()
+            .map(|(label, count)| Count { label, count })
+            .collect(),
+        errors_by_hour: by_hour
+            .iter()
+            .enumerate()
+            .map(|(h, &count)| Count {
+                label: format!("{h}時"),
+                count,
+            })
+            .collect(),
+        locks_by_day,
+        calls: calls
+            .into_iter()
+            .map(|(label, count)| Count { label, count })
+            .collect(),
+        consents_granted: granted,
+        consents_ended: ended,
+    }))
+}

@@ -1,0 +1,198 @@
+//! The staff console's wire types (`/staff/api/*`): what the console (the
+//! `renkei-staff` bundle) and the server agree on. Errors use the one wire
+//! format (`ErrorBody`) with the `staff_*` codes.
+
+use crate::api::Step;
+use crate::domain::AccountKind;
+use serde::{Deserialize, Serialize};
+
+/// The header that carries a staff session's CSRF token on every change.
+pub const STAFF_CSRF_HEADER: &str = "x-renkei-staff-csrf";
+
+/// What a staff member may do. Each role includes the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+pub enum StaffRole {
+    /// Counter and call centre: look up, lift a lock, end a linkage.
+    Operator,
+    /// Also maintenance windows, apps on/off, the audit log and the funnel.
+    Supervisor,
+    /// Also apps and staff accounts.
+    Admin,
+}
+
+impl StaffRole {
+    pub fn parse(s: &str) -> Option<StaffRole> {
+        match s {
+            "operator" => Some(StaffRole::Operator),
+            "supervisor" => Some(StaffRole::Supervisor),
+            "admin" => Some(StaffRole::Admin),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            StaffRole::Operator => "operator",
+            StaffRole::Supervisor => "supervisor",
+            StaffRole::Admin => "admin",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StaffRole::Operator => "オペレーター",
+            StaffRole::Supervisor => "スーパーバイザー",
+            StaffRole::Admin => "管理者",
+        }
+    }
+}
+
+/// The signed-in staff member (`GET /staff/api/me`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    pub role: StaffRole,
+    /// Sent back in [`STAFF_CSRF_HEADER`] with every change.
+    pub csrf_token: String,
+}
+
+/// `POST /staff/api/enrol/start`: the token from the enrolment link.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrolStart {
+    pub token: String,
+}
+
+/// `POST /staff/api/sign-in/start`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SignInStart {
+    pub name: String,
+}
+
+/// A WebAuthn ceremony begun: its id (to send back with the result) and
+/// the options for `navigator.credentials.create/get`, in WebAuthn's JSON
+/// form (`{"publicKey": …}`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ceremony {
+    pub ceremony: String,
+    pub options: serde_json::Value,
+}
+
+/// The browser's answer to a ceremony (`PublicKeyCredential.toJSON()`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CeremonyDone {
+    pub ceremony: String,
+    pub credential: serde_json::Value,
+}
+
+/// Every change needs its reason, for the operation log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Reason {
+    pub reason: String,
+}
+
+/// End one linkage (`consent_id`) or all of an account's (`None`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EndLinkages {
+    pub consent_id: Option<i64>,
+    pub reason: String,
+}
+
+/// One account as the console shows it (`GET /staff/api/accounts/{branch}/{kind}/{number}`).
+/// Never the PIN, the full phone number or an e-mail address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub branch: String,
+    pub kind: AccountKind,
+    pub number: String,
+    /// `active`, `closed`, `moved`, or `unknown` when the records no longer hold it.
+    pub status: String,
+    pub cash_card: bool,
+    pub can_link: bool,
+    /// e.g. `*******7777`.
+    pub masked_phone: Option<String>,
+    pub failures_today: i64,
+    pub lockout_threshold: i64,
+    pub locked: bool,
+    pub consents: Vec<ConsentView>,
+    pub recent_flows: Vec<FlowSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsentView {
+    pub id: i64,
+    pub app: String,
+    /// RFC 3339 instants.
+    pub granted_at: String,
+    pub expires_at: String,
+    pub revoked_at: Option<String>,
+    /// `app`, `staff`, `code_reuse`, `refresh_reuse`.
+    pub revoked_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowSummary {
+    /// The first characters of the flow's id (enough to find it in the log).
+    pub flow: String,
+    pub app: String,
+    pub started_at: String,
+    pub last_at: String,
+    pub last_step: String,
+    pub last_outcome: String,
+}
+
+/// One line of the operation log as the console shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub id: i64,
+    pub at: String,
+    pub flow: Option<String>,
+    pub app: Option<String>,
+    pub step: String,
+    pub outcome: String,
+    pub staff: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub lines: Vec<AuditLine>,
+    /// The `before` of the next (older) page.
+    pub next_before: Option<i64>,
+}
+
+/// One screen of the funnel: how many flows reached it, and of those that
+/// went no further, how many were cancelled, locked, or just left.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunnelStep {
+    /// `None` for 完了 (completed).
+    pub step: Option<Step>,
+    pub label: String,
+    pub reached: i64,
+    pub cancelled: i64,
+    pub locked: i64,
+    pub left: i64,
+}
+
+/// A count under a label (a chart's bar).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Count {
+    pub label: String,
+    pub count: i64,
+}
+
+/// `GET /staff/api/funnel?from=YYYY-MM-DD&to=YYYY-MM-DD&app=…` (JST days).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Funnel {
+    pub from: String,
+    pub to: String,
+    pub steps: Vec<FunnelStep>,
+    pub errors_by_code: Vec<Count>,
+    /// By JST hour of day, 0–23.
+    pub errors_by_hour: Vec<Count>,
+    pub locks_by_day: Vec<Count>,
+    pub calls: Vec<Count>,
+    pub consents_granted: i64,
+    pub consents_ended: i64,
+}
