@@ -26,3 +26,54 @@ pub async fn break_lockout_table(storage: &Storage) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
+
+/// A signed-in staff session for `name` (added with `role` if new), made
+/// the way a passkey sign-in ends (`Storage::sign_in`), for the black-box
+/// tests of the staff API; the passkey ceremonies themselves are tested in
+/// Chromium with a virtual authenticator. Returns (cookie value, CSRF).
+pub async fn staff_session(
+    storage: &Storage,
+    name: &str,
+    role: renkei_shared::staff::StaffRole,
+    now: i64,
+) -> sqlx::Result<(String, String)> {
+    use crate::crypto::{random_token, sha256_hex};
+    use crate::db::OpLog;
+    let id = match storage.staff_by_name(name).await? {
+        Some(m) => m.id,
+        None => {
+            storage
+                .add_staff(
+                    name,
+                    role,
+                    &random_token(),
+                    &sha256_hex(&random_token()),
+                    now + 86_400,
+                    OpLog {
+                        at: now,
+                        step: "staff",
+                        outcome: "staff_added",
+                        ..Default::default()
+                    },
+                )
+                .await?
+        }
+    };
+    let (token, csrf) = (random_token(), random_token());
+    storage
+        .sign_in(
+            id,
+            None,
+            &sha256_hex(&token),
+            &csrf,
+            OpLog {
+                at: now,
+                step: "staff",
+                outcome: "signed_in",
+                staff: Some(name),
+                ..Default::default()
+            },
+        )
+        .await?;
+    Ok((token, csrf))
+}

@@ -213,7 +213,7 @@ impl Storage {
         client_id: Option<&str>,
     ) -> sqlx::Result<(i64, i64)> {
         sqlx::query_as(
-            "SELECT COALESCE(SUM(created_at >= ? AND created_at < ?), 0),
+            "SELECT COALESCE(SUM(granted_at >= ? AND granted_at < ?), 0),
                     COALESCE(SUM(revoked_at >= ? AND revoked_at < ?), 0)
              FROM consents WHERE (? IS NULL OR client_id = ?)",
         )

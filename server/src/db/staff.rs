@@ -42,7 +42,7 @@ pub struct PasskeyRow {
 pub struct AccountConsentRow {
     pub id: i64,
     pub app: String,
-    pub created_at: i64,
+    pub granted_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
     pub revoked_by: Option<String>,
@@ -352,7 +352,7 @@ impl Storage {
 
     pub async fn account_consents(&self, account_id: i64) -> sqlx::Result<Vec<AccountConsentRow>> {
         sqlx::query_as(
-            "SELECT k.id, c.display_name AS app, k.created_at, k.expires_at, k.revoked_at,
+            "SELECT k.id, c.display_name AS app, k.granted_at, k.expires_at, k.revoked_at,
                     k.revoked_by
              FROM consents k JOIN clients c ON c.client_id = k.client_id
              WHERE k.account_id = ? ORDER BY k.id DESC",

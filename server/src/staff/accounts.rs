@@ -81,7 +81,7 @@ pub async fn show(
         .map(|c| ConsentView {
             id: c.id,
             app: c.app,
-            granted_at: instant(c.created_at),
+            granted_at: instant(c.granted_at),
             expires_at: instant(c.expires_at),
             revoked_at: c.revoked_at.map(instant),
             revoked_by: c.revoked_by,

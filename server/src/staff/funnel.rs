@@ -120,11 +120,8 @@ pub async fn show(
     let mut locks_by_day = Vec::new();
     let mut day = from;
     while day <= to {
-        let n = (day - epoch).get_days() as i64;
-        let n = day
-            .since((jiff::Unit::Day, epoch))
-            .map(|s| s.get_days() as i64)
-            .unwrap_or(n);
+        // Days since 1970-01-01, as the log's grouping counts them.
+        let n = i64::from(day.since(epoch).map_err(anyhow::Error::from)?.get_days());
         locks_by_day.push(Count {
             label: day.to_string(),
             count: locks.get(&n).copied().unwrap_or(0),

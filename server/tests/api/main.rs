@@ -26,4 +26,5 @@ mod phone;
 mod pin;
 mod records;
 mod retention;
+mod staff;
 mod throttle;

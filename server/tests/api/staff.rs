@@ -1,0 +1,371 @@
+//! The staff console's API (`/staff/api/*`) over HTTP: sessions, roles,
+//! CSRF, and what an operator and a supervisor do. Sessions are made with
+//! `testkit::staff_session` (what a passkey sign-in stores); the passkey
+//! ceremonies are tested in Chromium (`end2end/tests/staff.spec.ts`).
+
+use crate::helpers::{TestApp, code_of, happy_customer, spawn_app};
+use renkei_server::testkit::staff_session;
+use renkei_shared::staff::{STAFF_CSRF_HEADER, StaffRole};
+use serde_json::{Value, json};
+
+const HAPPY: &str = "/staff/api/accounts/115/ordinary/1100026";
+
+/// A staff member's own HTTP client, signed in.
+struct StaffClient {
+    http: reqwest::Client,
+    cookie: String,
+    csrf: String,
+    base: String,
+}
+
+impl StaffClient {
+    async fn sign_in(app: &TestApp, name: &str, role: StaffRole) -> StaffClient {
+        let now = renkei_server::clock::Clock::now(&*app.clock).as_second();
+        let (token, csrf) = staff_session(&app.storage, name, role, now).await.unwrap();
+        StaffClient {
+            http: reqwest::Client::new(),
+            cookie: format!("renkei_staff={token}"),
+            csrf,
+            base: app.base.clone(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.post_with(path, body, &self.csrf).await
+    }
+
+    async fn post_with(&self, path: &str, body: &Value, csrf: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header(STAFF_CSRF_HEADER, csrf)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Five wrong identity attempts lock the happy customer's account today.
+async fn lock_happy_account(app: &TestApp) {
+    let b = app.other_browser();
+    let csrf = b.at_customer_step("115", "ordinary", "1100026").await;
+    let mut wrong = happy_customer();
+    wrong["birth_year"] = json!("1999");
+    for _ in 0..5 {
+        b.post("/api/flow/customer", &csrf, &wrong).await;
+    }
+    let resp = b.post("/api/flow/customer", &csrf, &happy_customer()).await;
+    assert_eq!(code_of(resp).await, "locked_b84");
+}
+
+#[tokio::test]
+async fn an_operator_finds_a_locked_account_lifts_the_lock_and_the_customer_goes_on() {
+    let app = spawn_app().await;
+    lock_happy_account(&app).await;
+    let op = StaffClient::sign_in(&app, "窓口 花子", StaffRole::Operator).await;
+
+    let view: Value = op.get(HAPPY).await.json().await.unwrap();
+    assert_eq!(view["status"], "active");
+    assert_eq!(view["can_link"], true);
+    assert_eq!(view["failures_today"], 5);
+    assert_eq!(view["locked"], true);
+    // Masked phone only; never the PIN hash, the number or an e-mail.
+    assert_eq!(view["masked_phone"], "*****3333");
+    let text = view.to_string();
+    for secret in ["09011113333", "argon2", "@example"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    // The flow that was locked, from the log.
+    assert_eq!(view["recent_flows"][0]["last_outcome"], "locked_b84");
+    assert_eq!(view["recent_flows"][0]["last_step"], "customer");
+
+    // A change without a reason is refused and changes nothing.
+    let resp = op
+        .post(&format!("{HAPPY}/lift-lock"), &json!({"reason": "  "}))
+        .await;
+    assert_eq!(resp.status(), 422);
+    assert_eq!(code_of(resp).await, "staff_reason_required");
+    let resp = op
+        .post(
+            &format!("{HAPPY}/lift-lock"),
+            &json!({"reason": "窓口で本人確認済み"}),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let view: Value = op.get(HAPPY).await.json().await.unwrap();
+    assert_eq!(view["locked"], false);
+
+    // The customer passes SOA201 and お客様情報入力 now.
+    let b = app.other_browser();
+    let csrf = b.at_customer_step("115", "ordinary", "1100026").await;
+    let resp = b.post("/api/flow/customer", &csrf, &happy_customer()).await;
+    assert_eq!(resp.status(), 200);
+
+    // The log says who lifted it and why.
+    let log = app.storage.operation_log().await.unwrap();
+    let lifted = log.iter().find(|l| l.outcome == "lock_lifted").unwrap();
+    assert_eq!(lifted.staff.as_deref(), Some("窓口 花子"));
+    assert!(
+        lifted
+            .detail
+            .as_deref()
+            .unwrap()
+            .ends_with("reason: 窓口で本人確認済み"),
+        "{lifted:?}"
+    );
+}
+
+#[tokio::test]
+async fn ending_a_linkage_in_the_console_stops_the_apps_token_at_once() {
+    let app = spawn_app().await;
+    let linked = app.other_browser().link(&renkei_fixture::HAPPY).await;
+    let token = linked["access_token"].as_str().unwrap();
+    let read = || async {
+        app.http
+            .get(app.url("/api/v1/accounts"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(read().await, 200);
+    let op = StaffClient::sign_in(&app, "op", StaffRole::Operator).await;
+    let view: Value = op.get(HAPPY).await.json().await.unwrap();
+    let consent = view["consents"][0]["id"].as_i64().unwrap();
+    assert_eq!(view["consents"][0]["revoked_at"], Value::Null);
+    let resp = op
+        .post(
+            &format!("{HAPPY}/end-linkages"),
+            &json!({"consent_id": consent, "reason": "お客様から電話で解除依頼"}),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(read().await, 401);
+    let view: Value = op.get(HAPPY).await.json().await.unwrap();
+    assert_eq!(view["consents"][0]["revoked_by"], "staff");
+    // Ending it again finds nothing live.
+    let resp = op
+        .post(
+            &format!("{HAPPY}/end-linkages"),
+            &json!({"consent_id": consent, "reason": "二度目"}),
+        )
+        .await;
+    assert_eq!(resp.status(), 404);
+}
+
+#[tokio::test]
+async fn an_operator_cannot_reach_supervisor_apis() {
+    let app = spawn_app().await;
+    let op = StaffClient::sign_in(&app, "op", StaffRole::Operator).await;
+    let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
+    for path in [
+        "/staff/api/audit",
+        "/staff/api/audit.csv",
+        "/staff/api/funnel",
+    ] {
+        let resp = op.get(path).await;
+        assert_eq!(resp.status(), 403, "{path}");
+        assert_eq!(code_of(resp).await, "staff_forbidden", "{path}");
+        assert_eq!(sv.get(path).await.status(), 200, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn no_session_another_csrf_token_or_a_customer_cookie_is_refused() {
+    let app = spawn_app().await;
+    let op = StaffClient::sign_in(&app, "op", StaffRole::Operator).await;
+    let other = StaffClient::sign_in(&app, "other", StaffRole::Operator).await;
+    let lift = format!("{HAPPY}/lift-lock");
+    let body = json!({"reason": "テスト"});
+
+    // No session at all.
+    let resp = reqwest::Client::new()
+        .get(app.url(HAPPY))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    assert_eq!(code_of(resp).await, "staff_sign_in_required");
+    // Another staff member's CSRF token, or none.
+    for csrf in [other.csrf.as_str(), ""] {
+        let resp = op.post_with(&lift, &body, csrf).await;
+        assert_eq!(resp.status(), 403);
+        assert_eq!(code_of(resp).await, "staff_csrf_rejected");
+    }
+    // A customer's flow cookie means nothing here.
+    let customer = app.browser();
+    customer
+        .at_customer_step("115", "ordinary", "1100026")
+        .await;
+    let resp = app.http.get(app.url(HAPPY)).send().await.unwrap();
+    assert_eq!(resp.status(), 401);
+    // And the staff cookie nothing to the flow API.
+    let resp = op.get("/api/flow").await;
+    assert_eq!(code_of(resp).await, "flow_not_found");
+    // A disabled staff member's session ends at once.
+    app.staff().disable_staff("op", "退職").await.unwrap();
+    assert_eq!(op.get(HAPPY).await.status(), 401);
+    assert_eq!(other.get(HAPPY).await.status(), 200);
+}
+
+#[tokio::test]
+async fn sessions_end_after_15_idle_minutes_and_after_8_hours() {
+    let app = spawn_app().await;
+    let op = StaffClient::sign_in(&app, "op", StaffRole::Operator).await;
+    // Active every 14 minutes: alive for 8 hours, not a minute more.
+    for _ in 0..34 {
+        app.clock.advance(jiff::SignedDuration::from_mins(14));
+        assert_eq!(op.get(HAPPY).await.status(), 200);
+    }
+    app.clock.advance(jiff::SignedDuration::from_mins(4));
+    assert_eq!(op.get(HAPPY).await.status(), 401);
+
+    let idle = StaffClient::sign_in(&app, "idle", StaffRole::Operator).await;
+    app.clock.advance(jiff::SignedDuration::from_mins(15));
+    assert_eq!(idle.get(HAPPY).await.status(), 401);
+}
+
+#[tokio::test]
+async fn the_audit_export_is_utf8_with_a_bom_and_names_the_staff_member() {
+    let app = spawn_app().await;
+    lock_happy_account(&app).await;
+    let sv = StaffClient::sign_in(&app, "監督 一郎", StaffRole::Supervisor).await;
+    let resp = sv
+        .post(
+            &format!("{HAPPY}/lift-lock"),
+            &json!({"reason": "電話で本人確認、解除"}),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let resp = sv
+        .get("/staff/api/audit.csv?day=2026-11-26&staff=監督 一郎")
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
+    let bytes = resp.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "BOM");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "日時(JST),フロー,アプリ,ステップ,結果,職員,詳細");
+    assert_eq!(lines.len(), 3, "{text}"); // signed_in and lock_lifted
+    assert!(
+        lines[1].starts_with("2026-11-26 10:00:00,,,staff,lock_lifted,監督 一郎,"),
+        "{text}"
+    );
+    assert!(lines[1].ends_with("reason: 電話で本人確認、解除"), "{text}");
+
+    // The same search as a page.
+    let page: Value = sv
+        .get("/staff/api/audit?day=2026-11-26&outcome=lock_lifted")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["lines"].as_array().unwrap().len(), 1);
+    assert_eq!(page["lines"][0]["staff"], "監督 一郎");
+}
+
+#[tokio::test]
+async fn the_funnel_counts_what_the_customers_did() {
+    let app = spawn_app().await;
+    // Three whole linkages.
+    for _ in 0..3 {
+        app.other_browser().link(&renkei_fixture::HAPPY).await;
+    }
+    // Two stop at お客様情報入力, one never gets past SOA201's screen, one
+    // cancels there.
+    for _ in 0..2 {
+        app.other_browser()
+            .at_customer_step("115", "ordinary", "1100026")
+            .await;
+    }
+    app.other_browser().start_flow().await;
+    let b = app.other_browser();
+    let view = b.start_flow().await;
+    let resp = b
+        .post("/api/flow/cancel", &view.csrf_token, &json!({}))
+        .await;
+    assert_eq!(resp.status(), 200);
+    // One is locked out at お客様情報入力 (four mismatches, then the lock).
+    let jiro = renkei_fixture::CUSTOMERS
+        .iter()
+        .find(|c| c.number == "2222222")
+        .unwrap();
+    let b = app.other_browser();
+    let csrf = b
+        .at_customer_step(jiro.branch, jiro.kind, jiro.number)
+        .await;
+    let mut wrong = happy_customer();
+    wrong["birth_year"] = json!("1999");
+    for _ in 0..5 {
+        b.post("/api/flow/customer", &csrf, &wrong).await;
+    }
+
+    let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
+    let f: Value = sv
+        .get("/staff/api/funnel?from=2026-11-26&to=2026-11-26")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let steps: Vec<(i64, i64, i64, i64)> = f["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let n = |k: &str| s[k].as_i64().unwrap();
+            (n("reached"), n("cancelled"), n("locked"), n("left"))
+        })
+        .collect();
+    // (reached, cancelled, locked, left) per screen, SOA201 … 完了.
+    let completed = 3;
+    let at_customer = 2;
+    let opened = completed + at_customer + 1 + 1 + 1;
+    assert_eq!(
+        steps,
+        [
+            (opened, 1, 0, 1),
+            (completed + at_customer + 1, 0, 1, at_customer),
+            (completed, 0, 0, 0),
+            (completed, 0, 0, 0),
+            (completed, 0, 0, 0),
+            (completed, 0, 0, 0),
+            (completed, 0, 0, 0),
+        ]
+    );
+    assert_eq!(f["consents_granted"], completed);
+    assert_eq!(f["consents_ended"], 0);
+    let count = |list: &str, label: &str| -> i64 {
+        f[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["label"] == label)
+            .map(|c| c["count"].as_i64().unwrap())
+            .unwrap_or(0)
+    };
+    assert_eq!(count("errors_by_code", "identity_mismatch"), 4);
+    assert_eq!(count("errors_by_code", "locked"), 1);
+    assert_eq!(count("errors_by_hour", "10時"), 5);
+    assert_eq!(count("locks_by_day", "2026-11-26"), 1);
+    assert_eq!(count("calls", "verified"), completed);
+    // Another day saw nothing.
+    let f: Value = sv
+        .get("/staff/api/funnel?from=2026-11-25&to=2026-11-25")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(f["steps"][0]["reached"], 0);
+}
