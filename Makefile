@@ -25,14 +25,17 @@ setup:
 setup-e2e:
 	scripts/setup.sh --e2e
 
+## spa: the customer's screens into dist/, then the staff console's own
+## bundle into dist/staff (after: the first build empties dist/).
 spa:
 	trunk build --release
+	trunk build staff/index.html --release --dist dist/staff --public-url /staff/
 	scripts/compress.sh dist
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
-	cargo clippy -p renkei-app --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p renkei-app -p renkei-staff --target wasm32-unknown-unknown -- -D warnings
 	@# A production build of the bank server contains no demo app code.
 	@if cargo tree -p renkei-server -e normal --prefix none | grep -q '^renkei-demo '; then \
 	  echo "renkei-server depends on renkei-demo without the demo feature" >&2; exit 1; fi

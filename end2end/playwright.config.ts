@@ -8,12 +8,15 @@ import { defineConfig, devices } from '@playwright/test';
 // another credit union's profile (institution.toml); the other three load
 // the core system's files in records/ before they start. A fifth holds no
 // records: it reads them from the stand-in host gateway, which serves
-// records/ from the bank's own database.
-const ports = (process.env.E2E_PORTS ?? '3101,3102,3103,3104,3105').split(',').map(Number);
+// records/ from the bank's own database. A sixth serves the staff console
+// at http://localhost (WebAuthn refuses IP addresses).
+const ports = (process.env.E2E_PORTS ?? '3101,3102,3103,3104,3105,3106').split(',').map(Number);
 export const shortWindowURL = `http://127.0.0.1:${ports[3]}`;
 export const otherInstitutionURL = shortWindowURL;
 export const gatewayURL = `http://127.0.0.1:${ports[4]}`;
-const serverArgs = [' 120 "" records', ' 120 "" records', ' 120 "" records', ' 3 institution.toml', ' 120 "" records gateway'];
+export const staffPort = ports[5];
+export const staffURL = `http://localhost:${staffPort}`;
+const serverArgs = [' 120 "" records', ' 120 "" records', ' 120 "" records', ' 3 institution.toml', ' 120 "" records gateway', ' 120'];
 const names = ['desktop', 'pixel-7', 'iphone-14'];
 const base = (i: number) => `http://127.0.0.1:${ports[i]}`;
 
@@ -54,7 +57,7 @@ export default defineConfig({
     },
   ],
   webServer: ports.map((port, i) => ({
-    command: `sh ./start-server.sh ${port}${serverArgs[i]}`,
+    command: `${i === 5 ? 'E2E_HOST=localhost ' : ''}sh ./start-server.sh ${port}${serverArgs[i]}`,
     url: `http://127.0.0.1:${port}/.well-known/oauth-authorization-server`,
     reuseExistingServer: false,
     timeout: 120_000,

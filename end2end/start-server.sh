@@ -9,10 +9,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 port=${1:-3101}
 db_dir=$(mktemp -d "${TMPDIR:-/tmp}/renkei-e2e.XXXXXX")
 export RENKEI_LISTEN="127.0.0.1:$port"
-export RENKEI_PUBLIC_URL="http://127.0.0.1:$port"
+# E2E_HOST=localhost for the staff console: WebAuthn refuses an IP address
+# as the relying party.
+export RENKEI_PUBLIC_URL="http://${E2E_HOST:-127.0.0.1}:$port"
 export DATABASE_URL="sqlite://$db_dir/renkei.db"
 export RENKEI_DIST="$here/../dist"
 export RENKEI_DEMO=1
+# Where this server's database is, for a test that runs a staff command on it.
+echo "$DATABASE_URL" >"${TMPDIR:-/tmp}/renkei-e2e-db-$port"
 # Mails are written here as .eml (no SMTP in the suite); tests read them.
 export RENKEI_OUTBOX_DIR="${TMPDIR:-/tmp}/renkei-e2e-outbox-$port"
 rm -rf "$RENKEI_OUTBOX_DIR"

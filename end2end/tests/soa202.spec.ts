@@ -1,27 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, startLinkage } from './helpers';
-
-async function toCustomerStep(page: Page, branch: string, kind: string, number: string) {
-  await startLinkage(page);
-  await page.getByLabel('店番').fill(branch);
-  await page.getByLabel('科目').selectOption({ label: kind });
-  await page.getByLabel('口座番号').fill(number);
-  await page.getByRole('button', { name: '次へ' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（お客様情報入力）' })).toBeVisible();
-  await expect(page.getByRole('button', { name: '次へ' })).toBeEnabled();
-}
-
-type Customer = { name: string; year: string; month: string; day: string; phone: string; email: string };
-
-async function fillCustomer(page: Page, c: Customer) {
-  await page.getByLabel('お名前').fill(c.name);
-  await page.getByLabel('西暦').fill(c.year);
-  await page.getByLabel('月', { exact: true }).selectOption(c.month);
-  await page.getByLabel('日', { exact: true }).selectOption(c.day);
-  await page.getByLabel('電話番号').fill(c.phone);
-  await page.getByLabel(/^【必須】メールアドレス$/).fill(c.email);
-  await page.getByLabel('メールアドレス（確認用）').fill(c.email);
-}
+import { expect, test } from '@playwright/test';
+import { Customer, expectAccessible, expectNoHorizontalScroll, fillCustomer, startLinkage, toCustomerStep } from './helpers';
 
 const happy: Customer = {
   name: 'でーた　たろう',

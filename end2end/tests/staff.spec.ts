@@ -1,0 +1,115 @@
+import { expect, test, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { staffPort, staffURL } from '../playwright.config';
+import { expectAccessible, fillCustomer, toCustomerStep } from './helpers';
+
+// The staff console at http://localhost (WebAuthn refuses IP addresses),
+// with Chromium's virtual authenticator standing in for the staff member's
+// device. One server, one run: the desktop project only.
+test.use({ baseURL: staffURL });
+
+const bin = process.env.RENKEI_BIN ?? join(__dirname, '../../target/debug/renkei-server');
+
+/** `renkei-server ARGS` on the staff server's database, as staff would run it. */
+function renkei(args: string[]): string {
+  const db = readFileSync(join(process.env.TMPDIR ?? tmpdir(), `renkei-e2e-db-${staffPort}`), 'utf8').trim();
+  return execFileSync(bin, args, {
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: db,
+      RENKEI_DEMO: '1',
+      RENKEI_PUBLIC_URL: staffURL,
+      RENKEI_NOW: process.env.E2E_NOW ?? '2026-11-26T10:00:00+09:00',
+      RENKEI_LOG: 'warn',
+    },
+  }).toString();
+}
+
+async function virtualAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+}
+
+// 005-貯蓄預金-0000123, ﾔﾏﾀﾞ ﾊﾅｺ (demo data): five wrong birth dates lock it.
+const hanako = { name: 'ﾔﾏﾀﾞ ﾊﾅｺ', year: '1975', month: '04', day: '15', phone: '0272345678', email: 'hanako@example.jp' };
+
+test('an operator enrols a passkey, signs in, lifts a lock with a reason, and the customer goes on', async ({ page, browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one staff server, one run');
+  // The customer locks their account (in their own browser).
+  const customer = await browser.newPage({ baseURL: staffURL });
+  await toCustomerStep(customer, '005', '貯蓄預金', '123');
+  await fillCustomer(customer, { ...hanako, day: '16' });
+  const dialog = customer.getByRole('dialog', { name: 'エラー' });
+  for (let i = 1; i <= 5; i++) {
+    await customer.getByRole('button', { name: '次へ' }).click();
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole('button', { name: 'OK' }).click();
+  }
+
+  // Staff: the link `staff add` prints, a passkey on this device.
+  const out = renkei(['staff', 'add', '--name', '窓口 花子', '--role', 'operator']);
+  const link = out.match(/https?:\/\/\S+/)![0];
+  expect(link.startsWith(`${staffURL}/staff/enrol#`)).toBeTruthy();
+  await virtualAuthenticator(page);
+  await page.goto(link);
+  await page.getByRole('button', { name: 'パスキーを登録する' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '口座照会' })).toBeVisible();
+  // The link works once.
+  const again = await page.request.post('/staff/api/enrol/start', { data: { token: link.split('#')[1] } });
+  expect(again.status()).toBe(400);
+
+  // Sign out, and back in with the passkey.
+  await page.getByRole('button', { name: 'サインアウト' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'サインイン' })).toBeVisible();
+  await page.getByLabel('職員名').fill('窓口 花子');
+  await page.getByRole('button', { name: 'パスキーでサインイン' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '口座照会' })).toBeVisible();
+  await expect(page.getByText('窓口 花子（オペレーター）')).toBeVisible();
+  // An operator is not offered the supervisor's pages.
+  await expect(page.getByRole('link', { name: '監査ログ' })).toHaveCount(0);
+
+  // Find the account: locked today.
+  await page.getByLabel('店番').fill('005');
+  await page.getByLabel('科目').selectOption({ label: '貯蓄預金' });
+  await page.getByLabel('口座番号').fill('123');
+  await page.getByRole('button', { name: '照会' }).click();
+  await expect(page.getByTestId('lock-state')).toHaveText('ロック中（本日0:00まで）');
+  await expect(page.getByText('5 / 5 回')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('理由（必須）').fill('窓口で本人確認済み');
+  await page.getByRole('button', { name: 'ロックを解除する' }).click();
+  await expect(page.getByRole('status')).toHaveText('本日のロックを解除しました。');
+  await expect(page.getByTestId('lock-state')).toHaveText('なし');
+
+  // The customer passes SOA201 and お客様情報入力 now.
+  await toCustomerStep(customer, '005', '貯蓄預金', '123');
+  await fillCustomer(customer, hanako);
+  await customer.getByRole('button', { name: '次へ' }).click();
+  await expect(customer.getByRole('heading', { level: 1, name: 'API連携認証（電話番号の確認）' })).toBeVisible();
+
+  // The operation log names who lifted it and why (a supervisor reads it).
+  const sv = renkei(['staff', 'add', '--name', '監督 一郎', '--role', 'supervisor']);
+  const svLink = sv.match(/https?:\/\/\S+/)![0];
+  await page.getByRole('button', { name: 'サインアウト' }).click();
+  await page.goto(svLink);
+  await page.getByRole('button', { name: 'パスキーを登録する' }).click();
+  await page.getByRole('link', { name: '監査ログ' }).click();
+  await page.getByLabel('結果').fill('lock_lifted');
+  await page.getByRole('button', { name: '検索' }).click();
+  const row = page.getByRole('row').filter({ hasText: 'lock_lifted' });
+  await expect(row).toContainText('窓口 花子');
+  await expect(row).toContainText('reason: 窓口で本人確認済み');
+  await expectAccessible(page);
+
+  // The funnel draws its charts from the server's numbers, tables beside them.
+  await page.getByRole('link', { name: '利用状況' }).click();
+  await expect(page.getByRole('img', { name: '各画面に到達したフロー数' })).toBeVisible();
+  await expect(page.getByRole('table', { name: '画面ごとの離脱' })).toContainText('SOA201 口座情報入力');
+  await expectAccessible(page);
+});

@@ -1,0 +1,82 @@
+//! The frame of every signed-in page: the console's bar with the pages the
+//! staff member's role may open, who is signed in, and サインアウト. A page
+//! opened without a session goes to the sign-in page.
+
+use crate::{Session, api};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use renkei_shared::ErrorCode;
+use renkei_shared::staff::StaffRole;
+
+#[component]
+pub fn Layout(title: &'static str, children: ChildrenFn) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let navigate = use_navigate();
+    if session.me.get_untracked().is_none() {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::me().await {
+                Ok(me) => session.me.set(Some(me)),
+                Err(e) if e.code == ErrorCode::StaffSignInRequired => {
+                    navigate("/staff/sign-in", Default::default())
+                }
+                Err(_) => navigate("/staff/sign-in", Default::default()),
+            }
+        });
+    }
+    let role = move || session.me.get().map(|m| m.role);
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            if let Some(me) = session.me.get_untracked() {
+                let _ = api::sign_out(&me.csrf_token).await;
+            }
+            session.me.set(None);
+            navigate("/staff/sign-in", Default::default());
+        });
+    };
+    view! {
+        <header class="bar">
+            <span class="brand">"職員コンソール"</span>
+            <nav aria-label="メニュー">
+                <a href="/staff">"口座照会"</a>
+                <Show when=move || role().is_some_and(|r| r >= StaffRole::Supervisor)>
+                    <a href="/staff/audit">"監査ログ"</a>
+                    <a href="/staff/funnel">"利用状況"</a>
+                </Show>
+            </nav>
+            <span class="who">
+                {move || session.me.get().map(|m| format!("{}（{}）", m.name, m.role.label()))}
+            </span>
+            <button type="button" class="secondary" on:click=sign_out>"サインアウト"</button>
+        </header>
+        <main id="main">
+            <h1>{title}</h1>
+            <Show when=move || session.me.get().is_some() fallback=|| view! { <p>"読み込み中…"</p> }>
+                {children()}
+            </Show>
+        </main>
+    }
+}
+
+/// A page without a session (sign-in, enrolment).
+#[component]
+pub fn Plain(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <header class="bar">
+            <span class="brand">"職員コンソール"</span>
+        </header>
+        <main id="main">
+            <h1>{title}</h1>
+            {children()}
+        </main>
+    }
+}
+
+/// A refusal from the server, announced to screen readers.
+#[component]
+pub fn ErrorText(error: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        <p class="error" role="alert">{move || error.get()}</p>
+    }
+}

@@ -1,0 +1,4 @@
+//! Pieces the console's pages share.
+
+pub mod chart;
+pub mod layout;

@@ -1,0 +1,216 @@
+//! 口座照会: find a customer's linkages by 店番 + 科目 + 口座番号 — the
+//! account's eligibility, today's failures and lock, every consent, the
+//! recent flows — and, with a reason, lift today's lock or end linkages.
+//! Never the PIN, the full phone number or an e-mail address.
+
+use crate::components::layout::{ErrorText, Layout};
+use crate::{Session, api};
+use leptos::prelude::*;
+use renkei_shared::staff::AccountView;
+
+fn status_label(s: &str) -> &'static str {
+    match s {
+        "active" => "有効",
+        "closed" => "解約",
+        "moved" => "口座移管済み",
+        _ => "記録なし",
+    }
+}
+
+fn revoked_by_label(s: &str) -> &'static str {
+    match s {
+        "app" => "アプリ",
+        "staff" => "職員",
+        "code_reuse" | "refresh_reuse" => "不正利用の検知",
+        _ => "その他",
+    }
+}
+
+#[component]
+pub fn LookupPage() -> impl IntoView {
+    view! {
+        <Layout title="口座照会">
+            <Lookup />
+        </Layout>
+    }
+}
+
+#[component]
+fn Lookup() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let branch = RwSignal::new(String::new());
+    let kind = RwSignal::new("ordinary".to_owned());
+    let number = RwSignal::new(String::new());
+    let view_data = RwSignal::new(None::<AccountView>);
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let lift_reason = RwSignal::new(String::new());
+    let end_reason = RwSignal::new(String::new());
+
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            let (b, k, n) = (
+                branch.get_untracked(),
+                kind.get_untracked(),
+                number.get_untracked(),
+            );
+            match api::account(&b, &k, &n).await {
+                Ok(v) => {
+                    error.set(None);
+                    view_data.set(Some(v));
+                }
+                Err(e) => {
+                    view_data.set(None);
+                    error.set(Some(e.message));
+                }
+            }
+        });
+    };
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        done.set(None);
+        load();
+    };
+    let csrf = move || {
+        session
+            .me
+            .get_untracked()
+            .map(|m| m.csrf_token)
+            .unwrap_or_default()
+    };
+    let key = move || {
+        (
+            branch.get_untracked(),
+            kind.get_untracked(),
+            number.get_untracked(),
+        )
+    };
+    let lift = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            let (b, k, n) = key();
+            match api::lift_lock(&csrf(), (&b, &k, &n), &lift_reason.get_untracked()).await {
+                Ok(_) => {
+                    lift_reason.set(String::new());
+                    done.set(Some("本日のロックを解除しました。".into()));
+                    error.set(None);
+                    load();
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let end = move |consent: Option<i64>| {
+        leptos::task::spawn_local(async move {
+            let (b, k, n) = key();
+            match api::end_linkages(&csrf(), (&b, &k, &n), consent, &end_reason.get_untracked())
+                .await
+            {
+                Ok(d) => {
+                    end_reason.set(String::new());
+                    done.set(Some(format!("{}件の連携を終了しました。", d.changed)));
+                    error.set(None);
+                    load();
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+
+    view! {
+        <form class="search" on:submit=search aria-label="口座の検索">
+            <label for="branch">"店番"</label>
+            <input id="branch" inputmode="numeric" maxlength="3" required bind:value=branch />
+            <label for="kind">"科目"</label>
+            <select id="kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                <option value="ordinary">"普通預金"</option>
+                <option value="savings">"貯蓄預金"</option>
+            </select>
+            <label for="number">"口座番号"</label>
+            <input id="number" inputmode="numeric" maxlength="7" required bind:value=number />
+            <button type="submit">"照会"</button>
+        </form>
+        <ErrorText error=error />
+        <p class="done" role="status">{move || done.get()}</p>
+        {move || view_data.get().map(|v| {
+            let locked = v.locked;
+            let liftable = locked || v.failures_today > 0;
+            let any_live = v.consents.iter().any(|c| c.revoked_at.is_none());
+            view! {
+                <section aria-labelledby="account-title">
+                    <h2 id="account-title">
+                        {format!("店番{} {} {}", v.branch, v.kind.label(), v.number)}
+                    </h2>
+                    <dl class="facts">
+                        <dt>"口座の状態"</dt><dd>{status_label(&v.status)}</dd>
+                        <dt>"キャッシュカード"</dt><dd>{if v.cash_card { "発行済み" } else { "なし" }}</dd>
+                        <dt>"API連携"</dt><dd>{if v.can_link { "可能" } else { "不可" }}</dd>
+                        <dt>"登録電話番号"</dt><dd>{v.masked_phone.clone().unwrap_or_default()}</dd>
+                        <dt>"本日の認証失敗"</dt>
+                        <dd>{format!("{} / {} 回", v.failures_today, v.lockout_threshold)}</dd>
+                        <dt>"ロック"</dt>
+                        <dd data-testid="lock-state">{if locked { "ロック中（本日0:00まで）" } else { "なし" }}</dd>
+                    </dl>
+                </section>
+                <Show when=move || liftable>
+                    <form class="action" on:submit=lift aria-labelledby="lift-title">
+                        <h2 id="lift-title">"本日のロックを解除"</h2>
+                        <label for="lift-reason">"理由（必須）"</label>
+                        <input id="lift-reason" required bind:value=lift_reason />
+                        <button type="submit">"ロックを解除する"</button>
+                    </form>
+                </Show>
+                <section aria-labelledby="consents-title">
+                    <h2 id="consents-title">"連携（同意）"</h2>
+                    <table>
+                        <thead><tr>
+                            <th scope="col">"アプリ"</th><th scope="col">"同意日時"</th>
+                            <th scope="col">"有効期限"</th><th scope="col">"終了"</th>
+                            <th scope="col">"操作"</th>
+                        </tr></thead>
+                        <tbody>
+                            {v.consents.iter().map(|c| {
+                                let id = c.id;
+                                let live = c.revoked_at.is_none();
+                                let ended = c.revoked_at.clone().map(|at| format!(
+                                    "{}（{}）", at,
+                                    revoked_by_label(c.revoked_by.as_deref().unwrap_or(""))
+                                ));
+                                view! { <tr>
+                                    <td>{c.app.clone()}</td><td>{c.granted_at.clone()}</td>
+                                    <td>{c.expires_at.clone()}</td><td>{ended}</td>
+                                    <td>{live.then(|| view! {
+                                        <button type="button" class="secondary"
+                                            on:click=move |_| end(Some(id))>"この連携を終了"</button>
+                                    })}</td>
+                                </tr> }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <Show when=move || any_live>
+                        <div class="action">
+                            <label for="end-reason">"連携を終了する理由（必須）"</label>
+                            <input id="end-reason" required bind:value=end_reason />
+                            <button type="button" on:click=move |_| end(None)>"すべての連携を終了"</button>
+                        </div>
+                    </Show>
+                </section>
+                <section aria-labelledby="flows-title">
+                    <h2 id="flows-title">"最近のAPI連携認証"</h2>
+                    <table>
+                        <thead><tr>
+                            <th scope="col">"開始"</th><th scope="col">"アプリ"</th>
+                            <th scope="col">"最後の画面"</th><th scope="col">"結果"</th>
+                        </tr></thead>
+                        <tbody>
+                            {v.recent_flows.iter().map(|f| view! { <tr>
+                                <td>{f.started_at.clone()}</td><td>{f.app.clone()}</td>
+                                <td>{f.last_step.clone()}</td><td>{f.last_outcome.clone()}</td>
+                            </tr> }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+            }
+        })}
+    }
+}
