@@ -13,6 +13,12 @@ use zeroize::Zeroizing;
 pub struct Config {
     /// `RENKEI_LISTEN`, default 127.0.0.1:3000.
     pub listen: SocketAddr,
+    /// `RENKEI_STAFF_LISTEN`: the staff console on its own address (and
+    /// not on `listen`), so a bank can keep it off the internet.
+    pub staff_listen: Option<SocketAddr>,
+    /// `RENKEI_STAFF_URL`: where staff open the console (default: the
+    /// public URL); the passkeys' relying party.
+    pub staff_url: Url,
     /// `DATABASE_URL`, default a SQLite file under ./data/.
     pub database_url: String,
     /// `RENKEI_PUBLIC_URL`: the issuer and the base of every URL we hand out.
@@ -296,6 +302,29 @@ impl Config {
         if !matches!(public_url.scheme(), "http" | "https") || public_url.cannot_be_a_base() {
             return Err(err("RENKEI_PUBLIC_URL", "must be an http(s) URL".into()));
         }
+        let staff_listen = match get("RENKEI_STAFF_LISTEN").filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => Some(
+                v.parse::<SocketAddr>()
+                    .map_err(|e| err("RENKEI_STAFF_LISTEN", format!("{e}")))?,
+            ),
+        };
+        // The console's own origin: its passkeys are bound to this host.
+        let staff_url: Url = match get("RENKEI_STAFF_URL").filter(|v| !v.is_empty()) {
+            None => public_url.clone(),
+            Some(v) => v
+                .parse::<Url>()
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+                .ok_or_else(|| err("RENKEI_STAFF_URL", "an http(s) URL".into()))?,
+        };
+        if staff_listen.is_some() && get("RENKEI_STAFF_URL").is_none_or(|v| v.is_empty()) {
+            return Err(err(
+                "RENKEI_STAFF_URL",
+                "required with RENKEI_STAFF_LISTEN (the console's own address, for its passkeys)"
+                    .into(),
+            ));
+        }
         let demo = demo_mode(&get);
         let flow_ttl_secs: i64 = ranged(
             &get,
@@ -488,6 +517,8 @@ impl Config {
             request_timeout_secs,
             header_timeout_secs,
             listen,
+            staff_listen,
+            staff_url,
             callback_number,
             callback_numbers,
             callback_window_secs,

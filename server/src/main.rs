@@ -275,7 +275,7 @@ async fn main() -> anyhow::Result<()> {
         staff => staff,
     };
     let staff = Context::open(&config, &clock).await?;
-    let config_issuer = config.issuer();
+    let staff_url = config.staff_url.as_str().trim_end_matches('/').to_owned();
     match command {
         Command::Serve | Command::SimulateCall { .. } | Command::Records { .. } => {
             unreachable!("handled above")
@@ -373,7 +373,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             };
             // The fragment never reaches a server's access log.
-            println!("enrolment link (valid 24 h, once): {config_issuer}/staff/enrol#{token}");
+            println!("enrolment link (valid 24 h, once): {staff_url}/staff/enrol#{token}");
         }
     }
     Ok(())

@@ -24,6 +24,8 @@ use tower_http::trace::TraceLayer;
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// `RENKEI_STAFF_LISTEN`: the staff console's own listener and router.
+    staff: Option<(TcpListener, Router)>,
     state: AppState,
     mailer: Arc<crate::mail::Mailer>,
 }
@@ -76,11 +78,22 @@ impl Application {
             fixture::seed(&state).await?;
         }
         let demo = demo_app(&state).await?;
-        let router = build_router(state.clone(), demo);
+        // The console beside the customer's service, or on its own address.
+        let (router, staff) = match state.config.staff_listen {
+            None => (build_router(state.clone(), demo, Surface::Both), None),
+            Some(addr) => (
+                build_router(state.clone(), demo, Surface::Customer),
+                Some((
+                    TcpListener::bind(addr).await?,
+                    build_router(state.clone(), None, Surface::Staff),
+                )),
+            ),
+        };
         let mailer = Arc::new(crate::mail::Mailer::from_config(&state.config)?);
         Ok(Application {
             listener,
             router,
+            staff,
             state,
             mailer,
         })
@@ -88,6 +101,11 @@ impl Application {
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// The staff console's own address, when it has one.
+    pub fn staff_addr(&self) -> Option<SocketAddr> {
+        self.staff.as_ref().and_then(|(l, _)| l.local_addr().ok())
     }
 
     pub fn state(&self) -> &AppState {
@@ -112,56 +130,92 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-        use hyper_util::server::conn::auto::Builder;
-        use hyper_util::service::TowerToHyperService;
-        use tower::{Service, ServiceExt};
-
         tokio::spawn(crate::mail::run_outbox(self.state.clone(), self.mailer));
         let header_timeout = std::time::Duration::from_secs(self.state.config.header_timeout_secs);
-        let mut make = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-        tokio::pin!(shutdown);
-        loop {
-            let (stream, remote) = tokio::select! {
-                accepted = self.listener.accept() => match accepted {
-                    Ok(pair) => pair,
-                    Err(e) => {
-                        // Out of file descriptors and the like: wait, go on.
-                        tracing::warn!(error = %e, "accept failed");
-                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                        continue;
-                    }
-                },
-                () = &mut shutdown => break,
-            };
-            let Ok(router) = make.call(remote).await;
-            let service = TowerToHyperService::new(router.map_request(
-                |req: axum::http::Request<hyper::body::Incoming>| req.map(axum::body::Body::new),
-            ));
-            let mut builder = Builder::new(TokioExecutor::new());
-            builder
-                .http1()
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout);
-            let connection = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .into_owned();
-            let connection = graceful.watch(connection);
-            tokio::spawn(async move {
-                if let Err(e) = connection.await {
-                    tracing::debug!(error = %e, "connection ended");
-                }
-            });
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let staff = self.staff.map(|(listener, router)| {
+            tokio::spawn(accept_loop(
+                listener,
+                router,
+                header_timeout,
+                stopped.clone(),
+            ))
+        });
+        accept_loop(self.listener, self.router, header_timeout, stopped).await;
+        if let Some(staff) = staff {
+            let _ = staff.await;
         }
-        graceful.shutdown().await;
         Ok(())
     }
 }
 
-pub fn build_router(state: AppState, demo: Option<Router>) -> Router {
+/// One listener's accept loop, until `stop` turns true; then the
+/// connections in flight finish.
+async fn accept_loop(
+    listener: TcpListener,
+    router: Router,
+    header_timeout: std::time::Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+    use tower::{Service, ServiceExt};
+
+    let mut make = router.into_make_service_with_connect_info::<SocketAddr>();
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, go on.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            // The one change there is: false to true.
+            _ = stop.changed() => break,
+        };
+        let Ok(router) = make.call(remote).await;
+        let service = TowerToHyperService::new(router.map_request(
+            |req: axum::http::Request<hyper::body::Incoming>| req.map(axum::body::Body::new),
+        ));
+        let mut builder = Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout);
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
+    graceful.shutdown().await;
+}
+
+/// What one listener serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// The customer's service and the staff console (no RENKEI_STAFF_LISTEN).
+    Both,
+    /// The customer's service only: `/staff` is not there at all.
+    Customer,
+    /// The staff console only (on RENKEI_STAFF_LISTEN).
+    Staff,
+}
+
+pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> Router {
     let dist = state.config.dist_dir.clone();
     // The CSP must allow Trunk's inline loader script by hash; read it once.
     // The staff console's own bundle has its own loader.
@@ -180,18 +234,27 @@ pub fn build_router(state: AppState, demo: Option<Router>) -> Router {
 
     let admission = crate::http::admission::Admission::new(state.config.max_inflight);
     let state_timeout = state.config.request_timeout_secs;
-    let api = Router::new()
+    let customer = Router::new()
         .merge(http::router(demo.is_some()))
         .merge(flow::router())
         .merge(oauth::router())
         .merge(resource::router())
-        .merge(telephony::router())
+        .merge(telephony::router());
+    // The staff console: its own bundle (dist/staff), its own routes.
+    let staff = Router::new()
         .merge(crate::staff::router())
-        // The staff console: its own bundle (dist/staff), its own routes.
-        .nest_service("/staff", http::spa(&dist.join("staff")))
-        // Anything else is the SPA: its files, or index.html for its routes.
-        .fallback_service(http::spa(&dist))
-        .with_state(state);
+        .nest_service("/staff", http::spa(&dist.join("staff")));
+    let api = match surface {
+        // Anything else is the customer's SPA: its files, or index.html.
+        Surface::Both => customer.merge(staff).fallback_service(http::spa(&dist)),
+        // Not even the console's page: it lives on the staff listener.
+        Surface::Customer => customer
+            .route("/staff", axum::routing::any(not_found))
+            .route("/staff/{*rest}", axum::routing::any(not_found))
+            .fallback_service(http::spa(&dist)),
+        Surface::Staff => staff.fallback(not_found),
+    }
+    .with_state(state);
     let app = match demo {
         Some(demo) => api.merge(demo),
         None => api,
@@ -211,6 +274,10 @@ pub fn build_router(state: AppState, demo: Option<Router>) -> Router {
         .layer(from_fn_with_state(admission, crate::http::admission::admit))
         .layer(from_fn_with_state(headers, security_headers))
         .layer(TraceLayer::new_for_http())
+}
+
+async fn not_found() -> crate::error::AppError {
+    crate::error::AppError::Code(renkei_shared::ErrorCode::NotFound)
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {

@@ -36,7 +36,7 @@ pub fn relying_party(public_url: &Url, name: &str) -> anyhow::Result<Webauthn> {
 }
 
 fn webauthn(app: &AppState) -> AppResult<Webauthn> {
-    relying_party(&app.config.public_url, &app.config.institution.public.name)
+    relying_party(&app.config.staff_url, &app.config.institution.public.name)
         .map_err(AppError::Internal)
 }
 
@@ -188,7 +188,7 @@ pub async fn sign_in_start(
         _ => serde_json::json!({"publicKey": {
             "challenge": random_token(),
             "timeout": 300000,
-            "rpId": app.config.public_url.host_str().unwrap_or_default(),
+            "rpId": app.config.staff_url.host_str().unwrap_or_default(),
             "allowCredentials": [{"type": "public-key", "id": random_token()}],
             "userVerification": "required",
         }}),

@@ -22,6 +22,8 @@ pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
 pub struct TestApp {
     pub base: String,
+    /// The staff console's own address (`RENKEI_STAFF_LISTEN`), if set.
+    pub staff_base: Option<String>,
     pub http: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub storage: Storage,
@@ -65,6 +67,7 @@ async fn spawn_in(dir: Arc<tempfile::TempDir>, tweak: impl FnOnce(&mut Config)) 
         .await
         .expect("app builds");
     let addr = app.local_addr().expect("bound");
+    let staff_base = app.staff_addr().map(|a| format!("http://{a}"));
     let storage = app.state().storage.clone();
     tokio::spawn(app.run_forever());
     let http = reqwest::Client::builder()
@@ -74,6 +77,7 @@ async fn spawn_in(dir: Arc<tempfile::TempDir>, tweak: impl FnOnce(&mut Config)) 
         .expect("client");
     TestApp {
         base: format!("http://{addr}"),
+        staff_base,
         http,
         clock,
         storage,

@@ -3,7 +3,7 @@
 //! `testkit::staff_session` (what a passkey sign-in stores); the passkey
 //! ceremonies are tested in Chromium (`end2end/tests/staff.spec.ts`).
 
-use crate::helpers::{TestApp, code_of, happy_customer, spawn_app};
+use crate::helpers::{TestApp, code_of, happy_customer, spawn_app, spawn_app_with};
 use renkei_server::testkit::staff_session;
 use renkei_shared::staff::{STAFF_CSRF_HEADER, StaffRole};
 use serde_json::{Value, json};
@@ -368,4 +368,28 @@ async fn the_funnel_counts_what_the_customers_did() {
         .await
         .unwrap();
     assert_eq!(f["steps"][0]["reached"], 0);
+}
+
+#[tokio::test]
+async fn on_its_own_listen_address_the_console_is_nowhere_else() {
+    let app = spawn_app_with(|c| {
+        c.staff_listen = Some("127.0.0.1:0".parse().unwrap());
+        c.staff_url = "http://localhost:9999".parse().unwrap();
+    })
+    .await;
+    let staff_base = app.staff_base.clone().expect("a staff listener");
+    let get = |url: String| async move { reqwest::get(url).await.unwrap() };
+    // The customer's address has no console, not even its page.
+    for path in ["/staff", "/staff/sign-in", "/staff/api/me"] {
+        let resp = get(app.url(path)).await;
+        assert_eq!(resp.status(), 404, "{path}");
+    }
+    // The console's address has no customer service.
+    let resp = get(format!("{staff_base}/api/institution")).await;
+    assert_eq!(resp.status(), 404);
+    let resp = get(format!("{staff_base}/staff/api/me")).await;
+    assert_eq!(resp.status(), 401);
+    assert_eq!(code_of(resp).await, "staff_sign_in_required");
+    // The customer's service goes on where it is.
+    assert_eq!(get(app.url("/api/institution")).await.status(), 200);
 }
