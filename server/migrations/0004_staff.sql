@@ -62,3 +62,6 @@ ALTER TABLE operation_log ADD COLUMN staff TEXT;
 ALTER TABLE operation_log ADD COLUMN account_id INTEGER;
 CREATE INDEX operation_log_by_account ON operation_log (account_id) WHERE account_id IS NOT NULL;
 CREATE INDEX operation_log_by_at ON operation_log (at);
+
+-- A maintenance window staff cancelled stays, marked, for the record.
+ALTER TABLE maintenance_windows ADD COLUMN cancelled_at INTEGER;

@@ -312,13 +312,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Client {
             action: ClientAction::Disable { client_id },
         } => {
-            staff.set_client_enabled(&client_id, false).await?;
+            staff.set_client_enabled(&client_id, false, None).await?;
             println!("client {client_id} disabled");
         }
         Command::Client {
             action: ClientAction::Enable { client_id },
         } => {
-            staff.set_client_enabled(&client_id, true).await?;
+            staff.set_client_enabled(&client_id, true, None).await?;
             println!("client {client_id} enabled");
         }
         Command::Lock {

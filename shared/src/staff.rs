@@ -196,3 +196,77 @@ pub struct Funnel {
     pub consents_granted: i64,
     pub consents_ended: i64,
 }
+
+/// A maintenance window staff set (`GET /staff/api/maintenance`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MaintenanceWindow {
+    pub id: i64,
+    /// RFC 3339, JST.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub reason: String,
+    pub cancelled: bool,
+}
+
+/// A closure of the seed's fixed calendar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FixedClosure {
+    pub starts_at: String,
+    pub ends_at: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Maintenance {
+    /// Windows not yet ended, cancelled ones marked.
+    pub windows: Vec<MaintenanceWindow>,
+    /// The fixed calendar's closures over the coming 14 days.
+    pub calendar: Vec<FixedClosure>,
+}
+
+/// `POST /staff/api/maintenance`: [from, to), RFC 3339 with offset.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewMaintenance {
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+}
+
+/// A registered fintech app (`GET /staff/api/apps`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppView {
+    pub client_id: String,
+    pub name: String,
+    pub enabled: bool,
+    /// `client_secret_basic` or `private_key_jwt`.
+    pub auth_method: String,
+    pub require_par: bool,
+    pub require_dpop: bool,
+    pub redirect_uris: Vec<String>,
+}
+
+/// `POST /staff/api/apps` (admin).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewApp {
+    pub name: String,
+    pub redirect_uris: Vec<String>,
+    /// The app's public JWK Set (JSON), for `private_key_jwt`; none: a
+    /// client secret is made.
+    pub jwks: Option<String>,
+    pub require_par: bool,
+    pub require_dpop: bool,
+}
+
+/// The new app's id, and its secret shown this once (none with a JWKS).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppRegistered {
+    pub client_id: String,
+    pub secret: Option<String>,
+}
+
+/// `POST /staff/api/apps/{id}/enabled` (supervisor and up).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppEnabled {
+    pub enabled: bool,
+    pub reason: String,
+}

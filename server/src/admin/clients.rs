@@ -1,6 +1,6 @@
 //! Registered fintech apps: register, enable, disable.
 
-use super::Context;
+use super::{Context, reason};
 use crate::crypto::{client_secret_digest, random_token};
 use crate::db::{AuthMethod, NewClient, OpLog};
 use url::Url;
@@ -79,25 +79,32 @@ impl Context {
     }
 
     /// Enables or disables a registered app (disabled: its customers get
-    /// `service_unavailable`).
-    pub async fn set_client_enabled(&self, client_id: &str, enabled: bool) -> anyhow::Result<()> {
+    /// `service_unavailable`), with the reason when staff gave one.
+    pub async fn set_client_enabled(
+        &self,
+        client_id: &str,
+        enabled: bool,
+        why: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let why = why.map(reason).transpose()?;
         anyhow::ensure!(
             self.storage.set_client_enabled(client_id, enabled).await?,
             "no client {client_id}"
         );
-        self.storage
-            .log_operation(OpLog {
-                at: self.now.as_second(),
-                client_id: Some(client_id),
-                step: "staff",
-                outcome: if enabled {
+        let detail = why.map(|w| format!("reason: {w}"));
+        let log = OpLog {
+            client_id: Some(client_id),
+            detail: detail.as_deref(),
+            ..self.log(
+                if enabled {
                     "client_enabled"
                 } else {
                     "client_disabled"
                 },
-                ..Default::default()
-            })
-            .await?;
+                "",
+            )
+        };
+        self.storage.log_operation(log).await?;
         Ok(())
     }
 }

@@ -26,4 +26,15 @@ impl Context {
             )
             .await?)
     }
+
+    /// Cancels a window that has not ended (it stays, marked, for the
+    /// record).
+    pub async fn cancel_maintenance(&self, id: i64, why: &str) -> anyhow::Result<bool> {
+        let why = reason(why)?;
+        let detail = format!("window {id}; reason: {why}");
+        Ok(self
+            .storage
+            .cancel_maintenance(id, self.log("maintenance_cancelled", &detail))
+            .await?)
+    }
 }

@@ -19,6 +19,19 @@ pub struct ClientRow {
     pub require_dpop: bool,
 }
 
+/// An app as the console lists it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ClientSummary {
+    pub client_id: String,
+    pub display_name: String,
+    pub enabled: bool,
+    pub auth_method: AuthMethod,
+    pub require_par: bool,
+    pub require_dpop: bool,
+    /// Space-separated.
+    pub redirect_uris: Option<String>,
+}
+
 /// One row of a client joined with its redirect URIs (one per URI).
 #[derive(FromRow)]
 struct ClientWithUri {
@@ -118,6 +131,19 @@ impl Storage {
             require_par: c.require_par,
             require_dpop: c.require_dpop,
         }))
+    }
+
+    /// Every registered app, by name (the console's list).
+    pub async fn list_clients(&self) -> sqlx::Result<Vec<ClientSummary>> {
+        sqlx::query_as(
+            "SELECT c.client_id, c.display_name, c.enabled, c.auth_method, c.require_par,
+                    c.require_dpop,
+                    (SELECT group_concat(uri, ' ') FROM client_redirect_uris u
+                     WHERE u.client_id = c.client_id) AS redirect_uris
+             FROM clients c ORDER BY c.display_name, c.client_id",
+        )
+        .fetch_all(&self.pool)
+        .await
     }
 
     pub async fn set_client_enabled(&self, client_id: &str, enabled: bool) -> sqlx::Result<bool> {

@@ -154,7 +154,8 @@ impl Storage {
                     f.account_id, f.created_at, f.expires_at,
                     c.display_name AS client_name, c.enabled AS client_enabled,
                     EXISTS (SELECT 1 FROM maintenance_windows
-                            WHERE starts_at <= ? AND ends_at > ?) AS in_maintenance,
+                            WHERE starts_at <= ? AND ends_at > ? AND cancelled_at IS NULL)
+                        AS in_maintenance,
                     a.id AS a_id, a.public_id AS a_public_id, a.branch AS a_branch,
                     a.kind AS a_kind, a.number AS a_number
              FROM flows f JOIN clients c ON c.client_id = f.client_id

@@ -1,6 +1,16 @@
 //! Maintenance windows set by staff.
 
 use super::{OpLog, Storage};
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MaintenanceRow {
+    pub id: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub reason: String,
+    pub cancelled_at: Option<i64>,
+}
 
 impl Storage {
     /// Adds a window [starts_at, ends_at) and its operation-log row.
@@ -28,12 +38,45 @@ impl Storage {
 
     pub async fn in_maintenance(&self, now: i64) -> sqlx::Result<bool> {
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM maintenance_windows WHERE starts_at <= ? AND ends_at > ?",
+            "SELECT COUNT(*) FROM maintenance_windows
+             WHERE starts_at <= ? AND ends_at > ? AND cancelled_at IS NULL",
         )
         .bind(now)
         .bind(now)
         .fetch_one(&self.pool)
         .await?;
         Ok(n > 0)
+    }
+
+    /// Windows that have not ended by `now`, cancelled ones included.
+    pub async fn maintenance_from(&self, now: i64) -> sqlx::Result<Vec<MaintenanceRow>> {
+        sqlx::query_as(
+            "SELECT id, starts_at, ends_at, reason, cancelled_at FROM maintenance_windows
+             WHERE ends_at > ? ORDER BY starts_at, id",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Cancels a window that has not ended, with its log row; false when
+    /// there is no such window.
+    pub async fn cancel_maintenance(&self, id: i64, log: OpLog<'_>) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE maintenance_windows SET cancelled_at = ?
+             WHERE id = ? AND cancelled_at IS NULL AND ends_at > ?",
+        )
+        .bind(log.at)
+        .bind(id)
+        .bind(log.at)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }

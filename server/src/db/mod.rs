@@ -36,10 +36,11 @@ pub use accounts::{
     TimeDepositRow, TransactionRow,
 };
 pub use challenges::{ChallengeRow, InboundCall};
-pub use clients::{ClientRow, NewClient};
+pub use clients::{ClientRow, ClientSummary, NewClient};
 pub use flows::{AccountChange, EmailChange, FlowRead, FlowRow, Move, NewFlow, NewGrant};
 pub use grants::{AccessGrant, CodeRow, NewToken, TokenRow};
 pub use lockout::LockKey;
+pub use maintenance::MaintenanceRow;
 pub use oplog::{AuditFilter, AuditRow, OpLog, OpLogRow, StepOutcomeCount, TimedCount};
 pub use outbox::{MailRow, MailToSend};
 pub use records::{ImportCounts, ImportMode, RecordsImport, RecordsStatus};

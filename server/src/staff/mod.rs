@@ -1,6 +1,7 @@
 //! The staff console's API (`/staff/api/*`): passkey enrolment and sign-in,
 //! staff sessions, and what staff do — look up an account, lift its lock,
-//! end its linkages, read the audit log, see the funnel. Every change needs
+//! end its linkages, read the audit log, see the funnel, set maintenance
+//! windows, manage apps. Every change needs
 //! a reason and writes the operation log with the staff member's name
 //! (through `admin::Context`, the same code as the command line).
 //!
@@ -12,8 +13,10 @@
 //! staff cookie nothing to the flow API.
 
 pub mod accounts;
+pub mod apps;
 pub mod audit;
 pub mod funnel;
+pub mod maintenance;
 pub mod passkeys;
 
 use crate::admin::Context;
@@ -59,6 +62,19 @@ pub fn router() -> Router<AppState> {
         .route("/staff/api/audit", get(audit::search))
         .route("/staff/api/audit.csv", get(audit::export))
         .route("/staff/api/funnel", get(funnel::show))
+        .route(
+            "/staff/api/maintenance",
+            get(maintenance::list).post(maintenance::add),
+        )
+        .route(
+            "/staff/api/maintenance/{id}/cancel",
+            post(maintenance::cancel),
+        )
+        .route("/staff/api/apps", get(apps::list).post(apps::register))
+        .route(
+            "/staff/api/apps/{client_id}/enabled",
+            post(apps::set_enabled),
+        )
 }
 
 pub fn cookie_name(secure: bool) -> &'static str {

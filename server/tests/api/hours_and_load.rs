@@ -78,7 +78,7 @@ async fn a_disabled_app_gets_service_unavailable() {
     let app = spawn_app().await;
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
     app.staff()
-        .set_client_enabled("demo-creco", false)
+        .set_client_enabled("demo-creco", false, None)
         .await
         .unwrap();
     let resp = app

@@ -112,7 +112,7 @@ async fn a_disabled_apps_tokens_stop_at_once() {
     };
     assert_eq!(read().await.unwrap().status(), 200);
     app.staff()
-        .set_client_enabled(DEMO_CREDS.0, false)
+        .set_client_enabled(DEMO_CREDS.0, false, None)
         .await
         .unwrap();
     let resp = read().await.unwrap();

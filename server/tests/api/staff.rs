@@ -3,7 +3,9 @@
 //! `testkit::staff_session` (what a passkey sign-in stores); the passkey
 //! ceremonies are tested in Chromium (`end2end/tests/staff.spec.ts`).
 
-use crate::helpers::{TestApp, code_of, happy_customer, spawn_app, spawn_app_with};
+use crate::helpers::{
+    TestApp, authorize_params, code_of, happy_customer, spawn_app, spawn_app_with,
+};
 use renkei_server::testkit::staff_session;
 use renkei_shared::staff::{STAFF_CSRF_HEADER, StaffRole};
 use serde_json::{Value, json};
@@ -392,4 +394,98 @@ async fn on_its_own_listen_address_the_console_is_nowhere_else() {
     assert_eq!(code_of(resp).await, "staff_sign_in_required");
     // The customer's service goes on where it is.
     assert_eq!(get(app.url("/api/institution")).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_supervisor_sets_and_cancels_a_maintenance_window_beside_the_fixed_calendar() {
+    let app = spawn_app().await;
+    let op = StaffClient::sign_in(&app, "op", StaffRole::Operator).await;
+    let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
+    assert_eq!(op.get("/staff/api/maintenance").await.status(), 403);
+    let window = json!({
+        "from": "2026-11-26T10:30:00+09:00", "to": "2026-11-26T11:00:00+09:00",
+        "reason": "臨時保守"
+    });
+    let resp = op.post("/staff/api/maintenance", &window).await;
+    assert_eq!(resp.status(), 403);
+    let resp = sv.post("/staff/api/maintenance", &window).await;
+    assert_eq!(resp.status(), 200);
+    let added: Value = resp.json().await.unwrap();
+    let id = added["id"].as_i64().unwrap();
+    let list: Value = sv.get("/staff/api/maintenance").await.json().await.unwrap();
+    assert_eq!(list["windows"][0]["starts_at"], "2026-11-26T10:30:00+09:00");
+    assert_eq!(list["windows"][0]["cancelled"], false);
+    // The fixed calendar's next closure from Thursday 10:00: 0:00–0:01 on Friday.
+    assert_eq!(
+        list["calendar"][0]["starts_at"],
+        "2026-11-27T00:00:00+09:00"
+    );
+    assert_eq!(list["calendar"][0]["ends_at"], "2026-11-27T00:01:00+09:00");
+
+    // Inside the window no linkage starts: the service is closed.
+    app.clock.set(crate::helpers::jst("2026-11-26T10:45:00"));
+    let resp = app.authorize(&authorize_params()).await;
+    assert_eq!(resp.status(), 503);
+    let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
+    let resp = sv
+        .post(
+            &format!("/staff/api/maintenance/{id}/cancel"),
+            &json!({"reason": "作業中止"}),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let resp = app.authorize(&authorize_params()).await;
+    assert_eq!(resp.status(), 303);
+}
+
+#[tokio::test]
+async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
+    let app = spawn_app().await;
+    let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
+    let admin = StaffClient::sign_in(&app, "admin", StaffRole::Admin).await;
+    let new_app = json!({
+        "name": "家計簿アプリ", "redirect_uris": ["https://kakeibo.example/cb"],
+        "jwks": null, "require_par": true, "require_dpop": false
+    });
+    let resp = sv.post("/staff/api/apps", &new_app).await;
+    assert_eq!(resp.status(), 403);
+    let resp = admin.post("/staff/api/apps", &new_app).await;
+    assert_eq!(resp.status(), 200);
+    let added: Value = resp.json().await.unwrap();
+    let id = added["client_id"].as_str().unwrap().to_owned();
+    assert_eq!(added["secret"].as_str().unwrap().len(), 43);
+    // A plain-http redirect URI is refused, and nothing is added.
+    let bad = json!({
+        "name": "x", "redirect_uris": ["http://evil.example/cb"],
+        "jwks": null, "require_par": false, "require_dpop": false
+    });
+    let resp = admin.post("/staff/api/apps", &bad).await;
+    assert_eq!(resp.status(), 422);
+    let apps: Value = sv.get("/staff/api/apps").await.json().await.unwrap();
+    let names: Vec<&str> = apps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"家計簿アプリ") && !names.contains(&"x"),
+        "{names:?}"
+    );
+
+    // The demo app disabled: no linkage starts for it.
+    let resp = sv
+        .post(
+            "/staff/api/apps/demo-creco/enabled",
+            &json!({"enabled": false, "reason": "不正利用の疑い"}),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let resp = app.authorize(&authorize_params()).await;
+    assert_eq!(resp.status(), 503);
+    let log = app.storage.operation_log().await.unwrap();
+    let off = log.iter().find(|l| l.outcome == "client_disabled").unwrap();
+    assert_eq!(off.staff.as_deref(), Some("sv"));
+    assert_eq!(off.detail.as_deref(), Some("reason: 不正利用の疑い"));
+    let _ = id;
 }

@@ -1,0 +1,92 @@
+//! Registered fintech apps: the list and disable/enable (supervisor and
+//! up, with a reason); registering one (admin) — its secret is shown once.
+
+use super::{Staff, reason};
+use crate::admin::clients::ClientOptions;
+use crate::db::AuthMethod;
+use crate::error::{ApiJson, AppResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use renkei_shared::ErrorCode;
+use renkei_shared::staff::{AppEnabled, AppRegistered, AppView, NewApp, StaffRole};
+
+pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<Vec<AppView>>> {
+    staff.require(StaffRole::Supervisor)?;
+    let apps = app
+        .storage
+        .list_clients()
+        .await?
+        .into_iter()
+        .map(|c| AppView {
+            client_id: c.client_id,
+            name: c.display_name,
+            enabled: c.enabled,
+            auth_method: match c.auth_method {
+                AuthMethod::ClientSecretBasic => "client_secret_basic",
+                AuthMethod::PrivateKeyJwt => "private_key_jwt",
+            }
+            .to_owned(),
+            require_par: c.require_par,
+            require_dpop: c.require_dpop,
+            redirect_uris: c
+                .redirect_uris
+                .unwrap_or_default()
+                .split(' ')
+                .filter(|u| !u.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        })
+        .collect();
+    Ok(Json(apps))
+}
+
+pub async fn register(
+    State(app): State<AppState>,
+    staff: Staff,
+    ApiJson(body): ApiJson<NewApp>,
+) -> AppResult<Json<AppRegistered>> {
+    staff.require(StaffRole::Admin)?;
+    let name = body.name.trim();
+    let jwks = body.jwks.filter(|j| !j.trim().is_empty());
+    if name.is_empty() || body.redirect_uris.is_empty() {
+        return Err(ErrorCode::RequiredMissing.into());
+    }
+    let options = ClientOptions {
+        jwks,
+        require_par: body.require_par,
+        require_dpop: body.require_dpop,
+    };
+    // The registration's own checks (exact https redirect URIs, a usable
+    // JWK Set) answer as one invalid input, logged with their reason.
+    let added = staff
+        .context(&app)
+        .add_client(name, &body.redirect_uris, &options)
+        .await
+        .map_err(|e| {
+            tracing::info!(error = %e, "app registration refused");
+            ErrorCode::InvalidInput
+        })?;
+    Ok(Json(AppRegistered {
+        client_id: added.client_id,
+        secret: added.secret,
+    }))
+}
+
+pub async fn set_enabled(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(client_id): Path<String>,
+    ApiJson(body): ApiJson<AppEnabled>,
+) -> AppResult<Json<serde_json::Value>> {
+    staff.require(StaffRole::Supervisor)?;
+    let why = reason(&body.reason)?;
+    if app.storage.find_client(&client_id).await?.is_none() {
+        return Err(ErrorCode::StaffNotFound.into());
+    }
+    staff
+        .context(&app)
+        .set_client_enabled(&client_id, body.enabled, Some(why))
+        .await?;
+    Ok(Json(serde_json::json!({"enabled": body.enabled})))
+}
