@@ -163,3 +163,50 @@ pub async fn funnel(from: &str, to: &str, app: &str) -> ApiResult<Funnel> {
     );
     read(Request::get(&path).send().await).await
 }
+
+pub async fn maintenance() -> ApiResult<renkei_shared::staff::Maintenance> {
+    read(Request::get("/staff/api/maintenance").send().await).await
+}
+
+pub async fn add_maintenance(
+    csrf: &str,
+    body: &renkei_shared::staff::NewMaintenance,
+) -> ApiResult<renkei_shared::staff::MaintenanceWindow> {
+    post("/staff/api/maintenance", csrf, body).await
+}
+
+pub async fn cancel_maintenance(csrf: &str, id: i64, reason: &str) -> ApiResult<serde_json::Value> {
+    let body = Reason {
+        reason: reason.to_owned(),
+    };
+    post(&format!("/staff/api/maintenance/{id}/cancel"), csrf, &body).await
+}
+
+pub async fn apps() -> ApiResult<Vec<renkei_shared::staff::AppView>> {
+    read(Request::get("/staff/api/apps").send().await).await
+}
+
+pub async fn register_app(
+    csrf: &str,
+    body: &renkei_shared::staff::NewApp,
+) -> ApiResult<renkei_shared::staff::AppRegistered> {
+    post("/staff/api/apps", csrf, body).await
+}
+
+pub async fn set_app_enabled(
+    csrf: &str,
+    client_id: &str,
+    enabled: bool,
+    reason: &str,
+) -> ApiResult<serde_json::Value> {
+    let body = renkei_shared::staff::AppEnabled {
+        enabled,
+        reason: reason.to_owned(),
+    };
+    post(
+        &format!("/staff/api/apps/{}/enabled", q(client_id)),
+        csrf,
+        &body,
+    )
+    .await
+}

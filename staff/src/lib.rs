@@ -33,6 +33,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff") view=pages::lookup::LookupPage />
                 <Route path=path!("/staff/audit") view=pages::audit::AuditPage />
                 <Route path=path!("/staff/funnel") view=pages::funnel::FunnelPage />
+                <Route path=path!("/staff/maintenance") view=pages::maintenance::MaintenancePage />
+                <Route path=path!("/staff/apps") view=pages::apps::AppsPage />
             </Routes>
         </Router>
     }

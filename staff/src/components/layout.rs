@@ -43,6 +43,8 @@ pub fn Layout(title: &'static str, children: ChildrenFn) -> impl IntoView {
                 <Show when=move || role().is_some_and(|r| r >= StaffRole::Supervisor)>
                     <a href="/staff/audit">"監査ログ"</a>
                     <a href="/staff/funnel">"利用状況"</a>
+                    <a href="/staff/maintenance">"保守時間帯"</a>
+                    <a href="/staff/apps">"アプリ"</a>
                 </Show>
             </nav>
             <span class="who">

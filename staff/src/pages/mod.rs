@@ -1,7 +1,9 @@
 //! One file per page of the console.
 
+pub mod apps;
 pub mod audit;
 pub mod enrol;
 pub mod funnel;
 pub mod lookup;
+pub mod maintenance;
 pub mod sign_in;

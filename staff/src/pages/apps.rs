@@ -1,0 +1,144 @@
+//! アプリ: the registered fintech apps; disable/enable (supervisor and up,
+//! with a reason); register one (admin) — its secret is shown this once.
+
+use crate::components::layout::{ErrorText, Layout};
+use crate::{Session, api};
+use leptos::prelude::*;
+use renkei_shared::staff::{AppView, NewApp, StaffRole};
+
+#[component]
+pub fn AppsPage() -> impl IntoView {
+    view! {
+        <Layout title="アプリ">
+            <Apps />
+        </Layout>
+    }
+}
+
+#[component]
+fn Apps() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let apps = RwSignal::new(Vec::<AppView>::new());
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let reason = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let uris = RwSignal::new(String::new());
+    let jwks = RwSignal::new(String::new());
+    let par = RwSignal::new(true);
+    let dpop = RwSignal::new(false);
+    let csrf = move || {
+        session
+            .me
+            .get_untracked()
+            .map(|m| m.csrf_token)
+            .unwrap_or_default()
+    };
+    let is_admin = move || session.me.get().is_some_and(|m| m.role >= StaffRole::Admin);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match api::apps().await {
+                Ok(a) => apps.set(a),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    load();
+    let toggle = move |client_id: String, enabled: bool| {
+        leptos::task::spawn_local(async move {
+            match api::set_app_enabled(&csrf(), &client_id, enabled, &reason.get_untracked()).await
+            {
+                Ok(_) => {
+                    error.set(None);
+                    done.set(Some(
+                        if enabled {
+                            "有効にしました。"
+                        } else {
+                            "停止しました。"
+                        }
+                        .into(),
+                    ));
+                    load();
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let register = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            let body = NewApp {
+                name: name.get_untracked(),
+                redirect_uris: uris
+                    .get_untracked()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                jwks: Some(jwks.get_untracked()).filter(|j| !j.trim().is_empty()),
+                require_par: par.get_untracked(),
+                require_dpop: dpop.get_untracked(),
+            };
+            match api::register_app(&csrf(), &body).await {
+                Ok(r) => {
+                    error.set(None);
+                    done.set(Some(match r.secret {
+                        Some(s) => format!(
+                            "登録しました。client_id: {} ／ シークレット（この一度だけ表示）: {s}",
+                            r.client_id
+                        ),
+                        None => format!("登録しました。client_id: {}", r.client_id),
+                    }));
+                    load();
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <ErrorText error=error />
+        <p class="done" role="status">{move || done.get()}</p>
+        <label for="toggle-reason">"停止・再開の理由（必須）"</label>
+        <input id="toggle-reason" bind:value=reason />
+        <table>
+            <thead><tr>
+                <th scope="col">"アプリ"</th><th scope="col">"client_id"</th><th scope="col">"認証方式"</th>
+                <th scope="col">"リダイレクトURI"</th><th scope="col">"状態"</th>
+            </tr></thead>
+            <tbody>
+                <For each=move || apps.get() key=|a| (a.client_id.clone(), a.enabled) let:a>
+                    {
+                        let id = a.client_id.clone();
+                        let enabled = a.enabled;
+                        view! { <tr>
+                            <td>{a.name.clone()}</td><td>{a.client_id.clone()}</td>
+                            <td>{a.auth_method.clone()}</td><td>{a.redirect_uris.join(" ")}</td>
+                            <td>
+                                {if enabled { "有効" } else { "停止中" }}
+                                <button type="button" class="secondary"
+                                    on:click=move |_| toggle(id.clone(), !enabled)>
+                                    {if enabled { "停止する" } else { "再開する" }}
+                                </button>
+                            </td>
+                        </tr> }
+                    }
+                </For>
+            </tbody>
+        </table>
+        <Show when=is_admin>
+            <form class="register" on:submit=register aria-labelledby="register-title">
+                <h2 id="register-title">"アプリの登録"</h2>
+                <label for="app-name">"名称"</label>
+                <input id="app-name" required bind:value=name />
+                <label for="app-uris">"リダイレクトURI（1行に1つ）"</label>
+                <textarea id="app-uris" required bind:value=uris></textarea>
+                <label for="app-jwks">"公開鍵（JWK Set、任意。なければシークレットを発行）"</label>
+                <textarea id="app-jwks" bind:value=jwks></textarea>
+                <label><input type="checkbox" bind:checked=par />" PARを必須にする"</label>
+                <label><input type="checkbox" bind:checked=dpop />" DPoPを必須にする"</label>
+                <button type="submit">"登録"</button>
+            </form>
+        </Show>
+    }
+}

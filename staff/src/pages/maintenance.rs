@@ -1,0 +1,137 @@
+//! 保守 (supervisor and up): the maintenance windows staff set, beside the
+//! seed's fixed calendar for the coming 14 days; add one, cancel one, each
+//! with a reason.
+
+use crate::components::layout::{ErrorText, Layout};
+use crate::{Session, api};
+use leptos::prelude::*;
+use renkei_shared::staff::{Maintenance, NewMaintenance};
+
+#[component]
+pub fn MaintenancePage() -> impl IntoView {
+    view! {
+        <Layout title="保守時間帯">
+            <MaintenanceView />
+        </Layout>
+    }
+}
+
+/// `2026-12-01T01:00` from a datetime-local input, as JST with its offset.
+fn jst(local: &str) -> String {
+    format!("{local}:00+09:00")
+}
+
+#[component]
+fn MaintenanceView() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let data = RwSignal::new(None::<Maintenance>);
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let cancel_reason = RwSignal::new(String::new());
+    let csrf = move || {
+        session
+            .me
+            .get_untracked()
+            .map(|m| m.csrf_token)
+            .unwrap_or_default()
+    };
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match api::maintenance().await {
+                Ok(m) => data.set(Some(m)),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    load();
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            let body = NewMaintenance {
+                from: jst(&from.get_untracked()),
+                to: jst(&to.get_untracked()),
+                reason: reason.get_untracked(),
+            };
+            match api::add_maintenance(&csrf(), &body).await {
+                Ok(_) => {
+                    error.set(None);
+                    done.set(Some("保守時間帯を追加しました。".into()));
+                    reason.set(String::new());
+                    load();
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let cancel = move |id: i64| {
+        leptos::task::spawn_local(async move {
+            match api::cancel_maintenance(&csrf(), id, &cancel_reason.get_untracked()).await {
+                Ok(_) => {
+                    error.set(None);
+                    done.set(Some("保守時間帯を取り消しました。".into()));
+                    load();
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <form class="action" on:submit=add aria-labelledby="add-title">
+            <h2 id="add-title">"保守時間帯の追加（日本時間）"</h2>
+            <label for="from">"開始"</label>
+            <input id="from" type="datetime-local" required bind:value=from />
+            <label for="to">"終了"</label>
+            <input id="to" type="datetime-local" required bind:value=to />
+            <label for="reason">"理由（必須）"</label>
+            <input id="reason" required bind:value=reason />
+            <button type="submit">"追加"</button>
+        </form>
+        <ErrorText error=error />
+        <p class="done" role="status">{move || done.get()}</p>
+        {move || data.get().map(|m| view! {
+            <section aria-labelledby="windows-title">
+                <h2 id="windows-title">"設定済みの保守時間帯"</h2>
+                <label for="cancel-reason">"取消の理由"</label>
+                <input id="cancel-reason" bind:value=cancel_reason />
+                <table>
+                    <thead><tr>
+                        <th scope="col">"開始"</th><th scope="col">"終了"</th>
+                        <th scope="col">"理由"</th><th scope="col">"状態"</th>
+                    </tr></thead>
+                    <tbody>
+                        {m.windows.iter().map(|w| {
+                            let id = w.id;
+                            let cancelled = w.cancelled;
+                            view! { <tr>
+                                <td>{w.starts_at.clone()}</td><td>{w.ends_at.clone()}</td>
+                                <td>{w.reason.clone()}</td>
+                                <td>{if cancelled {
+                                    view! { <span>"取消済み"</span> }.into_any()
+                                } else {
+                                    view! { <button type="button" class="secondary"
+                                        on:click=move |_| cancel(id)>"取り消す"</button> }.into_any()
+                                }}</td>
+                            </tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section aria-labelledby="calendar-title">
+                <h2 id="calendar-title">"定例の休止時間（今後14日間）"</h2>
+                <table>
+                    <thead><tr>
+                        <th scope="col">"開始"</th><th scope="col">"終了"</th><th scope="col">"区分"</th>
+                    </tr></thead>
+                    <tbody>
+                        {m.calendar.iter().map(|c| view! { <tr>
+                            <td>{c.starts_at.clone()}</td><td>{c.ends_at.clone()}</td><td>{c.label.clone()}</td>
+                        </tr> }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })}
+    }
+}
