@@ -112,4 +112,15 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   await expect(page.getByRole('img', { name: '各画面に到達したフロー数' })).toBeVisible();
   await expect(page.getByRole('table', { name: '画面ごとの離脱' })).toContainText('SOA201 口座情報入力');
   await expectAccessible(page);
+
+  // Maintenance windows beside the fixed calendar; the registered apps.
+  await page.getByRole('link', { name: '保守時間帯' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: '定例の休止時間（今後14日間）' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'アプリ' }).click();
+  await expect(page.getByRole('row').filter({ hasText: 'client_secret_basic' })).toContainText('demo-creco');
+  await expect(page.getByRole('row').filter({ hasText: 'client_secret_basic' })).toContainText('有効');
+  // Registering is the admin's: a supervisor is not offered the form.
+  await expect(page.getByRole('heading', { name: 'アプリの登録' })).toHaveCount(0);
+  await expectAccessible(page);
 });
