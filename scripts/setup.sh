@@ -50,6 +50,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then
   cargo install wasm-bindgen-cli --version "$WBG_VERSION" --force
 fi
 
+# OpenSSL's headers: webauthn-rs (the staff console's passkeys) links it.
+if ! pkg-config --exists openssl 2>/dev/null; then
+  say "installing Debian's libssl-dev and pkg-config"
+  apt_install libssl-dev pkg-config
+fi
+
 # brotli for the precompressed SPA assets (scripts/compress.sh).
 if ! command -v brotli >/dev/null; then
   say "installing Debian's brotli"

@@ -311,7 +311,19 @@ impl Config {
         };
         // The console's own origin: its passkeys are bound to this host.
         let staff_url: Url = match get("RENKEI_STAFF_URL").filter(|v| !v.is_empty()) {
-            None => public_url.clone(),
+            // WebAuthn refuses an IP address: a loopback address (`make
+            // run`) becomes `localhost`, the same machine by name.
+            None => {
+                let mut u = public_url.clone();
+                let loopback = u
+                    .host_str()
+                    .and_then(|h| h.trim_matches(['[', ']']).parse::<std::net::IpAddr>().ok())
+                    .is_some_and(|ip| ip.is_loopback());
+                if loopback {
+                    let _ = u.set_host(Some("localhost"));
+                }
+                u
+            }
             Some(v) => v
                 .parse::<Url>()
                 .ok()
@@ -666,6 +678,24 @@ mod tests {
         assert_eq!(g.url.as_str(), "https://gw.bank.example/api");
         assert_eq!(g.timeout, std::time::Duration::from_millis(3000));
         assert!(cfg(&[PEPPER]).unwrap().records_gateway.is_none());
+    }
+
+    #[test]
+    fn the_staff_console_is_reached_by_name_not_by_loopback_address() {
+        let c = cfg(&[("RENKEI_DEMO", "1")]).unwrap();
+        assert_eq!(c.staff_url.as_str(), "http://localhost:3000/");
+        let c = cfg(&[
+            ("RENKEI_DEMO", "1"),
+            ("RENKEI_PUBLIC_URL", "https://api.shinkumi.example"),
+        ])
+        .unwrap();
+        assert_eq!(c.staff_url.as_str(), "https://api.shinkumi.example/");
+        let e = cfg(&[
+            ("RENKEI_DEMO", "1"),
+            ("RENKEI_STAFF_LISTEN", "10.0.0.5:8443"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.var, "RENKEI_STAFF_URL");
     }
 
     #[test]
