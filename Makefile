@@ -30,6 +30,9 @@ setup-e2e:
 spa:
 	trunk build --release
 	trunk build staff/index.html --release --dist dist/staff --public-url /staff/
+	@# The customer's bundle carries nothing of the console (its codes' text).
+	@if grep -q "サインインが必要です" dist/*.wasm; then \
+	  echo "the customer's wasm contains the staff console's text" >&2; exit 1; fi
 	scripts/compress.sh dist
 
 lint:

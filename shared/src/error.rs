@@ -51,19 +51,29 @@ pub enum ErrorCode {
     InvalidDpopProof,
     /// Account API: `from` is before the ~3 months the bank keeps.
     OutOfRetention,
+    // The staff console's codes exist only in builds with the `staff`
+    // feature (the server, the console): the customer's SPA never gets
+    // them, so its bundle carries none of their text.
     /// Staff console: no (or an expired) staff session.
+    #[cfg(feature = "staff")]
     StaffSignInRequired,
     /// Staff console: the staff member's role does not allow this.
+    #[cfg(feature = "staff")]
     StaffForbidden,
     /// Staff console: a state change without this session's CSRF token.
+    #[cfg(feature = "staff")]
     StaffCsrfRejected,
     /// Staff console: the enrolment link is unknown, used or expired.
+    #[cfg(feature = "staff")]
     StaffEnrolmentInvalid,
     /// Staff console: the passkey sign-in did not succeed.
+    #[cfg(feature = "staff")]
     StaffSignInFailed,
     /// Staff console: a change without its reason.
+    #[cfg(feature = "staff")]
     StaffReasonRequired,
     /// Staff console: no such account, linkage or record.
+    #[cfg(feature = "staff")]
     StaffNotFound,
 }
 
@@ -130,18 +140,25 @@ impl ErrorCode {
             ErrorCode::OutOfRetention => {
                 "ご指定の期間は照会できません。取引明細は約3か月分を保有しています。"
             }
+            #[cfg(feature = "staff")]
             ErrorCode::StaffSignInRequired => {
                 "サインインが必要です。パスキーでサインインし直して下さい。"
             }
+            #[cfg(feature = "staff")]
             ErrorCode::StaffForbidden => "この操作を行う権限がありません。",
+            #[cfg(feature = "staff")]
             ErrorCode::StaffCsrfRejected => {
                 "不正な操作の可能性があるため、処理しませんでした。画面を読み込み直して下さい。"
             }
+            #[cfg(feature = "staff")]
             ErrorCode::StaffEnrolmentInvalid => {
                 "登録用リンクが無効です（使用済みまたは有効期限切れ）。管理者に新しいリンクを依頼して下さい。"
             }
+            #[cfg(feature = "staff")]
             ErrorCode::StaffSignInFailed => "サインインできませんでした。",
+            #[cfg(feature = "staff")]
             ErrorCode::StaffReasonRequired => "理由を入力して下さい。",
+            #[cfg(feature = "staff")]
             ErrorCode::StaffNotFound => "ご指定の情報は見つかりません。",
         }
     }
@@ -352,12 +369,19 @@ mod tests {
             (E::InsufficientScope, None),
             (E::InvalidDpopProof, None),
             (E::OutOfRetention, None),
+            #[cfg(feature = "staff")]
             (E::StaffSignInRequired, None),
+            #[cfg(feature = "staff")]
             (E::StaffForbidden, None),
+            #[cfg(feature = "staff")]
             (E::StaffCsrfRejected, None),
+            #[cfg(feature = "staff")]
             (E::StaffEnrolmentInvalid, None),
+            #[cfg(feature = "staff")]
             (E::StaffSignInFailed, None),
+            #[cfg(feature = "staff")]
             (E::StaffReasonRequired, None),
+            #[cfg(feature = "staff")]
             (E::StaffNotFound, None),
         ];
         for &code in ErrorCode::ALL {

@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod kana;
 pub mod oauth;
+#[cfg(feature = "staff")]
 pub mod staff;
 
 pub use error::{ErrorBody, ErrorCode, FieldCode, FieldErrors};
