@@ -123,4 +123,18 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   // Registering is the admin's: a supervisor is not offered the form.
   await expect(page.getByRole('heading', { name: 'アプリの登録' })).toHaveCount(0);
   await expectAccessible(page);
+  await expect(page.getByRole('link', { name: '職員' })).toHaveCount(0);
+
+  // An admin adds a member in the page: a one-time link to hand over.
+  const admin = renkei(['staff', 'add', '--name', '管理 太郎', '--role', 'admin']);
+  await page.getByRole('button', { name: 'サインアウト' }).click();
+  await page.goto(admin.match(/https?:\/\/\S+/)![0]);
+  await page.getByRole('button', { name: 'パスキーを登録する' }).click();
+  await page.getByRole('link', { name: '職員' }).click();
+  await page.getByLabel('職員名').fill('窓口 三郎');
+  await page.getByRole('button', { name: '追加して登録用リンクを発行' }).click();
+  await expect(page.getByRole('status')).toContainText(`${staffURL}/staff/enrol#`);
+  await expect(page.getByRole('row').filter({ hasText: '窓口 三郎' })).toContainText('オペレーター');
+  await expect(page.getByRole('row').filter({ hasText: '窓口 花子' })).toContainText('1');
+  await expectAccessible(page);
 });

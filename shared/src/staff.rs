@@ -270,3 +270,26 @@ pub struct AppEnabled {
     pub enabled: bool,
     pub reason: String,
 }
+
+/// A staff member as the admin sees them (`GET /staff/api/staff`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub name: String,
+    pub role: StaffRole,
+    pub created_at: String,
+    pub disabled: bool,
+    pub passkeys: i64,
+}
+
+/// `POST /staff/api/staff` (admin).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewStaff {
+    pub name: String,
+    pub role: StaffRole,
+}
+
+/// A one-time enrolment link (valid 24 h), shown once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrolmentLink {
+    pub link: String,
+}

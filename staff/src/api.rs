@@ -210,3 +210,35 @@ pub async fn set_app_enabled(
     )
     .await
 }
+
+pub async fn staff_members() -> ApiResult<Vec<renkei_shared::staff::StaffMember>> {
+    read(Request::get("/staff/api/staff").send().await).await
+}
+
+pub async fn add_staff(
+    csrf: &str,
+    body: &renkei_shared::staff::NewStaff,
+) -> ApiResult<renkei_shared::staff::EnrolmentLink> {
+    post("/staff/api/staff", csrf, body).await
+}
+
+pub async fn staff_link(csrf: &str, name: &str) -> ApiResult<renkei_shared::staff::EnrolmentLink> {
+    post(
+        &format!("/staff/api/staff/{}/link", q(name)),
+        csrf,
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn disable_staff(csrf: &str, name: &str, reason: &str) -> ApiResult<serde_json::Value> {
+    let body = Reason {
+        reason: reason.to_owned(),
+    };
+    post(
+        &format!("/staff/api/staff/{}/disable", q(name)),
+        csrf,
+        &body,
+    )
+    .await
+}

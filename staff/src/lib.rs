@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/funnel") view=pages::funnel::FunnelPage />
                 <Route path=path!("/staff/maintenance") view=pages::maintenance::MaintenancePage />
                 <Route path=path!("/staff/apps") view=pages::apps::AppsPage />
+                <Route path=path!("/staff/members") view=pages::members::MembersPage />
             </Routes>
         </Router>
     }

@@ -45,8 +45,8 @@ pub use oplog::{AuditFilter, AuditRow, OpLog, OpLogRow, StepOutcomeCount, TimedC
 pub use outbox::{MailRow, MailToSend};
 pub use records::{ImportCounts, ImportMode, RecordsImport, RecordsStatus};
 pub use staff::{
-    AccountConsentRow, AccountFlowRow, CeremonyRow, PasskeyRow, SessionLimits, StaffRow,
-    StaffSessionRow,
+    AccountConsentRow, AccountFlowRow, CeremonyRow, PasskeyRow, SessionLimits, StaffListRow,
+    StaffRow, StaffSessionRow,
 };
 pub use types::{AccountStatus, AuthMethod, CallOutcome, Day, RevokedBy, TokenKind};
 

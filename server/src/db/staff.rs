@@ -14,6 +14,16 @@ pub struct StaffRow {
     pub disabled_at: Option<i64>,
 }
 
+/// A staff member as the admin's list shows them.
+#[derive(Debug, Clone, FromRow)]
+pub struct StaffListRow {
+    pub name: String,
+    pub role: StaffRole,
+    pub created_at: i64,
+    pub disabled_at: Option<i64>,
+    pub passkeys: i64,
+}
+
 /// A live session with its staff member (never a disabled one).
 #[derive(Debug, Clone, FromRow)]
 pub struct StaffSessionRow {
@@ -135,6 +145,16 @@ impl Storage {
         )
         .bind(name)
         .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn list_staff(&self) -> sqlx::Result<Vec<StaffListRow>> {
+        sqlx::query_as(
+            "SELECT m.name, m.role, m.created_at, m.disabled_at,
+                    (SELECT COUNT(*) FROM staff_passkeys p WHERE p.staff_id = m.id) AS passkeys
+             FROM staff_members m ORDER BY m.disabled_at IS NOT NULL, m.name",
+        )
+        .fetch_all(&self.pool)
         .await
     }
 

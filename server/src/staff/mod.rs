@@ -1,7 +1,7 @@
 //! The staff console's API (`/staff/api/*`): passkey enrolment and sign-in,
 //! staff sessions, and what staff do — look up an account, lift its lock,
 //! end its linkages, read the audit log, see the funnel, set maintenance
-//! windows, manage apps. Every change needs
+//! windows, manage apps and staff accounts. Every change needs
 //! a reason and writes the operation log with the staff member's name
 //! (through `admin::Context`, the same code as the command line).
 //!
@@ -17,6 +17,7 @@ pub mod apps;
 pub mod audit;
 pub mod funnel;
 pub mod maintenance;
+pub mod members;
 pub mod passkeys;
 
 use crate::admin::Context;
@@ -75,6 +76,9 @@ pub fn router() -> Router<AppState> {
             "/staff/api/apps/{client_id}/enabled",
             post(apps::set_enabled),
         )
+        .route("/staff/api/staff", get(members::list).post(members::add))
+        .route("/staff/api/staff/{name}/link", post(members::new_link))
+        .route("/staff/api/staff/{name}/disable", post(members::disable))
 }
 
 pub fn cookie_name(secure: bool) -> &'static str {

@@ -489,3 +489,66 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
     assert_eq!(off.detail.as_deref(), Some("reason: 不正利用の疑い"));
     let _ = id;
 }
+
+#[tokio::test]
+async fn an_admin_adds_and_disables_staff_and_only_an_admin() {
+    let app = spawn_app().await;
+    let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
+    let admin = StaffClient::sign_in(&app, "admin", StaffRole::Admin).await;
+    let new = json!({"name": "窓口 次郎", "role": "operator"});
+    assert_eq!(sv.get("/staff/api/staff").await.status(), 403);
+    assert_eq!(sv.post("/staff/api/staff", &new).await.status(), 403);
+    let resp = admin.post("/staff/api/staff", &new).await;
+    assert_eq!(resp.status(), 200);
+    let link: Value = resp.json().await.unwrap();
+    let link = link["link"].as_str().unwrap();
+    let token = link
+        .strip_prefix("http://renkei.test/staff/enrol#")
+        .unwrap();
+    // The link opens a passkey registration for that member.
+    let resp = reqwest::Client::new()
+        .post(app.url("/staff/api/enrol/start"))
+        .json(&json!({"token": token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let ceremony: Value = resp.json().await.unwrap();
+    assert_eq!(
+        ceremony["options"]["publicKey"]["user"]["name"],
+        "窓口 次郎"
+    );
+    assert_eq!(
+        ceremony["options"]["publicKey"]["authenticatorSelection"]["userVerification"],
+        "required"
+    );
+    // The same name twice is refused.
+    assert_eq!(admin.post("/staff/api/staff", &new).await.status(), 422);
+    let list: Value = admin.get("/staff/api/staff").await.json().await.unwrap();
+    let jiro = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "窓口 次郎")
+        .unwrap();
+    assert_eq!(
+        (jiro["role"].as_str(), jiro["passkeys"].as_i64()),
+        (Some("operator"), Some(0))
+    );
+
+    // Disabling a member ends their session at once and needs a reason.
+    let path = format!("/staff/api/staff/{}/disable", "sv");
+    assert_eq!(
+        admin.post(&path, &json!({"reason": ""})).await.status(),
+        422
+    );
+    assert_eq!(sv.get(HAPPY).await.status(), 200);
+    assert_eq!(
+        admin.post(&path, &json!({"reason": "異動"})).await.status(),
+        200
+    );
+    assert_eq!(sv.get(HAPPY).await.status(), 401);
+    // A disabled member's enrolment links stop working too.
+    let resp = admin.post("/staff/api/staff/sv/link", &json!({})).await;
+    assert_eq!(resp.status(), 404);
+}

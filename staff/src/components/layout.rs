@@ -46,6 +46,9 @@ pub fn Layout(title: &'static str, children: ChildrenFn) -> impl IntoView {
                     <a href="/staff/maintenance">"保守時間帯"</a>
                     <a href="/staff/apps">"アプリ"</a>
                 </Show>
+                <Show when=move || role().is_some_and(|r| r >= StaffRole::Admin)>
+                    <a href="/staff/members">"職員"</a>
+                </Show>
             </nav>
             <span class="who">
                 {move || session.me.get().map(|m| format!("{}（{}）", m.name, m.role.label()))}

@@ -6,4 +6,5 @@ pub mod enrol;
 pub mod funnel;
 pub mod lookup;
 pub mod maintenance;
+pub mod members;
 pub mod sign_in;

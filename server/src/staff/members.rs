@@ -1,0 +1,92 @@
+//! Staff accounts (admin): the list, a new member or another passkey (a
+//! one-time enrolment link, shown once), disabling one — their sessions
+//! end at once. The same code as `renkei-server staff add|link|disable`.
+
+use super::{Staff, reason};
+use crate::error::{ApiJson, AppResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use jiff::Timestamp;
+use renkei_shared::ErrorCode;
+use renkei_shared::staff::{EnrolmentLink, NewStaff, Reason, StaffMember, StaffRole};
+
+fn link(app: &AppState, token: &str) -> EnrolmentLink {
+    let base = app.config.staff_url.as_str().trim_end_matches('/');
+    EnrolmentLink {
+        link: format!("{base}/staff/enrol#{token}"),
+    }
+}
+
+pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<Vec<StaffMember>>> {
+    staff.require(StaffRole::Admin)?;
+    let members = app
+        .storage
+        .list_staff()
+        .await?
+        .into_iter()
+        .map(|m| StaffMember {
+            name: m.name,
+            role: m.role,
+            created_at: Timestamp::from_second(m.created_at)
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+            disabled: m.disabled_at.is_some(),
+            passkeys: m.passkeys,
+        })
+        .collect();
+    Ok(Json(members))
+}
+
+pub async fn add(
+    State(app): State<AppState>,
+    staff: Staff,
+    ApiJson(body): ApiJson<NewStaff>,
+) -> AppResult<Json<EnrolmentLink>> {
+    staff.require(StaffRole::Admin)?;
+    let name = body.name.trim();
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err(ErrorCode::RequiredMissing.into());
+    }
+    if app.storage.staff_by_name(name).await?.is_some() {
+        return Err(ErrorCode::InvalidInput.into());
+    }
+    let token = staff
+        .context(&app)
+        .add_staff(name, body.role.code())
+        .await?;
+    Ok(Json(link(&app, &token)))
+}
+
+pub async fn new_link(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(name): Path<String>,
+) -> AppResult<Json<EnrolmentLink>> {
+    staff.require(StaffRole::Admin)?;
+    let enabled = app
+        .storage
+        .staff_by_name(&name)
+        .await?
+        .is_some_and(|m| m.disabled_at.is_none());
+    if !enabled {
+        return Err(ErrorCode::StaffNotFound.into());
+    }
+    let token = staff.context(&app).staff_link(&name).await?;
+    Ok(Json(link(&app, &token)))
+}
+
+pub async fn disable(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(name): Path<String>,
+    ApiJson(body): ApiJson<Reason>,
+) -> AppResult<Json<serde_json::Value>> {
+    staff.require(StaffRole::Admin)?;
+    let why = reason(&body.reason)?;
+    if app.storage.staff_by_name(&name).await?.is_none() {
+        return Err(ErrorCode::StaffNotFound.into());
+    }
+    staff.context(&app).disable_staff(&name, why).await?;
+    Ok(Json(serde_json::json!({"disabled": name})))
+}

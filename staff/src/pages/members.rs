@@ -1,0 +1,131 @@
+//! 職員 (admin): staff accounts — the list with each member's role and
+//! passkeys, a new member or another passkey (a one-time link, shown
+//! once, to hand over in person), disabling a member (their sessions end
+//! at once).
+
+use crate::components::layout::{ErrorText, Layout};
+use crate::{Session, api};
+use leptos::prelude::*;
+use renkei_shared::staff::{NewStaff, StaffMember, StaffRole};
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    view! {
+        <Layout title="職員">
+            <Members />
+        </Layout>
+    }
+}
+
+#[component]
+fn Members() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let members = RwSignal::new(Vec::<StaffMember>::new());
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new("operator".to_owned());
+    let reason = RwSignal::new(String::new());
+    let csrf = move || {
+        session
+            .me
+            .get_untracked()
+            .map(|m| m.csrf_token)
+            .unwrap_or_default()
+    };
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match api::staff_members().await {
+                Ok(m) => members.set(m),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    load();
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            let body = NewStaff {
+                name: name.get_untracked(),
+                role: StaffRole::parse(&role.get_untracked()).unwrap_or(StaffRole::Operator),
+            };
+            match api::add_staff(&csrf(), &body).await {
+                Ok(l) => {
+                    error.set(None);
+                    done.set(Some(format!(
+                        "登録用リンク（24時間有効・1回限り）: {}",
+                        l.link
+                    )));
+                    name.set(String::new());
+                    load();
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let new_link = move |who: String| {
+        leptos::task::spawn_local(async move {
+            match api::staff_link(&csrf(), &who).await {
+                Ok(l) => {
+                    error.set(None);
+                    done.set(Some(format!("{who}さんの登録用リンク: {}", l.link)));
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let disable = move |who: String| {
+        leptos::task::spawn_local(async move {
+            match api::disable_staff(&csrf(), &who, &reason.get_untracked()).await {
+                Ok(_) => {
+                    error.set(None);
+                    done.set(Some(format!("{who}さんを無効にしました。")));
+                    load();
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <form class="action" on:submit=add aria-labelledby="add-staff-title">
+            <h2 id="add-staff-title">"職員の追加"</h2>
+            <label for="staff-new-name">"職員名"</label>
+            <input id="staff-new-name" required bind:value=name />
+            <label for="staff-role">"役割"</label>
+            <select id="staff-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                <option value="operator">{StaffRole::Operator.label()}</option>
+                <option value="supervisor">{StaffRole::Supervisor.label()}</option>
+                <option value="admin">{StaffRole::Admin.label()}</option>
+            </select>
+            <button type="submit">"追加して登録用リンクを発行"</button>
+        </form>
+        <ErrorText error=error />
+        <p class="done" role="status">{move || done.get()}</p>
+        <label for="disable-reason">"無効にする理由"</label>
+        <input id="disable-reason" bind:value=reason />
+        <table>
+            <thead><tr>
+                <th scope="col">"職員名"</th><th scope="col">"役割"</th><th scope="col">"パスキー"</th>
+                <th scope="col">"状態"</th><th scope="col">"操作"</th>
+            </tr></thead>
+            <tbody>
+                <For each=move || members.get() key=|m| (m.name.clone(), m.disabled, m.passkeys) let:m>
+                    {
+                        let (a, b) = (m.name.clone(), m.name.clone());
+                        let disabled = m.disabled;
+                        view! { <tr>
+                            <td>{m.name.clone()}</td><td>{m.role.label()}</td><td>{m.passkeys}</td>
+                            <td>{if disabled { "無効" } else { "有効" }}</td>
+                            <td>{(!disabled).then(|| view! {
+                                <button type="button" class="secondary"
+                                    on:click=move |_| new_link(a.clone())>"登録用リンクを発行"</button>
+                                <button type="button" class="secondary"
+                                    on:click=move |_| disable(b.clone())>"無効にする"</button>
+                            })}</td>
+                        </tr> }
+                    }
+                </For>
+            </tbody>
+        </table>
+    }
+}
