@@ -33,6 +33,9 @@ pub struct Config {
     /// `RENKEI_RETENTION_DAYS`: a records import purges transactions booked
     /// longer ago (at least 92 days: the API serves three months).
     pub retention_days: i64,
+    /// How long a graceful shutdown keeps serving after `/readyz` turned
+    /// false (a load balancer's probe interval or more).
+    pub shutdown_delay_secs: u64,
     /// `RENKEI_FLOW_TTL_SECS`: how long one linkage may take end to end.
     pub flow_ttl_secs: i64,
     /// `RENKEI_NOW` (RFC 3339): start the clock there. Demo/test mode only.
@@ -368,6 +371,13 @@ impl Config {
                 "only allowed with RENKEI_DEMO=1".into(),
             ));
         }
+        let shutdown_delay_secs: u64 = ranged(
+            &get,
+            "RENKEI_SHUTDOWN_DELAY_SECS",
+            if demo { "0" } else { "5" },
+            0..=300,
+            "seconds between 0 and 300",
+        )?;
         let retention_days: i64 = ranged(
             &get,
             "RENKEI_RETENTION_DAYS",
@@ -556,6 +566,7 @@ impl Config {
             demo,
             demo_customers,
             retention_days,
+            shutdown_delay_secs,
             flow_ttl_secs,
             now,
         })

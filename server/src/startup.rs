@@ -73,6 +73,7 @@ impl Application {
             storage,
             config: Arc::new(config),
             clock,
+            shutting_down: Arc::default(),
         };
         if state.config.demo {
             fixture::seed(&state).await?;
@@ -133,8 +134,23 @@ impl Application {
         tokio::spawn(crate::mail::run_outbox(self.state.clone(), self.mailer));
         let header_timeout = std::time::Duration::from_secs(self.state.config.header_timeout_secs);
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let state = self.state.clone();
         tokio::spawn(async move {
             shutdown.await;
+            // Not ready from now on; keep serving for the drain delay, so
+            // the load balancer sees it and sends no more, then stop
+            // accepting and let what is in flight finish.
+            state
+                .shutting_down
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            tracing::info!(
+                delay_secs = state.config.shutdown_delay_secs,
+                "shutting down"
+            );
+            tokio::time::sleep(std::time::Duration::from_secs(
+                state.config.shutdown_delay_secs,
+            ))
+            .await;
             let _ = stop.send(true);
         });
         let staff = self.staff.map(|(listener, router)| {

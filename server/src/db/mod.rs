@@ -55,6 +55,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use std::str::FromStr;
 use std::time::Duration;
 
+/// How many migrations this build carries (readiness wants them all).
+pub static MIGRATIONS: std::sync::LazyLock<usize> =
+    std::sync::LazyLock::new(|| sqlx::migrate!("./migrations").iter().count());
+
 /// The bank's database.
 #[derive(Clone, Debug)]
 pub struct Storage {
@@ -101,6 +105,14 @@ impl Storage {
     /// outbox worker, a `records import` — wrote in between.
     async fn begin(&self) -> sqlx::Result<Tx> {
         self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// How many migrations this database has applied successfully.
+    pub async fn migrations_applied(&self) -> sqlx::Result<usize> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(usize::try_from(n).unwrap_or(0))
     }
 
     /// Test-only access to the pool, for the test-only helpers in

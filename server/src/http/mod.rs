@@ -1,8 +1,10 @@
 //! What every response shares: the security headers (`security`),
 //! admission control (`admission`), the few pages the server renders
-//! itself (`pages`), and the SPA's files with the routes around them.
+//! itself (`pages`), health and readiness (`health`), and the SPA's files
+//! with the routes around them.
 
 pub mod admission;
+pub mod health;
 pub mod pages;
 pub mod security;
 
@@ -21,6 +23,8 @@ pub fn router(demo: bool) -> Router<AppState> {
     let mut router = Router::new()
         .route(pages::PAGES_CSS_PATH, get(pages::pages_css))
         .route("/api/institution", get(crate::institution::institution))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         // Unknown API paths answer JSON, not the SPA's index.html.
         .route("/api/{*rest}", any(api_not_found));
     if !demo {

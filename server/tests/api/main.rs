@@ -16,6 +16,7 @@ mod fapi;
 mod flow_order;
 mod gateway;
 mod hashing;
+mod health;
 mod helpers;
 mod hours_and_load;
 mod institution;

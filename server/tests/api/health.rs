@@ -1,0 +1,94 @@
+//! `/healthz` and `/readyz`: small JSON for a load balancer, never the SPA;
+//! readiness turns false when a graceful shutdown begins, while the server
+//! still answers, and the process then ends cleanly.
+
+use crate::helpers::spawn_app;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+#[tokio::test]
+async fn health_and_readiness_are_json() {
+    let app = spawn_app().await;
+    for (path, status) in [("/healthz", "ok"), ("/readyz", "ready")] {
+        let resp = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        assert!(
+            resp.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["status"], status, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_graceful_shutdown_turns_readiness_off_first_and_then_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_renkei-server"))
+        .env_clear()
+        .env("RENKEI_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RENKEI_PUBLIC_URL", &base)
+        .env("RENKEI_DEMO", "1")
+        .env("RENKEI_DIST", dir.path().join("none"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/r.db", dir.path().display()),
+        )
+        .env("RENKEI_OUTBOX_DIR", dir.path().join("outbox"))
+        .env("RENKEI_SHUTDOWN_DELAY_SECS", "2")
+        .env("RENKEI_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let ready = || async {
+        http.get(format!("{base}/readyz"))
+            .send()
+            .await
+            .ok()
+            .map(|r| r.status().as_u16())
+    };
+    let started = Instant::now();
+    while ready().await != Some(200) {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "server started"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let pid = child.id().unwrap().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    // Still answering, but not ready: the load balancer stops sending.
+    let mut seen = None;
+    let asked = Instant::now();
+    while asked.elapsed() < Duration::from_millis(1500) {
+        if let Ok(r) = http.get(format!("{base}/readyz")).send().await {
+            if r.status() == 503 {
+                seen = Some(r.json::<Value>().await.unwrap());
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let seen = seen.expect("/readyz answered 503 during the drain delay");
+    assert_eq!(seen["reason"], "shutting_down");
+    let healthz = http.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(healthz.status(), 200);
+    // Then it stops on its own, cleanly.
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("the server ended")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+}
