@@ -73,11 +73,11 @@ async fn a_graceful_shutdown_turns_readiness_off_first_and_then_ends() {
     let mut seen = None;
     let asked = Instant::now();
     while asked.elapsed() < Duration::from_millis(1500) {
-        if let Ok(r) = http.get(format!("{base}/readyz")).send().await {
-            if r.status() == 503 {
-                seen = Some(r.json::<Value>().await.unwrap());
-                break;
-            }
+        if let Ok(r) = http.get(format!("{base}/readyz")).send().await
+            && r.status() == 503
+        {
+            seen = Some(r.json::<Value>().await.unwrap());
+            break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
