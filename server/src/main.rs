@@ -235,12 +235,20 @@ enum ClientAction {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("RENKEI_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
+    let filter =
+        EnvFilter::try_from_env("RENKEI_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // RENKEI_LOG_FORMAT=json: one JSON object per line, the request's span
+    // (its request_id) in each.
+    match std::env::var("RENKEI_LOG_FORMAT").as_deref() {
+        Ok("json") => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init(),
+        Ok("text") | Err(_) => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        Ok(other) => anyhow::bail!("RENKEI_LOG_FORMAT: text or json, not {other}"),
+    }
     let cli = Cli::parse();
     let config = Config::from_env()?;
     let clock = clock_for(&config);

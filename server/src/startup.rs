@@ -249,6 +249,7 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
     let headers = Arc::new(SecurityHeaders::new(&hashes));
 
     let admission = crate::http::admission::Admission::new(state.config.max_inflight);
+    let request_id_state = state.clone();
     let state_timeout = state.config.request_timeout_secs;
     let customer = Router::new()
         .merge(http::router(demo.is_some()))
@@ -290,6 +291,11 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
         .layer(from_fn_with_state(admission, crate::http::admission::admit))
         .layer(from_fn_with_state(headers, security_headers))
         .layer(TraceLayer::new_for_http())
+        // Outermost: every log line of a request, and its answer, name it.
+        .layer(from_fn_with_state(
+            request_id_state,
+            crate::http::request_id::request_id,
+        ))
 }
 
 async fn not_found() -> crate::error::AppError {

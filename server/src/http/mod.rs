@@ -6,6 +6,7 @@
 pub mod admission;
 pub mod health;
 pub mod pages;
+pub mod request_id;
 pub mod security;
 
 use crate::error::AppError;

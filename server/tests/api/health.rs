@@ -92,3 +92,103 @@ async fn a_graceful_shutdown_turns_readiness_off_first_and_then_ends() {
         .unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test]
+async fn every_answer_names_its_request_id_and_only_a_trusted_proxy_chooses_it() {
+    let plain = spawn_app().await;
+    let behind = crate::helpers::spawn_app_with(|c| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let id_of =
+        |resp: &reqwest::Response| resp.headers()["x-request-id"].to_str().unwrap().to_owned();
+    // Made by the server when nobody sent one; a new one each time.
+    let a = plain.http.get(plain.url("/healthz")).send().await.unwrap();
+    let b = plain.http.get(plain.url("/api/flow")).send().await.unwrap();
+    assert_eq!(b.status(), 401);
+    assert_ne!(id_of(&a), id_of(&b));
+    assert_eq!(id_of(&a).len(), 22);
+    // A client that is not a trusted proxy does not choose it.
+    let sent = plain
+        .http
+        .get(plain.url("/healthz"))
+        .header("x-request-id", "req-from-anyone")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(id_of(&sent), "req-from-anyone");
+    // A trusted proxy does, if it is short and plain.
+    for (sent, kept) in [("req-abc-123", true), ("bad id\twith tab", false)] {
+        let resp = behind
+            .http
+            .get(behind.url("/healthz"))
+            .header("x-request-id", sent)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(id_of(&resp) == sent, kept, "{sent:?}");
+    }
+}
+
+#[tokio::test]
+async fn json_logs_carry_the_request_id_one_object_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_renkei-server"))
+        .env_clear()
+        .env("RENKEI_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RENKEI_PUBLIC_URL", &base)
+        .env("RENKEI_DEMO", "1")
+        .env("RENKEI_DIST", dir.path().join("none"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/r.db", dir.path().display()),
+        )
+        .env("RENKEI_OUTBOX_DIR", dir.path().join("outbox"))
+        .env("RENKEI_TRUSTED_PROXIES", "127.0.0.1")
+        .env("RENKEI_LOG_FORMAT", "json")
+        .env("RENKEI_LOG", "warn")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    while http.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "server started"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // An unsigned carrier call is logged as a warning.
+    let resp = http
+        .post(format!("{base}/telephony/inbound-call"))
+        .header("x-request-id", "req-log-42")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["x-request-id"], "req-log-42");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    child.kill().await.unwrap();
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let warned = lines
+        .iter()
+        .find(|l| l["span"]["request_id"] == "req-log-42")
+        .unwrap_or_else(|| panic!("no line with the request id in {text}"));
+    assert_eq!(warned["level"], "WARN");
+}
