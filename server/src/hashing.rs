@@ -107,8 +107,14 @@ impl Hasher {
 
     fn submit(&self, job: Job) -> Result<(), HashError> {
         match self.jobs.try_send(job) {
-            Ok(()) => Ok(()),
-            Err(TrySendError::Full(_)) => Err(HashError::Busy),
+            Ok(()) => {
+                crate::telemetry::hash_queued(1.0);
+                Ok(())
+            }
+            Err(TrySendError::Full(_)) => {
+                crate::telemetry::hash_refused();
+                Err(HashError::Busy)
+            }
             Err(TrySendError::Disconnected(_)) => {
                 Err(anyhow::anyhow!("the hashing workers are gone").into())
             }
@@ -123,6 +129,9 @@ impl Worker {
                 Ok(q) => q.recv(),
                 Err(poisoned) => poisoned.into_inner().recv(),
             };
+            if job.is_ok() {
+                crate::telemetry::hash_queued(-1.0);
+            }
             match job {
                 Ok(Job::Hash(secret, reply)) => {
                     let _ = reply.send(self.hash(&secret));

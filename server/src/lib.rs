@@ -15,7 +15,7 @@
 //! | `db` | every SQL statement, one file per aggregate, typed rows |
 //! | `fixture` | the demo bank's data (`RENKEI_DEMO=1`) |
 //!
-//! `institution` is the credit union's profile (name, contact, terms, brand).
+//! `telemetry` is the Prometheus metrics. `institution` is the credit union's profile (name, contact, terms, brand).
 //! `startup` builds the app, `config` reads the environment, `clock` is the
 //! one source of "now", `crypto` the security primitives, `error` the one
 //! error type with stable codes. The demo fintech app is its own crate
@@ -41,6 +41,7 @@ pub mod resource;
 pub mod staff;
 pub mod startup;
 pub mod state;
+pub mod telemetry;
 pub mod telephony;
 #[cfg(feature = "testkit")]
 pub mod testkit;

@@ -50,6 +50,7 @@ pub fn clock_for(config: &Config) -> SharedClock {
 
 impl Application {
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Application> {
+        crate::telemetry::init();
         let storage = Storage::connect(&config.database_url).await?;
         let listener = TcpListener::bind(config.listen).await?;
         let hasher = crate::hashing::Hasher::start(config.hashing.clone())?;
@@ -291,6 +292,7 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
         .layer(from_fn_with_state(admission, crate::http::admission::admit))
         .layer(from_fn_with_state(headers, security_headers))
         .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(crate::telemetry::track))
         // Outermost: every log line of a request, and its answer, name it.
         .layer(from_fn_with_state(
             request_id_state,

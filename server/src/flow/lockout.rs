@@ -45,6 +45,7 @@ impl<'a> Guard<'a> {
     /// in) in one transaction; returns the code the customer gets.
     pub async fn fail(&self, log: OpLog<'_>) -> anyhow::Result<ErrorCode> {
         let threshold = self.app.config.lockout_threshold;
+        let step = log.step;
         let verdict = move |count: i64| match count.cmp(&threshold) {
             Ordering::Less => ErrorCode::IdentityMismatch,
             Ordering::Equal => ErrorCode::Locked,
@@ -55,6 +56,8 @@ impl<'a> Guard<'a> {
             .storage
             .record_failure(self.key(), log, move |n| verdict(n).code())
             .await?;
-        Ok(verdict(count))
+        let code = verdict(count);
+        crate::telemetry::flow_outcome(step, code.code());
+        Ok(code)
     }
 }

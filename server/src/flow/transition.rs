@@ -88,6 +88,7 @@ impl Flow {
             })
             .await?;
         if moved {
+            crate::telemetry::flow_outcome(self.step.code(), t.outcome);
             return Ok(t.to);
         }
         match t.guard {
@@ -110,6 +111,7 @@ impl Flow {
     ) -> AppError {
         let mut log = meta.log(self, code.code());
         log.kana_name = kana_name;
+        crate::telemetry::flow_outcome(self.step.code(), code.code());
         match app.storage.log_operation(log).await {
             Ok(()) => code.into(),
             Err(e) => e.into(),

@@ -26,6 +26,7 @@ pub fn router(demo: bool) -> Router<AppState> {
         .route("/api/institution", get(crate::institution::institution))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(crate::telemetry::render))
         // Unknown API paths answer JSON, not the SPA's index.html.
         .route("/api/{*rest}", any(api_not_found));
     if !demo {

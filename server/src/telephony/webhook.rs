@@ -140,6 +140,7 @@ async fn handle_call(
         )
         .await?;
     let result = recorded.map(|o| o.code()).unwrap_or("duplicate");
+    crate::telemetry::call_outcome(result);
     tracing::info!(caller = %caller_mask, result, "inbound call");
     Ok(result)
 }

@@ -192,3 +192,125 @@ async fn json_logs_carry_the_request_id_one_object_per_line() {
         .unwrap_or_else(|| panic!("no line with the request id in {text}"));
     assert_eq!(warned["level"], "WARN");
 }
+
+/// The value of the one sample of `name` whose labels include all of
+/// `labels` (`key="value"` pairs), from Prometheus text.
+fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
+    let found: Vec<f64> = text
+        .lines()
+        .filter(|l| l.starts_with(&format!("{name}{{")))
+        .filter(|l| labels.iter().all(|want| l.contains(want)))
+        .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+        .collect();
+    assert!(found.len() <= 1, "{name} {labels:?}: {found:?}");
+    found.first().copied()
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_flow_outcomes_by_code() {
+    // Its own process: the recorder is process-wide, so the counts are exact.
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_renkei-server"))
+        .env_clear()
+        .env("RENKEI_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RENKEI_PUBLIC_URL", &base)
+        .env("RENKEI_DEMO", "1")
+        .env("RENKEI_NOW", "2026-11-26T10:00:00+09:00")
+        .env("RENKEI_DIST", dir.path().join("none"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/r.db", dir.path().display()),
+        )
+        .env("RENKEI_OUTBOX_DIR", dir.path().join("outbox"))
+        .env("RENKEI_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let http = crate::helpers::browser();
+    let started = Instant::now();
+    while http.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "server started"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for _ in 0..2 {
+        http.get(format!("{base}/healthz")).send().await.unwrap();
+    }
+    // A flow, and an account that cannot link.
+    let mut params = crate::helpers::authorize_params();
+    params[2].1 = format!("{base}/demo/callback");
+    let resp = http
+        .get(format!("{base}/oauth/authorize"))
+        .query(&params)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let view: Value = http
+        .get(format!("{base}/api/flow"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let resp = http
+        .post(format!("{base}/api/flow/account"))
+        .header("x-renkei-csrf", view["csrf_token"].as_str().unwrap())
+        .json(&serde_json::json!({"branch": "999", "kind": "ordinary", "number": "1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+
+    let resp = http.get(format!("{base}/metrics")).send().await.unwrap();
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = resp.text().await.unwrap();
+    child.kill().await.unwrap();
+    let requests = |route: &str, status: &str| {
+        sample(
+            &text,
+            "renkei_http_requests_total",
+            &[
+                &format!("route=\"{route}\""),
+                &format!("status=\"{status}\""),
+            ],
+        )
+    };
+    // The start-up probe's one answered attempt (the others found no
+    // listener yet) and the two after it.
+    assert_eq!(requests("/healthz", "200"), Some(3.0));
+    assert_eq!(requests("/oauth/authorize", "303"), Some(1.0));
+    assert_eq!(requests("/api/flow", "200"), Some(1.0));
+    assert_eq!(requests("/api/flow/account", "422"), Some(1.0));
+    assert_eq!(
+        sample(
+            &text,
+            "renkei_flow_outcomes_total",
+            &["step=\"account\"", "outcome=\"account_not_eligible\""]
+        ),
+        Some(1.0)
+    );
+    assert!(
+        sample(
+            &text,
+            "renkei_http_request_duration_seconds_count",
+            &["route=\"/api/flow/account\""]
+        ) == Some(1.0),
+        "{text}"
+    );
+    // Routes are templates: no flow id, token or account in a label.
+    assert!(!text.contains(&params[4].1), "state in labels");
+}

@@ -1,0 +1,98 @@
+//! Prometheus metrics at `GET /metrics` (names prefixed `renkei_`):
+//! requests by route and status with latency histograms, flow outcomes
+//! per step (error codes included), locks, carrier-call outcomes, and the
+//! hashing pool's queue. The recorder is process-wide, installed once.
+
+use axum::extract::{MatchedPath, Request};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+fn handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let latency = [
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+        ];
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Full("renkei_http_request_duration_seconds".into()),
+                &latency,
+            )
+            .unwrap_or_else(|_| PrometheusBuilder::new());
+        // Another recorder already installed (a test binary with several
+        // servers): render this one's view all the same.
+        match builder.install_recorder() {
+            Ok(h) => h,
+            Err(_) => PrometheusBuilder::new().build_recorder().handle(),
+        }
+    })
+}
+
+/// Installs the recorder (at start, so the first request is counted).
+pub fn init() {
+    let _ = handle();
+}
+
+/// `GET /metrics`, Prometheus text format.
+pub async fn render() -> Response {
+    let h = handle();
+    h.run_upkeep();
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        h.render(),
+    )
+        .into_response()
+}
+
+/// Counts each request by its route (the template, never the concrete
+/// path: no ids or tokens in labels) and status, and times it.
+pub async fn track(req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "other".to_owned());
+    let method = req.method().as_str().to_owned();
+    let started = Instant::now();
+    let resp = next.run(req).await;
+    let status = resp.status().as_u16().to_string();
+    metrics::counter!("renkei_http_requests_total",
+        "route" => route.clone(), "method" => method, "status" => status)
+    .increment(1);
+    metrics::histogram!("renkei_http_request_duration_seconds", "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    resp
+}
+
+/// A flow request's outcome at its step: `ok`, `granted`, `cancelled` or
+/// an error code.
+pub fn flow_outcome(step: &str, outcome: &str) {
+    metrics::counter!("renkei_flow_outcomes_total",
+        "step" => step.to_owned(), "outcome" => outcome.to_owned())
+    .increment(1);
+    if outcome == "locked" {
+        metrics::counter!("renkei_locks_total").increment(1);
+    }
+}
+
+/// A carrier call's outcome (`verified`, `no_matching_challenge`, …).
+pub fn call_outcome(outcome: &'static str) {
+    metrics::counter!("renkei_calls_total", "outcome" => outcome).increment(1);
+}
+
+/// The hashing pool's queue: +1 when a job is queued, -1 when a worker
+/// takes it; refusals when it is full.
+pub fn hash_queued(delta: f64) {
+    metrics::gauge!("renkei_hash_queue_depth").increment(delta);
+}
+
+pub fn hash_refused() {
+    metrics::counter!("renkei_hash_busy_total").increment(1);
+}
