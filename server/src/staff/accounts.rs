@@ -4,7 +4,7 @@
 //! reason). The PIN, the full phone number and e-mail addresses are never
 //! shown.
 
-use super::{Staff, reason};
+use super::{Staff, instant, reason};
 use crate::admin::AccountRef;
 use crate::clock::jst_date;
 use crate::db::AccountRow;
@@ -12,7 +12,6 @@ use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use jiff::Timestamp;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber, mask_phone};
 use renkei_shared::staff::{AccountView, ConsentView, EndLinkages, FlowSummary, Reason, StaffRole};
 use renkei_shared::{ErrorCode, FieldErrors};
@@ -55,12 +54,6 @@ impl Key {
             .ok_or(ErrorCode::StaffNotFound)?;
         Ok((a, row))
     }
-}
-
-fn instant(secs: i64) -> String {
-    Timestamp::from_second(secs)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
 }
 
 pub async fn show(

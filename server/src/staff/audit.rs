@@ -4,6 +4,7 @@
 //! Japanese text right.
 
 use super::Staff;
+use crate::clock::jst;
 use crate::db::{AuditFilter, AuditRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -13,7 +14,6 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use renkei_shared::staff::{AuditLine, AuditPage, StaffRole};
 use renkei_shared::{FieldCode, FieldErrors};
 use serde::Deserialize;
@@ -40,12 +40,11 @@ fn given(s: &Option<String>) -> Option<&str> {
 
 /// [start, end) of a JST day in unix seconds.
 pub fn jst_day_bounds(day: Date) -> AppResult<(i64, i64)> {
-    let tz = TimeZone::get("Asia/Tokyo").map_err(anyhow::Error::from)?;
-    let start = day.to_zoned(tz.clone()).map_err(anyhow::Error::from)?;
+    let start = day.to_zoned(jst().clone()).map_err(anyhow::Error::from)?;
     let end = day
         .tomorrow()
         .map_err(anyhow::Error::from)?
-        .to_zoned(tz)
+        .to_zoned(jst().clone())
         .map_err(anyhow::Error::from)?;
     Ok((start.timestamp().as_second(), end.timestamp().as_second()))
 }
@@ -78,10 +77,10 @@ impl AuditQuery {
     }
 }
 
-fn jst(secs: i64) -> String {
+fn jst_text(secs: i64) -> String {
     Timestamp::from_second(secs)
         .map(|t| {
-            t.to_zoned(TimeZone::get("Asia/Tokyo").unwrap_or(TimeZone::UTC))
+            t.to_zoned(jst().clone())
                 .strftime("%Y-%m-%d %H:%M:%S")
                 .to_string()
         })
@@ -91,7 +90,7 @@ fn jst(secs: i64) -> String {
 fn line(r: AuditRow) -> AuditLine {
     AuditLine {
         id: r.id,
-        at: jst(r.at),
+        at: jst_text(r.at),
         // Enough of the flow's id to follow it through the log.
         flow: r.flow_id.map(|f| f.chars().take(12).collect()),
         app: r.app,

@@ -2,12 +2,11 @@
 //! one-time enrolment link, shown once), disabling one — their sessions
 //! end at once. The same code as `renkei-server staff add|link|disable`.
 
-use super::{Staff, reason};
+use super::{Staff, instant, reason};
 use crate::error::{ApiJson, AppResult};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use jiff::Timestamp;
 use renkei_shared::ErrorCode;
 use renkei_shared::staff::{EnrolmentLink, NewStaff, Reason, StaffMember, StaffRole};
 
@@ -28,9 +27,7 @@ pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<V
         .map(|m| StaffMember {
             name: m.name,
             role: m.role,
-            created_at: Timestamp::from_second(m.created_at)
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
+            created_at: instant(m.created_at),
             disabled: m.disabled_at.is_some(),
             passkeys: m.passkeys,
         })

@@ -162,6 +162,13 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
+/// A stored instant (unix seconds) as RFC 3339.
+pub fn instant(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
 /// The reason every change needs, trimmed; empty is refused.
 pub fn reason(r: &str) -> AppResult<&str> {
     let r = r.trim();
