@@ -6,7 +6,7 @@
 
 use super::{Staff, session_cookie};
 use crate::crypto::{random_token, sha256_hex};
-use crate::db::OpLog;
+use crate::db::{CeremonyRow, OpLog};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::AppState;
 use axum::Json;
@@ -16,6 +16,7 @@ use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
 use renkei_shared::ErrorCode;
 use renkei_shared::staff::{Ceremony, CeremonyDone, EnrolStart, Me, SignInStart, StaffRole};
+use serde::de::DeserializeOwned;
 use webauthn_rs::prelude::{
     Passkey, PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential,
     RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder,
@@ -38,6 +39,40 @@ pub fn relying_party(public_url: &Url, name: &str) -> anyhow::Result<Webauthn> {
 fn webauthn(app: &AppState) -> AppResult<Webauthn> {
     relying_party(&app.config.staff_url, &app.config.institution.public.name)
         .map_err(AppError::Internal)
+}
+
+/// A staff member's passkeys with their credential ids.
+async fn passkeys(app: &AppState, staff_id: i64) -> AppResult<Vec<(String, Passkey)>> {
+    app.storage
+        .passkeys_of(staff_id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            Ok((
+                p.credential_id,
+                serde_json::from_str(&p.passkey).map_err(anyhow::Error::from)?,
+            ))
+        })
+        .collect()
+}
+
+/// Takes a ceremony of `kind` back (once) with webauthn-rs's state `S` and
+/// the browser's credential `C`; an unknown, expired or replayed ceremony
+/// and a malformed credential are `refused`.
+async fn take_ceremony<S: DeserializeOwned, C: DeserializeOwned>(
+    app: &AppState,
+    body: CeremonyDone,
+    kind: &str,
+    refused: ErrorCode,
+) -> AppResult<(CeremonyRow, S, C)> {
+    let taken = app
+        .storage
+        .take_ceremony(&sha256_hex(&body.ceremony), kind, app.now_secs())
+        .await?
+        .ok_or(refused)?;
+    let state = serde_json::from_str(&taken.state).map_err(anyhow::Error::from)?;
+    let credential = serde_json::from_value(body.credential).map_err(|_| refused)?;
+    Ok((taken, state, credential))
 }
 
 fn log<'a>(at: i64, outcome: &'a str, staff: &'a str) -> OpLog<'a> {
@@ -64,14 +99,11 @@ pub async fn enrol_start(
         .await?
         .ok_or(ErrorCode::StaffEnrolmentInvalid)?;
     let handle = Uuid::parse_str(&member.user_handle).map_err(anyhow::Error::from)?;
-    let existing = app
-        .storage
-        .passkeys_of(member.id)
+    let existing = passkeys(&app, member.id)
         .await?
         .iter()
-        .map(|p| serde_json::from_str::<Passkey>(&p.passkey).map(|k| k.cred_id().clone()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(anyhow::Error::from)?;
+        .map(|(_, k)| k.cred_id().clone())
+        .collect();
     let (options, state) = webauthn(&app)?
         .start_passkey_registration(handle, &member.name, &member.name, Some(existing))
         .map_err(|e| anyhow::anyhow!("passkey registration: {e}"))?;
@@ -99,15 +131,11 @@ pub async fn enrol_finish(
     ApiJson(body): ApiJson<CeremonyDone>,
 ) -> AppResult<(CookieJar, Json<Me>)> {
     let now = app.now_secs();
-    let taken = app
-        .storage
-        .take_ceremony(&sha256_hex(&body.ceremony), "enrol", now)
-        .await?
-        .ok_or(ErrorCode::StaffEnrolmentInvalid)?;
-    let state: PasskeyRegistration =
-        serde_json::from_str(&taken.state).map_err(anyhow::Error::from)?;
-    let credential: RegisterPublicKeyCredential =
-        serde_json::from_value(body.credential).map_err(|_| ErrorCode::StaffEnrolmentInvalid)?;
+    let (taken, state, credential) = take_ceremony::<
+        PasskeyRegistration,
+        RegisterPublicKeyCredential,
+    >(&app, body, "enrol", ErrorCode::StaffEnrolmentInvalid)
+    .await?;
     let passkey = webauthn(&app)?
         .finish_passkey_registration(&credential, &state)
         .map_err(|e| {
@@ -156,14 +184,11 @@ pub async fn sign_in_start(
         .await?
         .filter(|m| m.disabled_at.is_none());
     let passkeys: Vec<Passkey> = match &member {
-        Some(m) => app
-            .storage
-            .passkeys_of(m.id)
+        Some(m) => passkeys(&app, m.id)
             .await?
-            .iter()
-            .map(|p| serde_json::from_str(&p.passkey))
-            .collect::<Result<_, _>>()
-            .map_err(anyhow::Error::from)?,
+            .into_iter()
+            .map(|(_, k)| k)
+            .collect(),
         None => Vec::new(),
     };
     let ceremony = random_token();
@@ -202,15 +227,13 @@ pub async fn sign_in_finish(
     ApiJson(body): ApiJson<CeremonyDone>,
 ) -> AppResult<(CookieJar, Json<Me>)> {
     let now = app.now_secs();
-    let taken = app
-        .storage
-        .take_ceremony(&sha256_hex(&body.ceremony), "sign_in", now)
-        .await?
-        .ok_or(ErrorCode::StaffSignInFailed)?;
-    let state: PasskeyAuthentication =
-        serde_json::from_str(&taken.state).map_err(anyhow::Error::from)?;
-    let credential: PublicKeyCredential =
-        serde_json::from_value(body.credential).map_err(|_| ErrorCode::StaffSignInFailed)?;
+    let (taken, state, credential) = take_ceremony::<PasskeyAuthentication, PublicKeyCredential>(
+        &app,
+        body,
+        "sign_in",
+        ErrorCode::StaffSignInFailed,
+    )
+    .await?;
     let result = webauthn(&app)?
         .finish_passkey_authentication(&credential, &state)
         .map_err(|e| {
@@ -226,11 +249,10 @@ pub async fn sign_in_finish(
     // The passkey's signature counter moves on (a cloned key shows up as
     // a counter that goes back).
     let mut updated = None;
-    for row in app.storage.passkeys_of(member.id).await? {
-        let mut key: Passkey = serde_json::from_str(&row.passkey).map_err(anyhow::Error::from)?;
+    for (credential_id, mut key) in passkeys(&app, member.id).await? {
         if key.update_credential(&result).is_some() {
             updated = Some((
-                row.credential_id,
+                credential_id,
                 serde_json::to_string(&key).map_err(anyhow::Error::from)?,
             ));
         }
