@@ -20,6 +20,17 @@ pub struct Session {
     pub me: RwSignal<Option<Me>>,
 }
 
+impl Session {
+    /// The session's CSRF token, for a change (empty before `me` answered:
+    /// the server then refuses the change).
+    pub fn csrf(&self) -> String {
+        self.me
+            .get_untracked()
+            .map(|m| m.csrf_token)
+            .unwrap_or_default()
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(Session {

@@ -27,13 +27,7 @@ fn Apps() -> impl IntoView {
     let jwks = RwSignal::new(String::new());
     let par = RwSignal::new(true);
     let dpop = RwSignal::new(false);
-    let csrf = move || {
-        session
-            .me
-            .get_untracked()
-            .map(|m| m.csrf_token)
-            .unwrap_or_default()
-    };
+    let csrf = move || session.csrf();
     let is_admin = move || session.me.get().is_some_and(|m| m.role >= StaffRole::Admin);
     let load = move || {
         leptos::task::spawn_local(async move {

@@ -71,13 +71,7 @@ fn Lookup() -> impl IntoView {
         done.set(None);
         load();
     };
-    let csrf = move || {
-        session
-            .me
-            .get_untracked()
-            .map(|m| m.csrf_token)
-            .unwrap_or_default()
-    };
+    let csrf = move || session.csrf();
     let key = move || {
         (
             branch.get_untracked(),

@@ -31,13 +31,7 @@ fn MaintenanceView() -> impl IntoView {
     let to = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let cancel_reason = RwSignal::new(String::new());
-    let csrf = move || {
-        session
-            .me
-            .get_untracked()
-            .map(|m| m.csrf_token)
-            .unwrap_or_default()
-    };
+    let csrf = move || session.csrf();
     let load = move || {
         leptos::task::spawn_local(async move {
             match api::maintenance().await {

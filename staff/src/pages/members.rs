@@ -26,13 +26,7 @@ fn Members() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("operator".to_owned());
     let reason = RwSignal::new(String::new());
-    let csrf = move || {
-        session
-            .me
-            .get_untracked()
-            .map(|m| m.csrf_token)
-            .unwrap_or_default()
-    };
+    let csrf = move || session.csrf();
     let load = move || {
         leptos::task::spawn_local(async move {
             match api::staff_members().await {
