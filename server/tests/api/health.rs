@@ -2,7 +2,7 @@
 //! readiness turns false when a graceful shutdown begins, while the server
 //! still answers, and the process then ends cleanly.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{ServerProcess, spawn_app};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -25,45 +25,12 @@ async fn health_and_readiness_are_json() {
 
 #[tokio::test]
 async fn a_graceful_shutdown_turns_readiness_off_first_and_then_ends() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let base = format!("http://127.0.0.1:{port}");
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_renkei-server"))
-        .env_clear()
-        .env("RENKEI_LISTEN", format!("127.0.0.1:{port}"))
-        .env("RENKEI_PUBLIC_URL", &base)
-        .env("RENKEI_DEMO", "1")
-        .env("RENKEI_DIST", dir.path().join("none"))
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/r.db", dir.path().display()),
-        )
-        .env("RENKEI_OUTBOX_DIR", dir.path().join("outbox"))
-        .env("RENKEI_SHUTDOWN_DELAY_SECS", "2")
-        .env("RENKEI_LOG", "warn")
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut server = ServerProcess::start(&[("RENKEI_SHUTDOWN_DELAY_SECS", "2")]).await;
+    let base = server.base.clone();
     let http = reqwest::Client::new();
-    let ready = || async {
-        http.get(format!("{base}/readyz"))
-            .send()
-            .await
-            .ok()
-            .map(|r| r.status().as_u16())
-    };
-    let started = Instant::now();
-    while ready().await != Some(200) {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "server started"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let pid = child.id().unwrap().to_string();
+    let ready = http.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let pid = server.child.id().unwrap().to_string();
     let sent = std::process::Command::new("kill")
         .args(["-TERM", &pid])
         .status()
@@ -86,7 +53,7 @@ async fn a_graceful_shutdown_turns_readiness_off_first_and_then_ends() {
     let healthz = http.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(healthz.status(), 200);
     // Then it stops on its own, cleanly.
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+    let status = tokio::time::timeout(Duration::from_secs(10), server.child.wait())
         .await
         .expect("the server ended")
         .unwrap();
@@ -132,42 +99,13 @@ async fn every_answer_names_its_request_id_and_only_a_trusted_proxy_chooses_it()
 
 #[tokio::test]
 async fn json_logs_carry_the_request_id_one_object_per_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let base = format!("http://127.0.0.1:{port}");
-    let log_path = dir.path().join("server.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_renkei-server"))
-        .env_clear()
-        .env("RENKEI_LISTEN", format!("127.0.0.1:{port}"))
-        .env("RENKEI_PUBLIC_URL", &base)
-        .env("RENKEI_DEMO", "1")
-        .env("RENKEI_DIST", dir.path().join("none"))
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/r.db", dir.path().display()),
-        )
-        .env("RENKEI_OUTBOX_DIR", dir.path().join("outbox"))
-        .env("RENKEI_TRUSTED_PROXIES", "127.0.0.1")
-        .env("RENKEI_LOG_FORMAT", "json")
-        .env("RENKEI_LOG", "warn")
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut server = ServerProcess::start(&[
+        ("RENKEI_TRUSTED_PROXIES", "127.0.0.1"),
+        ("RENKEI_LOG_FORMAT", "json"),
+    ])
+    .await;
+    let base = server.base.clone();
     let http = reqwest::Client::new();
-    let started = Instant::now();
-    while http.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "server started"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     // An unsigned carrier call is logged as a warning.
     let resp = http
         .post(format!("{base}/telephony/inbound-call"))
@@ -179,8 +117,8 @@ async fn json_logs_carry_the_request_id_one_object_per_line() {
         .unwrap();
     assert_eq!(resp.headers()["x-request-id"], "req-log-42");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    child.kill().await.unwrap();
-    let text = std::fs::read_to_string(&log_path).unwrap();
+    server.child.kill().await.unwrap();
+    let text = server.log_text();
     let lines: Vec<Value> = text
         .lines()
         .filter(|l| l.starts_with('{'))
@@ -209,37 +147,9 @@ fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
 #[tokio::test]
 async fn metrics_count_requests_by_route_and_flow_outcomes_by_code() {
     // Its own process: the recorder is process-wide, so the counts are exact.
-    let dir = tempfile::tempdir().unwrap();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let base = format!("http://127.0.0.1:{port}");
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_renkei-server"))
-        .env_clear()
-        .env("RENKEI_LISTEN", format!("127.0.0.1:{port}"))
-        .env("RENKEI_PUBLIC_URL", &base)
-        .env("RENKEI_DEMO", "1")
-        .env("RENKEI_NOW", "2026-11-26T10:00:00+09:00")
-        .env("RENKEI_DIST", dir.path().join("none"))
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/r.db", dir.path().display()),
-        )
-        .env("RENKEI_OUTBOX_DIR", dir.path().join("outbox"))
-        .env("RENKEI_LOG", "warn")
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut server = ServerProcess::start(&[]).await;
+    let base = server.base.clone();
     let http = crate::helpers::browser();
-    let started = Instant::now();
-    while http.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "server started"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     for _ in 0..2 {
         http.get(format!("{base}/healthz")).send().await.unwrap();
     }
@@ -278,7 +188,7 @@ async fn metrics_count_requests_by_route_and_flow_outcomes_by_code() {
             .starts_with("text/plain; version=0.0.4")
     );
     let text = resp.text().await.unwrap();
-    child.kill().await.unwrap();
+    server.child.kill().await.unwrap();
     let requests = |route: &str, status: &str| {
         sample(
             &text,

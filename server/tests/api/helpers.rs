@@ -559,3 +559,70 @@ pub async fn get_json(http: &reqwest::Client, url: impl reqwest::IntoUrl) -> ser
         .await
         .expect("json")
 }
+
+/// The real `renkei-server` binary on a port and database of its own, in
+/// demo mode at [`default_start`], its output in a file (a pipe nobody
+/// reads would fill up and stall it); killed when dropped.
+pub struct ServerProcess {
+    pub base: String,
+    pub child: tokio::process::Child,
+    log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl ServerProcess {
+    /// Starts it with `env` on top of the defaults, and waits until it
+    /// answers `/healthz`.
+    pub async fn start(env: &[(&str, &str)]) -> ServerProcess {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+            l.local_addr().expect("bound").port()
+        };
+        let base = format!("http://127.0.0.1:{port}");
+        let log = dir.path().join("server.log");
+        let out = std::fs::File::create(&log).expect("log file");
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_renkei-server"));
+        cmd.env_clear()
+            .env("RENKEI_LISTEN", format!("127.0.0.1:{port}"))
+            .env("RENKEI_PUBLIC_URL", &base)
+            .env("RENKEI_DEMO", "1")
+            .env("RENKEI_NOW", default_start().to_string())
+            .env("RENKEI_DIST", dir.path().join("none"))
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/r.db", dir.path().display()),
+            )
+            .env("RENKEI_OUTBOX_DIR", dir.path().join("outbox"))
+            .env("RENKEI_LOG", "warn");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd
+            .stdout(out.try_clone().expect("log file"))
+            .stderr(out)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("renkei-server starts");
+        let http = reqwest::Client::new();
+        let started = std::time::Instant::now();
+        while http.get(format!("{base}/healthz")).send().await.is_err() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "server started"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        ServerProcess {
+            base,
+            child,
+            log,
+            _dir: dir,
+        }
+    }
+
+    /// Everything it wrote so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).expect("log file")
+    }
+}

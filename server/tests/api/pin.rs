@@ -1,6 +1,6 @@
 //! Stage 3: SOA211, the cash-card PIN.
 
-use crate::helpers::{code_of, get_json, spawn_app};
+use crate::helpers::{ServerProcess, code_of, get_json, spawn_app};
 use renkei_shared::api::Step;
 use serde_json::{Value, json};
 
@@ -78,48 +78,9 @@ async fn wrong_pins_lock_and_then_even_the_right_pin_gets_b84() {
 #[tokio::test]
 async fn the_pin_never_appears_in_the_servers_log_output() {
     // The real binary, logging everything it can, with output captured.
-    let dir = tempfile::tempdir().unwrap();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let base = format!("http://127.0.0.1:{port}");
-    // Output goes to a file: a pipe nobody reads would fill up and stall
-    // the server at trace level.
-    let log_path = dir.path().join("server.log");
-    let log_file = std::fs::File::create(&log_path).unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_renkei-server"))
-        .env("RENKEI_LISTEN", format!("127.0.0.1:{port}"))
-        .env("RENKEI_PUBLIC_URL", &base)
-        .env("RENKEI_DEMO", "1")
-        .env("RENKEI_NOW", "2026-11-26T10:00:00+09:00")
-        .env("RENKEI_DIST", dir.path().join("none"))
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/r.db", dir.path().display()),
-        )
-        .env("RENKEI_LOG", "trace")
-        .env("RENKEI_OUTBOX_DIR", dir.path().join("outbox"))
-        .stdout(log_file.try_clone().unwrap())
-        .stderr(log_file)
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut server = ServerProcess::start(&[("RENKEI_LOG", "trace")]).await;
+    let base = server.base.clone();
     let http = crate::helpers::browser();
-    let mut up = false;
-    for _ in 0..100 {
-        if http
-            .get(format!("{base}/.well-known/oauth-authorization-server"))
-            .send()
-            .await
-            .is_ok()
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(up, "server started");
     let post = |path: &str, csrf: &str, body: Value| {
         http.post(format!("{base}{path}"))
             .header("x-renkei-csrf", csrf)
@@ -180,9 +141,9 @@ async fn the_pin_never_appears_in_the_servers_log_output() {
         .unwrap();
     assert_eq!(right.status(), 200);
 
-    child.start_kill().unwrap();
-    child.wait().await.unwrap();
-    let logs = std::fs::read_to_string(&log_path).unwrap();
+    server.child.start_kill().unwrap();
+    server.child.wait().await.unwrap();
+    let logs = server.log_text();
     assert!(
         logs.contains("/api/flow/pin"),
         "the log did capture the PIN requests"
