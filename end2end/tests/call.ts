@@ -55,3 +55,22 @@ export async function carrierCall(page: Page, request: APIRequestContext, from: 
   expect(resp.status()).toBe(200);
   return (await resp.json()).result as string;
 }
+
+// 300-普通-0004567, ﾔﾏﾓﾄ ｹﾝ, PIN 2468: in end2end/records/ only (not the demo fixture).
+export const ken: Who = { branch: '300', kind: '普通預金', number: '4567', name: 'ﾔﾏﾓﾄ ｹﾝ', year: '1970', month: '03', day: '03', phone: '09088887777' };
+
+/** Links ken's account from the demo app through every screen to 口座の連携が完了しました. */
+export async function linkKen(page: Page, request: APIRequestContext) {
+  await toPhoneStep(page, ken, 'ken@example.jp');
+  await expect(page.getByTestId('masked-phone')).toHaveText('*****7777');
+  await page.getByRole('button', { name: '電話番号の決定' }).click();
+  await expect(page.getByTestId('countdown')).toContainText('残り');
+  expect(await carrierCall(page, request, '09088887777')).toBe('verified');
+  await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（キャッシュカード暗証番号認証）' })).toBeVisible();
+  await page.getByLabel('キャッシュカードの暗証番号').fill('2468');
+  await page.getByRole('button', { name: '次へ' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（情報連携認可）' })).toBeVisible();
+  await page.getByLabel('を確認し、同意します。').check();
+  await page.getByRole('button', { name: '許可する' }).click();
+  await expect(page.getByRole('heading', { name: '口座の連携が完了しました' })).toBeVisible();
+}

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { gatewayURL } from '../playwright.config';
-import { carrierCall, toPhoneStep } from './call';
+import { linkKen } from './call';
 import { expectAccessible, startLinkage } from './helpers';
 
 // This server holds no records: RENKEI_RECORDS_URL points it at the stand-in
@@ -8,24 +8,12 @@ import { expectAccessible, startLinkage } from './helpers';
 // core system's files in records/ from the bank's own database.
 test.use({ baseURL: gatewayURL });
 
-const ken = { branch: '300', kind: '普通預金', number: '4567', name: 'ﾔﾏﾓﾄ ｹﾝ', year: '1970', month: '03', day: '03', phone: '09088887777' };
 
 test('an account the host gateway holds links, and the app reads its records through it', async ({ page, request }, testInfo) => {
   // One customer on one server: one project is enough (a second linkage of
   // the same phone at the same moment would find the callback number taken).
   test.skip(testInfo.project.name !== 'desktop', 'one linkage per customer at a time');
-  await toPhoneStep(page, ken, 'ken@example.jp');
-  await expect(page.getByTestId('masked-phone')).toHaveText('*****7777');
-  await page.getByRole('button', { name: '電話番号の決定' }).click();
-  await expect(page.getByTestId('countdown')).toContainText('残り');
-  expect(await carrierCall(page, request, '09088887777')).toBe('verified');
-  await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（キャッシュカード暗証番号認証）' })).toBeVisible();
-  await page.getByLabel('キャッシュカードの暗証番号').fill('2468');
-  await page.getByRole('button', { name: '次へ' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（情報連携認可）' })).toBeVisible();
-  await page.getByLabel('を確認し、同意します。').check();
-  await page.getByRole('button', { name: '許可する' }).click();
-  await expect(page.getByRole('heading', { name: '口座の連携が完了しました' })).toBeVisible();
+  await linkKen(page, request);
 
   await page.getByRole('link', { name: '口座の情報を見る' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '口座の残高' })).toBeVisible();
