@@ -43,8 +43,11 @@ lint:
 	@if cargo tree -p renkei-server -e normal --prefix none | grep -q '^renkei-demo '; then \
 	  echo "renkei-server depends on renkei-demo without the demo feature" >&2; exit 1; fi
 
+## unit: the Rust tests on SQLite, then the black-box suite again on a
+## throwaway PostgreSQL cluster (with the two-instance tests).
 unit:
 	cargo test --workspace
+	scripts/with-postgres.sh cargo test -p renkei-server --test api
 
 e2e:
 	cargo build -p renkei-server --features demo

@@ -74,5 +74,12 @@ if [[ ${1:-} == --e2e ]]; then
     apt_install chromium
   fi
   npm_ci end2end
+  # The black-box suite runs again on PostgreSQL (scripts/with-postgres.sh
+  # starts a throwaway cluster of its own; Debian's package only brings the
+  # binaries, and its own cluster is left alone).
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    say "installing Debian's postgresql"
+    apt_install postgresql
+  fi
 fi
 say "ready"

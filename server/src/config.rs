@@ -82,6 +82,9 @@ pub struct Config {
     pub records_gateway: Option<crate::records::gateway::GatewaySettings>,
     /// `RENKEI_OUTBOX_DIR`: where mails are written as .eml without SMTP.
     pub outbox_dir: PathBuf,
+    /// `RENKEI_DEMO_APP_DB`: the demo fintech app's own database (demo
+    /// mode); unset, a SQLite file beside the bank's, or under `data/`.
+    pub demo_app_db: Option<String>,
     /// `RENKEI_MAIL_POLL_SECS`: how often the outbox is looked at.
     pub mail_poll_secs: u64,
     /// `RENKEI_REQUIRE_PAR`: every client must push its authorization
@@ -551,6 +554,7 @@ impl Config {
             institution,
             records_gateway,
             outbox_dir: PathBuf::from(var("RENKEI_OUTBOX_DIR", "data/outbox")),
+            demo_app_db: get("RENKEI_DEMO_APP_DB").filter(|v| !v.is_empty()),
             mail_poll_secs,
             require_par: profile == Profile::Fapi2
                 || match get("RENKEI_REQUIRE_PAR").filter(|v| !v.is_empty()) {

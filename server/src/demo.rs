@@ -13,8 +13,8 @@ use axum::Router;
 /// The demo app's database: beside the bank's SQLite file, or under
 /// `data/` (`RENKEI_DEMO_APP_DB` overrides).
 fn database_url(app: &AppState) -> String {
-    if let Ok(url) = std::env::var("RENKEI_DEMO_APP_DB") {
-        return url;
+    if let Some(url) = &app.config.demo_app_db {
+        return url.clone();
     }
     let bank = &app.config.database_url;
     let dir = bank

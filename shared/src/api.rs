@@ -17,7 +17,12 @@ pub const CSRF_HEADER: &str = "x-renkei-csrf";
 /// at; the SPA only shows the screen for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "sqlx",
+    derive(sqlx::Type, strum::EnumString),
+    sqlx(rename_all = "snake_case"),
+    strum(serialize_all = "snake_case")
+)]
 pub enum Step {
     /// SOA201 ご利用口座情報入力
     Account,

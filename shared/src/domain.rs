@@ -33,7 +33,12 @@ impl BranchNumber {
 /// (the server's `accounts.kind` column, with a `CHECK`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "sqlx",
+    derive(sqlx::Type, strum::EnumString),
+    sqlx(rename_all = "snake_case"),
+    strum(serialize_all = "snake_case")
+)]
 pub enum AccountKind {
     /// 普通預金
     Ordinary,

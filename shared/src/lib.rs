@@ -9,6 +9,8 @@ pub mod domain;
 pub mod error;
 pub mod kana;
 pub mod oauth;
+#[cfg(feature = "sqlx")]
+mod sqlx_text;
 #[cfg(feature = "staff")]
 pub mod staff;
 

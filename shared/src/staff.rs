@@ -12,7 +12,12 @@ pub const STAFF_CSRF_HEADER: &str = "x-renkei-staff-csrf";
 /// What a staff member may do. Each role includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "sqlx",
+    derive(sqlx::Type, strum::EnumString),
+    sqlx(rename_all = "snake_case"),
+    strum(serialize_all = "snake_case")
+)]
 pub enum StaffRole {
     /// Counter and call centre: look up, lift a lock, end a linkage.
     Operator,

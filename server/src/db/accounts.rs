@@ -1,5 +1,6 @@
 //! The bank's records: deposit accounts, their transactions and 定期預金.
 
+use super::types::Flag;
 use super::{AccountStatus, Day, OpLog, Storage};
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 use sqlx::FromRow;
@@ -23,6 +24,7 @@ pub struct AccountRow {
 #[derive(Debug, Clone, FromRow)]
 pub struct RecordRow {
     pub status: AccountStatus,
+    #[sqlx(try_from = "Flag")]
     pub has_cash_card: bool,
     /// Already in the 全銀 normalisation the screen applies.
     pub holder_kana: String,
@@ -117,7 +119,7 @@ impl Storage {
     ) -> sqlx::Result<Option<AccountRow>> {
         sqlx::query_as(
             "SELECT id, public_id, branch, kind, number FROM accounts
-             WHERE branch = ? AND kind = ? AND number = ?",
+             WHERE branch = $1 AND kind = $2 AND number = $3",
         )
         .bind(branch.as_str())
         .bind(kind)
@@ -127,7 +129,7 @@ impl Storage {
     }
 
     pub async fn account_by_id(&self, id: i64) -> sqlx::Result<Option<AccountRow>> {
-        sqlx::query_as("SELECT id, public_id, branch, kind, number FROM accounts WHERE id = ?")
+        sqlx::query_as("SELECT id, public_id, branch, kind, number FROM accounts WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await
@@ -140,17 +142,19 @@ impl Storage {
         kind: AccountKind,
         number: &AccountNumber,
     ) -> sqlx::Result<Option<EmbeddedAccount>> {
-        sqlx::query_as(embedded_select!("branch = ? AND kind = ? AND number = ?"))
-            .bind(branch.as_str())
-            .bind(kind)
-            .bind(number.as_str())
-            .fetch_optional(&self.pool)
-            .await
+        sqlx::query_as(embedded_select!(
+            "branch = $1 AND kind = $2 AND number = $3"
+        ))
+        .bind(branch.as_str())
+        .bind(kind)
+        .bind(number.as_str())
+        .fetch_optional(&self.pool)
+        .await
     }
 
     /// The embedded record of a referenced account.
     pub async fn embedded_record(&self, id: i64) -> sqlx::Result<Option<RecordRow>> {
-        sqlx::query_as(embedded_select!("id = ?"))
+        sqlx::query_as(embedded_select!("id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await
@@ -166,9 +170,10 @@ impl Storage {
     ) -> sqlx::Result<AccountRow> {
         sqlx::query(
             "INSERT INTO accounts (public_id, branch, kind, number, source)
-             VALUES ('acc_' || lower(hex(randomblob(16))), ?, ?, ?, 'gateway')
+             VALUES ($1, $2, $3, $4, 'gateway')
              ON CONFLICT (branch, kind, number) DO NOTHING",
         )
+        .bind(new_public_id())
         .bind(branch.as_str())
         .bind(kind)
         .bind(number.as_str())
@@ -186,16 +191,17 @@ impl Storage {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO accounts (public_id, branch, kind, number, holder_kana, birth_date, phone,
                                    has_cash_card, pin_hash, status, balance)
-             VALUES ('acc_' || lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10)
              RETURNING id",
         )
+        .bind(new_public_id())
         .bind(a.branch)
         .bind(a.kind)
         .bind(a.number)
         .bind(a.holder_kana)
         .bind(a.birth_date)
         .bind(a.phone)
-        .bind(a.pin_hash.is_some())
+        .bind(i64::from(a.pin_hash.is_some()))
         .bind(a.pin_hash)
         .bind(a.balance)
         .fetch_one(&mut *tx)
@@ -204,7 +210,7 @@ impl Storage {
             sqlx::query(
                 "INSERT INTO transactions (account_id, booked_on, description, amount_in,
                                            amount_out, balance_after)
-                 VALUES (?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(id)
             .bind(t.booked_on)
@@ -218,7 +224,7 @@ impl Storage {
         for d in a.time_deposits {
             sqlx::query(
                 "INSERT INTO time_deposits (account_id, principal, rate_bp, start_on, maturity_on)
-                 VALUES (?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(id)
             .bind(d.principal)
@@ -236,7 +242,7 @@ impl Storage {
     /// operation-log row when there is one (loading records has none).
     pub async fn mark_moved(&self, old: i64, new: i64, log: Option<OpLog<'_>>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE accounts SET status = ?, moved_to = ? WHERE id = ?")
+        sqlx::query("UPDATE accounts SET status = $1, moved_to = $2 WHERE id = $3")
             .bind(AccountStatus::Moved)
             .bind(new)
             .bind(old)
@@ -262,10 +268,10 @@ impl Storage {
         sqlx::query_as(
             "SELECT id, booked_on, description, amount_in, amount_out, balance_after
              FROM transactions
-             WHERE account_id = ? AND booked_on >= ? AND booked_on <= ?
-               AND (booked_on < ? OR (booked_on = ? AND id < ?))
+             WHERE account_id = $1 AND booked_on >= $2 AND booked_on <= $3
+               AND (booked_on < $4 OR (booked_on = $5 AND id < $6))
              ORDER BY booked_on DESC, id DESC
-             LIMIT ?",
+             LIMIT $7",
         )
         .bind(account_id)
         .bind(from)
@@ -281,10 +287,15 @@ impl Storage {
     pub async fn time_deposits(&self, account_id: i64) -> sqlx::Result<Vec<TimeDepositRow>> {
         sqlx::query_as(
             "SELECT principal, rate_bp, start_on, maturity_on FROM time_deposits
-             WHERE account_id = ? ORDER BY start_on, id",
+             WHERE account_id = $1 ORDER BY start_on, id",
         )
         .bind(account_id)
         .fetch_all(&self.pool)
         .await
     }
+}
+
+/// The opaque id the account API hands out for a new account row.
+pub(super) fn new_public_id() -> String {
+    format!("acc_{}", hex::encode(rand::random::<[u8; 16]>()))
 }

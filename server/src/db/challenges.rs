@@ -30,7 +30,7 @@ pub struct InboundCall<'a> {
 /// Voids every challenge of a flow (open or released): the flow restarted,
 /// ended, or is opening a newer one.
 pub(super) async fn void_flow_challenges(tx: &mut Tx, flow_id: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = ? AND void IN (0, 2)")
+    sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = $1 AND void IN (0, 2)")
         .bind(flow_id)
         .execute(&mut **tx)
         .await?;
@@ -43,7 +43,7 @@ impl Storage {
     pub async fn current_challenge(&self, flow_id: &str) -> sqlx::Result<Option<ChallengeRow>> {
         sqlx::query_as(
             "SELECT id, expected_caller, called_number, deadline, verified_at FROM phone_challenges
-             WHERE flow_id = ? AND void IN (0, 2) ORDER BY id DESC LIMIT 1",
+             WHERE flow_id = $1 AND void IN (0, 2) ORDER BY id DESC LIMIT 1",
         )
         .bind(flow_id)
         .fetch_optional(&self.pool)
@@ -71,7 +71,7 @@ impl Storage {
         }
         sqlx::query(
             "UPDATE phone_challenges SET void = 2
-             WHERE expected_caller = ? AND deadline <= ? AND void = 0 AND verified_at IS NULL",
+             WHERE expected_caller = $1 AND deadline <= $2 AND void = 0 AND verified_at IS NULL",
         )
         .bind(expected_caller)
         .bind(now)
@@ -79,7 +79,7 @@ impl Storage {
         .await?;
         let taken: Vec<String> = sqlx::query_scalar(
             "SELECT called_number FROM phone_challenges
-             WHERE expected_caller = ? AND void = 0 AND verified_at IS NULL",
+             WHERE expected_caller = $1 AND void = 0 AND verified_at IS NULL",
         )
         .bind(expected_caller)
         .fetch_all(&mut *tx)
@@ -90,7 +90,7 @@ impl Storage {
         let inserted = sqlx::query_as(
             "INSERT INTO phone_challenges (flow_id, expected_caller, called_number, created_at,
                                            deadline)
-             VALUES (?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5)
              RETURNING id, expected_caller, called_number, deadline, verified_at",
         )
         .bind(log.flow_id)
@@ -127,7 +127,7 @@ impl Storage {
         };
         let inserted = sqlx::query(
             "INSERT INTO inbound_calls (call_id, caller_mask, called, received_at, outcome)
-             VALUES (?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (call_id) DO NOTHING",
         )
         .bind(call.call_id)
         .bind(call.caller_mask)
@@ -146,9 +146,9 @@ impl Storage {
                     // At most one open challenge holds a (caller, number)
                     // pair (a unique index): the call verifies that one, and
                     // only inside its window.
-                    "UPDATE phone_challenges SET verified_at = ?, call_id = ?
-                     WHERE expected_caller = ? AND called_number = ?
-                       AND deadline > ? AND verified_at IS NULL AND void = 0",
+                    "UPDATE phone_challenges SET verified_at = $1, call_id = $2
+                     WHERE expected_caller = $3 AND called_number = $4
+                       AND deadline > $5 AND verified_at IS NULL AND void = 0",
                 )
                 .bind(call.now)
                 .bind(call.call_id)
@@ -162,7 +162,7 @@ impl Storage {
             }
         };
         let outcome = if verified {
-            sqlx::query("UPDATE inbound_calls SET outcome = ? WHERE call_id = ?")
+            sqlx::query("UPDATE inbound_calls SET outcome = $1 WHERE call_id = $2")
                 .bind(CallOutcome::Verified)
                 .bind(call.call_id)
                 .execute(&mut *tx)

@@ -1,5 +1,6 @@
 //! Registered fintech apps and their exact redirect URIs.
 
+use super::types::Flag;
 use super::{AuthMethod, Storage};
 use sqlx::FromRow;
 
@@ -24,9 +25,12 @@ pub struct ClientRow {
 pub struct ClientSummary {
     pub client_id: String,
     pub display_name: String,
+    #[sqlx(try_from = "Flag")]
     pub enabled: bool,
     pub auth_method: AuthMethod,
+    #[sqlx(try_from = "Flag")]
     pub require_par: bool,
+    #[sqlx(try_from = "Flag")]
     pub require_dpop: bool,
     /// Space-separated.
     pub redirect_uris: Option<String>,
@@ -44,11 +48,14 @@ struct ClientWithUri {
 struct ClientColumns {
     client_id: String,
     display_name: String,
+    #[sqlx(try_from = "Flag")]
     enabled: bool,
     auth_method: AuthMethod,
     secret_hash: Option<String>,
     jwks: Option<String>,
+    #[sqlx(try_from = "Flag")]
     require_par: bool,
+    #[sqlx(try_from = "Flag")]
     require_dpop: bool,
 }
 
@@ -73,7 +80,7 @@ impl Storage {
         sqlx::query(
             "INSERT INTO clients (client_id, display_name, auth_method, secret_hash, jwks,
                                   require_par, require_dpop, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (client_id) DO UPDATE SET display_name = excluded.display_name,
                  auth_method = excluded.auth_method, secret_hash = excluded.secret_hash,
                  jwks = excluded.jwks, require_par = excluded.require_par,
@@ -84,17 +91,17 @@ impl Storage {
         .bind(c.auth_method)
         .bind(c.secret_hash)
         .bind(c.jwks)
-        .bind(c.require_par)
-        .bind(c.require_dpop)
+        .bind(i64::from(c.require_par))
+        .bind(i64::from(c.require_dpop))
         .bind(c.now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM client_redirect_uris WHERE client_id = ?")
+        sqlx::query("DELETE FROM client_redirect_uris WHERE client_id = $1")
             .bind(c.client_id)
             .execute(&mut *tx)
             .await?;
         for uri in c.redirect_uris {
-            sqlx::query("INSERT INTO client_redirect_uris (client_id, uri) VALUES (?, ?)")
+            sqlx::query("INSERT INTO client_redirect_uris (client_id, uri) VALUES ($1, $2)")
                 .bind(c.client_id)
                 .bind(uri)
                 .execute(&mut *tx)
@@ -109,7 +116,7 @@ impl Storage {
             "SELECT c.client_id, c.display_name, c.enabled, c.auth_method, c.secret_hash, c.jwks,
                     c.require_par, c.require_dpop, u.uri
              FROM clients c LEFT JOIN client_redirect_uris u ON u.client_id = c.client_id
-             WHERE c.client_id = ? ORDER BY u.uri",
+             WHERE c.client_id = $1 ORDER BY u.uri",
         )
         .bind(client_id)
         .fetch_all(&self.pool)
@@ -138,7 +145,7 @@ impl Storage {
         sqlx::query_as(
             "SELECT c.client_id, c.display_name, c.enabled, c.auth_method, c.require_par,
                     c.require_dpop,
-                    (SELECT group_concat(uri, ' ') FROM client_redirect_uris u
+                    (SELECT string_agg(uri, ' ' ORDER BY uri) FROM client_redirect_uris u
                      WHERE u.client_id = c.client_id) AS redirect_uris
              FROM clients c ORDER BY c.display_name, c.client_id",
         )
@@ -147,8 +154,8 @@ impl Storage {
     }
 
     pub async fn set_client_enabled(&self, client_id: &str, enabled: bool) -> sqlx::Result<bool> {
-        let done = sqlx::query("UPDATE clients SET enabled = ? WHERE client_id = ?")
-            .bind(enabled)
+        let done = sqlx::query("UPDATE clients SET enabled = $1 WHERE client_id = $2")
+            .bind(i64::from(enabled))
             .bind(client_id)
             .execute(&self.pool)
             .await?;

@@ -3,9 +3,10 @@
 
 use super::challenges::void_flow_challenges;
 use super::outbox::enqueue_mail;
+use super::types::Flag;
 use super::{AccountRow, LockKey, MailToSend, OpLog, Storage};
 use renkei_shared::api::Step;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
 /// One linkage in progress.
@@ -36,8 +37,8 @@ pub struct FlowRead {
     pub account: Option<AccountRow>,
 }
 
-impl<'r> FromRow<'r, SqliteRow> for FlowRead {
-    fn from_row(r: &'r SqliteRow) -> sqlx::Result<Self> {
+impl<'r> FromRow<'r, AnyRow> for FlowRead {
+    fn from_row(r: &'r AnyRow) -> sqlx::Result<Self> {
         // The account's columns come from a LEFT JOIN, prefixed `a_`.
         let account = match r.try_get::<Option<i64>, _>("a_id")? {
             None => None,
@@ -52,8 +53,8 @@ impl<'r> FromRow<'r, SqliteRow> for FlowRead {
         Ok(FlowRead {
             row: FlowRow::from_row(r)?,
             client_name: r.try_get("client_name")?,
-            client_enabled: r.try_get("client_enabled")?,
-            in_maintenance: r.try_get("in_maintenance")?,
+            client_enabled: r.try_get::<Flag, _>("client_enabled")?.into(),
+            in_maintenance: r.try_get::<Flag, _>("in_maintenance")?.into(),
             account,
         })
     }
@@ -127,7 +128,7 @@ impl Storage {
         sqlx::query(
             "INSERT INTO flows (id, client_id, redirect_uri, state, scope, code_challenge,
                                 dpop_jkt, csrf_token, step, created_at, expires_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(f.id)
         .bind(f.client_id)
@@ -153,14 +154,14 @@ impl Storage {
             "SELECT f.id, f.client_id, f.redirect_uri, f.state, f.scope, f.csrf_token, f.step,
                     f.account_id, f.created_at, f.expires_at,
                     c.display_name AS client_name, c.enabled AS client_enabled,
-                    EXISTS (SELECT 1 FROM maintenance_windows
-                            WHERE starts_at <= ? AND ends_at > ? AND cancelled_at IS NULL)
-                        AS in_maintenance,
+                    CASE WHEN EXISTS (SELECT 1 FROM maintenance_windows
+                            WHERE starts_at <= $1 AND ends_at > $2 AND cancelled_at IS NULL)
+                        THEN 1 ELSE 0 END AS in_maintenance,
                     a.id AS a_id, a.public_id AS a_public_id, a.branch AS a_branch,
                     a.kind AS a_kind, a.number AS a_number
              FROM flows f JOIN clients c ON c.client_id = f.client_id
                   LEFT JOIN accounts a ON a.id = f.account_id
-             WHERE f.id = ?",
+             WHERE f.id = $3",
         )
         .bind(now)
         .bind(now)
@@ -174,24 +175,24 @@ impl Storage {
     /// many flows were removed.
     pub async fn purge_expired_flows(&self, now: i64) -> sqlx::Result<u64> {
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE flows SET email = NULL WHERE expires_at <= ? AND email IS NOT NULL")
+        sqlx::query("UPDATE flows SET email = NULL WHERE expires_at <= $1 AND email IS NOT NULL")
             .bind(now)
             .execute(&mut *tx)
             .await?;
         let cutoff = now - 3600;
         sqlx::query(
             "DELETE FROM phone_challenges
-             WHERE flow_id IN (SELECT id FROM flows WHERE expires_at <= ?)",
+             WHERE flow_id IN (SELECT id FROM flows WHERE expires_at <= $1)",
         )
         .bind(cutoff)
         .execute(&mut *tx)
         .await?;
-        let gone = sqlx::query("DELETE FROM flows WHERE expires_at <= ?")
+        let gone = sqlx::query("DELETE FROM flows WHERE expires_at <= $1")
             .bind(cutoff)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        sqlx::query("DELETE FROM par_requests WHERE expires_at <= ?")
+        sqlx::query("DELETE FROM par_requests WHERE expires_at <= $1")
             .bind(cutoff)
             .execute(&mut *tx)
             .await?;
@@ -201,7 +202,7 @@ impl Storage {
 
     /// The e-mail kept on the flow (for the completion mail).
     pub async fn flow_email(&self, flow_id: &str) -> sqlx::Result<Option<String>> {
-        sqlx::query_scalar("SELECT email FROM flows WHERE id = ?")
+        sqlx::query_scalar("SELECT email FROM flows WHERE id = $1")
             .bind(flow_id)
             .fetch_one(&self.pool)
             .await
@@ -236,13 +237,13 @@ impl Storage {
         // The lock is re-checked inside the same statement, so a correct
         // attempt racing the attempt that locks the account cannot pass.
         let moved = sqlx::query(
-            "UPDATE flows SET step = ?1,
-                 account_id = CASE ?2 WHEN 0 THEN account_id WHEN 1 THEN ?3 ELSE NULL END,
-                 email = CASE ?4 WHEN 0 THEN email WHEN 1 THEN ?5 ELSE NULL END,
-                 updated_at = ?6
-             WHERE id = ?7 AND step = ?8 AND expires_at > ?6
-               AND (?9 IS NULL OR (SELECT COALESCE(MAX(failures), 0) FROM auth_failures
-                                   WHERE account_id = ?9 AND jst_day = ?10) < ?11)",
+            "UPDATE flows SET step = $1,
+                 account_id = CASE $2 WHEN 0 THEN account_id WHEN 1 THEN $3 ELSE NULL END,
+                 email = CASE $4 WHEN 0 THEN email WHEN 1 THEN $5 ELSE NULL END,
+                 updated_at = $6
+             WHERE id = $7 AND step = $8 AND expires_at > $6
+               AND ($9 IS NULL OR (SELECT COALESCE(MAX(failures), 0) FROM auth_failures
+                                   WHERE account_id = $9 AND jst_day = $10) < $11)",
         )
         .bind(m.to)
         .bind(account_op)
@@ -269,7 +270,7 @@ impl Storage {
             let consent_id: i64 = sqlx::query_scalar(
                 "INSERT INTO consents (client_id, account_id, scope, terms_version, granted_at,
                                        expires_at, client_ip, user_agent)
-                 SELECT client_id, ?, scope, ?, ?, ?, ?, ? FROM flows WHERE id = ?
+                 SELECT client_id, $1, scope, $2, $3, $4, $5, $6 FROM flows WHERE id = $7
                  RETURNING id",
             )
             .bind(g.account_id)
@@ -284,8 +285,8 @@ impl Storage {
             sqlx::query(
                 "INSERT INTO auth_codes (code_hash, consent_id, client_id, redirect_uri,
                                          code_challenge, dpop_jkt, expires_at)
-                 SELECT ?, ?, client_id, redirect_uri, code_challenge, dpop_jkt, ?
-                 FROM flows WHERE id = ?",
+                 SELECT $1, $2, client_id, redirect_uri, code_challenge, dpop_jkt, $3
+                 FROM flows WHERE id = $4",
             )
             .bind(g.code_hash)
             .bind(consent_id)

@@ -1,6 +1,7 @@
 //! What the app receives and holds: consents, authorization codes and
 //! tokens (codes and tokens stored only as SHA-256).
 
+use super::types::Flag;
 use super::{AccountRow, OpLog, RevokedBy, Storage, TokenKind};
 use renkei_shared::domain::AccountKind;
 use sqlx::FromRow;
@@ -64,6 +65,7 @@ pub struct AccessGrant {
     pub account_kind: AccountKind,
     pub number: String,
     /// Whether staff left the app enabled.
+    #[sqlx(try_from = "Flag")]
     pub client_enabled: bool,
 }
 
@@ -86,7 +88,7 @@ impl Storage {
                     c.used_at, c.dpop_jkt, k.scope, k.expires_at AS consent_expires_at,
                     k.revoked_at AS consent_revoked_at
              FROM auth_codes c JOIN consents k ON k.id = c.consent_id
-             WHERE c.code_hash = ?",
+             WHERE c.code_hash = $1",
         )
         .bind(code_hash)
         .fetch_optional(&self.pool)
@@ -96,7 +98,7 @@ impl Storage {
     /// Marks a code used; `false` if it already was (a replay).
     pub async fn use_code(&self, code_hash: &str, now: i64) -> sqlx::Result<bool> {
         let done = sqlx::query(
-            "UPDATE auth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+            "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL",
         )
         .bind(now)
         .bind(code_hash)
@@ -119,18 +121,20 @@ impl Storage {
         now: i64,
     ) -> sqlx::Result<()> {
         sqlx::query(
-            "UPDATE consents SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
+            "UPDATE consents SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(by)
         .bind(consent_id)
         .execute(&mut **tx)
         .await?;
-        sqlx::query("UPDATE tokens SET revoked_at = ? WHERE consent_id = ? AND revoked_at IS NULL")
-            .bind(now)
-            .bind(consent_id)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "UPDATE tokens SET revoked_at = $1 WHERE consent_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(consent_id)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 
@@ -147,8 +151,8 @@ impl Storage {
         let now = log.at;
         let mut tx = self.begin().await?;
         let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM consents WHERE account_id = ? AND revoked_at IS NULL
-               AND (? IS NULL OR id = ?)",
+            "SELECT id FROM consents WHERE account_id = $1 AND revoked_at IS NULL
+               AND ($2 IS NULL OR id = $3)",
         )
         .bind(account_id)
         .bind(only)
@@ -176,7 +180,7 @@ impl Storage {
             sqlx::query(
                 "INSERT INTO tokens (token_hash, kind, consent_id, client_id, scope, issued_at,
                                      expires_at, dpop_jkt)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(t.token_hash)
             .bind(t.kind)
@@ -198,7 +202,7 @@ impl Storage {
                     t.revoked_at, t.rotated_at, t.dpop_jkt, k.expires_at AS consent_expires_at,
                     k.revoked_at AS consent_revoked_at
              FROM tokens t JOIN consents k ON k.id = t.consent_id
-             WHERE t.token_hash = ?",
+             WHERE t.token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -209,8 +213,8 @@ impl Storage {
     /// rotated or revoked, which the caller treats as reuse.
     pub async fn rotate_refresh(&self, token_hash: &str, now: i64) -> sqlx::Result<bool> {
         let done = sqlx::query(
-            "UPDATE tokens SET rotated_at = ?, revoked_at = ?
-             WHERE token_hash = ? AND kind = ? AND rotated_at IS NULL AND revoked_at IS NULL",
+            "UPDATE tokens SET rotated_at = $1, revoked_at = $2
+             WHERE token_hash = $3 AND kind = $4 AND rotated_at IS NULL AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(now)
@@ -232,7 +236,7 @@ impl Storage {
              JOIN consents k ON k.id = t.consent_id
              JOIN accounts a ON a.id = k.account_id
              JOIN clients c ON c.client_id = t.client_id
-             WHERE t.token_hash = ?",
+             WHERE t.token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)

@@ -15,7 +15,7 @@ impl Storage {
     /// Failures counted so far for this account today.
     pub async fn failures(&self, lock: LockKey<'_>) -> sqlx::Result<i64> {
         let n: Option<i64> = sqlx::query_scalar(
-            "SELECT failures FROM auth_failures WHERE account_id = ? AND jst_day = ?",
+            "SELECT failures FROM auth_failures WHERE account_id = $1 AND jst_day = $2",
         )
         .bind(lock.account_id)
         .bind(lock.jst_day)
@@ -35,8 +35,8 @@ impl Storage {
     ) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
         let count: i64 = sqlx::query_scalar(
-            "INSERT INTO auth_failures (account_id, jst_day, failures) VALUES (?, ?, 1)
-             ON CONFLICT (account_id, jst_day) DO UPDATE SET failures = failures + 1
+            "INSERT INTO auth_failures (account_id, jst_day, failures) VALUES ($1, $2, 1)
+             ON CONFLICT (account_id, jst_day) DO UPDATE SET failures = auth_failures.failures + 1
              RETURNING failures",
         )
         .bind(lock.account_id)
@@ -55,7 +55,7 @@ impl Storage {
     /// Staff lift today's lock early; `false` if there was nothing to lift.
     pub async fn lift_lock(&self, lock: LockKey<'_>, log: OpLog<'_>) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let done = sqlx::query("DELETE FROM auth_failures WHERE account_id = ? AND jst_day = ?")
+        let done = sqlx::query("DELETE FROM auth_failures WHERE account_id = $1 AND jst_day = $2")
             .bind(lock.account_id)
             .bind(lock.jst_day)
             .execute(&mut *tx)

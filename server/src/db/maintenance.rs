@@ -23,7 +23,7 @@ impl Storage {
         let mut tx = self.begin().await?;
         let id = sqlx::query_scalar(
             "INSERT INTO maintenance_windows (starts_at, ends_at, reason, created_at)
-             VALUES (?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(starts_at)
         .bind(ends_at)
@@ -39,7 +39,7 @@ impl Storage {
     pub async fn in_maintenance(&self, now: i64) -> sqlx::Result<bool> {
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM maintenance_windows
-             WHERE starts_at <= ? AND ends_at > ? AND cancelled_at IS NULL",
+             WHERE starts_at <= $1 AND ends_at > $2 AND cancelled_at IS NULL",
         )
         .bind(now)
         .bind(now)
@@ -52,7 +52,7 @@ impl Storage {
     pub async fn maintenance_from(&self, now: i64) -> sqlx::Result<Vec<MaintenanceRow>> {
         sqlx::query_as(
             "SELECT id, starts_at, ends_at, reason, cancelled_at FROM maintenance_windows
-             WHERE ends_at > ? ORDER BY starts_at, id",
+             WHERE ends_at > $1 ORDER BY starts_at, id",
         )
         .bind(now)
         .fetch_all(&self.pool)
@@ -64,8 +64,8 @@ impl Storage {
     pub async fn cancel_maintenance(&self, id: i64, log: OpLog<'_>) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
         let done = sqlx::query(
-            "UPDATE maintenance_windows SET cancelled_at = ?
-             WHERE id = ? AND cancelled_at IS NULL AND ends_at > ?",
+            "UPDATE maintenance_windows SET cancelled_at = $1
+             WHERE id = $2 AND cancelled_at IS NULL AND ends_at > $3",
         )
         .bind(log.at)
         .bind(id)

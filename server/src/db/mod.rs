@@ -50,61 +50,117 @@ pub use staff::{
 };
 pub use types::{AccountStatus, AuthMethod, CallOutcome, Day, RevokedBy, TokenKind};
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
+/// The schema, once per backend, kept in step: the same versions with the
+/// same descriptions (a unit test below compares them).
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
 /// How many migrations this build carries (readiness wants them all).
 pub static MIGRATIONS: std::sync::LazyLock<usize> =
-    std::sync::LazyLock::new(|| sqlx::migrate!("./migrations").iter().count());
+    std::sync::LazyLock::new(|| SQLITE_MIGRATIONS.iter().count());
+
+/// Which database `DATABASE_URL` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// One instance, embedded: `sqlite://PATH`.
+    Sqlite,
+    /// Several instances on one server: `postgres://…`.
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> anyhow::Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres:")
+        }
+    }
+}
 
 /// The bank's database.
 #[derive(Clone, Debug)]
 pub struct Storage {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
-type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Every writing transaction on PostgreSQL takes this one advisory lock
+/// first, so writers run one at a time as on SQLite: the same behaviour on
+/// both backends (a read-check-write inside a transaction cannot interleave
+/// with another instance's), with reads never blocked.
+const WRITE_LOCK: &str = "SELECT 1 FROM pg_advisory_xact_lock(4242)";
 
 impl Storage {
-    /// Opens (creating if missing) the database and brings its schema up to
-    /// date. The pool is bounded: requests wait at most `acquire_timeout`
-    /// for a connection, then fail as `system_error` rather than queue.
+    /// Opens (creating a SQLite file if missing) the database and brings
+    /// its schema up to date. The pool is bounded: requests wait at most
+    /// `acquire_timeout` for a connection, then fail as `system_error`
+    /// rather than queue.
     pub async fn connect(url: &str) -> anyhow::Result<Storage> {
-        if let Some(path) = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .map(|p| p.split('?').next().unwrap_or(p))
-            && let Some(dir) = std::path::Path::new(path).parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir)?;
-        }
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            // WAL: readers never block the writer; with synchronous=NORMAL a
-            // crash loses at most the last commits, never consistency.
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of(url)?;
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(url)?,
+            Backend::Postgres => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL: readers never block the writer. FULL: a
+                        // commit is on disk before it is acknowledged, so a
+                        // consent the browser was told about survives power
+                        // loss (NORMAL could lose the last commits).
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Storage { pool })
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Storage { pool, backend })
     }
 
-    /// Every transaction here writes, so it takes SQLite's write lock at
-    /// `BEGIN`: a deferred transaction that reads first and then writes
-    /// fails at once with "database is locked" (the busy timeout does not
-    /// apply to that upgrade) when another connection or process — the
-    /// outbox worker, a `records import` — wrote in between.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Every transaction here writes, so it takes the write lock at its
+    /// start. On SQLite, `BEGIN IMMEDIATE`: a deferred transaction that
+    /// reads first and then writes fails at once with "database is locked"
+    /// (the busy timeout does not apply to that upgrade) when another
+    /// connection or process — the outbox worker, a `records import` —
+    /// wrote in between. On PostgreSQL, [`WRITE_LOCK`].
     async fn begin(&self) -> sqlx::Result<Tx> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                tx.execute(WRITE_LOCK).await?;
+                Ok(tx)
+            }
+        }
     }
 
     /// How many migrations this database has applied successfully.
@@ -118,20 +174,54 @@ impl Storage {
     /// Test-only access to the pool, for the test-only helpers in
     /// `crate::testkit` (never used by the service itself).
     #[cfg(feature = "testkit")]
-    pub(crate) fn pool(&self) -> &SqlitePool {
+    pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
+}
+
+/// A SQLite URL that creates the file (and its folder) when missing.
+fn sqlite_url(url: &str) -> anyhow::Result<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = rest.split('?').next().unwrap_or(rest);
+    if let Some(dir) = std::path::Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    Ok(if rest.contains("mode=") {
+        url.to_owned()
+    } else if rest.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
 }
 
 #[cfg(test)]
 mod tests {
     /// The bank's schema holds the bank's data only: the demo app keeps
     /// its keys and sessions in its own database.
+    use super::{POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+
+    /// Both backends carry the same migrations: a change to the schema
+    /// written for one only fails here.
+    #[test]
+    fn both_backends_have_the_same_migrations() {
+        let names = |m: &sqlx::migrate::Migrator| {
+            m.iter()
+                .map(|m| (m.version, m.description.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert!(SQLITE_MIGRATIONS.iter().count() > 0);
+        assert_eq!(names(&SQLITE_MIGRATIONS), names(&POSTGRES_MIGRATIONS));
+    }
+
     #[test]
     fn no_migration_creates_a_demo_table() {
-        let migrator = sqlx::migrate!("./migrations");
-        assert!(migrator.iter().count() > 0);
-        for m in migrator.iter() {
+        for m in SQLITE_MIGRATIONS.iter().chain(POSTGRES_MIGRATIONS.iter()) {
             let sql = m.sql.as_str().to_lowercase();
             assert!(
                 !sql.contains("demo_"),

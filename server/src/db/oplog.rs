@@ -50,7 +50,7 @@ impl Storage {
         sqlx::query(
             "INSERT INTO operation_log (at, flow_id, client_id, step, outcome, client_ip,
                                         user_agent, kana_name, detail, staff, account_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(e.at)
         .bind(e.flow_id)
@@ -137,11 +137,11 @@ impl Storage {
             "SELECT l.id, l.at, l.flow_id, c.display_name AS app, l.step, l.outcome, l.staff,
                     l.detail
              FROM operation_log l LEFT JOIN clients c ON c.client_id = l.client_id
-             WHERE (? IS NULL OR l.at >= ?) AND (? IS NULL OR l.at < ?)
-               AND (? IS NULL OR l.step = ?) AND (? IS NULL OR l.outcome = ?)
-               AND (? IS NULL OR l.client_id = ?) AND (? IS NULL OR l.staff = ?)
-               AND (? IS NULL OR l.id < ?)
-             ORDER BY l.id DESC LIMIT ?",
+             WHERE ($1 IS NULL OR l.at >= $2) AND ($3 IS NULL OR l.at < $4)
+               AND ($5 IS NULL OR l.step = $6) AND ($7 IS NULL OR l.outcome = $8)
+               AND ($9 IS NULL OR l.client_id = $10) AND ($11 IS NULL OR l.staff = $12)
+               AND ($13 IS NULL OR l.id < $14)
+             ORDER BY l.id DESC LIMIT $15",
         )
         .bind(f.from)
         .bind(f.from)
@@ -172,7 +172,7 @@ impl Storage {
         sqlx::query_as(
             "SELECT step, outcome, COUNT(DISTINCT flow_id) AS flows, COUNT(*) AS lines
              FROM operation_log
-             WHERE at >= ? AND at < ? AND (? IS NULL OR client_id = ?)
+             WHERE at >= $1 AND at < $2 AND ($3 IS NULL OR client_id = $4)
              GROUP BY step, outcome",
         )
         .bind(from)
@@ -194,7 +194,7 @@ impl Storage {
             "SELECT (at + 32400) / 86400 AS jst_day, ((at + 32400) / 3600) % 24 AS jst_hour,
                     step, outcome, COUNT(*) AS lines
              FROM operation_log
-             WHERE at >= ? AND at < ? AND (? IS NULL OR client_id = ?)
+             WHERE at >= $1 AND at < $2 AND ($3 IS NULL OR client_id = $4)
              GROUP BY jst_day, jst_hour, step, outcome",
         )
         .bind(from)
@@ -213,9 +213,9 @@ impl Storage {
         client_id: Option<&str>,
     ) -> sqlx::Result<(i64, i64)> {
         sqlx::query_as(
-            "SELECT COALESCE(SUM(granted_at >= ? AND granted_at < ?), 0),
-                    COALESCE(SUM(revoked_at >= ? AND revoked_at < ?), 0)
-             FROM consents WHERE (? IS NULL OR client_id = ?)",
+            "SELECT COALESCE(SUM(CASE WHEN granted_at >= $1 AND granted_at < $2 THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN revoked_at >= $3 AND revoked_at < $4 THEN 1 ELSE 0 END), 0)
+             FROM consents WHERE ($5 IS NULL OR client_id = $6)",
         )
         .bind(from)
         .bind(to)

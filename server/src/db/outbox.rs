@@ -25,7 +25,7 @@ pub struct MailRow {
 pub(super) async fn enqueue_mail(tx: &mut Tx, mail: MailToSend<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(mail.to)
     .bind(mail.subject)
@@ -47,11 +47,11 @@ impl Storage {
         limit: i64,
     ) -> sqlx::Result<Vec<MailRow>> {
         sqlx::query_as(
-            "UPDATE mail_outbox SET locked_until = ?
+            "UPDATE mail_outbox SET locked_until = $1
              WHERE id IN (SELECT id FROM mail_outbox
                           WHERE sent_at IS NULL AND dropped_at IS NULL
-                            AND next_attempt_at <= ? AND locked_until <= ?
-                          ORDER BY id LIMIT ?)
+                            AND next_attempt_at <= $2 AND locked_until <= $3
+                          ORDER BY id LIMIT $4)
              RETURNING id, created_at, to_addr, subject, body, attempts",
         )
         .bind(now + lease_secs)
@@ -65,7 +65,7 @@ impl Storage {
     /// Sent: the address is erased (FAQ Q5), the rest kept as a record.
     pub async fn mail_sent(&self, id: i64, now: i64) -> sqlx::Result<()> {
         sqlx::query(
-            "UPDATE mail_outbox SET sent_at = ?, to_addr = '', last_error = NULL WHERE id = ?",
+            "UPDATE mail_outbox SET sent_at = $1, to_addr = '', last_error = NULL WHERE id = $2",
         )
         .bind(now)
         .bind(id)
@@ -79,8 +79,8 @@ impl Storage {
     pub async fn mail_dropped(&self, id: i64, error: &str, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(
-            "UPDATE mail_outbox SET dropped_at = ?, to_addr = '', last_error = ?, locked_until = 0
-             WHERE id = ?",
+            "UPDATE mail_outbox SET dropped_at = $1, to_addr = '', last_error = $2, locked_until = 0
+             WHERE id = $3",
         )
         .bind(log.at)
         .bind(error)
@@ -93,9 +93,9 @@ impl Storage {
 
     pub async fn mail_failed(&self, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()> {
         sqlx::query(
-            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2,
                                     locked_until = 0
-             WHERE id = ?",
+             WHERE id = $3",
         )
         .bind(error)
         .bind(retry_at)

@@ -10,8 +10,9 @@ use renkei_shared::domain::AccountKind;
 use sqlx::FromRow;
 
 /// `--mode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, strum::EnumString)]
 #[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ImportMode {
     /// The files are the whole truth: what they no longer list is closed.
     Full,
@@ -74,7 +75,7 @@ impl Storage {
         let run = sqlx::query_scalar(
             "INSERT INTO record_imports (at, mode, accounts, not_linkable, transactions,
                                          time_deposits, closed, purged)
-             VALUES (?, ?, 0, 0, 0, 0, 0, 0) RETURNING id",
+             VALUES ($1, $2, 0, 0, 0, 0, 0, 0) RETURNING id",
         )
         .bind(now)
         .bind(mode)
@@ -150,15 +151,16 @@ impl RecordsImport {
             "INSERT INTO accounts (public_id, branch, kind, number, holder_kana, birth_date, phone,
                                    has_cash_card, pin_hash, status, moved_to, balance,
                                    available_balance, last_import)
-             VALUES ('acc_' || lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)
+             VALUES ($15, $1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12)
              ON CONFLICT (branch, kind, number) DO UPDATE SET
                  source = 'embedded',
                  holder_kana = excluded.holder_kana,
                  birth_date = excluded.birth_date,
                  phone = excluded.phone,
-                 pin_hash = CASE WHEN ? THEN COALESCE(excluded.pin_hash, accounts.pin_hash) END,
-                 has_cash_card = CASE WHEN ? THEN
-                     COALESCE(excluded.pin_hash, accounts.pin_hash) IS NOT NULL ELSE 0 END,
+                 pin_hash = CASE WHEN $13 = 1 THEN COALESCE(excluded.pin_hash, accounts.pin_hash) END,
+                 has_cash_card = CASE WHEN $14 = 1
+                     AND COALESCE(excluded.pin_hash, accounts.pin_hash) IS NOT NULL
+                     THEN 1 ELSE 0 END,
                  status = excluded.status,
                  moved_to = NULL,
                  balance = excluded.balance,
@@ -172,14 +174,15 @@ impl RecordsImport {
         .bind(Day(a.birth_date))
         .bind(a.phone.as_str())
         // A card without a loaded PIN cannot be checked: not eligible yet.
-        .bind(pin_hash.is_some())
+        .bind(i64::from(pin_hash.is_some()))
         .bind(pin_hash)
         .bind(status)
         .bind(a.balance)
         .bind(a.available_balance)
         .bind(self.run)
-        .bind(a.cash_card)
-        .bind(a.cash_card)
+        .bind(i64::from(a.cash_card))
+        .bind(i64::from(a.cash_card))
+        .bind(super::accounts::new_public_id())
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -193,10 +196,10 @@ impl RecordsImport {
             return Ok(true);
         };
         let done = sqlx::query(
-            "UPDATE accounts SET status = ?,
-                 moved_to = (SELECT id FROM accounts WHERE branch = ? AND kind = ? AND number = ?)
-             WHERE branch = ? AND kind = ? AND number = ?
-               AND EXISTS (SELECT 1 FROM accounts WHERE branch = ? AND kind = ? AND number = ?)",
+            "UPDATE accounts SET status = $1,
+                 moved_to = (SELECT id FROM accounts WHERE branch = $2 AND kind = $3 AND number = $4)
+             WHERE branch = $5 AND kind = $6 AND number = $7
+               AND EXISTS (SELECT 1 FROM accounts WHERE branch = $8 AND kind = $9 AND number = $10)",
         )
         .bind(AccountStatus::Moved)
         .bind(to_branch.as_str())
@@ -220,7 +223,7 @@ impl RecordsImport {
             return Ok(Some(*id));
         }
         let id = sqlx::query_scalar(
-            "SELECT id FROM accounts WHERE branch = ? AND kind = ? AND number = ?",
+            "SELECT id FROM accounts WHERE branch = $1 AND kind = $2 AND number = $3",
         )
         .bind(k.branch.as_str())
         .bind(k.kind)
@@ -240,7 +243,7 @@ impl RecordsImport {
         sqlx::query(
             "INSERT INTO transactions (account_id, txn_id, booked_on, description, amount_in,
                                        amount_out, balance_after)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (account_id, txn_id) DO UPDATE SET
                  booked_on = excluded.booked_on,
                  description = excluded.description,
@@ -269,7 +272,7 @@ impl RecordsImport {
         sqlx::query(
             "INSERT INTO time_deposits (account_id, deposit_id, principal, rate_bp, start_on,
                                         maturity_on, last_import)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (account_id, deposit_id) DO UPDATE SET
                  principal = excluded.principal,
                  rate_bp = excluded.rate_bp,
@@ -293,8 +296,8 @@ impl RecordsImport {
     /// Returns how many were closed.
     pub async fn close_unlisted_accounts(&mut self) -> sqlx::Result<i64> {
         let done = sqlx::query(
-            "UPDATE accounts SET status = ?, moved_to = NULL
-             WHERE (last_import IS NULL OR last_import != ?) AND status != ?",
+            "UPDATE accounts SET status = $1, moved_to = NULL
+             WHERE (last_import IS NULL OR last_import != $2) AND status != $3",
         )
         .bind(AccountStatus::Closed)
         .bind(self.run)
@@ -307,7 +310,7 @@ impl RecordsImport {
     /// A full time-deposits file: the deposits it did not list are gone
     /// (matured or cancelled).
     pub async fn remove_unlisted_time_deposits(&mut self) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM time_deposits WHERE last_import IS NULL OR last_import != ?")
+        sqlx::query("DELETE FROM time_deposits WHERE last_import IS NULL OR last_import != $1")
             .bind(self.run)
             .execute(&mut *self.tx)
             .await?;
@@ -321,7 +324,7 @@ impl RecordsImport {
         let ended: Vec<(i64, String, AccountKind, String, AccountStatus)> = sqlx::query_as(
             "SELECT c.id, a.branch, a.kind, a.number, a.status
              FROM consents c JOIN accounts a ON a.id = c.account_id
-             WHERE c.revoked_at IS NULL AND a.status != ?",
+             WHERE c.revoked_at IS NULL AND a.status != $1",
         )
         .bind(AccountStatus::Active)
         .fetch_all(&mut *self.tx)
@@ -350,7 +353,7 @@ impl RecordsImport {
 
     /// Drops transactions booked before `oldest` (the retention).
     pub async fn purge_transactions_before(&mut self, oldest: Day) -> sqlx::Result<i64> {
-        let done = sqlx::query("DELETE FROM transactions WHERE booked_on < ?")
+        let done = sqlx::query("DELETE FROM transactions WHERE booked_on < $1")
             .bind(oldest)
             .execute(&mut *self.tx)
             .await?;
@@ -374,9 +377,9 @@ impl RecordsImport {
         };
         Storage::insert_log(&mut self.tx, &log).await?;
         sqlx::query(
-            "UPDATE record_imports SET accounts = ?, not_linkable = ?, transactions = ?,
-                 time_deposits = ?, closed = ?, purged = ?
-             WHERE id = ?",
+            "UPDATE record_imports SET accounts = $1, not_linkable = $2, transactions = $3,
+                 time_deposits = $4, closed = $5, purged = $6
+             WHERE id = $7",
         )
         .bind(c.accounts)
         .bind(c.not_linkable)

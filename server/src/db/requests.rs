@@ -13,7 +13,7 @@ impl Storage {
     ) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO par_requests (request_uri_hash, client_id, params, expires_at)
-             VALUES (?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(uri_hash)
         .bind(client_id)
@@ -33,8 +33,8 @@ impl Storage {
         now: i64,
     ) -> sqlx::Result<Option<String>> {
         sqlx::query_scalar(
-            "UPDATE par_requests SET used_at = ?
-             WHERE request_uri_hash = ? AND client_id = ? AND used_at IS NULL AND expires_at > ?
+            "UPDATE par_requests SET used_at = $1
+             WHERE request_uri_hash = $2 AND client_id = $3 AND used_at IS NULL AND expires_at > $4
              RETURNING params",
         )
         .bind(now)
@@ -52,12 +52,12 @@ impl Storage {
         expires_at: i64,
         now: i64,
     ) -> sqlx::Result<bool> {
-        sqlx::query("DELETE FROM used_jtis WHERE expires_at < ?")
+        sqlx::query("DELETE FROM used_jtis WHERE expires_at < $1")
             .bind(now)
             .execute(&self.pool)
             .await?;
         let done = sqlx::query(
-            "INSERT INTO used_jtis (jti_hash, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO used_jtis (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(jti_hash)
         .bind(expires_at)

@@ -90,7 +90,7 @@ impl Storage {
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO staff_members (name, role, user_handle, created_at)
-             VALUES (?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(name)
         .bind(role)
@@ -128,7 +128,7 @@ impl Storage {
     ) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO staff_enrolments (token_hash, staff_id, created_at, expires_at)
-             VALUES (?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(hash)
         .bind(staff_id)
@@ -141,7 +141,7 @@ impl Storage {
 
     pub async fn staff_by_name(&self, name: &str) -> sqlx::Result<Option<StaffRow>> {
         sqlx::query_as(
-            "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE name = ?",
+            "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE name = $1",
         )
         .bind(name)
         .fetch_optional(&self.pool)
@@ -160,7 +160,7 @@ impl Storage {
 
     pub async fn staff_by_id(&self, id: i64) -> sqlx::Result<Option<StaffRow>> {
         sqlx::query_as(
-            "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE id = ?",
+            "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -173,7 +173,7 @@ impl Storage {
         sqlx::query_as(
             "SELECT m.id, m.name, m.role, m.user_handle, m.disabled_at
              FROM staff_enrolments e JOIN staff_members m ON m.id = e.staff_id
-             WHERE e.token_hash = ? AND e.used_at IS NULL AND e.expires_at > ?
+             WHERE e.token_hash = $1 AND e.used_at IS NULL AND e.expires_at > $2
                AND m.disabled_at IS NULL",
         )
         .bind(hash)
@@ -193,7 +193,7 @@ impl Storage {
     ) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO staff_ceremonies (id_hash, kind, staff_id, enrolment, state, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id_hash)
         .bind(kind)
@@ -214,7 +214,7 @@ impl Storage {
         now: i64,
     ) -> sqlx::Result<Option<CeremonyRow>> {
         sqlx::query_as(
-            "DELETE FROM staff_ceremonies WHERE id_hash = ? AND kind = ? AND expires_at > ?
+            "DELETE FROM staff_ceremonies WHERE id_hash = $1 AND kind = $2 AND expires_at > $3
              RETURNING staff_id, enrolment, state",
         )
         .bind(id_hash)
@@ -236,8 +236,8 @@ impl Storage {
     ) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
         let used = sqlx::query(
-            "UPDATE staff_enrolments SET used_at = ?
-             WHERE token_hash = ? AND staff_id = ? AND used_at IS NULL AND expires_at > ?",
+            "UPDATE staff_enrolments SET used_at = $1
+             WHERE token_hash = $2 AND staff_id = $3 AND used_at IS NULL AND expires_at > $4",
         )
         .bind(log.at)
         .bind(enrolment_hash)
@@ -250,7 +250,7 @@ impl Storage {
         }
         sqlx::query(
             "INSERT INTO staff_passkeys (staff_id, credential_id, passkey, created_at)
-             VALUES (?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(staff_id)
         .bind(credential_id)
@@ -265,7 +265,7 @@ impl Storage {
 
     pub async fn passkeys_of(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyRow>> {
         sqlx::query_as(
-            "SELECT credential_id, passkey FROM staff_passkeys WHERE staff_id = ? ORDER BY id",
+            "SELECT credential_id, passkey FROM staff_passkeys WHERE staff_id = $1 ORDER BY id",
         )
         .bind(staff_id)
         .fetch_all(&self.pool)
@@ -284,7 +284,7 @@ impl Storage {
         let mut tx = self.begin().await?;
         if let Some((credential_id, json)) = passkey {
             sqlx::query(
-                "UPDATE staff_passkeys SET passkey = ?, last_used_at = ? WHERE credential_id = ?",
+                "UPDATE staff_passkeys SET passkey = $1, last_used_at = $2 WHERE credential_id = $3",
             )
             .bind(json)
             .bind(log.at)
@@ -294,7 +294,7 @@ impl Storage {
         }
         sqlx::query(
             "INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, last_seen_at)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(session_hash)
         .bind(staff_id)
@@ -316,8 +316,8 @@ impl Storage {
         limits: SessionLimits,
     ) -> sqlx::Result<Option<StaffSessionRow>> {
         sqlx::query_as(
-            "UPDATE staff_sessions SET last_seen_at = ?
-             WHERE token_hash = ? AND last_seen_at > ? AND created_at > ?
+            "UPDATE staff_sessions SET last_seen_at = $1
+             WHERE token_hash = $2 AND last_seen_at > $3 AND created_at > $4
                AND staff_id IN (SELECT id FROM staff_members WHERE disabled_at IS NULL)
              RETURNING staff_id,
                        (SELECT name FROM staff_members WHERE id = staff_id) AS name,
@@ -333,7 +333,7 @@ impl Storage {
     }
 
     pub async fn end_staff_session(&self, hash: &str) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
             .bind(hash)
             .execute(&self.pool)
             .await?;
@@ -344,13 +344,13 @@ impl Storage {
     pub async fn disable_staff(&self, staff_id: i64, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(
-            "UPDATE staff_members SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL",
+            "UPDATE staff_members SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL",
         )
         .bind(log.at)
         .bind(staff_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = ?")
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
             .bind(staff_id)
             .execute(&mut *tx)
             .await?;
@@ -361,7 +361,7 @@ impl Storage {
     /// Today's counted failures of an account.
     pub async fn failures_on(&self, account_id: i64, jst_day: &str) -> sqlx::Result<i64> {
         Ok(sqlx::query_scalar(
-            "SELECT failures FROM auth_failures WHERE account_id = ? AND jst_day = ?",
+            "SELECT failures FROM auth_failures WHERE account_id = $1 AND jst_day = $2",
         )
         .bind(account_id)
         .bind(jst_day)
@@ -375,7 +375,7 @@ impl Storage {
             "SELECT k.id, c.display_name AS app, k.granted_at, k.expires_at, k.revoked_at,
                     k.revoked_by
              FROM consents k JOIN clients c ON c.client_id = k.client_id
-             WHERE k.account_id = ? ORDER BY k.id DESC",
+             WHERE k.account_id = $1 ORDER BY k.id DESC",
         )
         .bind(account_id)
         .fetch_all(&self.pool)
@@ -394,7 +394,7 @@ impl Storage {
                  SELECT l.id, l.flow_id, l.at, l.step, l.outcome, l.client_id
                  FROM operation_log l
                  WHERE l.flow_id IN (SELECT flow_id FROM operation_log
-                                     WHERE account_id = ? AND flow_id IS NOT NULL)
+                                     WHERE account_id = $1 AND flow_id IS NOT NULL)
              ),
              last AS (
                  SELECT flow_id, MIN(at) AS started_at, MAX(id) AS last_id
@@ -404,7 +404,7 @@ impl Storage {
                     l.at AS last_at, l.step AS last_step, l.outcome AS last_outcome
              FROM last JOIN lines l ON l.id = last.last_id
                   LEFT JOIN clients c ON c.client_id = l.client_id
-             ORDER BY l.at DESC, l.id DESC LIMIT ?",
+             ORDER BY l.at DESC, l.id DESC LIMIT $2",
         )
         .bind(account_id)
         .bind(limit)

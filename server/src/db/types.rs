@@ -6,15 +6,26 @@
 //! types, typed the same way (its `sqlx` feature).
 
 use jiff::civil::Date;
+use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
-use sqlx::sqlite::{Sqlite, SqliteArgumentsBuffer, SqliteTypeInfo, SqliteValueRef};
-use sqlx::{Decode, Encode, Type};
+use sqlx::{Any, Database, Decode, Encode, Type};
 
 /// The state of a deposit account in the bank's records (also as the host
 /// gateway's contract spells it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, serde::Deserialize, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    sqlx::Type,
+    strum::EnumString,
+    serde::Deserialize,
+    serde::Serialize,
+)]
 #[sqlx(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
     Active,
@@ -24,23 +35,26 @@ pub enum AccountStatus {
 }
 
 /// How a registered app authenticates at the OAuth endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, strum::EnumString)]
 #[sqlx(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AuthMethod {
     ClientSecretBasic,
     PrivateKeyJwt,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, strum::EnumString)]
 #[sqlx(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum TokenKind {
     Access,
     Refresh,
 }
 
 /// Who or what ended a consent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, strum::EnumString)]
 #[sqlx(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RevokedBy {
     /// The app revoked a token (RFC 7009).
     App,
@@ -53,8 +67,9 @@ pub enum RevokedBy {
 }
 
 /// What an inbound call did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, strum::EnumString)]
 #[sqlx(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CallOutcome {
     Verified,
     NoMatchingChallenge,
@@ -82,21 +97,59 @@ impl std::fmt::Display for Day {
     }
 }
 
-impl Type<Sqlite> for Day {
-    fn type_info() -> SqliteTypeInfo {
-        <str as Type<Sqlite>>::type_info()
+impl Type<Any> for Day {
+    fn type_info() -> AnyTypeInfo {
+        <str as Type<Any>>::type_info()
     }
 }
 
-impl<'r> Decode<'r, Sqlite> for Day {
-    fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
-        let text = <&str as Decode<Sqlite>>::decode(value)?;
+impl<'r> Decode<'r, Any> for Day {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        let text = <&str as Decode<Any>>::decode(value)?;
         Ok(Day(text.parse::<Date>()?))
     }
 }
 
-impl Encode<'_, Sqlite> for Day {
-    fn encode_by_ref(&self, buf: &mut SqliteArgumentsBuffer) -> Result<IsNull, BoxDynError> {
-        <String as Encode<Sqlite>>::encode(self.0.to_string(), buf)
+impl Encode<'_, Any> for Day {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Any as Database>::ArgumentBuffer,
+    ) -> Result<IsNull, BoxDynError> {
+        <String as Encode<Any>>::encode(self.0.to_string(), buf)
+    }
+}
+
+renkei_shared::sqlx_text!(AccountStatus, AuthMethod, TokenKind, RevokedBy, CallOutcome);
+renkei_shared::sqlx_text!(super::ImportMode);
+
+/// A yes/no column: `0`/`1` in an integer column on every backend (SQLite
+/// has no boolean type, and one spelling keeps the SQL the same on
+/// PostgreSQL). Rows read it with `#[sqlx(try_from = "Flag")]`; binds
+/// write `i64::from(b)`. Any other number is a corrupt row.
+#[derive(Debug, Clone, Copy)]
+pub struct Flag(pub bool);
+
+impl From<Flag> for bool {
+    fn from(f: Flag) -> bool {
+        f.0
+    }
+}
+
+impl Type<Any> for Flag {
+    fn type_info() -> AnyTypeInfo {
+        <i64 as Type<Any>>::type_info()
+    }
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <i64 as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for Flag {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        match <i64 as Decode<Any>>::decode(value)? {
+            0 => Ok(Flag(false)),
+            1 => Ok(Flag(true)),
+            n => Err(format!("not a flag: {n}").into()),
+        }
     }
 }

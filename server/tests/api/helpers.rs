@@ -29,6 +29,8 @@ pub struct TestApp {
     pub storage: Storage,
     /// The test's folder (database, outbox); shared by a restarted server.
     dir: Arc<tempfile::TempDir>,
+    /// The bank's database (in `dir`, or on the test PostgreSQL).
+    pub database_url: String,
 }
 
 /// Thursday 2026-11-26 10:00 JST: inside service hours.
@@ -41,19 +43,64 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
-    spawn_in(Arc::new(tempfile::tempdir().expect("temp dir")), tweak).await
+    let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+    let db = test_database(dir.path()).await;
+    spawn_in(dir, db, tweak).await
 }
 
-/// A server on the database in `dir` (a fresh one, or one a previous
-/// server left), its clock at [`default_start`].
-async fn spawn_in(dir: Arc<tempfile::TempDir>, tweak: impl FnOnce(&mut Config)) -> TestApp {
-    let db = dir.path().join("renkei.db");
+/// Where the test command runs the suite on PostgreSQL: the throwaway
+/// cluster's socket folder (`scripts/with-postgres.sh`).
+pub fn test_postgres() -> Option<String> {
+    std::env::var("RENKEI_TEST_POSTGRES")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+/// A fresh, empty bank database for one test: a SQLite file in `dir`, or,
+/// when the suite runs on PostgreSQL, a database of its own there.
+pub async fn test_database(dir: &std::path::Path) -> String {
+    match test_postgres() {
+        None => format!("sqlite://{}", dir.join("renkei.db").display()),
+        Some(socket_dir) => {
+            use sqlx::Connection;
+            let name = format!("renkei_{}", hex_id());
+            let admin = format!("postgres://postgres@localhost/postgres?host={socket_dir}");
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("the test PostgreSQL answers");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .expect("a test database");
+            format!("postgres://postgres@localhost/{name}?host={socket_dir}")
+        }
+    }
+}
+
+fn hex_id() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A server on `database_url` (a fresh one, or one a previous server
+/// left), its files in `dir`, its clock at [`default_start`].
+async fn spawn_in(
+    dir: Arc<tempfile::TempDir>,
+    database_url: String,
+    tweak: impl FnOnce(&mut Config),
+) -> TestApp {
     let mut config = Config::from_lookup(|k| match k {
         "RENKEI_LISTEN" => Some("127.0.0.1:0".into()),
         "RENKEI_PUBLIC_URL" => Some(ISSUER.into()),
         "RENKEI_DEMO" => Some("1".into()),
         "RENKEI_DIST" => Some(dir.path().join("no-dist").display().to_string()),
-        "DATABASE_URL" => Some(format!("sqlite://{}", db.display())),
+        "DATABASE_URL" => Some(database_url.clone()),
+        "RENKEI_DEMO_APP_DB" => Some(format!(
+            "sqlite://{}",
+            dir.path().join("demo-app.db").display()
+        )),
         "RENKEI_OUTBOX_DIR" => Some(dir.path().join("outbox").display().to_string()),
         // Tests make many attempts from one address; `throttle.rs` sets
         // the limits it tests.
@@ -82,6 +129,7 @@ async fn spawn_in(dir: Arc<tempfile::TempDir>, tweak: impl FnOnce(&mut Config)) 
         clock,
         storage,
         dir,
+        database_url,
     }
 }
 
@@ -135,7 +183,7 @@ impl TestApp {
     /// Another server process's worth on this one's database (as after a
     /// restart with other settings); the same browser keeps its cookies.
     pub async fn restart_with(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
-        let mut next = spawn_in(self.dir.clone(), tweak).await;
+        let mut next = spawn_in(self.dir.clone(), self.database_url.clone(), tweak).await;
         next.http = self.http.clone();
         next
     }
@@ -151,10 +199,7 @@ impl TestApp {
             .env_clear()
             .env("RENKEI_DEMO", "1")
             .env("RENKEI_NOW", Clock::now(&*self.clock).to_string())
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}", self.dir.path().join("renkei.db").display()),
-            )
+            .env("DATABASE_URL", &self.database_url)
             .env("RENKEI_LOG", "warn");
         cmd
     }
@@ -589,9 +634,10 @@ impl ServerProcess {
             .env("RENKEI_DEMO", "1")
             .env("RENKEI_NOW", default_start().to_string())
             .env("RENKEI_DIST", dir.path().join("none"))
+            .env("DATABASE_URL", test_database(dir.path()).await)
             .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/r.db", dir.path().display()),
+                "RENKEI_DEMO_APP_DB",
+                format!("sqlite://{}/demo-app.db", dir.path().display()),
             )
             .env("RENKEI_OUTBOX_DIR", dir.path().join("outbox"))
             .env("RENKEI_LOG", "warn");
