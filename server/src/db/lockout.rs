@@ -25,23 +25,28 @@ impl Storage {
     }
 
     /// Counts one more failure, atomically (20 concurrent failures count
-    /// exactly 20), and writes its operation-log row in the same
-    /// transaction with the outcome `outcome(new count)`. Returns the count.
+    /// exactly 20), but never past `threshold`: an attempt that finds the
+    /// account already locked — however many instances raced to it — is
+    /// `None` and counts nothing. Writes its operation-log row in the same
+    /// transaction with the outcome `outcome(new count)`.
     pub async fn record_failure(
         &self,
         lock: LockKey<'_>,
+        threshold: i64,
         log: OpLog<'_>,
-        outcome: impl FnOnce(i64) -> &'static str,
-    ) -> sqlx::Result<i64> {
+        outcome: impl FnOnce(Option<i64>) -> &'static str,
+    ) -> sqlx::Result<Option<i64>> {
         let mut tx = self.begin().await?;
-        let count: i64 = sqlx::query_scalar(
+        let count: Option<i64> = sqlx::query_scalar(
             "INSERT INTO auth_failures (account_id, jst_day, failures) VALUES ($1, $2, 1)
              ON CONFLICT (account_id, jst_day) DO UPDATE SET failures = auth_failures.failures + 1
+                 WHERE auth_failures.failures < $3
              RETURNING failures",
         )
         .bind(lock.account_id)
         .bind(lock.jst_day)
-        .fetch_one(&mut *tx)
+        .bind(threshold)
+        .fetch_optional(&mut *tx)
         .await?;
         let log = OpLog {
             outcome: outcome(count),

@@ -46,15 +46,17 @@ impl<'a> Guard<'a> {
     pub async fn fail(&self, log: OpLog<'_>) -> anyhow::Result<ErrorCode> {
         let threshold = self.app.config.lockout_threshold;
         let step = log.step;
-        let verdict = move |count: i64| match count.cmp(&threshold) {
-            Ordering::Less => ErrorCode::IdentityMismatch,
-            Ordering::Equal => ErrorCode::Locked,
-            Ordering::Greater => ErrorCode::LockedB84,
+        // `None`: already locked when this attempt came to be counted (it
+        // raced the one that locked), so it counted nothing.
+        let verdict = move |count: Option<i64>| match count.map(|n| n.cmp(&threshold)) {
+            Some(Ordering::Less) => ErrorCode::IdentityMismatch,
+            Some(Ordering::Equal) => ErrorCode::Locked,
+            Some(Ordering::Greater) | None => ErrorCode::LockedB84,
         };
         let count = self
             .app
             .storage
-            .record_failure(self.key(), log, move |n| verdict(n).code())
+            .record_failure(self.key(), threshold, log, move |n| verdict(n).code())
             .await?;
         let code = verdict(count);
         crate::telemetry::flow_outcome(step, code.code());

@@ -619,7 +619,17 @@ impl ServerProcess {
     /// Starts it with `env` on top of the defaults, and waits until it
     /// answers `/healthz`.
     pub async fn start(env: &[(&str, &str)]) -> ServerProcess {
+        Self::start_on(None, env).await
+    }
+
+    /// The same on `database_url` (another instance's, say), or on a fresh
+    /// database of its own.
+    pub async fn start_on(database_url: Option<&str>, env: &[(&str, &str)]) -> ServerProcess {
         let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = match database_url {
+            Some(url) => url.to_owned(),
+            None => test_database(dir.path()).await,
+        };
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
             l.local_addr().expect("bound").port()
@@ -634,7 +644,7 @@ impl ServerProcess {
             .env("RENKEI_DEMO", "1")
             .env("RENKEI_NOW", default_start().to_string())
             .env("RENKEI_DIST", dir.path().join("none"))
-            .env("DATABASE_URL", test_database(dir.path()).await)
+            .env("DATABASE_URL", database_url)
             .env(
                 "RENKEI_DEMO_APP_DB",
                 format!("sqlite://{}/demo-app.db", dir.path().display()),

@@ -200,3 +200,47 @@ async fn staff_can_lift_a_lock_early_with_a_reason_in_the_operation_log() {
         .await;
     assert_eq!(resp.status(), 200);
 }
+
+#[tokio::test]
+async fn wrong_attempts_racing_from_many_flows_count_exactly_the_threshold() {
+    let app = spawn_app().await;
+    let mut browsers = Vec::new();
+    for _ in 0..8 {
+        let b = app.other_browser();
+        let csrf = b.at_customer_step("115", "ordinary", "1100026").await;
+        browsers.push((b, csrf));
+    }
+    let body = wrong();
+    // Five attempts from each of eight flows at once: the attempts that
+    // come to be counted after the fifth find the account locked and count
+    // nothing.
+    let attempts = (0..40).map(|i| {
+        let (b, csrf) = &browsers[i % 8];
+        let body = &body;
+        async move { code_of(b.post("/api/flow/customer", csrf, body).await).await }
+    });
+    let codes = join_all(attempts).await;
+    let count = |c: &str| codes.iter().filter(|x| *x == c).count();
+    assert_eq!(count("identity_mismatch"), 4, "{codes:?}");
+    assert_eq!(count("locked"), 1, "{codes:?}");
+    assert_eq!(count("locked_b84"), 35, "{codes:?}");
+    let account = app
+        .storage
+        .find_account(
+            &renkei_shared::domain::BranchNumber::parse("115").unwrap(),
+            renkei_shared::domain::AccountKind::Ordinary,
+            &renkei_shared::domain::AccountNumber::parse("1100026").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let n = app
+        .storage
+        .failures(LockKey {
+            account_id: account.id,
+            jst_day: "2026-11-26",
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 5);
+}

@@ -19,6 +19,7 @@ mod hashing;
 mod health;
 mod helpers;
 mod hours_and_load;
+mod instances;
 mod institution;
 mod lockout;
 mod metadata;

@@ -1,0 +1,371 @@
+//! Several instances on one PostgreSQL, as behind a load balancer without
+//! stickiness: two real `renkei-server` processes on one database, each
+//! request of a customer, an app or the carrier going to either.
+//!
+//! These run in the PostgreSQL pass of the test command (`make unit` runs
+//! the suite again under `scripts/with-postgres.sh`); on SQLite, which is
+//! one instance's database, they return at once.
+
+use crate::helpers::{
+    CALLBACK_NUMBER, DEMO_CREDS, DEMO_REDIRECT, ISSUER, ServerProcess, TELEPHONY_SECRET, VERIFIER,
+    authorize_params, default_start, happy_customer, hmac_v1, query, smtp_listener, test_database,
+    test_postgres,
+};
+use futures::future::join_all;
+use renkei_server::db::{AuditFilter, LockKey, Storage};
+use renkei_shared::api::{CSRF_HEADER, CallChallenge, FlowView};
+use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
+use serde_json::{Value, json};
+
+/// Two instances, A and B, on one fresh database, one public address.
+struct Pair {
+    a: ServerProcess,
+    b: ServerProcess,
+    storage: Storage,
+    _dir: tempfile::TempDir,
+}
+
+impl Pair {
+    /// The instance for the `i`-th request: A, B, A, B…
+    fn at(&self, i: usize) -> &str {
+        if i % 2 == 0 {
+            &self.a.base
+        } else {
+            &self.b.base
+        }
+    }
+}
+
+async fn two_instances(env: &[(&str, &str)]) -> Option<Pair> {
+    test_postgres()?;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = test_database(dir.path()).await;
+    let mut env = env.to_vec();
+    // The load balancer's address: both instances issue the same `iss`
+    // and know the demo app by the same redirect URI.
+    env.extend([
+        ("RENKEI_PUBLIC_URL", ISSUER),
+        ("RENKEI_THROTTLE_IP_PER_MIN", "10000"),
+        ("RENKEI_THROTTLE_FLOW_PER_MIN", "10000"),
+    ]);
+    // One after the other: each applies the migrations and the demo seed
+    // at start, and B finds them done.
+    let a = ServerProcess::start_on(Some(&db), &env).await;
+    let b = ServerProcess::start_on(Some(&db), &env).await;
+    let storage = Storage::connect(&db).await.expect("the shared database");
+    Some(Pair {
+        a,
+        b,
+        storage,
+        _dir: dir,
+    })
+}
+
+fn browser() -> reqwest::Client {
+    // One cookie jar for both instances: cookies are the host's, whatever
+    // the port, as they are the load balancer's address in production.
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client")
+}
+
+async fn start_flow(http: &reqwest::Client, base: &str) -> FlowView {
+    let resp = http
+        .get(format!("{base}/oauth/authorize"))
+        .query(&authorize_params())
+        .send()
+        .await
+        .expect("authorize");
+    assert_eq!(resp.status(), 303, "authorize at {base}");
+    let resp = http
+        .get(format!("{base}/api/flow"))
+        .send()
+        .await
+        .expect("flow");
+    assert_eq!(resp.status(), 200);
+    resp.json().await.expect("flow json")
+}
+
+async fn post(
+    http: &reqwest::Client,
+    base: &str,
+    path: &str,
+    csrf: &str,
+    body: &Value,
+) -> reqwest::Response {
+    http.post(format!("{base}{path}"))
+        .header(CSRF_HEADER, csrf)
+        .json(body)
+        .send()
+        .await
+        .expect("answers")
+}
+
+async fn signed_call(base: &str, call_id: &str, from: &str, to: &str) -> reqwest::Response {
+    // The servers' clocks start at `default_start` (RENKEI_NOW) and run.
+    let ts = default_start().as_second();
+    let body = json!({
+        "call_id": call_id, "from": from, "to": to, "received_at": "2026-11-26T10:00:00+09:00"
+    })
+    .to_string();
+    reqwest::Client::new()
+        .post(format!("{base}/telephony/inbound-call"))
+        .header("content-type", "application/json")
+        .header("x-renkei-timestamp", ts.to_string())
+        .header("x-renkei-signature", hmac_v1(TELEPHONY_SECRET, ts, &body))
+        .body(body)
+        .send()
+        .await
+        .expect("webhook answers")
+}
+
+/// One whole linkage of the happy-path customer whose every request goes
+/// to the other instance than the one before; the token answer.
+async fn link_across(pair: &Pair, email: &str) -> Value {
+    let http = browser();
+    let csrf = start_flow(&http, pair.at(0)).await.csrf_token;
+    let account = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
+    let mut customer = happy_customer();
+    customer["email"] = json!(email);
+    customer["email_confirm"] = json!(email);
+    let empty = json!({});
+    for (i, (path, body)) in [
+        ("/api/flow/account", &account),
+        ("/api/flow/customer", &customer),
+        ("/api/flow/phone", &empty),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let resp = post(&http, pair.at(i + 1), path, &csrf, body).await;
+        assert_eq!(resp.status(), 200, "{path} at {}", pair.at(i + 1));
+    }
+    // SOA209 opens the challenge on A; the carrier's webhook reaches B.
+    let resp = post(&http, &pair.a.base, "/api/flow/call", &csrf, &empty).await;
+    assert_eq!(resp.status(), 200);
+    let challenge: CallChallenge = resp.json().await.expect("challenge");
+    let call_id = renkei_server::crypto::random_token();
+    let resp = signed_call(
+        &pair.b.base,
+        &call_id,
+        "09011113333",
+        &challenge.callback_number,
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    let pin = json!({"pin": "1234"});
+    for (i, (path, body)) in [("/api/flow/call/confirm", &empty), ("/api/flow/pin", &pin)]
+        .into_iter()
+        .enumerate()
+    {
+        let resp = post(&http, pair.at(i), path, &csrf, body).await;
+        assert_eq!(resp.status(), 200, "{path} at {}", pair.at(i));
+    }
+    let resp = post(
+        &http,
+        &pair.b.base,
+        "/api/flow/consent",
+        &csrf,
+        &json!({"agree": true}),
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    let done: Value = resp.json().await.expect("json");
+    let back = url::Url::parse(done["return_to"].as_str().expect("return_to")).expect("url");
+    let code = query(&back, "code").expect("code");
+    let resp = reqwest::Client::new()
+        .post(format!("{}/oauth/token", pair.a.base))
+        .basic_auth(DEMO_CREDS.0, Some(DEMO_CREDS.1))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", DEMO_REDIRECT),
+            ("code_verifier", VERIFIER),
+        ])
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(resp.status(), 200);
+    resp.json().await.expect("token json")
+}
+
+#[tokio::test]
+async fn a_linkage_continues_on_the_other_instance_at_every_step() {
+    let Some(pair) = two_instances(&[]).await else {
+        return;
+    };
+    let token = link_across(&pair, "across@example.jp").await;
+    let access = token["access_token"].as_str().expect("access token");
+    // The token A issued reads the account on B.
+    let resp = reqwest::Client::new()
+        .get(format!("{}/api/v1/accounts", pair.b.base))
+        .bearer_auth(access)
+        .send()
+        .await
+        .expect("accounts");
+    assert_eq!(resp.status(), 200);
+    let accounts: Value = resp.json().await.expect("json");
+    assert_eq!(accounts["accounts"].as_array().map(Vec::len), Some(1));
+    // And revoked on B, it stops working on A at once.
+    let resp = reqwest::Client::new()
+        .post(format!("{}/oauth/revoke", pair.b.base))
+        .basic_auth(DEMO_CREDS.0, Some(DEMO_CREDS.1))
+        .form(&[("token", access)])
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(resp.status(), 200);
+    let resp = reqwest::Client::new()
+        .get(format!("{}/api/v1/accounts", pair.a.base))
+        .bearer_auth(access)
+        .send()
+        .await
+        .expect("accounts");
+    assert_eq!(resp.status(), 401);
+}
+
+#[tokio::test]
+async fn a_hundred_wrong_attempts_over_both_instances_lock_once_with_exactly_the_threshold() {
+    let Some(pair) = two_instances(&[]).await else {
+        return;
+    };
+    // Ten browsers at お客様情報入力 for one account, ten wrong attempts
+    // each, all at once, alternating between the instances.
+    let mut browsers = Vec::new();
+    for i in 0..10 {
+        let http = browser();
+        let csrf = start_flow(&http, pair.at(i)).await.csrf_token;
+        let account = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
+        let resp = post(&http, pair.at(i + 1), "/api/flow/account", &csrf, &account).await;
+        assert_eq!(resp.status(), 200);
+        browsers.push((http, csrf));
+    }
+    let mut wrong = happy_customer();
+    wrong["birth_year"] = json!("1999");
+    let attempts = (0..100).map(|i| {
+        let (http, csrf) = &browsers[i % 10];
+        let wrong = &wrong;
+        let pair = &pair;
+        async move {
+            let resp = post(http, pair.at(i / 10), "/api/flow/customer", csrf, wrong).await;
+            let status = resp.status().as_u16();
+            let body: Value = resp.json().await.expect("json error");
+            (status, body["code"].as_str().unwrap_or("").to_owned())
+        }
+    });
+    let answers = join_all(attempts).await;
+    assert!(answers.iter().all(|(s, _)| *s < 500), "{answers:?}");
+    // The default threshold is five: four mismatches, then the lock.
+    let mismatches = answers
+        .iter()
+        .filter(|(_, c)| c == "identity_mismatch")
+        .count();
+    assert_eq!(mismatches, 4, "{answers:?}");
+    let account = pair
+        .storage
+        .find_account(
+            &BranchNumber::parse("115").expect("branch"),
+            AccountKind::Ordinary,
+            &AccountNumber::parse("1100026").expect("number"),
+        )
+        .await
+        .expect("read")
+        .expect("the account");
+    let counted = pair
+        .storage
+        .failures(LockKey {
+            account_id: account.id,
+            jst_day: "2026-11-26",
+        })
+        .await
+        .expect("read");
+    assert_eq!(counted, 5);
+    let filter = AuditFilter {
+        outcome: Some("locked"),
+        ..AuditFilter::default()
+    };
+    let locks = pair.storage.audit(&filter, None, 1000).await.expect("read");
+    assert_eq!(locks.len(), 1, "{locks:?}");
+}
+
+#[tokio::test]
+async fn completion_mails_go_out_exactly_once_with_both_outbox_workers_running() {
+    let (port, mut mails) = smtp_listener().await;
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let Some(pair) = two_instances(&[
+        ("RENKEI_SMTP_URL", smtp.as_str()),
+        ("RENKEI_MAIL_POLL_SECS", "1"),
+    ])
+    .await
+    else {
+        return;
+    };
+    let addresses: Vec<String> = (0..6).map(|i| format!("twice{i}@example.jp")).collect();
+    for address in &addresses {
+        link_across(&pair, address).await;
+    }
+    let mut seen = Vec::new();
+    while seen.len() < addresses.len() {
+        let mail = tokio::time::timeout(std::time::Duration::from_secs(20), mails.recv())
+            .await
+            .expect("every mail arrives")
+            .expect("listener open");
+        let to = addresses
+            .iter()
+            .find(|a| mail.contains(a.as_str()))
+            .expect("a mail to one of the customers")
+            .clone();
+        seen.push(to);
+    }
+    seen.sort();
+    let mut want = addresses.clone();
+    want.sort();
+    assert_eq!(seen, want, "one mail to each, none twice");
+    // Both workers poll every second; after a few more rounds, still no
+    // second mail, and every row is marked sent without a failed attempt.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert!(mails.try_recv().is_err(), "a mail went out twice");
+    let rows = renkei_server::testkit::outbox(&pair.storage)
+        .await
+        .expect("read");
+    assert_eq!(rows.len(), addresses.len());
+    assert!(
+        rows.iter()
+            .all(|(_, sent, attempts)| sent.is_some() && *attempts == 0),
+        "{rows:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_carriers_webhook_at_b_verifies_the_challenge_opened_at_a() {
+    let Some(pair) = two_instances(&[]).await else {
+        return;
+    };
+    let http = browser();
+    let csrf = start_flow(&http, &pair.a.base).await.csrf_token;
+    let account = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
+    let empty = json!({});
+    for (path, body) in [
+        ("/api/flow/account", &account),
+        ("/api/flow/customer", &happy_customer()),
+        ("/api/flow/phone", &empty),
+        ("/api/flow/call", &empty),
+    ] {
+        let resp = post(&http, &pair.a.base, path, &csrf, body).await;
+        assert_eq!(resp.status(), 200, "{path}");
+    }
+    let resp = signed_call(
+        &pair.b.base,
+        &renkei_server::crypto::random_token(),
+        "09011113333",
+        CALLBACK_NUMBER,
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    // A sees it verified.
+    let resp = post(&http, &pair.a.base, "/api/flow/call", &csrf, &empty).await;
+    let challenge: CallChallenge = resp.json().await.expect("challenge");
+    assert!(challenge.verified);
+}
