@@ -28,7 +28,7 @@ struct Pair {
 impl Pair {
     /// The instance for the `i`-th request: A, B, A, B…
     fn at(&self, i: usize) -> &str {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             &self.a.base
         } else {
             &self.b.base
