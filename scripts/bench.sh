@@ -10,17 +10,26 @@
 # NEAR_FREE=1 hashes PINs with m=8 KiB, t=1 (demo mode allows it), so the
 # server's CPU per linkage shows everything but argon2. After the run it
 # prints the server's CPU time and peak RSS, read from /proc.
+# BACKEND=postgres runs INSTANCES (default 2) servers on one database of a
+# throwaway PostgreSQL cluster (scripts/with-postgres.sh, here with fsync
+# and synchronous commit on, as in production), requests going to each in
+# turn; the figures are then the instances' sums.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+backend=${BACKEND:-sqlite}
+if [[ $backend == postgres && -z ${RENKEI_TEST_POSTGRES:-} ]]; then
+  RENKEI_PG_DURABLE=1 exec scripts/with-postgres.sh "$0" "$@"
+fi
 cargo build --profile server -p renkei-server -p renkei-bench
 bin=target/server/renkei-server
 flows=${1:-30}
 concurrency=${2:-3}
 reads=${3:-20}
 customers=${CUSTOMERS:-$concurrency}
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 dir=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$dir"' EXIT
 export RENKEI_DEMO=1
 if [[ ${NEAR_FREE:-0} == 1 ]]; then export RENKEI_ARGON2_M_KIB=8 RENKEI_ARGON2_T=1; fi
 cpus=$(nproc)
@@ -32,25 +41,43 @@ if [[ $cpus -ge 2 ]]; then
   server_pin=(taskset -c "$server_cpus")
   [[ -n $driver_cpus ]] && driver_pin=(taskset -c "$driver_cpus")
 fi
-env RENKEI_DEMO_CUSTOMERS="$customers" RENKEI_HASH_WORKERS="$server_cores" \
-  RENKEI_LISTEN="127.0.0.1:$port" RENKEI_PUBLIC_URL="http://127.0.0.1:$port" \
-  DATABASE_URL="sqlite://$dir/bench.db" RENKEI_OUTBOX_DIR="$dir/outbox" RENKEI_LOG=warn \
-  RENKEI_MAX_INFLIGHT=1024 RENKEI_THROTTLE_IP_PER_MIN=1000000 "${server_pin[@]}" "$bin" serve >"$dir/server.log" 2>&1 &
-pid=$!
-# Seeding hashes every synthetic customer's PIN before the server listens.
-for _ in $(seq 1 3000); do
-  curl -fs "http://127.0.0.1:$port/.well-known/oauth-authorization-server" >/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { cat "$dir/server.log"; exit 1; }
-  sleep 0.1
+if [[ $backend == postgres ]]; then
+  instances=${INSTANCES:-2}
+  psql -q "postgres://postgres@localhost/postgres?host=$RENKEI_TEST_POSTGRES" -c "CREATE DATABASE bench"
+  database_url="postgres://postgres@localhost/bench?host=$RENKEI_TEST_POSTGRES"
+else
+  instances=1
+  database_url="sqlite://$dir/bench.db"
+fi
+ports=()
+for i in $(seq 1 "$instances"); do ports+=("$(free_port)"); done
+public="http://127.0.0.1:${ports[0]}"
+urls=$(printf 'http://127.0.0.1:%s,' "${ports[@]}"); urls=${urls%,}
+# One after the other: each migrates and seeds at start; the next finds it done.
+for i in $(seq 0 $((instances - 1))); do
+  port=${ports[$i]}
+  env RENKEI_DEMO_CUSTOMERS="$customers" RENKEI_HASH_WORKERS="$server_cores" \
+    RENKEI_LISTEN="127.0.0.1:$port" RENKEI_PUBLIC_URL="$public" \
+    DATABASE_URL="$database_url" RENKEI_OUTBOX_DIR="$dir/outbox" RENKEI_LOG=warn \
+    RENKEI_MAX_INFLIGHT=1024 RENKEI_THROTTLE_IP_PER_MIN=1000000 "${server_pin[@]}" "$bin" serve >"$dir/server-$i.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  # Seeding hashes every synthetic customer's PIN before the server listens.
+  for _ in $(seq 1 3000); do
+    curl -fs "http://127.0.0.1:$port/.well-known/oauth-authorization-server" >/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { cat "$dir/server-$i.log"; exit 1; }
+    sleep 0.1
+  done
 done
 # utime + stime of the server, in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+cpu_ticks() { local t=0 p; for p in "${pids[@]}"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+rss() { local p; for p in "${pids[@]}"; do awk -v k="$1" '$1 == k":" {printf "%.1f MB ", $2 / 1024}' "/proc/$p/status"; done; }
 before=$(cpu_ticks)
-rss_before=$(awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$pid/status")
+rss_before=$(rss VmRSS)
 # One PIN check, timed with the server's code on the server's own CPU(s)
 # (their speed is what limits it), before and after the run.
 check_ms=$("${server_pin[@]}" target/server/renkei-bench --time-pin-check)
-"${driver_pin[@]}" target/server/renkei-bench --url "http://127.0.0.1:$port" --flows "$flows" \
+"${driver_pin[@]}" target/server/renkei-bench --url "$urls" --flows "$flows" \
   --concurrency "$concurrency" --reads "$reads" --customers "$customers" \
   --server-cores "$server_cores" --pin-check-ms "$check_ms"
 echo "one PIN check on the server's CPU: $check_ms ms before the run, $("${server_pin[@]}" target/server/renkei-bench --time-pin-check) ms after"
@@ -62,5 +89,5 @@ awk -v t=$((after - before)) -v hz="$hz" -v n="$flows" -v reads="$reads" 'BEGIN 
   if (reads == 0) printf " = %.2f ms per linkage", ms / n
   printf "\n"
 }'
-echo "server peak RSS: $(awk '/VmHWM/ {printf "%.1f MB", $2 / 1024}' "/proc/$pid/status") (seeded and idle: $rss_before)"
-echo "server: ${server_pin[*]:-unpinned}, $server_cores hashing worker(s)"
+echo "server peak RSS: $(rss VmHWM)(seeded and idle: $rss_before)"
+echo "server: $backend, $instances instance(s), ${server_pin[*]:-unpinned}, $server_cores hashing worker(s) each"

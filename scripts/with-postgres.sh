@@ -5,7 +5,7 @@
 # with), trust for the local socket. The command sees RENKEI_TEST_POSTGRES,
 # the socket folder; the test helpers make one database per test in it.
 #
-# fsync is off: the cluster is thrown away, and the tests kill Renkei, not
+# fsync is off (unless RENKEI_PG_DURABLE=1): the cluster is thrown away, and the tests kill Renkei, not
 # PostgreSQL. Debian's postgresql is installed by `scripts/setup.sh --e2e`.
 set -euo pipefail
 
@@ -31,8 +31,11 @@ trap stop EXIT
 
 as_owner "$pgbin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
   --no-sync >/dev/null
+# RENKEI_PG_DURABLE=1 (the benchmark) keeps PostgreSQL's durable defaults.
+durability="-c fsync=off -c synchronous_commit=off"
+[[ ${RENKEI_PG_DURABLE:-0} == 1 ]] && durability=""
 as_owner "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
-  "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c max_connections=400" \
+  "-c listen_addresses='' -k $dir $durability -c max_connections=400" \
   start >/dev/null
 
 export RENKEI_TEST_POSTGRES=$dir

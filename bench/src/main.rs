@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 #[derive(Parser)]
 #[command(name = "renkei-bench", version)]
 struct Args {
+    /// The server, or several instances of it on one database, comma-
+    /// separated: each request goes to the next one in turn, as through a
+    /// load balancer without stickiness. The first is the public address.
     #[arg(long, default_value = "http://127.0.0.1:3000")]
     url: String,
     #[arg(long, default_value_t = 30)]
@@ -117,7 +120,11 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     let report = run(BenchConfig {
-        url: a.url.trim_end_matches('/').to_owned(),
+        urls: a
+            .url
+            .split(',')
+            .map(|u| u.trim().trim_end_matches('/').to_owned())
+            .collect(),
         flows: a.flows,
         concurrency: a.concurrency.max(1),
         reads_per_flow: a.reads,
@@ -191,7 +198,7 @@ fn pkce_challenge(verifier: &str) -> String {
 struct Timings(BTreeMap<&'static str, Vec<Duration>>);
 
 struct BenchConfig {
-    url: String,
+    urls: Vec<String>,
     flows: usize,
     concurrency: usize,
     reads_per_flow: usize,
@@ -199,6 +206,19 @@ struct BenchConfig {
     callback_number: String,
     who: Vec<Who>,
     limit: Limit,
+}
+
+static TURN: AtomicUsize = AtomicUsize::new(0);
+
+impl BenchConfig {
+    /// The instance for the next request: each in turn.
+    fn base(&self) -> &str {
+        &self.urls[TURN.fetch_add(1, Ordering::Relaxed) % self.urls.len()]
+    }
+    /// The address the instances share as their public URL.
+    fn public(&self) -> &str {
+        &self.urls[0]
+    }
 }
 
 /// What the run counts besides timings.
@@ -259,7 +279,7 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
                 for _ in 0..cfg.reads_per_flow {
                     let t = Instant::now();
                     let a: serde_json::Value = http
-                        .get(format!("{}/api/v1/accounts", cfg.url))
+                        .get(format!("{}/api/v1/accounts", cfg.base()))
                         .bearer_auth(&token)
                         .send()
                         .await?
@@ -274,7 +294,7 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
                     let t = Instant::now();
                     http.get(format!(
                         "{}/api/v1/accounts/{id}/transactions?limit=50",
-                        cfg.url
+                        cfg.base()
                     ))
                     .bearer_auth(&token)
                     .send()
@@ -381,8 +401,8 @@ async fn linkage(
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let url = |p: &str| format!("{}{p}", cfg.url);
-    let redirect = url("/demo/callback");
+    let url = |p: &str| format!("{}{p}", cfg.base());
+    let redirect = format!("{}/demo/callback", cfg.public());
     let verifier = random_token();
     let challenge = pkce_challenge(&verifier);
     let t = Instant::now();
@@ -483,7 +503,7 @@ async fn linkage(
         let now = jiff::Timestamp::now();
         renkei_carrier::send_signed_call(
             &http,
-            &cfg.url,
+            cfg.base(),
             &cfg.telephony_secret,
             &c.phone,
             &called,
