@@ -16,6 +16,9 @@ pub struct Config {
     /// `RENKEI_STAFF_LISTEN`: the staff console on its own address (and
     /// not on `listen`), so a bank can keep it off the internet.
     pub staff_listen: Option<SocketAddr>,
+    /// `RENKEI_METRICS_LISTEN`: `/metrics` on its own address (for the
+    /// scraper, inside the bank) and not on `listen`.
+    pub metrics_listen: Option<SocketAddr>,
     /// `RENKEI_STAFF_URL`: where staff open the console (default: the
     /// public URL); the passkeys' relying party.
     pub staff_url: Url,
@@ -315,6 +318,13 @@ impl Config {
                     .map_err(|e| err("RENKEI_STAFF_LISTEN", format!("{e}")))?,
             ),
         };
+        let metrics_listen = match get("RENKEI_METRICS_LISTEN").filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => Some(
+                v.parse::<SocketAddr>()
+                    .map_err(|e| err("RENKEI_METRICS_LISTEN", format!("{e}")))?,
+            ),
+        };
         // The console's own origin: its passkeys are bound to this host.
         let staff_url: Url = match get("RENKEI_STAFF_URL").filter(|v| !v.is_empty()) {
             // WebAuthn refuses an IP address: a loopback address (`make
@@ -543,6 +553,7 @@ impl Config {
             header_timeout_secs,
             listen,
             staff_listen,
+            metrics_listen,
             staff_url,
             callback_number,
             callback_numbers,

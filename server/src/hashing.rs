@@ -17,6 +17,7 @@ use argon2::{Algorithm, Argon2, Block, KeyId, Params, ParamsBuilder, Version};
 use rand::rngs::OsRng;
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use subtle::ConstantTimeEq;
 use tokio::sync::oneshot;
 use zeroize::Zeroizing;
@@ -56,7 +57,8 @@ enum Job {
 /// The pool's handle; cheap to clone.
 #[derive(Clone)]
 pub struct Hasher {
-    jobs: SyncSender<Job>,
+    /// Each job with the instant it was queued (the wait is a metric).
+    jobs: SyncSender<(Instant, Job)>,
 }
 
 struct Worker {
@@ -106,9 +108,9 @@ impl Hasher {
     }
 
     fn submit(&self, job: Job) -> Result<(), HashError> {
-        match self.jobs.try_send(job) {
+        match self.jobs.try_send((Instant::now(), job)) {
             Ok(()) => {
-                crate::telemetry::hash_queued(1.0);
+                crate::telemetry::hash_queued();
                 Ok(())
             }
             Err(TrySendError::Full(_)) => {
@@ -123,15 +125,16 @@ impl Hasher {
 }
 
 impl Worker {
-    fn run(mut self, queue: &Mutex<Receiver<Job>>) {
+    fn run(mut self, queue: &Mutex<Receiver<(Instant, Job)>>) {
         loop {
             let job = match queue.lock() {
                 Ok(q) => q.recv(),
                 Err(poisoned) => poisoned.into_inner().recv(),
             };
-            if job.is_ok() {
-                crate::telemetry::hash_queued(-1.0);
-            }
+            let job = job.map(|(queued, job)| {
+                crate::telemetry::hash_taken(queued.elapsed());
+                job
+            });
             match job {
                 Ok(Job::Hash(secret, reply)) => {
                     let _ = reply.send(self.hash(&secret));

@@ -26,6 +26,8 @@ pub struct Application {
     router: Router,
     /// `RENKEI_STAFF_LISTEN`: the staff console's own listener and router.
     staff: Option<(TcpListener, Router)>,
+    /// `RENKEI_METRICS_LISTEN`: `/metrics` alone on its own listener.
+    metrics: Option<(TcpListener, Router)>,
     state: AppState,
     mailer: Arc<crate::mail::Mailer>,
 }
@@ -91,11 +93,21 @@ impl Application {
                 )),
             ),
         };
+        let metrics = match state.config.metrics_listen {
+            None => None,
+            Some(addr) => Some((
+                TcpListener::bind(addr).await?,
+                Router::new()
+                    .route("/metrics", axum::routing::get(crate::telemetry::render))
+                    .fallback(|| async { axum::http::StatusCode::NOT_FOUND }),
+            )),
+        };
         let mailer = Arc::new(crate::mail::Mailer::from_config(&state.config)?);
         Ok(Application {
             listener,
             router,
             staff,
+            metrics,
             state,
             mailer,
         })
@@ -108,6 +120,10 @@ impl Application {
     /// The staff console's own address, when it has one.
     pub fn staff_addr(&self) -> Option<SocketAddr> {
         self.staff.as_ref().and_then(|(l, _)| l.local_addr().ok())
+    }
+
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|(l, _)| l.local_addr().ok())
     }
 
     pub fn state(&self) -> &AppState {
@@ -162,9 +178,17 @@ impl Application {
                 stopped.clone(),
             ))
         });
+        let metrics = self.metrics.map(|(listener, router)| {
+            tokio::spawn(accept_loop(
+                listener,
+                router,
+                header_timeout,
+                stopped.clone(),
+            ))
+        });
         accept_loop(self.listener, self.router, header_timeout, stopped).await;
-        if let Some(staff) = staff {
-            let _ = staff.await;
+        for side in [staff, metrics].into_iter().flatten() {
+            let _ = side.await;
         }
         Ok(())
     }
@@ -253,7 +277,10 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
     let request_id_state = state.clone();
     let state_timeout = state.config.request_timeout_secs;
     let customer = Router::new()
-        .merge(http::router(demo.is_some()))
+        .merge(http::router(
+            demo.is_some(),
+            state.config.metrics_listen.is_none(),
+        ))
         .merge(flow::router())
         .merge(oauth::router())
         .merge(resource::router())

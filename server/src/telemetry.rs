@@ -1,7 +1,9 @@
 //! Prometheus metrics at `GET /metrics` (names prefixed `renkei_`):
 //! requests by route and status with latency histograms, flow outcomes
-//! per step (error codes included), locks, carrier-call outcomes, and the
-//! hashing pool's queue. The recorder is process-wide, installed once.
+//! per step (error codes included), locks, carrier-call outcomes, the mail
+//! outbox (depth, sent, failed, dropped), and the hashing pool's queue and
+//! wait. The recorder is process-wide, installed once. With
+//! `RENKEI_METRICS_LISTEN` it is served on that address only.
 
 use axum::extract::{MatchedPath, Request};
 use axum::http::header;
@@ -22,6 +24,9 @@ fn handle() -> &'static PrometheusHandle {
                 Matcher::Full("renkei_http_request_duration_seconds".into()),
                 &latency,
             )
+            .and_then(|b| {
+                b.set_buckets_for_metric(Matcher::Full("renkei_hash_wait_seconds".into()), &latency)
+            })
             .unwrap_or_else(|_| PrometheusBuilder::new());
         // Another recorder already installed (a test binary with several
         // servers): render this one's view all the same.
@@ -87,10 +92,27 @@ pub fn call_outcome(outcome: &'static str) {
     metrics::counter!("renkei_calls_total", "outcome" => outcome).increment(1);
 }
 
-/// The hashing pool's queue: +1 when a job is queued, -1 when a worker
-/// takes it; refusals when it is full.
-pub fn hash_queued(delta: f64) {
-    metrics::gauge!("renkei_hash_queue_depth").increment(delta);
+/// The hashing pool's queue: one more job queued ([`hash_taken`]: one
+/// fewer); [`hash_refused`]: turned away, the queue full.
+pub fn hash_queued() {
+    metrics::gauge!("renkei_hash_queue_depth").increment(1.0);
+}
+
+/// A worker took a job that waited `wait` in the queue.
+pub fn hash_taken(wait: std::time::Duration) {
+    metrics::gauge!("renkei_hash_queue_depth").decrement(1.0);
+    metrics::histogram!("renkei_hash_wait_seconds").record(wait.as_secs_f64());
+}
+
+/// The outbox after a pass: mails not yet sent nor given up.
+pub fn mail_pending(n: i64) {
+    metrics::gauge!("renkei_mail_outbox_depth").set(n as f64);
+}
+
+/// One delivery attempt's outcome: `sent`, `failed` (retried) or
+/// `dropped` (given up after 24 h).
+pub fn mail_attempt(outcome: &'static str) {
+    metrics::counter!("renkei_mail_attempts_total", "outcome" => outcome).increment(1);
 }
 
 pub fn hash_refused() {

@@ -63,6 +63,15 @@ impl Storage {
     }
 
     /// Sent: the address is erased (FAQ Q5), the rest kept as a record.
+    /// Mails neither sent nor given up: the outbox's depth.
+    pub async fn mail_pending(&self) -> sqlx::Result<i64> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND dropped_at IS NULL",
+        )
+        .fetch_one(&self.pool)
+        .await
+    }
+
     pub async fn mail_sent(&self, id: i64, now: i64) -> sqlx::Result<()> {
         sqlx::query(
             "UPDATE mail_outbox SET sent_at = $1, to_addr = '', last_error = NULL WHERE id = $2",

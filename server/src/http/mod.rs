@@ -20,15 +20,21 @@ use axum::routing::{any, get};
 use renkei_shared::ErrorCode;
 use tower_http::services::{ServeDir, ServeFile};
 
-pub fn router(demo: bool) -> Router<AppState> {
+/// `metrics`: whether `/metrics` is served here (not when it has its own
+/// listener).
+pub fn router(demo: bool, metrics: bool) -> Router<AppState> {
     let mut router = Router::new()
         .route(pages::PAGES_CSS_PATH, get(pages::pages_css))
         .route("/api/institution", get(crate::institution::institution))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(crate::telemetry::render))
         // Unknown API paths answer JSON, not the SPA's index.html.
         .route("/api/{*rest}", any(api_not_found));
+    router = if metrics {
+        router.route("/metrics", get(crate::telemetry::render))
+    } else {
+        router.route("/metrics", any(not_found))
+    };
     if !demo {
         // Without the demo app, /demo is nobody's page: a plain 404, not
         // the SPA's not-found screen.

@@ -80,6 +80,7 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> anyhow::Result<usiz
         {
             Ok(()) => {
                 app.storage.mail_sent(mail.id, app.now_secs()).await?;
+                crate::telemetry::mail_attempt("sent");
                 sent += 1;
             }
             Err(e) if app.now_secs() - mail.created_at >= GIVE_UP_SECS => {
@@ -95,6 +96,7 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> anyhow::Result<usiz
                 app.storage
                     .mail_dropped(mail.id, &e.to_string(), log)
                     .await?;
+                crate::telemetry::mail_attempt("dropped");
             }
             Err(e) => {
                 // Back off 1, 2, 4 … minutes, at most an hour between tries.
@@ -104,6 +106,7 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> anyhow::Result<usiz
                 app.storage
                     .mail_failed(mail.id, &e.to_string(), retry_at)
                     .await?;
+                crate::telemetry::mail_attempt("failed");
             }
         }
     }
@@ -119,6 +122,10 @@ pub async fn run_outbox(app: AppState, mailer: Arc<Mailer>) {
         tick.tick().await;
         if let Err(e) = deliver_due(&app, &mailer).await {
             tracing::error!(error = ?e, "mail outbox pass failed");
+        }
+        match app.storage.mail_pending().await {
+            Ok(n) => crate::telemetry::mail_pending(n),
+            Err(e) => tracing::error!(error = ?e, "counting the outbox failed"),
         }
         // Housekeeping rides on the same tick: expired flows forget what
         // they kept.

@@ -224,3 +224,76 @@ async fn metrics_count_requests_by_route_and_flow_outcomes_by_code() {
     // Routes are templates: no flow id, token or account in a label.
     assert!(!text.contains(&params[4].1), "state in labels");
 }
+
+#[tokio::test]
+async fn metrics_on_their_own_address_count_mails_and_the_hashing_wait() {
+    let (smtp_port, mut mails) = crate::helpers::smtp_listener().await;
+    let metrics_port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let smtp = format!("smtp://127.0.0.1:{smtp_port}");
+    let metrics_addr = format!("127.0.0.1:{metrics_port}");
+    let mut server = ServerProcess::start(&[
+        ("RENKEI_PUBLIC_URL", crate::helpers::ISSUER),
+        ("RENKEI_METRICS_LISTEN", metrics_addr.as_str()),
+        ("RENKEI_SMTP_URL", smtp.as_str()),
+        ("RENKEI_MAIL_POLL_SECS", "1"),
+    ])
+    .await;
+    let base = server.base.clone();
+    let http = reqwest::Client::new();
+    let metrics = format!("http://{metrics_addr}/metrics");
+    let hashed = |text: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("renkei_hash_wait_seconds_count "))
+            .map_or(0.0, |v| v.parse::<f64>().unwrap())
+    };
+    // The demo seed hashed its customers' PINs at start.
+    let seeded = hashed(
+        &http
+            .get(&metrics)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    crate::instances::link_over(&base, &base, "metrics@example.jp").await;
+    tokio::time::timeout(std::time::Duration::from_secs(20), mails.recv())
+        .await
+        .expect("the completion mail")
+        .expect("listener open");
+    // Not on the public address.
+    let resp = http.get(format!("{base}/metrics")).send().await.unwrap();
+    assert_eq!(resp.status(), 404);
+    // On its own, once the worker has counted the outbox after sending.
+    let mut text = String::new();
+    for _ in 0..50 {
+        text = http
+            .get(&metrics)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if sample(&text, "renkei_mail_attempts_total", &["outcome=\"sent\""]) == Some(1.0)
+            && text.contains("\nrenkei_mail_outbox_depth 0\n")
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    server.child.kill().await.unwrap();
+    assert_eq!(
+        sample(&text, "renkei_mail_attempts_total", &["outcome=\"sent\""]),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(text.contains("\nrenkei_mail_outbox_depth 0\n"), "{text}");
+    // One PIN checked: one job more through the hashing queue, none left.
+    assert_eq!(hashed(&text), seeded + 1.0, "{text}");
+    assert!(text.contains("\nrenkei_hash_queue_depth 0\n"), "{text}");
+}

@@ -25,8 +25,19 @@ struct Pair {
     _dir: tempfile::TempDir,
 }
 
-impl Pair {
+struct Bases<'a> {
+    a: &'a str,
+    b: &'a str,
+}
+
+impl Bases<'_> {
     /// The instance for the `i`-th request: A, B, A, B…
+    fn at(&self, i: usize) -> &str {
+        if i.is_multiple_of(2) { self.a } else { self.b }
+    }
+}
+
+impl Pair {
     fn at(&self, i: usize) -> &str {
         if i.is_multiple_of(2) {
             &self.a.base
@@ -124,6 +135,14 @@ async fn signed_call(base: &str, call_id: &str, from: &str, to: &str) -> reqwest
 /// One whole linkage of the happy-path customer whose every request goes
 /// to the other instance than the one before; the token answer.
 async fn link_across(pair: &Pair, email: &str) -> Value {
+    link_over(&pair.a.base, &pair.b.base, email).await
+}
+
+/// The same over instances `a` and `b` (the same one twice for one
+/// instance), whose public address is [`ISSUER`].
+pub async fn link_over(a: &str, b: &str, email: &str) -> Value {
+    let pair = Bases { a, b };
+    let pair = &pair;
     let http = browser();
     let csrf = start_flow(&http, pair.at(0)).await.csrf_token;
     let account = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
@@ -143,17 +162,11 @@ async fn link_across(pair: &Pair, email: &str) -> Value {
         assert_eq!(resp.status(), 200, "{path} at {}", pair.at(i + 1));
     }
     // SOA209 opens the challenge on A; the carrier's webhook reaches B.
-    let resp = post(&http, &pair.a.base, "/api/flow/call", &csrf, &empty).await;
+    let resp = post(&http, pair.a, "/api/flow/call", &csrf, &empty).await;
     assert_eq!(resp.status(), 200);
     let challenge: CallChallenge = resp.json().await.expect("challenge");
     let call_id = renkei_server::crypto::random_token();
-    let resp = signed_call(
-        &pair.b.base,
-        &call_id,
-        "09011113333",
-        &challenge.callback_number,
-    )
-    .await;
+    let resp = signed_call(pair.b, &call_id, "09011113333", &challenge.callback_number).await;
     assert_eq!(resp.status(), 200);
     let pin = json!({"pin": "1234"});
     for (i, (path, body)) in [("/api/flow/call/confirm", &empty), ("/api/flow/pin", &pin)]
@@ -165,7 +178,7 @@ async fn link_across(pair: &Pair, email: &str) -> Value {
     }
     let resp = post(
         &http,
-        &pair.b.base,
+        pair.b,
         "/api/flow/consent",
         &csrf,
         &json!({"agree": true}),
@@ -176,7 +189,7 @@ async fn link_across(pair: &Pair, email: &str) -> Value {
     let back = url::Url::parse(done["return_to"].as_str().expect("return_to")).expect("url");
     let code = query(&back, "code").expect("code");
     let resp = reqwest::Client::new()
-        .post(format!("{}/oauth/token", pair.a.base))
+        .post(format!("{}/oauth/token", pair.a))
         .basic_auth(DEMO_CREDS.0, Some(DEMO_CREDS.1))
         .form(&[
             ("grant_type", "authorization_code"),
