@@ -77,3 +77,37 @@ pub async fn staff_session(
         .await?;
     Ok((token, csrf))
 }
+
+/// Authorization codes and tokens whose consent row is missing (the
+/// crash test: none may exist).
+pub async fn orphan_codes_and_tokens(storage: &Storage) -> sqlx::Result<(i64, i64)> {
+    let codes = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM auth_codes WHERE consent_id NOT IN (SELECT id FROM consents)",
+    )
+    .fetch_one(storage.pool())
+    .await?;
+    let tokens = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM tokens WHERE consent_id NOT IN (SELECT id FROM consents)",
+    )
+    .fetch_one(storage.pool())
+    .await?;
+    Ok((codes, tokens))
+}
+
+/// The consent an authorization code (as the app got it) belongs to.
+pub async fn consent_of_code(storage: &Storage, code: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT c.id FROM auth_codes a JOIN consents c ON c.id = a.consent_id
+         WHERE a.code_hash = $1",
+    )
+    .bind(crate::crypto::sha256_hex(code))
+    .fetch_optional(storage.pool())
+    .await
+}
+
+/// How many consents were ever given.
+pub async fn consent_count(storage: &Storage) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM consents")
+        .fetch_one(storage.pool())
+        .await
+}

@@ -665,7 +665,8 @@ impl ServerProcess {
         while http.get(format!("{base}/healthz")).send().await.is_err() {
             assert!(
                 started.elapsed() < std::time::Duration::from_secs(20),
-                "server started"
+                "the server did not start:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
             );
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }

@@ -11,6 +11,7 @@ mod authorize;
 mod callback_pool;
 mod cancel;
 mod consent;
+mod crash;
 mod customer;
 mod fapi;
 mod flow_order;
