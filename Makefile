@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 RENKEI_DEMO ?= 1
 export RENKEI_DEMO
 
-.PHONY: run test setup setup-e2e spa server lint unit e2e bench first-screen clean
+.PHONY: run test setup setup-e2e spa server lint unit e2e contract bench first-screen clean
 
 ## run: build the SPA (release, wasm-opt) and serve it with the demo data and
 ## the demo fintech app at /demo (the `demo` feature; a production build
@@ -16,8 +16,9 @@ run: setup spa
 	cargo build --profile server -p renkei-server --features demo
 	./target/server/renkei-server serve
 
-## test: format, lints, Rust tests, SPA build, Playwright in Chromium.
-test: setup-e2e lint unit spa e2e
+## test: format, lints, Rust tests (SQLite, then PostgreSQL), SPA build,
+## Playwright in Chromium, the OpenAPI contract fuzzed by schemathesis.
+test: setup-e2e lint unit spa e2e contract
 
 setup:
 	scripts/setup.sh
@@ -52,6 +53,11 @@ unit:
 e2e:
 	cargo build -p renkei-server --features demo
 	scripts/e2e.sh
+
+## contract: schemathesis against a live server and its /openapi.json.
+contract:
+	cargo build -p renkei-server --features demo
+	scripts/contract.sh
 
 ## bench: N whole linkages and API reads against a local release server (not a test).
 bench: setup

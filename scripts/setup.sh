@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14   # 0.22 needs rustc 1.96
+SCHEMATHESIS_VERSION=4.32.0
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -80,6 +81,12 @@ if [[ ${1:-} == --e2e ]]; then
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     say "installing Debian's postgresql"
     apt_install postgresql
+  fi
+  # schemathesis (PyPI) fuzzes the OpenAPI contract (scripts/contract.sh).
+  if ! tools/.venv/bin/st --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$"; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION into tools/.venv"
+    python3 -m venv tools/.venv
+    tools/.venv/bin/pip install -q "schemathesis==$SCHEMATHESIS_VERSION"
   fi
 fi
 say "ready"

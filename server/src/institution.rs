@@ -179,6 +179,13 @@ fn contrast_with_white(hex: &str) -> f64 {
 }
 
 /// `GET /api/institution`.
+#[utoipa::path(
+    get,
+    path = "/api/institution",
+    tag = "flow",
+    description = "The credit union whose screens these are.",
+    responses((status = 200, description = "Its profile", body = renkei_shared::api::Institution))
+)]
 pub async fn institution(State(app): State<AppState>) -> impl IntoResponse {
     (
         // Changes only with a restart; a minute of caching spares the phone a round trip.

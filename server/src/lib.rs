@@ -36,6 +36,7 @@ pub mod http;
 pub mod institution;
 pub mod mail;
 pub mod oauth;
+pub mod openapi;
 pub mod records;
 pub mod resource;
 pub mod staff;

@@ -19,6 +19,8 @@ struct Cli {
 enum Command {
     /// Serve HTTP (the default).
     Serve,
+    /// Print the OpenAPI 3.1 document (what `/openapi.json` serves).
+    Openapi,
     /// Manage registered fintech apps (OAuth clients).
     Client {
         #[command(subcommand)]
@@ -250,6 +252,11 @@ async fn main() -> anyhow::Result<()> {
         Ok(other) => anyhow::bail!("RENKEI_LOG_FORMAT: text or json, not {other}"),
     }
     let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        // Needs no settings: the contract is the build's.
+        println!("{}", renkei_server::openapi::json());
+        return Ok(());
+    }
     let config = Config::from_env()?;
     let clock = clock_for(&config);
     let command = match cli.command.unwrap_or(Command::Serve) {
@@ -285,7 +292,10 @@ async fn main() -> anyhow::Result<()> {
     let staff = Context::open(&config, &clock).await?;
     let staff_url = config.staff_url.as_str().trim_end_matches('/').to_owned();
     match command {
-        Command::Serve | Command::SimulateCall { .. } | Command::Records { .. } => {
+        Command::Serve
+        | Command::Openapi
+        | Command::SimulateCall { .. }
+        | Command::Records { .. } => {
             unreachable!("handled above")
         }
         Command::Client {

@@ -23,6 +23,7 @@ pub const CSRF_HEADER: &str = "x-renkei-csrf";
     sqlx(rename_all = "snake_case"),
     strum(serialize_all = "snake_case")
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Step {
     /// SOA201 ご利用口座情報入力
     Account,
@@ -110,6 +111,7 @@ impl Step {
 /// profile, `RENKEI_INSTITUTION_FILE`), for the header, the footer and the
 /// consent screen's terms link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Institution {
     /// e.g. 「しんくみ信用組合」
     pub name: String,
@@ -141,6 +143,7 @@ impl Institution {
 
 /// `GET /api/flow`: where this browser's linkage stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlowView {
     pub step: Step,
     /// Echo in the [`CSRF_HEADER`] of every state-changing request.
@@ -159,6 +162,7 @@ pub struct FlowView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountSummary {
     pub branch: String,
     pub kind: AccountKind,
@@ -167,6 +171,7 @@ pub struct AccountSummary {
 
 /// SOA201 as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountForm {
     pub branch: String,
     /// `ordinary` (普通預金) or `savings` (貯蓄預金).
@@ -201,6 +206,7 @@ impl AccountForm {
 
 /// お客様情報入力 as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerForm {
     pub name: String,
     pub birth_year: String,
@@ -266,6 +272,7 @@ fn check<T>(errors: &mut FieldErrors, field: &str, r: Result<T, FieldCode>) -> O
 /// server's clock: the screen shows `deadline_ms - server time`, corrected
 /// for when it read `server_now_ms`, and never counts ticks by itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallChallenge {
     pub deadline_ms: i64,
     pub server_now_ms: i64,
@@ -278,6 +285,7 @@ pub struct CallChallenge {
 
 /// SOA211 as typed. The PIN is wiped from memory when this is dropped.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PinForm {
     pub pin: String,
 }
@@ -297,6 +305,7 @@ impl Drop for PinForm {
 /// SOA206 許可する. `agree` is the API terms checkbox; the server refuses
 /// consent without it whatever the browser sends.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentForm {
     pub agree: bool,
 }
@@ -305,18 +314,21 @@ pub struct ConsentForm {
 /// (with `code`, `state`, `iss` after consent; `error=access_denied` after
 /// a denial or cancel).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finished {
     pub return_to: String,
 }
 
 /// A step was accepted: go to `next`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepDone {
     pub next: Step,
 }
 
 /// 中止する was accepted: 連携元画面へ goes to `return_to`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cancelled {
     pub return_to: String,
 }

@@ -39,6 +39,7 @@ impl BranchNumber {
     sqlx(rename_all = "snake_case"),
     strum(serialize_all = "snake_case")
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AccountKind {
     /// 普通預金
     Ordinary,

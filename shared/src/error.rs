@@ -13,6 +13,7 @@ use strum::{IntoStaticStr, VariantArray};
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ErrorCode {
     /// A required field was left empty (the seed's dialog on SOA201/SOA202).
     RequiredMissing,
@@ -175,6 +176,7 @@ impl ErrorCode {
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FieldCode {
     Required,
     BranchFormat,
@@ -240,6 +242,7 @@ pub type FieldErrors = BTreeMap<String, Vec<FieldCode>>;
 
 /// The one wire error format: `{ "code", "message", "fields" }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// Typed: an answer with a code this build does not know fails to parse
     /// (the SPA then shows `system_error`), it is never shown as text.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// The token endpoint's answer (RFC 6749 §5.1), plus when the customer's
 /// consent ends.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: String,

@@ -11,10 +11,27 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use std::sync::atomic::Ordering;
 
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    description = "The process is alive.",
+    responses((status = 200, description = "Alive", body = crate::openapi::Health))
+)]
 pub async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    description = "Ready for traffic: database reachable, migrations applied, not shutting down.",
+    responses(
+        (status = 200, description = "Ready", body = crate::openapi::Health),
+        (status = 503, description = "Not ready, and why", body = crate::openapi::Health)
+    )
+)]
 pub async fn readyz(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
     let not_ready = |reason: &str| {
         (

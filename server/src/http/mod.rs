@@ -28,6 +28,7 @@ pub fn router(demo: bool, metrics: bool) -> Router<AppState> {
         .route("/api/institution", get(crate::institution::institution))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/openapi.json", get(crate::openapi::serve))
         // Unknown API paths answer JSON, not the SPA's index.html.
         .route("/api/{*rest}", any(api_not_found));
     router = if metrics {

@@ -124,7 +124,20 @@ pub fn validate<'a>(
     })
 }
 
-async fn authorize(
+#[utoipa::path(
+    get,
+    path = "/oauth/authorize",
+    tag = "oauth",
+    description = "The authorization endpoint: starts a linkage and sends the browser to SOA201, or back to the app with an error.",
+    params(crate::openapi::AuthorizeQuery),
+    responses(
+        (status = 303, description = "To SOA201, or back to the app's redirect URI with `error`", headers(("Location" = String))),
+        (status = 400, description = "An error page: unknown client or redirect URI (never a redirect)", content_type = "text/html"),
+        (status = 500, description = "An error page", content_type = "text/html"),
+        (status = 503, description = "An error page: busy or closed", content_type = "text/html")
+    )
+)]
+pub async fn authorize(
     State(app): State<AppState>,
     jar: CookieJar,
     // A malformed query string must still get our page, not axum's text.

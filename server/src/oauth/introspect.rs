@@ -15,7 +15,22 @@ pub fn router() -> Router<AppState> {
 }
 
 /// RFC 7662. A client learns only about its own tokens.
-async fn introspect(
+#[utoipa::path(
+    post,
+    path = "/oauth/introspect",
+    tag = "oauth",
+    description = "Token introspection (RFC 7662), for the app's own tokens.",
+    request_body(content = crate::openapi::TokenOnlyForm, content_type = "application/x-www-form-urlencoded"),
+    security(("client_secret_basic" = []), ("private_key_jwt" = [])),
+    responses(
+        (status = 200, description = "RFC 7662", body = crate::openapi::Introspection),
+        (status = 400, description = "OAuth error (RFC 6749 §5.2): `invalid_request`, `invalid_grant`, `unsupported_grant_type`, `invalid_scope`", body = crate::openapi::OAuthErrorBody),
+        (status = 401, description = "`invalid_client`", body = crate::openapi::OAuthErrorBody),
+        (status = 500, description = "`server_error`", body = crate::openapi::OAuthErrorBody),
+        (status = 503, description = "`temporarily_unavailable`", body = crate::openapi::OAuthErrorBody)
+    )
+)]
+pub async fn introspect(
     State(app): State<AppState>,
     req: ClientRequest,
 ) -> OAuthResult<Json<serde_json::Value>> {

@@ -21,7 +21,14 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/.well-known/oauth-authorization-server", get(metadata))
 }
 
-async fn metadata(State(state): State<AppState>) -> Json<Value> {
+#[utoipa::path(
+    get,
+    path = "/.well-known/oauth-authorization-server",
+    tag = "oauth",
+    description = "Authorization server metadata (RFC 8414).",
+    responses((status = 200, description = "RFC 8414 metadata", body = Object))
+)]
+pub async fn metadata(State(state): State<AppState>) -> Json<Value> {
     let c = &state.config;
     Json(json!({
         "issuer": c.issuer(),

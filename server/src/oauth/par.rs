@@ -23,7 +23,22 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/oauth/par", post(push))
 }
 
-async fn push(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
+#[utoipa::path(
+    post,
+    path = "/oauth/par",
+    tag = "oauth",
+    description = "Pushed authorization request (RFC 9126).",
+    request_body(content = crate::openapi::ParForm, content_type = "application/x-www-form-urlencoded"),
+    security(("client_secret_basic" = []), ("private_key_jwt" = [])),
+    responses(
+        (status = 201, description = "The request URI (RFC 9126)", body = crate::openapi::ParAnswer),
+        (status = 400, description = "OAuth error (RFC 6749 §5.2): `invalid_request`, `invalid_grant`, `unsupported_grant_type`, `invalid_scope`", body = crate::openapi::OAuthErrorBody),
+        (status = 401, description = "`invalid_client`", body = crate::openapi::OAuthErrorBody),
+        (status = 500, description = "`server_error`", body = crate::openapi::OAuthErrorBody),
+        (status = 503, description = "`temporarily_unavailable`", body = crate::openapi::OAuthErrorBody)
+    )
+)]
+pub async fn push(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
     // A proof here is checked too, so a broken DPoP setup fails early.
     let jkt = req.dpop(&app, "/oauth/par").await?;
     let ClientRequest { client, params, .. } = req;

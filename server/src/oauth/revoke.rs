@@ -18,7 +18,22 @@ pub fn router() -> Router<AppState> {
 
 /// RFC 7009. Revoking either token of a grant ends the whole grant (the
 /// customer's linkage), at once. Unknown tokens are not an error.
-async fn revoke(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
+#[utoipa::path(
+    post,
+    path = "/oauth/revoke",
+    tag = "oauth",
+    description = "Token revocation (RFC 7009): ends the consent.",
+    request_body(content = crate::openapi::TokenOnlyForm, content_type = "application/x-www-form-urlencoded"),
+    security(("client_secret_basic" = []), ("private_key_jwt" = [])),
+    responses(
+        (status = 200, description = "Revoked (or unknown: RFC 7009 §2.2)"),
+        (status = 400, description = "OAuth error (RFC 6749 §5.2): `invalid_request`, `invalid_grant`, `unsupported_grant_type`, `invalid_scope`", body = crate::openapi::OAuthErrorBody),
+        (status = 401, description = "`invalid_client`", body = crate::openapi::OAuthErrorBody),
+        (status = 500, description = "`server_error`", body = crate::openapi::OAuthErrorBody),
+        (status = 503, description = "`temporarily_unavailable`", body = crate::openapi::OAuthErrorBody)
+    )
+)]
+pub async fn revoke(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
     let client_id = &req.client.client_id;
     let token = req.required("token", "token is required")?;
     if let Some(row) = app.storage.find_token(&sha256_hex(token)).await?

@@ -22,7 +22,22 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/oauth/token", post(token))
 }
 
-async fn token(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
+#[utoipa::path(
+    post,
+    path = "/oauth/token",
+    tag = "oauth",
+    description = "The token endpoint: `authorization_code` (with PKCE) and `refresh_token`.",
+    request_body(content = crate::openapi::TokenForm, content_type = "application/x-www-form-urlencoded"),
+    security(("client_secret_basic" = []), ("private_key_jwt" = [])),
+    responses(
+        (status = 200, description = "Tokens", body = renkei_shared::oauth::TokenResponse),
+        (status = 400, description = "OAuth error (RFC 6749 §5.2): `invalid_request`, `invalid_grant`, `unsupported_grant_type`, `invalid_scope`", body = crate::openapi::OAuthErrorBody),
+        (status = 401, description = "`invalid_client`", body = crate::openapi::OAuthErrorBody),
+        (status = 500, description = "`server_error`", body = crate::openapi::OAuthErrorBody),
+        (status = 503, description = "`temporarily_unavailable`", body = crate::openapi::OAuthErrorBody)
+    )
+)]
+pub async fn token(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
     let jkt = req.dpop(&app, "/oauth/token").await?;
     let to = Grantee {
         app: &app,

@@ -13,6 +13,20 @@ fn masked_number(n: &str) -> String {
     format!("***{}", &n[n.len().saturating_sub(4)..])
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts",
+    tag = "accounts",
+    description = "The linked account and its balances.",
+    security(("bearer" = []), ("dpop" = [])),
+    responses(
+        (status = 200, description = "The linked account", body = crate::openapi::Accounts),
+        (status = 401, description = "`invalid_token`, `consent_expired`, `invalid_dpop_proof`", body = renkei_shared::ErrorBody, headers(("WWW-Authenticate" = String))),
+        (status = 403, description = "`insufficient_scope`, `account_moved`", body = renkei_shared::ErrorBody),
+        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
+        (status = 503, description = "`busy`, `service_unavailable`", body = renkei_shared::ErrorBody)
+    )
+)]
 pub async fn accounts(State(app): State<AppState>, Access(g): Access) -> AppResult<Json<Value>> {
     let b = app
         .records
@@ -33,6 +47,20 @@ pub async fn accounts(State(app): State<AppState>, Access(g): Access) -> AppResu
     })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/time-deposits",
+    tag = "accounts",
+    description = "定期預金 of the linked account.",
+    security(("bearer" = []), ("dpop" = [])),
+    responses(
+        (status = 200, description = "Time deposits", body = crate::openapi::TimeDeposits),
+        (status = 401, description = "`invalid_token`, `consent_expired`, `invalid_dpop_proof`", body = renkei_shared::ErrorBody, headers(("WWW-Authenticate" = String))),
+        (status = 403, description = "`insufficient_scope`, `account_moved`", body = renkei_shared::ErrorBody),
+        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
+        (status = 503, description = "`busy`, `service_unavailable`", body = renkei_shared::ErrorBody)
+    )
+)]
 pub async fn time_deposits(
     State(app): State<AppState>,
     Access(g): Access,

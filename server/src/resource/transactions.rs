@@ -31,6 +31,23 @@ fn bad(field: &str, code: FieldCode) -> AppError {
     AppError::Validation(f)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts/{account_id}/transactions",
+    tag = "accounts",
+    description = "About three months of transactions, newest first, in pages.",
+    params(("account_id" = String, Path, description = "The id `/api/v1/accounts` gave"), crate::openapi::TransactionsQuery),
+    security(("bearer" = []), ("dpop" = [])),
+    responses(
+        (status = 200, description = "A page of transactions", body = crate::openapi::Transactions),
+        (status = 400, description = "`out_of_retention`, `invalid_input`", body = renkei_shared::ErrorBody),
+        (status = 404, description = "`not_found`: not the linked account", body = renkei_shared::ErrorBody),
+        (status = 401, description = "`invalid_token`, `consent_expired`, `invalid_dpop_proof`", body = renkei_shared::ErrorBody, headers(("WWW-Authenticate" = String))),
+        (status = 403, description = "`insufficient_scope`, `account_moved`", body = renkei_shared::ErrorBody),
+        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
+        (status = 503, description = "`busy`, `service_unavailable`", body = renkei_shared::ErrorBody)
+    )
+)]
 pub async fn transactions(
     State(app): State<AppState>,
     Access(g): Access,

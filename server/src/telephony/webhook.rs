@@ -28,7 +28,25 @@ pub fn router() -> Router<AppState> {
         .route(TWILIO_PATH, post(twilio_voice))
 }
 
-async fn inbound_call(
+#[utoipa::path(
+    post,
+    path = "/telephony/inbound-call",
+    tag = "telephony",
+    description = "The carrier reports a call to a toll-free number, signed with HMAC-SHA256 over `timestamp.body`.",
+    request_body = crate::openapi::InboundCall,
+    params(
+        ("x-renkei-timestamp" = String, Header, description = "Unix seconds; within 5 minutes"),
+        ("x-renkei-signature" = String, Header, description = "`v1=` + hex HMAC-SHA256")
+    ),
+    responses(
+        (status = 200, description = "What the call did", body = crate::openapi::CallAnswer),
+        (status = 400, description = "Not a call report (no body: the carrier only logs the status)"),
+        (status = 401, description = "A missing, stale or wrong signature (no body)"),
+        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
+        (status = 503, description = "`busy`", body = renkei_shared::ErrorBody)
+    )
+)]
+pub async fn inbound_call(
     State(app): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
