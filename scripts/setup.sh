@@ -82,6 +82,11 @@ if [[ ${1:-} == --e2e ]]; then
     say "installing Debian's postgresql"
     apt_install postgresql
   fi
+  # Debian's nginx runs deploy/nginx/renkei.conf in the TLS deployment test.
+  if [[ ! -x /usr/sbin/nginx ]]; then
+    say "installing Debian's nginx"
+    apt_install nginx
+  fi
   # schemathesis (PyPI) fuzzes the OpenAPI contract (scripts/contract.sh).
   if ! tools/.venv/bin/st --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$"; then
     say "installing schemathesis $SCHEMATHESIS_VERSION into tools/.venv"

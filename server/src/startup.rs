@@ -271,7 +271,7 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
             .unwrap_or_default()
     })
     .collect();
-    let headers = Arc::new(SecurityHeaders::new(&hashes));
+    let headers = Arc::new(SecurityHeaders::new(&hashes, state.config.secure_cookies()));
 
     let admission = crate::http::admission::Admission::new(state.config.max_inflight);
     let request_id_state = state.clone();

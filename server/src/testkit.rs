@@ -111,3 +111,12 @@ pub async fn consent_count(storage: &Storage) -> sqlx::Result<i64> {
         .fetch_one(storage.pool())
         .await
 }
+
+/// The distinct client addresses the operation log recorded.
+pub async fn logged_client_ips(storage: &Storage) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT client_ip FROM operation_log WHERE client_ip IS NOT NULL ORDER BY 1",
+    )
+    .fetch_all(storage.pool())
+    .await
+}

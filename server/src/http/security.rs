@@ -40,10 +40,13 @@ pub fn flow_cookie(value: String, secure: bool) -> Cookie<'static> {
 #[derive(Clone)]
 pub struct SecurityHeaders {
     csp: HeaderValue,
+    /// Served over TLS (an `https` public URL): HSTS on every answer, so a
+    /// browser never again tries the bank's address over plain HTTP.
+    tls: bool,
 }
 
 impl SecurityHeaders {
-    pub fn new(inline_script_hashes: &[String]) -> Self {
+    pub fn new(inline_script_hashes: &[String], tls: bool) -> Self {
         let hashes: String = inline_script_hashes
             .iter()
             .map(|h| format!(" 'sha256-{h}'"))
@@ -57,6 +60,7 @@ impl SecurityHeaders {
             csp: HeaderValue::from_str(&csp).unwrap_or_else(|_| {
                 HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'")
             }),
+            tls,
         }
     }
 }
@@ -88,6 +92,13 @@ pub async fn security_headers(
     );
     if is_api {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if h.tls {
+        // Two years, the preload list's floor.
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
     }
     resp
 }

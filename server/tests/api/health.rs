@@ -260,7 +260,14 @@ async fn metrics_on_their_own_address_count_mails_and_the_hashing_wait() {
             .await
             .unwrap(),
     );
-    crate::instances::link_over(&base, &base, "metrics@example.jp").await;
+    crate::instances::link_over(
+        &base,
+        &base,
+        crate::helpers::ISSUER,
+        "metrics@example.jp",
+        &crate::helpers::browser(),
+    )
+    .await;
     tokio::time::timeout(std::time::Duration::from_secs(20), mails.recv())
         .await
         .expect("the completion mail")

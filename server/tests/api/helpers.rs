@@ -605,6 +605,12 @@ pub async fn get_json(http: &reqwest::Client, url: impl reqwest::IntoUrl) -> ser
         .expect("json")
 }
 
+/// A loopback port nobody listens on (now).
+pub fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    l.local_addr().expect("bound").port()
+}
+
 /// The real `renkei-server` binary on a port and database of its own, in
 /// demo mode at [`default_start`], its output in a file (a pipe nobody
 /// reads would fill up and stall it); killed when dropped.
@@ -626,13 +632,10 @@ impl ServerProcess {
     /// database of its own.
     pub async fn start_on(database_url: Option<&str>, env: &[(&str, &str)]) -> ServerProcess {
         let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
         let database_url = match database_url {
             Some(url) => url.to_owned(),
             None => test_database(dir.path()).await,
-        };
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-            l.local_addr().expect("bound").port()
         };
         let base = format!("http://127.0.0.1:{port}");
         let log = dir.path().join("server.log");

@@ -8,8 +8,8 @@
 
 use crate::helpers::{
     CALLBACK_NUMBER, DEMO_CREDS, DEMO_REDIRECT, ISSUER, ServerProcess, TELEPHONY_SECRET, VERIFIER,
-    authorize_params, default_start, happy_customer, hmac_v1, query, smtp_listener, test_database,
-    test_postgres,
+    authorize_params, browser, default_start, happy_customer, hmac_v1, query, smtp_listener,
+    test_database, test_postgres,
 };
 use futures::future::join_all;
 use renkei_server::db::{AuditFilter, LockKey, Storage};
@@ -72,20 +72,21 @@ async fn two_instances(env: &[(&str, &str)]) -> Option<Pair> {
     })
 }
 
-fn browser() -> reqwest::Client {
-    // One cookie jar for both instances: cookies are the host's, whatever
-    // the port, as they are the load balancer's address in production.
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .expect("client")
+async fn start_flow(http: &reqwest::Client, base: &str) -> FlowView {
+    start_flow_for(http, base, DEMO_REDIRECT).await
 }
 
-async fn start_flow(http: &reqwest::Client, base: &str) -> FlowView {
+/// The demo app's authorization request with `redirect_uri`.
+async fn start_flow_for(http: &reqwest::Client, base: &str, redirect_uri: &str) -> FlowView {
+    let mut params = authorize_params();
+    for (k, v) in params.iter_mut() {
+        if *k == "redirect_uri" {
+            *v = redirect_uri.to_owned();
+        }
+    }
     let resp = http
         .get(format!("{base}/oauth/authorize"))
-        .query(&authorize_params())
+        .query(&params)
         .send()
         .await
         .expect("authorize");
@@ -114,15 +115,20 @@ async fn post(
         .expect("answers")
 }
 
-async fn signed_call(base: &str, call_id: &str, from: &str, to: &str) -> reqwest::Response {
+async fn signed_call(
+    http: &reqwest::Client,
+    base: &str,
+    call_id: &str,
+    from: &str,
+    to: &str,
+) -> reqwest::Response {
     // The servers' clocks start at `default_start` (RENKEI_NOW) and run.
     let ts = default_start().as_second();
     let body = json!({
         "call_id": call_id, "from": from, "to": to, "received_at": "2026-11-26T10:00:00+09:00"
     })
     .to_string();
-    reqwest::Client::new()
-        .post(format!("{base}/telephony/inbound-call"))
+    http.post(format!("{base}/telephony/inbound-call"))
         .header("content-type", "application/json")
         .header("x-renkei-timestamp", ts.to_string())
         .header("x-renkei-signature", hmac_v1(TELEPHONY_SECRET, ts, &body))
@@ -135,16 +141,23 @@ async fn signed_call(base: &str, call_id: &str, from: &str, to: &str) -> reqwest
 /// One whole linkage of the happy-path customer whose every request goes
 /// to the other instance than the one before; the token answer.
 async fn link_across(pair: &Pair, email: &str) -> Value {
-    link_over(&pair.a.base, &pair.b.base, email).await
+    link_over(&pair.a.base, &pair.b.base, ISSUER, email, &browser()).await
 }
 
 /// The same over instances `a` and `b` (the same one twice for one
-/// instance), whose public address is [`ISSUER`].
-pub async fn link_over(a: &str, b: &str, email: &str) -> Value {
+/// instance) whose public address is `public`, in the browser `http`
+/// (which also plays the carrier and the app).
+pub async fn link_over(
+    a: &str,
+    b: &str,
+    public: &str,
+    email: &str,
+    http: &reqwest::Client,
+) -> Value {
     let pair = Bases { a, b };
     let pair = &pair;
-    let http = browser();
-    let csrf = start_flow(&http, pair.at(0)).await.csrf_token;
+    let redirect = format!("{public}/demo/callback");
+    let csrf = start_flow_for(http, pair.at(0), &redirect).await.csrf_token;
     let account = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
     let mut customer = happy_customer();
     customer["email"] = json!(email);
@@ -158,26 +171,33 @@ pub async fn link_over(a: &str, b: &str, email: &str) -> Value {
     .into_iter()
     .enumerate()
     {
-        let resp = post(&http, pair.at(i + 1), path, &csrf, body).await;
+        let resp = post(http, pair.at(i + 1), path, &csrf, body).await;
         assert_eq!(resp.status(), 200, "{path} at {}", pair.at(i + 1));
     }
     // SOA209 opens the challenge on A; the carrier's webhook reaches B.
-    let resp = post(&http, pair.a, "/api/flow/call", &csrf, &empty).await;
+    let resp = post(http, pair.a, "/api/flow/call", &csrf, &empty).await;
     assert_eq!(resp.status(), 200);
     let challenge: CallChallenge = resp.json().await.expect("challenge");
     let call_id = renkei_server::crypto::random_token();
-    let resp = signed_call(pair.b, &call_id, "09011113333", &challenge.callback_number).await;
+    let resp = signed_call(
+        http,
+        pair.b,
+        &call_id,
+        "09011113333",
+        &challenge.callback_number,
+    )
+    .await;
     assert_eq!(resp.status(), 200);
     let pin = json!({"pin": "1234"});
     for (i, (path, body)) in [("/api/flow/call/confirm", &empty), ("/api/flow/pin", &pin)]
         .into_iter()
         .enumerate()
     {
-        let resp = post(&http, pair.at(i), path, &csrf, body).await;
+        let resp = post(http, pair.at(i), path, &csrf, body).await;
         assert_eq!(resp.status(), 200, "{path} at {}", pair.at(i));
     }
     let resp = post(
-        &http,
+        http,
         pair.b,
         "/api/flow/consent",
         &csrf,
@@ -188,13 +208,13 @@ pub async fn link_over(a: &str, b: &str, email: &str) -> Value {
     let done: Value = resp.json().await.expect("json");
     let back = url::Url::parse(done["return_to"].as_str().expect("return_to")).expect("url");
     let code = query(&back, "code").expect("code");
-    let resp = reqwest::Client::new()
+    let resp = http
         .post(format!("{}/oauth/token", pair.a))
         .basic_auth(DEMO_CREDS.0, Some(DEMO_CREDS.1))
         .form(&[
             ("grant_type", "authorization_code"),
             ("code", code.as_str()),
-            ("redirect_uri", DEMO_REDIRECT),
+            ("redirect_uri", redirect.as_str()),
             ("code_verifier", VERIFIER),
         ])
         .send()
@@ -370,6 +390,7 @@ async fn the_carriers_webhook_at_b_verifies_the_challenge_opened_at_a() {
         assert_eq!(resp.status(), 200, "{path}");
     }
     let resp = signed_call(
+        &reqwest::Client::new(),
         &pair.b.base,
         &renkei_server::crypto::random_token(),
         "09011113333",

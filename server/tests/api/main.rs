@@ -31,3 +31,4 @@ mod records;
 mod retention;
 mod staff;
 mod throttle;
+mod tls;
