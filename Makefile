@@ -48,7 +48,7 @@ lint:
 ## throwaway PostgreSQL cluster (with the two-instance tests).
 unit:
 	cargo test --workspace
-	scripts/with-postgres.sh cargo test -p renkei-server --test api
+	scripts/with-postgres.sh cargo test --workspace --test api
 
 e2e:
 	cargo build -p renkei-server --features demo

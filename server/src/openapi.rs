@@ -12,8 +12,9 @@
 
 use axum::Json;
 use axum::response::IntoResponse;
+use renkei_shared::ErrorBody;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -95,6 +96,77 @@ pub async fn serve() -> impl IntoResponse {
     Json(ApiDoc::openapi())
 }
 
+/// Every error a call of the flow API can answer: the wire error format
+/// with one stable code (its `code` lists them all).
+#[derive(IntoResponses)]
+pub enum FlowErrors {
+    /// `invalid_input`: a body that is not the JSON asked for.
+    #[response(status = 400)]
+    Malformed(ErrorBody),
+    /// `flow_not_found`: no linkage in this browser (the HttpOnly flow cookie).
+    #[response(status = 401)]
+    NoFlow(ErrorBody),
+    /// `csrf_rejected` (no or a wrong `x-renkei-csrf` header); `locked` (this
+    /// attempt locked API linkage until 0:00 JST, B84); `locked_b84`.
+    #[response(status = 403)]
+    Refused(ErrorBody),
+    /// `flow_out_of_order`: the linkage is at another step;
+    /// `callback_pending`: the call has not come yet.
+    #[response(status = 409)]
+    OutOfOrder(ErrorBody),
+    /// `flow_expired`, `callback_expired`.
+    #[response(status = 410)]
+    Expired(ErrorBody),
+    /// `required_missing` or `invalid_input` with `fields`;
+    /// `account_not_eligible`, `identity_mismatch`, `consent_required`.
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+    /// `system_error`.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// `busy` (混雑, `Retry-After: 1`), `out_of_service_hours`,
+    /// `service_unavailable` (maintenance, or the app disabled;
+    /// `Retry-After: 30`).
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
+/// The account-information API's errors.
+#[derive(IntoResponses)]
+pub enum ResourceErrors {
+    /// `invalid_token`, `consent_expired`, `invalid_dpop_proof` (with
+    /// `WWW-Authenticate`).
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// `insufficient_scope`, `account_moved`.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// `system_error`.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// `busy`, `service_unavailable`.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
+/// The OAuth endpoints' errors (RFC 6749 §5.2).
+#[derive(IntoResponses)]
+pub enum OAuthErrors {
+    /// `invalid_request`, `invalid_grant`, `unsupported_grant_type`,
+    /// `invalid_scope`, `invalid_dpop_proof`.
+    #[response(status = 400)]
+    BadRequest(OAuthErrorBody),
+    /// `invalid_client`.
+    #[response(status = 401)]
+    InvalidClient(OAuthErrorBody),
+    /// `server_error`.
+    #[response(status = 500)]
+    Internal(OAuthErrorBody),
+    /// `temporarily_unavailable`.
+    #[response(status = 503)]
+    Unavailable(OAuthErrorBody),
+}
+
 /// An OAuth error (RFC 6749 §5.2).
 #[derive(ToSchema)]
 pub struct OAuthErrorBody {
@@ -166,7 +238,6 @@ pub struct TokenOnlyForm {
     pub client_assertion: Option<String>,
 }
 
-/// The authorization request (or `client_id` + `request_uri` after PAR).
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuthorizeQuery {

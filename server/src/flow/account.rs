@@ -27,14 +27,7 @@ pub fn router() -> Router<AppState> {
     description = "SOA201 ご利用口座情報入力: 店番, 科目, 口座番号.",
     responses(
         (status = 200, description = "SOA201 accepted", body = renkei_shared::api::StepDone),
-        (status = 400, description = "`invalid_input`: a body that is not the JSON asked for", body = renkei_shared::ErrorBody),
-        (status = 401, description = "`flow_not_found`: no linkage in this browser (the HttpOnly flow cookie)", body = renkei_shared::ErrorBody),
-        (status = 403, description = "`csrf_rejected` (no or a wrong `x-renkei-csrf` header), `locked` (this attempt locked API linkage until 0:00 JST, B84), `locked_b84`", body = renkei_shared::ErrorBody),
-        (status = 409, description = "`flow_out_of_order`: the linkage is at another step; `callback_pending`: the call has not come yet", body = renkei_shared::ErrorBody),
-        (status = 410, description = "`flow_expired`, `callback_expired`", body = renkei_shared::ErrorBody),
-        (status = 422, description = "`required_missing` or `invalid_input` with `fields`; `account_not_eligible`, `identity_mismatch`, `consent_required`", body = renkei_shared::ErrorBody),
-        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
-        (status = 503, description = "`busy` (混雑, `Retry-After: 1`), `out_of_service_hours`, `service_unavailable` (maintenance, or the app disabled)", body = renkei_shared::ErrorBody, headers(("Retry-After" = String, description = "seconds")))
+        crate::openapi::FlowErrors
     )
 )]
 pub async fn submit(

@@ -44,14 +44,7 @@ fn view(app: &AppState, c: &ChallengeRow) -> CallChallenge {
     description = "SOA209 電話番号認証: opens (or reads again) this linkage's phone challenge.",
     responses(
         (status = 200, description = "SOA209's challenge: the number to call and the 120-second deadline", body = renkei_shared::api::CallChallenge),
-        (status = 400, description = "`invalid_input`: a body that is not the JSON asked for", body = renkei_shared::ErrorBody),
-        (status = 401, description = "`flow_not_found`: no linkage in this browser (the HttpOnly flow cookie)", body = renkei_shared::ErrorBody),
-        (status = 403, description = "`csrf_rejected` (no or a wrong `x-renkei-csrf` header), `locked` (this attempt locked API linkage until 0:00 JST, B84), `locked_b84`", body = renkei_shared::ErrorBody),
-        (status = 409, description = "`flow_out_of_order`: the linkage is at another step; `callback_pending`: the call has not come yet", body = renkei_shared::ErrorBody),
-        (status = 410, description = "`flow_expired`, `callback_expired`", body = renkei_shared::ErrorBody),
-        (status = 422, description = "`required_missing` or `invalid_input` with `fields`; `account_not_eligible`, `identity_mismatch`, `consent_required`", body = renkei_shared::ErrorBody),
-        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
-        (status = 503, description = "`busy` (混雑, `Retry-After: 1`), `out_of_service_hours`, `service_unavailable` (maintenance, or the app disabled)", body = renkei_shared::ErrorBody, headers(("Retry-After" = String, description = "seconds")))
+        crate::openapi::FlowErrors
     )
 )]
 pub async fn open(
@@ -90,11 +83,7 @@ pub async fn open(
     description = "SOA209: the open challenge, polled until the carrier reports the call.",
     responses(
         (status = 200, description = "The challenge, and whether the call came", body = renkei_shared::api::CallChallenge),
-        (status = 401, description = "`flow_not_found`: no linkage in this browser (the HttpOnly flow cookie)", body = renkei_shared::ErrorBody),
-        (status = 409, description = "`flow_out_of_order`: the linkage is at another step; `callback_pending`: the call has not come yet", body = renkei_shared::ErrorBody),
-        (status = 410, description = "`flow_expired`, `callback_expired`", body = renkei_shared::ErrorBody),
-        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
-        (status = 503, description = "`busy` (混雑, `Retry-After: 1`), `out_of_service_hours`, `service_unavailable` (maintenance, or the app disabled)", body = renkei_shared::ErrorBody, headers(("Retry-After" = String, description = "seconds")))
+        crate::openapi::FlowErrors
     )
 )]
 pub async fn status(State(app): State<AppState>, flow: Flow) -> AppResult<Json<CallChallenge>> {
@@ -114,14 +103,7 @@ pub async fn status(State(app): State<AppState>, flow: Flow) -> AppResult<Json<C
     description = "SOA209 次へ: the call came from the registered phone within 120 s.",
     responses(
         (status = 200, description = "The call was verified", body = renkei_shared::api::StepDone),
-        (status = 400, description = "`invalid_input`: a body that is not the JSON asked for", body = renkei_shared::ErrorBody),
-        (status = 401, description = "`flow_not_found`: no linkage in this browser (the HttpOnly flow cookie)", body = renkei_shared::ErrorBody),
-        (status = 403, description = "`csrf_rejected` (no or a wrong `x-renkei-csrf` header), `locked` (this attempt locked API linkage until 0:00 JST, B84), `locked_b84`", body = renkei_shared::ErrorBody),
-        (status = 409, description = "`flow_out_of_order`: the linkage is at another step; `callback_pending`: the call has not come yet", body = renkei_shared::ErrorBody),
-        (status = 410, description = "`flow_expired`, `callback_expired`", body = renkei_shared::ErrorBody),
-        (status = 422, description = "`required_missing` or `invalid_input` with `fields`; `account_not_eligible`, `identity_mismatch`, `consent_required`", body = renkei_shared::ErrorBody),
-        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
-        (status = 503, description = "`busy` (混雑, `Retry-After: 1`), `out_of_service_hours`, `service_unavailable` (maintenance, or the app disabled)", body = renkei_shared::ErrorBody, headers(("Retry-After" = String, description = "seconds")))
+        crate::openapi::FlowErrors
     )
 )]
 pub async fn confirm(

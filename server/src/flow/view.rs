@@ -25,10 +25,7 @@ pub fn router() -> Router<AppState> {
     description = "The linkage of this browser (its HttpOnly flow cookie): the step, the CSRF token for the next request, the app's name.",
     responses(
         (status = 200, description = "Where this browser's linkage stands", body = renkei_shared::api::FlowView),
-        (status = 401, description = "`flow_not_found`: no linkage in this browser (the HttpOnly flow cookie)", body = renkei_shared::ErrorBody),
-        (status = 410, description = "`flow_expired`, `callback_expired`", body = renkei_shared::ErrorBody),
-        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
-        (status = 503, description = "`busy` (混雑, `Retry-After: 1`), `out_of_service_hours`, `service_unavailable` (maintenance, or the app disabled)", body = renkei_shared::ErrorBody, headers(("Retry-After" = String, description = "seconds")))
+        crate::openapi::FlowErrors
     )
 )]
 pub async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<FlowView>> {
@@ -68,12 +65,7 @@ pub async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<
     description = "中止する: ends the linkage; the app gets `error=access_denied`.",
     responses(
         (status = 200, description = "中止する accepted: back to the app", body = renkei_shared::api::Cancelled),
-        (status = 401, description = "`flow_not_found`: no linkage in this browser (the HttpOnly flow cookie)", body = renkei_shared::ErrorBody),
-        (status = 403, description = "`csrf_rejected` (no or a wrong `x-renkei-csrf` header), `locked` (this attempt locked API linkage until 0:00 JST, B84), `locked_b84`", body = renkei_shared::ErrorBody),
-        (status = 409, description = "`flow_out_of_order`: the linkage is at another step; `callback_pending`: the call has not come yet", body = renkei_shared::ErrorBody),
-        (status = 410, description = "`flow_expired`, `callback_expired`", body = renkei_shared::ErrorBody),
-        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
-        (status = 503, description = "`busy` (混雑, `Retry-After: 1`), `out_of_service_hours`, `service_unavailable` (maintenance, or the app disabled)", body = renkei_shared::ErrorBody, headers(("Retry-After" = String, description = "seconds")))
+        crate::openapi::FlowErrors
     )
 )]
 pub async fn cancel(

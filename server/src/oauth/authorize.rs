@@ -30,8 +30,10 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/oauth/authorize", get(authorize))
 }
 
-/// An authorization request, from the query string or pushed (PAR).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// An authorization request, from the query string or pushed (PAR): the
+/// request itself, or `client_id` + `request_uri` after PAR.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuthorizeParams {
     pub response_type: Option<String>,
     pub client_id: Option<String>,
@@ -129,7 +131,7 @@ pub fn validate<'a>(
     path = "/oauth/authorize",
     tag = "oauth",
     description = "The authorization endpoint: starts a linkage and sends the browser to SOA201, or back to the app with an error.",
-    params(crate::openapi::AuthorizeQuery),
+    params(AuthorizeParams),
     responses(
         (status = 303, description = "To SOA201, or back to the app's redirect URI with `error`", headers(("Location" = String))),
         (status = 400, description = "An error page: unknown client or redirect URI (never a redirect)", content_type = "text/html"),

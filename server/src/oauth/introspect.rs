@@ -24,10 +24,7 @@ pub fn router() -> Router<AppState> {
     security(("client_secret_basic" = []), ("private_key_jwt" = [])),
     responses(
         (status = 200, description = "RFC 7662", body = crate::openapi::Introspection),
-        (status = 400, description = "OAuth error (RFC 6749 §5.2): `invalid_request`, `invalid_grant`, `unsupported_grant_type`, `invalid_scope`", body = crate::openapi::OAuthErrorBody),
-        (status = 401, description = "`invalid_client`", body = crate::openapi::OAuthErrorBody),
-        (status = 500, description = "`server_error`", body = crate::openapi::OAuthErrorBody),
-        (status = 503, description = "`temporarily_unavailable`", body = crate::openapi::OAuthErrorBody)
+        crate::openapi::OAuthErrors
     )
 )]
 pub async fn introspect(

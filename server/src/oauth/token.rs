@@ -31,10 +31,7 @@ pub fn router() -> Router<AppState> {
     security(("client_secret_basic" = []), ("private_key_jwt" = [])),
     responses(
         (status = 200, description = "Tokens", body = renkei_shared::oauth::TokenResponse),
-        (status = 400, description = "OAuth error (RFC 6749 §5.2): `invalid_request`, `invalid_grant`, `unsupported_grant_type`, `invalid_scope`", body = crate::openapi::OAuthErrorBody),
-        (status = 401, description = "`invalid_client`", body = crate::openapi::OAuthErrorBody),
-        (status = 500, description = "`server_error`", body = crate::openapi::OAuthErrorBody),
-        (status = 503, description = "`temporarily_unavailable`", body = crate::openapi::OAuthErrorBody)
+        crate::openapi::OAuthErrors
     )
 )]
 pub async fn token(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {

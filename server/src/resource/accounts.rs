@@ -21,10 +21,7 @@ fn masked_number(n: &str) -> String {
     security(("bearer" = []), ("dpop" = [])),
     responses(
         (status = 200, description = "The linked account", body = crate::openapi::Accounts),
-        (status = 401, description = "`invalid_token`, `consent_expired`, `invalid_dpop_proof`", body = renkei_shared::ErrorBody, headers(("WWW-Authenticate" = String))),
-        (status = 403, description = "`insufficient_scope`, `account_moved`", body = renkei_shared::ErrorBody),
-        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
-        (status = 503, description = "`busy`, `service_unavailable`", body = renkei_shared::ErrorBody)
+        crate::openapi::ResourceErrors
     )
 )]
 pub async fn accounts(State(app): State<AppState>, Access(g): Access) -> AppResult<Json<Value>> {
@@ -55,10 +52,7 @@ pub async fn accounts(State(app): State<AppState>, Access(g): Access) -> AppResu
     security(("bearer" = []), ("dpop" = [])),
     responses(
         (status = 200, description = "Time deposits", body = crate::openapi::TimeDeposits),
-        (status = 401, description = "`invalid_token`, `consent_expired`, `invalid_dpop_proof`", body = renkei_shared::ErrorBody, headers(("WWW-Authenticate" = String))),
-        (status = 403, description = "`insufficient_scope`, `account_moved`", body = renkei_shared::ErrorBody),
-        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
-        (status = 503, description = "`busy`, `service_unavailable`", body = renkei_shared::ErrorBody)
+        crate::openapi::ResourceErrors
     )
 )]
 pub async fn time_deposits(

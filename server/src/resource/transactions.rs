@@ -42,10 +42,7 @@ fn bad(field: &str, code: FieldCode) -> AppError {
         (status = 200, description = "A page of transactions", body = crate::openapi::Transactions),
         (status = 400, description = "`out_of_retention`, `invalid_input`", body = renkei_shared::ErrorBody),
         (status = 404, description = "`not_found`: not the linked account", body = renkei_shared::ErrorBody),
-        (status = 401, description = "`invalid_token`, `consent_expired`, `invalid_dpop_proof`", body = renkei_shared::ErrorBody, headers(("WWW-Authenticate" = String))),
-        (status = 403, description = "`insufficient_scope`, `account_moved`", body = renkei_shared::ErrorBody),
-        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
-        (status = 503, description = "`busy`, `service_unavailable`", body = renkei_shared::ErrorBody)
+        crate::openapi::ResourceErrors
     )
 )]
 pub async fn transactions(

@@ -14,12 +14,11 @@
 
 use crate::helpers::{
     DEMO_CREDS, DEMO_REDIRECT, ISSUER, ServerProcess, TELEPHONY_SECRET, VERIFIER, authorize_params,
-    default_start, hmac_v1, query, smtp_listener, test_database,
+    default_start, failures_on_test_day, hmac_v1, query, smtp_listener, test_database,
 };
 use rand::Rng;
-use renkei_server::db::{LockKey, Storage};
+use renkei_server::db::Storage;
 use renkei_shared::api::{CSRF_HEADER, CallChallenge};
-use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -336,22 +335,7 @@ async fn sigkill_during_linkages_leaves_nothing_half_written() {
         );
     }
     // Every counted failure was sent; every answered one was counted.
-    let hanako = storage
-        .find_account(
-            &BranchNumber::parse("005").expect("branch"),
-            AccountKind::Savings,
-            &AccountNumber::parse("123").expect("number"),
-        )
-        .await
-        .expect("read")
-        .expect("the account");
-    let counted = storage
-        .failures(LockKey {
-            account_id: hanako.id,
-            jst_day: "2026-11-26",
-        })
-        .await
-        .expect("read") as usize;
+    let counted = failures_on_test_day(&storage, "005", "savings", "123").await as usize;
     assert!(
         facts.mismatches <= counted && counted <= facts.mismatches + facts.unanswered_mismatches,
         "{counted} counted for {} answered and {} unanswered",

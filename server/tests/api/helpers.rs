@@ -605,6 +605,33 @@ pub async fn get_json(http: &reqwest::Client, url: impl reqwest::IntoUrl) -> ser
         .expect("json")
 }
 
+/// The lockout's count for an account on the tests' JST day
+/// (2026-11-26, [`default_start`]).
+pub async fn failures_on_test_day(
+    storage: &Storage,
+    branch: &str,
+    kind: &str,
+    number: &str,
+) -> i64 {
+    use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
+    let account = storage
+        .find_account(
+            &BranchNumber::parse(branch).expect("branch"),
+            AccountKind::parse(kind).expect("kind"),
+            &AccountNumber::parse(number).expect("number"),
+        )
+        .await
+        .expect("read")
+        .expect("the account");
+    storage
+        .failures(renkei_server::db::LockKey {
+            account_id: account.id,
+            jst_day: "2026-11-26",
+        })
+        .await
+        .expect("read")
+}
+
 /// A loopback port nobody listens on (now).
 pub fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");

@@ -8,13 +8,12 @@
 
 use crate::helpers::{
     CALLBACK_NUMBER, DEMO_CREDS, DEMO_REDIRECT, ISSUER, ServerProcess, TELEPHONY_SECRET, VERIFIER,
-    authorize_params, browser, default_start, happy_customer, hmac_v1, query, smtp_listener,
-    test_database, test_postgres,
+    authorize_params, browser, default_start, failures_on_test_day, happy_customer, hmac_v1, query,
+    smtp_listener, test_database, test_postgres,
 };
 use futures::future::join_all;
-use renkei_server::db::{AuditFilter, LockKey, Storage};
+use renkei_server::db::{AuditFilter, Storage};
 use renkei_shared::api::{CSRF_HEADER, CallChallenge, FlowView};
-use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 use serde_json::{Value, json};
 
 /// Two instances, A and B, on one fresh database, one public address.
@@ -296,24 +295,7 @@ async fn a_hundred_wrong_attempts_over_both_instances_lock_once_with_exactly_the
         .filter(|(_, c)| c == "identity_mismatch")
         .count();
     assert_eq!(mismatches, 4, "{answers:?}");
-    let account = pair
-        .storage
-        .find_account(
-            &BranchNumber::parse("115").expect("branch"),
-            AccountKind::Ordinary,
-            &AccountNumber::parse("1100026").expect("number"),
-        )
-        .await
-        .expect("read")
-        .expect("the account");
-    let counted = pair
-        .storage
-        .failures(LockKey {
-            account_id: account.id,
-            jst_day: "2026-11-26",
-        })
-        .await
-        .expect("read");
+    let counted = failures_on_test_day(&pair.storage, "115", "ordinary", "1100026").await;
     assert_eq!(counted, 5);
     let filter = AuditFilter {
         outcome: Some("locked"),

@@ -1,8 +1,9 @@
 //! The daily lockout (FAQ 2 Q1/Q2): per account per JST day.
 
-use crate::helpers::{code_of, happy_customer, jst, spawn_app, spawn_app_with};
+use crate::helpers::{
+    code_of, failures_on_test_day, happy_customer, jst, spawn_app, spawn_app_with,
+};
 use futures::future::join_all;
-use renkei_server::db::LockKey;
 use serde_json::json;
 
 fn wrong() -> serde_json::Value {
@@ -86,24 +87,7 @@ async fn twenty_concurrent_failures_count_exactly_twenty() {
     });
     let codes = join_all(attempts).await;
     assert!(codes.iter().all(|s| *s == 422), "{codes:?}");
-    let account = app
-        .storage
-        .find_account(
-            &renkei_shared::domain::BranchNumber::parse("115").unwrap(),
-            renkei_shared::domain::AccountKind::Ordinary,
-            &renkei_shared::domain::AccountNumber::parse("1100026").unwrap(),
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    let n = app
-        .storage
-        .failures(LockKey {
-            account_id: account.id,
-            jst_day: "2026-11-26",
-        })
-        .await
-        .unwrap();
+    let n = failures_on_test_day(&app.storage, "115", "ordinary", "1100026").await;
     assert_eq!(n, 20);
 }
 
@@ -224,23 +208,6 @@ async fn wrong_attempts_racing_from_many_flows_count_exactly_the_threshold() {
     assert_eq!(count("identity_mismatch"), 4, "{codes:?}");
     assert_eq!(count("locked"), 1, "{codes:?}");
     assert_eq!(count("locked_b84"), 35, "{codes:?}");
-    let account = app
-        .storage
-        .find_account(
-            &renkei_shared::domain::BranchNumber::parse("115").unwrap(),
-            renkei_shared::domain::AccountKind::Ordinary,
-            &renkei_shared::domain::AccountNumber::parse("1100026").unwrap(),
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    let n = app
-        .storage
-        .failures(LockKey {
-            account_id: account.id,
-            jst_day: "2026-11-26",
-        })
-        .await
-        .unwrap();
+    let n = failures_on_test_day(&app.storage, "115", "ordinary", "1100026").await;
     assert_eq!(n, 5);
 }
