@@ -240,20 +240,6 @@ pub struct TokenOnlyForm {
 
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct AuthorizeQuery {
-    pub response_type: Option<String>,
-    pub client_id: Option<String>,
-    pub redirect_uri: Option<String>,
-    pub scope: Option<String>,
-    pub state: Option<String>,
-    pub code_challenge: Option<String>,
-    pub code_challenge_method: Option<String>,
-    pub dpop_jkt: Option<String>,
-    pub request_uri: Option<String>,
-}
-
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
 pub struct TransactionsQuery {
     /// `YYYY-MM-DD`, not before the retention (default: its start).
     pub from: Option<String>,

@@ -14,11 +14,11 @@
 
 use crate::helpers::{
     DEMO_CREDS, DEMO_REDIRECT, ISSUER, ServerProcess, TELEPHONY_SECRET, VERIFIER, authorize_params,
-    default_start, failures_on_test_day, hmac_v1, query, smtp_listener, test_database,
+    default_start, failures_on_test_day, hmac_v1, query, smtp_listener, test_database, try_post,
 };
 use rand::Rng;
 use renkei_server::db::Storage;
-use renkei_shared::api::{CSRF_HEADER, CallChallenge};
+use renkei_shared::api::CallChallenge;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -54,21 +54,6 @@ fn browser() -> reqwest::Client {
         .expect("client")
 }
 
-async fn post(
-    http: &reqwest::Client,
-    base: &str,
-    path: &str,
-    csrf: &str,
-    body: &Value,
-) -> Option<reqwest::Response> {
-    http.post(format!("{base}{path}"))
-        .header(CSRF_HEADER, csrf)
-        .json(body)
-        .send()
-        .await
-        .ok()
-}
-
 /// A flow of a fresh browser at お客様情報入力 for `account`, or `None` if
 /// the server went away.
 async fn at_customer(http: &reqwest::Client, base: &str, account: &Value) -> Option<String> {
@@ -88,7 +73,7 @@ async fn at_customer(http: &reqwest::Client, base: &str, account: &Value) -> Opt
         .await
         .ok()?;
     let csrf = view["csrf_token"].as_str()?.to_owned();
-    let resp = post(http, base, "/api/flow/account", &csrf, account).await?;
+    let resp = try_post(http, base, "/api/flow/account", &csrf, account).await?;
     (resp.status() == 200).then_some(csrf)
 }
 
@@ -119,12 +104,12 @@ async fn linkages(
             ("/api/flow/customer", &customer),
             ("/api/flow/phone", &empty),
         ] {
-            match post(&http, &base, path, &csrf, body).await {
+            match try_post(&http, &base, path, &csrf, body).await {
                 Some(r) if r.status() == 200 => {}
                 _ => return "stopped at お客様情報入力 or SOA208",
             }
         }
-        let Some(resp) = post(&http, &base, "/api/flow/call", &csrf, &empty).await else {
+        let Some(resp) = try_post(&http, &base, "/api/flow/call", &csrf, &empty).await else {
             return "stopped opening SOA209";
         };
         let Ok(challenge) = resp.json::<CallChallenge>().await else {
@@ -150,7 +135,7 @@ async fn linkages(
         }
         let pin = json!({"pin": c.pin});
         for (path, body) in [("/api/flow/call/confirm", &empty), ("/api/flow/pin", &pin)] {
-            match post(&http, &base, path, &csrf, body).await {
+            match try_post(&http, &base, path, &csrf, body).await {
                 Some(r) if r.status() == 200 => {}
                 _ => return "stopped at SOA209's confirm or SOA211",
             }
@@ -158,7 +143,7 @@ async fn linkages(
         if aim == Aim::Consent {
             kill.notify_one();
         }
-        let Some(resp) = post(
+        let Some(resp) = try_post(
             &http,
             &base,
             "/api/flow/consent",
@@ -222,7 +207,7 @@ async fn wrong_attempts(base: String, facts: Arc<Mutex<Facts>>) {
                        "phone": "0272345678", "email": "w@example.jp", "email_confirm": "w@example.jp"});
     for _ in 0..7 {
         tokio::time::sleep(Duration::from_millis(20)).await;
-        let answered = post(&http, &base, "/api/flow/customer", &csrf, &wrong).await;
+        let answered = try_post(&http, &base, "/api/flow/customer", &csrf, &wrong).await;
         let code = match answered {
             Some(r) => r
                 .json::<Value>()

@@ -249,17 +249,17 @@ async fn metrics_on_their_own_address_count_mails_and_the_hashing_wait() {
             .find_map(|l| l.strip_prefix("renkei_hash_wait_seconds_count "))
             .map_or(0.0, |v| v.parse::<f64>().unwrap())
     };
-    // The demo seed hashed its customers' PINs at start.
-    let seeded = hashed(
-        &http
-            .get(&metrics)
+    let scrape = || async {
+        http.get(&metrics)
             .send()
             .await
             .unwrap()
             .text()
             .await
-            .unwrap(),
-    );
+            .unwrap()
+    };
+    // The demo seed hashed its customers' PINs at start.
+    let seeded = hashed(&scrape().await);
     crate::instances::link_over(
         &base,
         &base,
@@ -278,14 +278,7 @@ async fn metrics_on_their_own_address_count_mails_and_the_hashing_wait() {
     // On its own, once the worker has counted the outbox after sending.
     let mut text = String::new();
     for _ in 0..50 {
-        text = http
-            .get(&metrics)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        text = scrape().await;
         if sample(&text, "renkei_mail_attempts_total", &["outcome=\"sent\""]) == Some(1.0)
             && text.contains("\nrenkei_mail_outbox_depth 0\n")
         {

@@ -632,6 +632,23 @@ pub async fn failures_on_test_day(
         .expect("read")
 }
 
+/// A flow API call with the CSRF token: the answer, or `None` when the
+/// server did not give one (gone, killed).
+pub async fn try_post(
+    http: &reqwest::Client,
+    base: &str,
+    path: &str,
+    csrf: &str,
+    body: &Json,
+) -> Option<reqwest::Response> {
+    http.post(format!("{base}{path}"))
+        .header(CSRF_HEADER, csrf)
+        .json(body)
+        .send()
+        .await
+        .ok()
+}
+
 /// A loopback port nobody listens on (now).
 pub fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");

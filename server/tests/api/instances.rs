@@ -9,11 +9,11 @@
 use crate::helpers::{
     CALLBACK_NUMBER, DEMO_CREDS, DEMO_REDIRECT, ISSUER, ServerProcess, TELEPHONY_SECRET, VERIFIER,
     authorize_params, browser, default_start, failures_on_test_day, happy_customer, hmac_v1, query,
-    smtp_listener, test_database, test_postgres,
+    smtp_listener, test_database, test_postgres, try_post,
 };
 use futures::future::join_all;
 use renkei_server::db::{AuditFilter, Storage};
-use renkei_shared::api::{CSRF_HEADER, CallChallenge, FlowView};
+use renkei_shared::api::{CallChallenge, FlowView};
 use serde_json::{Value, json};
 
 /// Two instances, A and B, on one fresh database, one public address.
@@ -106,10 +106,7 @@ async fn post(
     csrf: &str,
     body: &Value,
 ) -> reqwest::Response {
-    http.post(format!("{base}{path}"))
-        .header(CSRF_HEADER, csrf)
-        .json(body)
-        .send()
+    try_post(http, base, path, csrf, body)
         .await
         .expect("answers")
 }
