@@ -54,6 +54,10 @@ pub fn CallPage() -> impl IntoView {
                 Ok(c) => {
                     let t1 = api::now_ms();
                     offset.set(c.server_now_ms as f64 - (t0 + t1) / 2.0);
+                    // The tick may be up to one interval old: reading the
+                    // server's clock through it would show 121 秒 for a
+                    // moment. From now on, never more than the server said.
+                    now.set(t1);
                     challenge.set(Some(c));
                 }
                 Err(e) => dialog.set(Some(e.message)),
