@@ -123,10 +123,13 @@ impl Storage {
                         // WAL: readers never block the writer. FULL: a
                         // commit is on disk before it is acknowledged, so a
                         // consent the browser was told about survives power
-                        // loss (NORMAL could lose the last commits).
+                        // loss (NORMAL could lose the last commits). A
+                        // writer waits up to 15 s for the write lock: with
+                        // every commit synced, a burst (or a `records
+                        // import` beside the server) can hold it past 5 s.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000;",
                         )
                         .await?;
                     }
