@@ -25,6 +25,17 @@ pub fn router() -> Router<Demo> {
         .route("/demo/callback", get(callback))
         .route("/demo/phone", get(phone).post(call))
         .route("/demo/unlink", axum::routing::post(unlink))
+        .route("/demo/jwks.json", get(jwks))
+}
+
+/// The app's public keys, where an app publishes them for the bank to
+/// fetch (a `jwks_uri`).
+async fn jwks(State(demo): State<Demo>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/jwk-set+json")],
+        demo.0.client.jwks(),
+    )
+        .into_response()
 }
 
 /// Escapes text for HTML content and double-quoted attribute values.

@@ -137,4 +137,17 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   await expect(page.getByRole('row').filter({ hasText: '窓口 三郎' })).toContainText('オペレーター');
   await expect(page.getByRole('row').filter({ hasText: '窓口 花子' })).toContainText('1');
   await expectAccessible(page);
+
+  // And registers an app whose keys are at a URL (the demo app publishes its
+  // own): the server fetches them there, so the app has no secret.
+  await page.getByRole('link', { name: 'アプリ' }).click();
+  await page.getByLabel('名称').fill('鍵URLアプリ');
+  await page.getByLabel('リダイレクトURI（1行に1つ）').fill('https://kagi.example/cb');
+  await page.getByLabel('公開鍵のURL（jwks_uri、https）').fill(`${staffURL}/demo/jwks.json`);
+  await page.getByRole('button', { name: '登録', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText(/^登録しました。client_id: c-\S+$/);
+  const keyed = page.getByRole('row').filter({ hasText: '鍵URLアプリ' });
+  await expect(keyed).toContainText('private_key_jwt');
+  await expect(keyed).toContainText(`公開鍵URL: ${staffURL}/demo/jwks.json`);
+  await expectAccessible(page);
 });

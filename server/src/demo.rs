@@ -6,7 +6,7 @@
 //! on the same address so `make run` is one command.
 
 use crate::admin::Context;
-use crate::admin::clients::ClientOptions;
+use crate::admin::clients::{ClientKeys, ClientOptions};
 use crate::state::AppState;
 use axum::Router;
 
@@ -41,7 +41,7 @@ pub async fn mount(app: &AppState) -> anyhow::Result<Router> {
     let r = demo.registration();
     let staff = Context::new(app.storage.clone(), app.clock.now());
     let options = ClientOptions {
-        jwks: Some(r.jwks),
+        keys: Some(ClientKeys::Uploaded(r.jwks)),
         require_par: true,
         require_dpop: true,
     };

@@ -26,6 +26,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
             auth_method: AuthMethod::ClientSecretBasic,
             secret_hash: Some(&secret_hash),
             jwks: None,
+            jwks_uri: None,
             require_par: false,
             require_dpop: false,
             now: app.now_secs(),

@@ -2,7 +2,7 @@
 //! only parses the command line; the work is in `startup` and `admin`.
 
 use clap::{Parser, Subcommand};
-use renkei_server::admin::clients::ClientOptions;
+use renkei_server::admin::clients::{ClientKeys, ClientOptions};
 use renkei_server::admin::{AccountRef, Context};
 use renkei_server::config::Config;
 use renkei_server::startup::{Application, clock_for};
@@ -214,8 +214,13 @@ enum ClientAction {
         redirect_uris: Vec<String>,
         /// The app's public keys (JWK Set file): it authenticates with
         /// private_key_jwt (ES256, PS256 or EdDSA) instead of a secret.
-        #[arg(long = "jwks-file")]
+        #[arg(long = "jwks-file", conflicts_with = "jwks_uri")]
         jwks_file: Option<std::path::PathBuf>,
+        /// The URL where the app publishes its public keys (JWK Set, https):
+        /// fetched now, and again when the copy is 5 minutes old or an
+        /// assertion names a key it lacks.
+        #[arg(long = "jwks-uri")]
+        jwks_uri: Option<String>,
         /// The app must use pushed authorization requests.
         #[arg(long)]
         require_par: bool,
@@ -304,16 +309,18 @@ async fn main() -> anyhow::Result<()> {
                     name,
                     redirect_uris,
                     jwks_file,
+                    jwks_uri,
                     require_par,
                     require_dpop,
                 },
         } => {
-            let jwks = match jwks_file {
-                Some(path) => Some(std::fs::read_to_string(&path)?),
-                None => None,
+            let keys = match (jwks_file, jwks_uri) {
+                (Some(path), _) => Some(ClientKeys::Uploaded(std::fs::read_to_string(&path)?)),
+                (None, Some(uri)) => Some(ClientKeys::Url(uri)),
+                (None, None) => None,
             };
             let options = ClientOptions {
-                jwks,
+                keys,
                 require_par,
                 require_dpop,
             };

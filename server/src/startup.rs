@@ -76,6 +76,7 @@ impl Application {
             storage,
             config: Arc::new(config),
             clock,
+            jwks_http: crate::oauth::jwks::http_client(),
             shutting_down: Arc::default(),
         };
         if state.config.demo {

@@ -18,6 +18,8 @@ pub struct AppState {
     /// Per-IP and per-flow limits on the steps that probe the records.
     pub throttles: Arc<crate::flow::throttle::Throttles>,
     pub clock: SharedClock,
+    /// Fetches apps' JWK Sets from their `jwks_uri` (`oauth::jwks`).
+    pub jwks_http: reqwest::Client,
     /// Set when a graceful shutdown begins: `/readyz` answers 503 from then.
     pub shutting_down: Arc<std::sync::atomic::AtomicBool>,
 }

@@ -248,6 +248,9 @@ pub struct AppView {
     pub require_par: bool,
     pub require_dpop: bool,
     pub redirect_uris: Vec<String>,
+    /// Where its public keys are fetched from, if it registered a URL.
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
 }
 
 /// `POST /staff/api/apps` (admin).
@@ -255,9 +258,12 @@ pub struct AppView {
 pub struct NewApp {
     pub name: String,
     pub redirect_uris: Vec<String>,
-    /// The app's public JWK Set (JSON), for `private_key_jwt`; none: a
-    /// client secret is made.
+    /// The app's public JWK Set (JSON), for `private_key_jwt`; with
+    /// neither this nor `jwks_uri` a client secret is made.
     pub jwks: Option<String>,
+    /// Or the https URL the app publishes its JWK Set at (not both).
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
     pub require_par: bool,
     pub require_dpop: bool,
 }

@@ -3,16 +3,27 @@
 use super::{Context, reason};
 use crate::crypto::{client_secret_digest, random_token};
 use crate::db::{AuthMethod, NewClient, OpLog};
+use crate::oauth::jwks;
 use url::Url;
 
 /// How a registered app authenticates and what it must do (FAPI 2.0).
 #[derive(Debug, Clone, Default)]
 pub struct ClientOptions {
-    /// The app's public keys (a JWK Set): it then authenticates with
-    /// `private_key_jwt` instead of a secret.
-    pub jwks: Option<String>,
+    /// The app's public keys: it then authenticates with `private_key_jwt`
+    /// instead of a secret.
+    pub keys: Option<ClientKeys>,
     pub require_par: bool,
     pub require_dpop: bool,
+}
+
+/// Where a `private_key_jwt` app's public keys come from.
+#[derive(Debug, Clone)]
+pub enum ClientKeys {
+    /// A JWK Set handed over at registration.
+    Uploaded(String),
+    /// The URL the app publishes its JWK Set at (`jwks_uri`): fetched now,
+    /// and again as `oauth::jwks` says.
+    Url(String),
 }
 
 /// A registration as it is made.
@@ -51,10 +62,20 @@ impl Context {
     ) -> anyhow::Result<Option<String>> {
         anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
         check_redirect_uris(redirect_uris)?;
-        if let Some(jwks) = &options.jwks {
-            check_jwks(jwks)?;
-        }
-        let (auth_method, secret) = match &options.jwks {
+        let (jwks, jwks_uri) = match &options.keys {
+            None => (None, None),
+            Some(ClientKeys::Uploaded(set)) => {
+                jwks::check(set).map_err(|e| anyhow::anyhow!("--jwks-file: {e}"))?;
+                (Some(set.clone()), None)
+            }
+            Some(ClientKeys::Url(uri)) => {
+                let set = jwks::fetch(&jwks::http_client(), uri)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("--jwks-uri {uri}: {e}"))?;
+                (Some(set), Some(uri.as_str()))
+            }
+        };
+        let (auth_method, secret) = match &jwks {
             Some(_) => (AuthMethod::PrivateKeyJwt, None),
             None => (
                 AuthMethod::ClientSecretBasic,
@@ -69,7 +90,8 @@ impl Context {
                 redirect_uris,
                 auth_method,
                 secret_hash: secret_hash.as_deref(),
-                jwks: options.jwks.as_deref(),
+                jwks: jwks.as_deref(),
+                jwks_uri,
                 require_par: options.require_par,
                 require_dpop: options.require_dpop,
                 now: self.now.as_second(),
@@ -125,16 +147,5 @@ fn check_redirect_uris(uris: &[String]) -> anyhow::Result<()> {
             "--redirect-uri {uri}: must be https (http only for loopback)"
         );
     }
-    Ok(())
-}
-
-fn check_jwks(jwks: &str) -> anyhow::Result<()> {
-    let set: jsonwebtoken::jwk::JwkSet = serde_json::from_str(jwks)
-        .map_err(|e| anyhow::anyhow!("--jwks-file: not a JWK Set: {e}"))?;
-    anyhow::ensure!(!set.keys.is_empty(), "--jwks-file: no keys");
-    anyhow::ensure!(
-        !jwks.contains("\"d\""),
-        "--jwks-file: private key material; register public keys only"
-    );
     Ok(())
 }

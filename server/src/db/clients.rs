@@ -14,8 +14,13 @@ pub struct ClientRow {
     pub auth_method: AuthMethod,
     /// The secret's digest (`client_secret_basic`; `crypto::client_secret_digest`).
     pub secret_hash: Option<String>,
-    /// The public JWK Set (`private_key_jwt`).
+    /// The public JWK Set (`private_key_jwt`): as uploaded, or the copy
+    /// fetched last from `jwks_uri`.
     pub jwks: Option<String>,
+    /// Where the app publishes its JWK Set, if it registered a URL.
+    pub jwks_uri: Option<String>,
+    /// When `jwks_uri` was last asked.
+    pub jwks_checked_at: Option<i64>,
     pub require_par: bool,
     pub require_dpop: bool,
 }
@@ -34,6 +39,7 @@ pub struct ClientSummary {
     pub require_dpop: bool,
     /// Space-separated.
     pub redirect_uris: Option<String>,
+    pub jwks_uri: Option<String>,
 }
 
 /// One row of a client joined with its redirect URIs (one per URI).
@@ -53,6 +59,8 @@ struct ClientColumns {
     auth_method: AuthMethod,
     secret_hash: Option<String>,
     jwks: Option<String>,
+    jwks_uri: Option<String>,
+    jwks_checked_at: Option<i64>,
     #[sqlx(try_from = "Flag")]
     require_par: bool,
     #[sqlx(try_from = "Flag")]
@@ -67,6 +75,8 @@ pub struct NewClient<'a> {
     pub auth_method: AuthMethod,
     pub secret_hash: Option<&'a str>,
     pub jwks: Option<&'a str>,
+    /// With `jwks` as fetched from it just now.
+    pub jwks_uri: Option<&'a str>,
     pub require_par: bool,
     pub require_dpop: bool,
     pub now: i64,
@@ -79,18 +89,22 @@ impl Storage {
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO clients (client_id, display_name, auth_method, secret_hash, jwks,
-                                  require_par, require_dpop, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                  jwks_uri, jwks_checked_at, require_par, require_dpop,
+                                  created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
              ON CONFLICT (client_id) DO UPDATE SET display_name = excluded.display_name,
                  auth_method = excluded.auth_method, secret_hash = excluded.secret_hash,
-                 jwks = excluded.jwks, require_par = excluded.require_par,
-                 require_dpop = excluded.require_dpop",
+                 jwks = excluded.jwks, jwks_uri = excluded.jwks_uri,
+                 jwks_checked_at = excluded.jwks_checked_at,
+                 require_par = excluded.require_par, require_dpop = excluded.require_dpop",
         )
         .bind(c.client_id)
         .bind(c.display_name)
         .bind(c.auth_method)
         .bind(c.secret_hash)
         .bind(c.jwks)
+        .bind(c.jwks_uri)
+        .bind(c.jwks_uri.map(|_| c.now))
         .bind(i64::from(c.require_par))
         .bind(i64::from(c.require_dpop))
         .bind(c.now)
@@ -114,7 +128,7 @@ impl Storage {
     pub async fn find_client(&self, client_id: &str) -> sqlx::Result<Option<ClientRow>> {
         let rows = sqlx::query_as::<_, ClientWithUri>(
             "SELECT c.client_id, c.display_name, c.enabled, c.auth_method, c.secret_hash, c.jwks,
-                    c.require_par, c.require_dpop, u.uri
+                    c.jwks_uri, c.jwks_checked_at, c.require_par, c.require_dpop, u.uri
              FROM clients c LEFT JOIN client_redirect_uris u ON u.client_id = c.client_id
              WHERE c.client_id = $1 ORDER BY u.uri",
         )
@@ -135,6 +149,8 @@ impl Storage {
             auth_method: c.auth_method,
             secret_hash: c.secret_hash,
             jwks: c.jwks,
+            jwks_uri: c.jwks_uri,
+            jwks_checked_at: c.jwks_checked_at,
             require_par: c.require_par,
             require_dpop: c.require_dpop,
         }))
@@ -144,7 +160,7 @@ impl Storage {
     pub async fn list_clients(&self) -> sqlx::Result<Vec<ClientSummary>> {
         sqlx::query_as(
             "SELECT c.client_id, c.display_name, c.enabled, c.auth_method, c.require_par,
-                    c.require_dpop,
+                    c.require_dpop, c.jwks_uri,
                     (SELECT string_agg(uri, ' ' ORDER BY uri) FROM client_redirect_uris u
                      WHERE u.client_id = c.client_id) AS redirect_uris
              FROM clients c ORDER BY c.display_name, c.client_id",
@@ -160,5 +176,36 @@ impl Storage {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Takes the right to ask an app's `jwks_uri` now: true for at most one
+    /// caller per `min_interval` seconds, across instances (one statement).
+    pub async fn claim_jwks_check(
+        &self,
+        client_id: &str,
+        now: i64,
+        min_interval: i64,
+    ) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE clients SET jwks_checked_at = $1
+             WHERE client_id = $2 AND jwks_uri IS NOT NULL
+               AND (jwks_checked_at IS NULL OR jwks_checked_at <= $3)",
+        )
+        .bind(now)
+        .bind(client_id)
+        .bind(now - min_interval)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Keeps the JWK Set just fetched from the app's `jwks_uri`.
+    pub async fn store_fetched_jwks(&self, client_id: &str, jwks: &str) -> sqlx::Result<()> {
+        sqlx::query("UPDATE clients SET jwks = $1 WHERE client_id = $2 AND jwks_uri IS NOT NULL")
+            .bind(jwks)
+            .bind(client_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }

@@ -5,7 +5,8 @@
 
 use super::dpop::dpop_at;
 use super::error::{OAuthError, OAuthResult, Params, params_of};
-use super::jose::Audience;
+use super::jose::{Audience, JoseError};
+use super::jwks;
 use crate::config::Profile;
 use crate::crypto::{client_secret_matches, sha256_hex};
 use crate::db::{AuthMethod, ClientRow};
@@ -148,21 +149,39 @@ async fn authenticate_jwt(app: &AppState, jwt: &str) -> OAuthResult<ClientRow> {
         .await?
         .filter(|c| c.enabled && c.auth_method == AuthMethod::PrivateKeyJwt)
         .ok_or_else(OAuthError::invalid_client)?;
-    let jwks = client
-        .jwks
-        .as_deref()
-        .ok_or_else(OAuthError::invalid_client)?;
     let now = app.now_secs();
     let issuer = app.config.issuer();
     let audience = match app.config.profile {
         Profile::Fapi2 => Audience::IssuerOnly(&issuer),
         Profile::Plain => Audience::Issuer(&issuer),
     };
-    let claims = super::jose::verify_assertion(jwt, jwks, &client.client_id, audience, now)
-        .map_err(|e| {
-            tracing::info!(client = %client.client_id, error = %e, "client assertion refused");
-            OAuthError::invalid_client()
-        })?;
+    let verify =
+        |jwks: &str| super::jose::verify_assertion(jwt, jwks, &client.client_id, audience, now);
+    let mut jwks = client.jwks.clone().ok_or_else(OAuthError::invalid_client)?;
+    // Keys at a URL: a copy past its age is fetched again before use, and
+    // one that fails the assertion (a key just added) once more after.
+    let mut fetched = false;
+    let stale = client
+        .jwks_checked_at
+        .is_none_or(|t| now - t >= jwks::MAX_AGE_SECS);
+    if client.jwks_uri.is_some() && stale {
+        fetched = true;
+        if let Some(fresh) = refresh_jwks(app, &client, now).await? {
+            jwks = fresh;
+        }
+    }
+    let mut verified = verify(&jwks);
+    if matches!(verified, Err(JoseError::Signature | JoseError::Key))
+        && client.jwks_uri.is_some()
+        && !fetched
+        && let Some(fresh) = refresh_jwks(app, &client, now).await?
+    {
+        verified = verify(&fresh);
+    }
+    let claims = verified.map_err(|e| {
+        tracing::info!(client = %client.client_id, error = %e, "client assertion refused");
+        OAuthError::invalid_client()
+    })?;
     let jti_key = sha256_hex(&format!("assertion:{}:{}", client.client_id, claims.jti));
     if !app
         .storage
@@ -173,4 +192,31 @@ async fn authenticate_jwt(app: &AppState, jwt: &str) -> OAuthResult<ClientRow> {
         return Err(OAuthError::invalid_client());
     }
     Ok(client)
+}
+
+/// Asks the app's `jwks_uri` again, if no request did within the last
+/// minute (across instances), and keeps what it serves. `None` when it was
+/// not asked or did not answer with a usable JWK Set: the copy held stays.
+async fn refresh_jwks(app: &AppState, client: &ClientRow, now: i64) -> OAuthResult<Option<String>> {
+    let Some(uri) = &client.jwks_uri else {
+        return Ok(None);
+    };
+    let id = &client.client_id;
+    if !app
+        .storage
+        .claim_jwks_check(id, now, jwks::MIN_INTERVAL_SECS)
+        .await?
+    {
+        return Ok(None);
+    }
+    match jwks::fetch(&app.jwks_http, uri).await {
+        Ok(set) => {
+            app.storage.store_fetched_jwks(id, &set).await?;
+            Ok(Some(set))
+        }
+        Err(e) => {
+            tracing::warn!(client = %id, error = %e, "the app's jwks_uri gave no usable JWK Set; its last copy stays");
+            Ok(None)
+        }
+    }
 }

@@ -9,6 +9,7 @@
 //! | `client_auth` | `client_secret_basic` and `private_key_jwt` |
 //! | `dpop` | DPoP proofs at the OAuth endpoints |
 //! | `jose` | the JWT checks behind both (ES256, PS256, EdDSA only) |
+//! | `jwks` | an app's public keys, uploaded or fetched from its `jwks_uri` |
 //! | `metadata` | RFC 8414 metadata |
 //! | `error` | the OAuth error answer |
 
@@ -18,6 +19,7 @@ pub mod dpop;
 pub mod error;
 pub mod introspect;
 pub mod jose;
+pub mod jwks;
 pub mod metadata;
 pub mod par;
 pub mod revoke;

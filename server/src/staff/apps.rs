@@ -2,7 +2,7 @@
 //! up, with a reason); registering one (admin) — its secret is shown once.
 
 use super::{Staff, reason};
-use crate::admin::clients::ClientOptions;
+use crate::admin::clients::{ClientKeys, ClientOptions};
 use crate::db::AuthMethod;
 use crate::error::{ApiJson, AppResult};
 use crate::state::AppState;
@@ -36,6 +36,7 @@ pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<V
                 .filter(|u| !u.is_empty())
                 .map(str::to_owned)
                 .collect(),
+            jwks_uri: c.jwks_uri,
         })
         .collect();
     Ok(Json(apps))
@@ -48,17 +49,24 @@ pub async fn register(
 ) -> AppResult<Json<AppRegistered>> {
     staff.require(StaffRole::Admin)?;
     let name = body.name.trim();
-    let jwks = body.jwks.filter(|j| !j.trim().is_empty());
+    let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
     if name.is_empty() || body.redirect_uris.is_empty() {
         return Err(ErrorCode::RequiredMissing.into());
     }
+    let keys = match (given(body.jwks), given(body.jwks_uri)) {
+        (Some(_), Some(_)) => return Err(ErrorCode::InvalidInput.into()),
+        (Some(set), None) => Some(ClientKeys::Uploaded(set)),
+        (None, Some(uri)) => Some(ClientKeys::Url(uri.trim().to_owned())),
+        (None, None) => None,
+    };
     let options = ClientOptions {
-        jwks,
+        keys,
         require_par: body.require_par,
         require_dpop: body.require_dpop,
     };
     // The registration's own checks (exact https redirect URIs, a usable
-    // JWK Set) answer as one invalid input, logged with their reason.
+    // JWK Set, one that its URL serves) answer as one invalid input,
+    // logged with their reason.
     let added = staff
         .context(&app)
         .add_client(name, &body.redirect_uris, &options)

@@ -6,7 +6,7 @@ use crate::helpers::{TestApp, get_json, happy_customer, query, spawn_app, spawn_
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
-use renkei_server::admin::clients::ClientOptions;
+use renkei_server::admin::clients::{ClientKeys, ClientOptions};
 use renkei_server::clock::Clock;
 use ring::rand::SystemRandom;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
@@ -110,7 +110,7 @@ async fn register(app: &TestApp, require_par: bool, require_dpop: bool) -> Clien
     let key = es256_key("k1");
     let jwks = json!({"keys": [key.jwk]}).to_string();
     let options = ClientOptions {
-        jwks: Some(jwks),
+        keys: Some(ClientKeys::Uploaded(jwks)),
         require_par,
         require_dpop,
     };
@@ -575,7 +575,7 @@ async fn eddsa_client_assertions_are_accepted() {
     let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
     let jwk = json!({"kty": "OKP", "crv": "Ed25519", "kid": "ed", "x": URL_SAFE_NO_PAD.encode(pair.public_key().as_ref())});
     let options = ClientOptions {
-        jwks: Some(json!({"keys": [jwk]}).to_string()),
+        keys: Some(ClientKeys::Uploaded(json!({"keys": [jwk]}).to_string())),
         require_par: false,
         require_dpop: false,
     };
@@ -682,4 +682,148 @@ async fn the_fapi2_profile_allows_only_par_private_key_jwt_and_dpop() {
     // Done the FAPI way, the whole linkage works.
     let code = linkage(&app, &client).await;
     dpop_tokens(&app, &client, &code).await;
+}
+
+/// An app's JWK Set server: serves what the test puts in it and counts
+/// how often it was asked.
+struct JwksServer {
+    url: String,
+    body: std::sync::Arc<std::sync::Mutex<(u16, String)>>,
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl JwksServer {
+    async fn start() -> JwksServer {
+        use std::sync::atomic::Ordering;
+        let body = std::sync::Arc::new(std::sync::Mutex::new((404, String::new())));
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (b, h) = (body.clone(), hits.clone());
+        let router = axum::Router::new().route(
+            "/jwks.json",
+            axum::routing::get(move || {
+                h.fetch_add(1, Ordering::SeqCst);
+                let (status, text) = b.lock().unwrap().clone();
+                async move { (axum::http::StatusCode::from_u16(status).unwrap(), text) }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        JwksServer { url, body, hits }
+    }
+
+    fn serve(&self, keys: &[&Key]) {
+        let keys: Vec<&Value> = keys.iter().map(|k| &k.jwk).collect();
+        *self.body.lock().unwrap() = (200, json!({ "keys": keys }).to_string());
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[tokio::test]
+async fn keys_at_a_jwks_uri_are_fetched_at_registration_and_refreshed_as_they_rotate() {
+    let app = spawn_app().await;
+    let jwks = JwksServer::start().await;
+    let register = |uri: String| {
+        let staff = app.staff();
+        async move {
+            let options = ClientOptions {
+                keys: Some(ClientKeys::Url(uri)),
+                ..ClientOptions::default()
+            };
+            staff
+                .add_client("鍵URLアプリ", &[REDIRECT.into()], &options)
+                .await
+        }
+    };
+    // A URL that serves no JWK Set, or a private key, registers nothing.
+    let refused = register(jwks.url.clone())
+        .await
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(refused.contains("404"), "{refused}");
+    let (k1, k2, k3) = (es256_key("k1"), es256_key("k2"), es256_key("k3"));
+    let mut private = k1.jwk.clone();
+    private["d"] = json!("c2VjcmV0");
+    *jwks.body.lock().unwrap() = (200, json!({ "keys": [private] }).to_string());
+    let refused = register(jwks.url.clone())
+        .await
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(refused.contains("private"), "{refused}");
+    let refused = register("http://jwks.example/jwks.json".into())
+        .await
+        .err()
+        .expect("refused");
+    assert!(refused.to_string().contains("https"), "{refused}");
+    assert_eq!(jwks.hits(), 2);
+
+    jwks.serve(&[&k1]);
+    let id = register(jwks.url.clone()).await.unwrap().client_id;
+    assert_eq!(jwks.hits(), 3, "fetched once, at registration");
+    let with_key = |key: Key| Client {
+        id: id.clone(),
+        key,
+        dpop: es256_key("dpop"),
+    };
+    let par = |client: Client| {
+        let app = &app;
+        async move {
+            client
+                .post(app, "/oauth/par", par_form(), None)
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        par(with_key(es256_key("k1"))).await,
+        401,
+        "another key named k1"
+    );
+    let c1 = with_key(k1);
+    assert_eq!(par(c1).await, 201);
+    assert_eq!(jwks.hits(), 3, "a fresh copy is used as it is");
+
+    // The app rotates to k2. Within a minute of the last fetch the URL is
+    // not asked again, however many assertions fail.
+    jwks.serve(&[&k2]);
+    let copy = |k: &Key| Key {
+        signing: k.signing.clone(),
+        jwk: k.jwk.clone(),
+        kid: k.kid.clone(),
+    };
+    assert_eq!(par(with_key(copy(&k2))).await, 401);
+    assert_eq!(jwks.hits(), 3);
+    // After it, the unknown key makes one fetch, and the new set counts.
+    app.clock.advance(jiff::SignedDuration::from_secs(61));
+    assert_eq!(par(with_key(copy(&k2))).await, 201);
+    assert_eq!(jwks.hits(), 4);
+    assert_eq!(par(with_key(copy(&k2))).await, 201);
+    assert_eq!(jwks.hits(), 4);
+
+    // A copy five minutes old is fetched again before it is used: a key
+    // the app removed stops working then, though it verified before.
+    jwks.serve(&[&k3]);
+    app.clock.advance(jiff::SignedDuration::from_secs(301));
+    assert_eq!(par(with_key(copy(&k2))).await, 401);
+    assert_eq!(jwks.hits(), 5, "one fetch for the stale copy, none after");
+    assert_eq!(par(with_key(copy(&k3))).await, 201);
+    assert_eq!(jwks.hits(), 5);
+
+    // The URL down: it is asked once more, and the last copy stays in use.
+    *jwks.body.lock().unwrap() = (500, String::new());
+    app.clock.advance(jiff::SignedDuration::from_secs(301));
+    assert_eq!(par(with_key(copy(&k3))).await, 201);
+    assert_eq!(jwks.hits(), 6);
+    assert_eq!(
+        par(with_key(es256_key("k3"))).await,
+        401,
+        "another key named k3"
+    );
+    assert_eq!(jwks.hits(), 6);
 }

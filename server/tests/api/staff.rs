@@ -461,6 +461,14 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
     });
     let resp = admin.post("/staff/api/apps", &bad).await;
     assert_eq!(resp.status(), 422);
+    // Keys uploaded and at a URL at once: which would count? Neither.
+    let both = json!({
+        "name": "y", "redirect_uris": ["https://kakeibo.example/cb"],
+        "jwks": r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#,
+        "jwks_uri": "https://kakeibo.example/jwks.json", "require_par": false, "require_dpop": false
+    });
+    let resp = admin.post("/staff/api/apps", &both).await;
+    assert_eq!(resp.status(), 422);
     let apps: Value = sv.get("/staff/api/apps").await.json().await.unwrap();
     let names: Vec<&str> = apps
         .as_array()
@@ -469,7 +477,7 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
         .map(|a| a["name"].as_str().unwrap())
         .collect();
     assert!(
-        names.contains(&"家計簿アプリ") && !names.contains(&"x"),
+        names.contains(&"家計簿アプリ") && !names.contains(&"x") && !names.contains(&"y"),
         "{names:?}"
     );
 

@@ -1,5 +1,6 @@
 //! アプリ: the registered fintech apps; disable/enable (supervisor and up,
-//! with a reason); register one (admin) — its secret is shown this once.
+//! with a reason); register one (admin) with a secret (shown this once), an
+//! uploaded JWK Set or the URL it is published at.
 
 use crate::components::layout::{ErrorText, Layout};
 use crate::{Session, api};
@@ -25,6 +26,7 @@ fn Apps() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let uris = RwSignal::new(String::new());
     let jwks = RwSignal::new(String::new());
+    let jwks_uri = RwSignal::new(String::new());
     let par = RwSignal::new(true);
     let dpop = RwSignal::new(false);
     let csrf = move || session.csrf();
@@ -71,6 +73,7 @@ fn Apps() -> impl IntoView {
                     .map(str::to_owned)
                     .collect(),
                 jwks: Some(jwks.get_untracked()).filter(|j| !j.trim().is_empty()),
+                jwks_uri: Some(jwks_uri.get_untracked()).filter(|u| !u.trim().is_empty()),
                 require_par: par.get_untracked(),
                 require_dpop: dpop.get_untracked(),
             };
@@ -107,7 +110,11 @@ fn Apps() -> impl IntoView {
                         let enabled = a.enabled;
                         view! { <tr>
                             <td>{a.name.clone()}</td><td>{a.client_id.clone()}</td>
-                            <td>{a.auth_method.clone()}</td><td>{a.redirect_uris.join(" ")}</td>
+                            <td>
+                                {a.auth_method.clone()}
+                                {a.jwks_uri.clone().map(|u| view! { <br /><span class="jwks-uri">"公開鍵URL: "{u}</span> })}
+                            </td>
+                            <td>{a.redirect_uris.join(" ")}</td>
                             <td>
                                 {if enabled { "有効" } else { "停止中" }}
                                 <button type="button" class="secondary"
@@ -127,8 +134,11 @@ fn Apps() -> impl IntoView {
                 <input id="app-name" required bind:value=name />
                 <label for="app-uris">"リダイレクトURI（1行に1つ）"</label>
                 <textarea id="app-uris" required bind:value=uris></textarea>
-                <label for="app-jwks">"公開鍵（JWK Set、任意。なければシークレットを発行）"</label>
-                <textarea id="app-jwks" bind:value=jwks></textarea>
+                <p id="keys-hint" class="field-hint">"公開鍵はJWK Setの貼り付けかURLのどちらか一方（任意）。どちらもなければシークレットを発行します。"</p>
+                <label for="app-jwks">"公開鍵（JWK Set）"</label>
+                <textarea id="app-jwks" aria-describedby="keys-hint" bind:value=jwks></textarea>
+                <label for="app-jwks-uri">"公開鍵のURL（jwks_uri、https）"</label>
+                <input id="app-jwks-uri" type="url" inputmode="url" aria-describedby="keys-hint" bind:value=jwks_uri />
                 <label><input type="checkbox" bind:checked=par />" PARを必須にする"</label>
                 <label><input type="checkbox" bind:checked=dpop />" DPoPを必須にする"</label>
                 <button type="submit">"登録"</button>
