@@ -17,9 +17,7 @@ fn database_url(app: &AppState) -> String {
         return url.clone();
     }
     let bank = &app.config.database_url;
-    let dir = bank
-        .strip_prefix("sqlite://")
-        .map(|p| p.split('?').next().unwrap_or(p))
+    let dir = crate::db::sqlite_path(bank)
         .and_then(|p| std::path::Path::new(p).parent())
         .filter(|d| !d.as_os_str().is_empty())
         .map(|d| d.display().to_string())

@@ -145,10 +145,6 @@ impl Storage {
         Ok(Storage { pool, backend })
     }
 
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
     /// Every transaction here writes, so it takes the write lock at its
     /// start. On SQLite, `BEGIN IMMEDIATE`: a deferred transaction that
     /// reads first and then writes fails at once with "database is locked"
@@ -183,20 +179,24 @@ impl Storage {
 }
 
 /// A SQLite URL that creates the file (and its folder) when missing.
-fn sqlite_url(url: &str) -> anyhow::Result<String> {
+/// The file of a `sqlite://PATH[?options]` URL (also `sqlite:PATH`); `None`
+/// for another database.
+pub fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
-    let path = rest.split('?').next().unwrap_or(rest);
-    if let Some(dir) = std::path::Path::new(path).parent()
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    Some(rest.split('?').next().unwrap_or(rest))
+}
+
+fn sqlite_url(url: &str) -> anyhow::Result<String> {
+    if let Some(dir) = sqlite_path(url).and_then(|p| std::path::Path::new(p).parent())
         && !dir.as_os_str().is_empty()
     {
         std::fs::create_dir_all(dir)?;
     }
-    Ok(if rest.contains("mode=") {
+    Ok(if url.contains("mode=") {
         url.to_owned()
-    } else if rest.contains('?') {
+    } else if url.contains('?') {
         format!("{url}&mode=rwc")
     } else {
         format!("{url}?mode=rwc")

@@ -37,11 +37,10 @@ impl Bases<'_> {
 }
 
 impl Pair {
-    fn at(&self, i: usize) -> &str {
-        if i.is_multiple_of(2) {
-            &self.a.base
-        } else {
-            &self.b.base
+    fn bases(&self) -> Bases<'_> {
+        Bases {
+            a: &self.a.base,
+            b: &self.b.base,
         }
     }
 }
@@ -262,12 +261,13 @@ async fn a_hundred_wrong_attempts_over_both_instances_lock_once_with_exactly_the
     };
     // Ten browsers at お客様情報入力 for one account, ten wrong attempts
     // each, all at once, alternating between the instances.
+    let bases = pair.bases();
     let mut browsers = Vec::new();
     for i in 0..10 {
         let http = browser();
-        let csrf = start_flow(&http, pair.at(i)).await.csrf_token;
+        let csrf = start_flow(&http, bases.at(i)).await.csrf_token;
         let account = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
-        let resp = post(&http, pair.at(i + 1), "/api/flow/account", &csrf, &account).await;
+        let resp = post(&http, bases.at(i + 1), "/api/flow/account", &csrf, &account).await;
         assert_eq!(resp.status(), 200);
         browsers.push((http, csrf));
     }
@@ -276,9 +276,9 @@ async fn a_hundred_wrong_attempts_over_both_instances_lock_once_with_exactly_the
     let attempts = (0..100).map(|i| {
         let (http, csrf) = &browsers[i % 10];
         let wrong = &wrong;
-        let pair = &pair;
+        let bases = &bases;
         async move {
-            let resp = post(http, pair.at(i / 10), "/api/flow/customer", csrf, wrong).await;
+            let resp = post(http, bases.at(i / 10), "/api/flow/customer", csrf, wrong).await;
             let status = resp.status().as_u16();
             let body: Value = resp.json().await.expect("json error");
             (status, body["code"].as_str().unwrap_or("").to_owned())
