@@ -8,24 +8,21 @@ pub mod components;
 pub mod pages;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use pages::*;
 
 #[component]
 pub fn App() -> impl IntoView {
     components::institution::provide_institution();
-    view! {
-        <Router>
-            <Routes fallback=pages::not_found::NotFound>
-                <Route path=path!("/flow/account") view=pages::account::AccountPage />
-                <Route path=path!("/flow/customer") view=pages::customer::CustomerPage />
-                <Route path=path!("/flow/phone") view=pages::phone::PhonePage />
-                <Route path=path!("/flow/call") view=pages::call::CallPage />
-                <Route path=path!("/flow/pin") view=pages::pin::PinPage />
-                <Route path=path!("/flow/consent") view=pages::consent::ConsentPage />
-                <Route path=path!("/flow/completed") view=pages::completed::CompletedPage />
-                <Route path=path!("/flow/cancelled") view=pages::cancelled::CancelledPage />
-            </Routes>
-        </Router>
+    let screen = components::screen::provide_screen();
+    move || match screen.path().as_str() {
+        "/flow/account" => view! { <account::AccountPage /> }.into_any(),
+        "/flow/customer" => view! { <customer::CustomerPage /> }.into_any(),
+        "/flow/phone" => view! { <phone::PhonePage /> }.into_any(),
+        "/flow/call" => view! { <call::CallPage /> }.into_any(),
+        "/flow/pin" => view! { <pin::PinPage /> }.into_any(),
+        "/flow/consent" => view! { <consent::ConsentPage /> }.into_any(),
+        "/flow/completed" => view! { <completed::CompletedPage /> }.into_any(),
+        "/flow/cancelled" => view! { <cancelled::CancelledPage /> }.into_any(),
+        _ => view! { <not_found::NotFound /> }.into_any(),
     }
 }

@@ -1,4 +1,4 @@
-//! Entry point of the SPA: mount the router on <body>.
+//! Entry point of the SPA: mount the screens on <body>.
 
 fn main() {
     console_error_panic_hook::set_once();

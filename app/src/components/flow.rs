@@ -1,11 +1,10 @@
 //! Loading the flow for a screen, and the 中止する button every screen has.
 
 use crate::api;
+use crate::components::screen::use_screen;
 use crate::components::submit::Submit;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 use renkei_shared::ErrorBody;
 use renkei_shared::api::{FlowView, Step};
 
@@ -24,17 +23,11 @@ pub fn load_flow(expected: Step) -> FlowState {
         view: RwSignal::new(None),
         fatal: RwSignal::new(None),
     };
-    let navigate = use_navigate();
+    let screen = use_screen();
     spawn_local(async move {
         match api::flow().await {
             Ok(f) if f.step == expected => state.view.set(Some(f)),
-            Ok(f) => navigate(
-                f.step.path(),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            ),
+            Ok(f) => screen.go(f.step, true),
             Err(e) => state.fatal.set(Some(e)),
         }
     });

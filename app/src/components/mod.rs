@@ -5,5 +5,6 @@ pub mod field;
 pub mod flow;
 pub mod institution;
 pub mod layout;
+pub mod screen;
 pub mod step_form;
 pub mod submit;

@@ -6,7 +6,6 @@
 use crate::api::{self, ApiResult};
 use crate::components::flow::FlowState;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use renkei_shared::ErrorBody;
 use renkei_shared::api::{Cancelled, Finished, Step, StepDone};
 use std::future::Future;
@@ -64,14 +63,14 @@ impl<I: 'static> Submit<I> {
         Fut: Future<Output = ApiResult<N>> + 'static,
         N: Into<Next>,
     {
-        let navigate = use_navigate();
+        let screen = crate::components::screen::use_screen();
         let action = Action::new_local(move |input: &I| {
             let sent = flow.view.get_untracked().map(|f| send(f.csrf_token, input));
-            let (navigate, on_error) = (navigate.clone(), on_error.clone());
+            let on_error = on_error.clone();
             async move {
                 let Some(sent) = sent else { return };
                 match sent.await.map(Into::into) {
-                    Ok(Next::Step(step)) => navigate(step.path(), Default::default()),
+                    Ok(Next::Step(step)) => screen.go(step, false),
                     Ok(Next::App(url)) => {
                         api::leave_for(&url);
                         // Stay busy until the page is gone: no second press.

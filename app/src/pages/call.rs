@@ -11,10 +11,10 @@ use crate::api;
 use crate::components::dialog::ErrorDialog;
 use crate::components::flow::{CancelButton, FatalError, load_flow};
 use crate::components::layout::Layout;
+use crate::components::screen::use_screen;
 use crate::components::submit::Submit;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 use renkei_shared::api::{CallChallenge, Step};
 use renkei_shared::{ErrorBody, ErrorCode};
 use std::time::Duration;
@@ -38,7 +38,7 @@ pub fn CallPage() -> impl IntoView {
     let now = RwSignal::new(api::now_ms());
     let status = RwSignal::new(Status::Waiting);
     let dialog = RwSignal::new(None::<String>);
-    let navigate = use_navigate();
+    let screen = use_screen();
 
     // Opens the challenge once the flow is known to stand here.
     Effect::new(move |opened: Option<bool>| {
@@ -124,10 +124,7 @@ pub fn CallPage() -> impl IntoView {
             .map(|c| c.callback_number)
             .unwrap_or_default()
     };
-    let restart = {
-        let navigate = navigate.clone();
-        move |_| navigate(Step::Account.path(), Default::default())
-    };
+    let restart = move |_| screen.go(Step::Account, false);
     let on_confirm = move |_| confirm();
 
     view! {
@@ -177,7 +174,7 @@ pub fn CallPage() -> impl IntoView {
             <div class="actions">
                 {move || if status.get() == Status::Expired {
                     view! {
-                        <button type="button" class="button primary" on:click=restart.clone()>
+                        <button type="button" class="button primary" on:click=restart>
                             "API連携認証の最初に戻る"
                         </button>
                     }.into_any()
