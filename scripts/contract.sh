@@ -18,6 +18,7 @@ base="http://127.0.0.1:$port"
 env RENKEI_DEMO=1 RENKEI_NOW=2026-11-26T01:00:00Z RENKEI_LISTEN="127.0.0.1:$port" \
   RENKEI_PUBLIC_URL="$base" DATABASE_URL="sqlite://$dir/r.db" RENKEI_OUTBOX_DIR="$dir/outbox" \
   RENKEI_DIST="$dir/none" RENKEI_THROTTLE_IP_PER_MIN=1000000 RENKEI_THROTTLE_FLOW_PER_MIN=1000000 \
+  RENKEI_TWILIO_AUTH_TOKEN=contract-twilio-token \
   RENKEI_LOG=warn "$bin" serve >"$dir/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 200); do

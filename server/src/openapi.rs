@@ -45,6 +45,7 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
         crate::resource::accounts::time_deposits,
         crate::resource::transactions::transactions,
         crate::telephony::webhook::inbound_call,
+        crate::telephony::webhook::twilio_voice,
         crate::http::health::healthz,
         crate::http::health::readyz,
     ),
@@ -54,7 +55,7 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
         (name = "flow", description = "The customer's screens (SOA201 → SOA206)"),
         (name = "oauth", description = "For fintech apps"),
         (name = "accounts", description = "The account-information API"),
-        (name = "telephony", description = "The carrier's webhook"),
+        (name = "telephony", description = "The carrier's webhooks"),
         (name = "operations", description = "Health")
     )
 )]
@@ -314,6 +315,18 @@ pub struct InboundCall {
     /// The toll-free number called.
     pub to: String,
     pub received_at: String,
+}
+
+/// The parameters of Twilio's voice webhook that Renkei reads (Twilio
+/// sends more; every one is covered by the signature).
+#[derive(ToSchema)]
+#[allow(non_snake_case)]
+pub struct TwilioCall {
+    pub CallSid: String,
+    /// E.164 caller, or `anonymous` when withheld.
+    pub From: String,
+    /// The toll-free number called.
+    pub To: String,
 }
 
 #[derive(ToSchema)]

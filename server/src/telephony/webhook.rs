@@ -88,7 +88,26 @@ pub async fn inbound_call(
     .into_response())
 }
 
-async fn twilio_voice(
+/// Twilio's inbound-voice webhook, as Twilio sends it.
+#[utoipa::path(
+    post,
+    path = "/telephony/twilio/voice",
+    tag = "telephony",
+    description = "Twilio reports a call to a toll-free number (enabled by `RENKEI_TWILIO_AUTH_TOKEN`), signed as Twilio signs: base64 HMAC-SHA1 of the URL and the sorted parameters. Deduplicated on `CallSid`; answered with TwiML that hangs up.",
+    request_body(content = crate::openapi::TwilioCall, content_type = "application/x-www-form-urlencoded"),
+    params(
+        ("x-twilio-signature" = String, Header, description = "base64 HMAC-SHA1 keyed with the auth token")
+    ),
+    responses(
+        (status = 200, description = "TwiML: `<Response><Hangup/></Response>`", body = String, content_type = "text/xml"),
+        (status = 400, description = "No `CallSid` (no body)"),
+        (status = 401, description = "A missing or wrong signature (no body)"),
+        (status = 404, description = "Not enabled: no `RENKEI_TWILIO_AUTH_TOKEN` (no body)"),
+        (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
+        (status = 503, description = "`busy`", body = renkei_shared::ErrorBody)
+    )
+)]
+pub async fn twilio_voice(
     State(app): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
