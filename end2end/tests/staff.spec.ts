@@ -138,6 +138,18 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   await expect(page.getByRole('row').filter({ hasText: '窓口 花子' })).toContainText('1');
   await expectAccessible(page);
 
+  // 花子 lost her device: the admin removes that passkey, with a reason.
+  const hanakoRow = page.getByRole('row').filter({ hasText: '窓口 花子' });
+  await hanakoRow.getByRole('button', { name: 'パスキーを表示' }).click();
+  const keys = page.getByRole('region', { name: '窓口 花子さんのパスキー' });
+  await expect(keys.getByRole('row')).toHaveCount(2);
+  await expectAccessible(page);
+  await page.getByLabel('無効にする・パスキーを削除する理由（必須）').fill('端末紛失');
+  await keys.getByRole('button', { name: '削除する' }).click();
+  await expect(page.getByRole('status')).toHaveText('窓口 花子さんのパスキーを削除しました。');
+  await expect(keys.getByRole('row')).toHaveCount(1);
+  await expect(hanakoRow.getByRole('cell').nth(2)).toHaveText('0');
+
   // And registers an app whose keys are at a URL (the demo app publishes its
   // own): the server fetches them there, so the app has no secret.
   await page.getByRole('link', { name: 'アプリ' }).click();

@@ -292,6 +292,14 @@ pub struct StaffMember {
     pub passkeys: i64,
 }
 
+/// One passkey of a staff member (`GET /staff/api/staff/{name}/passkeys`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffPasskey {
+    pub id: i64,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+}
+
 /// `POST /staff/api/staff` (admin).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewStaff {

@@ -242,3 +242,29 @@ pub async fn disable_staff(csrf: &str, name: &str, reason: &str) -> ApiResult<se
     )
     .await
 }
+
+pub async fn staff_passkeys(name: &str) -> ApiResult<Vec<renkei_shared::staff::StaffPasskey>> {
+    read(
+        Request::get(&format!("/staff/api/staff/{}/passkeys", q(name)))
+            .send()
+            .await,
+    )
+    .await
+}
+
+pub async fn remove_passkey(
+    csrf: &str,
+    name: &str,
+    id: i64,
+    reason: &str,
+) -> ApiResult<serde_json::Value> {
+    let body = Reason {
+        reason: reason.to_owned(),
+    };
+    post(
+        &format!("/staff/api/staff/{}/passkeys/{id}/remove", q(name)),
+        csrf,
+        &body,
+    )
+    .await
+}

@@ -77,4 +77,21 @@ impl Context {
             .await?;
         Ok(())
     }
+
+    /// Removes one passkey of a member (a lost device) and ends their
+    /// sessions, with the reason; false when they hold no such passkey.
+    pub async fn remove_passkey(
+        &self,
+        staff_id: i64,
+        name: &str,
+        id: i64,
+        why: &str,
+    ) -> anyhow::Result<bool> {
+        let why = reason(why)?;
+        let detail = format!("passkey {id} of {name} removed; reason: {why}");
+        Ok(self
+            .storage
+            .remove_passkey(staff_id, id, self.log("passkey_removed", &detail))
+            .await?)
+    }
 }

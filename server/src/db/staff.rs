@@ -42,6 +42,13 @@ pub struct CeremonyRow {
 }
 
 #[derive(Debug, Clone, FromRow)]
+pub struct PasskeyListRow {
+    pub id: i64,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, FromRow)]
 pub struct PasskeyRow {
     pub credential_id: String,
     pub passkey: String,
@@ -270,6 +277,44 @@ impl Storage {
         .bind(staff_id)
         .fetch_all(&self.pool)
         .await
+    }
+
+    /// A member's passkeys as the admin sees them (no key material).
+    pub async fn passkey_list(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyListRow>> {
+        sqlx::query_as(
+            "SELECT id, created_at, last_used_at FROM staff_passkeys
+             WHERE staff_id = $1 ORDER BY id",
+        )
+        .bind(staff_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Removes one passkey of a member (a lost device) and ends every
+    /// session of theirs, since one may be on that device; logged, in one
+    /// transaction. False when the member holds no such passkey.
+    pub async fn remove_passkey(
+        &self,
+        staff_id: i64,
+        passkey_id: i64,
+        log: OpLog<'_>,
+    ) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
+        let removed = sqlx::query("DELETE FROM staff_passkeys WHERE id = $1 AND staff_id = $2")
+            .bind(passkey_id)
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?;
+        if removed.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?;
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// After a sign-in: the passkey's new counter, and a session, logged.

@@ -1,6 +1,7 @@
 //! Staff accounts (admin): the list, a new member or another passkey (a
 //! one-time enrolment link, shown once), disabling one — their sessions
 //! end at once. The same code as `renkei-server staff add|link|disable`.
+//! Also one passkey removed (a lost device): the member's sessions end too.
 
 use super::{Staff, instant, reason};
 use crate::error::{ApiJson, AppResult};
@@ -8,7 +9,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use renkei_shared::ErrorCode;
-use renkei_shared::staff::{EnrolmentLink, NewStaff, Reason, StaffMember, StaffRole};
+use renkei_shared::staff::{EnrolmentLink, NewStaff, Reason, StaffMember, StaffPasskey, StaffRole};
 
 fn link(app: &AppState, token: &str) -> EnrolmentLink {
     let base = app.config.staff_url.as_str().trim_end_matches('/');
@@ -86,4 +87,55 @@ pub async fn disable(
     }
     staff.context(&app).disable_staff(&name, why).await?;
     Ok(Json(serde_json::json!({"disabled": name})))
+}
+
+/// The member's passkeys: when each was registered and last used.
+pub async fn passkeys(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(name): Path<String>,
+) -> AppResult<Json<Vec<StaffPasskey>>> {
+    staff.require(StaffRole::Admin)?;
+    let member = app
+        .storage
+        .staff_by_name(&name)
+        .await?
+        .ok_or(ErrorCode::StaffNotFound)?;
+    let keys = app
+        .storage
+        .passkey_list(member.id)
+        .await?
+        .into_iter()
+        .map(|k| StaffPasskey {
+            id: k.id,
+            created_at: instant(k.created_at),
+            last_used_at: k.last_used_at.map(instant),
+        })
+        .collect();
+    Ok(Json(keys))
+}
+
+/// Removes one passkey of a member, with a reason; every session of the
+/// member ends (one may be on the lost device).
+pub async fn remove_passkey(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path((name, id)): Path<(String, i64)>,
+    ApiJson(body): ApiJson<Reason>,
+) -> AppResult<Json<serde_json::Value>> {
+    staff.require(StaffRole::Admin)?;
+    let why = reason(&body.reason)?;
+    let member = app
+        .storage
+        .staff_by_name(&name)
+        .await?
+        .ok_or(ErrorCode::StaffNotFound)?;
+    if !staff
+        .context(&app)
+        .remove_passkey(member.id, &member.name, id, why)
+        .await?
+    {
+        return Err(ErrorCode::StaffNotFound.into());
+    }
+    Ok(Json(serde_json::json!({"removed": id})))
 }

@@ -79,6 +79,11 @@ pub fn router() -> Router<AppState> {
         .route("/staff/api/staff", get(members::list).post(members::add))
         .route("/staff/api/staff/{name}/link", post(members::new_link))
         .route("/staff/api/staff/{name}/disable", post(members::disable))
+        .route("/staff/api/staff/{name}/passkeys", get(members::passkeys))
+        .route(
+            "/staff/api/staff/{name}/passkeys/{id}/remove",
+            post(members::remove_passkey),
+        )
 }
 
 pub fn cookie_name(secure: bool) -> &'static str {

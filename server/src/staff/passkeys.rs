@@ -257,9 +257,13 @@ pub async fn sign_in_finish(
             ));
         }
     }
-    let passkey = updated
-        .as_ref()
-        .map(|(id, json)| (id.as_str(), json.as_str()));
+    // The key must still be the member's: one removed by an admin while
+    // its ceremony was open signs nobody in.
+    let Some((credential_id, json)) = &updated else {
+        tracing::warn!(staff = %member.name, "sign-in with a passkey no longer registered");
+        return Err(ErrorCode::StaffSignInFailed.into());
+    };
+    let passkey = Some((credential_id.as_str(), json.as_str()));
     start_session(
         &app,
         jar,

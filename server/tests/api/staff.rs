@@ -560,3 +560,34 @@ async fn an_admin_adds_and_disables_staff_and_only_an_admin() {
     let resp = admin.post("/staff/api/staff/sv/link", &json!({})).await;
     assert_eq!(resp.status(), 404);
 }
+
+#[tokio::test]
+async fn only_an_admin_lists_and_removes_a_members_passkeys_and_with_a_reason() {
+    let app = spawn_app().await;
+    let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
+    let admin = StaffClient::sign_in(&app, "admin", StaffRole::Admin).await;
+    assert_eq!(sv.get("/staff/api/staff/sv/passkeys").await.status(), 403);
+    let keys: Value = admin
+        .get("/staff/api/staff/sv/passkeys")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(keys, json!([]), "signed in by the test kit: no passkey");
+    assert_eq!(
+        admin.get("/staff/api/staff/nobody/passkeys").await.status(),
+        404
+    );
+    let remove = "/staff/api/staff/sv/passkeys/1/remove";
+    let why = json!({"reason": "端末紛失"});
+    assert_eq!(sv.post(remove, &why).await.status(), 403);
+    assert_eq!(
+        admin.post(remove, &json!({"reason": " "})).await.status(),
+        422
+    );
+    // No such passkey: nothing ends, nothing is logged.
+    assert_eq!(admin.post(remove, &why).await.status(), 404);
+    assert_eq!(sv.get(HAPPY).await.status(), 200);
+    let log = app.storage.operation_log().await.unwrap();
+    assert!(!log.iter().any(|l| l.outcome == "passkey_removed"));
+}

@@ -1,12 +1,13 @@
 //! 職員 (admin): staff accounts — the list with each member's role and
 //! passkeys, a new member or another passkey (a one-time link, shown
 //! once, to hand over in person), disabling a member (their sessions end
-//! at once).
+//! at once), a member's passkeys and removing one (a lost device: their
+//! sessions end too).
 
 use crate::components::layout::{ErrorText, Layout};
 use crate::{Session, api};
 use leptos::prelude::*;
-use renkei_shared::staff::{NewStaff, StaffMember, StaffRole};
+use renkei_shared::staff::{NewStaff, StaffMember, StaffPasskey, StaffRole};
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
@@ -26,6 +27,8 @@ fn Members() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("operator".to_owned());
     let reason = RwSignal::new(String::new());
+    // Whose passkeys are shown, and they.
+    let keys_of = RwSignal::new(None::<(String, Vec<StaffPasskey>)>);
     let csrf = move || session.csrf();
     let load = move || {
         leptos::task::spawn_local(async move {
@@ -80,6 +83,30 @@ fn Members() -> impl IntoView {
             }
         });
     };
+    let show_keys = move |who: String| {
+        leptos::task::spawn_local(async move {
+            match api::staff_passkeys(&who).await {
+                Ok(k) => {
+                    error.set(None);
+                    keys_of.set(Some((who, k)));
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let remove_key = move |who: String, id: i64| {
+        leptos::task::spawn_local(async move {
+            match api::remove_passkey(&csrf(), &who, id, &reason.get_untracked()).await {
+                Ok(_) => {
+                    error.set(None);
+                    done.set(Some(format!("{who}さんのパスキーを削除しました。")));
+                    load();
+                    show_keys(who);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
     view! {
         <form class="action" on:submit=add aria-labelledby="add-staff-title">
             <h2 id="add-staff-title">"職員の追加"</h2>
@@ -95,7 +122,7 @@ fn Members() -> impl IntoView {
         </form>
         <ErrorText error=error />
         <p class="done" role="status">{move || done.get()}</p>
-        <label for="disable-reason">"無効にする理由"</label>
+        <label for="disable-reason">"無効にする・パスキーを削除する理由（必須）"</label>
         <input id="disable-reason" bind:value=reason />
         <table>
             <thead><tr>
@@ -105,7 +132,7 @@ fn Members() -> impl IntoView {
             <tbody>
                 <For each=move || members.get() key=|m| (m.name.clone(), m.disabled, m.passkeys) let:m>
                     {
-                        let (a, b) = (m.name.clone(), m.name.clone());
+                        let (a, b, c) = (m.name.clone(), m.name.clone(), m.name.clone());
                         let disabled = m.disabled;
                         view! { <tr>
                             <td>{m.name.clone()}</td><td>{m.role.label()}</td><td>{m.passkeys}</td>
@@ -115,11 +142,35 @@ fn Members() -> impl IntoView {
                                     on:click=move |_| new_link(a.clone())>"登録用リンクを発行"</button>
                                 <button type="button" class="secondary"
                                     on:click=move |_| disable(b.clone())>"無効にする"</button>
+                                <button type="button" class="secondary"
+                                    on:click=move |_| show_keys(c.clone())>"パスキーを表示"</button>
                             })}</td>
                         </tr> }
                     }
                 </For>
             </tbody>
         </table>
+        {move || keys_of.get().map(|(who, keys)| view! {
+            <section aria-labelledby="keys-title">
+                <h2 id="keys-title">{format!("{who}さんのパスキー")}</h2>
+                <table>
+                    <thead><tr>
+                        <th scope="col">"番号"</th><th scope="col">"登録日時"</th>
+                        <th scope="col">"最終使用"</th><th scope="col">"操作"</th>
+                    </tr></thead>
+                    <tbody>
+                        {keys.into_iter().map(|k| {
+                            let who = who.clone();
+                            view! { <tr>
+                                <td>{k.id}</td><td>{k.created_at}</td>
+                                <td>{k.last_used_at.unwrap_or_else(|| "—".into())}</td>
+                                <td><button type="button" class="secondary"
+                                    on:click=move |_| remove_key(who.clone(), k.id)>"削除する"</button></td>
+                            </tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })}
     }
 }
