@@ -1,7 +1,7 @@
 //! Staff members, their enrolment links, passkeys, WebAuthn ceremonies in
 //! progress and sessions; and what the console reads about an account.
 
-use super::{OpLog, Storage};
+use super::{OpLog, Storage, Tx};
 use renkei_shared::staff::StaffRole;
 use sqlx::FromRow;
 
@@ -308,10 +308,7 @@ impl Storage {
         if removed.rows_affected() != 1 {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
-            .bind(staff_id)
-            .execute(&mut *tx)
-            .await?;
+        Self::end_sessions_of(&mut tx, staff_id).await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(true)
@@ -395,12 +392,19 @@ impl Storage {
         .bind(staff_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
-            .bind(staff_id)
-            .execute(&mut *tx)
-            .await?;
+        Self::end_sessions_of(&mut tx, staff_id).await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
+    }
+
+    /// Ends every session of a member at once (disabled, or a passkey of
+    /// theirs removed).
+    async fn end_sessions_of(tx: &mut Tx, staff_id: i64) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
+            .bind(staff_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     /// Today's counted failures of an account.
