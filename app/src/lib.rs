@@ -9,20 +9,22 @@ pub mod pages;
 
 use leptos::prelude::*;
 use pages::*;
+use renkei_shared::api::Step;
 
 #[component]
 pub fn App() -> impl IntoView {
     components::institution::provide_institution();
     let screen = components::screen::provide_screen();
-    move || match screen.path().as_str() {
-        "/flow/account" => view! { <account::AccountPage /> }.into_any(),
-        "/flow/customer" => view! { <customer::CustomerPage /> }.into_any(),
-        "/flow/phone" => view! { <phone::PhonePage /> }.into_any(),
-        "/flow/call" => view! { <call::CallPage /> }.into_any(),
-        "/flow/pin" => view! { <pin::PinPage /> }.into_any(),
-        "/flow/consent" => view! { <consent::ConsentPage /> }.into_any(),
-        "/flow/completed" => view! { <completed::CompletedPage /> }.into_any(),
-        "/flow/cancelled" => view! { <cancelled::CancelledPage /> }.into_any(),
-        _ => view! { <not_found::NotFound /> }.into_any(),
+    // Every step has its screen: the match is exhaustive.
+    move || match screen.step() {
+        Some(Step::Account) => view! { <account::AccountPage /> }.into_any(),
+        Some(Step::Customer) => view! { <customer::CustomerPage /> }.into_any(),
+        Some(Step::PhoneConfirm) => view! { <phone::PhonePage /> }.into_any(),
+        Some(Step::PhoneCall) => view! { <call::CallPage /> }.into_any(),
+        Some(Step::Pin) => view! { <pin::PinPage /> }.into_any(),
+        Some(Step::Consent) => view! { <consent::ConsentPage /> }.into_any(),
+        Some(Step::Completed) => view! { <completed::CompletedPage /> }.into_any(),
+        Some(Step::Cancelled) => view! { <cancelled::CancelledPage /> }.into_any(),
+        None => view! { <not_found::NotFound /> }.into_any(),
     }
 }
