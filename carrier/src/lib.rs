@@ -29,7 +29,8 @@ pub struct InboundCall {
 /// The server's answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CallAnswer {
-    /// verified | no_matching_challenge | withheld | duplicate
+    /// verified | already_verified | too_late | no_matching_challenge |
+    /// withheld | duplicate
     pub result: String,
 }
 

@@ -66,6 +66,10 @@ pub struct Config {
     /// `RENKEI_CALLBACK_WINDOW_SECS`: how long after SOA209 is shown a call
     /// still counts (the seed's 120 seconds).
     pub callback_window_secs: i64,
+    /// `RENKEI_CALLBACK_QUIET_SECS`: how long after a window ends its
+    /// (caller, number) pair stays bound to its flow (default: the window),
+    /// so that a redial or a late call can never verify another flow.
+    pub callback_quiet_secs: i64,
     /// `RENKEI_TELEPHONY_SECRET`: HMAC key the carrier gateway signs with.
     /// Without it the webhook refuses every call.
     pub telephony_secret: Option<String>,
@@ -110,6 +114,40 @@ pub struct Config {
     /// (`RENKEI_HASH_WORKERS`, default the CPUs; `RENKEI_HASH_QUEUE`) and
     /// the peppers (`RENKEI_PIN_PEPPER_FILE` or `RENKEI_PIN_PEPPER`).
     pub hashing: HashSettings,
+    /// `RENKEI_DPOP_NONCE`: PAR and the token endpoint ask for
+    /// server-provided DPoP nonces (RFC 9449 §8). Default on in `fapi2`.
+    pub dpop_nonce: bool,
+    /// `RENKEI_JWKS_ALLOW_LOOPBACK`: an app's `jwks_uri` may point at this
+    /// machine (development; default on in demo mode only). Private,
+    /// link-local, CGNAT, unique-local and metadata addresses never.
+    pub jwks_allow_loopback: bool,
+    /// `RENKEI_METRICS_PUBLIC`: `/metrics` on the public listener when no
+    /// `RENKEI_METRICS_LISTEN` is set (default: demo mode only).
+    pub metrics_public: bool,
+    /// `RENKEI_STAFF_ENROLMENT_SECS`: how long a staff enrolment link
+    /// lasts (default 24 h).
+    pub staff_enrolment_secs: i64,
+    /// `RENKEI_THROTTLE_SIGN_IN_PER_MIN`: staff sign-in starts a minute per
+    /// client address and per name (default 10).
+    pub throttle_sign_in: std::num::NonZeroU32,
+}
+
+/// A yes/no setting: `1`, `true`, `yes` are yes; `0`, `false`, `no` no;
+/// unset or empty the default.
+fn flag(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match get(var).filter(|v| !v.is_empty()).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes") => Ok(true),
+        Some("0" | "false" | "no") => Ok(false),
+        Some(_) => Err(ConfigError {
+            var,
+            why: "1/true/yes or 0/false/no".into(),
+        }),
+    }
 }
 
 /// What the OAuth endpoints require of every client.
@@ -440,6 +478,13 @@ impl Config {
             1..=600,
             "seconds between 1 and 600",
         )?;
+        let callback_quiet_secs: i64 = ranged(
+            &get,
+            "RENKEI_CALLBACK_QUIET_SECS",
+            &callback_window_secs.to_string(),
+            0..=3600,
+            "seconds between 0 and 3600",
+        )?;
         let telephony_secret = get("RENKEI_TELEPHONY_SECRET")
             .filter(|v| !v.is_empty())
             .or_else(|| demo.then(|| DEMO_TELEPHONY_SECRET.to_owned()));
@@ -558,6 +603,7 @@ impl Config {
             callback_number,
             callback_numbers,
             callback_window_secs,
+            callback_quiet_secs,
             telephony_secret,
             twilio_auth_token,
             smtp_url,
@@ -584,6 +630,17 @@ impl Config {
             shutdown_delay_secs,
             flow_ttl_secs,
             now,
+            dpop_nonce: flag(&get, "RENKEI_DPOP_NONCE", profile == Profile::Fapi2)?,
+            jwks_allow_loopback: flag(&get, "RENKEI_JWKS_ALLOW_LOOPBACK", demo)?,
+            metrics_public: flag(&get, "RENKEI_METRICS_PUBLIC", demo)?,
+            staff_enrolment_secs: ranged(
+                &get,
+                "RENKEI_STAFF_ENROLMENT_SECS",
+                "86400",
+                300..=7 * 86400,
+                "seconds between 300 and 604800",
+            )?,
+            throttle_sign_in: per_minute("RENKEI_THROTTLE_SIGN_IN_PER_MIN", "10")?,
         })
     }
 

@@ -66,6 +66,9 @@ impl Application {
                 gateway: Gateway::new(settings)?,
             },
         };
+        let nonce_key =
+            crate::oauth::nonce::NonceKey::new(storage.server_secret("dpop_nonce").await?);
+        let staff_decoy_key = storage.server_secret("staff_decoy").await?;
         let state = AppState {
             hasher,
             records,
@@ -76,7 +79,8 @@ impl Application {
             storage,
             config: Arc::new(config),
             clock,
-            jwks_http: crate::oauth::jwks::http_client(),
+            nonce_key,
+            staff_decoy_key,
             shutting_down: Arc::default(),
         };
         if state.config.demo {
@@ -280,10 +284,11 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
     let customer = Router::new()
         .merge(http::router(
             demo.is_some(),
-            state.config.metrics_listen.is_none(),
+            // Outside demo mode /metrics is not public unless asked for.
+            state.config.metrics_listen.is_none() && state.config.metrics_public,
         ))
         .merge(flow::router())
-        .merge(oauth::router())
+        .merge(oauth::router(state.clone()))
         .merge(resource::router())
         .merge(telephony::router());
     // The staff console: its own bundle (dist/staff), its own routes.

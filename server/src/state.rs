@@ -18,8 +18,10 @@ pub struct AppState {
     /// Per-IP and per-flow limits on the steps that probe the records.
     pub throttles: Arc<crate::flow::throttle::Throttles>,
     pub clock: SharedClock,
-    /// Fetches apps' JWK Sets from their `jwks_uri` (`oauth::jwks`).
-    pub jwks_http: reqwest::Client,
+    /// Signs and checks server-provided DPoP nonces (`oauth::nonce`).
+    pub nonce_key: crate::oauth::nonce::NonceKey,
+    /// Makes the passkeys an unknown staff name is asked for look real.
+    pub staff_decoy_key: [u8; 32],
     /// Set when a graceful shutdown begins: `/readyz` answers 503 from then.
     pub shutting_down: Arc<std::sync::atomic::AtomicBool>,
 }

@@ -69,7 +69,7 @@ impl Context {
                 (Some(set.clone()), None)
             }
             Some(ClientKeys::Url(uri)) => {
-                let set = jwks::fetch(&jwks::http_client(), uri)
+                let set = jwks::fetch(uri, self.jwks_allow_loopback)
                     .await
                     .map_err(|e| anyhow::anyhow!("--jwks-uri {uri}: {e}"))?;
                 (Some(set), Some(uri.as_str()))

@@ -20,6 +20,9 @@ pub struct Context {
     /// The staff member acting in the console (`None`: the command line,
     /// whose operator the host's own login records).
     pub staff: Option<String>,
+    /// An app's `jwks_uri` may point at this machine
+    /// (`RENKEI_JWKS_ALLOW_LOOPBACK`, development only).
+    pub jwks_allow_loopback: bool,
 }
 
 /// An account as staff name it: 店番, 科目, 口座番号.
@@ -57,6 +60,7 @@ impl Context {
             storage: Storage::connect(&config.database_url).await?,
             now: clock.now(),
             staff: None,
+            jwks_allow_loopback: config.jwks_allow_loopback,
         })
     }
 
@@ -65,6 +69,15 @@ impl Context {
             storage,
             now,
             staff: None,
+            jwks_allow_loopback: false,
+        }
+    }
+
+    /// The same, allowing (or not) a `jwks_uri` on this machine.
+    pub fn with_jwks_loopback(self, allow: bool) -> Self {
+        Context {
+            jwks_allow_loopback: allow,
+            ..self
         }
     }
 
@@ -74,6 +87,7 @@ impl Context {
             storage,
             now,
             staff: Some(staff.to_owned()),
+            jwks_allow_loopback: false,
         }
     }
 

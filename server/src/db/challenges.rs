@@ -51,24 +51,29 @@ impl Storage {
     }
 
     /// Opens a challenge for `expected_caller` on the first number of
-    /// `pool` that no other open challenge for that caller holds, and logs
-    /// it, in one transaction. The caller's challenges whose window has
-    /// passed are released first (an abandoned SOA209 holds a number for at
-    /// most its window), and any earlier challenge of the same flow is void. `None` when every
-    /// number is taken; a unique index on open (caller, number) pairs keeps
-    /// that true even when two instances race.
+    /// `pool` that is free for this flow, and logs it, in one transaction.
+    /// A number is free when no *other* flow of this phone holds its
+    /// (caller, number) pair: a pair stays bound to the flow it was given to
+    /// until `bound_until` (the window's end plus the quiet period), whether
+    /// that flow was verified, cancelled or abandoned meanwhile, so a redial
+    /// or a late call can only ever reach the flow that showed the number.
+    /// The binding is taken by one conditional upsert on the pair's row, so
+    /// two instances racing for it cannot both win. Any earlier challenge of
+    /// the same flow is void. `None` when every number is bound elsewhere.
     pub async fn create_challenge(
         &self,
         expected_caller: &str,
         pool: &[String],
         deadline: i64,
+        bound_until: i64,
         log: OpLog<'_>,
     ) -> sqlx::Result<Option<ChallengeRow>> {
         let now = log.at;
+        let flow_id = log.flow_id.unwrap_or_default();
         let mut tx = self.begin().await?;
-        if let Some(flow_id) = log.flow_id {
-            void_flow_challenges(&mut tx, flow_id).await?;
-        }
+        void_flow_challenges(&mut tx, flow_id).await?;
+        // Open challenges of this phone whose window has passed hold the
+        // unique index of open pairs no longer (their binding still holds).
         sqlx::query(
             "UPDATE phone_challenges SET void = 2
              WHERE expected_caller = $1 AND deadline <= $2 AND void = 0 AND verified_at IS NULL",
@@ -77,38 +82,57 @@ impl Storage {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let taken: Vec<String> = sqlx::query_scalar(
-            "SELECT called_number FROM phone_challenges
-             WHERE expected_caller = $1 AND void = 0 AND verified_at IS NULL",
-        )
-        .bind(expected_caller)
-        .fetch_all(&mut *tx)
-        .await?;
-        let Some(number) = pool.iter().find(|n| !taken.contains(n)) else {
+        let mut bound = None;
+        for number in pool {
+            let taken: Option<String> = sqlx::query_scalar(
+                "INSERT INTO callback_bindings (expected_caller, called_number, flow_id, bound_until)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (expected_caller, called_number) DO UPDATE
+                    SET flow_id = excluded.flow_id, bound_until = excluded.bound_until
+                    WHERE callback_bindings.bound_until <= $5
+                       OR callback_bindings.flow_id = excluded.flow_id
+                 RETURNING called_number",
+            )
+            .bind(expected_caller)
+            .bind(number)
+            .bind(flow_id)
+            .bind(bound_until)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if taken.is_some() {
+                bound = Some(number);
+                break;
+            }
+        }
+        let Some(number) = bound else {
             return Ok(None);
         };
-        let inserted = sqlx::query_as(
+        let row = sqlx::query_as(
             "INSERT INTO phone_challenges (flow_id, expected_caller, called_number, created_at,
                                            deadline)
              VALUES ($1, $2, $3, $4, $5)
              RETURNING id, expected_caller, called_number, deadline, verified_at",
         )
-        .bind(log.flow_id)
+        .bind(flow_id)
         .bind(expected_caller)
         .bind(number)
         .bind(now)
         .bind(deadline)
         .fetch_one(&mut *tx)
-        .await;
-        let row = match inserted {
-            Ok(row) => row,
-            // Another instance took the pair between our read and write.
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
-            Err(e) => return Err(e),
-        };
+        .await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(Some(row))
+    }
+
+    /// Forgets bindings whose quiet period is over.
+    pub(super) async fn purge_bindings(tx: &mut Tx, now: i64) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM callback_bindings WHERE bound_until <= $1")
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     /// Records an inbound call once and, for a new call from a shown number,
@@ -139,38 +163,17 @@ impl Storage {
         if inserted.rows_affected() == 0 {
             return Ok(None);
         }
-        let verified = match call.caller {
-            None => false,
-            Some(caller) => {
-                sqlx::query(
-                    // At most one open challenge holds a (caller, number)
-                    // pair (a unique index): the call verifies that one, and
-                    // only inside its window.
-                    "UPDATE phone_challenges SET verified_at = $1, call_id = $2
-                     WHERE expected_caller = $3 AND called_number = $4
-                       AND deadline > $5 AND verified_at IS NULL AND void = 0",
-                )
-                .bind(call.now)
-                .bind(call.call_id)
-                .bind(caller)
-                .bind(call.called)
-                .bind(call.now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                    == 1
-            }
+        let outcome = match call.caller {
+            None => provisional,
+            Some(caller) => Self::answer_call(&mut tx, &call, caller).await?,
         };
-        let outcome = if verified {
+        if outcome != provisional {
             sqlx::query("UPDATE inbound_calls SET outcome = $1 WHERE call_id = $2")
-                .bind(CallOutcome::Verified)
+                .bind(outcome)
                 .bind(call.call_id)
                 .execute(&mut *tx)
                 .await?;
-            CallOutcome::Verified
-        } else {
-            provisional
-        };
+        }
         let log = OpLog {
             outcome: outcome.code(),
             ..log
@@ -178,5 +181,62 @@ impl Storage {
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(Some(outcome))
+    }
+
+    /// What a call from a shown number does. The pair's binding names the
+    /// one flow it can reach: the call verifies that flow's open challenge
+    /// inside its window, and otherwise is answered for that flow (already
+    /// verified, or too late) and verifies nothing at all.
+    async fn answer_call(
+        tx: &mut Tx,
+        call: &InboundCall<'_>,
+        caller: &str,
+    ) -> sqlx::Result<CallOutcome> {
+        let flow_id: Option<String> = sqlx::query_scalar(
+            "SELECT flow_id FROM callback_bindings
+             WHERE expected_caller = $1 AND called_number = $2 AND bound_until > $3",
+        )
+        .bind(caller)
+        .bind(call.called)
+        .bind(call.now)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(flow_id) = flow_id else {
+            return Ok(CallOutcome::NoMatchingChallenge);
+        };
+        let verified = sqlx::query(
+            "UPDATE phone_challenges SET verified_at = $1, call_id = $2
+             WHERE flow_id = $3 AND expected_caller = $4 AND called_number = $5
+               AND deadline > $6 AND verified_at IS NULL AND void = 0",
+        )
+        .bind(call.now)
+        .bind(call.call_id)
+        .bind(&flow_id)
+        .bind(caller)
+        .bind(call.called)
+        .bind(call.now)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if verified {
+            return Ok(CallOutcome::Verified);
+        }
+        let already: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM phone_challenges
+             WHERE flow_id = $1 AND expected_caller = $2 AND called_number = $3
+               AND verified_at IS NOT NULL
+             LIMIT 1",
+        )
+        .bind(&flow_id)
+        .bind(caller)
+        .bind(call.called)
+        .fetch_optional(&mut **tx)
+        .await?;
+        Ok(if already.is_some() {
+            CallOutcome::AlreadyVerified
+        } else {
+            CallOutcome::TooLate
+        })
     }
 }

@@ -196,6 +196,7 @@ impl Storage {
             .bind(cutoff)
             .execute(&mut *tx)
             .await?;
+        Self::purge_bindings(&mut tx, now).await?;
         tx.commit().await?;
         Ok(gone)
     }

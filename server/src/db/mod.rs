@@ -9,9 +9,10 @@
 //! | `accounts` | accounts, transactions, time_deposits (the bank's records) |
 //! | `flows` | flows — and [`Storage::transition`], the one way a flow moves |
 //! | `lockout` | auth_failures |
-//! | `challenges` | phone_challenges, inbound_calls |
+//! | `challenges` | phone_challenges, callback_bindings, inbound_calls |
 //! | `grants` | consents, auth_codes, tokens |
 //! | `requests` | par_requests, used_jtis |
+//! | `secrets` | server_secrets (keys every instance shares) |
 //! | `maintenance` | maintenance_windows |
 //! | `outbox` | mail_outbox |
 //! | `oplog` | operation_log (append-only) |
@@ -28,6 +29,7 @@ mod oplog;
 mod outbox;
 mod records;
 mod requests;
+mod secrets;
 mod staff;
 pub mod types;
 

@@ -75,6 +75,11 @@ pub enum CallOutcome {
     NoMatchingChallenge,
     /// 非通知: never verifies.
     Withheld,
+    /// The pair's flow was verified already (a redial): nothing else is.
+    AlreadyVerified,
+    /// The pair's flow's window had ended (a late call, or a call to a
+    /// number in its quiet period): nothing is verified.
+    TooLate,
 }
 
 impl CallOutcome {
@@ -83,6 +88,8 @@ impl CallOutcome {
             CallOutcome::Verified => "verified",
             CallOutcome::NoMatchingChallenge => "no_matching_challenge",
             CallOutcome::Withheld => "withheld",
+            CallOutcome::AlreadyVerified => "already_verified",
+            CallOutcome::TooLate => "too_late",
         }
     }
 }

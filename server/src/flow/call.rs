@@ -55,9 +55,10 @@ pub async fn open(
     flow.expect(Step::PhoneCall)?;
     let challenge = match app.storage.current_challenge(&flow.row.id).await? {
         Some(c) => c,
-        // A number of the pool that no other open challenge for this phone
-        // holds, so a call can only ever verify this flow; none free: 混雑.
-        // The phone is read now from the bank's records.
+        // A number of the pool that no other flow of this phone has held
+        // within its window and quiet period, so a call (a redial, a late
+        // one) can only ever reach this flow; none free: 混雑. The phone is
+        // read now from the bank's records.
         None => app
             .storage
             .create_challenge(
@@ -68,6 +69,7 @@ pub async fn open(
                     .phone,
                 &app.config.callback_numbers,
                 flow.now + app.config.callback_window_secs,
+                flow.now + app.config.callback_window_secs + app.config.callback_quiet_secs,
                 meta.log(&flow, "challenge_opened"),
             )
             .await?

@@ -66,7 +66,16 @@ pub fn spa(dist: &std::path::Path) -> ServeDir<ServeFile> {
 /// (`no-store`).
 pub async fn cache_control(req: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(req.uri().path());
+    // The console's answers (account views, the staff list, the CSRF
+    // token) must not stay on a shared counter PC's disk: never stored,
+    // errors included.
+    let staff_api = req.uri().path().starts_with("/staff/api/");
     let mut resp = next.run(req).await;
+    if staff_api {
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return resp;
+    }
     if resp.status().is_success() && !resp.headers().contains_key(header::CACHE_CONTROL) {
         let value = if hashed {
             "public, max-age=31536000, immutable"

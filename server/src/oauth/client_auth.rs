@@ -209,7 +209,7 @@ async fn refresh_jwks(app: &AppState, client: &ClientRow, now: i64) -> OAuthResu
     {
         return Ok(None);
     }
-    match jwks::fetch(&app.jwks_http, uri).await {
+    match jwks::fetch(uri, app.config.jwks_allow_loopback).await {
         Ok(set) => {
             app.storage.store_fetched_jwks(id, &set).await?;
             Ok(Some(set))

@@ -1,5 +1,6 @@
-//! DPoP proofs sent to the OAuth endpoints (RFC 9449): checked, their
-//! `jti` made single-use, the key's thumbprint returned for binding.
+//! DPoP proofs sent to the OAuth endpoints (RFC 9449): checked, with the
+//! server's nonce when `RENKEI_DPOP_NONCE` asks for one (§8), their `jti`
+//! made single-use, the key's thumbprint returned for binding.
 
 use super::error::{OAuthError, OAuthResult};
 use crate::crypto::sha256_hex;
@@ -13,6 +14,7 @@ pub async fn dpop_at(
     headers: &HeaderMap,
     path: &str,
 ) -> OAuthResult<Option<String>> {
+    // Exactly one DPoP header field (§4.3).
     let mut proofs = headers.get_all("dpop").iter();
     let Some(first) = proofs.next() else {
         return Ok(None);
@@ -29,6 +31,16 @@ pub async fn dpop_at(
             tracing::info!(error = %e, "DPoP proof refused");
             OAuthError::invalid_dpop("invalid DPoP proof")
         })?;
+    // Without the nonce the client is told the one to use and retries with
+    // a fresh proof; this one's `jti` is not spent.
+    if app.config.dpop_nonce
+        && !checked
+            .nonce
+            .as_deref()
+            .is_some_and(|n| app.nonce_key.accepts(n, now))
+    {
+        return Err(OAuthError::use_dpop_nonce());
+    }
     let key = sha256_hex(&format!("dpop:{}:{}", checked.jkt, checked.jti));
     if !app
         .storage
@@ -38,4 +50,21 @@ pub async fn dpop_at(
         return Err(OAuthError::invalid_dpop("DPoP proof replayed"));
     }
     Ok(Some(checked.jkt))
+}
+
+/// Every answer of an endpoint that takes DPoP proofs carries the nonce to
+/// use next (§8: on errors it is required, on success it lets the client
+/// follow the rotation without a failed request).
+pub async fn nonce_header(
+    axum::extract::State(app): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut resp = next.run(req).await;
+    if app.config.dpop_nonce
+        && let Ok(v) = axum::http::HeaderValue::from_str(&app.nonce_key.current(app.now_secs()))
+    {
+        resp.headers_mut().insert(super::nonce::HEADER, v);
+    }
+    resp
 }

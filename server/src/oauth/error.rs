@@ -33,6 +33,15 @@ impl OAuthError {
     pub fn invalid_dpop(description: &'static str) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_dpop_proof", description)
     }
+    /// RFC 9449 §8: the proof lacks the server's nonce (sent beside, in
+    /// the `DPoP-Nonce` header).
+    pub fn use_dpop_nonce() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "use_dpop_nonce",
+            "Authorization server requires nonce in DPoP proof",
+        )
+    }
     pub fn invalid_client() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,

@@ -59,6 +59,7 @@ pub struct AssertionClaims {
     pub aud: serde_json::Value,
     pub exp: i64,
     pub iat: Option<i64>,
+    pub nbf: Option<i64>,
     pub jti: String,
 }
 
@@ -130,6 +131,9 @@ pub fn verify_assertion(
     if c.iat.is_some_and(|iat| iat > now + SKEW_SECS) {
         return Err(JoseError::Claims("issued in the future"));
     }
+    if c.nbf.is_some_and(|nbf| nbf > now + SKEW_SECS) {
+        return Err(JoseError::Claims("not valid yet (nbf)"));
+    }
     if c.jti.is_empty() {
         return Err(JoseError::Claims("jti is required"));
     }
@@ -143,6 +147,8 @@ pub struct DpopClaims {
     pub iat: i64,
     pub jti: String,
     pub ath: Option<String>,
+    /// A server-provided nonce (RFC 9449 §8), when the server asks for one.
+    pub nonce: Option<String>,
 }
 
 /// A checked DPoP proof: the key's thumbprint and the proof's `jti`.
@@ -151,6 +157,7 @@ pub struct DpopProof {
     pub jkt: String,
     pub jti: String,
     pub iat: i64,
+    pub nonce: Option<String>,
 }
 
 /// Verifies a DPoP proof for `method` `url`: `typ` dpop+jwt, an allowed
@@ -190,7 +197,7 @@ pub fn verify_dpop(
     if !claims.htm.eq_ignore_ascii_case(method) {
         return Err(JoseError::Claims("htm"));
     }
-    if strip_query(&claims.htu) != strip_query(url) {
+    if normalised_htu(&claims.htu).is_none() || normalised_htu(&claims.htu) != normalised_htu(url) {
         return Err(JoseError::Claims("htu"));
     }
     if (claims.iat - now).abs() > SKEW_SECS {
@@ -209,11 +216,59 @@ pub fn verify_dpop(
         jkt: thumbprint(&jwk).ok_or(JoseError::Key)?,
         jti: claims.jti,
         iat: claims.iat,
+        nonce: claims.nonce,
     })
 }
 
-fn strip_query(u: &str) -> &str {
-    u.split(['?', '#']).next().unwrap_or(u)
+/// An `htu` as RFC 9449 §4.3 compares it: without query and fragment, after
+/// RFC 3986 §6.2.2 syntax-based and §6.2.3 scheme-based normalisation —
+/// scheme and host in lower case, the scheme's default port dropped, an
+/// empty path as `/`, dot segments removed (all by `url`), and
+/// percent-encodings in upper case with unreserved characters decoded.
+fn normalised_htu(u: &str) -> Option<String> {
+    let url = url::Url::parse(u).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let host = url.host_str()?;
+    let port = match url.port() {
+        Some(p) => format!(":{p}"),
+        None => String::new(),
+    };
+    Some(format!(
+        "{}://{host}{port}{}",
+        url.scheme(),
+        normalise_percent(url.path())
+    ))
+}
+
+/// Upper-case hex in percent-encodings, and unreserved characters
+/// (RFC 3986 §2.3) decoded.
+fn normalise_percent(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = String::with_capacity(path.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            let c = (h * 16 + l) as u8;
+            if c.is_ascii_alphanumeric() || b"-._~".contains(&c) {
+                out.push(c as char);
+            } else {
+                out.push_str(&format!("%{c:02X}"));
+            }
+            i += 3;
+        } else {
+            out.push(bytes[i] as char);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// RFC 7638 JWK thumbprint (SHA-256, base64url) of a public key.
@@ -241,6 +296,36 @@ pub fn thumbprint(jwk: &Jwk) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn htu_is_compared_after_normalisation() {
+        let ours = normalised_htu("http://localhost/oauth/token");
+        assert!(ours.is_some());
+        for same in [
+            "HTTP://LOCALHOST/oauth/token",
+            "http://localhost:80/oauth/token",
+            "http://localhost/oauth/token?x=1#f",
+            "http://localhost/oauth/./token",
+            "http://localhost/%6Fauth/token",
+        ] {
+            assert_eq!(normalised_htu(same), ours, "{same}");
+        }
+        for other in [
+            "https://localhost/oauth/token",
+            "http://localhost:8080/oauth/token",
+            "http://localhost/oauth/Token",
+            "http://localhost/oauth/token/",
+            "http://other/oauth/token",
+        ] {
+            assert_ne!(normalised_htu(other), ours, "{other}");
+        }
+        assert_eq!(
+            normalised_htu("http://h/a%2fb"),
+            normalised_htu("http://h/a%2Fb")
+        );
+        assert_eq!(normalised_htu("urn:x:y"), None);
+        assert_eq!(normalised_htu("not a url"), None);
+    }
 
     #[test]
     fn rfc7638_thumbprint_example() {

@@ -7,6 +7,7 @@
 //! added), never more than once per [`MIN_INTERVAL_SECS`] per app, so
 //! unauthenticated requests cannot make Renkei hammer an app's server.
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 use url::Url;
 
@@ -36,12 +37,12 @@ pub fn check(jwks: &str) -> Result<(), String> {
 }
 
 /// A `jwks_uri` fit to register: absolute https (http only on loopback,
-/// for development), no credentials, no fragment.
-pub fn check_uri(uri: &str) -> Result<Url, String> {
+/// for development, when `allow_loopback`), no credentials, no fragment.
+pub fn check_uri(uri: &str, allow_loopback: bool) -> Result<Url, String> {
     let u = Url::parse(uri).map_err(|e| e.to_string())?;
     let loopback = matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    if !(u.scheme() == "https" || (u.scheme() == "http" && loopback)) {
-        return Err("must be https (http only for loopback)".into());
+    if !(u.scheme() == "https" || (u.scheme() == "http" && loopback && allow_loopback)) {
+        return Err("must be https".into());
     }
     if u.fragment().is_some() || !u.username().is_empty() || u.password().is_some() {
         return Err("no fragment or credentials allowed".into());
@@ -49,21 +50,106 @@ pub fn check_uri(uri: &str) -> Result<Url, String> {
     Ok(u)
 }
 
-/// The client the fetches go through: short timeouts, no redirects (the
-/// registered URL is the one asked).
-pub fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
+/// Why Renkei will not connect to `ip` for an app's keys, if it will not:
+/// a registered URL must not turn Renkei into a request oracle into the
+/// bank's own network or the cloud's metadata service.
+pub fn refused_address(ip: IpAddr, allow_loopback: bool) -> Option<&'static str> {
+    match ip {
+        IpAddr::V4(v4) => refused_v4(v4, allow_loopback),
+        IpAddr::V6(v6) => {
+            // An IPv4 address inside IPv6 (mapped, or NAT64's well-known
+            // prefix) is judged as that IPv4 address.
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return refused_v4(v4, allow_loopback);
+            }
+            let s = v6.segments();
+            if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
+                let [a, b] = s[6].to_be_bytes();
+                let [c, d] = s[7].to_be_bytes();
+                return refused_v4(Ipv4Addr::new(a, b, c, d), allow_loopback);
+            }
+            if v6.is_loopback() {
+                (!allow_loopback).then_some("loopback")
+            } else if v6.is_unspecified() {
+                Some("unspecified")
+            } else if s[0] & 0xfe00 == 0xfc00 {
+                // fc00::/7, which holds fd00:ec2::254 (a cloud's metadata).
+                Some("unique-local")
+            } else if s[0] & 0xffc0 == 0xfe80 || s[0] & 0xffc0 == 0xfec0 {
+                Some("link-local")
+            } else if v6.is_multicast() {
+                Some("multicast")
+            } else if s[0] == 0x2001 && s[1] == 0x0db8 || s[0] == 0x0100 && s[1..4] == [0, 0, 0] {
+                Some("documentation or discard")
+            } else {
+                None
+            }
+        }
+    }
+}
+
+fn refused_v4(ip: Ipv4Addr, allow_loopback: bool) -> Option<&'static str> {
+    let [a, b, c, _] = ip.octets();
+    if ip.is_loopback() {
+        (!allow_loopback).then_some("loopback")
+    } else if ip.is_private() {
+        Some("private")
+    } else if ip.is_link_local() {
+        // 169.254.0.0/16, which holds 169.254.169.254 (instance metadata).
+        Some("link-local")
+    } else if a == 100 && (64..128).contains(&b) {
+        Some("carrier-grade NAT")
+    } else if a == 0 || ip.is_broadcast() || ip.is_multicast() || a >= 240 {
+        Some("not a unicast address")
+    } else if (a, b, c) == (192, 0, 0)
+        || ip.is_documentation()
+        || (a == 198 && (b == 18 || b == 19))
+    {
+        Some("reserved")
+    } else {
+        None
+    }
+}
+
+/// The one address a fetch of `url` connects to: every address its host
+/// resolves to must be allowed, and the connection is then made to the
+/// first of them, the one checked — no second lookup can rebind it.
+async fn checked_address(url: &Url, allow_loopback: bool) -> Result<SocketAddr, String> {
+    let host = url.host_str().ok_or("no host")?;
+    let port = url.port_or_known_default().ok_or("no port")?;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs: Vec<SocketAddr> = match bare.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => tokio::net::lookup_host((bare, port))
+            .await
+            .map_err(|e| format!("{host} does not resolve: {e}"))?
+            .collect(),
+    };
+    let first = *addrs.first().ok_or("resolves to nothing")?;
+    for a in &addrs {
+        if let Some(why) = refused_address(a.ip(), allow_loopback) {
+            return Err(format!("{host} is a {why} address ({})", a.ip()));
+        }
+    }
+    Ok(first)
+}
+
+/// Fetches the JWK Set at `uri` and checks it as a registration would:
+/// short timeouts, no redirects (the registered URL is the one asked), no
+/// proxy, and only to an address [`refused_address`] allows.
+pub async fn fetch(uri: &str, allow_loopback: bool) -> Result<String, String> {
+    let url = check_uri(uri, allow_loopback)?;
+    let addr = checked_address(&url, allow_loopback).await?;
+    let mut builder = reqwest::Client::builder()
         .timeout(TIMEOUT)
         .connect_timeout(TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("renkei/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .expect("a client with these settings builds")
-}
-
-/// Fetches the JWK Set at `uri` and checks it as a registration would.
-pub async fn fetch(http: &reqwest::Client, uri: &str) -> Result<String, String> {
-    let url = check_uri(uri)?;
+        .no_proxy()
+        .user_agent(concat!("renkei/", env!("CARGO_PKG_VERSION")));
+    if let Some(host) = url.host_str().filter(|h| h.parse::<IpAddr>().is_err()) {
+        builder = builder.resolve(host, addr);
+    }
+    let http = builder.build().map_err(|e| e.to_string())?;
     let mut resp = http.get(url).send().await.map_err(|e| e.to_string())?;
     if !resp.status().is_success() {
         return Err(format!("answered {}", resp.status()));
@@ -96,11 +182,57 @@ mod tests {
         );
         assert!(check(&private).unwrap_err().contains("private"));
 
-        assert!(check_uri("https://app.example/jwks.json").is_ok());
-        assert!(check_uri("http://127.0.0.1:8080/jwks.json").is_ok());
-        assert!(check_uri("http://app.example/jwks.json").is_err());
-        assert!(check_uri("https://u:p@app.example/jwks.json").is_err());
-        assert!(check_uri("https://app.example/jwks.json#k").is_err());
-        assert!(check_uri("/jwks.json").is_err());
+        assert!(check_uri("https://app.example/jwks.json", false).is_ok());
+        assert!(check_uri("http://127.0.0.1:8080/jwks.json", true).is_ok());
+        assert!(check_uri("http://127.0.0.1:8080/jwks.json", false).is_err());
+        assert!(check_uri("http://app.example/jwks.json", true).is_err());
+        assert!(check_uri("https://u:p@app.example/jwks.json", false).is_err());
+        assert!(check_uri("https://app.example/jwks.json#k", false).is_err());
+        assert!(check_uri("/jwks.json", false).is_err());
+    }
+
+    #[test]
+    fn internal_addresses_are_refused() {
+        let refused = |a: &str| refused_address(a.parse().unwrap(), false);
+        for (addr, why) in [
+            ("127.0.0.1", "loopback"),
+            ("127.9.9.9", "loopback"),
+            ("::1", "loopback"),
+            ("10.1.2.3", "private"),
+            ("172.16.0.1", "private"),
+            ("172.31.255.255", "private"),
+            ("192.168.1.1", "private"),
+            ("169.254.169.254", "link-local"),
+            ("fe80::1", "link-local"),
+            ("100.64.0.1", "carrier-grade NAT"),
+            ("100.127.255.255", "carrier-grade NAT"),
+            ("fd00:ec2::254", "unique-local"),
+            ("fc00::1", "unique-local"),
+            ("::ffff:127.0.0.1", "loopback"),
+            ("::ffff:169.254.169.254", "link-local"),
+            ("64:ff9b::a00:1", "private"),
+            ("0.0.0.0", "not a unicast address"),
+            ("::", "unspecified"),
+            ("224.0.0.1", "not a unicast address"),
+            ("255.255.255.255", "not a unicast address"),
+        ] {
+            assert_eq!(refused(addr), Some(why), "{addr}");
+        }
+        for public in [
+            "8.8.8.8",
+            "100.128.0.1",
+            "172.32.0.1",
+            "2606:4700::1111",
+            "203.0.114.1",
+        ] {
+            assert_eq!(refused(public), None, "{public}");
+        }
+        assert_eq!(refused_address("127.0.0.1".parse().unwrap(), true), None);
+        assert_eq!(refused_address("::1".parse().unwrap(), true), None);
+        assert_eq!(
+            refused_address("10.0.0.1".parse().unwrap(), true),
+            Some("private"),
+            "the development setting opens loopback only"
+        );
     }
 }

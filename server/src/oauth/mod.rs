@@ -8,6 +8,7 @@
 //! | `revoke`, `introspect` | RFC 7009 and RFC 7662 |
 //! | `client_auth` | `client_secret_basic` and `private_key_jwt` |
 //! | `dpop` | DPoP proofs at the OAuth endpoints |
+//! | `nonce` | server-provided DPoP nonces (RFC 9449 §8) |
 //! | `jose` | the JWT checks behind both (ES256, PS256, EdDSA only) |
 //! | `jwks` | an app's public keys, uploaded or fetched from its `jwks_uri` |
 //! | `metadata` | RFC 8414 metadata |
@@ -21,6 +22,7 @@ pub mod introspect;
 pub mod jose;
 pub mod jwks;
 pub mod metadata;
+pub mod nonce;
 pub mod par;
 pub mod revoke;
 pub mod token;
@@ -31,12 +33,19 @@ use axum::Router;
 /// The scopes Renkei knows. One for now: 口座情報・明細情報へのアクセス.
 pub const SCOPES: &[&str] = &["account_info"];
 
-pub fn router() -> Router<AppState> {
+pub fn router(app: AppState) -> Router<AppState> {
+    // The endpoints that take DPoP proofs hand out the nonce to use next.
+    let with_proofs = Router::new()
+        .merge(par::router())
+        .merge(token::router())
+        .layer(axum::middleware::from_fn_with_state(
+            app,
+            dpop::nonce_header,
+        ));
     Router::new()
         .merge(metadata::router())
         .merge(authorize::router())
-        .merge(par::router())
-        .merge(token::router())
+        .merge(with_proofs)
         .merge(revoke::router())
         .merge(introspect::router())
 }

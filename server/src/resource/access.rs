@@ -52,13 +52,19 @@ impl FromRequestParts<AppState> for Access {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        let (scheme_dpop, token) = if let Some(t) = auth.strip_prefix("Bearer ") {
-            (false, t.trim())
-        } else if let Some(t) = auth.strip_prefix("DPoP ") {
-            (true, t.trim())
+        // Auth schemes are case-insensitive (RFC 9110 §11.1).
+        let (scheme, token) = auth.split_once(' ').unwrap_or((auth, ""));
+        let token = token.trim();
+        let scheme_dpop = if scheme.eq_ignore_ascii_case("Bearer") {
+            false
+        } else if scheme.eq_ignore_ascii_case("DPoP") {
+            true
         } else {
             return Err(refuse(ErrorCode::InvalidToken, false));
         };
+        if token.is_empty() {
+            return Err(refuse(ErrorCode::InvalidToken, scheme_dpop));
+        }
         let grant = match app.storage.access_grant(&sha256_hex(token)).await {
             Ok(Some(g)) if g.kind == TokenKind::Access => g,
             Ok(_) => return Err(refuse(ErrorCode::InvalidToken, scheme_dpop)),
@@ -84,11 +90,12 @@ impl FromRequestParts<AppState> for Access {
             if !scheme_dpop {
                 return Err(refuse(ErrorCode::InvalidToken, true));
             }
-            let proof = parts
-                .headers
-                .get("dpop")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
+            // Exactly one DPoP header field (RFC 9449 §4.3).
+            let mut proofs = parts.headers.get_all("dpop").iter();
+            let proof = match (proofs.next(), proofs.next()) {
+                (Some(one), None) => one.to_str().unwrap_or(""),
+                _ => return Err(refuse(ErrorCode::InvalidDpopProof, true)),
+            };
             let url = app.config.url(parts.uri.path());
             let method = parts.method.as_str();
             let checked = crate::oauth::jose::verify_dpop(proof, method, &url, Some(token), now);

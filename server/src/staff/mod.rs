@@ -129,6 +129,7 @@ impl Staff {
     /// The staff tools' context, acting as this staff member.
     pub fn context(&self, app: &AppState) -> Context {
         Context::as_staff(app.storage.clone(), app.clock.now(), &self.name)
+            .with_jwks_loopback(app.config.jwks_allow_loopback)
     }
 }
 

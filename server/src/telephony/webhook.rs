@@ -6,7 +6,7 @@
 
 use super::number::caller_digits;
 use super::signature::{twilio_signature, verify_v1};
-use crate::db::{InboundCall, OpLog};
+use crate::db::{CallOutcome, InboundCall, OpLog};
 use crate::error::AppResult;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -178,6 +178,13 @@ async fn handle_call(
         .await?;
     let result = recorded.map(|o| o.code()).unwrap_or("duplicate");
     crate::telemetry::call_outcome(result);
-    tracing::info!(caller = %caller_mask, result, "inbound call");
+    match recorded {
+        // A redial or a late call to a number still bound to its flow:
+        // it verified nothing, and staff may want to see it.
+        Some(CallOutcome::AlreadyVerified | CallOutcome::TooLate) => {
+            tracing::warn!(caller = %caller_mask, result, "inbound call reached a bound number outside its window");
+        }
+        _ => tracing::info!(caller = %caller_mask, result, "inbound call"),
+    }
     Ok(result)
 }

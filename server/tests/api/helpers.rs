@@ -211,8 +211,10 @@ impl TestApp {
         path
     }
 
+    /// As the demo-mode server's own console would act (an app's
+    /// `jwks_uri` may be on this machine).
     pub fn staff(&self) -> Context {
-        Context::new(self.storage.clone(), Clock::now(&*self.clock))
+        Context::new(self.storage.clone(), Clock::now(&*self.clock)).with_jwks_loopback(true)
     }
 
     /// A new TestApp view on the same server with its own browser.

@@ -382,3 +382,74 @@ async fn the_carriers_webhook_at_b_verifies_the_challenge_opened_at_a() {
     let challenge: CallChallenge = resp.json().await.expect("challenge");
     assert!(challenge.verified);
 }
+
+/// Taro's flow opened at `base` up to SOA209 shown; the CSRF token and the
+/// answer to showing SOA209.
+async fn at_soa209(http: &reqwest::Client, base: &str) -> (String, reqwest::Response) {
+    let csrf = start_flow(http, base).await.csrf_token;
+    let account = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
+    let empty = json!({});
+    for (path, body) in [
+        ("/api/flow/account", &account),
+        ("/api/flow/customer", &happy_customer()),
+        ("/api/flow/phone", &empty),
+    ] {
+        let resp = post(http, base, path, &csrf, body).await;
+        assert_eq!(resp.status(), 200, "{path}");
+    }
+    let shown = post(http, base, "/api/flow/call", &csrf, &empty).await;
+    (csrf, shown)
+}
+
+async fn call_result(base: &str, to: &str) -> String {
+    let id = renkei_server::crypto::random_token();
+    let resp = signed_call(&reqwest::Client::new(), base, &id, "09011113333", to).await;
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.expect("json");
+    body["result"].as_str().expect("result").to_owned()
+}
+
+#[tokio::test]
+async fn across_instances_a_redial_or_a_late_call_verifies_no_other_flow() {
+    // A window of 2 s so that the real clocks can pass one.
+    let Some(pair) = two_instances(&[
+        ("RENKEI_CALLBACK_NUMBERS", "0120000111,0120000222"),
+        ("RENKEI_CALLBACK_WINDOW_SECS", "2"),
+        ("RENKEI_CALLBACK_QUIET_SECS", "600"),
+    ])
+    .await
+    else {
+        return;
+    };
+    let (mine, stranger) = (browser(), browser());
+    let (_, shown) = at_soa209(&mine, &pair.a.base).await;
+    assert_eq!(shown.status(), 200);
+    let number = shown
+        .json::<CallChallenge>()
+        .await
+        .expect("json")
+        .callback_number;
+    assert_eq!(call_result(&pair.b.base, &number).await, "verified");
+    // Redial: the stranger's flow at B gets the other number; the redial
+    // at either instance verifies nothing.
+    let (csrf_s, shown) = at_soa209(&stranger, &pair.b.base).await;
+    let theirs = shown
+        .json::<CallChallenge>()
+        .await
+        .expect("json")
+        .callback_number;
+    assert_ne!(theirs, number);
+    assert_eq!(call_result(&pair.a.base, &number).await, "already_verified");
+    assert_eq!(call_result(&pair.b.base, &number).await, "already_verified");
+    let empty = json!({});
+    let resp = post(&stranger, &pair.a.base, "/api/flow/call", &csrf_s, &empty).await;
+    assert!(!resp.json::<CallChallenge>().await.expect("json").verified);
+
+    // Late call: the stranger's window ends, a third flow takes no number
+    // (both are bound), and a call to either lands too late.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let (_, refused) = at_soa209(&browser(), &pair.a.base).await;
+    assert_eq!(refused.status(), 503);
+    assert_eq!(call_result(&pair.b.base, &theirs).await, "too_late");
+    assert_eq!(call_result(&pair.a.base, &number).await, "already_verified");
+}
