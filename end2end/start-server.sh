@@ -26,6 +26,9 @@ export RENKEI_LOG="${RENKEI_LOG:-warn}"
 # Every test browses from 127.0.0.1: the per-address throttle would stand
 # for one very busy customer (the black-box suite tests the throttles).
 export RENKEI_THROTTLE_IP_PER_MIN=100000
+# The demo app links with server-provided DPoP nonces on, as under fapi2:
+# it must retry once with the nonce it is given (RFC 9449 §8).
+export RENKEI_DPOP_NONCE=1
 # Optional second argument: the phone window in seconds (default 120).
 export RENKEI_CALLBACK_WINDOW_SECS="${2:-120}"
 # Optional third argument: the credit union's profile (default: the demo's).

@@ -49,6 +49,9 @@ fn load(pkcs8_b64: &str, kid: &str) -> anyhow::Result<EcKey> {
 pub struct FapiClient {
     auth: EcKey,
     dpop: EcKey,
+    /// The authorization server's last `DPoP-Nonce` (RFC 9449 §8), put in
+    /// every proof to it once seen.
+    nonce: std::sync::Mutex<Option<String>>,
 }
 
 impl FapiClient {
@@ -58,6 +61,7 @@ impl FapiClient {
         Ok(FapiClient {
             auth: load(&auth, "demo-auth")?,
             dpop: load(&dpop, "demo-dpop")?,
+            nonce: std::sync::Mutex::default(),
         })
     }
 
@@ -77,8 +81,14 @@ impl FapiClient {
         Ok(encode(&header, &claims, &self.auth.signing)?)
     }
 
+    /// A proof for POST `path` at the authorization server, with its nonce
+    /// when one was handed out.
     fn proof(&self, app: &Demo, path: &str) -> anyhow::Result<String> {
-        self.proof_for(app, "POST", path, None)
+        let mut proof = self.proof_claims(app, "POST", path, None);
+        if let Some(n) = self.nonce.lock().ok().and_then(|n| n.clone()) {
+            proof["nonce"] = json!(n);
+        }
+        self.sign_proof(&proof)
     }
 
     /// A DPoP proof for `method` `path`, with `ath` when presenting a token.
@@ -89,9 +99,16 @@ impl FapiClient {
         path: &str,
         token: Option<&str>,
     ) -> anyhow::Result<String> {
-        let mut header = Header::new(Algorithm::ES256);
-        header.typ = Some("dpop+jwt".into());
-        header.jwk = Some(serde_json::from_value(self.dpop.jwk.clone())?);
+        self.sign_proof(&self.proof_claims(app, method, path, token))
+    }
+
+    fn proof_claims(
+        &self,
+        app: &Demo,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+    ) -> serde_json::Value {
         let mut claims = json!({
             "htm": method, "htu": app.url(path), "iat": app.now_secs(),
             "jti": crate::random_token(),
@@ -102,7 +119,14 @@ impl FapiClient {
                     .encode(ring::digest::digest(&ring::digest::SHA256, t.as_bytes()).as_ref())
             );
         }
-        Ok(encode(&header, &claims, &self.dpop.signing)?)
+        claims
+    }
+
+    fn sign_proof(&self, claims: &serde_json::Value) -> anyhow::Result<String> {
+        let mut header = Header::new(Algorithm::ES256);
+        header.typ = Some("dpop+jwt".into());
+        header.jwk = Some(serde_json::from_value(self.dpop.jwk.clone())?);
+        Ok(encode(&header, claims, &self.dpop.signing)?)
     }
 
     /// GET on the account-information API with a DPoP-bound token.
@@ -146,26 +170,49 @@ impl FapiClient {
     }
 
     /// POSTs a client-authenticated form with a DPoP proof; a non-2xx
-    /// answer is an error naming the endpoint.
+    /// answer is an error naming the endpoint. Asked for a DPoP nonce
+    /// (`use_dpop_nonce`), it retries once with the nonce it was given, as
+    /// RFC 9449 §8 and oauth4webapi do.
     async fn post(
         &self,
         app: &Demo,
         path: &str,
-        mut form: Vec<(&str, String)>,
+        form: Vec<(&str, String)>,
     ) -> anyhow::Result<reqwest::Response> {
-        form.push((
-            "client_assertion_type",
-            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
-        ));
-        form.push(("client_assertion", self.assertion(app)?));
-        let resp = app
-            .0
-            .http
-            .post(app.url(path))
-            .header("DPoP", self.proof(app, path)?)
-            .form(&form)
-            .send()
-            .await?;
+        let mut retried = false;
+        let resp = loop {
+            let mut form = form.clone();
+            form.push((
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+            ));
+            form.push(("client_assertion", self.assertion(app)?));
+            let resp = app
+                .0
+                .http
+                .post(app.url(path))
+                .header("DPoP", self.proof(app, path)?)
+                .form(&form)
+                .send()
+                .await?;
+            let fresh = resp
+                .headers()
+                .get("dpop-nonce")
+                .and_then(|v| v.to_str().ok());
+            if let (Some(n), Ok(mut kept)) = (fresh, self.nonce.lock()) {
+                *kept = Some(n.to_owned());
+            }
+            if resp.status() != reqwest::StatusCode::BAD_REQUEST || retried || fresh.is_none() {
+                break resp;
+            }
+            let body: serde_json::Value = resp.json().await.unwrap_or_default();
+            anyhow::ensure!(
+                body["error"] == "use_dpop_nonce",
+                "{path} answered 400 {}",
+                body["error"]
+            );
+            retried = true;
+        };
         anyhow::ensure!(
             resp.status().is_success(),
             "{path} answered {}",

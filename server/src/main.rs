@@ -80,10 +80,18 @@ enum StaffAction {
         #[arg(long)]
         role: String,
     },
-    /// Another enrolment link for a staff member (a passkey on another device).
+    /// Another enrolment link for a staff member (a passkey on another
+    /// device); their earlier unused links stop working.
     Link {
         #[arg(long)]
         name: String,
+    },
+    /// Revoke every unused enrolment link of a staff member.
+    RevokeLinks {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        reason: String,
     },
     /// Disable a staff member: their sessions end at once.
     Disable {
@@ -253,7 +261,11 @@ async fn main() -> anyhow::Result<()> {
             .with_span_list(false)
             .with_env_filter(filter)
             .init(),
-        Ok("text") | Err(_) => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        // Values are escaped: no supplied text can forge a line.
+        Ok("text") | Err(_) => tracing_subscriber::fmt()
+            .fmt_fields(renkei_server::telemetry::escaped_fields())
+            .with_env_filter(filter)
+            .init(),
         Ok(other) => anyhow::bail!("RENKEI_LOG_FORMAT: text or json, not {other}"),
     }
     let cli = Cli::parse();
@@ -396,9 +408,15 @@ async fn main() -> anyhow::Result<()> {
                     println!("{name} disabled; their sessions have ended");
                     return Ok(());
                 }
+                StaffAction::RevokeLinks { name, reason } => {
+                    let n = staff.revoke_links(&name, &reason).await?;
+                    println!("{n} enrolment link(s) of {name} revoked");
+                    return Ok(());
+                }
             };
             // The fragment never reaches a server's access log.
-            println!("enrolment link (valid 24 h, once): {staff_url}/staff/enrol#{token}");
+            let hours = staff.enrolment_secs as f64 / 3600.0;
+            println!("enrolment link (valid {hours} h, once): {staff_url}/staff/enrol#{token}");
         }
     }
     Ok(())

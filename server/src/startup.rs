@@ -75,6 +75,7 @@ impl Application {
             throttles: Arc::new(crate::flow::throttle::Throttles::new(
                 config.throttle_per_ip,
                 config.throttle_per_flow,
+                config.throttle_sign_in,
             )),
             storage,
             config: Arc::new(config),

@@ -118,3 +118,79 @@ pub fn mail_attempt(outcome: &'static str) {
 pub fn hash_refused() {
     metrics::counter!("renkei_hash_busy_total").increment(1);
 }
+
+/// The text log's field formatter: every value as the default formatter
+/// writes it, with control characters escaped (`\n`, `\r`, `\u{1b}`…), so
+/// a value someone supplied — an app's name or `jwks_uri`, a header —
+/// cannot start a forged log line or drive the terminal.
+pub fn escaped_fields() -> impl for<'w> tracing_subscriber::fmt::FormatFields<'w> {
+    use tracing_subscriber::field::MakeExt;
+    tracing_subscriber::fmt::format::debug_fn(|w, field, value| {
+        let text = format!("{value:?}");
+        let text = escape_controls(&text);
+        if field.name() == "message" {
+            write!(w, "{text}")
+        } else {
+            write!(w, "{}={text}", field.name())
+        }
+    })
+    .delimited(" ")
+}
+
+fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    /// A writer the test reads back.
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buffer {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn text_log_values_cannot_forge_a_line() {
+        let buf = Buffer::default();
+        let out = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .fmt_fields(super::escaped_fields())
+            .with_ansi(false)
+            .with_writer(move || out.clone())
+            .finish();
+        let forged = "https://app.example/jwks\n2026-11-30T00:00:00Z  INFO renkei: lock lifted";
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::warn!(uri = %forged, name = "\u{1b}[31mred", "jwks_uri\rgave nothing");
+        });
+        let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(
+            text.contains(r"uri=https://app.example/jwks\n2026-11-30T00:00:00Z  INFO"),
+            "{text}"
+        );
+        assert!(text.contains(r"jwks_uri\rgave nothing"), "{text}");
+        assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text}");
+    }
+}

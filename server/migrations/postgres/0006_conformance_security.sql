@@ -29,3 +29,23 @@ CREATE TABLE server_secrets (
     name   TEXT PRIMARY KEY,
     secret TEXT NOT NULL
 );
+
+-- A staff sign-in start for an unknown name stores a ceremony as a known
+-- one does (same work, same answer), one that no passkey can finish: its
+-- staff_id is NULL. Ceremonies are transient (five minutes), so the table
+-- is made again rather than copied.
+DROP TABLE staff_ceremonies;
+CREATE TABLE staff_ceremonies (
+    id_hash     TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('enrol', 'sign_in')),
+    staff_id    BIGINT REFERENCES staff_members(id),
+    -- The enrolment a registration belongs to.
+    enrolment   TEXT REFERENCES staff_enrolments(token_hash),
+    state       TEXT NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    CHECK (staff_id IS NOT NULL OR kind = 'sign_in')
+);
+CREATE INDEX staff_ceremonies_by_expiry ON staff_ceremonies (expires_at);
+
+-- An enrolment link revoked by a newer one or by an admin.
+ALTER TABLE staff_enrolments ADD COLUMN revoked_at BIGINT;

@@ -23,6 +23,8 @@ pub struct Context {
     /// An app's `jwks_uri` may point at this machine
     /// (`RENKEI_JWKS_ALLOW_LOOPBACK`, development only).
     pub jwks_allow_loopback: bool,
+    /// How long an enrolment link lasts (`RENKEI_STAFF_ENROLMENT_SECS`).
+    pub enrolment_secs: i64,
 }
 
 /// An account as staff name it: 店番, 科目, 口座番号.
@@ -61,6 +63,7 @@ impl Context {
             now: clock.now(),
             staff: None,
             jwks_allow_loopback: config.jwks_allow_loopback,
+            enrolment_secs: config.staff_enrolment_secs,
         })
     }
 
@@ -70,6 +73,7 @@ impl Context {
             now,
             staff: None,
             jwks_allow_loopback: false,
+            enrolment_secs: staff::ENROLMENT_SECS,
         }
     }
 
@@ -81,6 +85,15 @@ impl Context {
         }
     }
 
+    /// The same, with the server's settings for what staff do.
+    pub fn configured(self, config: &crate::config::Config) -> Self {
+        Context {
+            jwks_allow_loopback: config.jwks_allow_loopback,
+            enrolment_secs: config.staff_enrolment_secs,
+            ..self
+        }
+    }
+
     /// The console's context: every log row names `staff`.
     pub fn as_staff(storage: Storage, now: Timestamp, staff: &str) -> Self {
         Context {
@@ -88,6 +101,7 @@ impl Context {
             now,
             staff: Some(staff.to_owned()),
             jwks_allow_loopback: false,
+            enrolment_secs: staff::ENROLMENT_SECS,
         }
     }
 

@@ -1,12 +1,14 @@
-//! Staff accounts: `staff add` (a one-time enrolment link, valid 24 h, to
-//! register a passkey), `staff link` (another link, for another device),
-//! `staff disable` (every session of theirs ends at once).
+//! Staff accounts: `staff add` (a one-time enrolment link, valid 24 h by
+//! default, to register a passkey), `staff link` (another link, for another
+//! device; it revokes the member's earlier unused links), `staff
+//! revoke-links`, `staff disable` (every session of theirs ends at once).
 
 use super::{Context, reason};
 use crate::crypto::{random_token, sha256_hex};
 use renkei_shared::staff::StaffRole;
 
-/// How long an enrolment link can be used.
+/// How long an enrolment link can be used, unless
+/// `RENKEI_STAFF_ENROLMENT_SECS` says otherwise.
 pub const ENROLMENT_SECS: i64 = 24 * 60 * 60;
 
 impl Context {
@@ -34,7 +36,7 @@ impl Context {
                 role,
                 &handle,
                 &sha256_hex(&token),
-                self.now.as_second() + ENROLMENT_SECS,
+                self.now.as_second() + self.enrolment_secs,
                 self.log("staff_added", &detail),
             )
             .await?;
@@ -55,11 +57,28 @@ impl Context {
             .add_enrolment(
                 member.id,
                 &sha256_hex(&token),
-                self.now.as_second() + ENROLMENT_SECS,
+                self.now.as_second() + self.enrolment_secs,
                 self.log("staff_link", &detail),
             )
             .await?;
         Ok(token)
+    }
+
+    /// Revokes every unused enrolment link of a staff member (a link sent
+    /// to the wrong address, a device that will not be enrolled); returns
+    /// how many.
+    pub async fn revoke_links(&self, name: &str, why: &str) -> anyhow::Result<u64> {
+        let why = reason(why)?;
+        let member = self
+            .storage
+            .staff_by_name(name.trim())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no staff member named {name}"))?;
+        let detail = format!("enrolment links of {} revoked; reason: {why}", member.name);
+        Ok(self
+            .storage
+            .revoke_enrolments(member.id, self.log("staff_links_revoked", &detail))
+            .await?)
     }
 
     /// Disables a staff member: their sessions end at once, their passkeys

@@ -36,7 +36,9 @@ pub struct StaffSessionRow {
 /// A WebAuthn ceremony taken back (once) by the request that finishes it.
 #[derive(Debug, Clone, FromRow)]
 pub struct CeremonyRow {
-    pub staff_id: i64,
+    /// `None` for a sign-in started with an unknown name: it finishes for
+    /// no one.
+    pub staff_id: Option<i64>,
     pub enrolment: Option<String>,
     pub state: String,
 }
@@ -121,9 +123,36 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
+        // A newer link replaces the member's unused ones.
+        Self::revoke_open_enrolments(&mut tx, staff_id, log.at).await?;
         Self::insert_enrolment(&mut tx, staff_id, enrolment_hash, log.at, expires_at).await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
+    }
+
+    /// Revokes every unused link of a member, logged; how many there were.
+    pub async fn revoke_enrolments(&self, staff_id: i64, log: OpLog<'_>) -> sqlx::Result<u64> {
+        let mut tx = self.begin().await?;
+        let n = Self::revoke_open_enrolments(&mut tx, staff_id, log.at).await?;
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn revoke_open_enrolments(
+        tx: &mut super::Tx,
+        staff_id: i64,
+        now: i64,
+    ) -> sqlx::Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE staff_enrolments SET revoked_at = $1
+             WHERE staff_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(staff_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
     }
 
     async fn insert_enrolment(
@@ -180,8 +209,8 @@ impl Storage {
         sqlx::query_as(
             "SELECT m.id, m.name, m.role, m.user_handle, m.disabled_at
              FROM staff_enrolments e JOIN staff_members m ON m.id = e.staff_id
-             WHERE e.token_hash = $1 AND e.used_at IS NULL AND e.expires_at > $2
-               AND m.disabled_at IS NULL",
+             WHERE e.token_hash = $1 AND e.used_at IS NULL AND e.revoked_at IS NULL
+               AND e.expires_at > $2 AND m.disabled_at IS NULL",
         )
         .bind(hash)
         .bind(now)
@@ -189,15 +218,24 @@ impl Storage {
         .await
     }
 
+    /// Stores a ceremony's state until `expires_at`, and forgets those
+    /// that expired unfinished by `now` (so unauthenticated starts cannot
+    /// pile rows up).
+    #[allow(clippy::too_many_arguments)]
     pub async fn save_ceremony(
         &self,
         id_hash: &str,
         kind: &str,
-        staff_id: i64,
+        staff_id: Option<i64>,
         enrolment: Option<&str>,
         state: &str,
         expires_at: i64,
+        now: i64,
     ) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM staff_ceremonies WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         sqlx::query(
             "INSERT INTO staff_ceremonies (id_hash, kind, staff_id, enrolment, state, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -244,7 +282,8 @@ impl Storage {
         let mut tx = self.begin().await?;
         let used = sqlx::query(
             "UPDATE staff_enrolments SET used_at = $1
-             WHERE token_hash = $2 AND staff_id = $3 AND used_at IS NULL AND expires_at > $4",
+             WHERE token_hash = $2 AND staff_id = $3 AND used_at IS NULL AND revoked_at IS NULL
+               AND expires_at > $4",
         )
         .bind(log.at)
         .bind(enrolment_hash)

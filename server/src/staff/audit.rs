@@ -118,6 +118,18 @@ pub async fn search(
     Ok(Json(AuditPage { lines, next_before }))
 }
 
+/// A cell Excel will not run: one that would start a formula (`=`, `+`,
+/// `-`, `@`, a tab or a carriage return — app and staff names, reasons and
+/// URLs come from people) gets a leading `'`, as OWASP's CSV-injection
+/// advice has it; the text is otherwise kept as it was.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 pub async fn export(
     State(app): State<AppState>,
     staff: Staff,
@@ -144,15 +156,18 @@ pub async fn export(
         w.write_record(header).map_err(anyhow::Error::from)?;
         for r in rows {
             let l = line(r);
-            w.write_record([
-                l.at.as_str(),
-                l.flow.as_deref().unwrap_or(""),
-                l.app.as_deref().unwrap_or(""),
-                l.step.as_str(),
-                l.outcome.as_str(),
-                l.staff.as_deref().unwrap_or(""),
-                l.detail.as_deref().unwrap_or(""),
-            ])
+            w.write_record(
+                [
+                    Some(l.at.as_str()),
+                    l.flow.as_deref(),
+                    l.app.as_deref(),
+                    Some(l.step.as_str()),
+                    Some(l.outcome.as_str()),
+                    l.staff.as_deref(),
+                    l.detail.as_deref(),
+                ]
+                .map(|cell| inert(cell.unwrap_or("")).into_owned()),
+            )
             .map_err(anyhow::Error::from)?;
         }
         w.flush().map_err(anyhow::Error::from)?;
@@ -168,4 +183,26 @@ pub async fn export(
         ],
         out,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn cells_that_would_start_a_formula_are_neutralised() {
+        for (cell, written) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+81", "'+81"),
+            ("-1+2", "'-1+2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("窓口 花子", "窓口 花子"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(inert(cell), written, "{cell:?}");
+        }
+    }
 }

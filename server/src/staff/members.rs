@@ -139,3 +139,20 @@ pub async fn remove_passkey(
     }
     Ok(Json(serde_json::json!({"removed": id})))
 }
+
+/// Revokes every unused enrolment link of a member (sent to the wrong
+/// address, or a device that will not be enrolled), with a reason.
+pub async fn revoke_links(
+    State(app): State<AppState>,
+    staff: Staff,
+    Path(name): Path<String>,
+    ApiJson(body): ApiJson<Reason>,
+) -> AppResult<Json<serde_json::Value>> {
+    staff.require(StaffRole::Admin)?;
+    let why = reason(&body.reason)?;
+    if app.storage.staff_by_name(&name).await?.is_none() {
+        return Err(ErrorCode::StaffNotFound.into());
+    }
+    let n = staff.context(&app).revoke_links(&name, why).await?;
+    Ok(Json(serde_json::json!({"revoked": n})))
+}

@@ -78,6 +78,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/staff/api/staff", get(members::list).post(members::add))
         .route("/staff/api/staff/{name}/link", post(members::new_link))
+        .route(
+            "/staff/api/staff/{name}/links/revoke",
+            post(members::revoke_links),
+        )
         .route("/staff/api/staff/{name}/disable", post(members::disable))
         .route("/staff/api/staff/{name}/passkeys", get(members::passkeys))
         .route(
@@ -128,8 +132,7 @@ impl Staff {
 
     /// The staff tools' context, acting as this staff member.
     pub fn context(&self, app: &AppState) -> Context {
-        Context::as_staff(app.storage.clone(), app.clock.now(), &self.name)
-            .with_jwks_loopback(app.config.jwks_allow_loopback)
+        Context::as_staff(app.storage.clone(), app.clock.now(), &self.name).configured(&app.config)
     }
 }
 

@@ -8,6 +8,7 @@ use super::{Staff, session_cookie};
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::{CeremonyRow, OpLog};
 use crate::error::{ApiJson, AppError, AppResult};
+use crate::flow::extract::RequestMeta;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -19,7 +20,10 @@ use renkei_shared::staff::{Ceremony, CeremonyDone, EnrolStart, Me, SignInStart, 
 use serde::de::DeserializeOwned;
 use webauthn_rs::prelude::{
     Passkey, PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential,
-    RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder,
+    RegisterPublicKeyCredential, RequestChallengeResponse, Url, Uuid, Webauthn, WebauthnBuilder,
+};
+use webauthn_rs_proto::{
+    AllowCredentials, PublicKeyCredentialRequestOptions, UserVerificationPolicy,
 };
 
 /// How long a ceremony may take between its two requests.
@@ -69,6 +73,8 @@ async fn take_ceremony<S: DeserializeOwned, C: DeserializeOwned>(
         .storage
         .take_ceremony(&sha256_hex(&body.ceremony), kind, app.now_secs())
         .await?
+        // A decoy (an unknown name's sign-in) finishes for no one.
+        .filter(|t| t.staff_id.is_some())
         .ok_or(refused)?;
     let state = serde_json::from_str(&taken.state).map_err(anyhow::Error::from)?;
     let credential = serde_json::from_value(body.credential).map_err(|_| refused)?;
@@ -112,10 +118,11 @@ pub async fn enrol_start(
         .save_ceremony(
             &sha256_hex(&ceremony),
             "enrol",
-            member.id,
+            Some(member.id),
             Some(&enrolment),
             &serde_json::to_string(&state).map_err(anyhow::Error::from)?,
             now + CEREMONY_SECS,
+            now,
         )
         .await?;
     Ok(Json(Ceremony {
@@ -144,7 +151,7 @@ pub async fn enrol_finish(
         })?;
     let member = app
         .storage
-        .staff_by_id(taken.staff_id)
+        .staff_by_id(taken.staff_id.ok_or(ErrorCode::StaffEnrolmentInvalid)?)
         .await?
         .ok_or(ErrorCode::StaffEnrolmentInvalid)?;
     let enrolment = taken.enrolment.ok_or(ErrorCode::StaffEnrolmentInvalid)?;
@@ -170,55 +177,106 @@ fn credential_id(p: &Passkey) -> String {
 }
 
 /// Starts a sign-in with one of the named staff member's passkeys. An
-/// unknown or disabled name gets the same answer as a known one (options
-/// that no authenticator can satisfy), so the page does not tell which
-/// names exist.
+/// unknown or disabled name, or one without a passkey, gets the same
+/// answer for the same work: the same reads, a ceremony stored (one that
+/// finishes for no one), and options of the same shape whose credentials
+/// are derived from the name under a deployment key — stable for a name,
+/// one or two of them as a member has, so neither the answer nor its time
+/// tells which names exist. Throttled per address and per name.
 pub async fn sign_in_start(
     State(app): State<AppState>,
+    meta: RequestMeta,
     ApiJson(body): ApiJson<SignInStart>,
 ) -> AppResult<Json<Ceremony>> {
     let now = app.now_secs();
+    let name = body.name.trim();
+    app.throttles.sign_in(meta.ip, name)?;
     let member = app
         .storage
-        .staff_by_name(body.name.trim())
+        .staff_by_name(name)
         .await?
         .filter(|m| m.disabled_at.is_none());
-    let passkeys: Vec<Passkey> = match &member {
-        Some(m) => passkeys(&app, m.id)
-            .await?
-            .into_iter()
-            .map(|(_, k)| k)
-            .collect(),
-        None => Vec::new(),
-    };
+    let keys: Vec<Passkey> = passkeys(&app, member.as_ref().map_or(-1, |m| m.id))
+        .await?
+        .into_iter()
+        .map(|(_, k)| k)
+        .collect();
     let ceremony = random_token();
-    let options = match (member, passkeys.is_empty()) {
-        (Some(m), false) => {
+    let (staff_id, options, state) = match member {
+        Some(m) if !keys.is_empty() => {
             let (options, state) = webauthn(&app)?
-                .start_passkey_authentication(&passkeys)
+                .start_passkey_authentication(&keys)
                 .map_err(|e| anyhow::anyhow!("passkey authentication: {e}"))?;
-            app.storage
-                .save_ceremony(
-                    &sha256_hex(&ceremony),
-                    "sign_in",
-                    m.id,
-                    None,
-                    &serde_json::to_string(&state).map_err(anyhow::Error::from)?,
-                    now + CEREMONY_SECS,
-                )
-                .await?;
-            serde_json::to_value(options).map_err(anyhow::Error::from)?
+            let state = serde_json::to_string(&state).map_err(anyhow::Error::from)?;
+            (Some(m.id), options, state)
         }
-        // No ceremony is stored: finishing it fails like a wrong passkey.
-        _ => serde_json::json!({"publicKey": {
-            "challenge": random_token(),
-            "timeout": 300000,
-            "rpId": app.config.staff_url.host_str().unwrap_or_default(),
-            "allowCredentials": [{"type": "public-key", "id": random_token()}],
-            "userVerification": "required",
-        }}),
+        _ => (None, decoy_options(&app, name)?, "null".to_owned()),
     };
-    Ok(Json(Ceremony { ceremony, options }))
+    app.storage
+        .save_ceremony(
+            &sha256_hex(&ceremony),
+            "sign_in",
+            staff_id,
+            None,
+            &state,
+            now + CEREMONY_SECS,
+            now,
+        )
+        .await?;
+    Ok(Json(Ceremony {
+        ceremony,
+        options: serde_json::to_value(options).map_err(anyhow::Error::from)?,
+    }))
+}
+
+/// What webauthn-rs's `start_passkey_authentication` answers (the same
+/// struct, the same settings), for credentials no authenticator holds:
+/// webauthn-rs's own account-enumeration defence makes them (a realistic
+/// count and id lengths, derived from the name under the deployment's
+/// `staff_decoy` key, so asking twice gives the same list). A member has at
+/// least one passkey, so a name it derives none for is derived again.
+fn decoy_options(app: &AppState, name: &str) -> AppResult<RequestChallengeResponse> {
+    use webauthn_rs::fake::{FakePasskeyDistribution, WebauthnFakeCredentialGenerator};
+    let generator =
+        WebauthnFakeCredentialGenerator::<FakePasskeyDistribution>::new(&app.staff_decoy_key)
+            .map_err(|e| anyhow::anyhow!("decoy credentials: {e}"))?;
+    let mut ids = Vec::new();
+    for round in 0u8..16 {
+        let mut seed = name.as_bytes().to_vec();
+        seed.extend(std::iter::repeat_n(0u8, usize::from(round)));
+        ids = generator
+            .generate(&seed)
+            .map_err(|e| anyhow::anyhow!("decoy credentials: {e}"))?;
+        if !ids.is_empty() {
+            break;
+        }
+    }
+    let allow_credentials = ids
+        .into_iter()
+        .map(|id| AllowCredentials {
+            type_: "public-key".into(),
+            id: id.into(),
+            transports: None,
+        })
+        .collect();
+    let challenge: [u8; 32] = rand::random();
+    Ok(RequestChallengeResponse {
+        public_key: PublicKeyCredentialRequestOptions {
+            challenge: challenge.to_vec().into(),
+            timeout: Some(300_000),
+            rp_id: app
+                .config
+                .staff_url
+                .host_str()
+                .unwrap_or_default()
+                .to_owned(),
+            allow_credentials,
+            user_verification: UserVerificationPolicy::Required,
+            hints: None,
+            extensions: None,
+        },
+        mediation: None,
+    })
 }
 
 pub async fn sign_in_finish(
@@ -242,7 +300,7 @@ pub async fn sign_in_finish(
         })?;
     let member = app
         .storage
-        .staff_by_id(taken.staff_id)
+        .staff_by_id(taken.staff_id.ok_or(ErrorCode::StaffSignInFailed)?)
         .await?
         .filter(|m| m.disabled_at.is_none())
         .ok_or(ErrorCode::StaffSignInFailed)?;

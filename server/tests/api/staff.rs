@@ -591,3 +591,54 @@ async fn only_an_admin_lists_and_removes_a_members_passkeys_and_with_a_reason() 
     let log = app.storage.operation_log().await.unwrap();
     assert!(!log.iter().any(|l| l.outcome == "passkey_removed"));
 }
+
+#[tokio::test]
+async fn audit_csv_cells_that_would_start_a_formula_are_neutralised() {
+    let app = spawn_app().await;
+    lock_happy_account(&app).await;
+    let sv = StaffClient::sign_in(&app, "=HYPERLINK(\"http://x\")", StaffRole::Supervisor).await;
+    let resp = sv
+        .post(
+            &format!("{HAPPY}/lift-lock"),
+            &json!({"reason": "@SUM(1+1)"}),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let text = sv
+        .get("/staff/api/audit.csv?day=2026-11-26&outcome=lock_lifted")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let row = text.lines().nth(1).expect("the lift's row");
+    assert!(
+        row.contains(r#","'=HYPERLINK(""http://x"")","#),
+        "the staff name is text, not a formula: {row}"
+    );
+    assert!(!row.contains(",=") && !row.contains(",@"), "{row}");
+}
+
+#[tokio::test]
+async fn no_console_answer_may_be_stored_by_the_browser() {
+    let app = spawn_app().await;
+    let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
+    let anonymous = reqwest::Client::new();
+    for resp in [
+        sv.get("/staff/api/me").await,
+        sv.get(HAPPY).await,
+        sv.get("/staff/api/staff").await,
+        anonymous
+            .get(format!("{}/staff/api/me", app.base))
+            .send()
+            .await
+            .unwrap(),
+    ] {
+        let status = resp.status();
+        assert_eq!(
+            resp.headers()["cache-control"],
+            "no-store",
+            "{} {status}",
+            resp.url()
+        );
+    }
+}
