@@ -26,6 +26,7 @@ export RENKEI_LOG="${RENKEI_LOG:-warn}"
 # Every test browses from 127.0.0.1: the per-address throttle would stand
 # for one very busy customer (the black-box suite tests the throttles).
 export RENKEI_THROTTLE_IP_PER_MIN=100000
+export RENKEI_THROTTLE_SIGN_IN_PER_MIN=100000
 # The demo app links with server-provided DPoP nonces on, as under fapi2:
 # it must retry once with the nonce it is given (RFC 9449 §8).
 export RENKEI_DPOP_NONCE=1

@@ -71,6 +71,24 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   await page.getByRole('button', { name: 'パスキーでサインイン' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '口座照会' })).toBeVisible();
   await expect(page.getByText('窓口 花子（オペレーター）')).toBeVisible();
+  // A sign-in for a name nobody has is answered like hers: the same fields
+  // at every level, credentials of the same form, the same list each time.
+  const shape = (o: unknown): unknown =>
+    Array.isArray(o) ? o.map(shape)
+      : o && typeof o === 'object' ? Object.fromEntries(Object.keys(o).sort().map((k) => [k, shape((o as Record<string, unknown>)[k])]))
+        : typeof o;
+  const startFor = async (name: string) => {
+    const resp = await page.request.post('/staff/api/sign-in/start', { data: { name } });
+    expect(resp.status()).toBe(200);
+    return (await resp.json()).options;
+  };
+  const known = await startFor('窓口 花子');
+  const unknown = await startFor('窓口 次郎');
+  const withoutList = (o: any) => shape({ ...o, publicKey: { ...o.publicKey, allowCredentials: [] } });
+  expect(withoutList(unknown)).toEqual(withoutList(known));
+  expect(shape(unknown.publicKey.allowCredentials[0])).toEqual(shape(known.publicKey.allowCredentials[0]));
+  for (const k of ['timeout', 'rpId', 'userVerification']) expect(unknown.publicKey[k]).toEqual(known.publicKey[k]);
+  expect((await startFor('窓口 次郎')).publicKey.allowCredentials).toEqual(unknown.publicKey.allowCredentials);
   // An operator is not offered the supervisor's pages.
   await expect(page.getByRole('link', { name: '監査ログ' })).toHaveCount(0);
 

@@ -415,8 +415,11 @@ async fn main() -> anyhow::Result<()> {
                 }
             };
             // The fragment never reaches a server's access log.
-            let hours = staff.enrolment_secs as f64 / 3600.0;
-            println!("enrolment link (valid {hours} h, once): {staff_url}/staff/enrol#{token}");
+            let valid = match staff.enrolment_secs {
+                s if s % 3600 == 0 => format!("{} h", s / 3600),
+                s => format!("{} min", s / 60),
+            };
+            println!("enrolment link (valid {valid}, once): {staff_url}/staff/enrol#{token}");
         }
     }
     Ok(())
@@ -453,14 +456,17 @@ async fn records(
                 dry_run,
                 retention_days: config.retention_days,
             };
-            let peppers: Vec<String> = config
-                .hashing
-                .peppers
-                .iter()
-                .map(|p| p.id.clone())
-                .collect();
+            let rule = records::rows::PinHashRule {
+                pepper_ids: config
+                    .hashing
+                    .peppers
+                    .iter()
+                    .map(|p| p.id.clone())
+                    .collect(),
+                strict: !config.demo,
+            };
             let storage = Storage::connect(&config.database_url).await?;
-            match records::import(&storage, now, &req, &peppers).await {
+            match records::import(&storage, now, &req, &rule).await {
                 Ok(c) => {
                     let verb = if dry_run { "would import" } else { "imported" };
                     println!("{verb}: {c}");

@@ -120,3 +120,10 @@ pub async fn logged_client_ips(storage: &Storage) -> sqlx::Result<Vec<String>> {
     .fetch_all(storage.pool())
     .await
 }
+
+/// How many WebAuthn ceremonies wait in the database.
+pub async fn ceremony_count(storage: &Storage) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM staff_ceremonies")
+        .fetch_one(storage.pool())
+        .await
+}

@@ -18,8 +18,8 @@ use crate::db::{Day, ImportCounts, ImportMode, Storage};
 use crate::hashing::Hasher;
 use jiff::{Timestamp, ToSpan};
 use rows::{
-    ACCOUNT_COLUMNS, AccountRecord, Line, RecordKind, TIME_DEPOSIT_COLUMNS, TRANSACTION_COLUMNS,
-    TimeDepositRecord, TransactionRecord,
+    ACCOUNT_COLUMNS, AccountRecord, Line, PinHashRule, RecordKind, TIME_DEPOSIT_COLUMNS,
+    TRANSACTION_COLUMNS, TimeDepositRecord, TransactionRecord,
 };
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -130,12 +130,11 @@ impl CsvFile {
 
 /// Checks every file without writing anything; returns the counts a run
 /// would write, or every bad line.
-pub fn check_files(req: &ImportRequest, pepper_ids: &[String]) -> Result<ImportCounts, Rejected> {
+pub fn check_files(req: &ImportRequest, rule: &PinHashRule) -> Result<ImportCounts, Rejected> {
     let mut bad = Vec::new();
     let mut counts = ImportCounts::default();
     if let Some(mut file) = open(&req.accounts, &ACCOUNT_COLUMNS, &mut bad) {
-        while let Some(line) = file.next_checked(&mut bad, |l| AccountRecord::check(l, pepper_ids))
-        {
+        while let Some(line) = file.next_checked(&mut bad, |l| AccountRecord::check(l, rule)) {
             match line.map(|(_, a)| a.kind) {
                 Some(RecordKind::Linkable(_)) => counts.accounts += 1,
                 Some(RecordKind::Current | RecordKind::Time) => counts.not_linkable += 1,
@@ -174,9 +173,9 @@ pub async fn import(
     storage: &Storage,
     now: Timestamp,
     req: &ImportRequest,
-    pepper_ids: &[String],
+    rule: &PinHashRule,
 ) -> anyhow::Result<ImportCounts> {
-    let mut counts = check_files(req, pepper_ids)?;
+    let mut counts = check_files(req, rule)?;
     if req.dry_run {
         return Ok(counts);
     }
@@ -188,9 +187,7 @@ pub async fn import(
     // one pointed at its new account, which may come later in the file.
     for moves in [false, true] {
         if let Some(mut file) = open(&req.accounts, &ACCOUNT_COLUMNS, &mut bad) {
-            while let Some(line) =
-                file.next_checked(&mut bad, |l| AccountRecord::check(l, pepper_ids))
-            {
+            while let Some(line) = file.next_checked(&mut bad, |l| AccountRecord::check(l, rule)) {
                 let Some((n, a)) = line else { continue };
                 if !moves {
                     run.upsert_account(&a).await?;

@@ -255,9 +255,22 @@ fn parse_kind(s: &str) -> Result<RecordKind, String> {
     }
 }
 
+/// What a `pin_hash` in an import must be.
+#[derive(Debug, Clone)]
+pub struct PinHashRule {
+    /// The key ids of the peppers this server holds, the current first.
+    pub pepper_ids: Vec<String>,
+    /// Outside demo mode: peppered with the current pepper (its key id in
+    /// the hash) and no cheaper than the argon2 floor — otherwise "a
+    /// stolen database alone does not give the PINs away" would silently
+    /// stop holding for the accounts of that file.
+    pub strict: bool,
+}
+
 /// `pin_hash` as `records hash-pin` writes it: argon2id PHC, its pepper's
-/// key id one this server holds (or none).
-fn check_pin_hash(s: &str, pepper_ids: &[String]) -> Result<Option<String>, String> {
+/// key id one this server holds (or none, in demo mode); outside demo mode
+/// the current pepper's and at least the floor's parameters.
+fn check_pin_hash(s: &str, rule: &PinHashRule) -> Result<Option<String>, String> {
     if s.is_empty() {
         return Ok(None);
     }
@@ -267,16 +280,28 @@ fn check_pin_hash(s: &str, pepper_ids: &[String]) -> Result<Option<String>, Stri
     }
     let params = argon2::Params::try_from(&parsed).map_err(|e| format!("parameters: {e}"))?;
     let keyid = String::from_utf8_lossy(params.keyid()).into_owned();
-    if !keyid.is_empty() && !pepper_ids.contains(&keyid) {
+    if rule.strict {
+        let current = rule.pepper_ids.first().map(String::as_str).unwrap_or("");
+        if keyid.is_empty() || keyid != current {
+            return Err(format!(
+                "must be peppered with the current pepper (keyid={current}); hash it with records hash-pin"
+            ));
+        }
+        let (m, t, p) = crate::config::ARGON2_FLOOR;
+        if params.m_cost() < m || params.t_cost() < t || params.p_cost() < p {
+            return Err(format!(
+                "argon2id parameters below the floor m={m},t={t},p={p}"
+            ));
+        }
+    } else if !keyid.is_empty() && !rule.pepper_ids.contains(&keyid) {
         return Err(format!("pepper key id {keyid:?} is not configured"));
     }
     Ok(Some(s.to_owned()))
 }
 
 impl AccountRecord {
-    /// Checks one `--accounts` line; `pepper_ids` are the key ids this
-    /// server can check PINs with.
-    pub fn check(line: &mut Line<'_>, pepper_ids: &[String]) -> Option<AccountRecord> {
+    /// Checks one `--accounts` line; `rule` says what a PIN hash must be.
+    pub fn check(line: &mut Line<'_>, rule: &PinHashRule) -> Option<AccountRecord> {
         let branch = line.branch("branch");
         let kind = line.take("kind", parse_kind);
         let number = line.number("number");
@@ -315,7 +340,7 @@ impl AccountRecord {
         };
         let balance = line.yen("balance", i64::MIN);
         let available_balance = line.yen("available_balance", i64::MIN);
-        let pin_hash = line.take("pin_hash", |s| check_pin_hash(s, pepper_ids));
+        let pin_hash = line.take("pin_hash", |s| check_pin_hash(s, rule));
         if !line.errors.is_empty() {
             return None;
         }
@@ -401,7 +426,7 @@ mod tests {
         let header = csv::StringRecord::from(ACCOUNT_COLUMNS.to_vec());
         let record = csv::StringRecord::from(line.split(',').collect::<Vec<_>>());
         let mut l = Line::new(&header, &record, &ACCOUNT_COLUMNS);
-        AccountRecord::check(&mut l, &["k1".to_owned()]).ok_or(l.errors)
+        AccountRecord::check(&mut l, &demo_rule(&["k1"])).ok_or(l.errors)
     }
 
     #[test]
@@ -455,15 +480,47 @@ mod tests {
         assert_eq!(a.moved_to.unwrap().1.as_str(), "2222222");
     }
 
+    fn demo_rule(ids: &[&str]) -> PinHashRule {
+        PinHashRule {
+            pepper_ids: ids.iter().map(|i| i.to_string()).collect(),
+            strict: false,
+        }
+    }
+
     #[test]
     fn a_pin_hash_must_be_argon2id_with_a_known_pepper() {
         let known = "$argon2id$v=19$m=64,t=1,p=1,keyid=azE$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-        assert!(check_pin_hash(known, &["k1".into()]).is_ok());
+        assert!(check_pin_hash(known, &demo_rule(&["k1"])).is_ok());
         assert!(
-            check_pin_hash(known, &["k2".into()])
+            check_pin_hash(known, &demo_rule(&["k2"]))
                 .unwrap_err()
                 .contains("pepper")
         );
-        assert!(check_pin_hash("1234", &[]).is_err());
+        assert!(check_pin_hash("1234", &demo_rule(&[])).is_err());
+    }
+
+    #[test]
+    fn outside_demo_mode_a_pin_hash_needs_the_current_pepper_and_the_floor() {
+        let hash = |params: &str| {
+            format!(
+                "$argon2id$v=19${params}$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+            )
+        };
+        let rule = PinHashRule {
+            pepper_ids: vec!["k2".into(), "k1".into()],
+            strict: true,
+        };
+        // keyid=azI is "k2", the current pepper; azE is "k1", an older one.
+        assert!(check_pin_hash(&hash("m=19456,t=2,p=1,keyid=azI"), &rule).is_ok());
+        assert!(check_pin_hash(&hash("m=65536,t=3,p=2,keyid=azI"), &rule).is_ok());
+        for (params, why) in [
+            ("m=19456,t=2,p=1", "current pepper"),
+            ("m=19456,t=2,p=1,keyid=azE", "current pepper"),
+            ("m=64,t=1,p=1,keyid=azI", "floor"),
+            ("m=19456,t=1,p=1,keyid=azI", "floor"),
+        ] {
+            let e = check_pin_hash(&hash(params), &rule).unwrap_err();
+            assert!(e.contains(why), "{params}: {e}");
+        }
     }
 }

@@ -53,16 +53,22 @@ async fn flow_at(app: &TestApp, step: Step) -> (Browser<'_>, String) {
     // The happy path's order: the shared list, up to 完了.
     let order = &Step::ALL[..7];
     let mut at = Step::Account;
+    let mut shown = String::new();
     for (endpoint, body) in path {
         if at == step {
             break;
         }
         if *endpoint == "/api/flow/call/confirm" {
             let call_id = renkei_server::crypto::random_token();
-            assert_eq!(app.signed_call(&call_id, "09011113333").await.status(), 200);
+            let resp = app.signed_call_to(&call_id, "09011113333", &shown).await;
+            assert_eq!(resp.status(), 200);
         }
         let resp = b.post(endpoint, &csrf, body).await;
         assert_eq!(resp.status(), 200, "{endpoint} on the way to {step:?}");
+        if *endpoint == "/api/flow/call" {
+            let challenge: renkei_shared::api::CallChallenge = resp.json().await.unwrap();
+            shown = challenge.callback_number;
+        }
         // Opening the call leaves the flow at SOA209.
         if *endpoint != "/api/flow/call" {
             let i = order.iter().position(|s| *s == at).unwrap();

@@ -13,11 +13,16 @@ async fn at_pin<'a>(app: &'a TestApp, call_id: &str) -> (crate::helpers::Browser
     for (path, body) in [
         ("/api/flow/customer", crate::helpers::happy_customer()),
         ("/api/flow/phone", empty.clone()),
-        ("/api/flow/call", empty.clone()),
     ] {
         assert_eq!(b.post(path, &csrf, &body).await.status(), 200, "{path}");
     }
-    assert_eq!(app.signed_call(call_id, "09011113333").await.status(), 200);
+    let resp = b.post("/api/flow/call", &csrf, &empty).await;
+    assert_eq!(resp.status(), 200);
+    let shown: renkei_shared::api::CallChallenge = resp.json().await.unwrap();
+    let resp = app
+        .signed_call_to(call_id, "09011113333", &shown.callback_number)
+        .await;
+    assert_eq!(resp.status(), 200);
     let confirmed = b.post("/api/flow/call/confirm", &csrf, &empty).await;
     assert_eq!(confirmed.status(), 200);
     (b, csrf)
@@ -33,6 +38,8 @@ async fn a_full_hashing_pool_answers_busy_at_once_and_counts_nothing() {
         c.hashing.queue = 1;
         c.hashing.m_kib = 64 * 1024;
         c.hashing.t = 3;
+        // Six flows of one phone at once: a number each.
+        c.callback_numbers = (1..=6).map(|i| format!("012000020{i}")).collect();
     })
     .await;
     let mut flows = Vec::new();

@@ -17,6 +17,8 @@ pub const DEMO_CLIENT: &str = "demo-creco";
 pub const DEMO_REDIRECT: &str = "http://renkei.test/demo/callback";
 pub const DEMO_CREDS: (&str, &str) = ("demo-creco", "renkei-demo-client-secret");
 pub const CALLBACK_NUMBER: &str = "0120000111";
+/// The test servers' callback numbers, `CALLBACK_NUMBER` first.
+pub const TEST_POOL: [&str; 4] = [CALLBACK_NUMBER, "0120000112", "0120000113", "0120000114"];
 pub const TELEPHONY_SECRET: &str = "renkei-demo-telephony-secret";
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
@@ -102,6 +104,10 @@ async fn spawn_in(
             dir.path().join("demo-app.db").display()
         )),
         "RENKEI_OUTBOX_DIR" => Some(dir.path().join("outbox").display().to_string()),
+        // A pool, as production should have: a number stays bound to its
+        // flow through its window and quiet period, so a test that links
+        // one customer again soon after gets the next number.
+        "RENKEI_CALLBACK_NUMBERS" => Some(TEST_POOL.join(",")),
         // Tests make many attempts from one address; `throttle.rs` sets
         // the limits it tests.
         "RENKEI_THROTTLE_IP_PER_MIN" | "RENKEI_THROTTLE_FLOW_PER_MIN" => Some("1000".into()),
@@ -297,11 +303,17 @@ impl TestApp {
         resp.json().await.expect("challenge json")
     }
 
-    /// The carrier reports a call, signed with the demo secret at the
+    /// The carrier reports a call to `CALLBACK_NUMBER` (what the first
+    /// flow of a phone is shown), signed with the demo secret at the
     /// server's current time.
     pub async fn signed_call(&self, call_id: &str, from: &str) -> reqwest::Response {
+        self.signed_call_to(call_id, from, CALLBACK_NUMBER).await
+    }
+
+    /// The same, to the number `to` (the one SOA209 showed).
+    pub async fn signed_call_to(&self, call_id: &str, from: &str, to: &str) -> reqwest::Response {
         let ts = Clock::now(&*self.clock).as_second();
-        self.signed_call_at(call_id, from, CALLBACK_NUMBER, ts, TELEPHONY_SECRET)
+        self.signed_call_at(call_id, from, to, ts, TELEPHONY_SECRET)
             .await
     }
 
@@ -331,9 +343,11 @@ impl TestApp {
     /// All three stages passed for the happy-path customer: SOA206.
     pub async fn at_consent_step(&self) -> String {
         let csrf = self.at_call_step().await;
-        self.open_call(&csrf).await;
+        let shown = self.open_call(&csrf).await;
         let call_id = renkei_server::crypto::random_token();
-        let resp = self.signed_call(&call_id, "09011113333").await;
+        let resp = self
+            .signed_call_to(&call_id, "09011113333", &shown.callback_number)
+            .await;
         assert_eq!(resp.status(), 200);
         assert_eq!(
             self.post("/api/flow/call/confirm", &csrf, &serde_json::json!({}))
@@ -462,12 +476,18 @@ impl Browser<'_> {
         for (path, body) in [
             ("/api/flow/customer", &customer),
             ("/api/flow/phone", &empty),
-            ("/api/flow/call", &empty),
         ] {
             assert_eq!(self.post(path, &csrf, body).await.status(), 200, "{path}");
         }
+        let resp = self.post("/api/flow/call", &csrf, &empty).await;
+        assert_eq!(resp.status(), 200, "/api/flow/call");
+        let shown: renkei_shared::api::CallChallenge = resp.json().await.expect("challenge");
         let call_id = renkei_server::crypto::random_token();
-        assert_eq!(self.app.signed_call(&call_id, c.phone).await.status(), 200);
+        let resp = self
+            .app
+            .signed_call_to(&call_id, c.phone, &shown.callback_number)
+            .await;
+        assert_eq!(resp.status(), 200);
         let pin = serde_json::json!({"pin": c.pin.expect("a linkable customer")});
         for (path, body) in [("/api/flow/call/confirm", &empty), ("/api/flow/pin", &pin)] {
             assert_eq!(self.post(path, &csrf, body).await.status(), 200, "{path}");

@@ -10,6 +10,7 @@ mod account_api;
 mod authorize;
 mod callback_pool;
 mod cancel;
+mod conformance;
 mod consent;
 mod crash;
 mod customer;

@@ -329,3 +329,78 @@ async fn a_full_import_closes_what_it_no_longer_lists_and_ends_its_linkages() {
         .await;
     assert_eq!(resp.status(), 200);
 }
+
+/// The `renkei-server` binary as production runs it (not demo mode), with
+/// pepper `p1`, on this test's database.
+fn production_cli(app: &TestApp, args: &[&str]) -> std::process::Command {
+    let mut cmd = app.cli(args);
+    cmd.env("RENKEI_DEMO", "0")
+        .env_remove("RENKEI_NOW")
+        .env("RENKEI_PIN_PEPPER", "p1 c2l4dGVlbi1ieXRlLXBlcHBlcg==");
+    cmd
+}
+
+#[tokio::test]
+async fn outside_demo_mode_an_import_refuses_pin_hashes_without_the_pepper_or_below_the_floor() {
+    let app = spawn_app().await;
+    let hash = |params: &str| {
+        format!(
+            "\"$argon2id$v=19${params}$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""
+        )
+    };
+    let line = |n: u32, h: &str| {
+        format!("300,ordinary,{n:07},ﾔﾏﾓﾄ ｹﾝ,1970-03-03,09088887777,1,active,,,0,0,{h}\n")
+    };
+    // keyid=cDE is "p1": the production pepper, at the floor — accepted.
+    let good = hash("m=19456,t=2,p=1,keyid=cDE");
+    let unpeppered = hash("m=19456,t=2,p=1");
+    let cheap = hash("m=64,t=1,p=1,keyid=cDE");
+    let file = app.write_file(
+        "accounts.csv",
+        &format!(
+            "{ACCOUNTS_HEADER}\n{}{}{}",
+            line(1, &good),
+            line(2, &unpeppered),
+            line(3, &cheap)
+        ),
+    );
+    let out = run(
+        production_cli(&app, &["records", "import", "--mode", "delta", "--dry-run"])
+            .arg("--accounts")
+            .arg(&file),
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    let name = file.display().to_string();
+    assert!(
+        err.contains(&format!(
+            "{name}:3: pin_hash: must be peppered with the current pepper"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{name}:4: pin_hash: argon2id parameters below the floor"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains(&format!("{name}:2:")), "{err}");
+    // The good line alone imports.
+    let only_good = app.write_file(
+        "good.csv",
+        &format!("{ACCOUNTS_HEADER}\n{}", line(1, &good)),
+    );
+    let out = run(
+        production_cli(&app, &["records", "import", "--mode", "delta", "--dry-run"])
+            .arg("--accounts")
+            .arg(&only_good),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Demo mode keeps taking an unpeppered demo hash.
+    let demo = app.write_file(
+        "demo.csv",
+        &format!("{ACCOUNTS_HEADER}\n{}", line(2, &hash("m=64,t=1,p=1"))),
+    );
+    let out = import(&app, &[("--accounts", &demo)], "delta");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

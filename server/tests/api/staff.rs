@@ -642,3 +642,146 @@ async fn no_console_answer_may_be_stored_by_the_browser() {
         );
     }
 }
+
+async fn sign_in_start(app: &TestApp, name: &str, from: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url("/staff/api/sign-in/start"))
+        .header("x-forwarded-for", from)
+        .json(&json!({ "name": name }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_sign_in_start_for_an_unknown_name_does_the_same_work_and_gives_a_stable_answer() {
+    use renkei_server::testkit::ceremony_count;
+    let app = spawn_app_with(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    // A member without a passkey and a name nobody has: both store a
+    // ceremony (the same database work as a member's sign-in).
+    StaffClient::sign_in(&app, "窓口 花子", StaffRole::Operator).await;
+    let mut lists = Vec::new();
+    for (i, name) in ["窓口 花子", "窓口 次郎", "窓口 次郎"].iter().enumerate() {
+        let resp = sign_in_start(&app, name, "192.0.2.1").await;
+        assert_eq!(resp.status(), 200);
+        let body: Value = resp.json().await.unwrap();
+        let options = &body["options"]["publicKey"];
+        assert_eq!(options["userVerification"], "required");
+        assert_eq!(options["timeout"], 300000);
+        assert_eq!(options["rpId"], "renkei.test");
+        let list = options["allowCredentials"].as_array().unwrap().clone();
+        assert!((1..=3).contains(&list.len()), "{list:?}");
+        assert!(
+            list.iter()
+                .all(|c| c["type"] == "public-key" && c["id"].is_string())
+        );
+        lists.push(list);
+        assert_eq!(ceremony_count(&app.storage).await.unwrap(), i as i64 + 1);
+    }
+    assert_eq!(lists[1], lists[2], "the same name, the same credentials");
+    assert_ne!(lists[0], lists[1], "another name, others");
+    // Finishing one finishes for no one.
+    let body: Value = sign_in_start(&app, "窓口 次郎", "192.0.2.1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let resp = reqwest::Client::new()
+        .post(app.url("/staff/api/sign-in/finish"))
+        .json(&json!({"ceremony": body["ceremony"], "credential": {}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(code_of(resp).await, "staff_sign_in_failed");
+    // Unfinished ceremonies go when they expire: the next start purges them.
+    app.clock.advance(jiff::SignedDuration::from_secs(301));
+    sign_in_start(&app, "窓口 次郎", "192.0.2.1").await;
+    assert_eq!(ceremony_count(&app.storage).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn sign_in_starts_are_throttled_per_address_and_per_name() {
+    let app = spawn_app_with(|c| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        c.throttle_sign_in = std::num::NonZeroU32::new(3).unwrap();
+    })
+    .await;
+    // One name from many addresses.
+    for i in 1..=3 {
+        let resp = sign_in_start(&app, "窓口 花子", &format!("192.0.2.{i}")).await;
+        assert_eq!(resp.status(), 200, "try {i}");
+    }
+    let resp = sign_in_start(&app, "窓口 花子", "192.0.2.9").await;
+    assert_eq!(code_of(resp).await, "busy");
+    // Many names from one address (an IPv6 client by its /64).
+    for i in 1..=3 {
+        let from = format!("2001:db8:1:2::{i}");
+        let resp = sign_in_start(&app, &format!("name {i}"), &from).await;
+        assert_eq!(resp.status(), 200, "name {i}");
+    }
+    let resp = sign_in_start(&app, "name 4", "2001:db8:1:2:ffff::4").await;
+    assert_eq!(code_of(resp).await, "busy");
+    let resp = sign_in_start(&app, "name 5", "2001:db8:1:3::5").await;
+    assert_eq!(resp.status(), 200, "another /64");
+}
+
+/// `staff add` or `staff link` as run on the server's host; the token of
+/// the link it printed.
+fn link_token(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = app.cli(args).envs(env.iter().copied()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.trim().rsplit('#').next().unwrap().to_owned()
+}
+
+async fn enrol_start(app: &TestApp, token: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url("/staff/api/enrol/start"))
+        .json(&json!({ "token": token }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn enrolment_links_expire_and_a_newer_link_or_an_admin_revokes_them() {
+    let app = spawn_app().await;
+    let ten_minutes = [("RENKEI_STAFF_ENROLMENT_SECS", "600")];
+    let add = ["staff", "add", "--name", "窓口 花子", "--role", "operator"];
+    let first = link_token(&app, &add, &ten_minutes);
+    assert_eq!(enrol_start(&app, &first).await.status(), 200);
+    app.clock.advance(jiff::SignedDuration::from_secs(600));
+    assert_eq!(
+        code_of(enrol_start(&app, &first).await).await,
+        "staff_enrolment_invalid",
+        "expired after the setting's 10 minutes"
+    );
+    // The default is 24 hours; a newer link revokes the one before.
+    let link = ["staff", "link", "--name", "窓口 花子"];
+    let second = link_token(&app, &link, &[]);
+    let third = link_token(&app, &link, &[]);
+    assert_eq!(
+        code_of(enrol_start(&app, &second).await).await,
+        "staff_enrolment_invalid"
+    );
+    app.clock
+        .advance(jiff::SignedDuration::from_secs(24 * 3600 - 1));
+    assert_eq!(enrol_start(&app, &third).await.status(), 200);
+    // An admin revokes the open link, with a reason.
+    let admin = StaffClient::sign_in(&app, "admin", StaffRole::Admin).await;
+    let path = "/staff/api/staff/窓口 花子/links/revoke";
+    let resp = admin.post(path, &json!({"reason": ""})).await;
+    assert_eq!(resp.status(), 422, "a reason is required");
+    let resp = admin.post(path, &json!({"reason": "宛先誤り"})).await;
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["revoked"], 1);
+    assert_eq!(
+        code_of(enrol_start(&app, &third).await).await,
+        "staff_enrolment_invalid"
+    );
+}
