@@ -827,3 +827,76 @@ async fn keys_at_a_jwks_uri_are_fetched_at_registration_and_refreshed_as_they_ro
     );
     assert_eq!(jwks.hits(), 6);
 }
+
+/// `client add --jwks-uri` run as staff run it (off the test's runtime,
+/// which serves the JWK Set meanwhile).
+async fn register_by_url(app: &TestApp, uri: &str, env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = app.cli(&[
+        "client",
+        "add",
+        "--name",
+        "鍵URLアプリ",
+        "--redirect-uri",
+        REDIRECT,
+        "--jwks-uri",
+        uri,
+    ]);
+    cmd.envs(env.iter().copied());
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_jwks_uri_on_an_internal_address_is_refused() {
+    let app = spawn_app().await;
+    let jwks = JwksServer::start().await;
+    jwks.serve(&[&es256_key("k1")]);
+    let port = jwks
+        .url
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let no_loopback = [("RENKEI_JWKS_ALLOW_LOOPBACK", "0")];
+    for (uri, why) in [
+        (format!("https://localhost:{port}/jwks.json"), "loopback"),
+        (format!("https://127.0.0.1:{port}/jwks.json"), "loopback"),
+        (format!("https://[::1]:{port}/jwks.json"), "loopback"),
+        ("https://10.1.2.3/jwks.json".into(), "private"),
+        ("https://192.168.0.10/jwks.json".into(), "private"),
+        (
+            "https://169.254.169.254/latest/meta-data/".into(),
+            "link-local",
+        ),
+        ("https://100.64.1.1/jwks.json".into(), "carrier-grade NAT"),
+        ("https://[fd00:ec2::254]/jwks.json".into(), "unique-local"),
+        ("https://[fe80::1]/jwks.json".into(), "link-local"),
+        ("https://[::ffff:10.0.0.1]/jwks.json".into(), "private"),
+        (jwks.url.clone(), "https"),
+    ] {
+        let out = register_by_url(&app, &uri, &no_loopback).await;
+        assert!(!out.status.success(), "{uri}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(why), "{uri}: {err}");
+    }
+    assert_eq!(jwks.hits(), 0, "no request left Renkei");
+    // The development setting opens this machine, and only it.
+    let out = register_by_url(&app, &jwks.url, &[("RENKEI_JWKS_ALLOW_LOOPBACK", "1")]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(jwks.hits(), 1);
+    let out = register_by_url(
+        &app,
+        "https://10.1.2.3/jwks.json",
+        &[("RENKEI_JWKS_ALLOW_LOOPBACK", "1")],
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&out.stderr).contains("private"));
+}

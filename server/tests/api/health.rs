@@ -297,3 +297,37 @@ async fn metrics_on_their_own_address_count_mails_and_the_hashing_wait() {
     assert_eq!(hashed(&text), seeded + 1.0, "{text}");
     assert!(text.contains("\nrenkei_hash_queue_depth 0\n"), "{text}");
 }
+
+/// A production server (not demo mode, the settings it then needs).
+const PRODUCTION: [(&str, &str); 3] = [
+    ("RENKEI_DEMO", "0"),
+    ("RENKEI_NOW", ""),
+    ("RENKEI_PIN_PEPPER", "p1 c2l4dGVlbi1ieXRlLXBlcHBlcg=="),
+];
+
+#[tokio::test]
+async fn outside_demo_mode_metrics_are_not_public_unless_a_setting_says_so() {
+    let http = reqwest::Client::new();
+    let closed = ServerProcess::start(&PRODUCTION).await;
+    let resp = http
+        .get(format!("{}/metrics", closed.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+    let mut env = PRODUCTION.to_vec();
+    env.push(("RENKEI_METRICS_PUBLIC", "1"));
+    let open = ServerProcess::start(&env).await;
+    let resp = http
+        .get(format!("{}/metrics", open.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("renkei_http_requests_total")
+    );
+}

@@ -688,8 +688,8 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts it with `env` on top of the defaults, and waits until it
-    /// answers `/healthz`.
+    /// Starts it with `env` on top of the defaults (an empty value unsets
+    /// one), and waits until it answers `/healthz`.
     pub async fn start(env: &[(&str, &str)]) -> ServerProcess {
         Self::start_on(None, env).await
     }
@@ -721,7 +721,11 @@ impl ServerProcess {
             .env("RENKEI_OUTBOX_DIR", dir.path().join("outbox"))
             .env("RENKEI_LOG", "warn");
         for (k, v) in env {
-            cmd.env(k, v);
+            if v.is_empty() {
+                cmd.env_remove(k);
+            } else {
+                cmd.env(k, v);
+            }
         }
         let child = cmd
             .stdout(out.try_clone().expect("log file"))
