@@ -30,6 +30,12 @@ export RENKEI_THROTTLE_SIGN_IN_PER_MIN=100000
 # The demo app links with server-provided DPoP nonces on, as under fapi2:
 # it must retry once with the nonce it is given (RFC 9449 §8).
 export RENKEI_DPOP_NONCE=1
+# A number stays bound to its flow for its window and a quiet period after
+# it, and the whole suite runs inside one such period: a pool large enough
+# for every linkage of one customer on this server (carrierCall dials the
+# number SOA209 shows).
+RENKEI_CALLBACK_NUMBERS=$(seq -f '01200001%02g' 11 60 | paste -sd, -)
+export RENKEI_CALLBACK_NUMBERS
 # Optional second argument: the phone window in seconds (default 120).
 export RENKEI_CALLBACK_WINDOW_SECS="${2:-120}"
 # Optional third argument: the credit union's profile (default: the demo's).

@@ -25,7 +25,9 @@ bin=target/server/renkei-server
 flows=${1:-30}
 concurrency=${2:-3}
 reads=${3:-20}
-customers=${CUSTOMERS:-$concurrency}
+# One synthetic customer per linkage: a phone's callback number stays bound
+# to its flow through the window and a quiet period, so none is linked twice.
+customers=${CUSTOMERS:-$flows}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 dir=$(mktemp -d)
 pids=()

@@ -112,11 +112,11 @@ async fn main() -> anyhow::Result<()> {
             })
             .collect()
     };
-    if who.len() < a.concurrency {
+    if who.len() < a.flows {
         eprintln!(
-            "note: {} customers for {} workers: some share a phone and wait on each other's calls",
+            "note: {} customers for {} linkages: a phone linked again within its number's quiet period is answered 混雑",
             who.len(),
-            a.concurrency
+            a.flows
         );
     }
     let report = run(BenchConfig {
@@ -236,7 +236,7 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
     let tokens = Arc::new(Mutex::new(Vec::new()));
     let started = Instant::now();
     let mut workers = Vec::new();
-    for w in 0..cfg.concurrency {
+    for _ in 0..cfg.concurrency {
         let (cfg, timings, counters, next, tokens) = (
             cfg.clone(),
             timings.clone(),
@@ -245,8 +245,16 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
             tokens.clone(),
         );
         workers.push(tokio::spawn(async move {
-            while next.fetch_add(1, Ordering::SeqCst) < cfg.flows {
-                let who = &cfg.who[w % cfg.who.len()];
+            loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= cfg.flows {
+                    break;
+                }
+                // Linkage i is customer i's: a phone's callback number stays
+                // bound to its flow for the window and quiet period after it
+                // (4 minutes by default), so a phone linked again at once
+                // would wait for 混雑 to pass.
+                let who = &cfg.who[i % cfg.who.len()];
                 let t = Instant::now();
                 let token = linkage(&cfg, who, &timings, &counters).await?;
                 record(&timings, "whole linkage", t);

@@ -38,6 +38,9 @@ pub struct Settings {
     pub telephony_secret: Option<String>,
     /// The toll-free number the demo phone calls.
     pub callback_number: String,
+    /// The bank's whole pool of callback numbers: the phone dials the one
+    /// SOA209 shows (a number stays bound to its flow for a while).
+    pub callback_numbers: Vec<String>,
     /// `Secure` cookies (Renkei is served over TLS).
     pub secure_cookies: bool,
     pub clock: Clock,

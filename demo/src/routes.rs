@@ -301,9 +301,16 @@ fn phone_page(app: &Demo, result: Option<&str>) -> Html<String> {
              <p>お客様の電話の代わりに、通信事業者からの着信通知（署名付き）をRenkeiへ送ります。</p>\
              <form method=\"post\" action=\"/demo/phone\">\
              <p><label for=\"from\">発信元（お客様の電話）</label><br><select id=\"from\" name=\"from\">{options}</select></p>\
-             <p>発信先: <strong>{to}</strong>（認証先電話番号）</p>\
+             <p><label for=\"to\">発信先（画面に表示された認証先電話番号）</label><br>\
+             <select id=\"to\" name=\"to\">{to}</select></p>\
              <p><button class=\"button\" type=\"submit\">発信する</button></p></form>{result}</main>",
-            to = esc(&app.0.settings.callback_number),
+            to = app
+                .0
+                .settings
+                .callback_numbers
+                .iter()
+                .map(|n| format!("<option value=\"{0}\">{0}</option>", esc(n)))
+                .collect::<String>(),
         ),
     )
 }
@@ -315,6 +322,8 @@ async fn phone(State(app): State<Demo>) -> Html<String> {
 #[derive(Debug, Deserialize)]
 struct CallForm {
     from: String,
+    /// The number dialled; the first of the pool when the form has none.
+    to: Option<String>,
 }
 
 /// Sends a correctly signed webhook to this server, as the carrier would.
@@ -326,7 +335,9 @@ async fn call(State(app): State<Demo>, Form(f): Form<CallForm>) -> Html<String> 
         &app.url(""),
         &secret,
         &f.from,
-        &settings.callback_number,
+        f.to.as_deref()
+            .filter(|to| settings.callback_numbers.iter().any(|n| n == to))
+            .unwrap_or(&settings.callback_number),
         app.now(),
     )
     .await;

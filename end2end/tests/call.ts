@@ -14,6 +14,11 @@ export const jiro: Who = { branch: '022', kind: '普通預金', number: '2222222
 /** From the demo app through SOA201 and お客様情報入力 to SOA208. */
 export async function toPhoneStep(page: Page, who: Who, email = 'customer@example.jp') {
   await startLinkage(page);
+  await fromAccountToPhoneStep(page, who, email);
+}
+
+/** From SOA201 (whichever app sent the customer) to SOA208. */
+export async function fromAccountToPhoneStep(page: Page, who: Who, email: string) {
   await page.getByLabel('店番').fill(who.branch);
   await page.getByLabel('科目').selectOption({ label: who.kind });
   await page.getByLabel('口座番号').fill(who.number);
@@ -39,14 +44,17 @@ export async function remainingSeconds(page: Page): Promise<number> {
 }
 
 /**
- * The carrier reports a call from `from`, signed as the gateway would sign
- * it, timestamped with the server's own clock (read from the challenge).
+ * The carrier reports a call from `from` to the number SOA209 shows (each
+ * flow of a phone gets its own from the pool), signed as the gateway would
+ * sign it, timestamped with the server's own clock (read from the challenge).
  */
 export async function carrierCall(page: Page, request: APIRequestContext, from: string) {
   const status = await page.request.get('/api/flow/call');
   expect(status.ok()).toBeTruthy();
-  const serverNow = Math.floor((await status.json()).server_now_ms / 1000);
-  const body = JSON.stringify({ call_id: randomUUID(), from, to: CALLBACK_NUMBER, received_at: new Date().toISOString() });
+  const challenge = await status.json();
+  const serverNow = Math.floor(challenge.server_now_ms / 1000);
+  const to = challenge.callback_number ?? CALLBACK_NUMBER;
+  const body = JSON.stringify({ call_id: randomUUID(), from, to, received_at: new Date().toISOString() });
   const signature = 'v1=' + createHmac('sha256', TELEPHONY_SECRET).update(`${serverNow}.${body}`).digest('hex');
   const resp = await request.post('/telephony/inbound-call', {
     data: body,
@@ -62,6 +70,12 @@ export const ken: Who = { branch: '300', kind: '普通預金', number: '4567', n
 /** Links ken's account from the demo app through every screen to 口座の連携が完了しました. */
 export async function linkKen(page: Page, request: APIRequestContext) {
   await toPhoneStep(page, ken, 'ken@example.jp');
+  await kenFromPhoneStep(page, request);
+  await expect(page.getByRole('heading', { name: '口座の連携が完了しました' })).toBeVisible();
+}
+
+/** Ken at SOA208: his call, his PIN, 許可する. */
+export async function kenFromPhoneStep(page: Page, request: APIRequestContext) {
   await expect(page.getByTestId('masked-phone')).toHaveText('*****7777');
   await page.getByRole('button', { name: '電話番号の決定' }).click();
   await expect(page.getByTestId('countdown')).toContainText('残り');
@@ -72,5 +86,4 @@ export async function linkKen(page: Page, request: APIRequestContext) {
   await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（情報連携認可）' })).toBeVisible();
   await page.getByLabel('を確認し、同意します。').check();
   await page.getByRole('button', { name: '許可する' }).click();
-  await expect(page.getByRole('heading', { name: '口座の連携が完了しました' })).toBeVisible();
 }

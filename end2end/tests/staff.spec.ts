@@ -41,6 +41,9 @@ const hanako = { name: 'ﾔﾏﾀﾞ ﾊﾅｺ', year: '1975', month: '04', day:
 
 test('an operator enrols a passkey, signs in, lifts a lock with a reason, and the customer goes on', async ({ page, browser }, testInfo) => {
   test.skip(testInfo.project.name !== 'desktop', 'one staff server, one run');
+  // The console's whole tour in one test (a dozen pages, each scanned by
+  // axe): more than the default 30 s on two busy cores.
+  test.setTimeout(90_000);
   // The customer locks their account (in their own browser).
   const customer = await browser.newPage({ baseURL: staffURL });
   await toCustomerStep(customer, '005', '貯蓄預金', '123');

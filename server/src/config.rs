@@ -459,7 +459,21 @@ impl Config {
                 "10 or 11 digits, no hyphens".into(),
             ));
         }
-        let mut callback_numbers: Vec<String> = var("RENKEI_CALLBACK_NUMBERS", &callback_number)
+        // Demo mode gets a pool of four by default, so that the same demo
+        // customer can link again at once (a number stays bound to its flow
+        // through its window and quiet period); a bank sets its own.
+        let default_pool = if demo {
+            [
+                callback_number.as_str(),
+                "0120000112",
+                "0120000113",
+                "0120000114",
+            ]
+            .join(",")
+        } else {
+            callback_number.clone()
+        };
+        let mut callback_numbers: Vec<String> = var("RENKEI_CALLBACK_NUMBERS", &default_pool)
             .split(',')
             .map(|n| n.trim().to_owned())
             .collect();
@@ -469,7 +483,8 @@ impl Config {
                 "comma-separated numbers of 10 or 11 digits, no hyphens".into(),
             ));
         }
-        callback_numbers.dedup();
+        let mut seen = std::collections::HashSet::new();
+        callback_numbers.retain(|n| seen.insert(n.clone()));
         let callback_number = callback_numbers[0].clone();
         let callback_window_secs: i64 = ranged(
             &get,

@@ -32,6 +32,7 @@ pub async fn mount(app: &AppState) -> anyhow::Result<Router> {
         database_url: database_url(app),
         telephony_secret: app.config.telephony_secret.clone(),
         callback_number: app.config.callback_number.clone(),
+        callback_numbers: app.config.callback_numbers.clone(),
         secure_cookies: app.config.secure_cookies(),
         clock: std::sync::Arc::new(move || clock.now()),
     })

@@ -154,8 +154,12 @@ pub enum ResourceErrors {
 #[derive(IntoResponses)]
 pub enum OAuthErrors {
     /// `invalid_request`, `invalid_grant`, `unsupported_grant_type`,
-    /// `invalid_scope`, `invalid_dpop_proof`.
-    #[response(status = 400)]
+    /// `invalid_scope`, `invalid_dpop_proof`; `use_dpop_nonce` (RFC 9449
+    /// §8) with the nonce to use in `DPoP-Nonce`.
+    #[response(
+        status = 400,
+        headers(("dpop-nonce" = String, description = "The DPoP nonce to use (PAR and token, when `RENKEI_DPOP_NONCE` is on)"))
+    )]
     BadRequest(OAuthErrorBody),
     /// `invalid_client`.
     #[response(status = 401)]
@@ -331,7 +335,8 @@ pub struct TwilioCall {
 
 #[derive(ToSchema)]
 pub struct CallAnswer {
-    /// `verified`, `no_matching_challenge`, `withheld` or `duplicate`.
+    /// `verified`, `already_verified`, `too_late`, `no_matching_challenge`,
+    /// `withheld` or `duplicate`.
     pub result: String,
 }
 

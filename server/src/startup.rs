@@ -281,6 +281,7 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
 
     let admission = crate::http::admission::Admission::new(state.config.max_inflight);
     let request_id_state = state.clone();
+    let date_state = state.clone();
     let state_timeout = state.config.request_timeout_secs;
     let customer = Router::new()
         .merge(http::router(
@@ -325,6 +326,7 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
         .layer(axum::middleware::from_fn(http::cache_control))
         .layer(from_fn_with_state(admission, crate::http::admission::admit))
         .layer(from_fn_with_state(headers, security_headers))
+        .layer(from_fn_with_state(date_state, http::server_date))
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(crate::telemetry::track))
         // Outermost: every log line of a request, and its answer, name it.

@@ -82,8 +82,21 @@ impl Storage {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        // The numbers other flows of this phone hold now; the first of the
+        // pool that is not among them is taken by a conditional upsert,
+        // which also settles a race with another instance (the loser tries
+        // the next number; at most the pool's size, a handful).
+        let held: Vec<String> = sqlx::query_scalar(
+            "SELECT called_number FROM callback_bindings
+             WHERE expected_caller = $1 AND bound_until > $2 AND flow_id <> $3",
+        )
+        .bind(expected_caller)
+        .bind(now)
+        .bind(flow_id)
+        .fetch_all(&mut *tx)
+        .await?;
         let mut bound = None;
-        for number in pool {
+        for number in pool.iter().filter(|n| !held.contains(n)) {
             let taken: Option<String> = sqlx::query_scalar(
                 "INSERT INTO callback_bindings (expected_caller, called_number, flow_id, bound_until)
                  VALUES ($1, $2, $3, $4)

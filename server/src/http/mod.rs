@@ -120,3 +120,24 @@ mod tests {
         assert!(!is_hashed_asset("/main-a582b5de5a69971.css"));
     }
 }
+
+/// With `RENKEI_NOW` (demo and tests) the server's clock is not the host's:
+/// its answers' `Date` then says the server's own time, as RFC 9110 §6.6.1
+/// has it, so a client that corrects its clock by `Date` (an app signing
+/// assertions and DPoP proofs) agrees with the server. Otherwise hyper's
+/// own `Date` stands (the same time).
+pub async fn server_date(
+    axum::extract::State(app): axum::extract::State<crate::state::AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut resp = next.run(req).await;
+    if app.config.now.is_some()
+        && let Ok(text) =
+            jiff::fmt::rfc2822::DateTimePrinter::new().timestamp_to_rfc9110_string(&app.clock.now())
+        && let Ok(v) = HeaderValue::from_str(&text)
+    {
+        resp.headers_mut().insert(header::DATE, v);
+    }
+    resp
+}

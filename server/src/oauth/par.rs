@@ -31,7 +31,8 @@ pub fn router() -> Router<AppState> {
     request_body(content = crate::openapi::ParForm, content_type = "application/x-www-form-urlencoded"),
     security(("client_secret_basic" = []), ("private_key_jwt" = [])),
     responses(
-        (status = 201, description = "The request URI (RFC 9126)", body = crate::openapi::ParAnswer),
+        (status = 201, description = "The request URI (RFC 9126)", body = crate::openapi::ParAnswer,
+            headers(("dpop-nonce" = String, description = "The DPoP nonce to use next, when `RENKEI_DPOP_NONCE` is on"))),
         crate::openapi::OAuthErrors
     )
 )]

@@ -30,7 +30,8 @@ pub fn router() -> Router<AppState> {
     request_body(content = crate::openapi::TokenForm, content_type = "application/x-www-form-urlencoded"),
     security(("client_secret_basic" = []), ("private_key_jwt" = [])),
     responses(
-        (status = 200, description = "Tokens", body = renkei_shared::oauth::TokenResponse),
+        (status = 200, description = "Tokens", body = renkei_shared::oauth::TokenResponse,
+            headers(("dpop-nonce" = String, description = "The DPoP nonce to use next, when `RENKEI_DPOP_NONCE` is on"))),
         crate::openapi::OAuthErrors
     )
 )]

@@ -45,11 +45,19 @@ impl Pair {
     }
 }
 
-async fn two_instances(env: &[(&str, &str)]) -> Option<Pair> {
+async fn two_instances(env_given: &[(&str, &str)]) -> Option<Pair> {
     test_postgres()?;
     let dir = tempfile::tempdir().expect("temp dir");
     let db = test_database(dir.path()).await;
-    let mut env = env.to_vec();
+    // Eight numbers: a test links one customer up to six times in a row,
+    // and a number stays bound to its flow through its quiet period. A
+    // test's own pool comes after, and wins.
+    let pool = std::iter::once(CALLBACK_NUMBER.to_owned())
+        .chain((1..=7).map(|i| format!("012000030{i}")))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut env = [("RENKEI_CALLBACK_NUMBERS", pool.as_str())].to_vec();
+    env.extend_from_slice(env_given);
     // The load balancer's address: both instances issue the same `iss`
     // and know the demo app by the same redirect URI.
     env.extend([
