@@ -105,22 +105,6 @@ async fn not_found() -> axum::http::StatusCode {
     axum::http::StatusCode::NOT_FOUND
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_hashed_asset;
-
-    #[test]
-    fn trunks_hashed_names_are_recognised() {
-        assert!(is_hashed_asset("/renkei-app-29a9379f91212ce6_bg.wasm"));
-        assert!(is_hashed_asset("/renkei-app-29a9379f91212ce6.js"));
-        assert!(is_hashed_asset("/main-a582b5de5a699715.css"));
-        assert!(!is_hashed_asset("/index.html"));
-        assert!(!is_hashed_asset("/flow/account"));
-        assert!(!is_hashed_asset("/public/terms.html"));
-        assert!(!is_hashed_asset("/main-a582b5de5a69971.css"));
-    }
-}
-
 /// With `RENKEI_NOW` (demo and tests) the server's clock is not the host's:
 /// its answers' `Date` then says the server's own time, as RFC 9110 §6.6.1
 /// has it, so a client that corrects its clock by `Date` (an app signing
@@ -140,4 +124,20 @@ pub async fn server_date(
         resp.headers_mut().insert(header::DATE, v);
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn trunks_hashed_names_are_recognised() {
+        assert!(is_hashed_asset("/renkei-app-29a9379f91212ce6_bg.wasm"));
+        assert!(is_hashed_asset("/renkei-app-29a9379f91212ce6.js"));
+        assert!(is_hashed_asset("/main-a582b5de5a699715.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/flow/account"));
+        assert!(!is_hashed_asset("/public/terms.html"));
+        assert!(!is_hashed_asset("/main-a582b5de5a69971.css"));
+    }
 }
