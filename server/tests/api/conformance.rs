@@ -12,7 +12,7 @@
 //! final-…`) in its doc comment; the README lists which modules have an
 //! equivalent here and which do not, and why.
 
-use crate::helpers::{ISSUER, TestApp, happy_customer, query, spawn_app_with};
+use crate::helpers::{ISSUER, TestApp, query, spawn_app_with};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
@@ -255,35 +255,8 @@ impl<'a> Client<'a> {
     async fn authorization_response(&self) -> url::Url {
         let request_uri = self.push().await;
         assert_eq!(self.authorize(&request_uri).await.status(), 303);
-        let app = self.app;
-        let csrf = app.flow().await.csrf_token;
-        let empty = json!({});
-        for (path, body) in [
-            (
-                "/api/flow/account",
-                json!({"branch": "115", "kind": "ordinary", "number": "1100026"}),
-            ),
-            ("/api/flow/customer", happy_customer()),
-            ("/api/flow/phone", empty.clone()),
-        ] {
-            assert_eq!(app.post(path, &csrf, &body).await.status(), 200, "{path}");
-        }
-        let shown = app.open_call(&csrf).await.callback_number;
-        let resp = app
-            .signed_call_to(&random_token(), "09011113333", &shown)
-            .await;
-        assert_eq!(resp.status(), 200);
-        for (path, body) in [
-            ("/api/flow/call/confirm", empty.clone()),
-            ("/api/flow/pin", json!({"pin": "1234"})),
-        ] {
-            assert_eq!(app.post(path, &csrf, &body).await.status(), 200, "{path}");
-        }
-        let resp = app
-            .post("/api/flow/consent", &csrf, &json!({"agree": true}))
-            .await;
-        let body: Value = resp.json().await.unwrap();
-        url::Url::parse(body["return_to"].as_str().unwrap()).unwrap()
+        let csrf = self.app.flow().await.csrf_token;
+        self.app.consent_from_soa201(&csrf).await
     }
 
     async fn code(&self) -> String {

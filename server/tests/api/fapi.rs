@@ -2,7 +2,7 @@
 //! assertions and proofs are made with ring and jsonwebtoken (JOSE), not by
 //! hand.
 
-use crate::helpers::{TestApp, get_json, happy_customer, query, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, get_json, query, spawn_app, spawn_app_with};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
@@ -179,36 +179,7 @@ async fn linkage(app: &TestApp, client: &Client) -> String {
 
     let view = app.flow().await;
     assert_eq!(view.client_name, "FAPIアプリ");
-    let csrf = view.csrf_token;
-    let ok = |r: reqwest::Response| async move { assert_eq!(r.status(), 200) };
-    ok(app
-        .post(
-            "/api/flow/account",
-            &csrf,
-            &json!({"branch": "115", "kind": "ordinary", "number": "1100026"}),
-        )
-        .await)
-    .await;
-    ok(app
-        .post("/api/flow/customer", &csrf, &happy_customer())
-        .await)
-    .await;
-    ok(app.post("/api/flow/phone", &csrf, &json!({})).await).await;
-    app.open_call(&csrf).await;
-    ok(app
-        .signed_call(&renkei_server::crypto::random_token(), "09011113333")
-        .await)
-    .await;
-    ok(app.post("/api/flow/call/confirm", &csrf, &json!({})).await).await;
-    ok(app
-        .post("/api/flow/pin", &csrf, &json!({"pin": "1234"}))
-        .await)
-    .await;
-    let resp = app
-        .post("/api/flow/consent", &csrf, &json!({"agree": true}))
-        .await;
-    let body: Value = resp.json().await.unwrap();
-    let url = url::Url::parse(body["return_to"].as_str().unwrap()).unwrap();
+    let url = app.consent_from_soa201(&view.csrf_token).await;
     assert!(url.as_str().starts_with(REDIRECT));
     assert_eq!(query(&url, "state").as_deref(), Some("fapi-state"));
     query(&url, "code").unwrap()
@@ -842,9 +813,7 @@ async fn register_by_url(app: &TestApp, uri: &str, env: &[(&str, &str)]) -> std:
         uri,
     ]);
     cmd.envs(env.iter().copied());
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
+    crate::helpers::output_of(cmd).await
 }
 
 #[tokio::test]

@@ -92,7 +92,7 @@ async fn spawn_on_tls_gateway(
 /// transaction and a 定期預金, and the stand-in gateway serving them.
 async fn bank_with_stand_in() -> (TestApp, StandIn) {
     let bank = spawn_app().await;
-    let accounts = accounts_file(&bank);
+    let accounts = accounts_file(&bank).await;
     let txns = bank.write_file(
         "transactions.csv",
         &format!(
@@ -113,7 +113,8 @@ async fn bank_with_stand_in() -> (TestApp, StandIn) {
             ("--time-deposits", &deposits),
         ],
         "delta",
-    );
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stand_in = StandIn::start(&bank);
     (bank, stand_in)
@@ -144,7 +145,11 @@ async fn a_linkage_runs_on_the_host_gateways_records_read_fresh_every_time() {
     let d = get(&renkei, &token, "/api/v1/time-deposits").await;
     assert_eq!(d["time_deposits"][0]["principal"], 2000000);
     assert_eq!(d["time_deposits"][0]["maturity_date"], "2027-05-01");
-    let status = text(&renkei.cli(&["records", "status"]).output().unwrap().stdout);
+    let status = text(
+        &crate::helpers::output_of(renkei.cli(&["records", "status"]))
+            .await
+            .stdout,
+    );
     assert!(status.contains("transactions: 0\n"), "{status}");
     assert!(
         !status.contains("active"),
@@ -156,7 +161,7 @@ async fn a_linkage_runs_on_the_host_gateways_records_read_fresh_every_time() {
         "more.csv",
         &format!("{TXN_HEADER}\n300,ordinary,4567,T3,2026-11-26,ATM ｼﾕﾂｷﾝ,0,3000,520000\n"),
     );
-    let out = import(&bank, &[("--transactions", &more)], "delta");
+    let out = import(&bank, &[("--transactions", &more)], "delta").await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         descriptions(&renkei, &token).await,
@@ -190,7 +195,7 @@ async fn a_linkage_runs_on_the_host_gateways_records_read_fresh_every_time() {
         "branch,kind,number,holder_kana,birth_date,phone,cash_card,status,moved_to_branch,moved_to_number,balance,available_balance,pin_hash\n\
          300,ordinary,4567,ﾔﾏﾓﾄ ｹﾝ,1970-03-03,09088887777,1,closed,,,0,0,\n",
     );
-    let out = import(&bank, &[("--accounts", &empty)], "delta");
+    let out = import(&bank, &[("--accounts", &empty)], "delta").await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let resp = renkei
         .http

@@ -364,6 +364,41 @@ impl TestApp {
         csrf
     }
 
+    /// The happy-path customer, in this app's browser, through every screen
+    /// of the flow standing at SOA201 (whichever app started it), calling
+    /// the number SOA209 shows, to 許可する: the redirect back to the app.
+    pub async fn consent_from_soa201(&self, csrf: &str) -> url::Url {
+        let empty = serde_json::json!({});
+        for (path, body) in [
+            (
+                "/api/flow/account",
+                account_body("115", "ordinary", "1100026"),
+            ),
+            ("/api/flow/customer", happy_customer()),
+            ("/api/flow/phone", empty.clone()),
+        ] {
+            assert_eq!(self.post(path, csrf, &body).await.status(), 200, "{path}");
+        }
+        let shown = self.open_call(csrf).await.callback_number;
+        let call_id = renkei_server::crypto::random_token();
+        let resp = self.signed_call_to(&call_id, "09011113333", &shown).await;
+        assert_eq!(resp.status(), 200);
+        for (path, body) in [
+            ("/api/flow/call/confirm", empty.clone()),
+            ("/api/flow/pin", serde_json::json!({"pin": "1234"})),
+            ("/api/flow/consent", serde_json::json!({"agree": true})),
+        ] {
+            let resp = self.post(path, csrf, &body).await;
+            assert_eq!(resp.status(), 200, "{path}");
+            if path == "/api/flow/consent" {
+                let body: serde_json::Value = resp.json().await.expect("json");
+                let to = body["return_to"].as_str().expect("return_to");
+                return url::Url::parse(to).expect("url");
+            }
+        }
+        unreachable!("the loop ends at 許可する")
+    }
+
     /// 許可する; returns the code from the redirect back to the app.
     pub async fn consent_and_get_code(&self) -> String {
         let csrf = self.at_consent_step().await;
@@ -421,6 +456,17 @@ impl TestApp {
     pub async fn post(&self, path: &str, csrf: &str, body: &Json) -> reqwest::Response {
         self.browser().post(path, csrf, body).await
     }
+}
+
+/// Runs `cmd` to its end off the test's runtime. A `#[tokio::test]` runs
+/// on one thread that also drives the in-process server: blocking it on a
+/// child process would stop the server mid-transaction, holding SQLite's
+/// write lock, and a child that writes (`records import`, `staff link`)
+/// would then wait out its busy timeout and fail with "database is locked".
+pub async fn output_of(mut cmd: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || cmd.output().expect("the command runs"))
+        .await
+        .expect("joined")
 }
 
 /// Parses a Location header into (path-with-host, query pairs).

@@ -28,8 +28,8 @@ pub const IMPORTED: Customer = Customer {
     moved_to: None,
 };
 
-fn run(cmd: &mut std::process::Command) -> Output {
-    cmd.output().expect("renkei-server runs")
+async fn run(cmd: std::process::Command) -> Output {
+    crate::helpers::output_of(cmd).await
 }
 
 pub fn text(b: &[u8]) -> String {
@@ -37,35 +37,40 @@ pub fn text(b: &[u8]) -> String {
 }
 
 /// `records hash-pin` for `lines` on stdin.
-fn hash_pins(app: &TestApp, lines: &str) -> Output {
-    let mut child = app
-        .cli(&["records", "hash-pin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(lines.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("hash-pin ends")
+async fn hash_pins(app: &TestApp, lines: &str) -> Output {
+    let mut cmd = app.cli(&["records", "hash-pin"]);
+    let lines = lines.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(lines.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("hash-pin ends")
+    })
+    .await
+    .expect("joined")
 }
 
-pub fn import(app: &TestApp, args: &[(&str, &std::path::Path)], mode: &str) -> Output {
+pub async fn import(app: &TestApp, args: &[(&str, &std::path::Path)], mode: &str) -> Output {
     let mut cmd = app.cli(&["records", "import", "--mode", mode]);
     for (flag, path) in args {
         cmd.arg(flag).arg(path);
     }
-    run(&mut cmd)
+    run(cmd).await
 }
 
 /// The imported customer's account file, with the PIN hash `records
 /// hash-pin` made, the name as a core system writes it (full width).
-pub fn accounts_file(app: &TestApp) -> std::path::PathBuf {
-    let out = hash_pins(app, "branch,kind,number,pin\n300,ordinary,4567,2468\n");
+pub async fn accounts_file(app: &TestApp) -> std::path::PathBuf {
+    let out = hash_pins(app, "branch,kind,number,pin\n300,ordinary,4567,2468\n").await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -120,7 +125,7 @@ pub async fn descriptions(app: &TestApp, token: &str) -> Vec<String> {
 #[tokio::test]
 async fn an_imported_account_links_and_its_records_come_out_of_the_api() {
     let app = spawn_app().await;
-    let accounts = accounts_file(&app);
+    let accounts = accounts_file(&app).await;
     // The test clock's day is 2026-11-26; the retention is 100 days.
     let txns = app.write_file(
         "transactions.csv",
@@ -143,7 +148,8 @@ async fn an_imported_account_links_and_its_records_come_out_of_the_api() {
             ("--time-deposits", &deposits),
         ],
         "delta",
-    );
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stdout);
     assert!(
@@ -174,7 +180,7 @@ async fn an_imported_account_links_and_its_records_come_out_of_the_api() {
              300,ordinary,4567,T1,2026-11-20,ｷﾕｳﾖ ｶ)ﾃﾞ-ﾀ,250000,0,530000\n"
         ),
     );
-    let out = import(&app, &[("--transactions", &more)], "delta");
+    let out = import(&app, &[("--transactions", &more)], "delta").await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         descriptions(&app, &token).await,
@@ -196,7 +202,7 @@ async fn an_imported_account_links_and_its_records_come_out_of_the_api() {
             .starts_with("0 accounts (0 当座/定期 not kept), 2 transactions,"),
         "{runs:?}"
     );
-    let status = text(&run(&mut app.cli(&["records", "status"])).stdout);
+    let status = text(&run(app.cli(&["records", "status"])).await.stdout);
     assert!(status.contains("newest import: "), "{status}");
     assert!(status.contains("(Delta): 0 accounts"), "{status}");
 }
@@ -220,7 +226,7 @@ async fn a_bad_file_is_refused_whole_with_every_bad_line_named() {
         if dry_run {
             cmd.arg("--dry-run");
         }
-        let out = run(&mut cmd);
+        let out = run(cmd).await;
         assert_eq!(out.status.code(), Some(1));
         let err = text(&out.stderr);
         let name = accounts.display().to_string();
@@ -260,14 +266,15 @@ async fn a_bad_file_is_refused_whole_with_every_bad_line_named() {
         &app,
         &[("--accounts", &good), ("--transactions", &orphan)],
         "delta",
-    );
+    )
+    .await;
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("orphan.csv:2: number: no such account"),
         "{}",
         text(&out.stderr)
     );
-    let status = text(&run(&mut app.cli(&["records", "status"])).stdout);
+    let status = text(&run(app.cli(&["records", "status"])).await.stdout);
     assert!(status.contains("newest import: none"), "{status}");
 }
 
@@ -281,11 +288,11 @@ async fn a_full_import_closes_what_it_no_longer_lists_and_ends_its_linkages() {
 
     // The core system's full file lists only the imported customer, and
     // moves 300-0000001 to 300-0004567 (listed after it).
-    let accounts = accounts_file(&app);
+    let accounts = accounts_file(&app).await;
     let mut text_of = std::fs::read_to_string(&accounts).unwrap();
     text_of.push_str("300,ordinary,1,ﾔﾏﾓﾄ ｹﾝ,1970-03-03,09088887777,1,moved,300,4567,0,0,\n");
     std::fs::write(&accounts, text_of).unwrap();
-    let out = import(&app, &[("--accounts", &accounts)], "full");
+    let out = import(&app, &[("--accounts", &accounts)], "full").await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stdout);
     // The five demo accounts (the moved one included).
@@ -364,11 +371,12 @@ async fn outside_demo_mode_an_import_refuses_pin_hashes_without_the_pepper_or_be
             line(3, &cheap)
         ),
     );
-    let out = run(
-        production_cli(&app, &["records", "import", "--mode", "delta", "--dry-run"])
-            .arg("--accounts")
-            .arg(&file),
-    );
+    let dry_run = |file: &std::path::Path| {
+        let mut cmd = production_cli(&app, &["records", "import", "--mode", "delta", "--dry-run"]);
+        cmd.arg("--accounts").arg(file);
+        run(cmd)
+    };
+    let out = dry_run(&file).await;
     assert!(!out.status.success());
     let err = text(&out.stderr);
     let name = file.display().to_string();
@@ -390,17 +398,13 @@ async fn outside_demo_mode_an_import_refuses_pin_hashes_without_the_pepper_or_be
         "good.csv",
         &format!("{ACCOUNTS_HEADER}\n{}", line(1, &good)),
     );
-    let out = run(
-        production_cli(&app, &["records", "import", "--mode", "delta", "--dry-run"])
-            .arg("--accounts")
-            .arg(&only_good),
-    );
+    let out = dry_run(&only_good).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     // Demo mode keeps taking an unpeppered demo hash.
     let demo = app.write_file(
         "demo.csv",
         &format!("{ACCOUNTS_HEADER}\n{}", line(2, &hash("m=64,t=1,p=1"))),
     );
-    let out = import(&app, &[("--accounts", &demo)], "delta");
+    let out = import(&app, &[("--accounts", &demo)], "delta").await;
     assert!(out.status.success(), "{}", text(&out.stderr));
 }

@@ -727,8 +727,10 @@ async fn sign_in_starts_are_throttled_per_address_and_per_name() {
 
 /// `staff add` or `staff link` as run on the server's host; the token of
 /// the link it printed.
-fn link_token(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> String {
-    let out = app.cli(args).envs(env.iter().copied()).output().unwrap();
+async fn link_token(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd = app.cli(args);
+    cmd.envs(env.iter().copied());
+    let out = crate::helpers::output_of(cmd).await;
     assert!(
         out.status.success(),
         "{}",
@@ -752,7 +754,7 @@ async fn enrolment_links_expire_and_a_newer_link_or_an_admin_revokes_them() {
     let app = spawn_app().await;
     let ten_minutes = [("RENKEI_STAFF_ENROLMENT_SECS", "600")];
     let add = ["staff", "add", "--name", "窓口 花子", "--role", "operator"];
-    let first = link_token(&app, &add, &ten_minutes);
+    let first = link_token(&app, &add, &ten_minutes).await;
     assert_eq!(enrol_start(&app, &first).await.status(), 200);
     app.clock.advance(jiff::SignedDuration::from_secs(600));
     assert_eq!(
@@ -762,8 +764,8 @@ async fn enrolment_links_expire_and_a_newer_link_or_an_admin_revokes_them() {
     );
     // The default is 24 hours; a newer link revokes the one before.
     let link = ["staff", "link", "--name", "窓口 花子"];
-    let second = link_token(&app, &link, &[]);
-    let third = link_token(&app, &link, &[]);
+    let second = link_token(&app, &link, &[]).await;
+    let third = link_token(&app, &link, &[]).await;
     assert_eq!(
         code_of(enrol_start(&app, &second).await).await,
         "staff_enrolment_invalid"
