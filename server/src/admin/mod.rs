@@ -58,13 +58,10 @@ impl std::fmt::Display for AccountRef {
 impl Context {
     /// The database named by `DATABASE_URL`, at the clock's now.
     pub async fn open(config: &crate::config::Config, clock: &SharedClock) -> anyhow::Result<Self> {
-        Ok(Context {
-            storage: Storage::connect(&config.database_url).await?,
-            now: clock.now(),
-            staff: None,
-            jwks_allow_loopback: config.jwks_allow_loopback,
-            enrolment_secs: config.staff_enrolment_secs,
-        })
+        Ok(
+            Context::new(Storage::connect(&config.database_url).await?, clock.now())
+                .configured(config),
+        )
     }
 
     pub fn new(storage: Storage, now: Timestamp) -> Self {
@@ -97,11 +94,8 @@ impl Context {
     /// The console's context: every log row names `staff`.
     pub fn as_staff(storage: Storage, now: Timestamp, staff: &str) -> Self {
         Context {
-            storage,
-            now,
             staff: Some(staff.to_owned()),
-            jwks_allow_loopback: false,
-            enrolment_secs: staff::ENROLMENT_SECS,
+            ..Context::new(storage, now)
         }
     }
 

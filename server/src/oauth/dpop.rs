@@ -14,15 +14,12 @@ pub async fn dpop_at(
     headers: &HeaderMap,
     path: &str,
 ) -> OAuthResult<Option<String>> {
-    // Exactly one DPoP header field (§4.3).
-    let mut proofs = headers.get_all("dpop").iter();
-    let Some(first) = proofs.next() else {
+    let Some(proof) =
+        one_proof(headers).map_err(|_| OAuthError::invalid_dpop("more than one DPoP header"))?
+    else {
         return Ok(None);
     };
-    if proofs.next().is_some() {
-        return Err(OAuthError::invalid_dpop("more than one DPoP header"));
-    }
-    let proof = first
+    let proof = proof
         .to_str()
         .map_err(|_| OAuthError::invalid_dpop("malformed DPoP header"))?;
     let now = app.now_secs();
@@ -51,6 +48,21 @@ pub async fn dpop_at(
     }
     Ok(Some(checked.jkt))
 }
+
+/// The request's `DPoP` header field, if any; `Err` when there is more
+/// than one (§4.3: exactly one). The OAuth endpoints and the account API
+/// both read it here.
+pub fn one_proof(headers: &HeaderMap) -> Result<Option<&axum::http::HeaderValue>, TwoProofs> {
+    let mut proofs = headers.get_all("dpop").iter();
+    match (proofs.next(), proofs.next()) {
+        (first, None) => Ok(first),
+        _ => Err(TwoProofs),
+    }
+}
+
+/// More than one `DPoP` header field in a request.
+#[derive(Debug)]
+pub struct TwoProofs;
 
 /// Every answer of an endpoint that takes DPoP proofs carries the nonce to
 /// use next (§8: on errors it is required, on success it lets the client

@@ -91,9 +91,8 @@ impl FromRequestParts<AppState> for Access {
                 return Err(refuse(ErrorCode::InvalidToken, true));
             }
             // Exactly one DPoP header field (RFC 9449 §4.3).
-            let mut proofs = parts.headers.get_all("dpop").iter();
-            let proof = match (proofs.next(), proofs.next()) {
-                (Some(one), None) => one.to_str().unwrap_or(""),
+            let proof = match crate::oauth::dpop::one_proof(&parts.headers) {
+                Ok(Some(one)) => one.to_str().unwrap_or(""),
                 _ => return Err(refuse(ErrorCode::InvalidDpopProof, true)),
             };
             let url = app.config.url(parts.uri.path());

@@ -181,7 +181,7 @@ fn credential_id(p: &Passkey) -> String {
 /// answer for the same work: the same reads, a ceremony stored (one that
 /// finishes for no one), and options of the same shape whose credentials
 /// are derived from the name under a deployment key — stable for a name,
-/// one or two of them as a member has, so neither the answer nor its time
+/// as many as members usually have — so neither the answer nor its time
 /// tells which names exist. Throttled per address and per name.
 pub async fn sign_in_start(
     State(app): State<AppState>,
