@@ -19,8 +19,7 @@ pub const CSRF_HEADER: &str = "x-renkei-csrf";
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "sqlx",
-    derive(sqlx::Type, strum::EnumString),
-    sqlx(rename_all = "snake_case"),
+    derive(strum::EnumString, strum::IntoStaticStr),
     strum(serialize_all = "snake_case")
 )]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -35,8 +35,7 @@ impl BranchNumber {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "sqlx",
-    derive(sqlx::Type, strum::EnumString),
-    sqlx(rename_all = "snake_case"),
+    derive(strum::EnumString, strum::IntoStaticStr),
     strum(serialize_all = "snake_case")
 )]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

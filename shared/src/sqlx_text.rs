@@ -1,35 +1,50 @@
-//! Enums stored as their snake_case name in a TEXT column, on every
-//! backend the server speaks through `sqlx::Any` (SQLite, PostgreSQL).
+//! Enums stored as their snake_case name in a TEXT column, on each
+//! backend through its own driver (SQLite, PostgreSQL).
 //!
-//! `derive(sqlx::Type)` gives each enum its encoding (generic over the
-//! database) but decodes only for named backends, never for `Any`; this
-//! adds the `Any` side. Decoding an unknown name is an error, so a corrupt
-//! row surfaces as `system_error` instead of a guess.
+//! `derive(sqlx::Type)` would declare a PostgreSQL enum type of the
+//! enum's name, which the schema does not have (the columns are TEXT with
+//! a `CHECK`): this gives each backend the TEXT encoding instead. Decoding
+//! an unknown name is an error, so a corrupt row surfaces as
+//! `system_error` instead of a guess.
 
-/// `sqlx_text!(Type, ...)`: `Type<Any>` and `Decode<Any>` for enums that
-/// derive `sqlx::Type` (snake_case) and `strum::EnumString` (snake_case).
+/// `sqlx_text!(Type, ...)`: `Type`, `Encode` and `Decode` on SQLite and
+/// PostgreSQL for enums that derive `strum::EnumString` and
+/// `strum::IntoStaticStr` (snake_case).
 #[macro_export]
 macro_rules! sqlx_text {
     ($($t:ty),+ $(,)?) => {$(
-        impl ::sqlx::Type<::sqlx::Any> for $t {
-            fn type_info() -> ::sqlx::any::AnyTypeInfo {
-                <&str as ::sqlx::Type<::sqlx::Any>>::type_info()
+        $crate::sqlx_text!(@on $t, ::sqlx::Sqlite);
+        $crate::sqlx_text!(@on $t, ::sqlx::Postgres);
+    )+};
+    (@on $t:ty, $db:ty) => {
+        impl ::sqlx::Type<$db> for $t {
+            fn type_info() -> <$db as ::sqlx::Database>::TypeInfo {
+                <str as ::sqlx::Type<$db>>::type_info()
             }
-            fn compatible(ty: &::sqlx::any::AnyTypeInfo) -> bool {
-                <&str as ::sqlx::Type<::sqlx::Any>>::compatible(ty)
+            fn compatible(ty: &<$db as ::sqlx::Database>::TypeInfo) -> bool {
+                <&str as ::sqlx::Type<$db>>::compatible(ty)
             }
         }
-        impl<'r> ::sqlx::Decode<'r, ::sqlx::Any> for $t {
+        impl<'q> ::sqlx::Encode<'q, $db> for $t {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <$db as ::sqlx::Database>::ArgumentBuffer,
+            ) -> ::std::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+                let name: &'static str = self.into();
+                <&str as ::sqlx::Encode<'q, $db>>::encode(name, buf)
+            }
+        }
+        impl<'r> ::sqlx::Decode<'r, $db> for $t {
             fn decode(
-                value: ::sqlx::any::AnyValueRef<'r>,
+                value: <$db as ::sqlx::Database>::ValueRef<'r>,
             ) -> ::std::result::Result<Self, ::sqlx::error::BoxDynError> {
-                let text = <&str as ::sqlx::Decode<::sqlx::Any>>::decode(value)?;
+                let text = <&str as ::sqlx::Decode<$db>>::decode(value)?;
                 text.parse::<$t>().map_err(|_| {
                     format!("not a {}: {text:?}", stringify!($t)).into()
                 })
             }
         }
-    )+};
+    };
 }
 
 crate::sqlx_text!(crate::api::Step, crate::domain::AccountKind);

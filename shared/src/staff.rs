@@ -14,8 +14,7 @@ pub const STAFF_CSRF_HEADER: &str = "x-renkei-staff-csrf";
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "sqlx",
-    derive(sqlx::Type, strum::EnumString),
-    sqlx(rename_all = "snake_case"),
+    derive(strum::EnumString, strum::IntoStaticStr),
     strum(serialize_all = "snake_case")
 )]
 pub enum StaffRole {

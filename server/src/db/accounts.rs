@@ -117,22 +117,22 @@ impl Storage {
         kind: AccountKind,
         number: &AccountNumber,
     ) -> sqlx::Result<Option<AccountRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT id, public_id, branch, kind, number FROM accounts
              WHERE branch = $1 AND kind = $2 AND number = $3",
         )
         .bind(branch.as_str())
         .bind(kind)
         .bind(number.as_str())
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 
     pub async fn account_by_id(&self, id: i64) -> sqlx::Result<Option<AccountRow>> {
-        sqlx::query_as("SELECT id, public_id, branch, kind, number FROM accounts WHERE id = $1")
+        on_pool!(self.read(), cx => sqlx::query_as("SELECT id, public_id, branch, kind, number FROM accounts WHERE id = $1")
             .bind(id)
-            .fetch_optional(&self.pool)
-            .await
+            .fetch_optional(cx)
+            .await)
     }
 
     /// The embedded records' account with this key, if they hold one.
@@ -142,22 +142,22 @@ impl Storage {
         kind: AccountKind,
         number: &AccountNumber,
     ) -> sqlx::Result<Option<EmbeddedAccount>> {
-        sqlx::query_as(embedded_select!(
+        on_pool!(self.write(), cx => sqlx::query_as(embedded_select!(
             "branch = $1 AND kind = $2 AND number = $3"
         ))
         .bind(branch.as_str())
         .bind(kind)
         .bind(number.as_str())
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 
     /// The embedded record of a referenced account.
     pub async fn embedded_record(&self, id: i64) -> sqlx::Result<Option<RecordRow>> {
-        sqlx::query_as(embedded_select!("id = $1"))
+        on_pool!(self.write(), cx => sqlx::query_as(embedded_select!("id = $1"))
             .bind(id)
-            .fetch_optional(&self.pool)
-            .await
+            .fetch_optional(cx)
+            .await)
     }
 
     /// The reference row for an account the host gateway holds, made the
@@ -168,7 +168,7 @@ impl Storage {
         kind: AccountKind,
         number: &AccountNumber,
     ) -> sqlx::Result<AccountRow> {
-        sqlx::query(
+        on_pool!(self.write(), cx => sqlx::query(
             "INSERT INTO accounts (public_id, branch, kind, number, source)
              VALUES ($1, $2, $3, $4, 'gateway')
              ON CONFLICT (branch, kind, number) DO NOTHING",
@@ -177,8 +177,8 @@ impl Storage {
         .bind(branch.as_str())
         .bind(kind)
         .bind(number.as_str())
-        .execute(&self.pool)
-        .await?;
+        .execute(cx)
+        .await.map(|r| r.rows_affected()))?;
         self.find_account(branch, kind, number)
             .await?
             .ok_or(sqlx::Error::RowNotFound)
@@ -188,7 +188,7 @@ impl Storage {
     /// crash mid-load leaves either the whole account or none of it.
     pub async fn insert_account(&self, a: NewAccount<'_>) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = on_tx!(&mut tx, cx => sqlx::query_scalar(
             "INSERT INTO accounts (public_id, branch, kind, number, holder_kana, birth_date, phone,
                                    has_cash_card, pin_hash, status, balance)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10)
@@ -204,10 +204,10 @@ impl Storage {
         .bind(i64::from(a.pin_hash.is_some()))
         .bind(a.pin_hash)
         .bind(a.balance)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(&mut **cx)
+        .await)?;
         for t in a.history {
-            sqlx::query(
+            on_tx!(&mut tx, cx => sqlx::query(
                 "INSERT INTO transactions (account_id, booked_on, description, amount_in,
                                            amount_out, balance_after)
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -218,11 +218,11 @@ impl Storage {
             .bind(t.amount_in)
             .bind(t.amount_out)
             .bind(t.balance_after)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
         }
         for d in a.time_deposits {
-            sqlx::query(
+            on_tx!(&mut tx, cx => sqlx::query(
                 "INSERT INTO time_deposits (account_id, principal, rate_bp, start_on, maturity_on)
                  VALUES ($1, $2, $3, $4, $5)",
             )
@@ -231,8 +231,8 @@ impl Storage {
             .bind(d.rate_bp)
             .bind(d.start_on)
             .bind(d.maturity_on)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
         }
         tx.commit().await?;
         Ok(id)
@@ -242,12 +242,12 @@ impl Storage {
     /// operation-log row when there is one (loading records has none).
     pub async fn mark_moved(&self, old: i64, new: i64, log: Option<OpLog<'_>>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE accounts SET status = $1, moved_to = $2 WHERE id = $3")
+        on_tx!(&mut tx, cx => sqlx::query("UPDATE accounts SET status = $1, moved_to = $2 WHERE id = $3")
             .bind(AccountStatus::Moved)
             .bind(new)
             .bind(old)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
         if let Some(log) = log {
             Self::insert_log(&mut tx, &log).await?;
         }
@@ -265,7 +265,7 @@ impl Storage {
     ) -> sqlx::Result<Vec<TransactionRow>> {
         // Without a cursor, start after the newest possible row.
         let (c_date, c_id) = cursor.unwrap_or((Day(jiff::civil::Date::MAX), i64::MAX));
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT id, booked_on, description, amount_in, amount_out, balance_after
              FROM transactions
              WHERE account_id = $1 AND booked_on >= $2 AND booked_on <= $3
@@ -280,18 +280,18 @@ impl Storage {
         .bind(c_date)
         .bind(c_id)
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 
     pub async fn time_deposits(&self, account_id: i64) -> sqlx::Result<Vec<TimeDepositRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT principal, rate_bp, start_on, maturity_on FROM time_deposits
              WHERE account_id = $1 ORDER BY start_on, id",
         )
         .bind(account_id)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 }
 

@@ -30,10 +30,10 @@ pub struct InboundCall<'a> {
 /// Voids every challenge of a flow (open or released): the flow restarted,
 /// ended, or is opening a newer one.
 pub(super) async fn void_flow_challenges(tx: &mut Tx, flow_id: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = $1 AND void IN (0, 2)")
+    on_tx!(tx, cx => sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = $1 AND void IN (0, 2)")
         .bind(flow_id)
-        .execute(&mut **tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -41,13 +41,13 @@ impl Storage {
     /// The flow's current challenge, if any (a released one included: its
     /// flow sees it as expired, never as a fresh window).
     pub async fn current_challenge(&self, flow_id: &str) -> sqlx::Result<Option<ChallengeRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT id, expected_caller, called_number, deadline, verified_at FROM phone_challenges
              WHERE flow_id = $1 AND void IN (0, 2) ORDER BY id DESC LIMIT 1",
         )
         .bind(flow_id)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 
     /// Opens a challenge for `expected_caller` on the first number of
@@ -74,30 +74,30 @@ impl Storage {
         void_flow_challenges(&mut tx, flow_id).await?;
         // Open challenges of this phone whose window has passed hold the
         // unique index of open pairs no longer (their binding still holds).
-        sqlx::query(
+        on_tx!(&mut tx, cx => sqlx::query(
             "UPDATE phone_challenges SET void = 2
              WHERE expected_caller = $1 AND deadline <= $2 AND void = 0 AND verified_at IS NULL",
         )
         .bind(expected_caller)
         .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         // The numbers other flows of this phone hold now; the first of the
         // pool that is not among them is taken by a conditional upsert,
         // which also settles a race with another instance (the loser tries
         // the next number; at most the pool's size, a handful).
-        let held: Vec<String> = sqlx::query_scalar(
+        let held: Vec<String> = on_tx!(&mut tx, cx => sqlx::query_scalar(
             "SELECT called_number FROM callback_bindings
              WHERE expected_caller = $1 AND bound_until > $2 AND flow_id <> $3",
         )
         .bind(expected_caller)
         .bind(now)
         .bind(flow_id)
-        .fetch_all(&mut *tx)
-        .await?;
+        .fetch_all(&mut **cx)
+        .await)?;
         let mut bound = None;
         for number in pool.iter().filter(|n| !held.contains(n)) {
-            let taken: Option<String> = sqlx::query_scalar(
+            let taken: Option<String> = on_tx!(&mut tx, cx => sqlx::query_scalar(
                 "INSERT INTO callback_bindings (expected_caller, called_number, flow_id, bound_until)
                  VALUES ($1, $2, $3, $4)
                  ON CONFLICT (expected_caller, called_number) DO UPDATE
@@ -111,8 +111,8 @@ impl Storage {
             .bind(flow_id)
             .bind(bound_until)
             .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
+            .fetch_optional(&mut **cx)
+            .await)?;
             if taken.is_some() {
                 bound = Some(number);
                 break;
@@ -121,7 +121,7 @@ impl Storage {
         let Some(number) = bound else {
             return Ok(None);
         };
-        let row = sqlx::query_as(
+        let row = on_tx!(&mut tx, cx => sqlx::query_as(
             "INSERT INTO phone_challenges (flow_id, expected_caller, called_number, created_at,
                                            deadline)
              VALUES ($1, $2, $3, $4, $5)
@@ -132,8 +132,8 @@ impl Storage {
         .bind(number)
         .bind(now)
         .bind(deadline)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(&mut **cx)
+        .await)?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(Some(row))
@@ -141,10 +141,10 @@ impl Storage {
 
     /// Forgets bindings whose quiet period is over.
     pub(super) async fn purge_bindings(tx: &mut Tx, now: i64) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM callback_bindings WHERE bound_until <= $1")
+        on_tx!(tx, cx => sqlx::query("DELETE FROM callback_bindings WHERE bound_until <= $1")
             .bind(now)
-            .execute(&mut **tx)
-            .await?;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -162,7 +162,7 @@ impl Storage {
             None => CallOutcome::Withheld,
             Some(_) => CallOutcome::NoMatchingChallenge,
         };
-        let inserted = sqlx::query(
+        let inserted = on_tx!(&mut tx, cx => sqlx::query(
             "INSERT INTO inbound_calls (call_id, caller_mask, called, received_at, outcome)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (call_id) DO NOTHING",
         )
@@ -171,9 +171,9 @@ impl Storage {
         .bind(call.called)
         .bind(call.now)
         .bind(provisional)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 0 {
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
+        if inserted == 0 {
             return Ok(None);
         }
         let outcome = match call.caller {
@@ -181,11 +181,11 @@ impl Storage {
             Some(caller) => Self::answer_call(&mut tx, &call, caller).await?,
         };
         if outcome != provisional {
-            sqlx::query("UPDATE inbound_calls SET outcome = $1 WHERE call_id = $2")
+            on_tx!(&mut tx, cx => sqlx::query("UPDATE inbound_calls SET outcome = $1 WHERE call_id = $2")
                 .bind(outcome)
                 .bind(call.call_id)
-                .execute(&mut *tx)
-                .await?;
+                .execute(&mut **cx)
+                .await.map(|r| r.rows_affected()))?;
         }
         let log = OpLog {
             outcome: outcome.code(),
@@ -205,19 +205,19 @@ impl Storage {
         call: &InboundCall<'_>,
         caller: &str,
     ) -> sqlx::Result<CallOutcome> {
-        let flow_id: Option<String> = sqlx::query_scalar(
+        let flow_id: Option<String> = on_tx!(tx, cx => sqlx::query_scalar(
             "SELECT flow_id FROM callback_bindings
              WHERE expected_caller = $1 AND called_number = $2 AND bound_until > $3",
         )
         .bind(caller)
         .bind(call.called)
         .bind(call.now)
-        .fetch_optional(&mut **tx)
-        .await?;
+        .fetch_optional(&mut **cx)
+        .await)?;
         let Some(flow_id) = flow_id else {
             return Ok(CallOutcome::NoMatchingChallenge);
         };
-        let verified = sqlx::query(
+        let verified = on_tx!(tx, cx => sqlx::query(
             "UPDATE phone_challenges SET verified_at = $1, call_id = $2
              WHERE flow_id = $3 AND expected_caller = $4 AND called_number = $5
                AND deadline > $6 AND verified_at IS NULL AND void = 0",
@@ -228,14 +228,13 @@ impl Storage {
         .bind(caller)
         .bind(call.called)
         .bind(call.now)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected()
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?
             == 1;
         if verified {
             return Ok(CallOutcome::Verified);
         }
-        let already: Option<i64> = sqlx::query_scalar(
+        let already: Option<i64> = on_tx!(tx, cx => sqlx::query_scalar(
             "SELECT id FROM phone_challenges
              WHERE flow_id = $1 AND expected_caller = $2 AND called_number = $3
                AND verified_at IS NOT NULL
@@ -244,8 +243,8 @@ impl Storage {
         .bind(&flow_id)
         .bind(caller)
         .bind(call.called)
-        .fetch_optional(&mut **tx)
-        .await?;
+        .fetch_optional(&mut **cx)
+        .await)?;
         Ok(if already.is_some() {
             CallOutcome::AlreadyVerified
         } else {

@@ -87,7 +87,7 @@ impl Storage {
     /// (the demo's own registrations are set again at every start).
     pub async fn upsert_client(&self, c: NewClient<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        on_tx!(&mut tx, cx => sqlx::query(
             "INSERT INTO clients (client_id, display_name, auth_method, secret_hash, jwks,
                                   jwks_uri, jwks_checked_at, require_par, require_dpop,
                                   created_at)
@@ -108,33 +108,33 @@ impl Storage {
         .bind(i64::from(c.require_par))
         .bind(i64::from(c.require_dpop))
         .bind(c.now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM client_redirect_uris WHERE client_id = $1")
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
+        on_tx!(&mut tx, cx => sqlx::query("DELETE FROM client_redirect_uris WHERE client_id = $1")
             .bind(c.client_id)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
         for uri in c.redirect_uris {
-            sqlx::query("INSERT INTO client_redirect_uris (client_id, uri) VALUES ($1, $2)")
+            on_tx!(&mut tx, cx => sqlx::query("INSERT INTO client_redirect_uris (client_id, uri) VALUES ($1, $2)")
                 .bind(c.client_id)
                 .bind(uri)
-                .execute(&mut *tx)
-                .await?;
+                .execute(&mut **cx)
+                .await.map(|r| r.rows_affected()))?;
         }
         tx.commit().await
     }
 
     /// The app and its redirect URIs, in one statement.
     pub async fn find_client(&self, client_id: &str) -> sqlx::Result<Option<ClientRow>> {
-        let rows = sqlx::query_as::<_, ClientWithUri>(
+        let rows = on_pool!(self.read(), cx => sqlx::query_as::<_, ClientWithUri>(
             "SELECT c.client_id, c.display_name, c.enabled, c.auth_method, c.secret_hash, c.jwks,
                     c.jwks_uri, c.jwks_checked_at, c.require_par, c.require_dpop, u.uri
              FROM clients c LEFT JOIN client_redirect_uris u ON u.client_id = c.client_id
              WHERE c.client_id = $1 ORDER BY u.uri",
         )
         .bind(client_id)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(cx)
+        .await)?;
         let mut redirect_uris = Vec::with_capacity(rows.len());
         let mut client = None;
         for row in rows {
@@ -158,24 +158,24 @@ impl Storage {
 
     /// Every registered app, by name (the console's list).
     pub async fn list_clients(&self) -> sqlx::Result<Vec<ClientSummary>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT c.client_id, c.display_name, c.enabled, c.auth_method, c.require_par,
                     c.require_dpop, c.jwks_uri,
                     (SELECT string_agg(uri, ' ' ORDER BY uri) FROM client_redirect_uris u
                      WHERE u.client_id = c.client_id) AS redirect_uris
              FROM clients c ORDER BY c.display_name, c.client_id",
         )
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 
     pub async fn set_client_enabled(&self, client_id: &str, enabled: bool) -> sqlx::Result<bool> {
-        let done = sqlx::query("UPDATE clients SET enabled = $1 WHERE client_id = $2")
+        let done = on_pool!(self.write(), cx => sqlx::query("UPDATE clients SET enabled = $1 WHERE client_id = $2")
             .bind(i64::from(enabled))
             .bind(client_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() == 1)
+            .execute(cx)
+            .await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// Takes the right to ask an app's `jwks_uri` now: true for at most one
@@ -186,7 +186,7 @@ impl Storage {
         now: i64,
         min_interval: i64,
     ) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let done = on_pool!(self.write(), cx => sqlx::query(
             "UPDATE clients SET jwks_checked_at = $1
              WHERE client_id = $2 AND jwks_uri IS NOT NULL
                AND (jwks_checked_at IS NULL OR jwks_checked_at <= $3)",
@@ -194,18 +194,18 @@ impl Storage {
         .bind(now)
         .bind(client_id)
         .bind(now - min_interval)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(cx)
+        .await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// Keeps the JWK Set just fetched from the app's `jwks_uri`.
     pub async fn store_fetched_jwks(&self, client_id: &str, jwks: &str) -> sqlx::Result<()> {
-        sqlx::query("UPDATE clients SET jwks = $1 WHERE client_id = $2 AND jwks_uri IS NOT NULL")
+        on_pool!(self.write(), cx => sqlx::query("UPDATE clients SET jwks = $1 WHERE client_id = $2 AND jwks_uri IS NOT NULL")
             .bind(jwks)
             .bind(client_id)
-            .execute(&self.pool)
-            .await?;
+            .execute(cx)
+            .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 }

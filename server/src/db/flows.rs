@@ -6,7 +6,6 @@ use super::outbox::enqueue_mail;
 use super::types::Flag;
 use super::{AccountRow, LockKey, MailToSend, OpLog, Storage};
 use renkei_shared::api::Step;
-use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
 /// One linkage in progress.
@@ -37,28 +36,35 @@ pub struct FlowRead {
     pub account: Option<AccountRow>,
 }
 
-impl<'r> FromRow<'r, AnyRow> for FlowRead {
-    fn from_row(r: &'r AnyRow) -> sqlx::Result<Self> {
-        // The account's columns come from a LEFT JOIN, prefixed `a_`.
-        let account = match r.try_get::<Option<i64>, _>("a_id")? {
-            None => None,
-            Some(id) => Some(AccountRow {
-                id,
-                public_id: r.try_get("a_public_id")?,
-                branch: r.try_get("a_branch")?,
-                kind: r.try_get("a_kind")?,
-                number: r.try_get("a_number")?,
-            }),
-        };
-        Ok(FlowRead {
-            row: FlowRow::from_row(r)?,
-            client_name: r.try_get("client_name")?,
-            client_enabled: r.try_get::<Flag, _>("client_enabled")?.into(),
-            in_maintenance: r.try_get::<Flag, _>("in_maintenance")?.into(),
-            account,
-        })
-    }
+/// The same reading for each backend's own row type.
+macro_rules! flow_read_from {
+    ($row:ty) => {
+        impl<'r> FromRow<'r, $row> for FlowRead {
+            fn from_row(r: &'r $row) -> sqlx::Result<Self> {
+                // The account's columns come from a LEFT JOIN, prefixed `a_`.
+                let account = match r.try_get::<Option<i64>, _>("a_id")? {
+                    None => None,
+                    Some(id) => Some(AccountRow {
+                        id,
+                        public_id: r.try_get("a_public_id")?,
+                        branch: r.try_get("a_branch")?,
+                        kind: r.try_get("a_kind")?,
+                        number: r.try_get("a_number")?,
+                    }),
+                };
+                Ok(FlowRead {
+                    row: FlowRow::from_row(r)?,
+                    client_name: r.try_get("client_name")?,
+                    client_enabled: r.try_get::<Flag, _>("client_enabled")?.into(),
+                    in_maintenance: r.try_get::<Flag, _>("in_maintenance")?.into(),
+                    account,
+                })
+            }
+        }
+    };
 }
+flow_read_from!(sqlx::sqlite::SqliteRow);
+flow_read_from!(sqlx::postgres::PgRow);
 
 pub struct NewFlow<'a> {
     pub id: &'a str,
@@ -125,7 +131,7 @@ pub struct Move<'a> {
 impl Storage {
     pub async fn create_flow(&self, f: NewFlow<'_>, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        on_tx!(&mut tx, cx => sqlx::query(
             "INSERT INTO flows (id, client_id, redirect_uri, state, scope, code_challenge,
                                 dpop_jkt, csrf_token, step, created_at, expires_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -142,15 +148,15 @@ impl Storage {
         .bind(f.now)
         .bind(f.expires_at)
         .bind(f.now)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
 
     /// The flow `id` as of `now` (see [`FlowRead`]).
     pub async fn find_flow(&self, id: &str, now: i64) -> sqlx::Result<Option<FlowRead>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT f.id, f.client_id, f.redirect_uri, f.state, f.scope, f.csrf_token, f.step,
                     f.account_id, f.created_at, f.expires_at,
                     c.display_name AS client_name, c.enabled AS client_enabled,
@@ -166,8 +172,8 @@ impl Storage {
         .bind(now)
         .bind(now)
         .bind(id)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 
     /// Forgets what expired flows kept: the e-mail at once, the whole flow
@@ -175,27 +181,26 @@ impl Storage {
     /// many flows were removed.
     pub async fn purge_expired_flows(&self, now: i64) -> sqlx::Result<u64> {
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE flows SET email = NULL WHERE expires_at <= $1 AND email IS NOT NULL")
+        on_tx!(&mut tx, cx => sqlx::query("UPDATE flows SET email = NULL WHERE expires_at <= $1 AND email IS NOT NULL")
             .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
         let cutoff = now - 3600;
-        sqlx::query(
+        on_tx!(&mut tx, cx => sqlx::query(
             "DELETE FROM phone_challenges
              WHERE flow_id IN (SELECT id FROM flows WHERE expires_at <= $1)",
         )
         .bind(cutoff)
-        .execute(&mut *tx)
-        .await?;
-        let gone = sqlx::query("DELETE FROM flows WHERE expires_at <= $1")
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
+        let gone = on_tx!(&mut tx, cx => sqlx::query("DELETE FROM flows WHERE expires_at <= $1")
             .bind(cutoff)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        sqlx::query("DELETE FROM par_requests WHERE expires_at <= $1")
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
+        on_tx!(&mut tx, cx => sqlx::query("DELETE FROM par_requests WHERE expires_at <= $1")
             .bind(cutoff)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
         Self::purge_bindings(&mut tx, now).await?;
         tx.commit().await?;
         Ok(gone)
@@ -203,10 +208,10 @@ impl Storage {
 
     /// The e-mail kept on the flow (for the completion mail).
     pub async fn flow_email(&self, flow_id: &str) -> sqlx::Result<Option<String>> {
-        sqlx::query_scalar("SELECT email FROM flows WHERE id = $1")
+        on_pool!(self.read(), cx => sqlx::query_scalar("SELECT email FROM flows WHERE id = $1")
             .bind(flow_id)
-            .fetch_one(&self.pool)
-            .await
+            .fetch_one(cx)
+            .await)
     }
 
     /// Takes one move in one transaction: the step (in one conditional
@@ -237,7 +242,7 @@ impl Storage {
         let mut tx = self.begin().await?;
         // The lock is re-checked inside the same statement, so a correct
         // attempt racing the attempt that locks the account cannot pass.
-        let moved = sqlx::query(
+        let moved = on_tx!(&mut tx, cx => sqlx::query(
             "UPDATE flows SET step = $1,
                  account_id = CASE $2 WHEN 0 THEN account_id WHEN 1 THEN $3 ELSE NULL END,
                  email = CASE $4 WHEN 0 THEN email WHEN 1 THEN $5 ELSE NULL END,
@@ -257,9 +262,8 @@ impl Storage {
         .bind(lock_account)
         .bind(lock_day)
         .bind(threshold)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?
             == 1;
         if !moved {
             return Ok(false);
@@ -268,7 +272,7 @@ impl Storage {
             void_flow_challenges(&mut tx, m.flow_id).await?;
         }
         if let Some(g) = &m.grant {
-            let consent_id: i64 = sqlx::query_scalar(
+            let consent_id: i64 = on_tx!(&mut tx, cx => sqlx::query_scalar(
                 "INSERT INTO consents (client_id, account_id, scope, terms_version, granted_at,
                                        expires_at, client_ip, user_agent)
                  SELECT client_id, $1, scope, $2, $3, $4, $5, $6 FROM flows WHERE id = $7
@@ -281,9 +285,9 @@ impl Storage {
             .bind(g.client_ip)
             .bind(g.user_agent)
             .bind(m.flow_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query(
+            .fetch_one(&mut **cx)
+            .await)?;
+            on_tx!(&mut tx, cx => sqlx::query(
                 "INSERT INTO auth_codes (code_hash, consent_id, client_id, redirect_uri,
                                          code_challenge, dpop_jkt, expires_at)
                  SELECT $1, $2, client_id, redirect_uri, code_challenge, dpop_jkt, $3
@@ -293,8 +297,8 @@ impl Storage {
             .bind(consent_id)
             .bind(g.code_expires_at)
             .bind(m.flow_id)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
         }
         if let Some(mail) = m.mail {
             enqueue_mail(&mut tx, mail, m.now).await?;

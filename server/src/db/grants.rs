@@ -83,7 +83,7 @@ impl AccessGrant {
 
 impl Storage {
     pub async fn find_code(&self, code_hash: &str) -> sqlx::Result<Option<CodeRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT c.consent_id, c.client_id, c.redirect_uri, c.code_challenge, c.expires_at,
                     c.used_at, c.dpop_jkt, k.scope, k.expires_at AS consent_expires_at,
                     k.revoked_at AS consent_revoked_at
@@ -91,20 +91,20 @@ impl Storage {
              WHERE c.code_hash = $1",
         )
         .bind(code_hash)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 
     /// Marks a code used; `false` if it already was (a replay).
     pub async fn use_code(&self, code_hash: &str, now: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let done = on_pool!(self.write(), cx => sqlx::query(
             "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL",
         )
         .bind(now)
         .bind(code_hash)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(cx)
+        .await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// Revokes the consent and every token issued under it, at once.
@@ -120,21 +120,21 @@ impl Storage {
         by: RevokedBy,
         now: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        on_tx!(tx, cx => sqlx::query(
             "UPDATE consents SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(by)
         .bind(consent_id)
-        .execute(&mut **tx)
-        .await?;
-        sqlx::query(
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
+        on_tx!(tx, cx => sqlx::query(
             "UPDATE tokens SET revoked_at = $1 WHERE consent_id = $2 AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(consent_id)
-        .execute(&mut **tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -150,15 +150,15 @@ impl Storage {
     ) -> sqlx::Result<u64> {
         let now = log.at;
         let mut tx = self.begin().await?;
-        let ids: Vec<i64> = sqlx::query_scalar(
+        let ids: Vec<i64> = on_tx!(&mut tx, cx => sqlx::query_scalar(
             "SELECT id FROM consents WHERE account_id = $1 AND revoked_at IS NULL
                AND ($2 IS NULL OR id = $3)",
         )
         .bind(account_id)
         .bind(only)
         .bind(only)
-        .fetch_all(&mut *tx)
-        .await?;
+        .fetch_all(&mut **cx)
+        .await)?;
         for id in &ids {
             Self::revoke_in(&mut tx, *id, RevokedBy::Staff, now).await?;
         }
@@ -177,7 +177,7 @@ impl Storage {
     pub async fn insert_tokens(&self, tokens: &[NewToken<'_>]) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
         for t in tokens {
-            sqlx::query(
+            on_tx!(&mut tx, cx => sqlx::query(
                 "INSERT INTO tokens (token_hash, kind, consent_id, client_id, scope, issued_at,
                                      expires_at, dpop_jkt)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -190,14 +190,14 @@ impl Storage {
             .bind(t.issued_at)
             .bind(t.expires_at)
             .bind(t.dpop_jkt)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
         }
         tx.commit().await
     }
 
     pub async fn find_token(&self, token_hash: &str) -> sqlx::Result<Option<TokenRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT t.kind, t.consent_id, t.client_id, t.scope, t.issued_at, t.expires_at,
                     t.revoked_at, t.rotated_at, t.dpop_jkt, k.expires_at AS consent_expires_at,
                     k.revoked_at AS consent_revoked_at
@@ -205,14 +205,14 @@ impl Storage {
              WHERE t.token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 
     /// Replaces a refresh token (rotation); `false` if it was already
     /// rotated or revoked, which the caller treats as reuse.
     pub async fn rotate_refresh(&self, token_hash: &str, now: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let done = on_pool!(self.write(), cx => sqlx::query(
             "UPDATE tokens SET rotated_at = $1, revoked_at = $2
              WHERE token_hash = $3 AND kind = $4 AND rotated_at IS NULL AND revoked_at IS NULL",
         )
@@ -220,14 +220,14 @@ impl Storage {
         .bind(now)
         .bind(token_hash)
         .bind(TokenKind::Refresh)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(cx)
+        .await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// The access token's grant and account, for the resource server.
     pub async fn access_grant(&self, token_hash: &str) -> sqlx::Result<Option<AccessGrant>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT t.kind, t.scope, t.expires_at, t.revoked_at, t.dpop_jkt, k.id AS consent_id,
                     k.expires_at AS consent_expires_at, k.revoked_at AS consent_revoked_at,
                     a.id AS account_id, a.public_id, a.branch, a.kind AS account_kind, a.number,
@@ -239,7 +239,7 @@ impl Storage {
              WHERE t.token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 }

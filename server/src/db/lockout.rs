@@ -14,13 +14,13 @@ pub struct LockKey<'a> {
 impl Storage {
     /// Failures counted so far for this account today.
     pub async fn failures(&self, lock: LockKey<'_>) -> sqlx::Result<i64> {
-        let n: Option<i64> = sqlx::query_scalar(
+        let n: Option<i64> = on_pool!(self.read(), cx => sqlx::query_scalar(
             "SELECT failures FROM auth_failures WHERE account_id = $1 AND jst_day = $2",
         )
         .bind(lock.account_id)
         .bind(lock.jst_day)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(cx)
+        .await)?;
         Ok(n.unwrap_or(0))
     }
 
@@ -37,7 +37,7 @@ impl Storage {
         outcome: impl FnOnce(Option<i64>) -> &'static str,
     ) -> sqlx::Result<Option<i64>> {
         let mut tx = self.begin().await?;
-        let count: Option<i64> = sqlx::query_scalar(
+        let count: Option<i64> = on_tx!(&mut tx, cx => sqlx::query_scalar(
             "INSERT INTO auth_failures (account_id, jst_day, failures) VALUES ($1, $2, 1)
              ON CONFLICT (account_id, jst_day) DO UPDATE SET failures = auth_failures.failures + 1
                  WHERE auth_failures.failures < $3
@@ -46,8 +46,8 @@ impl Storage {
         .bind(lock.account_id)
         .bind(lock.jst_day)
         .bind(threshold)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(&mut **cx)
+        .await)?;
         let log = OpLog {
             outcome: outcome(count),
             ..log
@@ -60,12 +60,12 @@ impl Storage {
     /// Staff lift today's lock early; `false` if there was nothing to lift.
     pub async fn lift_lock(&self, lock: LockKey<'_>, log: OpLog<'_>) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let done = sqlx::query("DELETE FROM auth_failures WHERE account_id = $1 AND jst_day = $2")
+        let done = on_tx!(&mut tx, cx => sqlx::query("DELETE FROM auth_failures WHERE account_id = $1 AND jst_day = $2")
             .bind(lock.account_id)
             .bind(lock.jst_day)
-            .execute(&mut *tx)
-            .await?;
-        let lifted = done.rows_affected() > 0;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
+        let lifted = done > 0;
         let log = OpLog {
             outcome: if lifted {
                 "lock_lifted"

@@ -21,7 +21,7 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
-        let id = sqlx::query_scalar(
+        let id = on_tx!(&mut tx, cx => sqlx::query_scalar(
             "INSERT INTO maintenance_windows (starts_at, ends_at, reason, created_at)
              VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -29,50 +29,50 @@ impl Storage {
         .bind(ends_at)
         .bind(reason)
         .bind(log.at)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(&mut **cx)
+        .await)?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     pub async fn in_maintenance(&self, now: i64) -> sqlx::Result<bool> {
-        let n: i64 = sqlx::query_scalar(
+        let n: i64 = on_pool!(self.read(), cx => sqlx::query_scalar(
             "SELECT COUNT(*) FROM maintenance_windows
              WHERE starts_at <= $1 AND ends_at > $2 AND cancelled_at IS NULL",
         )
         .bind(now)
         .bind(now)
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(cx)
+        .await)?;
         Ok(n > 0)
     }
 
     /// Windows that have not ended by `now`, cancelled ones included.
     pub async fn maintenance_from(&self, now: i64) -> sqlx::Result<Vec<MaintenanceRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT id, starts_at, ends_at, reason, cancelled_at FROM maintenance_windows
              WHERE ends_at > $1 ORDER BY starts_at, id",
         )
         .bind(now)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 
     /// Cancels a window that has not ended, with its log row; false when
     /// there is no such window.
     pub async fn cancel_maintenance(&self, id: i64, log: OpLog<'_>) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let done = sqlx::query(
+        let done = on_tx!(&mut tx, cx => sqlx::query(
             "UPDATE maintenance_windows SET cancelled_at = $1
              WHERE id = $2 AND cancelled_at IS NULL AND ends_at > $3",
         )
         .bind(log.at)
         .bind(id)
         .bind(log.at)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
+        if done != 1 {
             return Ok(false);
         }
         Self::insert_log(&mut tx, &log).await?;

@@ -47,7 +47,7 @@ impl Storage {
 
     /// Writes one line inside the transaction of the change it records.
     pub(super) async fn insert_log(tx: &mut Tx, e: &OpLog<'_>) -> sqlx::Result<()> {
-        sqlx::query(
+        on_tx!(tx, cx => sqlx::query(
             "INSERT INTO operation_log (at, flow_id, client_id, step, outcome, client_ip,
                                         user_agent, kana_name, detail, staff, account_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -63,20 +63,20 @@ impl Storage {
         .bind(e.detail)
         .bind(e.staff)
         .bind(e.account_id)
-        .execute(&mut **tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// The whole log, oldest first (staff tools read it).
     pub async fn operation_log(&self) -> sqlx::Result<Vec<OpLogRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT at, flow_id, client_id, step, outcome, client_ip, user_agent, kana_name, detail,
                     staff
              FROM operation_log ORDER BY id",
         )
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 }
 
@@ -133,7 +133,7 @@ impl Storage {
         before: Option<i64>,
         limit: i64,
     ) -> sqlx::Result<Vec<AuditRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT l.id, l.at, l.flow_id, c.display_name AS app, l.step, l.outcome, l.staff,
                     l.detail
              FROM operation_log l LEFT JOIN clients c ON c.client_id = l.client_id
@@ -158,8 +158,8 @@ impl Storage {
         .bind(before)
         .bind(before)
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 
     /// Distinct flows and lines per (step, outcome) in [from, to).
@@ -169,7 +169,7 @@ impl Storage {
         to: i64,
         client_id: Option<&str>,
     ) -> sqlx::Result<Vec<StepOutcomeCount>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT step, outcome, COUNT(DISTINCT flow_id) AS flows, COUNT(*) AS lines
              FROM operation_log
              WHERE at >= $1 AND at < $2 AND ($3 IS NULL OR client_id = $4)
@@ -179,8 +179,8 @@ impl Storage {
         .bind(to)
         .bind(client_id)
         .bind(client_id)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 
     /// Lines per JST day, hour, step and outcome in [from, to).
@@ -190,7 +190,7 @@ impl Storage {
         to: i64,
         client_id: Option<&str>,
     ) -> sqlx::Result<Vec<TimedCount>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT (at + 32400) / 86400 AS jst_day, ((at + 32400) / 3600) % 24 AS jst_hour,
                     step, outcome, COUNT(*) AS lines
              FROM operation_log
@@ -201,8 +201,8 @@ impl Storage {
         .bind(to)
         .bind(client_id)
         .bind(client_id)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 
     /// Consents granted and consents ended in [from, to).
@@ -212,7 +212,7 @@ impl Storage {
         to: i64,
         client_id: Option<&str>,
     ) -> sqlx::Result<(i64, i64)> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT COALESCE(SUM(CASE WHEN granted_at >= $1 AND granted_at < $2 THEN 1 ELSE 0 END), 0),
                     COALESCE(SUM(CASE WHEN revoked_at >= $3 AND revoked_at < $4 THEN 1 ELSE 0 END), 0)
              FROM consents WHERE ($5 IS NULL OR client_id = $6)",
@@ -223,7 +223,7 @@ impl Storage {
         .bind(to)
         .bind(client_id)
         .bind(client_id)
-        .fetch_one(&self.pool)
-        .await
+        .fetch_one(cx)
+        .await)
     }
 }

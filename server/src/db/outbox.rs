@@ -23,7 +23,7 @@ pub struct MailRow {
 }
 
 pub(super) async fn enqueue_mail(tx: &mut Tx, mail: MailToSend<'_>, now: i64) -> sqlx::Result<()> {
-    sqlx::query(
+    on_tx!(tx, cx => sqlx::query(
         "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at)
          VALUES ($1, $2, $3, $4, $5)",
     )
@@ -32,8 +32,8 @@ pub(super) async fn enqueue_mail(tx: &mut Tx, mail: MailToSend<'_>, now: i64) ->
     .bind(mail.body)
     .bind(now)
     .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    .execute(&mut **cx)
+    .await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -46,7 +46,7 @@ impl Storage {
         lease_secs: i64,
         limit: i64,
     ) -> sqlx::Result<Vec<MailRow>> {
-        sqlx::query_as(
+        on_pool!(self.write(), cx => sqlx::query_as(
             "UPDATE mail_outbox SET locked_until = $1
              WHERE id IN (SELECT id FROM mail_outbox
                           WHERE sent_at IS NULL AND dropped_at IS NULL
@@ -58,28 +58,28 @@ impl Storage {
         .bind(now)
         .bind(now)
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 
     /// Sent: the address is erased (FAQ Q5), the rest kept as a record.
     /// Mails neither sent nor given up: the outbox's depth.
     pub async fn mail_pending(&self) -> sqlx::Result<i64> {
-        sqlx::query_scalar(
+        on_pool!(self.read(), cx => sqlx::query_scalar(
             "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND dropped_at IS NULL",
         )
-        .fetch_one(&self.pool)
-        .await
+        .fetch_one(cx)
+        .await)
     }
 
     pub async fn mail_sent(&self, id: i64, now: i64) -> sqlx::Result<()> {
-        sqlx::query(
+        on_pool!(self.write(), cx => sqlx::query(
             "UPDATE mail_outbox SET sent_at = $1, to_addr = '', last_error = NULL WHERE id = $2",
         )
         .bind(now)
         .bind(id)
-        .execute(&self.pool)
-        .await?;
+        .execute(cx)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -87,21 +87,21 @@ impl Storage {
     /// the operation log says so, in one transaction.
     pub async fn mail_dropped(&self, id: i64, error: &str, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        on_tx!(&mut tx, cx => sqlx::query(
             "UPDATE mail_outbox SET dropped_at = $1, to_addr = '', last_error = $2, locked_until = 0
              WHERE id = $3",
         )
         .bind(log.at)
         .bind(error)
         .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
 
     pub async fn mail_failed(&self, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()> {
-        sqlx::query(
+        on_pool!(self.write(), cx => sqlx::query(
             "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2,
                                     locked_until = 0
              WHERE id = $3",
@@ -109,8 +109,8 @@ impl Storage {
         .bind(error)
         .bind(retry_at)
         .bind(id)
-        .execute(&self.pool)
-        .await?;
+        .execute(cx)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 }

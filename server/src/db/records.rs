@@ -10,8 +10,7 @@ use renkei_shared::domain::AccountKind;
 use sqlx::FromRow;
 
 /// `--mode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, strum::EnumString)]
-#[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 pub enum ImportMode {
     /// The files are the whole truth: what they no longer list is closed.
@@ -72,15 +71,15 @@ pub struct RecordsImport {
 impl Storage {
     pub async fn begin_import(&self, mode: ImportMode, now: i64) -> sqlx::Result<RecordsImport> {
         let mut tx = self.begin().await?;
-        let run = sqlx::query_scalar(
+        let run = on_tx!(&mut tx, cx => sqlx::query_scalar(
             "INSERT INTO record_imports (at, mode, accounts, not_linkable, transactions,
                                          time_deposits, closed, purged)
              VALUES ($1, $2, 0, 0, 0, 0, 0, 0) RETURNING id",
         )
         .bind(now)
         .bind(mode)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(&mut **cx)
+        .await)?;
         Ok(RecordsImport {
             tx,
             run,
@@ -90,18 +89,18 @@ impl Storage {
     }
 
     pub async fn records_status(&self) -> sqlx::Result<RecordsStatus> {
-        let accounts = sqlx::query_as(
+        let accounts = on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT kind, status, COUNT(*) FROM accounts WHERE source = 'embedded'
              GROUP BY kind, status ORDER BY kind, status",
         )
-        .fetch_all(&self.pool)
-        .await?;
-        let transactions = sqlx::query_scalar("SELECT COUNT(*) FROM transactions")
-            .fetch_one(&self.pool)
-            .await?;
-        let time_deposits = sqlx::query_scalar("SELECT COUNT(*) FROM time_deposits")
-            .fetch_one(&self.pool)
-            .await?;
+        .fetch_all(cx)
+        .await)?;
+        let transactions = on_pool!(self.read(), cx => sqlx::query_scalar("SELECT COUNT(*) FROM transactions")
+            .fetch_one(cx)
+            .await)?;
+        let time_deposits = on_pool!(self.read(), cx => sqlx::query_scalar("SELECT COUNT(*) FROM time_deposits")
+            .fetch_one(cx)
+            .await)?;
         #[derive(FromRow)]
         struct Newest {
             at: i64,
@@ -109,15 +108,15 @@ impl Storage {
             #[sqlx(flatten)]
             counts: ImportCounts,
         }
-        let newest: Option<Newest> = sqlx::query_as(
+        let newest: Option<Newest> = on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT at, mode, accounts, not_linkable, transactions, time_deposits, closed, purged
              FROM record_imports ORDER BY id DESC LIMIT 1",
         )
-        .fetch_optional(&self.pool)
-        .await?;
-        let oldest_transaction = sqlx::query_scalar("SELECT MIN(booked_on) FROM transactions")
-            .fetch_one(&self.pool)
-            .await?;
+        .fetch_optional(cx)
+        .await)?;
+        let oldest_transaction = on_pool!(self.read(), cx => sqlx::query_scalar("SELECT MIN(booked_on) FROM transactions")
+            .fetch_one(cx)
+            .await)?;
         Ok(RecordsStatus {
             accounts,
             transactions,
@@ -147,7 +146,7 @@ impl RecordsImport {
         } else {
             None
         };
-        sqlx::query(
+        on_tx!(&mut self.tx, cx => sqlx::query(
             "INSERT INTO accounts (public_id, branch, kind, number, holder_kana, birth_date, phone,
                                    has_cash_card, pin_hash, status, moved_to, balance,
                                    available_balance, last_import)
@@ -183,8 +182,8 @@ impl RecordsImport {
         .bind(i64::from(a.cash_card))
         .bind(i64::from(a.cash_card))
         .bind(super::accounts::new_public_id())
-        .execute(&mut *self.tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -195,7 +194,7 @@ impl RecordsImport {
         else {
             return Ok(true);
         };
-        let done = sqlx::query(
+        let done = on_tx!(&mut self.tx, cx => sqlx::query(
             "UPDATE accounts SET status = $1,
                  moved_to = (SELECT id FROM accounts WHERE branch = $2 AND kind = $3 AND number = $4)
              WHERE branch = $5 AND kind = $6 AND number = $7
@@ -211,9 +210,9 @@ impl RecordsImport {
         .bind(to_branch.as_str())
         .bind(kind)
         .bind(to_number.as_str())
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 
     async fn account_id(&mut self, k: &AccountKey) -> sqlx::Result<Option<i64>> {
@@ -222,14 +221,14 @@ impl RecordsImport {
         {
             return Ok(Some(*id));
         }
-        let id = sqlx::query_scalar(
+        let id = on_tx!(&mut self.tx, cx => sqlx::query_scalar(
             "SELECT id FROM accounts WHERE branch = $1 AND kind = $2 AND number = $3",
         )
         .bind(k.branch.as_str())
         .bind(k.kind)
         .bind(k.number.as_str())
-        .fetch_optional(&mut *self.tx)
-        .await?;
+        .fetch_optional(&mut **cx)
+        .await)?;
         self.last = id.map(|id| (k.clone(), id));
         Ok(id)
     }
@@ -240,7 +239,7 @@ impl RecordsImport {
         let Some(account_id) = self.account_id(&t.account).await? else {
             return Ok(false);
         };
-        sqlx::query(
+        on_tx!(&mut self.tx, cx => sqlx::query(
             "INSERT INTO transactions (account_id, txn_id, booked_on, description, amount_in,
                                        amount_out, balance_after)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -258,8 +257,8 @@ impl RecordsImport {
         .bind(t.amount_in)
         .bind(t.amount_out)
         .bind(t.balance_after)
-        .execute(&mut *self.tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         Ok(true)
     }
 
@@ -269,7 +268,7 @@ impl RecordsImport {
         let Some(account_id) = self.account_id(&d.account).await? else {
             return Ok(false);
         };
-        sqlx::query(
+        on_tx!(&mut self.tx, cx => sqlx::query(
             "INSERT INTO time_deposits (account_id, deposit_id, principal, rate_bp, start_on,
                                         maturity_on, last_import)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -287,33 +286,33 @@ impl RecordsImport {
         .bind(Day(d.start_on))
         .bind(Day(d.maturity_on))
         .bind(self.run)
-        .execute(&mut *self.tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         Ok(true)
     }
 
     /// A full accounts file: every account it did not list is closed.
     /// Returns how many were closed.
     pub async fn close_unlisted_accounts(&mut self) -> sqlx::Result<i64> {
-        let done = sqlx::query(
+        let done = on_tx!(&mut self.tx, cx => sqlx::query(
             "UPDATE accounts SET status = $1, moved_to = NULL
              WHERE (last_import IS NULL OR last_import != $2) AND status != $3",
         )
         .bind(AccountStatus::Closed)
         .bind(self.run)
         .bind(AccountStatus::Closed)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(done.rows_affected() as i64)
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
+        Ok(done as i64)
     }
 
     /// A full time-deposits file: the deposits it did not list are gone
     /// (matured or cancelled).
     pub async fn remove_unlisted_time_deposits(&mut self) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM time_deposits WHERE last_import IS NULL OR last_import != $1")
+        on_tx!(&mut self.tx, cx => sqlx::query("DELETE FROM time_deposits WHERE last_import IS NULL OR last_import != $1")
             .bind(self.run)
-            .execute(&mut *self.tx)
-            .await?;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -321,14 +320,14 @@ impl RecordsImport {
     /// (closed or moved by this run), each with its operation-log row.
     /// Returns how many linkages ended.
     pub async fn end_linkages_of_inactive_accounts(&mut self) -> sqlx::Result<i64> {
-        let ended: Vec<(i64, String, AccountKind, String, AccountStatus)> = sqlx::query_as(
+        let ended: Vec<(i64, String, AccountKind, String, AccountStatus)> = on_tx!(&mut self.tx, cx => sqlx::query_as(
             "SELECT c.id, a.branch, a.kind, a.number, a.status
              FROM consents c JOIN accounts a ON a.id = c.account_id
              WHERE c.revoked_at IS NULL AND a.status != $1",
         )
         .bind(AccountStatus::Active)
-        .fetch_all(&mut *self.tx)
-        .await?;
+        .fetch_all(&mut **cx)
+        .await)?;
         for (consent_id, branch, kind, number, status) in &ended {
             Storage::revoke_in(&mut self.tx, *consent_id, RevokedBy::Staff, self.now).await?;
             let detail = format!(
@@ -353,11 +352,11 @@ impl RecordsImport {
 
     /// Drops transactions booked before `oldest` (the retention).
     pub async fn purge_transactions_before(&mut self, oldest: Day) -> sqlx::Result<i64> {
-        let done = sqlx::query("DELETE FROM transactions WHERE booked_on < $1")
+        let done = on_tx!(&mut self.tx, cx => sqlx::query("DELETE FROM transactions WHERE booked_on < $1")
             .bind(oldest)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(done.rows_affected() as i64)
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
+        Ok(done as i64)
     }
 
     /// Records what the run did — in `record_imports` and, for the audit,
@@ -376,7 +375,7 @@ impl RecordsImport {
             ..Default::default()
         };
         Storage::insert_log(&mut self.tx, &log).await?;
-        sqlx::query(
+        on_tx!(&mut self.tx, cx => sqlx::query(
             "UPDATE record_imports SET accounts = $1, not_linkable = $2, transactions = $3,
                  time_deposits = $4, closed = $5, purged = $6
              WHERE id = $7",
@@ -388,8 +387,8 @@ impl RecordsImport {
         .bind(c.closed)
         .bind(c.purged)
         .bind(self.run)
-        .execute(&mut *self.tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         self.tx.commit().await
     }
 }

@@ -11,7 +11,7 @@ impl Storage {
         params: &str,
         expires_at: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        on_pool!(self.write(), cx => sqlx::query(
             "INSERT INTO par_requests (request_uri_hash, client_id, params, expires_at)
              VALUES ($1, $2, $3, $4)",
         )
@@ -19,8 +19,8 @@ impl Storage {
         .bind(client_id)
         .bind(params)
         .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
+        .execute(cx)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -32,7 +32,7 @@ impl Storage {
         client_id: &str,
         now: i64,
     ) -> sqlx::Result<Option<String>> {
-        sqlx::query_scalar(
+        on_pool!(self.write(), cx => sqlx::query_scalar(
             "UPDATE par_requests SET used_at = $1
              WHERE request_uri_hash = $2 AND client_id = $3 AND used_at IS NULL AND expires_at > $4
              RETURNING params",
@@ -41,8 +41,8 @@ impl Storage {
         .bind(uri_hash)
         .bind(client_id)
         .bind(now)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 
     /// Records a `jti`; `false` if it was seen before (a replay).
@@ -52,17 +52,17 @@ impl Storage {
         expires_at: i64,
         now: i64,
     ) -> sqlx::Result<bool> {
-        sqlx::query("DELETE FROM used_jtis WHERE expires_at < $1")
+        on_pool!(self.write(), cx => sqlx::query("DELETE FROM used_jtis WHERE expires_at < $1")
             .bind(now)
-            .execute(&self.pool)
-            .await?;
-        let done = sqlx::query(
+            .execute(cx)
+            .await.map(|r| r.rows_affected()))?;
+        let done = on_pool!(self.write(), cx => sqlx::query(
             "INSERT INTO used_jtis (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(jti_hash)
         .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(cx)
+        .await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
     }
 }

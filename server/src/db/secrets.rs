@@ -7,19 +7,18 @@ impl Storage {
     /// read by every other (one insert that loses a race changes nothing).
     pub async fn server_secret(&self, name: &str) -> anyhow::Result<[u8; 32]> {
         let fresh = hex::encode(rand::random::<[u8; 32]>());
-        sqlx::query(
+        on_pool!(self.write(), cx => sqlx::query(
             "INSERT INTO server_secrets (name, secret) VALUES ($1, $2)
              ON CONFLICT (name) DO NOTHING",
         )
         .bind(name)
         .bind(&fresh)
-        .execute(&self.pool)
-        .await?;
-        let stored: String =
-            sqlx::query_scalar("SELECT secret FROM server_secrets WHERE name = $1")
+        .execute(cx)
+        .await.map(|r| r.rows_affected()))?;
+        let stored: String = on_pool!(self.read(), cx => sqlx::query_scalar("SELECT secret FROM server_secrets WHERE name = $1")
                 .bind(name)
-                .fetch_one(&self.pool)
-                .await?;
+                .fetch_one(cx)
+                .await)?;
         let mut key = [0u8; 32];
         hex::decode_to_slice(&stored, &mut key)?;
         Ok(key)

@@ -97,7 +97,7 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = on_tx!(&mut tx, cx => sqlx::query_scalar(
             "INSERT INTO staff_members (name, role, user_handle, created_at)
              VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -105,8 +105,8 @@ impl Storage {
         .bind(role)
         .bind(user_handle)
         .bind(log.at)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(&mut **cx)
+        .await)?;
         Self::insert_enrolment(&mut tx, id, enrolment_hash, log.at, expires_at).await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
@@ -144,15 +144,14 @@ impl Storage {
         staff_id: i64,
         now: i64,
     ) -> sqlx::Result<u64> {
-        Ok(sqlx::query(
+        Ok(on_tx!(tx, cx => sqlx::query(
             "UPDATE staff_enrolments SET revoked_at = $1
              WHERE staff_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(staff_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected())
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?)
     }
 
     async fn insert_enrolment(
@@ -162,7 +161,7 @@ impl Storage {
         now: i64,
         expires_at: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        on_tx!(tx, cx => sqlx::query(
             "INSERT INTO staff_enrolments (token_hash, staff_id, created_at, expires_at)
              VALUES ($1, $2, $3, $4)",
         )
@@ -170,43 +169,43 @@ impl Storage {
         .bind(staff_id)
         .bind(now)
         .bind(expires_at)
-        .execute(&mut **tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     pub async fn staff_by_name(&self, name: &str) -> sqlx::Result<Option<StaffRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE name = $1",
         )
         .bind(name)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 
     pub async fn list_staff(&self) -> sqlx::Result<Vec<StaffListRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT m.name, m.role, m.created_at, m.disabled_at,
                     (SELECT COUNT(*) FROM staff_passkeys p WHERE p.staff_id = m.id) AS passkeys
              FROM staff_members m ORDER BY m.disabled_at IS NOT NULL, m.name",
         )
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 
     pub async fn staff_by_id(&self, id: i64) -> sqlx::Result<Option<StaffRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 
     /// The staff member an unused, unexpired enrolment link is for (never
     /// a disabled one).
     pub async fn enrolment_staff(&self, hash: &str, now: i64) -> sqlx::Result<Option<StaffRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT m.id, m.name, m.role, m.user_handle, m.disabled_at
              FROM staff_enrolments e JOIN staff_members m ON m.id = e.staff_id
              WHERE e.token_hash = $1 AND e.used_at IS NULL AND e.revoked_at IS NULL
@@ -214,8 +213,8 @@ impl Storage {
         )
         .bind(hash)
         .bind(now)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 
     /// Stores a ceremony's state until `expires_at`, and forgets those
@@ -232,11 +231,11 @@ impl Storage {
         expires_at: i64,
         now: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM staff_ceremonies WHERE expires_at <= $1")
+        on_pool!(self.write(), cx => sqlx::query("DELETE FROM staff_ceremonies WHERE expires_at <= $1")
             .bind(now)
-            .execute(&self.pool)
-            .await?;
-        sqlx::query(
+            .execute(cx)
+            .await.map(|r| r.rows_affected()))?;
+        on_pool!(self.write(), cx => sqlx::query(
             "INSERT INTO staff_ceremonies (id_hash, kind, staff_id, enrolment, state, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -246,8 +245,8 @@ impl Storage {
         .bind(enrolment)
         .bind(state)
         .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
+        .execute(cx)
+        .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
@@ -258,15 +257,15 @@ impl Storage {
         kind: &str,
         now: i64,
     ) -> sqlx::Result<Option<CeremonyRow>> {
-        sqlx::query_as(
+        on_pool!(self.write(), cx => sqlx::query_as(
             "DELETE FROM staff_ceremonies WHERE id_hash = $1 AND kind = $2 AND expires_at > $3
              RETURNING staff_id, enrolment, state",
         )
         .bind(id_hash)
         .bind(kind)
         .bind(now)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 
     /// Stores a new passkey and uses up its enrolment link, in one
@@ -280,7 +279,7 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let used = sqlx::query(
+        let used = on_tx!(&mut tx, cx => sqlx::query(
             "UPDATE staff_enrolments SET used_at = $1
              WHERE token_hash = $2 AND staff_id = $3 AND used_at IS NULL AND revoked_at IS NULL
                AND expires_at > $4",
@@ -289,12 +288,12 @@ impl Storage {
         .bind(enrolment_hash)
         .bind(staff_id)
         .bind(log.at)
-        .execute(&mut *tx)
-        .await?;
-        if used.rows_affected() != 1 {
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
+        if used != 1 {
             return Ok(false);
         }
-        sqlx::query(
+        on_tx!(&mut tx, cx => sqlx::query(
             "INSERT INTO staff_passkeys (staff_id, credential_id, passkey, created_at)
              VALUES ($1, $2, $3, $4)",
         )
@@ -302,31 +301,31 @@ impl Storage {
         .bind(credential_id)
         .bind(passkey)
         .bind(log.at)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(true)
     }
 
     pub async fn passkeys_of(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT credential_id, passkey FROM staff_passkeys WHERE staff_id = $1 ORDER BY id",
         )
         .bind(staff_id)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 
     /// A member's passkeys as the admin sees them (no key material).
     pub async fn passkey_list(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyListRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT id, created_at, last_used_at FROM staff_passkeys
              WHERE staff_id = $1 ORDER BY id",
         )
         .bind(staff_id)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 
     /// Removes one passkey of a member (a lost device) and ends every
@@ -339,12 +338,12 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let removed = sqlx::query("DELETE FROM staff_passkeys WHERE id = $1 AND staff_id = $2")
+        let removed = on_tx!(&mut tx, cx => sqlx::query("DELETE FROM staff_passkeys WHERE id = $1 AND staff_id = $2")
             .bind(passkey_id)
             .bind(staff_id)
-            .execute(&mut *tx)
-            .await?;
-        if removed.rows_affected() != 1 {
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
+        if removed != 1 {
             return Ok(false);
         }
         Self::end_sessions_of(&mut tx, staff_id).await?;
@@ -364,16 +363,16 @@ impl Storage {
     ) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
         if let Some((credential_id, json)) = passkey {
-            sqlx::query(
+            on_tx!(&mut tx, cx => sqlx::query(
                 "UPDATE staff_passkeys SET passkey = $1, last_used_at = $2 WHERE credential_id = $3",
             )
             .bind(json)
             .bind(log.at)
             .bind(credential_id)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
         }
-        sqlx::query(
+        on_tx!(&mut tx, cx => sqlx::query(
             "INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, last_seen_at)
              VALUES ($1, $2, $3, $4, $5)",
         )
@@ -382,8 +381,8 @@ impl Storage {
         .bind(csrf_token)
         .bind(log.at)
         .bind(log.at)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
@@ -396,7 +395,7 @@ impl Storage {
         now: i64,
         limits: SessionLimits,
     ) -> sqlx::Result<Option<StaffSessionRow>> {
-        sqlx::query_as(
+        on_pool!(self.write(), cx => sqlx::query_as(
             "UPDATE staff_sessions SET last_seen_at = $1
              WHERE token_hash = $2 AND last_seen_at > $3 AND created_at > $4
                AND staff_id IN (SELECT id FROM staff_members WHERE disabled_at IS NULL)
@@ -409,28 +408,28 @@ impl Storage {
         .bind(hash)
         .bind(now - limits.idle_secs)
         .bind(now - limits.absolute_secs)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(cx)
+        .await)
     }
 
     pub async fn end_staff_session(&self, hash: &str) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
+        on_pool!(self.write(), cx => sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
             .bind(hash)
-            .execute(&self.pool)
-            .await?;
+            .execute(cx)
+            .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// Disables a staff member and ends every session of theirs at once.
     pub async fn disable_staff(&self, staff_id: i64, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        on_tx!(&mut tx, cx => sqlx::query(
             "UPDATE staff_members SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL",
         )
         .bind(log.at)
         .bind(staff_id)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut **cx)
+        .await.map(|r| r.rows_affected()))?;
         Self::end_sessions_of(&mut tx, staff_id).await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
@@ -439,35 +438,35 @@ impl Storage {
     /// Ends every session of a member at once (disabled, or a passkey of
     /// theirs removed).
     async fn end_sessions_of(tx: &mut Tx, staff_id: i64) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
+        on_tx!(tx, cx => sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
             .bind(staff_id)
-            .execute(&mut **tx)
-            .await?;
+            .execute(&mut **cx)
+            .await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// Today's counted failures of an account.
     pub async fn failures_on(&self, account_id: i64, jst_day: &str) -> sqlx::Result<i64> {
-        Ok(sqlx::query_scalar(
+        Ok(on_pool!(self.read(), cx => sqlx::query_scalar(
             "SELECT failures FROM auth_failures WHERE account_id = $1 AND jst_day = $2",
         )
         .bind(account_id)
         .bind(jst_day)
-        .fetch_optional(&self.pool)
-        .await?
+        .fetch_optional(cx)
+        .await)?
         .unwrap_or(0))
     }
 
     pub async fn account_consents(&self, account_id: i64) -> sqlx::Result<Vec<AccountConsentRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "SELECT k.id, c.display_name AS app, k.granted_at, k.expires_at, k.revoked_at,
                     k.revoked_by
              FROM consents k JOIN clients c ON c.client_id = k.client_id
              WHERE k.account_id = $1 ORDER BY k.id DESC",
         )
         .bind(account_id)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 
     /// The account's most recent flows, from the operation log (flows
@@ -477,7 +476,7 @@ impl Storage {
         account_id: i64,
         limit: i64,
     ) -> sqlx::Result<Vec<AccountFlowRow>> {
-        sqlx::query_as(
+        on_pool!(self.read(), cx => sqlx::query_as(
             "WITH lines AS (
                  SELECT l.id, l.flow_id, l.at, l.step, l.outcome, l.client_id
                  FROM operation_log l
@@ -496,7 +495,7 @@ impl Storage {
         )
         .bind(account_id)
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(cx)
+        .await)
     }
 }

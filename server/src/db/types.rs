@@ -6,10 +6,9 @@
 //! types, typed the same way (its `sqlx` feature).
 
 use jiff::civil::Date;
-use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
-use sqlx::{Any, Database, Decode, Encode, Type};
+use sqlx::{Database, Decode, Encode, Postgres, Sqlite, Type};
 
 /// The state of a deposit account in the bank's records (also as the host
 /// gateway's contract spells it).
@@ -19,12 +18,11 @@ use sqlx::{Any, Database, Decode, Encode, Type};
     Copy,
     PartialEq,
     Eq,
-    sqlx::Type,
     strum::EnumString,
+    strum::IntoStaticStr,
     serde::Deserialize,
     serde::Serialize,
 )]
-#[sqlx(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
@@ -35,16 +33,14 @@ pub enum AccountStatus {
 }
 
 /// How a registered app authenticates at the OAuth endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, strum::EnumString)]
-#[sqlx(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 pub enum AuthMethod {
     ClientSecretBasic,
     PrivateKeyJwt,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, strum::EnumString)]
-#[sqlx(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 pub enum TokenKind {
     Access,
@@ -52,8 +48,7 @@ pub enum TokenKind {
 }
 
 /// Who or what ended a consent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, strum::EnumString)]
-#[sqlx(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 pub enum RevokedBy {
     /// The app revoked a token (RFC 7009).
@@ -67,8 +62,7 @@ pub enum RevokedBy {
 }
 
 /// What an inbound call did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, strum::EnumString)]
-#[sqlx(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 pub enum CallOutcome {
     Verified,
@@ -104,27 +98,56 @@ impl std::fmt::Display for Day {
     }
 }
 
-impl Type<Any> for Day {
-    fn type_info() -> AnyTypeInfo {
-        <str as Type<Any>>::type_info()
-    }
-}
+/// `Day` and `Flag` on each backend's own driver.
+macro_rules! day_and_flag {
+    ($db:ty) => {
+        impl Type<$db> for Day {
+            fn type_info() -> <$db as Database>::TypeInfo {
+                <str as Type<$db>>::type_info()
+            }
+            fn compatible(ty: &<$db as Database>::TypeInfo) -> bool {
+                <&str as Type<$db>>::compatible(ty)
+            }
+        }
 
-impl<'r> Decode<'r, Any> for Day {
-    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
-        let text = <&str as Decode<Any>>::decode(value)?;
-        Ok(Day(text.parse::<Date>()?))
-    }
-}
+        impl<'r> Decode<'r, $db> for Day {
+            fn decode(value: <$db as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+                let text = <&str as Decode<$db>>::decode(value)?;
+                Ok(Day(text.parse::<Date>()?))
+            }
+        }
 
-impl Encode<'_, Any> for Day {
-    fn encode_by_ref(
-        &self,
-        buf: &mut <Any as Database>::ArgumentBuffer,
-    ) -> Result<IsNull, BoxDynError> {
-        <String as Encode<Any>>::encode(self.0.to_string(), buf)
-    }
+        impl Encode<'_, $db> for Day {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <$db as Database>::ArgumentBuffer,
+            ) -> Result<IsNull, BoxDynError> {
+                <String as Encode<$db>>::encode(self.0.to_string(), buf)
+            }
+        }
+
+        impl Type<$db> for Flag {
+            fn type_info() -> <$db as Database>::TypeInfo {
+                <i64 as Type<$db>>::type_info()
+            }
+            fn compatible(ty: &<$db as Database>::TypeInfo) -> bool {
+                <i64 as Type<$db>>::compatible(ty)
+            }
+        }
+
+        impl<'r> Decode<'r, $db> for Flag {
+            fn decode(value: <$db as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+                match <i64 as Decode<$db>>::decode(value)? {
+                    0 => Ok(Flag(false)),
+                    1 => Ok(Flag(true)),
+                    n => Err(format!("not a flag: {n}").into()),
+                }
+            }
+        }
+    };
 }
+day_and_flag!(Sqlite);
+day_and_flag!(Postgres);
 
 renkei_shared::sqlx_text!(AccountStatus, AuthMethod, TokenKind, RevokedBy, CallOutcome);
 renkei_shared::sqlx_text!(super::ImportMode);
@@ -139,24 +162,5 @@ pub struct Flag(pub bool);
 impl From<Flag> for bool {
     fn from(f: Flag) -> bool {
         f.0
-    }
-}
-
-impl Type<Any> for Flag {
-    fn type_info() -> AnyTypeInfo {
-        <i64 as Type<Any>>::type_info()
-    }
-    fn compatible(ty: &AnyTypeInfo) -> bool {
-        <i64 as Type<Any>>::compatible(ty)
-    }
-}
-
-impl<'r> Decode<'r, Any> for Flag {
-    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
-        match <i64 as Decode<Any>>::decode(value)? {
-            0 => Ok(Flag(false)),
-            1 => Ok(Flag(true)),
-            n => Err(format!("not a flag: {n}").into()),
-        }
     }
 }
