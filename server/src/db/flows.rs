@@ -56,7 +56,7 @@ macro_rules! flow_read_from {
                     row: FlowRow::from_row(r)?,
                     client_name: r.try_get("client_name")?,
                     client_enabled: r.try_get::<Flag, _>("client_enabled")?.into(),
-                    in_maintenance: r.try_get::<Flag, _>("in_maintenance")?.into(),
+                    in_maintenance: r.try_get("in_maintenance")?,
                     account,
                 })
             }
@@ -160,9 +160,9 @@ impl Storage {
             "SELECT f.id, f.client_id, f.redirect_uri, f.state, f.scope, f.csrf_token, f.step,
                     f.account_id, f.created_at, f.expires_at,
                     c.display_name AS client_name, c.enabled AS client_enabled,
-                    CASE WHEN EXISTS (SELECT 1 FROM maintenance_windows
+                    EXISTS (SELECT 1 FROM maintenance_windows
                             WHERE starts_at <= $1 AND ends_at > $2 AND cancelled_at IS NULL)
-                        THEN 1 ELSE 0 END AS in_maintenance,
+                        AS in_maintenance,
                     a.id AS a_id, a.public_id AS a_public_id, a.branch AS a_branch,
                     a.kind AS a_kind, a.number AS a_number
              FROM flows f JOIN clients c ON c.client_id = f.client_id
