@@ -71,6 +71,9 @@ impl Storage {
         let now = log.at;
         let flow_id = log.flow_id.unwrap_or_default();
         let mut tx = self.begin().await?;
+        // This reads and voids the open challenges of the phone's other
+        // flows: two flows of one phone opening SOA209 at once take turns.
+        tx.serialize_on("phone", expected_caller).await?;
         void_flow_challenges(&mut tx, flow_id).await?;
         // Open challenges of this phone whose window has passed hold the
         // unique index of open pairs no longer (their binding still holds).

@@ -76,12 +76,12 @@ pub use staff::{
 };
 pub use types::{AccountStatus, AuthMethod, CallOutcome, Day, RevokedBy, TokenKind};
 
+use sqlx::Sqlite;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgPool, PgPoolOptions, Postgres};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Executor, Sqlite};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -130,6 +130,23 @@ pub(crate) enum Tx {
 }
 
 impl Tx {
+    /// Until this transaction ends, others that ask for the same `(kind,
+    /// key)` wait: for a step that reads several rows of one key (one
+    /// phone's challenges, one staff member's links) and then writes, so
+    /// two of them cannot interleave or deadlock. On PostgreSQL a
+    /// transaction-scoped advisory lock on a hash of the key (the rest of
+    /// the database is untouched); on SQLite nothing, the one writer is
+    /// alone already.
+    pub(crate) async fn serialize_on(&mut self, kind: &str, key: &str) -> sqlx::Result<()> {
+        if let Tx::Postgres(t) = self {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(format!("{kind}:{key}"))
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub(crate) async fn commit(self) -> sqlx::Result<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await,
@@ -150,12 +167,6 @@ pub struct Storage {
     read: Pool,
     write: Pool,
 }
-
-/// Every writing transaction on PostgreSQL takes this one advisory lock
-/// first, so writers run one at a time as on SQLite: the same behaviour on
-/// both backends (a read-check-write inside a transaction cannot interleave
-/// with another instance's), with reads never blocked.
-const WRITE_LOCK: &str = "SELECT 1 FROM pg_advisory_xact_lock(4242)";
 
 impl Storage {
     /// Opens (creating a SQLite file if missing) the database and brings
@@ -217,20 +228,21 @@ impl Storage {
         &self.write
     }
 
-    /// Every transaction here writes, so it takes the write lock at its
-    /// start. On SQLite, `BEGIN IMMEDIATE` on the one writer connection: a
-    /// deferred transaction that reads first and then writes fails at once
-    /// with "database is locked" (the busy timeout does not apply to that
-    /// upgrade) when another process — a `records import` — wrote in
-    /// between. On PostgreSQL, [`WRITE_LOCK`].
+    /// A writing transaction. On SQLite, `BEGIN IMMEDIATE` on the one
+    /// writer connection: a deferred transaction that reads first and then
+    /// writes fails at once with "database is locked" (the busy timeout does
+    /// not apply to that upgrade) when another process — a `records import`
+    /// — wrote in between. On PostgreSQL, READ COMMITTED and no lock of its
+    /// own: each invariant holds through its statements — a conditional
+    /// `UPDATE … WHERE <state>` (re-checked on the row's newest version
+    /// once a concurrent writer commits), `INSERT … ON CONFLICT`, a unique
+    /// index — and the few read-then-write steps over several rows take a
+    /// lock on their own key ([`Tx::serialize_on`]). Two linkages of
+    /// different accounts never wait on each other.
     async fn begin(&self) -> sqlx::Result<Tx> {
         match &self.write {
             Pool::Sqlite(p) => Ok(Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?)),
-            Pool::Postgres(p) => {
-                let mut tx = p.begin().await?;
-                tx.execute(WRITE_LOCK).await?;
-                Ok(Tx::Postgres(tx))
-            }
+            Pool::Postgres(p) => Ok(Tx::Postgres(p.begin().await?)),
         }
     }
 

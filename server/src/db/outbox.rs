@@ -39,7 +39,10 @@ pub(super) async fn enqueue_mail(tx: &mut Tx, mail: MailToSend<'_>, now: i64) ->
 
 impl Storage {
     /// Claims up to `limit` due mails for `lease_secs`, so two instances
-    /// never send the same mail at once.
+    /// never send the same mail at once. The lease is tested again outside
+    /// the subquery: on PostgreSQL an instance that waited for another's
+    /// claim of a row re-checks only the outer conditions on the row's new
+    /// version, and must find it leased.
     pub async fn claim_mail(
         &self,
         now: i64,
@@ -52,6 +55,7 @@ impl Storage {
                           WHERE sent_at IS NULL AND dropped_at IS NULL
                             AND next_attempt_at <= $2 AND locked_until <= $3
                           ORDER BY id LIMIT $4)
+               AND sent_at IS NULL AND dropped_at IS NULL AND locked_until <= $3
              RETURNING id, created_at, to_addr, subject, body, attempts",
         )
         .bind(now + lease_secs)

@@ -71,6 +71,9 @@ pub struct RecordsImport {
 impl Storage {
     pub async fn begin_import(&self, mode: ImportMode, now: i64) -> sqlx::Result<RecordsImport> {
         let mut tx = self.begin().await?;
+        // One import at a time (a full one closes what its run did not
+        // touch, which another run's lines must not be); linkages go on.
+        tx.serialize_on("records", "import").await?;
         let run = on_tx!(&mut tx, cx => sqlx::query_scalar(
             "INSERT INTO record_imports (at, mode, accounts, not_linkable, transactions,
                                          time_deposits, closed, purged)

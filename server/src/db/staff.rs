@@ -123,7 +123,9 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        // A newer link replaces the member's unused ones.
+        // A newer link replaces the member's unused ones: two links made at
+        // once take turns, so only the later stays open.
+        tx.serialize_on("staff", &staff_id.to_string()).await?;
         Self::revoke_open_enrolments(&mut tx, staff_id, log.at).await?;
         Self::insert_enrolment(&mut tx, staff_id, enrolment_hash, log.at, expires_at).await?;
         Self::insert_log(&mut tx, &log).await?;

@@ -461,3 +461,58 @@ async fn across_instances_a_redial_or_a_late_call_verifies_no_other_flow() {
     assert_eq!(call_result(&pair.b.base, &theirs).await, "too_late");
     assert_eq!(call_result(&pair.a.base, &number).await, "already_verified");
 }
+
+/// No global write lock: a records import holding another account's row
+/// in an open transaction (as a long import does until its commit) does
+/// not hold up a whole linkage of the happy-path customer over both
+/// instances; the import then commits what it wrote.
+#[tokio::test]
+async fn an_open_import_of_one_account_does_not_hold_up_a_linkage_of_another() {
+    use renkei_server::db::{ImportCounts, ImportMode};
+    use renkei_server::records::rows::{AccountRecord, RecordKind, RecordStatus};
+    use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber, KanaName, PhoneNumber};
+    let Some(pair) = two_instances(&[]).await else {
+        return;
+    };
+    let (branch, number) = ("005", "0000123");
+    let record = AccountRecord {
+        branch: BranchNumber::parse(branch).unwrap(),
+        kind: RecordKind::Linkable(AccountKind::Savings),
+        number: AccountNumber::parse(number).unwrap(),
+        holder_kana: KanaName::parse("ﾔﾏﾀﾞ ﾊﾅｺ").unwrap(),
+        birth_date: "1975-04-15".parse().unwrap(),
+        phone: PhoneNumber::parse("0272345678").unwrap(),
+        cash_card: true,
+        status: RecordStatus::Active,
+        moved_to: None,
+        balance: 777_000,
+        available_balance: 777_000,
+        pin_hash: None,
+    };
+    let now = default_start().as_second();
+    let mut run = pair
+        .storage
+        .begin_import(ImportMode::Delta, now)
+        .await
+        .unwrap();
+    run.upsert_account(&record).await.unwrap();
+    // The account's row is now locked by the open import.
+    let linked = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        link_across(&pair, "taro@example.jp"),
+    )
+    .await;
+    let counts = ImportCounts {
+        accounts: 1,
+        ..ImportCounts::default()
+    };
+    run.commit(ImportMode::Delta, &counts).await.unwrap();
+    let token = linked.expect("the linkage completes while the import is open");
+    assert!(token["access_token"].is_string(), "{token}");
+    let status = pair.storage.records_status().await.unwrap();
+    assert_eq!(
+        status.newest_import.map(|(_, mode, c)| (mode, c)),
+        Some((ImportMode::Delta, counts)),
+        "the import committed after the linkage"
+    );
+}
