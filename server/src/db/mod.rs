@@ -40,6 +40,7 @@ macro_rules! on_tx {
         }
     };
 }
+#[cfg(feature = "testkit")]
 pub(crate) use on_pool;
 
 mod accounts;
