@@ -30,6 +30,7 @@ mod phone;
 mod pin;
 mod records;
 mod retention;
+mod schema;
 mod staff;
 mod throttle;
 mod tls;
