@@ -142,7 +142,7 @@ impl Storage {
         kind: AccountKind,
         number: &AccountNumber,
     ) -> sqlx::Result<Option<EmbeddedAccount>> {
-        on_pool!(self.write(), cx => sqlx::query_as(embedded_select!(
+        on_pool!(self.read(), cx => sqlx::query_as(embedded_select!(
             "branch = $1 AND kind = $2 AND number = $3"
         ))
         .bind(branch.as_str())
@@ -154,7 +154,7 @@ impl Storage {
 
     /// The embedded record of a referenced account.
     pub async fn embedded_record(&self, id: i64) -> sqlx::Result<Option<RecordRow>> {
-        on_pool!(self.write(), cx => sqlx::query_as(embedded_select!("id = $1"))
+        on_pool!(self.read(), cx => sqlx::query_as(embedded_select!("id = $1"))
             .bind(id)
             .fetch_optional(cx)
             .await)

@@ -18,7 +18,7 @@
 //! | `oplog` | operation_log (append-only) |
 //! | `records` | one import run of the bank's records (accounts, transactions, time_deposits, record_imports) |
 
-/// `on_pool!(pool, cx => expr)`: `expr` with `c` the backend's own pool,
+/// `on_pool!(pool, cx => expr)`: `expr` with `cx` the backend's own pool,
 /// written once and compiled for each backend (so each is checked with
 /// its own types).
 macro_rules! on_pool {
@@ -30,8 +30,8 @@ macro_rules! on_pool {
     };
 }
 
-/// `on_tx!(tx, cx => expr)`: `expr` with `c` the open transaction of the
-/// backend's own driver (`&mut **c` is its connection).
+/// `on_tx!(tx, cx => expr)`: `expr` with `cx` the open transaction of the
+/// backend's own driver (`&mut **cx` is its connection).
 macro_rules! on_tx {
     ($tx:expr, $c:ident => $body:expr) => {
         match &mut *$tx {

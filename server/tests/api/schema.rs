@@ -94,8 +94,8 @@ async fn sqlite_schema(url: &str) -> Schema {
                 .fetch_all(&mut db)
                 .await
                 .unwrap();
-        for (index, unique, origin, partial) in indexes.iter().filter(|i| i.2 != "pk") {
-            let _ = origin;
+        // The primary key's own index is compared as the key.
+        for (index, unique, _, partial) in indexes.iter().filter(|i| i.2 != "pk") {
             let cols: Vec<Option<String>> =
                 sqlx::query_scalar("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
                     .bind(index)
@@ -219,13 +219,10 @@ async fn postgres_schema(url: &str) -> Schema {
             s.add(index_line(&table, &cols, unique, partial));
         }
     }
+    // A table without one says so, as SQLite's listing does.
     for table in &tables {
-        if !s.items.contains(&format!("{table}: primary key ()"))
-            && !s
-                .items
-                .iter()
-                .any(|i| i.starts_with(&format!("{table}: primary key (")))
-        {
+        let key = format!("{table}: primary key (");
+        if !s.items.iter().any(|i| i.starts_with(&key)) {
             s.add(format!("{table}: primary key ()"));
         }
     }
