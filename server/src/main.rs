@@ -464,6 +464,7 @@ async fn records(
                     .map(|p| p.id.clone())
                     .collect(),
                 strict: !config.demo,
+                floor: renkei_server::config::ARGON2_FLOOR,
             };
             let storage = Storage::connect(&config.database_url).await?;
             match records::import(&storage, now, &req, &rule).await {

@@ -2,29 +2,22 @@
 //! black-box tests' dev-dependency): what a test needs to see or break
 //! that no API, CLI or log shows. Never in a build that ships.
 
-use crate::db::{Storage, on_pool};
+use crate::db::Storage;
 
 /// What the outbox holds, oldest first: (address, sent_at, attempts).
 pub async fn outbox(storage: &Storage) -> sqlx::Result<Vec<(String, Option<i64>, i64)>> {
-    on_pool!(storage.read(), cx => sqlx::query_as("SELECT to_addr, sent_at, attempts FROM mail_outbox ORDER BY id")
-        .fetch_all(cx)
-        .await)
+    crate::db::backend!(storage, (s, b) => b::testkit::outbox(s).await)
 }
 
 /// Every stored token hash (to prove tokens are stored only hashed).
 pub async fn stored_token_hashes(storage: &Storage) -> sqlx::Result<Vec<String>> {
-    on_pool!(storage.read(), cx => sqlx::query_scalar("SELECT token_hash FROM tokens")
-        .fetch_all(cx)
-        .await)
+    crate::db::backend!(storage, (s, b) => b::testkit::stored_token_hashes(s).await)
 }
 
 /// Breaks the lockout's table under a running server, to see a database
 /// failure answered as `system_error`.
 pub async fn break_lockout_table(storage: &Storage) -> sqlx::Result<()> {
-    on_pool!(storage.write(), cx => sqlx::query("DROP TABLE auth_failures")
-        .execute(cx)
-        .await.map(|r| r.rows_affected()))?;
-    Ok(())
+    crate::db::backend!(storage, (s, b) => b::testkit::break_lockout_table(s).await)
 }
 
 /// A signed-in staff session for `name` (added with `role` if new), made
@@ -81,49 +74,26 @@ pub async fn staff_session(
 /// Authorization codes and tokens whose consent row is missing (the
 /// crash test: none may exist).
 pub async fn orphan_codes_and_tokens(storage: &Storage) -> sqlx::Result<(i64, i64)> {
-    let codes = on_pool!(storage.read(), cx => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM auth_codes WHERE consent_id NOT IN (SELECT id FROM consents)",
-    )
-    .fetch_one(cx)
-    .await)?;
-    let tokens = on_pool!(storage.read(), cx => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM tokens WHERE consent_id NOT IN (SELECT id FROM consents)",
-    )
-    .fetch_one(cx)
-    .await)?;
-    Ok((codes, tokens))
+    crate::db::backend!(storage, (s, b) => b::testkit::orphan_codes_and_tokens(s).await)
 }
 
 /// The consent an authorization code (as the app got it) belongs to.
 pub async fn consent_of_code(storage: &Storage, code: &str) -> sqlx::Result<Option<i64>> {
-    on_pool!(storage.read(), cx => sqlx::query_scalar(
-        "SELECT c.id FROM auth_codes a JOIN consents c ON c.id = a.consent_id
-         WHERE a.code_hash = $1",
-    )
-    .bind(crate::crypto::sha256_hex(code))
-    .fetch_optional(cx)
-    .await)
+    let hash = crate::crypto::sha256_hex(code);
+    crate::db::backend!(storage, (s, b) => b::testkit::consent_of_code(s, &hash).await)
 }
 
 /// How many consents were ever given.
 pub async fn consent_count(storage: &Storage) -> sqlx::Result<i64> {
-    on_pool!(storage.read(), cx => sqlx::query_scalar("SELECT COUNT(*) FROM consents")
-        .fetch_one(cx)
-        .await)
+    crate::db::backend!(storage, (s, b) => b::testkit::consent_count(s).await)
 }
 
 /// The distinct client addresses the operation log recorded.
 pub async fn logged_client_ips(storage: &Storage) -> sqlx::Result<Vec<String>> {
-    on_pool!(storage.read(), cx => sqlx::query_scalar(
-        "SELECT DISTINCT client_ip FROM operation_log WHERE client_ip IS NOT NULL ORDER BY 1",
-    )
-    .fetch_all(cx)
-    .await)
+    crate::db::backend!(storage, (s, b) => b::testkit::logged_client_ips(s).await)
 }
 
 /// How many WebAuthn ceremonies wait in the database.
 pub async fn ceremony_count(storage: &Storage) -> sqlx::Result<i64> {
-    on_pool!(storage.read(), cx => sqlx::query_scalar("SELECT COUNT(*) FROM staff_ceremonies")
-        .fetch_one(cx)
-        .await)
+    crate::db::backend!(storage, (s, b) => b::testkit::ceremony_count(s).await)
 }

@@ -1,39 +1,16 @@
 //! The phone callback: SOA209's challenges and the calls the carrier
 //! reported.
 
-use super::{CallOutcome, OpLog, Storage, Tx};
-use sqlx::FromRow;
+use crate::*;
 
-/// A phone challenge as the flow sees it.
-#[derive(Debug, Clone, FromRow)]
-pub struct ChallengeRow {
-    pub id: i64,
-    /// The registered phone the call must come from (domestic digits).
-    pub expected_caller: String,
-    /// The toll-free number SOA209 shows for this challenge.
-    pub called_number: String,
-    pub deadline: i64,
-    pub verified_at: Option<i64>,
-}
-
-/// An inbound call as the carrier reported it.
-#[derive(Debug, Clone, Copy)]
-pub struct InboundCall<'a> {
-    pub call_id: &'a str,
-    /// Domestic digits of the caller, or `None` when withheld (非通知).
-    pub caller: Option<&'a str>,
-    pub caller_mask: &'a str,
-    pub called: &'a str,
-    pub now: i64,
-}
 
 /// Voids every challenge of a flow (open or released): the flow restarted,
 /// ended, or is opening a newer one.
-pub(super) async fn void_flow_challenges(tx: &mut Tx, flow_id: &str) -> sqlx::Result<()> {
-    on_tx!(tx, cx => sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = $1 AND void IN (0, 2)")
+pub(crate) async fn void_flow_challenges(tx: &mut Tx, flow_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = $1 AND void IN (0, 2)")
         .bind(flow_id)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
     Ok(())
 }
 
@@ -41,13 +18,13 @@ impl Storage {
     /// The flow's current challenge, if any (a released one included: its
     /// flow sees it as expired, never as a fresh window).
     pub async fn current_challenge(&self, flow_id: &str) -> sqlx::Result<Option<ChallengeRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT id, expected_caller, called_number, deadline, verified_at FROM phone_challenges
              WHERE flow_id = $1 AND void IN (0, 2) ORDER BY id DESC LIMIT 1",
         )
         .bind(flow_id)
-        .fetch_optional(cx)
-        .await)
+        .fetch_optional(self.read())
+        .await
     }
 
     /// Opens a challenge for `expected_caller` on the first number of
@@ -77,30 +54,30 @@ impl Storage {
         void_flow_challenges(&mut tx, flow_id).await?;
         // Open challenges of this phone whose window has passed hold the
         // unique index of open pairs no longer (their binding still holds).
-        on_tx!(&mut tx, cx => sqlx::query(
+        sqlx::query(
             "UPDATE phone_challenges SET void = 2
              WHERE expected_caller = $1 AND deadline <= $2 AND void = 0 AND verified_at IS NULL",
         )
         .bind(expected_caller)
         .bind(now)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
         // The numbers other flows of this phone hold now; the first of the
         // pool that is not among them is taken by a conditional upsert,
         // which also settles a race with another instance (the loser tries
         // the next number; at most the pool's size, a handful).
-        let held: Vec<String> = on_tx!(&mut tx, cx => sqlx::query_scalar(
+        let held: Vec<String> = sqlx::query_scalar(
             "SELECT called_number FROM callback_bindings
              WHERE expected_caller = $1 AND bound_until > $2 AND flow_id <> $3",
         )
         .bind(expected_caller)
         .bind(now)
         .bind(flow_id)
-        .fetch_all(&mut **cx)
-        .await)?;
+        .fetch_all(tx.cx())
+        .await?;
         let mut bound = None;
         for number in pool.iter().filter(|n| !held.contains(n)) {
-            let taken: Option<String> = on_tx!(&mut tx, cx => sqlx::query_scalar(
+            let taken: Option<String> = sqlx::query_scalar(
                 "INSERT INTO callback_bindings (expected_caller, called_number, flow_id, bound_until)
                  VALUES ($1, $2, $3, $4)
                  ON CONFLICT (expected_caller, called_number) DO UPDATE
@@ -114,8 +91,8 @@ impl Storage {
             .bind(flow_id)
             .bind(bound_until)
             .bind(now)
-            .fetch_optional(&mut **cx)
-            .await)?;
+            .fetch_optional(tx.cx())
+            .await?;
             if taken.is_some() {
                 bound = Some(number);
                 break;
@@ -124,7 +101,7 @@ impl Storage {
         let Some(number) = bound else {
             return Ok(None);
         };
-        let row = on_tx!(&mut tx, cx => sqlx::query_as(
+        let row = sqlx::query_as(
             "INSERT INTO phone_challenges (flow_id, expected_caller, called_number, created_at,
                                            deadline)
              VALUES ($1, $2, $3, $4, $5)
@@ -135,19 +112,19 @@ impl Storage {
         .bind(number)
         .bind(now)
         .bind(deadline)
-        .fetch_one(&mut **cx)
-        .await)?;
+        .fetch_one(tx.cx())
+        .await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(Some(row))
     }
 
     /// Forgets bindings whose quiet period is over.
-    pub(super) async fn purge_bindings(tx: &mut Tx, now: i64) -> sqlx::Result<()> {
-        on_tx!(tx, cx => sqlx::query("DELETE FROM callback_bindings WHERE bound_until <= $1")
+    pub(crate) async fn purge_bindings(tx: &mut Tx, now: i64) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM callback_bindings WHERE bound_until <= $1")
             .bind(now)
-            .execute(&mut **cx)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(tx.cx())
+            .await.map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -165,7 +142,7 @@ impl Storage {
             None => CallOutcome::Withheld,
             Some(_) => CallOutcome::NoMatchingChallenge,
         };
-        let inserted = on_tx!(&mut tx, cx => sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO inbound_calls (call_id, caller_mask, called, received_at, outcome)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (call_id) DO NOTHING",
         )
@@ -174,8 +151,8 @@ impl Storage {
         .bind(call.called)
         .bind(call.now)
         .bind(provisional)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
         if inserted == 0 {
             return Ok(None);
         }
@@ -184,11 +161,11 @@ impl Storage {
             Some(caller) => Self::answer_call(&mut tx, &call, caller).await?,
         };
         if outcome != provisional {
-            on_tx!(&mut tx, cx => sqlx::query("UPDATE inbound_calls SET outcome = $1 WHERE call_id = $2")
+            sqlx::query("UPDATE inbound_calls SET outcome = $1 WHERE call_id = $2")
                 .bind(outcome)
                 .bind(call.call_id)
-                .execute(&mut **cx)
-                .await.map(|r| r.rows_affected()))?;
+                .execute(tx.cx())
+                .await.map(|r| r.rows_affected())?;
         }
         let log = OpLog {
             outcome: outcome.code(),
@@ -208,19 +185,19 @@ impl Storage {
         call: &InboundCall<'_>,
         caller: &str,
     ) -> sqlx::Result<CallOutcome> {
-        let flow_id: Option<String> = on_tx!(tx, cx => sqlx::query_scalar(
+        let flow_id: Option<String> = sqlx::query_scalar(
             "SELECT flow_id FROM callback_bindings
              WHERE expected_caller = $1 AND called_number = $2 AND bound_until > $3",
         )
         .bind(caller)
         .bind(call.called)
         .bind(call.now)
-        .fetch_optional(&mut **cx)
-        .await)?;
+        .fetch_optional(tx.cx())
+        .await?;
         let Some(flow_id) = flow_id else {
             return Ok(CallOutcome::NoMatchingChallenge);
         };
-        let verified = on_tx!(tx, cx => sqlx::query(
+        let verified = sqlx::query(
             "UPDATE phone_challenges SET verified_at = $1, call_id = $2
              WHERE flow_id = $3 AND expected_caller = $4 AND called_number = $5
                AND deadline > $6 AND verified_at IS NULL AND void = 0",
@@ -231,13 +208,13 @@ impl Storage {
         .bind(caller)
         .bind(call.called)
         .bind(call.now)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?
             == 1;
         if verified {
             return Ok(CallOutcome::Verified);
         }
-        let already: Option<i64> = on_tx!(tx, cx => sqlx::query_scalar(
+        let already: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM phone_challenges
              WHERE flow_id = $1 AND expected_caller = $2 AND called_number = $3
                AND verified_at IS NOT NULL
@@ -246,8 +223,8 @@ impl Storage {
         .bind(&flow_id)
         .bind(caller)
         .bind(call.called)
-        .fetch_optional(&mut **cx)
-        .await)?;
+        .fetch_optional(tx.cx())
+        .await?;
         Ok(if already.is_some() {
             CallOutcome::AlreadyVerified
         } else {

@@ -1,26 +1,19 @@
 //! The daily lockout's counts: failed identity/PIN attempts per account per
 //! JST calendar day.
 
-use super::{OpLog, Storage};
+use crate::*;
 
-/// Whose failures, on which JST day: the unit of the daily lockout.
-#[derive(Debug, Clone, Copy)]
-pub struct LockKey<'a> {
-    pub account_id: i64,
-    /// `YYYY-MM-DD` in JST.
-    pub jst_day: &'a str,
-}
 
 impl Storage {
     /// Failures counted so far for this account today.
     pub async fn failures(&self, lock: LockKey<'_>) -> sqlx::Result<i64> {
-        let n: Option<i64> = on_pool!(self.read(), cx => sqlx::query_scalar(
+        let n: Option<i64> = sqlx::query_scalar(
             "SELECT failures FROM auth_failures WHERE account_id = $1 AND jst_day = $2",
         )
         .bind(lock.account_id)
         .bind(lock.jst_day)
-        .fetch_optional(cx)
-        .await)?;
+        .fetch_optional(self.read())
+        .await?;
         Ok(n.unwrap_or(0))
     }
 
@@ -37,7 +30,7 @@ impl Storage {
         outcome: impl FnOnce(Option<i64>) -> &'static str,
     ) -> sqlx::Result<Option<i64>> {
         let mut tx = self.begin().await?;
-        let count: Option<i64> = on_tx!(&mut tx, cx => sqlx::query_scalar(
+        let count: Option<i64> = sqlx::query_scalar(
             "INSERT INTO auth_failures (account_id, jst_day, failures) VALUES ($1, $2, 1)
              ON CONFLICT (account_id, jst_day) DO UPDATE SET failures = auth_failures.failures + 1
                  WHERE auth_failures.failures < $3
@@ -46,8 +39,8 @@ impl Storage {
         .bind(lock.account_id)
         .bind(lock.jst_day)
         .bind(threshold)
-        .fetch_optional(&mut **cx)
-        .await)?;
+        .fetch_optional(tx.cx())
+        .await?;
         let log = OpLog {
             outcome: outcome(count),
             ..log
@@ -60,11 +53,11 @@ impl Storage {
     /// Staff lift today's lock early; `false` if there was nothing to lift.
     pub async fn lift_lock(&self, lock: LockKey<'_>, log: OpLog<'_>) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let done = on_tx!(&mut tx, cx => sqlx::query("DELETE FROM auth_failures WHERE account_id = $1 AND jst_day = $2")
+        let done = sqlx::query("DELETE FROM auth_failures WHERE account_id = $1 AND jst_day = $2")
             .bind(lock.account_id)
             .bind(lock.jst_day)
-            .execute(&mut **cx)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(tx.cx())
+            .await.map(|r| r.rows_affected())?;
         let lifted = done > 0;
         let log = OpLog {
             outcome: if lifted {

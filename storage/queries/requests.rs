@@ -1,7 +1,8 @@
 //! One-time things the OAuth endpoints remember: pushed authorization
 //! requests and the `jti`s of assertions and DPoP proofs already seen.
 
-use super::Storage;
+use crate::*;
+
 
 impl Storage {
     pub async fn insert_par(
@@ -11,7 +12,7 @@ impl Storage {
         params: &str,
         expires_at: i64,
     ) -> sqlx::Result<()> {
-        on_pool!(self.write(), cx => sqlx::query(
+        sqlx::query(
             "INSERT INTO par_requests (request_uri_hash, client_id, params, expires_at)
              VALUES ($1, $2, $3, $4)",
         )
@@ -19,8 +20,8 @@ impl Storage {
         .bind(client_id)
         .bind(params)
         .bind(expires_at)
-        .execute(cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.write())
+        .await.map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -32,7 +33,7 @@ impl Storage {
         client_id: &str,
         now: i64,
     ) -> sqlx::Result<Option<String>> {
-        on_pool!(self.write(), cx => sqlx::query_scalar(
+        sqlx::query_scalar(
             "UPDATE par_requests SET used_at = $1
              WHERE request_uri_hash = $2 AND client_id = $3 AND used_at IS NULL AND expires_at > $4
              RETURNING params",
@@ -41,8 +42,8 @@ impl Storage {
         .bind(uri_hash)
         .bind(client_id)
         .bind(now)
-        .fetch_optional(cx)
-        .await)
+        .fetch_optional(self.write())
+        .await
     }
 
     /// Records a `jti`; `false` if it was seen before (a replay).
@@ -52,17 +53,17 @@ impl Storage {
         expires_at: i64,
         now: i64,
     ) -> sqlx::Result<bool> {
-        on_pool!(self.write(), cx => sqlx::query("DELETE FROM used_jtis WHERE expires_at < $1")
+        sqlx::query("DELETE FROM used_jtis WHERE expires_at < $1")
             .bind(now)
-            .execute(cx)
-            .await.map(|r| r.rows_affected()))?;
-        let done = on_pool!(self.write(), cx => sqlx::query(
+            .execute(self.write())
+            .await.map(|r| r.rows_affected())?;
+        let done = sqlx::query(
             "INSERT INTO used_jtis (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(jti_hash)
         .bind(expires_at)
-        .execute(cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.write())
+        .await.map(|r| r.rows_affected())?;
         Ok(done == 1)
     }
 }

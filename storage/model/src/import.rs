@@ -265,6 +265,8 @@ pub struct PinHashRule {
     /// stolen database alone does not give the PINs away" would silently
     /// stop holding for the accounts of that file.
     pub strict: bool,
+    /// The cheapest argon2id parameters (m, t, p) accepted when `strict`.
+    pub floor: (u32, u32, u32),
 }
 
 /// `pin_hash` as `records hash-pin` writes it: argon2id PHC, its pepper's
@@ -287,7 +289,7 @@ fn check_pin_hash(s: &str, rule: &PinHashRule) -> Result<Option<String>, String>
                 "must be peppered with the current pepper (keyid={current}); hash it with records hash-pin"
             ));
         }
-        let (m, t, p) = crate::config::ARGON2_FLOOR;
+        let (m, t, p) = rule.floor;
         if params.m_cost() < m || params.t_cost() < t || params.p_cost() < p {
             return Err(format!(
                 "argon2id parameters below the floor m={m},t={t},p={p}"
@@ -484,6 +486,7 @@ mod tests {
         PinHashRule {
             pepper_ids: ids.iter().map(|i| i.to_string()).collect(),
             strict: false,
+            floor: (19456, 2, 1),
         }
     }
 
@@ -509,6 +512,7 @@ mod tests {
         let rule = PinHashRule {
             pepper_ids: vec!["k2".into(), "k1".into()],
             strict: true,
+            floor: (19456, 2, 1),
         };
         // keyid=azI is "k2", the current pepper; azE is "k1", an older one.
         assert!(check_pin_hash(&hash("m=19456,t=2,p=1,keyid=azI"), &rule).is_ok());

@@ -1,89 +1,9 @@
 //! Staff members, their enrolment links, passkeys, WebAuthn ceremonies in
 //! progress and sessions; and what the console reads about an account.
 
-use super::{OpLog, Storage, Tx};
+use crate::*;
+
 use renkei_shared::staff::StaffRole;
-use sqlx::FromRow;
-
-#[derive(Debug, Clone, FromRow)]
-pub struct StaffRow {
-    pub id: i64,
-    pub name: String,
-    pub role: StaffRole,
-    pub user_handle: String,
-    pub disabled_at: Option<i64>,
-}
-
-/// A staff member as the admin's list shows them.
-#[derive(Debug, Clone, FromRow)]
-pub struct StaffListRow {
-    pub name: String,
-    pub role: StaffRole,
-    pub created_at: i64,
-    pub disabled_at: Option<i64>,
-    pub passkeys: i64,
-}
-
-/// A live session with its staff member (never a disabled one).
-#[derive(Debug, Clone, FromRow)]
-pub struct StaffSessionRow {
-    pub staff_id: i64,
-    pub name: String,
-    pub role: StaffRole,
-    pub csrf_token: String,
-}
-
-/// A WebAuthn ceremony taken back (once) by the request that finishes it.
-#[derive(Debug, Clone, FromRow)]
-pub struct CeremonyRow {
-    /// `None` for a sign-in started with an unknown name: it finishes for
-    /// no one.
-    pub staff_id: Option<i64>,
-    pub enrolment: Option<String>,
-    pub state: String,
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct PasskeyListRow {
-    pub id: i64,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct PasskeyRow {
-    pub credential_id: String,
-    pub passkey: String,
-}
-
-/// A consent of an account, with its app's name.
-#[derive(Debug, Clone, FromRow)]
-pub struct AccountConsentRow {
-    pub id: i64,
-    pub app: String,
-    pub granted_at: i64,
-    pub expires_at: i64,
-    pub revoked_at: Option<i64>,
-    pub revoked_by: Option<String>,
-}
-
-/// A flow of an account, as its log lines tell it.
-#[derive(Debug, Clone, FromRow)]
-pub struct AccountFlowRow {
-    pub flow_id: String,
-    pub app: String,
-    pub started_at: i64,
-    pub last_at: i64,
-    pub last_step: String,
-    pub last_outcome: String,
-}
-
-/// How long a staff session lives: idle and absolute, in seconds.
-#[derive(Debug, Clone, Copy)]
-pub struct SessionLimits {
-    pub idle_secs: i64,
-    pub absolute_secs: i64,
-}
 
 impl Storage {
     /// A new staff member and their first enrolment link, logged.
@@ -97,7 +17,7 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
-        let id: i64 = on_tx!(&mut tx, cx => sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO staff_members (name, role, user_handle, created_at)
              VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -105,8 +25,8 @@ impl Storage {
         .bind(role)
         .bind(user_handle)
         .bind(log.at)
-        .fetch_one(&mut **cx)
-        .await)?;
+        .fetch_one(tx.cx())
+        .await?;
         Self::insert_enrolment(&mut tx, id, enrolment_hash, log.at, expires_at).await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
@@ -142,28 +62,28 @@ impl Storage {
     }
 
     async fn revoke_open_enrolments(
-        tx: &mut super::Tx,
+        tx: &mut Tx,
         staff_id: i64,
         now: i64,
     ) -> sqlx::Result<u64> {
-        Ok(on_tx!(tx, cx => sqlx::query(
+        Ok(sqlx::query(
             "UPDATE staff_enrolments SET revoked_at = $1
              WHERE staff_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(staff_id)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?)
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?)
     }
 
     async fn insert_enrolment(
-        tx: &mut super::Tx,
+        tx: &mut Tx,
         staff_id: i64,
         hash: &str,
         now: i64,
         expires_at: i64,
     ) -> sqlx::Result<()> {
-        on_tx!(tx, cx => sqlx::query(
+        sqlx::query(
             "INSERT INTO staff_enrolments (token_hash, staff_id, created_at, expires_at)
              VALUES ($1, $2, $3, $4)",
         )
@@ -171,43 +91,43 @@ impl Storage {
         .bind(staff_id)
         .bind(now)
         .bind(expires_at)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Ok(())
     }
 
     pub async fn staff_by_name(&self, name: &str) -> sqlx::Result<Option<StaffRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE name = $1",
         )
         .bind(name)
-        .fetch_optional(cx)
-        .await)
+        .fetch_optional(self.read())
+        .await
     }
 
     pub async fn list_staff(&self) -> sqlx::Result<Vec<StaffListRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT m.name, m.role, m.created_at, m.disabled_at,
                     (SELECT COUNT(*) FROM staff_passkeys p WHERE p.staff_id = m.id) AS passkeys
              FROM staff_members m ORDER BY m.disabled_at IS NOT NULL, m.name",
         )
-        .fetch_all(cx)
-        .await)
+        .fetch_all(self.read())
+        .await
     }
 
     pub async fn staff_by_id(&self, id: i64) -> sqlx::Result<Option<StaffRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(cx)
-        .await)
+        .fetch_optional(self.read())
+        .await
     }
 
     /// The staff member an unused, unexpired enrolment link is for (never
     /// a disabled one).
     pub async fn enrolment_staff(&self, hash: &str, now: i64) -> sqlx::Result<Option<StaffRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT m.id, m.name, m.role, m.user_handle, m.disabled_at
              FROM staff_enrolments e JOIN staff_members m ON m.id = e.staff_id
              WHERE e.token_hash = $1 AND e.used_at IS NULL AND e.revoked_at IS NULL
@@ -215,8 +135,8 @@ impl Storage {
         )
         .bind(hash)
         .bind(now)
-        .fetch_optional(cx)
-        .await)
+        .fetch_optional(self.read())
+        .await
     }
 
     /// Stores a ceremony's state until `expires_at`, and forgets those
@@ -233,11 +153,11 @@ impl Storage {
         expires_at: i64,
         now: i64,
     ) -> sqlx::Result<()> {
-        on_pool!(self.write(), cx => sqlx::query("DELETE FROM staff_ceremonies WHERE expires_at <= $1")
+        sqlx::query("DELETE FROM staff_ceremonies WHERE expires_at <= $1")
             .bind(now)
-            .execute(cx)
-            .await.map(|r| r.rows_affected()))?;
-        on_pool!(self.write(), cx => sqlx::query(
+            .execute(self.write())
+            .await.map(|r| r.rows_affected())?;
+        sqlx::query(
             "INSERT INTO staff_ceremonies (id_hash, kind, staff_id, enrolment, state, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -247,8 +167,8 @@ impl Storage {
         .bind(enrolment)
         .bind(state)
         .bind(expires_at)
-        .execute(cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.write())
+        .await.map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -259,15 +179,15 @@ impl Storage {
         kind: &str,
         now: i64,
     ) -> sqlx::Result<Option<CeremonyRow>> {
-        on_pool!(self.write(), cx => sqlx::query_as(
+        sqlx::query_as(
             "DELETE FROM staff_ceremonies WHERE id_hash = $1 AND kind = $2 AND expires_at > $3
              RETURNING staff_id, enrolment, state",
         )
         .bind(id_hash)
         .bind(kind)
         .bind(now)
-        .fetch_optional(cx)
-        .await)
+        .fetch_optional(self.write())
+        .await
     }
 
     /// Stores a new passkey and uses up its enrolment link, in one
@@ -281,7 +201,7 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let used = on_tx!(&mut tx, cx => sqlx::query(
+        let used = sqlx::query(
             "UPDATE staff_enrolments SET used_at = $1
              WHERE token_hash = $2 AND staff_id = $3 AND used_at IS NULL AND revoked_at IS NULL
                AND expires_at > $4",
@@ -290,12 +210,12 @@ impl Storage {
         .bind(enrolment_hash)
         .bind(staff_id)
         .bind(log.at)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
         if used != 1 {
             return Ok(false);
         }
-        on_tx!(&mut tx, cx => sqlx::query(
+        sqlx::query(
             "INSERT INTO staff_passkeys (staff_id, credential_id, passkey, created_at)
              VALUES ($1, $2, $3, $4)",
         )
@@ -303,31 +223,31 @@ impl Storage {
         .bind(credential_id)
         .bind(passkey)
         .bind(log.at)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(true)
     }
 
     pub async fn passkeys_of(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT credential_id, passkey FROM staff_passkeys WHERE staff_id = $1 ORDER BY id",
         )
         .bind(staff_id)
-        .fetch_all(cx)
-        .await)
+        .fetch_all(self.read())
+        .await
     }
 
     /// A member's passkeys as the admin sees them (no key material).
     pub async fn passkey_list(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyListRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT id, created_at, last_used_at FROM staff_passkeys
              WHERE staff_id = $1 ORDER BY id",
         )
         .bind(staff_id)
-        .fetch_all(cx)
-        .await)
+        .fetch_all(self.read())
+        .await
     }
 
     /// Removes one passkey of a member (a lost device) and ends every
@@ -340,11 +260,11 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let removed = on_tx!(&mut tx, cx => sqlx::query("DELETE FROM staff_passkeys WHERE id = $1 AND staff_id = $2")
+        let removed = sqlx::query("DELETE FROM staff_passkeys WHERE id = $1 AND staff_id = $2")
             .bind(passkey_id)
             .bind(staff_id)
-            .execute(&mut **cx)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(tx.cx())
+            .await.map(|r| r.rows_affected())?;
         if removed != 1 {
             return Ok(false);
         }
@@ -365,16 +285,16 @@ impl Storage {
     ) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
         if let Some((credential_id, json)) = passkey {
-            on_tx!(&mut tx, cx => sqlx::query(
+            sqlx::query(
                 "UPDATE staff_passkeys SET passkey = $1, last_used_at = $2 WHERE credential_id = $3",
             )
             .bind(json)
             .bind(log.at)
             .bind(credential_id)
-            .execute(&mut **cx)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(tx.cx())
+            .await.map(|r| r.rows_affected())?;
         }
-        on_tx!(&mut tx, cx => sqlx::query(
+        sqlx::query(
             "INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, last_seen_at)
              VALUES ($1, $2, $3, $4, $5)",
         )
@@ -383,8 +303,8 @@ impl Storage {
         .bind(csrf_token)
         .bind(log.at)
         .bind(log.at)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
@@ -397,7 +317,7 @@ impl Storage {
         now: i64,
         limits: SessionLimits,
     ) -> sqlx::Result<Option<StaffSessionRow>> {
-        on_pool!(self.write(), cx => sqlx::query_as(
+        sqlx::query_as(
             "UPDATE staff_sessions SET last_seen_at = $1
              WHERE token_hash = $2 AND last_seen_at > $3 AND created_at > $4
                AND staff_id IN (SELECT id FROM staff_members WHERE disabled_at IS NULL)
@@ -410,28 +330,28 @@ impl Storage {
         .bind(hash)
         .bind(now - limits.idle_secs)
         .bind(now - limits.absolute_secs)
-        .fetch_optional(cx)
-        .await)
+        .fetch_optional(self.write())
+        .await
     }
 
     pub async fn end_staff_session(&self, hash: &str) -> sqlx::Result<()> {
-        on_pool!(self.write(), cx => sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
             .bind(hash)
-            .execute(cx)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(self.write())
+            .await.map(|r| r.rows_affected())?;
         Ok(())
     }
 
     /// Disables a staff member and ends every session of theirs at once.
     pub async fn disable_staff(&self, staff_id: i64, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        on_tx!(&mut tx, cx => sqlx::query(
+        sqlx::query(
             "UPDATE staff_members SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL",
         )
         .bind(log.at)
         .bind(staff_id)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Self::end_sessions_of(&mut tx, staff_id).await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
@@ -440,35 +360,35 @@ impl Storage {
     /// Ends every session of a member at once (disabled, or a passkey of
     /// theirs removed).
     async fn end_sessions_of(tx: &mut Tx, staff_id: i64) -> sqlx::Result<()> {
-        on_tx!(tx, cx => sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
             .bind(staff_id)
-            .execute(&mut **cx)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(tx.cx())
+            .await.map(|r| r.rows_affected())?;
         Ok(())
     }
 
     /// Today's counted failures of an account.
     pub async fn failures_on(&self, account_id: i64, jst_day: &str) -> sqlx::Result<i64> {
-        Ok(on_pool!(self.read(), cx => sqlx::query_scalar(
+        Ok(sqlx::query_scalar(
             "SELECT failures FROM auth_failures WHERE account_id = $1 AND jst_day = $2",
         )
         .bind(account_id)
         .bind(jst_day)
-        .fetch_optional(cx)
-        .await)?
+        .fetch_optional(self.read())
+        .await?
         .unwrap_or(0))
     }
 
     pub async fn account_consents(&self, account_id: i64) -> sqlx::Result<Vec<AccountConsentRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT k.id, c.display_name AS app, k.granted_at, k.expires_at, k.revoked_at,
                     k.revoked_by
              FROM consents k JOIN clients c ON c.client_id = k.client_id
              WHERE k.account_id = $1 ORDER BY k.id DESC",
         )
         .bind(account_id)
-        .fetch_all(cx)
-        .await)
+        .fetch_all(self.read())
+        .await
     }
 
     /// The account's most recent flows, from the operation log (flows
@@ -478,7 +398,7 @@ impl Storage {
         account_id: i64,
         limit: i64,
     ) -> sqlx::Result<Vec<AccountFlowRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "WITH lines AS (
                  SELECT l.id, l.flow_id, l.at, l.step, l.outcome, l.client_id
                  FROM operation_log l
@@ -497,7 +417,7 @@ impl Storage {
         )
         .bind(account_id)
         .bind(limit)
-        .fetch_all(cx)
-        .await)
+        .fetch_all(self.read())
+        .await
     }
 }

@@ -1,137 +1,16 @@
 //! Linkages in progress, and [`Storage::transition`]: the only statement
 //! that moves a flow from one step to another.
 
-use super::challenges::void_flow_challenges;
-use super::outbox::enqueue_mail;
-use super::types::Flag;
-use super::{AccountRow, LockKey, MailToSend, OpLog, Storage};
+use crate::*;
+use crate::queries::challenges::void_flow_challenges;
+use crate::queries::outbox::enqueue_mail;
+
 use renkei_shared::api::Step;
-use sqlx::{FromRow, Row};
-
-/// One linkage in progress.
-#[derive(Debug, Clone, FromRow)]
-pub struct FlowRow {
-    pub id: String,
-    pub client_id: String,
-    pub redirect_uri: String,
-    pub state: String,
-    pub scope: String,
-    pub csrf_token: String,
-    pub step: Step,
-    pub account_id: Option<i64>,
-    pub created_at: i64,
-    pub expires_at: i64,
-}
-
-/// A flow as a request finds it: the row, its app's name and standing,
-/// whether a staff maintenance window is open, and its account's reference — one
-/// statement, so a step reads none of them again.
-#[derive(Debug, Clone)]
-pub struct FlowRead {
-    pub row: FlowRow,
-    pub client_name: String,
-    pub client_enabled: bool,
-    pub in_maintenance: bool,
-    /// The account chosen on SOA201, once there is one.
-    pub account: Option<AccountRow>,
-}
-
-/// The same reading for each backend's own row type.
-macro_rules! flow_read_from {
-    ($row:ty) => {
-        impl<'r> FromRow<'r, $row> for FlowRead {
-            fn from_row(r: &'r $row) -> sqlx::Result<Self> {
-                // The account's columns come from a LEFT JOIN, prefixed `a_`.
-                let account = match r.try_get::<Option<i64>, _>("a_id")? {
-                    None => None,
-                    Some(id) => Some(AccountRow {
-                        id,
-                        public_id: r.try_get("a_public_id")?,
-                        branch: r.try_get("a_branch")?,
-                        kind: r.try_get("a_kind")?,
-                        number: r.try_get("a_number")?,
-                    }),
-                };
-                Ok(FlowRead {
-                    row: FlowRow::from_row(r)?,
-                    client_name: r.try_get("client_name")?,
-                    client_enabled: r.try_get::<Flag, _>("client_enabled")?.into(),
-                    in_maintenance: r.try_get("in_maintenance")?,
-                    account,
-                })
-            }
-        }
-    };
-}
-flow_read_from!(sqlx::sqlite::SqliteRow);
-flow_read_from!(sqlx::postgres::PgRow);
-
-pub struct NewFlow<'a> {
-    pub id: &'a str,
-    pub client_id: &'a str,
-    pub redirect_uri: &'a str,
-    pub state: &'a str,
-    pub scope: &'a str,
-    pub code_challenge: &'a str,
-    pub dpop_jkt: Option<&'a str>,
-    pub csrf_token: &'a str,
-    pub now: i64,
-    pub expires_at: i64,
-}
-
-/// What a move does to the account chosen on SOA201.
-#[derive(Debug, Clone, Copy, Default)]
-pub enum AccountChange {
-    #[default]
-    Keep,
-    Set(i64),
-    /// Forgotten (the phone window lapsed: start again at SOA201).
-    Clear,
-}
-
-/// What a move does to the e-mail kept for the completion mail.
-#[derive(Debug, Clone, Copy, Default)]
-pub enum EmailChange<'a> {
-    #[default]
-    Keep,
-    Set(&'a str),
-    Erase,
-}
-
-/// What 許可する writes besides the move: the consent and the code.
-pub struct NewGrant<'a> {
-    pub account_id: i64,
-    pub terms_version: &'a str,
-    pub expires_at: i64,
-    pub client_ip: Option<&'a str>,
-    pub user_agent: Option<&'a str>,
-    pub code_hash: &'a str,
-    pub code_expires_at: i64,
-}
-
-/// One move of a flow with everything it causes. `from` is the step the
-/// caller saw; the move happens only if the flow still stands there (and,
-/// with `unless_locked`, only while the account is not locked), so a double
-/// submit, a second tab or a racing lockout changes nothing.
-pub struct Move<'a> {
-    pub flow_id: &'a str,
-    pub from: Step,
-    pub to: Step,
-    pub now: i64,
-    pub account: AccountChange,
-    pub email: EmailChange<'a>,
-    /// (whose failures today, the threshold): refuse once it is reached.
-    pub unless_locked: Option<(LockKey<'a>, i64)>,
-    pub grant: Option<NewGrant<'a>>,
-    pub mail: Option<MailToSend<'a>>,
-    /// The operation-log row, written in the same transaction.
-    pub log: OpLog<'a>,
-}
 
 impl Storage {
     pub async fn create_flow(&self, f: NewFlow<'_>, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        on_tx!(&mut tx, cx => sqlx::query(
+        sqlx::query(
             "INSERT INTO flows (id, client_id, redirect_uri, state, scope, code_challenge,
                                 dpop_jkt, csrf_token, step, created_at, expires_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -148,15 +27,15 @@ impl Storage {
         .bind(f.now)
         .bind(f.expires_at)
         .bind(f.now)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
 
     /// The flow `id` as of `now` (see [`FlowRead`]).
     pub async fn find_flow(&self, id: &str, now: i64) -> sqlx::Result<Option<FlowRead>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT f.id, f.client_id, f.redirect_uri, f.state, f.scope, f.csrf_token, f.step,
                     f.account_id, f.created_at, f.expires_at,
                     c.display_name AS client_name, c.enabled AS client_enabled,
@@ -172,8 +51,8 @@ impl Storage {
         .bind(now)
         .bind(now)
         .bind(id)
-        .fetch_optional(cx)
-        .await)
+        .fetch_optional(self.read())
+        .await
     }
 
     /// Forgets what expired flows kept: the e-mail at once, the whole flow
@@ -181,26 +60,26 @@ impl Storage {
     /// many flows were removed.
     pub async fn purge_expired_flows(&self, now: i64) -> sqlx::Result<u64> {
         let mut tx = self.begin().await?;
-        on_tx!(&mut tx, cx => sqlx::query("UPDATE flows SET email = NULL WHERE expires_at <= $1 AND email IS NOT NULL")
+        sqlx::query("UPDATE flows SET email = NULL WHERE expires_at <= $1 AND email IS NOT NULL")
             .bind(now)
-            .execute(&mut **cx)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(tx.cx())
+            .await.map(|r| r.rows_affected())?;
         let cutoff = now - 3600;
-        on_tx!(&mut tx, cx => sqlx::query(
+        sqlx::query(
             "DELETE FROM phone_challenges
              WHERE flow_id IN (SELECT id FROM flows WHERE expires_at <= $1)",
         )
         .bind(cutoff)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
-        let gone = on_tx!(&mut tx, cx => sqlx::query("DELETE FROM flows WHERE expires_at <= $1")
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
+        let gone = sqlx::query("DELETE FROM flows WHERE expires_at <= $1")
             .bind(cutoff)
-            .execute(&mut **cx)
-            .await.map(|r| r.rows_affected()))?;
-        on_tx!(&mut tx, cx => sqlx::query("DELETE FROM par_requests WHERE expires_at <= $1")
+            .execute(tx.cx())
+            .await.map(|r| r.rows_affected())?;
+        sqlx::query("DELETE FROM par_requests WHERE expires_at <= $1")
             .bind(cutoff)
-            .execute(&mut **cx)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(tx.cx())
+            .await.map(|r| r.rows_affected())?;
         Self::purge_bindings(&mut tx, now).await?;
         tx.commit().await?;
         Ok(gone)
@@ -208,10 +87,10 @@ impl Storage {
 
     /// The e-mail kept on the flow (for the completion mail).
     pub async fn flow_email(&self, flow_id: &str) -> sqlx::Result<Option<String>> {
-        on_pool!(self.read(), cx => sqlx::query_scalar("SELECT email FROM flows WHERE id = $1")
+        sqlx::query_scalar("SELECT email FROM flows WHERE id = $1")
             .bind(flow_id)
-            .fetch_one(cx)
-            .await)
+            .fetch_one(self.read())
+            .await
     }
 
     /// Takes one move in one transaction: the step (in one conditional
@@ -242,7 +121,7 @@ impl Storage {
         let mut tx = self.begin().await?;
         // The lock is re-checked inside the same statement, so a correct
         // attempt racing the attempt that locks the account cannot pass.
-        let moved = on_tx!(&mut tx, cx => sqlx::query(
+        let moved = sqlx::query(
             "UPDATE flows SET step = $1,
                  account_id = CASE $2 WHEN 0 THEN account_id WHEN 1 THEN $3 ELSE NULL END,
                  email = CASE $4 WHEN 0 THEN email WHEN 1 THEN $5 ELSE NULL END,
@@ -262,8 +141,8 @@ impl Storage {
         .bind(lock_account)
         .bind(lock_day)
         .bind(threshold)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?
             == 1;
         if !moved {
             return Ok(false);
@@ -272,7 +151,7 @@ impl Storage {
             void_flow_challenges(&mut tx, m.flow_id).await?;
         }
         if let Some(g) = &m.grant {
-            let consent_id: i64 = on_tx!(&mut tx, cx => sqlx::query_scalar(
+            let consent_id: i64 = sqlx::query_scalar(
                 "INSERT INTO consents (client_id, account_id, scope, terms_version, granted_at,
                                        expires_at, client_ip, user_agent)
                  SELECT client_id, $1, scope, $2, $3, $4, $5, $6 FROM flows WHERE id = $7
@@ -285,9 +164,9 @@ impl Storage {
             .bind(g.client_ip)
             .bind(g.user_agent)
             .bind(m.flow_id)
-            .fetch_one(&mut **cx)
-            .await)?;
-            on_tx!(&mut tx, cx => sqlx::query(
+            .fetch_one(tx.cx())
+            .await?;
+            sqlx::query(
                 "INSERT INTO auth_codes (code_hash, consent_id, client_id, redirect_uri,
                                          code_challenge, dpop_jkt, expires_at)
                  SELECT $1, $2, client_id, redirect_uri, code_challenge, dpop_jkt, $3
@@ -297,8 +176,8 @@ impl Storage {
             .bind(consent_id)
             .bind(g.code_expires_at)
             .bind(m.flow_id)
-            .execute(&mut **cx)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(tx.cx())
+            .await.map(|r| r.rows_affected())?;
         }
         if let Some(mail) = m.mail {
             enqueue_mail(&mut tx, mail, m.now).await?;

@@ -1,41 +1,7 @@
 //! The append-only operation log (a trigger refuses updates and deletes).
 
-use super::{Storage, Tx};
-use sqlx::FromRow;
+use crate::*;
 
-/// One line of the operation log.
-#[derive(Debug, Default, Clone)]
-pub struct OpLog<'a> {
-    pub at: i64,
-    pub flow_id: Option<&'a str>,
-    pub client_id: Option<&'a str>,
-    pub step: &'a str,
-    pub outcome: &'a str,
-    pub client_ip: Option<&'a str>,
-    pub user_agent: Option<&'a str>,
-    pub kana_name: Option<&'a str>,
-    pub detail: Option<&'a str>,
-    /// The staff member of a console action.
-    pub staff: Option<&'a str>,
-    /// The account a flow's line is about (the console's account view
-    /// finds an account's flows by it).
-    pub account_id: Option<i64>,
-}
-
-/// A logged line as read back.
-#[derive(Debug, Clone, FromRow)]
-pub struct OpLogRow {
-    pub at: i64,
-    pub flow_id: Option<String>,
-    pub client_id: Option<String>,
-    pub step: String,
-    pub outcome: String,
-    pub client_ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub kana_name: Option<String>,
-    pub detail: Option<String>,
-    pub staff: Option<String>,
-}
 
 impl Storage {
     /// Writes one line on its own (an outcome that changes nothing else).
@@ -46,8 +12,8 @@ impl Storage {
     }
 
     /// Writes one line inside the transaction of the change it records.
-    pub(super) async fn insert_log(tx: &mut Tx, e: &OpLog<'_>) -> sqlx::Result<()> {
-        on_tx!(tx, cx => sqlx::query(
+    pub(crate) async fn insert_log(tx: &mut Tx, e: &OpLog<'_>) -> sqlx::Result<()> {
+        sqlx::query(
             "INSERT INTO operation_log (at, flow_id, client_id, step, outcome, client_ip,
                                         user_agent, kana_name, detail, staff, account_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -63,66 +29,21 @@ impl Storage {
         .bind(e.detail)
         .bind(e.staff)
         .bind(e.account_id)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Ok(())
     }
 
     /// The whole log, oldest first (staff tools read it).
     pub async fn operation_log(&self) -> sqlx::Result<Vec<OpLogRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT at, flow_id, client_id, step, outcome, client_ip, user_agent, kana_name, detail,
                     staff
              FROM operation_log ORDER BY id",
         )
-        .fetch_all(cx)
-        .await)
+        .fetch_all(self.read())
+        .await
     }
-}
-
-/// What the console's audit search filters on (all optional).
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter<'a> {
-    /// [from, to) in unix seconds.
-    pub from: Option<i64>,
-    pub to: Option<i64>,
-    pub step: Option<&'a str>,
-    pub outcome: Option<&'a str>,
-    pub client_id: Option<&'a str>,
-    pub staff: Option<&'a str>,
-}
-
-/// A log line as the console shows it (no address, browser or kana name).
-#[derive(Debug, Clone, FromRow)]
-pub struct AuditRow {
-    pub id: i64,
-    pub at: i64,
-    pub flow_id: Option<String>,
-    pub app: Option<String>,
-    pub step: String,
-    pub outcome: String,
-    pub staff: Option<String>,
-    pub detail: Option<String>,
-}
-
-/// Flows per (step, outcome) over a period: the funnel's raw numbers.
-#[derive(Debug, Clone, FromRow)]
-pub struct StepOutcomeCount {
-    pub step: String,
-    pub outcome: String,
-    pub flows: i64,
-    pub lines: i64,
-}
-
-/// Lines per JST day and hour, step and outcome.
-#[derive(Debug, Clone, FromRow)]
-pub struct TimedCount {
-    /// Days since 1970-01-01 in JST.
-    pub jst_day: i64,
-    pub jst_hour: i64,
-    pub step: String,
-    pub outcome: String,
-    pub lines: i64,
 }
 
 impl Storage {
@@ -133,7 +54,7 @@ impl Storage {
         before: Option<i64>,
         limit: i64,
     ) -> sqlx::Result<Vec<AuditRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT l.id, l.at, l.flow_id, c.display_name AS app, l.step, l.outcome, l.staff,
                     l.detail
              FROM operation_log l LEFT JOIN clients c ON c.client_id = l.client_id
@@ -158,8 +79,8 @@ impl Storage {
         .bind(before)
         .bind(before)
         .bind(limit)
-        .fetch_all(cx)
-        .await)
+        .fetch_all(self.read())
+        .await
     }
 
     /// Distinct flows and lines per (step, outcome) in [from, to).
@@ -169,7 +90,7 @@ impl Storage {
         to: i64,
         client_id: Option<&str>,
     ) -> sqlx::Result<Vec<StepOutcomeCount>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT step, outcome, COUNT(DISTINCT flow_id) AS flows, COUNT(*) AS lines
              FROM operation_log
              WHERE at >= $1 AND at < $2 AND ($3 IS NULL OR client_id = $4)
@@ -179,8 +100,8 @@ impl Storage {
         .bind(to)
         .bind(client_id)
         .bind(client_id)
-        .fetch_all(cx)
-        .await)
+        .fetch_all(self.read())
+        .await
     }
 
     /// Lines per JST day, hour, step and outcome in [from, to).
@@ -190,7 +111,7 @@ impl Storage {
         to: i64,
         client_id: Option<&str>,
     ) -> sqlx::Result<Vec<TimedCount>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT (at + 32400) / 86400 AS jst_day, ((at + 32400) / 3600) % 24 AS jst_hour,
                     step, outcome, COUNT(*) AS lines
              FROM operation_log
@@ -201,8 +122,8 @@ impl Storage {
         .bind(to)
         .bind(client_id)
         .bind(client_id)
-        .fetch_all(cx)
-        .await)
+        .fetch_all(self.read())
+        .await
     }
 
     /// Consents granted and consents ended in [from, to).
@@ -212,7 +133,7 @@ impl Storage {
         to: i64,
         client_id: Option<&str>,
     ) -> sqlx::Result<(i64, i64)> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT COALESCE(SUM(CASE WHEN granted_at >= $1 AND granted_at < $2 THEN 1 ELSE 0 END), 0),
                     COALESCE(SUM(CASE WHEN revoked_at >= $3 AND revoked_at < $4 THEN 1 ELSE 0 END), 0)
              FROM consents WHERE ($5 IS NULL OR client_id = $6)",
@@ -223,7 +144,7 @@ impl Storage {
         .bind(to)
         .bind(client_id)
         .bind(client_id)
-        .fetch_one(cx)
-        .await)
+        .fetch_one(self.read())
+        .await
     }
 }

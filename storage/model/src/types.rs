@@ -150,7 +150,7 @@ day_and_flag!(Sqlite);
 day_and_flag!(Postgres);
 
 renkei_shared::sqlx_text!(AccountStatus, AuthMethod, TokenKind, RevokedBy, CallOutcome);
-renkei_shared::sqlx_text!(super::ImportMode);
+renkei_shared::sqlx_text!(crate::ImportMode);
 
 /// A yes/no column: `0`/`1` in an integer column on every backend (SQLite
 /// has no boolean type, and one spelling keeps the SQL the same on

@@ -1,16 +1,7 @@
 //! Maintenance windows set by staff.
 
-use super::{OpLog, Storage};
-use sqlx::FromRow;
+use crate::*;
 
-#[derive(Debug, Clone, FromRow)]
-pub struct MaintenanceRow {
-    pub id: i64,
-    pub starts_at: i64,
-    pub ends_at: i64,
-    pub reason: String,
-    pub cancelled_at: Option<i64>,
-}
 
 impl Storage {
     /// Adds a window [starts_at, ends_at) and its operation-log row.
@@ -21,7 +12,7 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
-        let id = on_tx!(&mut tx, cx => sqlx::query_scalar(
+        let id = sqlx::query_scalar(
             "INSERT INTO maintenance_windows (starts_at, ends_at, reason, created_at)
              VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -29,49 +20,49 @@ impl Storage {
         .bind(ends_at)
         .bind(reason)
         .bind(log.at)
-        .fetch_one(&mut **cx)
-        .await)?;
+        .fetch_one(tx.cx())
+        .await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     pub async fn in_maintenance(&self, now: i64) -> sqlx::Result<bool> {
-        let n: i64 = on_pool!(self.read(), cx => sqlx::query_scalar(
+        let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM maintenance_windows
              WHERE starts_at <= $1 AND ends_at > $2 AND cancelled_at IS NULL",
         )
         .bind(now)
         .bind(now)
-        .fetch_one(cx)
-        .await)?;
+        .fetch_one(self.read())
+        .await?;
         Ok(n > 0)
     }
 
     /// Windows that have not ended by `now`, cancelled ones included.
     pub async fn maintenance_from(&self, now: i64) -> sqlx::Result<Vec<MaintenanceRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT id, starts_at, ends_at, reason, cancelled_at FROM maintenance_windows
              WHERE ends_at > $1 ORDER BY starts_at, id",
         )
         .bind(now)
-        .fetch_all(cx)
-        .await)
+        .fetch_all(self.read())
+        .await
     }
 
     /// Cancels a window that has not ended, with its log row; false when
     /// there is no such window.
     pub async fn cancel_maintenance(&self, id: i64, log: OpLog<'_>) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let done = on_tx!(&mut tx, cx => sqlx::query(
+        let done = sqlx::query(
             "UPDATE maintenance_windows SET cancelled_at = $1
              WHERE id = $2 AND cancelled_at IS NULL AND ends_at > $3",
         )
         .bind(log.at)
         .bind(id)
         .bind(log.at)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
         if done != 1 {
             return Ok(false);
         }

@@ -2,60 +2,12 @@
 //! is one transaction ([`RecordsImport`]), so a run that fails half-way —
 //! a bad reference, a crash — leaves the records exactly as they were.
 
-use super::{AccountStatus, Day, OpLog, RevokedBy, Storage, Tx};
-use crate::records::rows::{
+use crate::*;
+use crate::import::{
     AccountKey, AccountRecord, RecordKind, RecordStatus, TimeDepositRecord, TransactionRecord,
 };
+
 use renkei_shared::domain::AccountKind;
-use sqlx::FromRow;
-
-/// `--mode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
-#[strum(serialize_all = "snake_case")]
-pub enum ImportMode {
-    /// The files are the whole truth: what they no longer list is closed.
-    Full,
-    /// Upserts only.
-    Delta,
-}
-
-/// What one run did, as `record_imports` keeps it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, FromRow)]
-pub struct ImportCounts {
-    pub accounts: i64,
-    pub not_linkable: i64,
-    pub transactions: i64,
-    pub time_deposits: i64,
-    pub closed: i64,
-    pub purged: i64,
-}
-
-impl std::fmt::Display for ImportCounts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} accounts ({} 当座/定期 not kept), {} transactions, {} time deposits; closed {}, purged {}",
-            self.accounts,
-            self.not_linkable,
-            self.transactions,
-            self.time_deposits,
-            self.closed,
-            self.purged
-        )
-    }
-}
-
-/// What `records status` prints.
-#[derive(Debug, Clone)]
-pub struct RecordsStatus {
-    /// (科目, status, count)
-    pub accounts: Vec<(AccountKind, AccountStatus, i64)>,
-    pub transactions: i64,
-    pub time_deposits: i64,
-    /// (when, mode, counts) of the newest import.
-    pub newest_import: Option<(i64, ImportMode, ImportCounts)>,
-    pub oldest_transaction: Option<Day>,
-}
 
 /// One import run, open until [`RecordsImport::commit`]; dropped, it rolls
 /// back.
@@ -74,15 +26,15 @@ impl Storage {
         // One import at a time (a full one closes what its run did not
         // touch, which another run's lines must not be); linkages go on.
         tx.serialize_on("records", "import").await?;
-        let run = on_tx!(&mut tx, cx => sqlx::query_scalar(
+        let run = sqlx::query_scalar(
             "INSERT INTO record_imports (at, mode, accounts, not_linkable, transactions,
                                          time_deposits, closed, purged)
              VALUES ($1, $2, 0, 0, 0, 0, 0, 0) RETURNING id",
         )
         .bind(now)
         .bind(mode)
-        .fetch_one(&mut **cx)
-        .await)?;
+        .fetch_one(tx.cx())
+        .await?;
         Ok(RecordsImport {
             tx,
             run,
@@ -92,34 +44,34 @@ impl Storage {
     }
 
     pub async fn records_status(&self) -> sqlx::Result<RecordsStatus> {
-        let accounts = on_pool!(self.read(), cx => sqlx::query_as(
+        let accounts = sqlx::query_as(
             "SELECT kind, status, COUNT(*) FROM accounts WHERE source = 'embedded'
              GROUP BY kind, status ORDER BY kind, status",
         )
-        .fetch_all(cx)
-        .await)?;
-        let transactions = on_pool!(self.read(), cx => sqlx::query_scalar("SELECT COUNT(*) FROM transactions")
-            .fetch_one(cx)
-            .await)?;
-        let time_deposits = on_pool!(self.read(), cx => sqlx::query_scalar("SELECT COUNT(*) FROM time_deposits")
-            .fetch_one(cx)
-            .await)?;
-        #[derive(FromRow)]
+        .fetch_all(self.read())
+        .await?;
+        let transactions = sqlx::query_scalar("SELECT COUNT(*) FROM transactions")
+            .fetch_one(self.read())
+            .await?;
+        let time_deposits = sqlx::query_scalar("SELECT COUNT(*) FROM time_deposits")
+            .fetch_one(self.read())
+            .await?;
+        #[derive(sqlx::FromRow)]
         struct Newest {
             at: i64,
             mode: ImportMode,
             #[sqlx(flatten)]
             counts: ImportCounts,
         }
-        let newest: Option<Newest> = on_pool!(self.read(), cx => sqlx::query_as(
+        let newest: Option<Newest> = sqlx::query_as(
             "SELECT at, mode, accounts, not_linkable, transactions, time_deposits, closed, purged
              FROM record_imports ORDER BY id DESC LIMIT 1",
         )
-        .fetch_optional(cx)
-        .await)?;
-        let oldest_transaction = on_pool!(self.read(), cx => sqlx::query_scalar("SELECT MIN(booked_on) FROM transactions")
-            .fetch_one(cx)
-            .await)?;
+        .fetch_optional(self.read())
+        .await?;
+        let oldest_transaction = sqlx::query_scalar("SELECT MIN(booked_on) FROM transactions")
+            .fetch_one(self.read())
+            .await?;
         Ok(RecordsStatus {
             accounts,
             transactions,
@@ -149,7 +101,7 @@ impl RecordsImport {
         } else {
             None
         };
-        on_tx!(&mut self.tx, cx => sqlx::query(
+        sqlx::query(
             "INSERT INTO accounts (public_id, branch, kind, number, holder_kana, birth_date, phone,
                                    has_cash_card, pin_hash, status, moved_to, balance,
                                    available_balance, last_import)
@@ -185,8 +137,8 @@ impl RecordsImport {
         .bind(i64::from(a.cash_card))
         .bind(i64::from(a.cash_card))
         .bind(super::accounts::new_public_id())
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -197,7 +149,7 @@ impl RecordsImport {
         else {
             return Ok(true);
         };
-        let done = on_tx!(&mut self.tx, cx => sqlx::query(
+        let done = sqlx::query(
             "UPDATE accounts SET status = $1,
                  moved_to = (SELECT id FROM accounts WHERE branch = $2 AND kind = $3 AND number = $4)
              WHERE branch = $5 AND kind = $6 AND number = $7
@@ -213,8 +165,8 @@ impl RecordsImport {
         .bind(to_branch.as_str())
         .bind(kind)
         .bind(to_number.as_str())
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Ok(done == 1)
     }
 
@@ -224,14 +176,14 @@ impl RecordsImport {
         {
             return Ok(Some(*id));
         }
-        let id = on_tx!(&mut self.tx, cx => sqlx::query_scalar(
+        let id = sqlx::query_scalar(
             "SELECT id FROM accounts WHERE branch = $1 AND kind = $2 AND number = $3",
         )
         .bind(k.branch.as_str())
         .bind(k.kind)
         .bind(k.number.as_str())
-        .fetch_optional(&mut **cx)
-        .await)?;
+        .fetch_optional(self.tx.cx())
+        .await?;
         self.last = id.map(|id| (k.clone(), id));
         Ok(id)
     }
@@ -242,7 +194,7 @@ impl RecordsImport {
         let Some(account_id) = self.account_id(&t.account).await? else {
             return Ok(false);
         };
-        on_tx!(&mut self.tx, cx => sqlx::query(
+        sqlx::query(
             "INSERT INTO transactions (account_id, txn_id, booked_on, description, amount_in,
                                        amount_out, balance_after)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -260,8 +212,8 @@ impl RecordsImport {
         .bind(t.amount_in)
         .bind(t.amount_out)
         .bind(t.balance_after)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Ok(true)
     }
 
@@ -271,7 +223,7 @@ impl RecordsImport {
         let Some(account_id) = self.account_id(&d.account).await? else {
             return Ok(false);
         };
-        on_tx!(&mut self.tx, cx => sqlx::query(
+        sqlx::query(
             "INSERT INTO time_deposits (account_id, deposit_id, principal, rate_bp, start_on,
                                         maturity_on, last_import)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -289,33 +241,33 @@ impl RecordsImport {
         .bind(Day(d.start_on))
         .bind(Day(d.maturity_on))
         .bind(self.run)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Ok(true)
     }
 
     /// A full accounts file: every account it did not list is closed.
     /// Returns how many were closed.
     pub async fn close_unlisted_accounts(&mut self) -> sqlx::Result<i64> {
-        let done = on_tx!(&mut self.tx, cx => sqlx::query(
+        let done = sqlx::query(
             "UPDATE accounts SET status = $1, moved_to = NULL
              WHERE (last_import IS NULL OR last_import != $2) AND status != $3",
         )
         .bind(AccountStatus::Closed)
         .bind(self.run)
         .bind(AccountStatus::Closed)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Ok(done as i64)
     }
 
     /// A full time-deposits file: the deposits it did not list are gone
     /// (matured or cancelled).
     pub async fn remove_unlisted_time_deposits(&mut self) -> sqlx::Result<()> {
-        on_tx!(&mut self.tx, cx => sqlx::query("DELETE FROM time_deposits WHERE last_import IS NULL OR last_import != $1")
+        sqlx::query("DELETE FROM time_deposits WHERE last_import IS NULL OR last_import != $1")
             .bind(self.run)
-            .execute(&mut **cx)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(self.tx.cx())
+            .await.map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -323,14 +275,14 @@ impl RecordsImport {
     /// (closed or moved by this run), each with its operation-log row.
     /// Returns how many linkages ended.
     pub async fn end_linkages_of_inactive_accounts(&mut self) -> sqlx::Result<i64> {
-        let ended: Vec<(i64, String, AccountKind, String, AccountStatus)> = on_tx!(&mut self.tx, cx => sqlx::query_as(
+        let ended: Vec<(i64, String, AccountKind, String, AccountStatus)> = sqlx::query_as(
             "SELECT c.id, a.branch, a.kind, a.number, a.status
              FROM consents c JOIN accounts a ON a.id = c.account_id
              WHERE c.revoked_at IS NULL AND a.status != $1",
         )
         .bind(AccountStatus::Active)
-        .fetch_all(&mut **cx)
-        .await)?;
+        .fetch_all(self.tx.cx())
+        .await?;
         for (consent_id, branch, kind, number, status) in &ended {
             Storage::revoke_in(&mut self.tx, *consent_id, RevokedBy::Staff, self.now).await?;
             let detail = format!(
@@ -355,10 +307,10 @@ impl RecordsImport {
 
     /// Drops transactions booked before `oldest` (the retention).
     pub async fn purge_transactions_before(&mut self, oldest: Day) -> sqlx::Result<i64> {
-        let done = on_tx!(&mut self.tx, cx => sqlx::query("DELETE FROM transactions WHERE booked_on < $1")
+        let done = sqlx::query("DELETE FROM transactions WHERE booked_on < $1")
             .bind(oldest)
-            .execute(&mut **cx)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(self.tx.cx())
+            .await.map(|r| r.rows_affected())?;
         Ok(done as i64)
     }
 
@@ -378,7 +330,7 @@ impl RecordsImport {
             ..Default::default()
         };
         Storage::insert_log(&mut self.tx, &log).await?;
-        on_tx!(&mut self.tx, cx => sqlx::query(
+        sqlx::query(
             "UPDATE record_imports SET accounts = $1, not_linkable = $2, transactions = $3,
                  time_deposits = $4, closed = $5, purged = $6
              WHERE id = $7",
@@ -390,8 +342,8 @@ impl RecordsImport {
         .bind(c.closed)
         .bind(c.purged)
         .bind(self.run)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.tx.cx())
+        .await.map(|r| r.rows_affected())?;
         self.tx.commit().await
     }
 }

@@ -1,29 +1,11 @@
 //! The mail outbox: mails queued in the transaction that caused them,
 //! claimed with a lease by the delivery worker.
 
-use super::{OpLog, Storage, Tx};
-use sqlx::FromRow;
+use crate::*;
 
-/// A mail to queue.
-#[derive(Debug, Clone, Copy)]
-pub struct MailToSend<'a> {
-    pub to: &'a str,
-    pub subject: &'a str,
-    pub body: &'a str,
-}
 
-#[derive(Debug, Clone, FromRow)]
-pub struct MailRow {
-    pub id: i64,
-    pub created_at: i64,
-    pub to_addr: String,
-    pub subject: String,
-    pub body: String,
-    pub attempts: i64,
-}
-
-pub(super) async fn enqueue_mail(tx: &mut Tx, mail: MailToSend<'_>, now: i64) -> sqlx::Result<()> {
-    on_tx!(tx, cx => sqlx::query(
+pub(crate) async fn enqueue_mail(tx: &mut Tx, mail: MailToSend<'_>, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
         "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at)
          VALUES ($1, $2, $3, $4, $5)",
     )
@@ -32,8 +14,8 @@ pub(super) async fn enqueue_mail(tx: &mut Tx, mail: MailToSend<'_>, now: i64) ->
     .bind(mail.body)
     .bind(now)
     .bind(now)
-    .execute(&mut **cx)
-    .await.map(|r| r.rows_affected()))?;
+    .execute(tx.cx())
+    .await.map(|r| r.rows_affected())?;
     Ok(())
 }
 
@@ -49,7 +31,7 @@ impl Storage {
         lease_secs: i64,
         limit: i64,
     ) -> sqlx::Result<Vec<MailRow>> {
-        on_pool!(self.write(), cx => sqlx::query_as(
+        sqlx::query_as(
             "UPDATE mail_outbox SET locked_until = $1
              WHERE id IN (SELECT id FROM mail_outbox
                           WHERE sent_at IS NULL AND dropped_at IS NULL
@@ -62,28 +44,28 @@ impl Storage {
         .bind(now)
         .bind(now)
         .bind(limit)
-        .fetch_all(cx)
-        .await)
+        .fetch_all(self.write())
+        .await
     }
 
     /// Sent: the address is erased (FAQ Q5), the rest kept as a record.
     /// Mails neither sent nor given up: the outbox's depth.
     pub async fn mail_pending(&self) -> sqlx::Result<i64> {
-        on_pool!(self.read(), cx => sqlx::query_scalar(
+        sqlx::query_scalar(
             "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND dropped_at IS NULL",
         )
-        .fetch_one(cx)
-        .await)
+        .fetch_one(self.read())
+        .await
     }
 
     pub async fn mail_sent(&self, id: i64, now: i64) -> sqlx::Result<()> {
-        on_pool!(self.write(), cx => sqlx::query(
+        sqlx::query(
             "UPDATE mail_outbox SET sent_at = $1, to_addr = '', last_error = NULL WHERE id = $2",
         )
         .bind(now)
         .bind(id)
-        .execute(cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.write())
+        .await.map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -91,21 +73,21 @@ impl Storage {
     /// the operation log says so, in one transaction.
     pub async fn mail_dropped(&self, id: i64, error: &str, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        on_tx!(&mut tx, cx => sqlx::query(
+        sqlx::query(
             "UPDATE mail_outbox SET dropped_at = $1, to_addr = '', last_error = $2, locked_until = 0
              WHERE id = $3",
         )
         .bind(log.at)
         .bind(error)
         .bind(id)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
 
     pub async fn mail_failed(&self, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()> {
-        on_pool!(self.write(), cx => sqlx::query(
+        sqlx::query(
             "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2,
                                     locked_until = 0
              WHERE id = $3",
@@ -113,8 +95,8 @@ impl Storage {
         .bind(error)
         .bind(retry_at)
         .bind(id)
-        .execute(cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.write())
+        .await.map(|r| r.rows_affected())?;
         Ok(())
     }
 }

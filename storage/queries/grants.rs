@@ -1,89 +1,12 @@
 //! What the app receives and holds: consents, authorization codes and
 //! tokens (codes and tokens stored only as SHA-256).
 
-use super::types::Flag;
-use super::{AccountRow, OpLog, RevokedBy, Storage, TokenKind};
-use renkei_shared::domain::AccountKind;
-use sqlx::FromRow;
+use crate::*;
 
-#[derive(Debug, Clone, FromRow)]
-pub struct CodeRow {
-    pub consent_id: i64,
-    pub client_id: String,
-    pub redirect_uri: String,
-    pub code_challenge: String,
-    pub expires_at: i64,
-    pub used_at: Option<i64>,
-    pub dpop_jkt: Option<String>,
-    pub scope: String,
-    pub consent_expires_at: i64,
-    pub consent_revoked_at: Option<i64>,
-}
-
-pub struct NewToken<'a> {
-    pub token_hash: &'a str,
-    pub kind: TokenKind,
-    pub consent_id: i64,
-    pub client_id: &'a str,
-    pub scope: &'a str,
-    pub issued_at: i64,
-    pub expires_at: i64,
-    pub dpop_jkt: Option<&'a str>,
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct TokenRow {
-    pub kind: TokenKind,
-    pub consent_id: i64,
-    pub client_id: String,
-    pub scope: String,
-    pub issued_at: i64,
-    pub expires_at: i64,
-    pub revoked_at: Option<i64>,
-    pub rotated_at: Option<i64>,
-    pub dpop_jkt: Option<String>,
-    pub consent_expires_at: i64,
-    pub consent_revoked_at: Option<i64>,
-}
-
-/// What the resource server needs to know about an access token.
-#[derive(Debug, Clone, FromRow)]
-pub struct AccessGrant {
-    pub kind: TokenKind,
-    pub scope: String,
-    pub expires_at: i64,
-    pub revoked_at: Option<i64>,
-    pub dpop_jkt: Option<String>,
-    pub consent_id: i64,
-    pub consent_expires_at: i64,
-    pub consent_revoked_at: Option<i64>,
-    /// The consented account's reference (what the bank holds for it is
-    /// asked of the records port): see [`AccessGrant::account`].
-    pub account_id: i64,
-    pub public_id: String,
-    pub branch: String,
-    pub account_kind: AccountKind,
-    pub number: String,
-    /// Whether staff left the app enabled.
-    #[sqlx(try_from = "Flag")]
-    pub client_enabled: bool,
-}
-
-impl AccessGrant {
-    pub fn account(&self) -> AccountRow {
-        AccountRow {
-            id: self.account_id,
-            public_id: self.public_id.clone(),
-            branch: self.branch.clone(),
-            kind: self.account_kind,
-            number: self.number.clone(),
-        }
-    }
-}
 
 impl Storage {
     pub async fn find_code(&self, code_hash: &str) -> sqlx::Result<Option<CodeRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT c.consent_id, c.client_id, c.redirect_uri, c.code_challenge, c.expires_at,
                     c.used_at, c.dpop_jkt, k.scope, k.expires_at AS consent_expires_at,
                     k.revoked_at AS consent_revoked_at
@@ -91,19 +14,19 @@ impl Storage {
              WHERE c.code_hash = $1",
         )
         .bind(code_hash)
-        .fetch_optional(cx)
-        .await)
+        .fetch_optional(self.read())
+        .await
     }
 
     /// Marks a code used; `false` if it already was (a replay).
     pub async fn use_code(&self, code_hash: &str, now: i64) -> sqlx::Result<bool> {
-        let done = on_pool!(self.write(), cx => sqlx::query(
+        let done = sqlx::query(
             "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL",
         )
         .bind(now)
         .bind(code_hash)
-        .execute(cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.write())
+        .await.map(|r| r.rows_affected())?;
         Ok(done == 1)
     }
 
@@ -114,27 +37,27 @@ impl Storage {
         tx.commit().await
     }
 
-    pub(super) async fn revoke_in(
-        tx: &mut super::Tx,
+    pub(crate) async fn revoke_in(
+        tx: &mut Tx,
         consent_id: i64,
         by: RevokedBy,
         now: i64,
     ) -> sqlx::Result<()> {
-        on_tx!(tx, cx => sqlx::query(
+        sqlx::query(
             "UPDATE consents SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(by)
         .bind(consent_id)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
-        on_tx!(tx, cx => sqlx::query(
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
+        sqlx::query(
             "UPDATE tokens SET revoked_at = $1 WHERE consent_id = $2 AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(consent_id)
-        .execute(&mut **cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(tx.cx())
+        .await.map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -150,15 +73,15 @@ impl Storage {
     ) -> sqlx::Result<u64> {
         let now = log.at;
         let mut tx = self.begin().await?;
-        let ids: Vec<i64> = on_tx!(&mut tx, cx => sqlx::query_scalar(
+        let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM consents WHERE account_id = $1 AND revoked_at IS NULL
                AND ($2 IS NULL OR id = $3)",
         )
         .bind(account_id)
         .bind(only)
         .bind(only)
-        .fetch_all(&mut **cx)
-        .await)?;
+        .fetch_all(tx.cx())
+        .await?;
         for id in &ids {
             Self::revoke_in(&mut tx, *id, RevokedBy::Staff, now).await?;
         }
@@ -177,7 +100,7 @@ impl Storage {
     pub async fn insert_tokens(&self, tokens: &[NewToken<'_>]) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
         for t in tokens {
-            on_tx!(&mut tx, cx => sqlx::query(
+            sqlx::query(
                 "INSERT INTO tokens (token_hash, kind, consent_id, client_id, scope, issued_at,
                                      expires_at, dpop_jkt)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -190,14 +113,14 @@ impl Storage {
             .bind(t.issued_at)
             .bind(t.expires_at)
             .bind(t.dpop_jkt)
-            .execute(&mut **cx)
-            .await.map(|r| r.rows_affected()))?;
+            .execute(tx.cx())
+            .await.map(|r| r.rows_affected())?;
         }
         tx.commit().await
     }
 
     pub async fn find_token(&self, token_hash: &str) -> sqlx::Result<Option<TokenRow>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT t.kind, t.consent_id, t.client_id, t.scope, t.issued_at, t.expires_at,
                     t.revoked_at, t.rotated_at, t.dpop_jkt, k.expires_at AS consent_expires_at,
                     k.revoked_at AS consent_revoked_at
@@ -205,14 +128,14 @@ impl Storage {
              WHERE t.token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(cx)
-        .await)
+        .fetch_optional(self.read())
+        .await
     }
 
     /// Replaces a refresh token (rotation); `false` if it was already
     /// rotated or revoked, which the caller treats as reuse.
     pub async fn rotate_refresh(&self, token_hash: &str, now: i64) -> sqlx::Result<bool> {
-        let done = on_pool!(self.write(), cx => sqlx::query(
+        let done = sqlx::query(
             "UPDATE tokens SET rotated_at = $1, revoked_at = $2
              WHERE token_hash = $3 AND kind = $4 AND rotated_at IS NULL AND revoked_at IS NULL",
         )
@@ -220,14 +143,14 @@ impl Storage {
         .bind(now)
         .bind(token_hash)
         .bind(TokenKind::Refresh)
-        .execute(cx)
-        .await.map(|r| r.rows_affected()))?;
+        .execute(self.write())
+        .await.map(|r| r.rows_affected())?;
         Ok(done == 1)
     }
 
     /// The access token's grant and account, for the resource server.
     pub async fn access_grant(&self, token_hash: &str) -> sqlx::Result<Option<AccessGrant>> {
-        on_pool!(self.read(), cx => sqlx::query_as(
+        sqlx::query_as(
             "SELECT t.kind, t.scope, t.expires_at, t.revoked_at, t.dpop_jkt, k.id AS consent_id,
                     k.expires_at AS consent_expires_at, k.revoked_at AS consent_revoked_at,
                     a.id AS account_id, a.public_id, a.branch, a.kind AS account_kind, a.number,
@@ -239,7 +162,7 @@ impl Storage {
              WHERE t.token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(cx)
-        .await)
+        .fetch_optional(self.read())
+        .await
     }
 }

@@ -1,0 +1,32 @@
+//! The typed rows and inputs of the storage layer, one module per
+//! aggregate (as `storage/queries/`), below both backends: the SQLite and
+//! the PostgreSQL crate read and write these same types, so the server sees
+//! one storage API whichever database `DATABASE_URL` names. `import` is one
+//! line of each file a core banking system exports, checked.
+
+mod accounts;
+mod challenges;
+mod clients;
+mod flows;
+mod grants;
+pub mod import;
+mod lockout;
+mod maintenance;
+mod oplog;
+mod outbox;
+mod records;
+mod staff;
+pub mod types;
+
+pub use accounts::*;
+pub use challenges::*;
+pub use clients::*;
+pub use flows::*;
+pub use grants::*;
+pub use lockout::*;
+pub use maintenance::*;
+pub use oplog::*;
+pub use outbox::*;
+pub use records::*;
+pub use staff::*;
+pub use types::{AccountStatus, AuthMethod, CallOutcome, Day, Flag, RevokedBy, TokenKind};
