@@ -37,6 +37,10 @@ spa:
 	scripts/compress.sh dist
 
 lint:
+	@# Every statement checked at build time, its offline data not stale.
+	scripts/sqlx-prepare.sh --check
+	@if grep -rn 'sqlx::query\(_as\|_scalar\)\?(' storage | grep -v _sqlx_migrations; then \
+	  echo "a statement not checked at build time (use sqlx::query!)" >&2; exit 1; fi
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
 	cargo clippy -p renkei-app -p renkei-staff --target wasm32-unknown-unknown -- -D warnings

@@ -13,11 +13,11 @@
 pub use renkei_storage_model::*;
 pub use renkei_storage_sqlite::sqlite_path;
 
-use renkei_storage_postgres as postgres;
-use renkei_storage_sqlite as sqlite;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 use renkei_shared::staff::StaffRole;
 use renkei_storage_model::import::{AccountRecord, TimeDepositRecord, TransactionRecord};
+use renkei_storage_postgres as postgres;
+use renkei_storage_sqlite as sqlite;
 
 /// How many migrations this build carries (readiness wants them all).
 pub static MIGRATIONS: std::sync::LazyLock<usize> =
@@ -76,7 +76,10 @@ pub(crate) use backend;
 macro_rules! delegate {
     ($ty:ident { $(fn $name:ident(&self $(, $arg:ident: $t:ty)*) -> $ret:ty;)* }) => {
         impl $ty {
-            $(pub async fn $name(&self $(, $arg: $t)*) -> $ret {
+            // The backends' own signatures, as they are (one of them has
+            // eight parameters, allowed where it is written).
+            $(#[allow(clippy::too_many_arguments)]
+            pub async fn $name(&self $(, $arg: $t)*) -> $ret {
                 match self {
                     $ty::Sqlite(s) => s.$name($($arg),*).await,
                     $ty::Postgres(s) => s.$name($($arg),*).await,
@@ -147,7 +150,7 @@ delegate!(Storage {
     fn rotate_refresh(&self, token_hash: &str, now: i64) -> sqlx::Result<bool>;
     fn access_grant(&self, token_hash: &str) -> sqlx::Result<Option<AccessGrant>>;
     fn failures(&self, lock: LockKey<'_>) -> sqlx::Result<i64>;
-    fn record_failure(&self, lock: LockKey<'_>, threshold: i64, log: OpLog<'_>, outcome: impl FnOnce(Option<i64>) -> &'static str) -> sqlx::Result<Option<i64>>;
+    fn record_failure(&self, lock: LockKey<'_>, threshold: i64, log: OpLog<'_>, outcome: impl FnOnce(Option<i64>) -> Outcome) -> sqlx::Result<Option<i64>>;
     fn lift_lock(&self, lock: LockKey<'_>, log: OpLog<'_>) -> sqlx::Result<bool>;
     fn add_maintenance(&self, arg0: (i64, i64), reason: &str, log: OpLog<'_>) -> sqlx::Result<i64>;
     fn in_maintenance(&self, now: i64) -> sqlx::Result<bool>;

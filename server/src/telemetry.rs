@@ -10,6 +10,8 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use renkei_shared::ErrorCode;
+use renkei_shared::oplog::{LogStep, Outcome};
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -78,11 +80,11 @@ pub async fn track(req: Request, next: Next) -> Response {
 
 /// A flow request's outcome at its step: `ok`, `granted`, `cancelled` or
 /// an error code.
-pub fn flow_outcome(step: &str, outcome: &str) {
+pub fn flow_outcome(step: LogStep, outcome: Outcome) {
     metrics::counter!("renkei_flow_outcomes_total",
-        "step" => step.to_owned(), "outcome" => outcome.to_owned())
+        "step" => step.code(), "outcome" => outcome.code())
     .increment(1);
-    if outcome == "locked" {
+    if outcome == Outcome::Refused(ErrorCode::Locked) {
         metrics::counter!("renkei_locks_total").increment(1);
     }
 }

@@ -2,7 +2,7 @@
 //! black-box tests' dev-dependency): what a test needs to see or break
 //! that no API, CLI or log shows. Never in a build that ships.
 
-use crate::db::Storage;
+use crate::db::{LogStep, Outcome, Storage};
 
 /// What the outbox holds, oldest first: (address, sent_at, attempts).
 pub async fn outbox(storage: &Storage) -> sqlx::Result<Vec<(String, Option<i64>, i64)>> {
@@ -42,12 +42,7 @@ pub async fn staff_session(
                     &random_token(),
                     &sha256_hex(&random_token()),
                     now + 86_400,
-                    OpLog {
-                        at: now,
-                        step: "staff",
-                        outcome: "staff_added",
-                        ..Default::default()
-                    },
+                    OpLog::new(now, LogStep::Staff, Outcome::StaffAdded),
                 )
                 .await?
         }
@@ -60,11 +55,8 @@ pub async fn staff_session(
             &sha256_hex(&token),
             &csrf,
             OpLog {
-                at: now,
-                step: "staff",
-                outcome: "signed_in",
                 staff: Some(name),
-                ..Default::default()
+                ..OpLog::new(now, LogStep::Staff, Outcome::SignedIn)
             },
         )
         .await?;

@@ -9,6 +9,10 @@ pub mod domain;
 pub mod error;
 pub mod kana;
 pub mod oauth;
+/// The operation log's steps and outcomes (the server writes them, the
+/// staff console reads them).
+#[cfg(feature = "staff")]
+pub mod oplog;
 #[cfg(feature = "sqlx")]
 mod sqlx_text;
 #[cfg(feature = "staff")]

@@ -49,4 +49,9 @@ macro_rules! sqlx_text {
 
 crate::sqlx_text!(crate::api::Step, crate::domain::AccountKind);
 #[cfg(feature = "staff")]
-crate::sqlx_text!(crate::staff::StaffRole);
+crate::sqlx_text!(
+    crate::staff::StaffRole,
+    crate::oplog::LogStep,
+    crate::oplog::Outcome,
+    crate::oplog::CallOutcome
+);

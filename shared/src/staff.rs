@@ -4,6 +4,7 @@
 
 use crate::api::Step;
 use crate::domain::AccountKind;
+use crate::oplog::{LogStep, Outcome};
 use serde::{Deserialize, Serialize};
 
 /// The header that carries a staff session's CSRF token on every change.
@@ -142,8 +143,8 @@ pub struct FlowSummary {
     pub app: String,
     pub started_at: String,
     pub last_at: String,
-    pub last_step: String,
-    pub last_outcome: String,
+    pub last_step: LogStep,
+    pub last_outcome: Outcome,
 }
 
 /// One line of the operation log as the console shows it.
@@ -153,8 +154,8 @@ pub struct AuditLine {
     pub at: String,
     pub flow: Option<String>,
     pub app: Option<String>,
-    pub step: String,
-    pub outcome: String,
+    pub step: LogStep,
+    pub outcome: Outcome,
     pub staff: Option<String>,
     pub detail: Option<String>,
 }

@@ -4,19 +4,6 @@ use crate::*;
 
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 
-/// `SELECT` of an [`EmbeddedAccount`], with a `WHERE` clause.
-macro_rules! embedded_select {
-    ($where:literal) => {
-        concat!(
-            "SELECT id, public_id, branch, kind, number, status, has_cash_card, holder_kana,
-                    birth_date, phone, pin_hash, moved_to, balance,
-                    COALESCE(available_balance, balance) AS available_balance
-             FROM accounts WHERE source = 'embedded' AND ",
-            $where
-        )
-    };
-}
-
 impl Storage {
     /// An account by its key, whatever its source (staff tools, the demo
     /// seed: they act on Renkei's reference).
@@ -26,22 +13,26 @@ impl Storage {
         kind: AccountKind,
         number: &AccountNumber,
     ) -> sqlx::Result<Option<AccountRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            AccountRow,
             "SELECT id, public_id, branch, kind, number FROM accounts
              WHERE branch = $1 AND kind = $2 AND number = $3",
+            branch.as_str(),
+            kind as _,
+            number.as_str(),
         )
-        .bind(branch.as_str())
-        .bind(kind)
-        .bind(number.as_str())
         .fetch_optional(self.read())
         .await
     }
 
     pub async fn account_by_id(&self, id: i64) -> sqlx::Result<Option<AccountRow>> {
-        sqlx::query_as("SELECT id, public_id, branch, kind, number FROM accounts WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.read())
-            .await
+        sqlx::query_as!(
+            AccountRow,
+            "SELECT id, public_id, branch, kind, number FROM accounts WHERE id = $1",
+            id,
+        )
+        .fetch_optional(self.read())
+        .await
     }
 
     /// The embedded records' account with this key, if they hold one.
@@ -51,22 +42,55 @@ impl Storage {
         kind: AccountKind,
         number: &AccountNumber,
     ) -> sqlx::Result<Option<EmbeddedAccount>> {
-        sqlx::query_as(embedded_select!(
-            "branch = $1 AND kind = $2 AND number = $3"
-        ))
-        .bind(branch.as_str())
-        .bind(kind)
-        .bind(number.as_str())
+        let r = sqlx::query!(
+            "SELECT id, public_id, branch, kind, number, status AS \"status!: AccountStatus\",
+                    has_cash_card AS \"has_cash_card!: bool\", holder_kana AS \"holder_kana!\",
+                    birth_date AS \"birth_date!: Day\", phone AS \"phone!\", pin_hash, moved_to,
+                    balance AS \"balance!\",
+                    COALESCE(available_balance, balance) AS \"available_balance!: i64\"
+             FROM accounts WHERE source = 'embedded' AND branch = $1 AND kind = $2 AND number = $3",
+            branch.as_str(),
+            kind as _,
+            number.as_str(),
+        )
         .fetch_optional(self.read())
-        .await
+        .await?;
+        Ok(r.map(|r| EmbeddedAccount {
+            account: AccountRow {
+                id: r.id,
+                public_id: r.public_id,
+                branch: r.branch,
+                kind: r.kind,
+                number: r.number,
+            },
+            record: RecordRow {
+                status: r.status,
+                has_cash_card: r.has_cash_card,
+                holder_kana: r.holder_kana,
+                birth_date: r.birth_date,
+                phone: r.phone,
+                pin_hash: r.pin_hash,
+                moved_to: r.moved_to,
+                balance: r.balance,
+                available_balance: r.available_balance,
+            },
+        }))
     }
 
     /// The embedded record of a referenced account.
     pub async fn embedded_record(&self, id: i64) -> sqlx::Result<Option<RecordRow>> {
-        sqlx::query_as(embedded_select!("id = $1"))
-            .bind(id)
-            .fetch_optional(self.read())
-            .await
+        sqlx::query_as!(
+            RecordRow,
+            "SELECT status AS \"status!: AccountStatus\",
+                    has_cash_card AS \"has_cash_card!: bool\", holder_kana AS \"holder_kana!\",
+                    birth_date AS \"birth_date!: Day\", phone AS \"phone!\", pin_hash, moved_to,
+                    balance AS \"balance!\",
+                    COALESCE(available_balance, balance) AS \"available_balance!: i64\"
+             FROM accounts WHERE source = 'embedded' AND id = $1",
+            id,
+        )
+        .fetch_optional(self.read())
+        .await
     }
 
     /// The reference row for an account the host gateway holds, made the
@@ -77,17 +101,18 @@ impl Storage {
         kind: AccountKind,
         number: &AccountNumber,
     ) -> sqlx::Result<AccountRow> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO accounts (public_id, branch, kind, number, source)
              VALUES ($1, $2, $3, $4, 'gateway')
              ON CONFLICT (branch, kind, number) DO NOTHING",
+            new_public_id(),
+            branch.as_str(),
+            kind as _,
+            number.as_str(),
         )
-        .bind(new_public_id())
-        .bind(branch.as_str())
-        .bind(kind)
-        .bind(number.as_str())
         .execute(self.write())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         self.find_account(branch, kind, number)
             .await?
             .ok_or(sqlx::Error::RowNotFound)
@@ -97,51 +122,53 @@ impl Storage {
     /// crash mid-load leaves either the whole account or none of it.
     pub async fn insert_account(&self, a: NewAccount<'_>) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar!(
             "INSERT INTO accounts (public_id, branch, kind, number, holder_kana, birth_date, phone,
                                    has_cash_card, pin_hash, status, balance)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10)
-             RETURNING id",
+             RETURNING id AS \"id!\"",
+            new_public_id(),
+            a.branch,
+            a.kind as _,
+            a.number,
+            a.holder_kana,
+            a.birth_date as _,
+            a.phone,
+            a.pin_hash.is_some(),
+            a.pin_hash,
+            a.balance,
         )
-        .bind(new_public_id())
-        .bind(a.branch)
-        .bind(a.kind)
-        .bind(a.number)
-        .bind(a.holder_kana)
-        .bind(a.birth_date)
-        .bind(a.phone)
-        .bind(i64::from(a.pin_hash.is_some()))
-        .bind(a.pin_hash)
-        .bind(a.balance)
         .fetch_one(tx.cx())
         .await?;
         for t in a.history {
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO transactions (account_id, booked_on, description, amount_in,
                                            amount_out, balance_after)
                  VALUES ($1, $2, $3, $4, $5, $6)",
+                id,
+                t.booked_on as _,
+                t.description,
+                t.amount_in,
+                t.amount_out,
+                t.balance_after,
             )
-            .bind(id)
-            .bind(t.booked_on)
-            .bind(t.description)
-            .bind(t.amount_in)
-            .bind(t.amount_out)
-            .bind(t.balance_after)
             .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+            .await
+            .map(|r| r.rows_affected())?;
         }
         for d in a.time_deposits {
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO time_deposits (account_id, principal, rate_bp, start_on, maturity_on)
                  VALUES ($1, $2, $3, $4, $5)",
+                id,
+                d.principal,
+                d.rate_bp,
+                d.start_on as _,
+                d.maturity_on as _,
             )
-            .bind(id)
-            .bind(d.principal)
-            .bind(d.rate_bp)
-            .bind(d.start_on)
-            .bind(d.maturity_on)
             .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+            .await
+            .map(|r| r.rows_affected())?;
         }
         tx.commit().await?;
         Ok(id)
@@ -151,12 +178,15 @@ impl Storage {
     /// operation-log row when there is one (loading records has none).
     pub async fn mark_moved(&self, old: i64, new: i64, log: Option<OpLog<'_>>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE accounts SET status = $1, moved_to = $2 WHERE id = $3")
-            .bind(AccountStatus::Moved)
-            .bind(new)
-            .bind(old)
-            .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+        sqlx::query!(
+            "UPDATE accounts SET status = $1, moved_to = $2 WHERE id = $3",
+            AccountStatus::Moved as _,
+            new,
+            old,
+        )
+        .execute(tx.cx())
+        .await
+        .map(|r| r.rows_affected())?;
         if let Some(log) = log {
             Self::insert_log(&mut tx, &log).await?;
         }
@@ -174,31 +204,32 @@ impl Storage {
     ) -> sqlx::Result<Vec<TransactionRow>> {
         // Without a cursor, start after the newest possible row.
         let (c_date, c_id) = cursor.unwrap_or((Day(jiff::civil::Date::MAX), i64::MAX));
-        sqlx::query_as(
+        sqlx::query_as!(
+            TransactionRow,
             "SELECT id, booked_on, description, amount_in, amount_out, balance_after
              FROM transactions
              WHERE account_id = $1 AND booked_on >= $2 AND booked_on <= $3
-               AND (booked_on < $4 OR (booked_on = $5 AND id < $6))
+               AND (booked_on < $4 OR (booked_on = $4 AND id < $5))
              ORDER BY booked_on DESC, id DESC
-             LIMIT $7",
+             LIMIT $6",
+            account_id,
+            from as _,
+            to as _,
+            c_date as _,
+            c_id,
+            limit,
         )
-        .bind(account_id)
-        .bind(from)
-        .bind(to)
-        .bind(c_date)
-        .bind(c_date)
-        .bind(c_id)
-        .bind(limit)
         .fetch_all(self.read())
         .await
     }
 
     pub async fn time_deposits(&self, account_id: i64) -> sqlx::Result<Vec<TimeDepositRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            TimeDepositRow,
             "SELECT principal, rate_bp, start_on, maturity_on FROM time_deposits
              WHERE account_id = $1 ORDER BY start_on, id",
+            account_id,
         )
-        .bind(account_id)
         .fetch_all(self.read())
         .await
     }

@@ -3,12 +3,13 @@
 
 use crate::*;
 
-
 /// Voids every challenge of a flow (open or released): the flow restarted,
 /// ended, or is opening a newer one.
 pub(crate) async fn void_flow_challenges(tx: &mut Tx, flow_id: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE phone_challenges SET void = 1 WHERE flow_id = $1 AND void IN (0, 2)")
-        .bind(flow_id)
+    sqlx::query!(
+            "UPDATE phone_challenges SET state = 'void' WHERE flow_id = $1 AND state IN ('open', 'released')",
+            flow_id,
+        )
         .execute(tx.cx())
         .await.map(|r| r.rows_affected())?;
     Ok(())
@@ -18,11 +19,12 @@ impl Storage {
     /// The flow's current challenge, if any (a released one included: its
     /// flow sees it as expired, never as a fresh window).
     pub async fn current_challenge(&self, flow_id: &str) -> sqlx::Result<Option<ChallengeRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            ChallengeRow,
             "SELECT id, expected_caller, called_number, deadline, verified_at FROM phone_challenges
-             WHERE flow_id = $1 AND void IN (0, 2) ORDER BY id DESC LIMIT 1",
+             WHERE flow_id = $1 AND state IN ('open', 'released') ORDER BY id DESC LIMIT 1",
+            flow_id,
         )
-        .bind(flow_id)
         .fetch_optional(self.read())
         .await
     }
@@ -54,43 +56,45 @@ impl Storage {
         void_flow_challenges(&mut tx, flow_id).await?;
         // Open challenges of this phone whose window has passed hold the
         // unique index of open pairs no longer (their binding still holds).
-        sqlx::query(
-            "UPDATE phone_challenges SET void = 2
-             WHERE expected_caller = $1 AND deadline <= $2 AND void = 0 AND verified_at IS NULL",
+        sqlx::query!(
+            "UPDATE phone_challenges SET state = 'released'
+             WHERE expected_caller = $1 AND deadline <= $2 AND state = 'open'
+               AND verified_at IS NULL",
+            expected_caller,
+            now,
         )
-        .bind(expected_caller)
-        .bind(now)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         // The numbers other flows of this phone hold now; the first of the
         // pool that is not among them is taken by a conditional upsert,
         // which also settles a race with another instance (the loser tries
         // the next number; at most the pool's size, a handful).
-        let held: Vec<String> = sqlx::query_scalar(
+        let held: Vec<String> = sqlx::query_scalar!(
             "SELECT called_number FROM callback_bindings
              WHERE expected_caller = $1 AND bound_until > $2 AND flow_id <> $3",
+            expected_caller,
+            now,
+            flow_id,
         )
-        .bind(expected_caller)
-        .bind(now)
-        .bind(flow_id)
         .fetch_all(tx.cx())
         .await?;
         let mut bound = None;
         for number in pool.iter().filter(|n| !held.contains(n)) {
-            let taken: Option<String> = sqlx::query_scalar(
-                "INSERT INTO callback_bindings (expected_caller, called_number, flow_id, bound_until)
+            let taken: Option<String> = sqlx::query_scalar!(
+            "INSERT INTO callback_bindings (expected_caller, called_number, flow_id, bound_until)
                  VALUES ($1, $2, $3, $4)
                  ON CONFLICT (expected_caller, called_number) DO UPDATE
                     SET flow_id = excluded.flow_id, bound_until = excluded.bound_until
                     WHERE callback_bindings.bound_until <= $5
                        OR callback_bindings.flow_id = excluded.flow_id
                  RETURNING called_number",
-            )
-            .bind(expected_caller)
-            .bind(number)
-            .bind(flow_id)
-            .bind(bound_until)
-            .bind(now)
+            expected_caller,
+            number,
+            flow_id,
+            bound_until,
+            now,
+        )
             .fetch_optional(tx.cx())
             .await?;
             if taken.is_some() {
@@ -101,17 +105,18 @@ impl Storage {
         let Some(number) = bound else {
             return Ok(None);
         };
-        let row = sqlx::query_as(
+        let row = sqlx::query_as!(
+            ChallengeRow,
             "INSERT INTO phone_challenges (flow_id, expected_caller, called_number, created_at,
                                            deadline)
              VALUES ($1, $2, $3, $4, $5)
-             RETURNING id, expected_caller, called_number, deadline, verified_at",
+             RETURNING id AS \"id!\", expected_caller, called_number, deadline, verified_at",
+            flow_id,
+            expected_caller,
+            number,
+            now,
+            deadline,
         )
-        .bind(flow_id)
-        .bind(expected_caller)
-        .bind(number)
-        .bind(now)
-        .bind(deadline)
         .fetch_one(tx.cx())
         .await?;
         Self::insert_log(&mut tx, &log).await?;
@@ -121,10 +126,10 @@ impl Storage {
 
     /// Forgets bindings whose quiet period is over.
     pub(crate) async fn purge_bindings(tx: &mut Tx, now: i64) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM callback_bindings WHERE bound_until <= $1")
-            .bind(now)
+        sqlx::query!("DELETE FROM callback_bindings WHERE bound_until <= $1", now,)
             .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+            .await
+            .map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -142,17 +147,18 @@ impl Storage {
             None => CallOutcome::Withheld,
             Some(_) => CallOutcome::NoMatchingChallenge,
         };
-        let inserted = sqlx::query(
+        let inserted = sqlx::query!(
             "INSERT INTO inbound_calls (call_id, caller_mask, called, received_at, outcome)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (call_id) DO NOTHING",
+            call.call_id,
+            call.caller_mask,
+            call.called,
+            call.now,
+            provisional as _,
         )
-        .bind(call.call_id)
-        .bind(call.caller_mask)
-        .bind(call.called)
-        .bind(call.now)
-        .bind(provisional)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         if inserted == 0 {
             return Ok(None);
         }
@@ -161,14 +167,17 @@ impl Storage {
             Some(caller) => Self::answer_call(&mut tx, &call, caller).await?,
         };
         if outcome != provisional {
-            sqlx::query("UPDATE inbound_calls SET outcome = $1 WHERE call_id = $2")
-                .bind(outcome)
-                .bind(call.call_id)
-                .execute(tx.cx())
-                .await.map(|r| r.rows_affected())?;
+            sqlx::query!(
+                "UPDATE inbound_calls SET outcome = $1 WHERE call_id = $2",
+                outcome as _,
+                call.call_id,
+            )
+            .execute(tx.cx())
+            .await
+            .map(|r| r.rows_affected())?;
         }
         let log = OpLog {
-            outcome: outcome.code(),
+            outcome: outcome.into(),
             ..log
         };
         Self::insert_log(&mut tx, &log).await?;
@@ -185,44 +194,44 @@ impl Storage {
         call: &InboundCall<'_>,
         caller: &str,
     ) -> sqlx::Result<CallOutcome> {
-        let flow_id: Option<String> = sqlx::query_scalar(
+        let flow_id: Option<String> = sqlx::query_scalar!(
             "SELECT flow_id FROM callback_bindings
              WHERE expected_caller = $1 AND called_number = $2 AND bound_until > $3",
+            caller,
+            call.called,
+            call.now,
         )
-        .bind(caller)
-        .bind(call.called)
-        .bind(call.now)
         .fetch_optional(tx.cx())
         .await?;
         let Some(flow_id) = flow_id else {
             return Ok(CallOutcome::NoMatchingChallenge);
         };
-        let verified = sqlx::query(
+        let verified = sqlx::query!(
             "UPDATE phone_challenges SET verified_at = $1, call_id = $2
              WHERE flow_id = $3 AND expected_caller = $4 AND called_number = $5
-               AND deadline > $6 AND verified_at IS NULL AND void = 0",
+               AND deadline > $1 AND verified_at IS NULL AND state = 'open'",
+            call.now,
+            call.call_id,
+            &flow_id,
+            caller,
+            call.called,
         )
-        .bind(call.now)
-        .bind(call.call_id)
-        .bind(&flow_id)
-        .bind(caller)
-        .bind(call.called)
-        .bind(call.now)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?
+        .await
+        .map(|r| r.rows_affected())?
             == 1;
         if verified {
             return Ok(CallOutcome::Verified);
         }
-        let already: Option<i64> = sqlx::query_scalar(
+        let already: Option<i64> = sqlx::query_scalar!(
             "SELECT id FROM phone_challenges
              WHERE flow_id = $1 AND expected_caller = $2 AND called_number = $3
                AND verified_at IS NOT NULL
              LIMIT 1",
+            &flow_id,
+            caller,
+            call.called,
         )
-        .bind(&flow_id)
-        .bind(caller)
-        .bind(call.called)
         .fetch_optional(tx.cx())
         .await?;
         Ok(if already.is_some() {

@@ -2,13 +2,12 @@
 
 use crate::*;
 
-
 impl Storage {
     /// Registers an app, or replaces the registration with the same id
     /// (the demo's own registrations are set again at every start).
     pub async fn upsert_client(&self, c: NewClient<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO clients (client_id, display_name, auth_method, secret_hash, jwks,
                                   jwks_uri, jwks_checked_at, require_par, require_dpop,
                                   created_at)
@@ -18,51 +17,53 @@ impl Storage {
                  jwks = excluded.jwks, jwks_uri = excluded.jwks_uri,
                  jwks_checked_at = excluded.jwks_checked_at,
                  require_par = excluded.require_par, require_dpop = excluded.require_dpop",
+            c.client_id,
+            c.display_name,
+            c.auth_method as _,
+            c.secret_hash,
+            c.jwks,
+            c.jwks_uri,
+            c.jwks_uri.map(|_| c.now),
+            c.require_par,
+            c.require_dpop,
+            c.now,
         )
-        .bind(c.client_id)
-        .bind(c.display_name)
-        .bind(c.auth_method)
-        .bind(c.secret_hash)
-        .bind(c.jwks)
-        .bind(c.jwks_uri)
-        .bind(c.jwks_uri.map(|_| c.now))
-        .bind(i64::from(c.require_par))
-        .bind(i64::from(c.require_dpop))
-        .bind(c.now)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
-        sqlx::query("DELETE FROM client_redirect_uris WHERE client_id = $1")
-            .bind(c.client_id)
-            .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
+        sqlx::query!(
+            "DELETE FROM client_redirect_uris WHERE client_id = $1",
+            c.client_id,
+        )
+        .execute(tx.cx())
+        .await
+        .map(|r| r.rows_affected())?;
         for uri in c.redirect_uris {
-            sqlx::query("INSERT INTO client_redirect_uris (client_id, uri) VALUES ($1, $2)")
-                .bind(c.client_id)
-                .bind(uri)
-                .execute(tx.cx())
-                .await.map(|r| r.rows_affected())?;
+            sqlx::query!(
+                "INSERT INTO client_redirect_uris (client_id, uri) VALUES ($1, $2)",
+                c.client_id,
+                uri,
+            )
+            .execute(tx.cx())
+            .await
+            .map(|r| r.rows_affected())?;
         }
         tx.commit().await
     }
 
     /// The app and its redirect URIs, in one statement.
     pub async fn find_client(&self, client_id: &str) -> sqlx::Result<Option<ClientRow>> {
-        let rows = sqlx::query_as::<_, ClientWithUri>(
-            "SELECT c.client_id, c.display_name, c.enabled, c.auth_method, c.secret_hash, c.jwks,
-                    c.jwks_uri, c.jwks_checked_at, c.require_par, c.require_dpop, u.uri
+        let rows = sqlx::query!(
+            "SELECT c.client_id AS \"client_id!\", c.display_name, c.enabled, c.auth_method, c.secret_hash, c.jwks,
+                    c.jwks_uri, c.jwks_checked_at, c.require_par, c.require_dpop, u.uri AS \"uri?\"
              FROM clients c LEFT JOIN client_redirect_uris u ON u.client_id = c.client_id
              WHERE c.client_id = $1 ORDER BY u.uri",
+            client_id,
         )
-        .bind(client_id)
         .fetch_all(self.read())
         .await?;
-        let mut redirect_uris = Vec::with_capacity(rows.len());
-        let mut client = None;
-        for row in rows {
-            redirect_uris.extend(row.uri);
-            client.get_or_insert(row.client);
-        }
-        Ok(client.map(|c| ClientRow {
+        let redirect_uris = rows.iter().filter_map(|r| r.uri.clone()).collect();
+        Ok(rows.into_iter().next().map(|c| ClientRow {
             client_id: c.client_id,
             display_name: c.display_name,
             redirect_uris,
@@ -79,8 +80,9 @@ impl Storage {
 
     /// Every registered app, by name (the console's list).
     pub async fn list_clients(&self) -> sqlx::Result<Vec<ClientSummary>> {
-        sqlx::query_as(
-            "SELECT c.client_id, c.display_name, c.enabled, c.auth_method, c.require_par,
+        sqlx::query_as!(
+            ClientSummary,
+            "SELECT c.client_id AS \"client_id!\", c.display_name, c.enabled, c.auth_method, c.require_par,
                     c.require_dpop, c.jwks_uri,
                     (SELECT string_agg(uri, ' ' ORDER BY uri) FROM client_redirect_uris u
                      WHERE u.client_id = c.client_id) AS redirect_uris
@@ -91,11 +93,14 @@ impl Storage {
     }
 
     pub async fn set_client_enabled(&self, client_id: &str, enabled: bool) -> sqlx::Result<bool> {
-        let done = sqlx::query("UPDATE clients SET enabled = $1 WHERE client_id = $2")
-            .bind(i64::from(enabled))
-            .bind(client_id)
-            .execute(self.write())
-            .await.map(|r| r.rows_affected())?;
+        let done = sqlx::query!(
+            "UPDATE clients SET enabled = $1 WHERE client_id = $2",
+            enabled,
+            client_id,
+        )
+        .execute(self.write())
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(done == 1)
     }
 
@@ -107,26 +112,30 @@ impl Storage {
         now: i64,
         min_interval: i64,
     ) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "UPDATE clients SET jwks_checked_at = $1
              WHERE client_id = $2 AND jwks_uri IS NOT NULL
                AND (jwks_checked_at IS NULL OR jwks_checked_at <= $3)",
+            now,
+            client_id,
+            now - min_interval,
         )
-        .bind(now)
-        .bind(client_id)
-        .bind(now - min_interval)
         .execute(self.write())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(done == 1)
     }
 
     /// Keeps the JWK Set just fetched from the app's `jwks_uri`.
     pub async fn store_fetched_jwks(&self, client_id: &str, jwks: &str) -> sqlx::Result<()> {
-        sqlx::query("UPDATE clients SET jwks = $1 WHERE client_id = $2 AND jwks_uri IS NOT NULL")
-            .bind(jwks)
-            .bind(client_id)
-            .execute(self.write())
-            .await.map(|r| r.rows_affected())?;
+        sqlx::query!(
+            "UPDATE clients SET jwks = $1 WHERE client_id = $2 AND jwks_uri IS NOT NULL",
+            jwks,
+            client_id,
+        )
+        .execute(self.write())
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(())
     }
 }

@@ -1,58 +1,86 @@
 //! Linkages in progress, and [`Storage::transition`]: the only statement
 //! that moves a flow from one step to another.
 
-use crate::*;
 use crate::queries::challenges::void_flow_challenges;
 use crate::queries::outbox::enqueue_mail;
+use crate::*;
 
 use renkei_shared::api::Step;
 
 impl Storage {
     pub async fn create_flow(&self, f: NewFlow<'_>, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO flows (id, client_id, redirect_uri, state, scope, code_challenge,
                                 dpop_jkt, csrf_token, step, created_at, expires_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10)",
+            f.id,
+            f.client_id,
+            f.redirect_uri,
+            f.state,
+            f.scope,
+            f.code_challenge,
+            f.dpop_jkt,
+            f.csrf_token,
+            Step::Account as _,
+            f.now,
+            f.expires_at,
         )
-        .bind(f.id)
-        .bind(f.client_id)
-        .bind(f.redirect_uri)
-        .bind(f.state)
-        .bind(f.scope)
-        .bind(f.code_challenge)
-        .bind(f.dpop_jkt)
-        .bind(f.csrf_token)
-        .bind(Step::Account)
-        .bind(f.now)
-        .bind(f.expires_at)
-        .bind(f.now)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
 
     /// The flow `id` as of `now` (see [`FlowRead`]).
     pub async fn find_flow(&self, id: &str, now: i64) -> sqlx::Result<Option<FlowRead>> {
-        sqlx::query_as(
-            "SELECT f.id, f.client_id, f.redirect_uri, f.state, f.scope, f.csrf_token, f.step,
+        let r = sqlx::query!(
+            "SELECT f.id AS \"id!\", f.client_id, f.redirect_uri, f.state, f.scope, f.csrf_token, f.step,
                     f.account_id, f.created_at, f.expires_at,
                     c.display_name AS client_name, c.enabled AS client_enabled,
                     EXISTS (SELECT 1 FROM maintenance_windows
-                            WHERE starts_at <= $1 AND ends_at > $2 AND cancelled_at IS NULL)
-                        AS in_maintenance,
-                    a.id AS a_id, a.public_id AS a_public_id, a.branch AS a_branch,
-                    a.kind AS a_kind, a.number AS a_number
+                            WHERE starts_at <= $1 AND ends_at > $1 AND cancelled_at IS NULL)
+                        AS \"in_maintenance!: bool\",
+                    a.id AS \"a_id?\", a.public_id AS \"a_public_id?\",
+                    a.branch AS \"a_branch?\", a.kind AS \"a_kind?\", a.number AS \"a_number?\"
              FROM flows f JOIN clients c ON c.client_id = f.client_id
                   LEFT JOIN accounts a ON a.id = f.account_id
-             WHERE f.id = $3",
+             WHERE f.id = $2",
+            now,
+            id,
         )
-        .bind(now)
-        .bind(now)
-        .bind(id)
         .fetch_optional(self.read())
-        .await
+        .await?;
+        Ok(r.map(|r| FlowRead {
+            account: match (r.a_id, r.a_public_id, r.a_branch, r.a_kind, r.a_number) {
+                (Some(id), Some(public_id), Some(branch), Some(kind), Some(number)) => {
+                    Some(AccountRow {
+                        id,
+                        public_id,
+                        branch,
+                        kind,
+                        number,
+                    })
+                }
+                _ => None,
+            },
+            row: FlowRow {
+                id: r.id,
+                client_id: r.client_id,
+                redirect_uri: r.redirect_uri,
+                state: r.state,
+                scope: r.scope,
+                csrf_token: r.csrf_token,
+                step: r.step,
+                account_id: r.account_id,
+                created_at: r.created_at,
+                expires_at: r.expires_at,
+            },
+            client_name: r.client_name,
+            client_enabled: r.client_enabled,
+            in_maintenance: r.in_maintenance,
+        }))
     }
 
     /// Forgets what expired flows kept: the e-mail at once, the whole flow
@@ -60,26 +88,30 @@ impl Storage {
     /// many flows were removed.
     pub async fn purge_expired_flows(&self, now: i64) -> sqlx::Result<u64> {
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE flows SET email = NULL WHERE expires_at <= $1 AND email IS NOT NULL")
-            .bind(now)
-            .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+        sqlx::query!(
+            "UPDATE flows SET email = NULL WHERE expires_at <= $1 AND email IS NOT NULL",
+            now,
+        )
+        .execute(tx.cx())
+        .await
+        .map(|r| r.rows_affected())?;
         let cutoff = now - 3600;
-        sqlx::query(
+        sqlx::query!(
             "DELETE FROM phone_challenges
              WHERE flow_id IN (SELECT id FROM flows WHERE expires_at <= $1)",
+            cutoff,
         )
-        .bind(cutoff)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
-        let gone = sqlx::query("DELETE FROM flows WHERE expires_at <= $1")
-            .bind(cutoff)
+        .await
+        .map(|r| r.rows_affected())?;
+        let gone = sqlx::query!("DELETE FROM flows WHERE expires_at <= $1", cutoff,)
             .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
-        sqlx::query("DELETE FROM par_requests WHERE expires_at <= $1")
-            .bind(cutoff)
+            .await
+            .map(|r| r.rows_affected())?;
+        sqlx::query!("DELETE FROM par_requests WHERE expires_at <= $1", cutoff,)
             .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+            .await
+            .map(|r| r.rows_affected())?;
         Self::purge_bindings(&mut tx, now).await?;
         tx.commit().await?;
         Ok(gone)
@@ -87,8 +119,7 @@ impl Storage {
 
     /// The e-mail kept on the flow (for the completion mail).
     pub async fn flow_email(&self, flow_id: &str) -> sqlx::Result<Option<String>> {
-        sqlx::query_scalar("SELECT email FROM flows WHERE id = $1")
-            .bind(flow_id)
+        sqlx::query_scalar!("SELECT email FROM flows WHERE id = $1", flow_id,)
             .fetch_one(self.read())
             .await
     }
@@ -104,15 +135,16 @@ impl Storage {
         if !m.from.may_follow().contains(&m.to) {
             return Ok(false);
         }
-        let (account_op, account_id) = match m.account {
-            AccountChange::Keep => (0, None),
-            AccountChange::Set(id) => (1, Some(id)),
-            AccountChange::Clear => (2, None),
+        // (whether to write the column, its new value)
+        let (set_account, account_id) = match m.account {
+            AccountChange::Keep => (false, None),
+            AccountChange::Set(id) => (true, Some(id)),
+            AccountChange::Clear => (true, None),
         };
-        let (email_op, email) = match m.email {
-            EmailChange::Keep => (0, None),
-            EmailChange::Set(e) => (1, Some(e)),
-            EmailChange::Erase => (2, None),
+        let (set_email, email) = match m.email {
+            EmailChange::Keep => (false, None),
+            EmailChange::Set(e) => (true, Some(e)),
+            EmailChange::Erase => (true, None),
         };
         let (lock_account, lock_day, threshold) = match &m.unless_locked {
             Some((key, threshold)) => (Some(key.account_id), Some(key.jst_day), *threshold),
@@ -121,28 +153,30 @@ impl Storage {
         let mut tx = self.begin().await?;
         // The lock is re-checked inside the same statement, so a correct
         // attempt racing the attempt that locks the account cannot pass.
-        let moved = sqlx::query(
+        let moved = sqlx::query!(
             "UPDATE flows SET step = $1,
-                 account_id = CASE $2 WHEN 0 THEN account_id WHEN 1 THEN $3 ELSE NULL END,
-                 email = CASE $4 WHEN 0 THEN email WHEN 1 THEN $5 ELSE NULL END,
+                 account_id = CASE WHEN $2 THEN $3 ELSE account_id END,
+                 email = CASE WHEN $4 THEN $5 ELSE email END,
                  updated_at = $6
              WHERE id = $7 AND step = $8 AND expires_at > $6
-               AND ($9 IS NULL OR (SELECT COALESCE(MAX(failures), 0) FROM auth_failures
-                                   WHERE account_id = $9 AND jst_day = $10) < $11)",
+               AND (NOT $9 OR (SELECT COALESCE(MAX(failures), 0) FROM auth_failures
+                               WHERE account_id = $10 AND jst_day = $11) < $12)",
+            m.to as _,
+            set_account,
+            account_id,
+            set_email,
+            email,
+            m.now,
+            m.flow_id,
+            m.from as _,
+            m.unless_locked.is_some(),
+            lock_account,
+            lock_day,
+            threshold,
         )
-        .bind(m.to)
-        .bind(account_op)
-        .bind(account_id)
-        .bind(email_op)
-        .bind(email)
-        .bind(m.now)
-        .bind(m.flow_id)
-        .bind(m.from)
-        .bind(lock_account)
-        .bind(lock_day)
-        .bind(threshold)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?
+        .await
+        .map(|r| r.rows_affected())?
             == 1;
         if !moved {
             return Ok(false);
@@ -151,33 +185,34 @@ impl Storage {
             void_flow_challenges(&mut tx, m.flow_id).await?;
         }
         if let Some(g) = &m.grant {
-            let consent_id: i64 = sqlx::query_scalar(
+            let consent_id: i64 = sqlx::query_scalar!(
                 "INSERT INTO consents (client_id, account_id, scope, terms_version, granted_at,
                                        expires_at, client_ip, user_agent)
                  SELECT client_id, $1, scope, $2, $3, $4, $5, $6 FROM flows WHERE id = $7
-                 RETURNING id",
+                 RETURNING id AS \"id!\"",
+                g.account_id,
+                g.terms_version,
+                m.now,
+                g.expires_at,
+                g.client_ip,
+                g.user_agent,
+                m.flow_id,
             )
-            .bind(g.account_id)
-            .bind(g.terms_version)
-            .bind(m.now)
-            .bind(g.expires_at)
-            .bind(g.client_ip)
-            .bind(g.user_agent)
-            .bind(m.flow_id)
             .fetch_one(tx.cx())
             .await?;
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO auth_codes (code_hash, consent_id, client_id, redirect_uri,
                                          code_challenge, dpop_jkt, expires_at)
                  SELECT $1, $2, client_id, redirect_uri, code_challenge, dpop_jkt, $3
                  FROM flows WHERE id = $4",
+                g.code_hash,
+                consent_id,
+                g.code_expires_at,
+                m.flow_id,
             )
-            .bind(g.code_hash)
-            .bind(consent_id)
-            .bind(g.code_expires_at)
-            .bind(m.flow_id)
             .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+            .await
+            .map(|r| r.rows_affected())?;
         }
         if let Some(mail) = m.mail {
             enqueue_mail(&mut tx, mail, m.now).await?;

@@ -3,30 +3,31 @@
 
 use crate::*;
 
-
 impl Storage {
     pub async fn find_code(&self, code_hash: &str) -> sqlx::Result<Option<CodeRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            CodeRow,
             "SELECT c.consent_id, c.client_id, c.redirect_uri, c.code_challenge, c.expires_at,
                     c.used_at, c.dpop_jkt, k.scope, k.expires_at AS consent_expires_at,
                     k.revoked_at AS consent_revoked_at
              FROM auth_codes c JOIN consents k ON k.id = c.consent_id
              WHERE c.code_hash = $1",
+            code_hash,
         )
-        .bind(code_hash)
         .fetch_optional(self.read())
         .await
     }
 
     /// Marks a code used; `false` if it already was (a replay).
     pub async fn use_code(&self, code_hash: &str, now: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL",
+            now,
+            code_hash,
         )
-        .bind(now)
-        .bind(code_hash)
         .execute(self.write())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(done == 1)
     }
 
@@ -43,21 +44,22 @@ impl Storage {
         by: RevokedBy,
         now: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE consents SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL",
+            now,
+            by as _,
+            consent_id,
         )
-        .bind(now)
-        .bind(by)
-        .bind(consent_id)
         .execute(tx.cx())
         .await.map(|r| r.rows_affected())?;
-        sqlx::query(
+        sqlx::query!(
             "UPDATE tokens SET revoked_at = $1 WHERE consent_id = $2 AND revoked_at IS NULL",
+            now,
+            consent_id,
         )
-        .bind(now)
-        .bind(consent_id)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -73,13 +75,12 @@ impl Storage {
     ) -> sqlx::Result<u64> {
         let now = log.at;
         let mut tx = self.begin().await?;
-        let ids: Vec<i64> = sqlx::query_scalar(
+        let ids: Vec<i64> = sqlx::query_scalar!(
             "SELECT id FROM consents WHERE account_id = $1 AND revoked_at IS NULL
-               AND ($2 IS NULL OR id = $3)",
+               AND (id = $2 OR $2 IS NULL)",
+            account_id,
+            only,
         )
-        .bind(account_id)
-        .bind(only)
-        .bind(only)
         .fetch_all(tx.cx())
         .await?;
         for id in &ids {
@@ -100,34 +101,36 @@ impl Storage {
     pub async fn insert_tokens(&self, tokens: &[NewToken<'_>]) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
         for t in tokens {
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO tokens (token_hash, kind, consent_id, client_id, scope, issued_at,
                                      expires_at, dpop_jkt)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                t.token_hash,
+                t.kind as _,
+                t.consent_id,
+                t.client_id,
+                t.scope,
+                t.issued_at,
+                t.expires_at,
+                t.dpop_jkt,
             )
-            .bind(t.token_hash)
-            .bind(t.kind)
-            .bind(t.consent_id)
-            .bind(t.client_id)
-            .bind(t.scope)
-            .bind(t.issued_at)
-            .bind(t.expires_at)
-            .bind(t.dpop_jkt)
             .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+            .await
+            .map(|r| r.rows_affected())?;
         }
         tx.commit().await
     }
 
     pub async fn find_token(&self, token_hash: &str) -> sqlx::Result<Option<TokenRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            TokenRow,
             "SELECT t.kind, t.consent_id, t.client_id, t.scope, t.issued_at, t.expires_at,
                     t.revoked_at, t.rotated_at, t.dpop_jkt, k.expires_at AS consent_expires_at,
                     k.revoked_at AS consent_revoked_at
              FROM tokens t JOIN consents k ON k.id = t.consent_id
              WHERE t.token_hash = $1",
+            token_hash,
         )
-        .bind(token_hash)
         .fetch_optional(self.read())
         .await
     }
@@ -135,22 +138,23 @@ impl Storage {
     /// Replaces a refresh token (rotation); `false` if it was already
     /// rotated or revoked, which the caller treats as reuse.
     pub async fn rotate_refresh(&self, token_hash: &str, now: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query(
-            "UPDATE tokens SET rotated_at = $1, revoked_at = $2
-             WHERE token_hash = $3 AND kind = $4 AND rotated_at IS NULL AND revoked_at IS NULL",
+        let done = sqlx::query!(
+            "UPDATE tokens SET rotated_at = $1, revoked_at = $1
+             WHERE token_hash = $2 AND kind = $3 AND rotated_at IS NULL AND revoked_at IS NULL",
+            now,
+            token_hash,
+            TokenKind::Refresh as _,
         )
-        .bind(now)
-        .bind(now)
-        .bind(token_hash)
-        .bind(TokenKind::Refresh)
         .execute(self.write())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(done == 1)
     }
 
     /// The access token's grant and account, for the resource server.
     pub async fn access_grant(&self, token_hash: &str) -> sqlx::Result<Option<AccessGrant>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            AccessGrant,
             "SELECT t.kind, t.scope, t.expires_at, t.revoked_at, t.dpop_jkt, k.id AS consent_id,
                     k.expires_at AS consent_expires_at, k.revoked_at AS consent_revoked_at,
                     a.id AS account_id, a.public_id, a.branch, a.kind AS account_kind, a.number,
@@ -160,8 +164,8 @@ impl Storage {
              JOIN accounts a ON a.id = k.account_id
              JOIN clients c ON c.client_id = t.client_id
              WHERE t.token_hash = $1",
+            token_hash,
         )
-        .bind(token_hash)
         .fetch_optional(self.read())
         .await
     }

@@ -3,15 +3,14 @@
 
 use crate::*;
 
-
 impl Storage {
     /// Failures counted so far for this account today.
     pub async fn failures(&self, lock: LockKey<'_>) -> sqlx::Result<i64> {
-        let n: Option<i64> = sqlx::query_scalar(
+        let n: Option<i64> = sqlx::query_scalar!(
             "SELECT failures FROM auth_failures WHERE account_id = $1 AND jst_day = $2",
+            lock.account_id,
+            lock.jst_day,
         )
-        .bind(lock.account_id)
-        .bind(lock.jst_day)
         .fetch_optional(self.read())
         .await?;
         Ok(n.unwrap_or(0))
@@ -27,18 +26,18 @@ impl Storage {
         lock: LockKey<'_>,
         threshold: i64,
         log: OpLog<'_>,
-        outcome: impl FnOnce(Option<i64>) -> &'static str,
+        outcome: impl FnOnce(Option<i64>) -> Outcome,
     ) -> sqlx::Result<Option<i64>> {
         let mut tx = self.begin().await?;
-        let count: Option<i64> = sqlx::query_scalar(
+        let count: Option<i64> = sqlx::query_scalar!(
             "INSERT INTO auth_failures (account_id, jst_day, failures) VALUES ($1, $2, 1)
              ON CONFLICT (account_id, jst_day) DO UPDATE SET failures = auth_failures.failures + 1
                  WHERE auth_failures.failures < $3
              RETURNING failures",
+            lock.account_id,
+            lock.jst_day,
+            threshold,
         )
-        .bind(lock.account_id)
-        .bind(lock.jst_day)
-        .bind(threshold)
         .fetch_optional(tx.cx())
         .await?;
         let log = OpLog {
@@ -53,17 +52,20 @@ impl Storage {
     /// Staff lift today's lock early; `false` if there was nothing to lift.
     pub async fn lift_lock(&self, lock: LockKey<'_>, log: OpLog<'_>) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let done = sqlx::query("DELETE FROM auth_failures WHERE account_id = $1 AND jst_day = $2")
-            .bind(lock.account_id)
-            .bind(lock.jst_day)
-            .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+        let done = sqlx::query!(
+            "DELETE FROM auth_failures WHERE account_id = $1 AND jst_day = $2",
+            lock.account_id,
+            lock.jst_day,
+        )
+        .execute(tx.cx())
+        .await
+        .map(|r| r.rows_affected())?;
         let lifted = done > 0;
         let log = OpLog {
             outcome: if lifted {
-                "lock_lifted"
+                Outcome::LockLifted
             } else {
-                "lock_lift_nothing"
+                Outcome::LockLiftNothing
             },
             ..log
         };

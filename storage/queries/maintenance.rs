@@ -2,7 +2,6 @@
 
 use crate::*;
 
-
 impl Storage {
     /// Adds a window [starts_at, ends_at) and its operation-log row.
     pub async fn add_maintenance(
@@ -12,14 +11,14 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
-        let id = sqlx::query_scalar(
+        let id = sqlx::query_scalar!(
             "INSERT INTO maintenance_windows (starts_at, ends_at, reason, created_at)
              VALUES ($1, $2, $3, $4) RETURNING id",
+            starts_at,
+            ends_at,
+            reason,
+            log.at,
         )
-        .bind(starts_at)
-        .bind(ends_at)
-        .bind(reason)
-        .bind(log.at)
         .fetch_one(tx.cx())
         .await?;
         Self::insert_log(&mut tx, &log).await?;
@@ -28,12 +27,11 @@ impl Storage {
     }
 
     pub async fn in_maintenance(&self, now: i64) -> sqlx::Result<bool> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM maintenance_windows
-             WHERE starts_at <= $1 AND ends_at > $2 AND cancelled_at IS NULL",
+        let n: i64 = sqlx::query_scalar!(
+            "SELECT COUNT(*) AS \"n!\" FROM maintenance_windows
+             WHERE starts_at <= $1 AND ends_at > $1 AND cancelled_at IS NULL",
+            now,
         )
-        .bind(now)
-        .bind(now)
         .fetch_one(self.read())
         .await?;
         Ok(n > 0)
@@ -41,11 +39,12 @@ impl Storage {
 
     /// Windows that have not ended by `now`, cancelled ones included.
     pub async fn maintenance_from(&self, now: i64) -> sqlx::Result<Vec<MaintenanceRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            MaintenanceRow,
             "SELECT id, starts_at, ends_at, reason, cancelled_at FROM maintenance_windows
              WHERE ends_at > $1 ORDER BY starts_at, id",
+            now,
         )
-        .bind(now)
         .fetch_all(self.read())
         .await
     }
@@ -54,15 +53,15 @@ impl Storage {
     /// there is no such window.
     pub async fn cancel_maintenance(&self, id: i64, log: OpLog<'_>) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "UPDATE maintenance_windows SET cancelled_at = $1
-             WHERE id = $2 AND cancelled_at IS NULL AND ends_at > $3",
+             WHERE id = $2 AND cancelled_at IS NULL AND ends_at > $1",
+            log.at,
+            id,
         )
-        .bind(log.at)
-        .bind(id)
-        .bind(log.at)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         if done != 1 {
             return Ok(false);
         }

@@ -42,6 +42,8 @@ use crate::Storage;
 impl Storage {
     /// How many migrations this database has applied successfully.
     pub async fn migrations_applied(&self) -> sqlx::Result<usize> {
+        // unchecked: sqlx's own table, which the offline data's schema (the
+        // migrations' SQL alone) does not have.
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
             .fetch_one(self.read())
             .await?;

@@ -2,7 +2,6 @@
 
 use crate::*;
 
-
 impl Storage {
     /// Writes one line on its own (an outcome that changes nothing else).
     pub async fn log_operation(&self, e: OpLog<'_>) -> sqlx::Result<()> {
@@ -13,31 +12,33 @@ impl Storage {
 
     /// Writes one line inside the transaction of the change it records.
     pub(crate) async fn insert_log(tx: &mut Tx, e: &OpLog<'_>) -> sqlx::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO operation_log (at, flow_id, client_id, step, outcome, client_ip,
                                         user_agent, kana_name, detail, staff, account_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            e.at,
+            e.flow_id,
+            e.client_id,
+            e.step as _,
+            e.outcome as _,
+            e.client_ip,
+            e.user_agent,
+            e.kana_name,
+            e.detail,
+            e.staff,
+            e.account_id,
         )
-        .bind(e.at)
-        .bind(e.flow_id)
-        .bind(e.client_id)
-        .bind(e.step)
-        .bind(e.outcome)
-        .bind(e.client_ip)
-        .bind(e.user_agent)
-        .bind(e.kana_name)
-        .bind(e.detail)
-        .bind(e.staff)
-        .bind(e.account_id)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(())
     }
 
     /// The whole log, oldest first (staff tools read it).
     pub async fn operation_log(&self) -> sqlx::Result<Vec<OpLogRow>> {
-        sqlx::query_as(
-            "SELECT at, flow_id, client_id, step, outcome, client_ip, user_agent, kana_name, detail,
+        sqlx::query_as!(
+            OpLogRow,
+            "SELECT at, flow_id, client_id, step AS \"step: _\", outcome AS \"outcome: _\", client_ip, user_agent, kana_name, detail,
                     staff
              FROM operation_log ORDER BY id",
         )
@@ -54,31 +55,26 @@ impl Storage {
         before: Option<i64>,
         limit: i64,
     ) -> sqlx::Result<Vec<AuditRow>> {
-        sqlx::query_as(
-            "SELECT l.id, l.at, l.flow_id, c.display_name AS app, l.step, l.outcome, l.staff,
+        sqlx::query_as!(
+            AuditRow,
+            "SELECT l.id, l.at, l.flow_id, c.display_name AS \"app?\", l.step AS \"step: _\",
+                    l.outcome AS \"outcome: _\", l.staff,
                     l.detail
              FROM operation_log l LEFT JOIN clients c ON c.client_id = l.client_id
-             WHERE ($1 IS NULL OR l.at >= $2) AND ($3 IS NULL OR l.at < $4)
-               AND ($5 IS NULL OR l.step = $6) AND ($7 IS NULL OR l.outcome = $8)
-               AND ($9 IS NULL OR l.client_id = $10) AND ($11 IS NULL OR l.staff = $12)
-               AND ($13 IS NULL OR l.id < $14)
-             ORDER BY l.id DESC LIMIT $15",
+             WHERE (l.at >= $1 OR $1 IS NULL) AND (l.at < $2 OR $2 IS NULL)
+               AND (l.step = $3 OR $3 IS NULL) AND (l.outcome = $4 OR $4 IS NULL)
+               AND (l.client_id = $5 OR $5 IS NULL) AND (l.staff = $6 OR $6 IS NULL)
+               AND (l.id < $7 OR $7 IS NULL)
+             ORDER BY l.id DESC LIMIT $8",
+            f.from,
+            f.to,
+            f.step as _,
+            f.outcome as _,
+            f.client_id,
+            f.staff,
+            before,
+            limit,
         )
-        .bind(f.from)
-        .bind(f.from)
-        .bind(f.to)
-        .bind(f.to)
-        .bind(f.step)
-        .bind(f.step)
-        .bind(f.outcome)
-        .bind(f.outcome)
-        .bind(f.client_id)
-        .bind(f.client_id)
-        .bind(f.staff)
-        .bind(f.staff)
-        .bind(before)
-        .bind(before)
-        .bind(limit)
         .fetch_all(self.read())
         .await
     }
@@ -90,16 +86,16 @@ impl Storage {
         to: i64,
         client_id: Option<&str>,
     ) -> sqlx::Result<Vec<StepOutcomeCount>> {
-        sqlx::query_as(
-            "SELECT step, outcome, COUNT(DISTINCT flow_id) AS flows, COUNT(*) AS lines
+        sqlx::query_as!(
+            StepOutcomeCount,
+            "SELECT step AS \"step: _\", outcome AS \"outcome: _\", COUNT(DISTINCT flow_id) AS \"flows!\", COUNT(*) AS \"lines!\"
              FROM operation_log
-             WHERE at >= $1 AND at < $2 AND ($3 IS NULL OR client_id = $4)
+             WHERE at >= $1 AND at < $2 AND (client_id = $3 OR $3 IS NULL)
              GROUP BY step, outcome",
+            from,
+            to,
+            client_id,
         )
-        .bind(from)
-        .bind(to)
-        .bind(client_id)
-        .bind(client_id)
         .fetch_all(self.read())
         .await
     }
@@ -111,17 +107,18 @@ impl Storage {
         to: i64,
         client_id: Option<&str>,
     ) -> sqlx::Result<Vec<TimedCount>> {
-        sqlx::query_as(
-            "SELECT (at + 32400) / 86400 AS jst_day, ((at + 32400) / 3600) % 24 AS jst_hour,
-                    step, outcome, COUNT(*) AS lines
+        sqlx::query_as!(
+            TimedCount,
+            "SELECT (at + 32400) / 86400 AS \"jst_day!: i64\",
+                    ((at + 32400) / 3600) % 24 AS \"jst_hour!: i64\",
+                    step AS \"step: _\", outcome AS \"outcome: _\", COUNT(*) AS \"lines!\"
              FROM operation_log
-             WHERE at >= $1 AND at < $2 AND ($3 IS NULL OR client_id = $4)
-             GROUP BY jst_day, jst_hour, step, outcome",
+             WHERE at >= $1 AND at < $2 AND (client_id = $3 OR $3 IS NULL)
+             GROUP BY 1, 2, step, outcome",
+            from,
+            to,
+            client_id,
         )
-        .bind(from)
-        .bind(to)
-        .bind(client_id)
-        .bind(client_id)
         .fetch_all(self.read())
         .await
     }
@@ -133,18 +130,16 @@ impl Storage {
         to: i64,
         client_id: Option<&str>,
     ) -> sqlx::Result<(i64, i64)> {
-        sqlx::query_as(
-            "SELECT COALESCE(SUM(CASE WHEN granted_at >= $1 AND granted_at < $2 THEN 1 ELSE 0 END), 0),
-                    COALESCE(SUM(CASE WHEN revoked_at >= $3 AND revoked_at < $4 THEN 1 ELSE 0 END), 0)
-             FROM consents WHERE ($5 IS NULL OR client_id = $6)",
+        let r = sqlx::query!(
+            "SELECT COUNT(CASE WHEN granted_at >= $1 AND granted_at < $2 THEN 1 END) AS \"granted!: i64\",
+                    COUNT(CASE WHEN revoked_at >= $1 AND revoked_at < $2 THEN 1 END) AS \"ended!: i64\"
+             FROM consents WHERE (client_id = $3 OR $3 IS NULL)",
+            from,
+            to,
+            client_id,
         )
-        .bind(from)
-        .bind(to)
-        .bind(from)
-        .bind(to)
-        .bind(client_id)
-        .bind(client_id)
         .fetch_one(self.read())
-        .await
+        .await?;
+        Ok((r.granted, r.ended))
     }
 }

@@ -3,19 +3,18 @@
 
 use crate::*;
 
-
 pub(crate) async fn enqueue_mail(tx: &mut Tx, mail: MailToSend<'_>, now: i64) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5)",
+         VALUES ($1, $2, $3, $4, $4)",
+        mail.to,
+        mail.subject,
+        mail.body,
+        now,
     )
-    .bind(mail.to)
-    .bind(mail.subject)
-    .bind(mail.body)
-    .bind(now)
-    .bind(now)
     .execute(tx.cx())
-    .await.map(|r| r.rows_affected())?;
+    .await
+    .map(|r| r.rows_affected())?;
     Ok(())
 }
 
@@ -31,19 +30,19 @@ impl Storage {
         lease_secs: i64,
         limit: i64,
     ) -> sqlx::Result<Vec<MailRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            MailRow,
             "UPDATE mail_outbox SET locked_until = $1
              WHERE id IN (SELECT id FROM mail_outbox
                           WHERE sent_at IS NULL AND dropped_at IS NULL
-                            AND next_attempt_at <= $2 AND locked_until <= $3
-                          ORDER BY id LIMIT $4)
-               AND sent_at IS NULL AND dropped_at IS NULL AND locked_until <= $3
+                            AND next_attempt_at <= $2 AND locked_until <= $2
+                          ORDER BY id LIMIT $3)
+               AND sent_at IS NULL AND dropped_at IS NULL AND locked_until <= $2
              RETURNING id, created_at, to_addr, subject, body, attempts",
+            now + lease_secs,
+            now,
+            limit,
         )
-        .bind(now + lease_secs)
-        .bind(now)
-        .bind(now)
-        .bind(limit)
         .fetch_all(self.write())
         .await
     }
@@ -51,21 +50,22 @@ impl Storage {
     /// Sent: the address is erased (FAQ Q5), the rest kept as a record.
     /// Mails neither sent nor given up: the outbox's depth.
     pub async fn mail_pending(&self) -> sqlx::Result<i64> {
-        sqlx::query_scalar(
-            "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND dropped_at IS NULL",
+        sqlx::query_scalar!(
+            "SELECT COUNT(*) AS \"n!\" FROM mail_outbox WHERE sent_at IS NULL AND dropped_at IS NULL",
         )
         .fetch_one(self.read())
         .await
     }
 
     pub async fn mail_sent(&self, id: i64, now: i64) -> sqlx::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE mail_outbox SET sent_at = $1, to_addr = '', last_error = NULL WHERE id = $2",
+            now,
+            id,
         )
-        .bind(now)
-        .bind(id)
         .execute(self.write())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -73,30 +73,32 @@ impl Storage {
     /// the operation log says so, in one transaction.
     pub async fn mail_dropped(&self, id: i64, error: &str, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        sqlx::query!(
             "UPDATE mail_outbox SET dropped_at = $1, to_addr = '', last_error = $2, locked_until = 0
              WHERE id = $3",
+            log.at,
+            error,
+            id,
         )
-        .bind(log.at)
-        .bind(error)
-        .bind(id)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
 
     pub async fn mail_failed(&self, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2,
                                     locked_until = 0
              WHERE id = $3",
+            error,
+            retry_at,
+            id,
         )
-        .bind(error)
-        .bind(retry_at)
-        .bind(id)
         .execute(self.write())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(())
     }
 }

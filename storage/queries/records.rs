@@ -2,10 +2,10 @@
 //! is one transaction ([`RecordsImport`]), so a run that fails half-way —
 //! a bad reference, a crash — leaves the records exactly as they were.
 
-use crate::*;
 use crate::import::{
     AccountKey, AccountRecord, RecordKind, RecordStatus, TimeDepositRecord, TransactionRecord,
 };
+use crate::*;
 
 use renkei_shared::domain::AccountKind;
 
@@ -26,13 +26,13 @@ impl Storage {
         // One import at a time (a full one closes what its run did not
         // touch, which another run's lines must not be); linkages go on.
         tx.serialize_on("records", "import").await?;
-        let run = sqlx::query_scalar(
+        let run = sqlx::query_scalar!(
             "INSERT INTO record_imports (at, mode, accounts, not_linkable, transactions,
                                          time_deposits, closed, purged)
              VALUES ($1, $2, 0, 0, 0, 0, 0, 0) RETURNING id",
+            now,
+            mode as _,
         )
-        .bind(now)
-        .bind(mode)
         .fetch_one(tx.cx())
         .await?;
         Ok(RecordsImport {
@@ -44,39 +44,48 @@ impl Storage {
     }
 
     pub async fn records_status(&self) -> sqlx::Result<RecordsStatus> {
-        let accounts = sqlx::query_as(
-            "SELECT kind, status, COUNT(*) FROM accounts WHERE source = 'embedded'
+        let accounts = sqlx::query!(
+            "SELECT kind, status AS \"status!: AccountStatus\", COUNT(*) AS \"n!\"
+             FROM accounts WHERE source = 'embedded'
              GROUP BY kind, status ORDER BY kind, status",
         )
         .fetch_all(self.read())
-        .await?;
-        let transactions = sqlx::query_scalar("SELECT COUNT(*) FROM transactions")
+        .await?
+        .into_iter()
+        .map(|r| (r.kind, r.status, r.n))
+        .collect();
+        let transactions = sqlx::query_scalar!("SELECT COUNT(*) AS \"n!\" FROM transactions")
             .fetch_one(self.read())
             .await?;
-        let time_deposits = sqlx::query_scalar("SELECT COUNT(*) FROM time_deposits")
+        let time_deposits = sqlx::query_scalar!("SELECT COUNT(*) AS \"n!\" FROM time_deposits")
             .fetch_one(self.read())
             .await?;
-        #[derive(sqlx::FromRow)]
-        struct Newest {
-            at: i64,
-            mode: ImportMode,
-            #[sqlx(flatten)]
-            counts: ImportCounts,
-        }
-        let newest: Option<Newest> = sqlx::query_as(
+        let newest = sqlx::query!(
             "SELECT at, mode, accounts, not_linkable, transactions, time_deposits, closed, purged
              FROM record_imports ORDER BY id DESC LIMIT 1",
         )
         .fetch_optional(self.read())
-        .await?;
-        let oldest_transaction = sqlx::query_scalar("SELECT MIN(booked_on) FROM transactions")
-            .fetch_one(self.read())
-            .await?;
+        .await?
+        .map(|n| {
+            let counts = ImportCounts {
+                accounts: n.accounts,
+                not_linkable: n.not_linkable,
+                transactions: n.transactions,
+                time_deposits: n.time_deposits,
+                closed: n.closed,
+                purged: n.purged,
+            };
+            (n.at, n.mode, counts)
+        });
+        let oldest_transaction =
+            sqlx::query_scalar!("SELECT MIN(booked_on) AS \"oldest: Day\" FROM transactions",)
+                .fetch_one(self.read())
+                .await?;
         Ok(RecordsStatus {
             accounts,
             transactions,
             time_deposits,
-            newest_import: newest.map(|n| (n.at, n.mode, n.counts)),
+            newest_import: newest,
             oldest_transaction,
         })
     }
@@ -101,44 +110,41 @@ impl RecordsImport {
         } else {
             None
         };
-        sqlx::query(
+        // A card without a loaded PIN cannot be checked: not eligible yet.
+        sqlx::query!(
             "INSERT INTO accounts (public_id, branch, kind, number, holder_kana, birth_date, phone,
                                    has_cash_card, pin_hash, status, moved_to, balance,
                                    available_balance, last_import)
-             VALUES ($15, $1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12)
+             VALUES ($14, $1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12)
              ON CONFLICT (branch, kind, number) DO UPDATE SET
                  source = 'embedded',
                  holder_kana = excluded.holder_kana,
                  birth_date = excluded.birth_date,
                  phone = excluded.phone,
-                 pin_hash = CASE WHEN $13 = 1 THEN COALESCE(excluded.pin_hash, accounts.pin_hash) END,
-                 has_cash_card = CASE WHEN $14 = 1
-                     AND COALESCE(excluded.pin_hash, accounts.pin_hash) IS NOT NULL
-                     THEN 1 ELSE 0 END,
+                 pin_hash = CASE WHEN $13 THEN COALESCE(excluded.pin_hash, accounts.pin_hash) END,
+                 has_cash_card = ($13 AND COALESCE(excluded.pin_hash, accounts.pin_hash) IS NOT NULL),
                  status = excluded.status,
                  moved_to = NULL,
                  balance = excluded.balance,
                  available_balance = excluded.available_balance,
                  last_import = excluded.last_import",
+            a.branch.as_str(),
+            kind as _,
+            a.number.as_str(),
+            a.holder_kana.as_str(),
+            Day(a.birth_date) as _,
+            a.phone.as_str(),
+            pin_hash.is_some(),
+            pin_hash,
+            status as _,
+            a.balance,
+            a.available_balance,
+            self.run,
+            a.cash_card,
+            super::accounts::new_public_id(),
         )
-        .bind(a.branch.as_str())
-        .bind(kind)
-        .bind(a.number.as_str())
-        .bind(a.holder_kana.as_str())
-        .bind(Day(a.birth_date))
-        .bind(a.phone.as_str())
-        // A card without a loaded PIN cannot be checked: not eligible yet.
-        .bind(i64::from(pin_hash.is_some()))
-        .bind(pin_hash)
-        .bind(status)
-        .bind(a.balance)
-        .bind(a.available_balance)
-        .bind(self.run)
-        .bind(i64::from(a.cash_card))
-        .bind(i64::from(a.cash_card))
-        .bind(super::accounts::new_public_id())
         .execute(self.tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await?;
         Ok(())
     }
 
@@ -149,22 +155,18 @@ impl RecordsImport {
         else {
             return Ok(true);
         };
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "UPDATE accounts SET status = $1,
                  moved_to = (SELECT id FROM accounts WHERE branch = $2 AND kind = $3 AND number = $4)
-             WHERE branch = $5 AND kind = $6 AND number = $7
-               AND EXISTS (SELECT 1 FROM accounts WHERE branch = $8 AND kind = $9 AND number = $10)",
+             WHERE branch = $5 AND kind = $3 AND number = $6
+               AND EXISTS (SELECT 1 FROM accounts WHERE branch = $2 AND kind = $3 AND number = $4)",
+            AccountStatus::Moved as _,
+            to_branch.as_str(),
+            kind as _,
+            to_number.as_str(),
+            a.branch.as_str(),
+            a.number.as_str(),
         )
-        .bind(AccountStatus::Moved)
-        .bind(to_branch.as_str())
-        .bind(kind)
-        .bind(to_number.as_str())
-        .bind(a.branch.as_str())
-        .bind(kind)
-        .bind(a.number.as_str())
-        .bind(to_branch.as_str())
-        .bind(kind)
-        .bind(to_number.as_str())
         .execute(self.tx.cx())
         .await.map(|r| r.rows_affected())?;
         Ok(done == 1)
@@ -176,12 +178,12 @@ impl RecordsImport {
         {
             return Ok(Some(*id));
         }
-        let id = sqlx::query_scalar(
+        let id = sqlx::query_scalar!(
             "SELECT id FROM accounts WHERE branch = $1 AND kind = $2 AND number = $3",
+            k.branch.as_str(),
+            k.kind as _,
+            k.number.as_str(),
         )
-        .bind(k.branch.as_str())
-        .bind(k.kind)
-        .bind(k.number.as_str())
         .fetch_optional(self.tx.cx())
         .await?;
         self.last = id.map(|id| (k.clone(), id));
@@ -194,7 +196,7 @@ impl RecordsImport {
         let Some(account_id) = self.account_id(&t.account).await? else {
             return Ok(false);
         };
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO transactions (account_id, txn_id, booked_on, description, amount_in,
                                        amount_out, balance_after)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -204,16 +206,17 @@ impl RecordsImport {
                  amount_in = excluded.amount_in,
                  amount_out = excluded.amount_out,
                  balance_after = excluded.balance_after",
+            account_id,
+            &t.txn_id,
+            Day(t.booked_on) as _,
+            &t.description,
+            t.amount_in,
+            t.amount_out,
+            t.balance_after,
         )
-        .bind(account_id)
-        .bind(&t.txn_id)
-        .bind(Day(t.booked_on))
-        .bind(&t.description)
-        .bind(t.amount_in)
-        .bind(t.amount_out)
-        .bind(t.balance_after)
         .execute(self.tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(true)
     }
 
@@ -223,7 +226,7 @@ impl RecordsImport {
         let Some(account_id) = self.account_id(&d.account).await? else {
             return Ok(false);
         };
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO time_deposits (account_id, deposit_id, principal, rate_bp, start_on,
                                         maturity_on, last_import)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -233,41 +236,45 @@ impl RecordsImport {
                  start_on = excluded.start_on,
                  maturity_on = excluded.maturity_on,
                  last_import = excluded.last_import",
+            account_id,
+            &d.deposit_id,
+            d.principal,
+            d.rate_bp,
+            Day(d.start_on) as _,
+            Day(d.maturity_on) as _,
+            self.run,
         )
-        .bind(account_id)
-        .bind(&d.deposit_id)
-        .bind(d.principal)
-        .bind(d.rate_bp)
-        .bind(Day(d.start_on))
-        .bind(Day(d.maturity_on))
-        .bind(self.run)
         .execute(self.tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(true)
     }
 
     /// A full accounts file: every account it did not list is closed.
     /// Returns how many were closed.
     pub async fn close_unlisted_accounts(&mut self) -> sqlx::Result<i64> {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "UPDATE accounts SET status = $1, moved_to = NULL
-             WHERE (last_import IS NULL OR last_import != $2) AND status != $3",
+             WHERE (last_import IS NULL OR last_import != $2) AND status != $1",
+            AccountStatus::Closed as _,
+            self.run,
         )
-        .bind(AccountStatus::Closed)
-        .bind(self.run)
-        .bind(AccountStatus::Closed)
         .execute(self.tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(done as i64)
     }
 
     /// A full time-deposits file: the deposits it did not list are gone
     /// (matured or cancelled).
     pub async fn remove_unlisted_time_deposits(&mut self) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM time_deposits WHERE last_import IS NULL OR last_import != $1")
-            .bind(self.run)
-            .execute(self.tx.cx())
-            .await.map(|r| r.rows_affected())?;
+        sqlx::query!(
+            "DELETE FROM time_deposits WHERE last_import IS NULL OR last_import != $1",
+            self.run,
+        )
+        .execute(self.tx.cx())
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -275,30 +282,30 @@ impl RecordsImport {
     /// (closed or moved by this run), each with its operation-log row.
     /// Returns how many linkages ended.
     pub async fn end_linkages_of_inactive_accounts(&mut self) -> sqlx::Result<i64> {
-        let ended: Vec<(i64, String, AccountKind, String, AccountStatus)> = sqlx::query_as(
+        let ended: Vec<(i64, String, AccountKind, String, Option<AccountStatus>)> = sqlx::query!(
             "SELECT c.id, a.branch, a.kind, a.number, a.status
              FROM consents c JOIN accounts a ON a.id = c.account_id
              WHERE c.revoked_at IS NULL AND a.status != $1",
+            AccountStatus::Active as _,
         )
-        .bind(AccountStatus::Active)
         .fetch_all(self.tx.cx())
-        .await?;
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.branch, r.kind, r.number, r.status))
+        .collect();
         for (consent_id, branch, kind, number, status) in &ended {
             Storage::revoke_in(&mut self.tx, *consent_id, RevokedBy::Staff, self.now).await?;
             let detail = format!(
                 "{branch}-{}-{number}: {} in the core system's records",
                 kind.code(),
                 match status {
-                    AccountStatus::Moved => "moved",
+                    Some(AccountStatus::Moved) => "moved",
                     _ => "closed",
                 }
             );
             let log = OpLog {
-                at: self.now,
-                step: "records_import",
-                outcome: "linkage_ended",
                 detail: Some(&detail),
-                ..Default::default()
+                ..OpLog::new(self.now, LogStep::RecordsImport, Outcome::LinkageEnded)
             };
             Storage::insert_log(&mut self.tx, &log).await?;
         }
@@ -307,10 +314,10 @@ impl RecordsImport {
 
     /// Drops transactions booked before `oldest` (the retention).
     pub async fn purge_transactions_before(&mut self, oldest: Day) -> sqlx::Result<i64> {
-        let done = sqlx::query("DELETE FROM transactions WHERE booked_on < $1")
-            .bind(oldest)
+        let done = sqlx::query!("DELETE FROM transactions WHERE booked_on < $1", oldest as _,)
             .execute(self.tx.cx())
-            .await.map(|r| r.rows_affected())?;
+            .await
+            .map(|r| r.rows_affected())?;
         Ok(done as i64)
     }
 
@@ -319,31 +326,29 @@ impl RecordsImport {
     pub async fn commit(mut self, mode: ImportMode, c: &ImportCounts) -> sqlx::Result<()> {
         let detail = c.to_string();
         let outcome = match mode {
-            ImportMode::Full => "imported_full",
-            ImportMode::Delta => "imported_delta",
+            ImportMode::Full => Outcome::ImportedFull,
+            ImportMode::Delta => Outcome::ImportedDelta,
         };
         let log = OpLog {
-            at: self.now,
-            step: "records_import",
-            outcome,
             detail: Some(&detail),
-            ..Default::default()
+            ..OpLog::new(self.now, LogStep::RecordsImport, outcome)
         };
         Storage::insert_log(&mut self.tx, &log).await?;
-        sqlx::query(
+        sqlx::query!(
             "UPDATE record_imports SET accounts = $1, not_linkable = $2, transactions = $3,
                  time_deposits = $4, closed = $5, purged = $6
              WHERE id = $7",
+            c.accounts,
+            c.not_linkable,
+            c.transactions,
+            c.time_deposits,
+            c.closed,
+            c.purged,
+            self.run,
         )
-        .bind(c.accounts)
-        .bind(c.not_linkable)
-        .bind(c.transactions)
-        .bind(c.time_deposits)
-        .bind(c.closed)
-        .bind(c.purged)
-        .bind(self.run)
         .execute(self.tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         self.tx.commit().await
     }
 }

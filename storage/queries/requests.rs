@@ -3,7 +3,6 @@
 
 use crate::*;
 
-
 impl Storage {
     pub async fn insert_par(
         &self,
@@ -12,16 +11,17 @@ impl Storage {
         params: &str,
         expires_at: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO par_requests (request_uri_hash, client_id, params, expires_at)
              VALUES ($1, $2, $3, $4)",
+            uri_hash,
+            client_id,
+            params,
+            expires_at,
         )
-        .bind(uri_hash)
-        .bind(client_id)
-        .bind(params)
-        .bind(expires_at)
         .execute(self.write())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -33,15 +33,14 @@ impl Storage {
         client_id: &str,
         now: i64,
     ) -> sqlx::Result<Option<String>> {
-        sqlx::query_scalar(
+        sqlx::query_scalar!(
             "UPDATE par_requests SET used_at = $1
-             WHERE request_uri_hash = $2 AND client_id = $3 AND used_at IS NULL AND expires_at > $4
+             WHERE request_uri_hash = $2 AND client_id = $3 AND used_at IS NULL AND expires_at > $1
              RETURNING params",
+            now,
+            uri_hash,
+            client_id,
         )
-        .bind(now)
-        .bind(uri_hash)
-        .bind(client_id)
-        .bind(now)
         .fetch_optional(self.write())
         .await
     }
@@ -53,17 +52,18 @@ impl Storage {
         expires_at: i64,
         now: i64,
     ) -> sqlx::Result<bool> {
-        sqlx::query("DELETE FROM used_jtis WHERE expires_at < $1")
-            .bind(now)
+        sqlx::query!("DELETE FROM used_jtis WHERE expires_at < $1", now,)
             .execute(self.write())
-            .await.map(|r| r.rows_affected())?;
-        let done = sqlx::query(
+            .await
+            .map(|r| r.rows_affected())?;
+        let done = sqlx::query!(
             "INSERT INTO used_jtis (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            jti_hash,
+            expires_at,
         )
-        .bind(jti_hash)
-        .bind(expires_at)
         .execute(self.write())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(done == 1)
     }
 }

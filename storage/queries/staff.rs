@@ -17,14 +17,14 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar!(
             "INSERT INTO staff_members (name, role, user_handle, created_at)
              VALUES ($1, $2, $3, $4) RETURNING id",
+            name,
+            role as _,
+            user_handle,
+            log.at,
         )
-        .bind(name)
-        .bind(role)
-        .bind(user_handle)
-        .bind(log.at)
         .fetch_one(tx.cx())
         .await?;
         Self::insert_enrolment(&mut tx, id, enrolment_hash, log.at, expires_at).await?;
@@ -61,19 +61,16 @@ impl Storage {
         Ok(n)
     }
 
-    async fn revoke_open_enrolments(
-        tx: &mut Tx,
-        staff_id: i64,
-        now: i64,
-    ) -> sqlx::Result<u64> {
-        Ok(sqlx::query(
+    async fn revoke_open_enrolments(tx: &mut Tx, staff_id: i64, now: i64) -> sqlx::Result<u64> {
+        sqlx::query!(
             "UPDATE staff_enrolments SET revoked_at = $1
              WHERE staff_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
+            now,
+            staff_id,
         )
-        .bind(now)
-        .bind(staff_id)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?)
+        .await
+        .map(|r| r.rows_affected())
     }
 
     async fn insert_enrolment(
@@ -83,32 +80,35 @@ impl Storage {
         now: i64,
         expires_at: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO staff_enrolments (token_hash, staff_id, created_at, expires_at)
              VALUES ($1, $2, $3, $4)",
+            hash,
+            staff_id,
+            now,
+            expires_at,
         )
-        .bind(hash)
-        .bind(staff_id)
-        .bind(now)
-        .bind(expires_at)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(())
     }
 
     pub async fn staff_by_name(&self, name: &str) -> sqlx::Result<Option<StaffRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            StaffRow,
             "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE name = $1",
+            name,
         )
-        .bind(name)
         .fetch_optional(self.read())
         .await
     }
 
     pub async fn list_staff(&self) -> sqlx::Result<Vec<StaffListRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            StaffListRow,
             "SELECT m.name, m.role, m.created_at, m.disabled_at,
-                    (SELECT COUNT(*) FROM staff_passkeys p WHERE p.staff_id = m.id) AS passkeys
+                    (SELECT COUNT(*) FROM staff_passkeys p WHERE p.staff_id = m.id) AS \"passkeys!: i64\"
              FROM staff_members m ORDER BY m.disabled_at IS NOT NULL, m.name",
         )
         .fetch_all(self.read())
@@ -116,10 +116,11 @@ impl Storage {
     }
 
     pub async fn staff_by_id(&self, id: i64) -> sqlx::Result<Option<StaffRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            StaffRow,
             "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE id = $1",
+            id,
         )
-        .bind(id)
         .fetch_optional(self.read())
         .await
     }
@@ -127,14 +128,15 @@ impl Storage {
     /// The staff member an unused, unexpired enrolment link is for (never
     /// a disabled one).
     pub async fn enrolment_staff(&self, hash: &str, now: i64) -> sqlx::Result<Option<StaffRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            StaffRow,
             "SELECT m.id, m.name, m.role, m.user_handle, m.disabled_at
              FROM staff_enrolments e JOIN staff_members m ON m.id = e.staff_id
              WHERE e.token_hash = $1 AND e.used_at IS NULL AND e.revoked_at IS NULL
                AND e.expires_at > $2 AND m.disabled_at IS NULL",
+            hash,
+            now,
         )
-        .bind(hash)
-        .bind(now)
         .fetch_optional(self.read())
         .await
     }
@@ -153,22 +155,23 @@ impl Storage {
         expires_at: i64,
         now: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM staff_ceremonies WHERE expires_at <= $1")
-            .bind(now)
+        sqlx::query!("DELETE FROM staff_ceremonies WHERE expires_at <= $1", now,)
             .execute(self.write())
-            .await.map(|r| r.rows_affected())?;
-        sqlx::query(
+            .await
+            .map(|r| r.rows_affected())?;
+        sqlx::query!(
             "INSERT INTO staff_ceremonies (id_hash, kind, staff_id, enrolment, state, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
+            id_hash,
+            kind,
+            staff_id,
+            enrolment,
+            state,
+            expires_at,
         )
-        .bind(id_hash)
-        .bind(kind)
-        .bind(staff_id)
-        .bind(enrolment)
-        .bind(state)
-        .bind(expires_at)
         .execute(self.write())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(())
     }
 
@@ -179,13 +182,14 @@ impl Storage {
         kind: &str,
         now: i64,
     ) -> sqlx::Result<Option<CeremonyRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            CeremonyRow,
             "DELETE FROM staff_ceremonies WHERE id_hash = $1 AND kind = $2 AND expires_at > $3
              RETURNING staff_id, enrolment, state",
+            id_hash,
+            kind,
+            now,
         )
-        .bind(id_hash)
-        .bind(kind)
-        .bind(now)
         .fetch_optional(self.write())
         .await
     }
@@ -201,51 +205,54 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let used = sqlx::query(
+        let used = sqlx::query!(
             "UPDATE staff_enrolments SET used_at = $1
              WHERE token_hash = $2 AND staff_id = $3 AND used_at IS NULL AND revoked_at IS NULL
-               AND expires_at > $4",
+               AND expires_at > $1",
+            log.at,
+            enrolment_hash,
+            staff_id,
         )
-        .bind(log.at)
-        .bind(enrolment_hash)
-        .bind(staff_id)
-        .bind(log.at)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         if used != 1 {
             return Ok(false);
         }
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO staff_passkeys (staff_id, credential_id, passkey, created_at)
              VALUES ($1, $2, $3, $4)",
+            staff_id,
+            credential_id,
+            passkey,
+            log.at,
         )
-        .bind(staff_id)
-        .bind(credential_id)
-        .bind(passkey)
-        .bind(log.at)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(true)
     }
 
     pub async fn passkeys_of(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            PasskeyRow,
             "SELECT credential_id, passkey FROM staff_passkeys WHERE staff_id = $1 ORDER BY id",
+            staff_id,
         )
-        .bind(staff_id)
         .fetch_all(self.read())
         .await
     }
 
     /// A member's passkeys as the admin sees them (no key material).
     pub async fn passkey_list(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyListRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            PasskeyListRow,
             "SELECT id, created_at, last_used_at FROM staff_passkeys
              WHERE staff_id = $1 ORDER BY id",
+            staff_id,
         )
-        .bind(staff_id)
         .fetch_all(self.read())
         .await
     }
@@ -260,11 +267,14 @@ impl Storage {
         log: OpLog<'_>,
     ) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
-        let removed = sqlx::query("DELETE FROM staff_passkeys WHERE id = $1 AND staff_id = $2")
-            .bind(passkey_id)
-            .bind(staff_id)
-            .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+        let removed = sqlx::query!(
+            "DELETE FROM staff_passkeys WHERE id = $1 AND staff_id = $2",
+            passkey_id,
+            staff_id,
+        )
+        .execute(tx.cx())
+        .await
+        .map(|r| r.rows_affected())?;
         if removed != 1 {
             return Ok(false);
         }
@@ -285,26 +295,26 @@ impl Storage {
     ) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
         if let Some((credential_id, json)) = passkey {
-            sqlx::query(
-                "UPDATE staff_passkeys SET passkey = $1, last_used_at = $2 WHERE credential_id = $3",
-            )
-            .bind(json)
-            .bind(log.at)
-            .bind(credential_id)
+            sqlx::query!(
+            "UPDATE staff_passkeys SET passkey = $1, last_used_at = $2 WHERE credential_id = $3",
+            json,
+            log.at,
+            credential_id,
+        )
             .execute(tx.cx())
             .await.map(|r| r.rows_affected())?;
         }
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, last_seen_at)
-             VALUES ($1, $2, $3, $4, $5)",
+             VALUES ($1, $2, $3, $4, $4)",
+            session_hash,
+            staff_id,
+            csrf_token,
+            log.at,
         )
-        .bind(session_hash)
-        .bind(staff_id)
-        .bind(csrf_token)
-        .bind(log.at)
-        .bind(log.at)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
@@ -317,41 +327,44 @@ impl Storage {
         now: i64,
         limits: SessionLimits,
     ) -> sqlx::Result<Option<StaffSessionRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            StaffSessionRow,
             "UPDATE staff_sessions SET last_seen_at = $1
              WHERE token_hash = $2 AND last_seen_at > $3 AND created_at > $4
                AND staff_id IN (SELECT id FROM staff_members WHERE disabled_at IS NULL)
              RETURNING staff_id,
-                       (SELECT name FROM staff_members WHERE id = staff_id) AS name,
-                       (SELECT role FROM staff_members WHERE id = staff_id) AS role,
+                       (SELECT name FROM staff_members WHERE id = staff_id) AS \"name!\",
+                       (SELECT role FROM staff_members WHERE id = staff_id)
+                           AS \"role!: StaffRole\",
                        csrf_token",
+            now,
+            hash,
+            now - limits.idle_secs,
+            now - limits.absolute_secs,
         )
-        .bind(now)
-        .bind(hash)
-        .bind(now - limits.idle_secs)
-        .bind(now - limits.absolute_secs)
         .fetch_optional(self.write())
         .await
     }
 
     pub async fn end_staff_session(&self, hash: &str) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
-            .bind(hash)
+        sqlx::query!("DELETE FROM staff_sessions WHERE token_hash = $1", hash,)
             .execute(self.write())
-            .await.map(|r| r.rows_affected())?;
+            .await
+            .map(|r| r.rows_affected())?;
         Ok(())
     }
 
     /// Disables a staff member and ends every session of theirs at once.
     pub async fn disable_staff(&self, staff_id: i64, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        sqlx::query!(
             "UPDATE staff_members SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL",
+            log.at,
+            staff_id,
         )
-        .bind(log.at)
-        .bind(staff_id)
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Self::end_sessions_of(&mut tx, staff_id).await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
@@ -360,33 +373,34 @@ impl Storage {
     /// Ends every session of a member at once (disabled, or a passkey of
     /// theirs removed).
     async fn end_sessions_of(tx: &mut Tx, staff_id: i64) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
-            .bind(staff_id)
+        sqlx::query!("DELETE FROM staff_sessions WHERE staff_id = $1", staff_id,)
             .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+            .await
+            .map(|r| r.rows_affected())?;
         Ok(())
     }
 
     /// Today's counted failures of an account.
     pub async fn failures_on(&self, account_id: i64, jst_day: &str) -> sqlx::Result<i64> {
-        Ok(sqlx::query_scalar(
+        Ok(sqlx::query_scalar!(
             "SELECT failures FROM auth_failures WHERE account_id = $1 AND jst_day = $2",
+            account_id,
+            jst_day,
         )
-        .bind(account_id)
-        .bind(jst_day)
         .fetch_optional(self.read())
         .await?
         .unwrap_or(0))
     }
 
     pub async fn account_consents(&self, account_id: i64) -> sqlx::Result<Vec<AccountConsentRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            AccountConsentRow,
             "SELECT k.id, c.display_name AS app, k.granted_at, k.expires_at, k.revoked_at,
                     k.revoked_by
              FROM consents k JOIN clients c ON c.client_id = k.client_id
              WHERE k.account_id = $1 ORDER BY k.id DESC",
+            account_id,
         )
-        .bind(account_id)
         .fetch_all(self.read())
         .await
     }
@@ -398,7 +412,8 @@ impl Storage {
         account_id: i64,
         limit: i64,
     ) -> sqlx::Result<Vec<AccountFlowRow>> {
-        sqlx::query_as(
+        sqlx::query_as!(
+            AccountFlowRow,
             "WITH lines AS (
                  SELECT l.id, l.flow_id, l.at, l.step, l.outcome, l.client_id
                  FROM operation_log l
@@ -409,14 +424,16 @@ impl Storage {
                  SELECT flow_id, MIN(at) AS started_at, MAX(id) AS last_id
                  FROM lines GROUP BY flow_id
              )
-             SELECT last.flow_id, COALESCE(c.display_name, '') AS app, last.started_at,
-                    l.at AS last_at, l.step AS last_step, l.outcome AS last_outcome
+             SELECT last.flow_id AS \"flow_id!\", COALESCE(c.display_name, '') AS \"app!: String\",
+                    last.started_at AS \"started_at!: i64\",
+                    l.at AS last_at, l.step AS \"last_step: _\",
+                    l.outcome AS \"last_outcome: _\"
              FROM last JOIN lines l ON l.id = last.last_id
                   LEFT JOIN clients c ON c.client_id = l.client_id
              ORDER BY l.at DESC, l.id DESC LIMIT $2",
+            account_id,
+            limit,
         )
-        .bind(account_id)
-        .bind(limit)
         .fetch_all(self.read())
         .await
     }

@@ -5,21 +5,25 @@ use crate::Storage;
 
 /// What the outbox holds, oldest first: (address, sent_at, attempts).
 pub async fn outbox(s: &Storage) -> sqlx::Result<Vec<(String, Option<i64>, i64)>> {
-    sqlx::query_as("SELECT to_addr, sent_at, attempts FROM mail_outbox ORDER BY id")
+    let rows = sqlx::query!("SELECT to_addr, sent_at, attempts FROM mail_outbox ORDER BY id")
         .fetch_all(s.read())
-        .await
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.to_addr, r.sent_at, r.attempts))
+        .collect())
 }
 
 /// Every stored token hash.
 pub async fn stored_token_hashes(s: &Storage) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT token_hash FROM tokens")
+    sqlx::query_scalar!("SELECT token_hash AS \"token_hash!\" FROM tokens",)
         .fetch_all(s.read())
         .await
 }
 
 /// Drops the lockout's table under a running server.
 pub async fn break_lockout_table(s: &Storage) -> sqlx::Result<()> {
-    sqlx::query("DROP TABLE auth_failures")
+    sqlx::query!("DROP TABLE auth_failures",)
         .execute(s.write())
         .await?;
     Ok(())
@@ -27,13 +31,13 @@ pub async fn break_lockout_table(s: &Storage) -> sqlx::Result<()> {
 
 /// Authorization codes and tokens whose consent row is missing.
 pub async fn orphan_codes_and_tokens(s: &Storage) -> sqlx::Result<(i64, i64)> {
-    let codes = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM auth_codes WHERE consent_id NOT IN (SELECT id FROM consents)",
-    )
+    let codes = sqlx::query_scalar!(
+            "SELECT COUNT(*) AS \"n!\" FROM auth_codes WHERE consent_id NOT IN (SELECT id FROM consents)",
+        )
     .fetch_one(s.read())
     .await?;
-    let tokens = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM tokens WHERE consent_id NOT IN (SELECT id FROM consents)",
+    let tokens = sqlx::query_scalar!(
+        "SELECT COUNT(*) AS \"n!\" FROM tokens WHERE consent_id NOT IN (SELECT id FROM consents)",
     )
     .fetch_one(s.read())
     .await?;
@@ -42,34 +46,34 @@ pub async fn orphan_codes_and_tokens(s: &Storage) -> sqlx::Result<(i64, i64)> {
 
 /// The consent the authorization code of hash `code_hash` belongs to.
 pub async fn consent_of_code(s: &Storage, code_hash: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "SELECT c.id FROM auth_codes a JOIN consents c ON c.id = a.consent_id
          WHERE a.code_hash = $1",
+        code_hash,
     )
-    .bind(code_hash)
     .fetch_optional(s.read())
     .await
 }
 
 /// How many consents were ever given.
 pub async fn consent_count(s: &Storage) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM consents")
+    sqlx::query_scalar!("SELECT COUNT(*) AS \"n!\" FROM consents",)
         .fetch_one(s.read())
         .await
 }
 
 /// The distinct client addresses the operation log recorded.
 pub async fn logged_client_ips(s: &Storage) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
-        "SELECT DISTINCT client_ip FROM operation_log WHERE client_ip IS NOT NULL ORDER BY 1",
-    )
+    sqlx::query_scalar!(
+            "SELECT DISTINCT client_ip AS \"client_ip!\" FROM operation_log WHERE client_ip IS NOT NULL ORDER BY 1",
+        )
     .fetch_all(s.read())
     .await
 }
 
 /// How many WebAuthn ceremonies wait in the database.
 pub async fn ceremony_count(s: &Storage) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM staff_ceremonies")
+    sqlx::query_scalar!("SELECT COUNT(*) AS \"n!\" FROM staff_ceremonies",)
         .fetch_one(s.read())
         .await
 }

@@ -3,7 +3,7 @@
 
 use super::{AccountRef, Context, reason};
 use crate::clock::jst_date;
-use crate::db::LockKey;
+use crate::db::{LockKey, Outcome};
 
 impl Context {
     /// Lifts today's API-linkage lock on an account before 0:00 JST.
@@ -18,7 +18,10 @@ impl Context {
             account_id: account.id,
             jst_day: &day,
         };
-        Ok(self.storage.lift_lock(key, self.log("", &detail)).await?)
+        Ok(self
+            .storage
+            .lift_lock(key, self.log(Outcome::LockLifted, &detail))
+            .await?)
     }
 
     /// Ends every API linkage of an account at once (all its tokens stop
@@ -46,7 +49,12 @@ impl Context {
             |count: u64| format!("account {a}, {which}: {count} consent(s) ended; reason: {why}");
         Ok(self
             .storage
-            .revoke_account_consents(account.id, only, self.log("consents_revoked", ""), detail)
+            .revoke_account_consents(
+                account.id,
+                only,
+                self.log(Outcome::ConsentsRevoked, ""),
+                detail,
+            )
             .await?)
     }
 
@@ -65,7 +73,11 @@ impl Context {
         anyhow::ensure!(old.id != new.id, "the accounts are the same");
         let detail = format!("{from} -> {to}; reason: {why}");
         self.storage
-            .mark_moved(old.id, new.id, Some(self.log("account_moved", &detail)))
+            .mark_moved(
+                old.id,
+                new.id,
+                Some(self.log(Outcome::AccountMoved, &detail)),
+            )
             .await?;
         Ok(())
     }

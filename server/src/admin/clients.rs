@@ -2,7 +2,7 @@
 
 use super::{Context, reason};
 use crate::crypto::{client_secret_digest, random_token};
-use crate::db::{AuthMethod, NewClient, OpLog};
+use crate::db::{AuthMethod, NewClient, OpLog, Outcome};
 use crate::oauth::jwks;
 use url::Url;
 
@@ -119,9 +119,9 @@ impl Context {
             detail: detail.as_deref(),
             ..self.log(
                 if enabled {
-                    "client_enabled"
+                    Outcome::ClientEnabled
                 } else {
-                    "client_disabled"
+                    Outcome::ClientDisabled
                 },
                 "",
             )

@@ -1,6 +1,7 @@
 //! Maintenance windows: the service is closed during them.
 
 use super::{Context, reason};
+use crate::db::Outcome;
 
 impl Context {
     /// Adds a maintenance window [from, to), RFC 3339 instants with an
@@ -22,7 +23,7 @@ impl Context {
             .add_maintenance(
                 (from.as_second(), to.as_second()),
                 why,
-                self.log("maintenance_added", &detail),
+                self.log(Outcome::MaintenanceAdded, &detail),
             )
             .await?)
     }
@@ -34,7 +35,7 @@ impl Context {
         let detail = format!("window {id}; reason: {why}");
         Ok(self
             .storage
-            .cancel_maintenance(id, self.log("maintenance_cancelled", &detail))
+            .cancel_maintenance(id, self.log(Outcome::MaintenanceCancelled, &detail))
             .await?)
     }
 }

@@ -9,7 +9,7 @@ pub mod maintenance;
 pub mod staff;
 
 use crate::clock::SharedClock;
-use crate::db::{AccountRow, OpLog, Storage};
+use crate::db::{AccountRow, LogStep, OpLog, Outcome, Storage};
 use jiff::Timestamp;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 
@@ -100,14 +100,11 @@ impl Context {
     }
 
     /// The operation-log row of a staff action.
-    fn log<'a>(&'a self, outcome: &'a str, detail: &'a str) -> OpLog<'a> {
+    fn log<'a>(&'a self, outcome: Outcome, detail: &'a str) -> OpLog<'a> {
         OpLog {
-            at: self.now.as_second(),
-            step: "staff",
-            outcome,
             detail: Some(detail),
             staff: self.staff.as_deref(),
-            ..Default::default()
+            ..OpLog::new(self.now.as_second(), LogStep::Staff, outcome)
         }
     }
 

@@ -5,6 +5,7 @@
 
 use super::{Context, reason};
 use crate::crypto::{random_token, sha256_hex};
+use crate::db::Outcome;
 use renkei_shared::staff::StaffRole;
 
 /// How long an enrolment link can be used, unless
@@ -37,7 +38,7 @@ impl Context {
                 &handle,
                 &sha256_hex(&token),
                 self.now.as_second() + self.enrolment_secs,
-                self.log("staff_added", &detail),
+                self.log(Outcome::StaffAdded, &detail),
             )
             .await?;
         Ok(token)
@@ -58,7 +59,7 @@ impl Context {
                 member.id,
                 &sha256_hex(&token),
                 self.now.as_second() + self.enrolment_secs,
-                self.log("staff_link", &detail),
+                self.log(Outcome::StaffLink, &detail),
             )
             .await?;
         Ok(token)
@@ -77,7 +78,7 @@ impl Context {
         let detail = format!("enrolment links of {} revoked; reason: {why}", member.name);
         Ok(self
             .storage
-            .revoke_enrolments(member.id, self.log("staff_links_revoked", &detail))
+            .revoke_enrolments(member.id, self.log(Outcome::StaffLinksRevoked, &detail))
             .await?)
     }
 
@@ -92,7 +93,7 @@ impl Context {
             .ok_or_else(|| anyhow::anyhow!("no staff member named {name}"))?;
         let detail = format!("staff member {} disabled; reason: {why}", member.name);
         self.storage
-            .disable_staff(member.id, self.log("staff_disabled", &detail))
+            .disable_staff(member.id, self.log(Outcome::StaffDisabled, &detail))
             .await?;
         Ok(())
     }
@@ -110,7 +111,7 @@ impl Context {
         let detail = format!("passkey {id} of {name} removed; reason: {why}");
         Ok(self
             .storage
-            .remove_passkey(staff_id, id, self.log("passkey_removed", &detail))
+            .remove_passkey(staff_id, id, self.log(Outcome::PasskeyRemoved, &detail))
             .await?)
     }
 }

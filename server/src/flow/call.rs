@@ -8,7 +8,7 @@
 
 use super::extract::{Flow, RequestMeta, StepRequest};
 use super::transition::Transition;
-use crate::db::{AccountChange, ChallengeRow, EmailChange};
+use crate::db::{AccountChange, ChallengeRow, EmailChange, Outcome};
 use crate::error::AppResult;
 use crate::state::AppState;
 use axum::extract::State;
@@ -70,7 +70,7 @@ pub async fn open(
                 &app.config.callback_numbers,
                 flow.now + app.config.callback_window_secs,
                 flow.now + app.config.callback_window_secs + app.config.callback_quiet_secs,
-                meta.log(&flow, "challenge_opened"),
+                meta.log(&flow, Outcome::ChallengeOpened),
             )
             .await?
             .ok_or(ErrorCode::Busy)?,
@@ -136,7 +136,7 @@ pub async fn confirm(
         &app,
         &meta,
         Transition {
-            outcome: ErrorCode::CallbackExpired.code(),
+            outcome: ErrorCode::CallbackExpired.into(),
             account: AccountChange::Clear,
             email: EmailChange::Erase,
             ..Transition::to(Step::Account)

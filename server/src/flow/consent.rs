@@ -7,7 +7,7 @@
 use super::extract::{RequestMeta, StepRequest};
 use super::transition::Transition;
 use crate::crypto::{random_token, sha256_hex};
-use crate::db::{MailToSend, NewGrant};
+use crate::db::{MailToSend, NewGrant, Outcome};
 use crate::error::{ApiJson, AppResult};
 use crate::mail::templates::{denied_mail, granted_mail};
 use crate::oauth::authorize::app_return_url;
@@ -75,7 +75,7 @@ pub async fn allow(
         &app,
         &meta,
         Transition {
-            outcome: "granted",
+            outcome: Outcome::Granted,
             grant: Some(NewGrant {
                 account_id: account.id,
                 terms_version: &app.config.institution.terms_version,
@@ -128,7 +128,7 @@ pub async fn deny(
         &app,
         &meta,
         Transition {
-            outcome: "denied",
+            outcome: Outcome::Denied,
             mail: email.as_deref().map(|to| MailToSend {
                 to,
                 subject: &subject,

@@ -15,6 +15,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
+use renkei_shared::ErrorCode;
 use renkei_shared::api::{CustomerForm, CustomerInput, Step, StepDone};
 
 pub fn router() -> Router<AppState> {
@@ -55,7 +56,7 @@ pub async fn submit(
     // Read now from the bank's records (a gone account matches no one).
     let holder = app.records.holder(account).await?;
     if !holder.is_some_and(|h| holder_matches(&h, &input)) {
-        let mut log = meta.log(&flow, "");
+        let mut log = meta.log(&flow, ErrorCode::IdentityMismatch.into());
         log.kana_name = kana;
         return Err(guard.fail(log).await?.into());
     }

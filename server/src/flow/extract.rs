@@ -5,7 +5,7 @@
 //! asking, for the operation log.
 
 use crate::crypto::{constant_time_eq, sha256_hex};
-use crate::db::{AccountRow, FlowRow, OpLog};
+use crate::db::{AccountRow, FlowRow, OpLog, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::http::security::flow_cookie_name;
 use crate::state::AppState;
@@ -207,17 +207,14 @@ fn client_ip(
 impl RequestMeta {
     /// An operation-log line for `flow`, at the step it stands at, with
     /// `outcome`.
-    pub fn log<'a>(&'a self, flow: &'a Flow, outcome: &'a str) -> OpLog<'a> {
+    pub fn log<'a>(&'a self, flow: &'a Flow, outcome: Outcome) -> OpLog<'a> {
         OpLog {
-            at: flow.now,
             flow_id: Some(&flow.row.id),
             client_id: Some(&flow.row.client_id),
-            step: flow.step.code(),
-            outcome,
             client_ip: self.client_ip.as_deref(),
             user_agent: self.user_agent.as_deref(),
             account_id: flow.row.account_id,
-            ..Default::default()
+            ..OpLog::new(flow.now, flow.step.into(), outcome)
         }
     }
 }

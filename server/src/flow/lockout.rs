@@ -56,10 +56,10 @@ impl<'a> Guard<'a> {
         let count = self
             .app
             .storage
-            .record_failure(self.key(), threshold, log, move |n| verdict(n).code())
+            .record_failure(self.key(), threshold, log, move |n| verdict(n).into())
             .await?;
         let code = verdict(count);
-        crate::telemetry::flow_outcome(step, code.code());
+        crate::telemetry::flow_outcome(step, code.into());
         Ok(code)
     }
 }

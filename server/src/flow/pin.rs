@@ -13,6 +13,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
+use renkei_shared::ErrorCode;
 use renkei_shared::FieldErrors;
 use renkei_shared::api::{PinForm, Step, StepDone};
 use renkei_shared::domain::Pin;
@@ -52,7 +53,10 @@ pub async fn submit(
     }
     let right = app.records.check_pin(account, pin).await?;
     if !right {
-        return Err(guard.fail(meta.log(&flow, "")).await?.into());
+        return Err(guard
+            .fail(meta.log(&flow, ErrorCode::IdentityMismatch.into()))
+            .await?
+            .into());
     }
     let next = flow
         .take(

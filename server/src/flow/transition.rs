@@ -7,7 +7,7 @@
 
 use super::extract::{Flow, RequestMeta};
 use super::lockout::Guard;
-use crate::db::{AccountChange, EmailChange, MailToSend, Move, NewGrant};
+use crate::db::{AccountChange, EmailChange, MailToSend, Move, NewGrant, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use renkei_shared::ErrorCode;
@@ -17,7 +17,7 @@ use renkei_shared::api::Step;
 pub struct Transition<'a> {
     pub to: Step,
     /// The operation log's outcome for the move.
-    pub outcome: &'static str,
+    pub outcome: Outcome,
     pub account: AccountChange,
     pub email: EmailChange<'a>,
     /// FAQ Q4: the kana name as entered, on the identity step's log row.
@@ -34,7 +34,7 @@ impl Transition<'_> {
     pub fn to(to: Step) -> Self {
         Transition {
             to,
-            outcome: "ok",
+            outcome: Outcome::Ok,
             account: AccountChange::Keep,
             // A flow that ends forgets the e-mail address (FAQ Q5); the mail
             // it queues carries its own copy until sent.
@@ -88,7 +88,7 @@ impl Flow {
             })
             .await?;
         if moved {
-            crate::telemetry::flow_outcome(self.step.code(), t.outcome);
+            crate::telemetry::flow_outcome(self.step.into(), t.outcome);
             return Ok(t.to);
         }
         match t.guard {
@@ -109,9 +109,9 @@ impl Flow {
         code: ErrorCode,
         kana_name: Option<&str>,
     ) -> AppError {
-        let mut log = meta.log(self, code.code());
+        let mut log = meta.log(self, code.into());
         log.kana_name = kana_name;
-        crate::telemetry::flow_outcome(self.step.code(), code.code());
+        crate::telemetry::flow_outcome(self.step.into(), code.into());
         match app.storage.log_operation(log).await {
             Ok(()) => code.into(),
             Err(e) => e.into(),

@@ -3,6 +3,7 @@
 
 use super::extract::{Flow, FlowForWrite, RequestMeta};
 use super::transition::Transition;
+use crate::db::Outcome;
 use crate::error::AppResult;
 use crate::oauth::authorize::app_return_url;
 use crate::state::AppState;
@@ -78,7 +79,7 @@ pub async fn cancel(
             &app,
             &meta,
             Transition {
-                outcome: "cancelled",
+                outcome: Outcome::Cancelled,
                 ..Transition::to(Step::Cancelled)
             },
         )

@@ -5,7 +5,7 @@
 //! under `RENKEI_OUTBOX_DIR`, so the demo shows it. Once sent, the address
 //! is erased.
 
-use crate::db::OpLog;
+use crate::db::{LogStep, OpLog, Outcome};
 use crate::state::AppState;
 
 /// Undeliverable mail is retried for a day, then dropped (logged).
@@ -87,11 +87,8 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> anyhow::Result<usiz
                 tracing::warn!(mail = mail.id, attempts = mail.attempts + 1, error = %e, "mail dropped after 24 h");
                 let detail = format!("mail {}: {} attempts", mail.id, mail.attempts + 1);
                 let log = OpLog {
-                    at: app.now_secs(),
-                    step: "mail",
-                    outcome: "mail_dropped",
                     detail: Some(&detail),
-                    ..Default::default()
+                    ..OpLog::new(app.now_secs(), LogStep::Mail, Outcome::MailDropped)
                 };
                 app.storage
                     .mail_dropped(mail.id, &e.to_string(), log)

@@ -9,7 +9,7 @@
 
 use super::SCOPES;
 use crate::crypto::{random_token, sha256_hex};
-use crate::db::{ClientRow, NewFlow, OpLog};
+use crate::db::{ClientRow, LogStep, NewFlow, OpLog, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::flow::extract::ensure_open;
 use crate::http::pages::{error_page, unavailable_page};
@@ -242,12 +242,9 @@ pub async fn authorize(
                 expires_at: now + ttl,
             },
             OpLog {
-                at: now,
                 flow_id: Some(&flow_id),
                 client_id: Some(client_id),
-                step: "authorize",
-                outcome: "started",
-                ..Default::default()
+                ..OpLog::new(now, LogStep::Authorize, Outcome::Started)
             },
         )
         .await?;

@@ -77,7 +77,7 @@ pub async fn show(
             granted_at: instant(c.granted_at),
             expires_at: instant(c.expires_at),
             revoked_at: c.revoked_at.map(instant),
-            revoked_by: c.revoked_by,
+            revoked_by: c.revoked_by.map(|b| <&str>::from(b).to_owned()),
         })
         .collect();
     let recent_flows = app

@@ -5,7 +5,7 @@
 
 use super::Staff;
 use crate::clock::jst;
-use crate::db::{AuditFilter, AuditRow};
+use crate::db::{AuditFilter, AuditRow, LogStep, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use axum::Json;
@@ -58,7 +58,9 @@ pub fn parse_day(field: &str, s: &str) -> AppResult<Date> {
 }
 
 impl AuditQuery {
-    fn filter(&self) -> AppResult<AuditFilter<'_>> {
+    /// The storage filter; `None` when a step or outcome is given that no
+    /// line can have (the console's fields are free text).
+    fn filter(&self) -> AppResult<Option<AuditFilter<'_>>> {
         let (from, to) = match given(&self.day) {
             Some(d) => {
                 let (a, b) = jst_day_bounds(parse_day("day", d)?)?;
@@ -66,14 +68,22 @@ impl AuditQuery {
             }
             None => (None, None),
         };
-        Ok(AuditFilter {
+        let step = match given(&self.step).map(str::parse::<LogStep>) {
+            Some(Err(_)) => return Ok(None),
+            s => s.and_then(Result::ok),
+        };
+        let outcome = match given(&self.outcome).map(str::parse::<Outcome>) {
+            Some(Err(_)) => return Ok(None),
+            o => o.and_then(Result::ok),
+        };
+        Ok(Some(AuditFilter {
             from,
             to,
-            step: given(&self.step),
-            outcome: given(&self.outcome),
+            step,
+            outcome,
             client_id: given(&self.app),
             staff: given(&self.staff),
-        })
+        }))
     }
 }
 
@@ -107,7 +117,10 @@ pub async fn search(
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Json<AuditPage>> {
     staff.require(StaffRole::Supervisor)?;
-    let rows = app.storage.audit(&q.filter()?, q.before, PAGE + 1).await?;
+    let rows = match q.filter()? {
+        Some(f) => app.storage.audit(&f, q.before, PAGE + 1).await?,
+        None => Vec::new(),
+    };
     let more = rows.len() as i64 > PAGE;
     let lines: Vec<AuditLine> = rows.into_iter().take(PAGE as usize).map(line).collect();
     let next_before = if more {
@@ -136,10 +149,10 @@ pub async fn export(
     Query(q): Query<AuditQuery>,
 ) -> AppResult<impl IntoResponse> {
     staff.require(StaffRole::Supervisor)?;
-    let rows = app
-        .storage
-        .audit(&q.filter()?, q.before, EXPORT_MAX)
-        .await?;
+    let rows = match q.filter()? {
+        Some(f) => app.storage.audit(&f, q.before, EXPORT_MAX).await?,
+        None => Vec::new(),
+    };
     // The BOM first: without it Excel reads UTF-8 as Shift_JIS.
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
@@ -161,8 +174,8 @@ pub async fn export(
                     Some(l.at.as_str()),
                     l.flow.as_deref(),
                     l.app.as_deref(),
-                    Some(l.step.as_str()),
-                    Some(l.outcome.as_str()),
+                    Some(l.step.code()),
+                    Some(l.outcome.code()),
                     l.staff.as_deref(),
                     l.detail.as_deref(),
                 ]

@@ -15,6 +15,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::Step;
+use renkei_shared::oplog::{LogStep, Outcome};
 use renkei_shared::staff::{Count, Funnel, FunnelStep, StaffRole};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -28,29 +29,44 @@ pub struct FunnelQuery {
 
 /// The screens in order, each with the log line that says a flow reached
 /// it: a flow opened (SOA201), or the previous screen's step taken.
-const SCREENS: [(Option<Step>, &str, &str, &str); 7] = [
+const SCREENS: [(Option<Step>, &str, LogStep, Outcome); 7] = [
     (
         Some(Step::Account),
         "SOA201 口座情報入力",
-        "authorize",
-        "started",
+        LogStep::Authorize,
+        Outcome::Started,
     ),
-    (Some(Step::Customer), "お客様情報入力", "account", "ok"),
+    (
+        Some(Step::Customer),
+        "お客様情報入力",
+        LogStep::Account,
+        Outcome::Ok,
+    ),
     (
         Some(Step::PhoneConfirm),
         "SOA208 電話番号の確認",
-        "customer",
-        "ok",
+        LogStep::Customer,
+        Outcome::Ok,
     ),
     (
         Some(Step::PhoneCall),
         "SOA209 電話認証",
-        "phone_confirm",
-        "ok",
+        LogStep::PhoneConfirm,
+        Outcome::Ok,
     ),
-    (Some(Step::Pin), "SOA211 暗証番号認証", "phone_call", "ok"),
-    (Some(Step::Consent), "SOA206 情報連携認可", "pin", "ok"),
-    (None, "完了", "consent", "granted"),
+    (
+        Some(Step::Pin),
+        "SOA211 暗証番号認証",
+        LogStep::PhoneCall,
+        Outcome::Ok,
+    ),
+    (
+        Some(Step::Consent),
+        "SOA206 情報連携認可",
+        LogStep::Pin,
+        Outcome::Ok,
+    ),
+    (None, "完了", LogStep::Consent, Outcome::Granted),
 ];
 
 pub async fn show(
@@ -73,7 +89,7 @@ pub async fn show(
     let (_, end) = jst_day_bounds(to)?;
 
     let per = app.storage.step_outcomes(start, end, client).await?;
-    let flows = |step: &str, outcome: &str| -> i64 {
+    let flows = |step: LogStep, outcome: Outcome| -> i64 {
         per.iter()
             .filter(|c| c.step == step && c.outcome == outcome)
             .map(|c| c.flows)
@@ -84,10 +100,10 @@ pub async fn show(
         .iter()
         .enumerate()
         .map(|(i, (step, label, _, _))| {
-            let code = step.map(|s| s.code()).unwrap_or("completed");
-            let cancelled = flows(code, "cancelled") + flows(code, "denied");
+            let at = step.map(LogStep::from).unwrap_or(LogStep::Completed);
+            let cancelled = flows(at, Outcome::Cancelled) + flows(at, Outcome::Denied);
             let locked =
-                flows(code, ErrorCode::Locked.code()) + flows(code, ErrorCode::LockedB84.code());
+                flows(at, ErrorCode::Locked.into()) + flows(at, ErrorCode::LockedB84.into());
             let next = reached.get(i + 1).copied().unwrap_or(reached[i]);
             FunnelStep {
                 step: *step,
@@ -106,9 +122,9 @@ pub async fn show(
     let mut locks: BTreeMap<i64, i64> = BTreeMap::new();
     let mut calls: BTreeMap<String, i64> = BTreeMap::new();
     for t in &timed {
-        if t.step == "telephony" {
-            *calls.entry(t.outcome.clone()).or_default() += t.lines;
-        } else if let Some(code) = ErrorCode::from_code(&t.outcome) {
+        if let Outcome::Call(call) = t.outcome {
+            *calls.entry(call.code().to_owned()).or_default() += t.lines;
+        } else if let Some(code) = t.outcome.refused() {
             *by_code.entry(code.code().to_owned()).or_default() += t.lines;
             by_hour[t.jst_hour.clamp(0, 23) as usize] += t.lines;
             if code == ErrorCode::Locked {

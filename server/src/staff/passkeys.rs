@@ -6,7 +6,7 @@
 
 use super::{Staff, session_cookie};
 use crate::crypto::{random_token, sha256_hex};
-use crate::db::{CeremonyRow, OpLog};
+use crate::db::{CeremonyRow, LogStep, OpLog, Outcome};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::flow::extract::RequestMeta;
 use crate::state::AppState;
@@ -81,13 +81,10 @@ async fn take_ceremony<S: DeserializeOwned, C: DeserializeOwned>(
     Ok((taken, state, credential))
 }
 
-fn log<'a>(at: i64, outcome: &'a str, staff: &'a str) -> OpLog<'a> {
+fn log(at: i64, outcome: Outcome, staff: &str) -> OpLog<'_> {
     OpLog {
-        at,
-        step: "staff",
-        outcome,
         staff: Some(staff),
-        ..Default::default()
+        ..OpLog::new(at, LogStep::Staff, outcome)
     }
 }
 
@@ -162,7 +159,7 @@ pub async fn enrol_finish(
             &enrolment,
             &credential_id(&passkey),
             &serde_json::to_string(&passkey).map_err(anyhow::Error::from)?,
-            log(now, "passkey_enrolled", &member.name),
+            log(now, Outcome::PasskeyEnrolled, &member.name),
         )
         .await?;
     if !stored {
@@ -357,7 +354,7 @@ async fn start_session(
             passkey,
             &sha256_hex(&token),
             &me.csrf_token,
-            log(now, "signed_in", name),
+            log(now, Outcome::SignedIn, name),
         )
         .await?;
     let jar = jar.add(session_cookie(token, app.config.secure_cookies()));

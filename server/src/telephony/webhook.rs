@@ -6,7 +6,7 @@
 
 use super::number::caller_digits;
 use super::signature::{twilio_signature, verify_v1};
-use crate::db::{CallOutcome, InboundCall, OpLog};
+use crate::db::{CallOutcome, InboundCall, LogStep, OpLog, Outcome};
 use crate::error::AppResult;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -169,10 +169,13 @@ async fn handle_call(
                 now,
             },
             OpLog {
-                at: now,
-                step: "telephony",
                 detail: Some(&detail),
-                ..Default::default()
+                // Provisional: the storage layer writes what the call did.
+                ..OpLog::new(
+                    now,
+                    LogStep::Telephony,
+                    Outcome::Call(CallOutcome::NoMatchingChallenge),
+                )
             },
         )
         .await?;

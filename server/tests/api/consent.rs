@@ -5,6 +5,7 @@ use crate::helpers::{
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use renkei_shared::oplog::{LogStep, Outcome};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -62,7 +63,7 @@ async fn deny_returns_access_denied_and_writes_the_notice_as_an_eml_without_smtp
     let log = app.storage.operation_log().await.unwrap();
     assert!(
         log.iter()
-            .any(|l| l.step == "consent" && l.outcome == "denied")
+            .any(|l| l.step == LogStep::Consent && l.outcome == Outcome::Denied)
     );
 
     let eml = first_eml(dir.path()).await;

@@ -2,6 +2,7 @@
 
 use crate::helpers::{code_of, happy_customer, spawn_app};
 use renkei_shared::api::Step;
+use renkei_shared::oplog::{LogStep, Outcome};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -18,8 +19,11 @@ async fn the_happy_path_customer_passes_with_hiragana_and_full_width_input() {
 
     // The operation log keeps the kana name (FAQ Q4), never the phone or e-mail.
     let log = app.storage.operation_log().await.unwrap();
-    let line = log.iter().find(|l| l.step == "customer").expect("logged");
-    assert_eq!(line.outcome, "ok");
+    let line = log
+        .iter()
+        .find(|l| l.step == LogStep::Customer)
+        .expect("logged");
+    assert_eq!(line.outcome, Outcome::Ok);
     assert_eq!(line.kana_name.as_deref(), Some("ﾃﾞ-ﾀ ﾀﾛｳ"));
     let everything = format!("{log:?}");
     assert!(

@@ -13,7 +13,9 @@ use crate::helpers::{
 };
 use futures::future::join_all;
 use renkei_server::db::{AuditFilter, Storage};
+use renkei_shared::ErrorCode;
 use renkei_shared::api::{CallChallenge, FlowView};
+use renkei_shared::oplog::Outcome;
 use serde_json::{Value, json};
 
 /// Two instances, A and B, on one fresh database, one public address.
@@ -303,7 +305,7 @@ async fn a_hundred_wrong_attempts_over_both_instances_lock_once_with_exactly_the
     let counted = failures_on_test_day(&pair.storage, "115", "ordinary", "1100026").await;
     assert_eq!(counted, 5);
     let filter = AuditFilter {
-        outcome: Some("locked"),
+        outcome: Some(Outcome::Refused(ErrorCode::Locked)),
         ..AuditFilter::default()
     };
     let locks = pair.storage.audit(&filter, None, 1000).await.expect("read");

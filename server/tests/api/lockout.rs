@@ -4,6 +4,7 @@ use crate::helpers::{
     code_of, failures_on_test_day, happy_customer, jst, spawn_app, spawn_app_with,
 };
 use futures::future::join_all;
+use renkei_shared::oplog::Outcome;
 use serde_json::json;
 
 fn wrong() -> serde_json::Value {
@@ -169,7 +170,7 @@ async fn staff_can_lift_a_lock_early_with_a_reason_in_the_operation_log() {
     let log = app.storage.operation_log().await.unwrap();
     let staff = log
         .iter()
-        .find(|l| l.outcome == "lock_lifted")
+        .find(|l| l.outcome == Outcome::LockLifted)
         .expect("logged");
     assert!(
         staff

@@ -5,6 +5,7 @@ use crate::helpers::{
 };
 use renkei_server::clock::Clock;
 use renkei_shared::api::Step;
+use renkei_shared::oplog::LogStep;
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -146,7 +147,10 @@ async fn withheld_and_other_numbers_never_verify() {
     let resp = app.post("/api/flow/call/confirm", &csrf, &json!({})).await;
     assert_eq!(code_of(resp).await, "callback_pending");
     let log = app.storage.operation_log().await.unwrap();
-    let calls: Vec<_> = log.iter().filter(|l| l.step == "telephony").collect();
+    let calls: Vec<_> = log
+        .iter()
+        .filter(|l| l.step == LogStep::Telephony)
+        .collect();
     assert_eq!(calls.len(), 4);
     assert!(
         calls
@@ -329,5 +333,8 @@ async fn twilio_webhooks_with_the_right_signature_verify_and_hang_up() {
     // Same CallSid again: deduplicated.
     assert_eq!(send(good).await.unwrap().status(), 200);
     let log = app.storage.operation_log().await.unwrap();
-    assert_eq!(log.iter().filter(|l| l.step == "telephony").count(), 1);
+    assert_eq!(
+        log.iter().filter(|l| l.step == LogStep::Telephony).count(),
+        1
+    );
 }

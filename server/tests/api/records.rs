@@ -4,6 +4,7 @@
 
 use crate::helpers::{TestApp, code_of, spawn_app};
 use renkei_fixture::Customer;
+use renkei_shared::oplog::{LogStep, Outcome};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::{Output, Stdio};
@@ -189,13 +190,13 @@ async fn an_imported_account_links_and_its_records_come_out_of_the_api() {
 
     // Each run is in the audit trail with what it did.
     let log = app.storage.operation_log().await.unwrap();
-    let runs: Vec<(&str, &str)> = log
+    let runs: Vec<(Outcome, &str)> = log
         .iter()
-        .filter(|l| l.step == "records_import")
-        .map(|l| (l.outcome.as_str(), l.detail.as_deref().unwrap_or("")))
+        .filter(|l| l.step == LogStep::RecordsImport)
+        .map(|l| (l.outcome, l.detail.as_deref().unwrap_or("")))
         .collect();
     assert_eq!(runs.len(), 2, "{runs:?}");
-    assert_eq!(runs[1].0, "imported_delta");
+    assert_eq!(runs[1].0, Outcome::ImportedDelta);
     assert!(
         runs[1]
             .1
@@ -310,7 +311,7 @@ async fn a_full_import_closes_what_it_no_longer_lists_and_ends_its_linkages() {
     let log = app.storage.operation_log().await.unwrap();
     let ended: Vec<&str> = log
         .iter()
-        .filter(|l| l.step == "records_import" && l.outcome == "linkage_ended")
+        .filter(|l| l.step == LogStep::RecordsImport && l.outcome == Outcome::LinkageEnded)
         .filter_map(|l| l.detail.as_deref())
         .collect();
     assert_eq!(

@@ -4,6 +4,7 @@
 //! be exchanged; a disabled app's tokens stop at once.
 
 use crate::helpers::{DEMO_CREDS, code_of, happy_account, spawn_app_with};
+use renkei_shared::oplog::Outcome;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -70,7 +71,7 @@ async fn undeliverable_mail_is_given_up_after_a_day_and_logged() {
     assert!(
         eventually(|| async {
             let log = app.storage.operation_log().await.unwrap();
-            log.iter().any(|l| l.outcome == "mail_dropped")
+            log.iter().any(|l| l.outcome == Outcome::MailDropped)
         })
         .await,
         "dropped, with an operation-log row"

@@ -24,7 +24,9 @@ impl Schema {
 }
 
 /// The dialect differences the two schemas may have, by name: SQLite's
-/// INTEGER is 64-bit (PostgreSQL's BIGINT), its BLOB is BYTEA. Anything
+/// INTEGER is 64-bit (PostgreSQL's BIGINT), its BLOB is BYTEA, and it has no
+/// boolean type — a yes/no column is INTEGER with `CHECK (x IN (0, 1))`
+/// (compared as PostgreSQL's `boolean`, that CHECK not counted). Anything
 /// else (PostgreSQL's 32-bit `integer`, say) stays as it is and differs.
 fn portable_type(ty: &str, sqlite: bool) -> String {
     match (ty.to_lowercase().as_str(), sqlite) {
@@ -32,6 +34,7 @@ fn portable_type(ty: &str, sqlite: bool) -> String {
         ("text", _) => "text",
         ("blob", true) | ("bytea", false) => "bytes",
         ("real", true) | ("double precision", false) => "float64",
+        ("boolean", false) => "bool",
         (other, _) => return format!("other:{other}"),
     }
     .to_owned()
@@ -61,7 +64,10 @@ async fn sqlite_schema(url: &str) -> Schema {
     .unwrap();
     for (table, sql) in &tables {
         s.add(format!("table {table}"));
-        s.add(format!("{table}: {} checks", checks_in(sql)));
+        let is_flag = |column: &str| {
+            let spaced: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+            spaced.contains(&format!("CHECK ({column} IN (0, 1))"))
+        };
         let columns: Vec<(String, String, bool, i64)> = sqlx::query_as(
             "SELECT name, type, \"notnull\", pk FROM pragma_table_info($1) ORDER BY cid",
         )
@@ -70,6 +76,7 @@ async fn sqlite_schema(url: &str) -> Schema {
         .await
         .unwrap();
         let mut pk: Vec<(i64, &str)> = Vec::new();
+        let mut flags = 0;
         for (name, ty, not_null, in_pk) in &columns {
             // A primary key's columns are NOT NULL (PostgreSQL says so).
             let null = if *not_null || *in_pk > 0 {
@@ -77,14 +84,18 @@ async fn sqlite_schema(url: &str) -> Schema {
             } else {
                 "null"
             };
-            s.add(format!(
-                "{table}.{name}: {} {null}",
+            let ty = if is_flag(name) {
+                flags += 1;
+                "bool".to_owned()
+            } else {
                 portable_type(ty, true)
-            ));
+            };
+            s.add(format!("{table}.{name}: {ty} {null}"));
             if *in_pk > 0 {
                 pk.push((*in_pk, name));
             }
         }
+        s.add(format!("{table}: {} checks", checks_in(sql) - flags));
         pk.sort();
         let pk: Vec<&str> = pk.into_iter().map(|(_, n)| n).collect();
         s.add(format!("{table}: primary key ({})", pk.join(", ")));

@@ -7,6 +7,7 @@ use crate::helpers::{
     TestApp, authorize_params, code_of, happy_customer, spawn_app, spawn_app_with,
 };
 use renkei_server::testkit::staff_session;
+use renkei_shared::oplog::Outcome;
 use renkei_shared::staff::{STAFF_CSRF_HEADER, StaffRole};
 use serde_json::{Value, json};
 
@@ -115,7 +116,10 @@ async fn an_operator_finds_a_locked_account_lifts_the_lock_and_the_customer_goes
 
     // The log says who lifted it and why.
     let log = app.storage.operation_log().await.unwrap();
-    let lifted = log.iter().find(|l| l.outcome == "lock_lifted").unwrap();
+    let lifted = log
+        .iter()
+        .find(|l| l.outcome == Outcome::LockLifted)
+        .unwrap();
     assert_eq!(lifted.staff.as_deref(), Some("窓口 花子"));
     assert!(
         lifted
@@ -492,7 +496,10 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
     let resp = app.authorize(&authorize_params()).await;
     assert_eq!(resp.status(), 503);
     let log = app.storage.operation_log().await.unwrap();
-    let off = log.iter().find(|l| l.outcome == "client_disabled").unwrap();
+    let off = log
+        .iter()
+        .find(|l| l.outcome == Outcome::ClientDisabled)
+        .unwrap();
     assert_eq!(off.staff.as_deref(), Some("sv"));
     assert_eq!(off.detail.as_deref(), Some("reason: 不正利用の疑い"));
     let _ = id;
@@ -589,7 +596,7 @@ async fn only_an_admin_lists_and_removes_a_members_passkeys_and_with_a_reason() 
     assert_eq!(admin.post(remove, &why).await.status(), 404);
     assert_eq!(sv.get(HAPPY).await.status(), 200);
     let log = app.storage.operation_log().await.unwrap();
-    assert!(!log.iter().any(|l| l.outcome == "passkey_removed"));
+    assert!(!log.iter().any(|l| l.outcome == Outcome::PasskeyRemoved));
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! configured trusted proxy sent it.
 
 use crate::helpers::{code_of, spawn_app_with};
+use renkei_shared::oplog::LogStep;
 use serde_json::json;
 use std::num::NonZeroU32;
 
@@ -80,7 +81,7 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
     let log = proxied.storage.operation_log().await.unwrap();
     let ips: Vec<_> = log
         .iter()
-        .filter(|l| l.step == "account")
+        .filter(|l| l.step == LogStep::Account)
         .filter_map(|l| l.client_ip.clone())
         .collect();
     assert_eq!(

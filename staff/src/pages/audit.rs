@@ -85,8 +85,8 @@ fn Audit() -> impl IntoView {
             <tbody>
                 <For each=move || lines.get() key=|l| l.id let:l>
                     <tr>
-                        <td>{l.at}</td><td>{l.flow}</td><td>{l.app}</td><td>{l.step}</td>
-                        <td>{l.outcome}</td><td>{l.staff}</td><td>{l.detail}</td>
+                        <td>{l.at}</td><td>{l.flow}</td><td>{l.app}</td><td>{l.step.code()}</td>
+                        <td>{l.outcome.code()}</td><td>{l.staff}</td><td>{l.detail}</td>
                     </tr>
                 </For>
             </tbody>

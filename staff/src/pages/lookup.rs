@@ -199,7 +199,7 @@ fn Lookup() -> impl IntoView {
                         <tbody>
                             {v.recent_flows.iter().map(|f| view! { <tr>
                                 <td>{f.started_at.clone()}</td><td>{f.app.clone()}</td>
-                                <td>{f.last_step.clone()}</td><td>{f.last_outcome.clone()}</td>
+                                <td>{f.last_step.code()}</td><td>{f.last_outcome.code()}</td>
                             </tr> }).collect_view()}
                         </tbody>
                     </table>

@@ -3,13 +3,12 @@
 use crate::*;
 
 use renkei_shared::domain::AccountKind;
-use sqlx::FromRow;
 
 /// Renkei's reference to a bank account a flow chose: its key and the id
 /// the account API hands out. Flows, consents and locks point at it; what
 /// the bank knows of the account is asked of the records port
 /// (`crate::records::Records`), never read from here.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct AccountRow {
     pub id: i64,
     pub public_id: String,
@@ -21,10 +20,9 @@ pub struct AccountRow {
 /// The embedded records' entry for an account (`source = 'embedded'`):
 /// what `records import` or the demo seed loaded. Only the embedded
 /// adapter of the records port reads it.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct RecordRow {
     pub status: AccountStatus,
-    #[sqlx(try_from = "Flag")]
     pub has_cash_card: bool,
     /// Already in the 全銀 normalisation the screen applies.
     pub holder_kana: String,
@@ -39,11 +37,9 @@ pub struct RecordRow {
 }
 
 /// An embedded account: the reference and its record, from one statement.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct EmbeddedAccount {
-    #[sqlx(flatten)]
     pub account: AccountRow,
-    #[sqlx(flatten)]
     pub record: RecordRow,
 }
 
@@ -77,7 +73,7 @@ pub struct NewTimeDeposit {
     pub maturity_on: Day,
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct TransactionRow {
     pub id: i64,
     pub booked_on: Day,
@@ -87,7 +83,7 @@ pub struct TransactionRow {
     pub balance_after: i64,
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct TimeDepositRow {
     pub principal: i64,
     pub rate_bp: i64,

@@ -1,10 +1,8 @@
 //! The phone callback: SOA209's challenges and the calls the carrier
 //! reported.
 
-use sqlx::FromRow;
-
 /// A phone challenge as the flow sees it.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct ChallengeRow {
     pub id: i64,
     /// The registered phone the call must come from (domestic digits).

@@ -2,8 +2,6 @@
 
 use crate::*;
 
-use sqlx::FromRow;
-
 /// A registered fintech app.
 #[derive(Debug, Clone)]
 pub struct ClientRow {
@@ -26,45 +24,17 @@ pub struct ClientRow {
 }
 
 /// An app as the console lists it.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct ClientSummary {
     pub client_id: String,
     pub display_name: String,
-    #[sqlx(try_from = "Flag")]
     pub enabled: bool,
     pub auth_method: AuthMethod,
-    #[sqlx(try_from = "Flag")]
     pub require_par: bool,
-    #[sqlx(try_from = "Flag")]
     pub require_dpop: bool,
     /// Space-separated.
     pub redirect_uris: Option<String>,
     pub jwks_uri: Option<String>,
-}
-
-/// One row of a client joined with its redirect URIs (one per URI).
-#[derive(FromRow)]
-pub struct ClientWithUri {
-    #[sqlx(flatten)]
-    pub client: ClientColumns,
-    pub uri: Option<String>,
-}
-
-#[derive(FromRow)]
-pub struct ClientColumns {
-    pub client_id: String,
-    pub display_name: String,
-    #[sqlx(try_from = "Flag")]
-    pub enabled: bool,
-    pub auth_method: AuthMethod,
-    pub secret_hash: Option<String>,
-    pub jwks: Option<String>,
-    pub jwks_uri: Option<String>,
-    pub jwks_checked_at: Option<i64>,
-    #[sqlx(try_from = "Flag")]
-    pub require_par: bool,
-    #[sqlx(try_from = "Flag")]
-    pub require_dpop: bool,
 }
 
 /// A registration.

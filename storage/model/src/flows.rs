@@ -4,10 +4,9 @@
 use crate::*;
 
 use renkei_shared::api::Step;
-use sqlx::{FromRow, Row};
 
 /// One linkage in progress.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct FlowRow {
     pub id: String,
     pub client_id: String,
@@ -33,36 +32,6 @@ pub struct FlowRead {
     /// The account chosen on SOA201, once there is one.
     pub account: Option<AccountRow>,
 }
-
-/// The same reading for each backend's own row type.
-macro_rules! flow_read_from {
-    ($row:ty) => {
-        impl<'r> FromRow<'r, $row> for FlowRead {
-            fn from_row(r: &'r $row) -> sqlx::Result<Self> {
-                // The account's columns come from a LEFT JOIN, prefixed `a_`.
-                let account = match r.try_get::<Option<i64>, _>("a_id")? {
-                    None => None,
-                    Some(id) => Some(AccountRow {
-                        id,
-                        public_id: r.try_get("a_public_id")?,
-                        branch: r.try_get("a_branch")?,
-                        kind: r.try_get("a_kind")?,
-                        number: r.try_get("a_number")?,
-                    }),
-                };
-                Ok(FlowRead {
-                    row: FlowRow::from_row(r)?,
-                    client_name: r.try_get("client_name")?,
-                    client_enabled: r.try_get::<Flag, _>("client_enabled")?.into(),
-                    in_maintenance: r.try_get("in_maintenance")?,
-                    account,
-                })
-            }
-        }
-    };
-}
-flow_read_from!(sqlx::sqlite::SqliteRow);
-flow_read_from!(sqlx::postgres::PgRow);
 
 pub struct NewFlow<'a> {
     pub id: &'a str,

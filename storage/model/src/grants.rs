@@ -4,9 +4,8 @@
 use crate::*;
 
 use renkei_shared::domain::AccountKind;
-use sqlx::FromRow;
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct CodeRow {
     pub consent_id: i64,
     pub client_id: String,
@@ -31,7 +30,7 @@ pub struct NewToken<'a> {
     pub dpop_jkt: Option<&'a str>,
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct TokenRow {
     pub kind: TokenKind,
     pub consent_id: i64,
@@ -47,7 +46,7 @@ pub struct TokenRow {
 }
 
 /// What the resource server needs to know about an access token.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct AccessGrant {
     pub kind: TokenKind,
     pub scope: String,
@@ -65,7 +64,6 @@ pub struct AccessGrant {
     pub account_kind: AccountKind,
     pub number: String,
     /// Whether staff left the app enabled.
-    #[sqlx(try_from = "Flag")]
     pub client_enabled: bool,
 }
 

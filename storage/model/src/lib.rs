@@ -29,4 +29,6 @@ pub use oplog::*;
 pub use outbox::*;
 pub use records::*;
 pub use staff::*;
-pub use types::{AccountStatus, AuthMethod, CallOutcome, Day, Flag, RevokedBy, TokenKind};
+pub use types::{
+    AccountStatus, AuthMethod, CallOutcome, ChallengeState, Day, RevokedBy, TokenKind,
+};

@@ -1,8 +1,6 @@
 //! Maintenance windows set by staff.
 
-use sqlx::FromRow;
-
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct MaintenanceRow {
     pub id: i64,
     pub starts_at: i64,

@@ -1,8 +1,6 @@
 //! The mail outbox: mails queued in the transaction that caused them,
 //! claimed with a lease by the delivery worker.
 
-use sqlx::FromRow;
-
 /// A mail to queue.
 #[derive(Debug, Clone, Copy)]
 pub struct MailToSend<'a> {
@@ -11,7 +9,7 @@ pub struct MailToSend<'a> {
     pub body: &'a str,
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct MailRow {
     pub id: i64,
     pub created_at: i64,

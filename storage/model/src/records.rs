@@ -5,7 +5,6 @@
 use crate::*;
 
 use renkei_shared::domain::AccountKind;
-use sqlx::FromRow;
 
 /// `--mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
@@ -18,7 +17,7 @@ pub enum ImportMode {
 }
 
 /// What one run did, as `record_imports` keeps it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportCounts {
     pub accounts: i64,
     pub not_linkable: i64,

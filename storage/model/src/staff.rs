@@ -1,10 +1,10 @@
 //! Staff members, their enrolment links, passkeys, WebAuthn ceremonies in
 //! progress and sessions; and what the console reads about an account.
 
+use crate::{LogStep, Outcome, RevokedBy};
 use renkei_shared::staff::StaffRole;
-use sqlx::FromRow;
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct StaffRow {
     pub id: i64,
     pub name: String,
@@ -14,7 +14,7 @@ pub struct StaffRow {
 }
 
 /// A staff member as the admin's list shows them.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct StaffListRow {
     pub name: String,
     pub role: StaffRole,
@@ -24,7 +24,7 @@ pub struct StaffListRow {
 }
 
 /// A live session with its staff member (never a disabled one).
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct StaffSessionRow {
     pub staff_id: i64,
     pub name: String,
@@ -33,7 +33,7 @@ pub struct StaffSessionRow {
 }
 
 /// A WebAuthn ceremony taken back (once) by the request that finishes it.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct CeremonyRow {
     /// `None` for a sign-in started with an unknown name: it finishes for
     /// no one.
@@ -42,39 +42,39 @@ pub struct CeremonyRow {
     pub state: String,
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct PasskeyListRow {
     pub id: i64,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct PasskeyRow {
     pub credential_id: String,
     pub passkey: String,
 }
 
 /// A consent of an account, with its app's name.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct AccountConsentRow {
     pub id: i64,
     pub app: String,
     pub granted_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
-    pub revoked_by: Option<String>,
+    pub revoked_by: Option<RevokedBy>,
 }
 
 /// A flow of an account, as its log lines tell it.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct AccountFlowRow {
     pub flow_id: String,
     pub app: String,
     pub started_at: i64,
     pub last_at: i64,
-    pub last_step: String,
-    pub last_outcome: String,
+    pub last_step: LogStep,
+    pub last_outcome: Outcome,
 }
 
 /// How long a staff session lives: idle and absolute, in seconds.

@@ -61,31 +61,19 @@ pub enum RevokedBy {
     RefreshReuse,
 }
 
-/// What an inbound call did.
+pub use renkei_shared::oplog::CallOutcome;
+
+/// Where a phone challenge stands (`phone_challenges.state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
-pub enum CallOutcome {
-    Verified,
-    NoMatchingChallenge,
-    /// 非通知: never verifies.
-    Withheld,
-    /// The pair's flow was verified already (a redial): nothing else is.
-    AlreadyVerified,
-    /// The pair's flow's window had ended (a late call, or a call to a
-    /// number in its quiet period): nothing is verified.
-    TooLate,
-}
-
-impl CallOutcome {
-    pub fn code(self) -> &'static str {
-        match self {
-            CallOutcome::Verified => "verified",
-            CallOutcome::NoMatchingChallenge => "no_matching_challenge",
-            CallOutcome::Withheld => "withheld",
-            CallOutcome::AlreadyVerified => "already_verified",
-            CallOutcome::TooLate => "too_late",
-        }
-    }
+pub enum ChallengeState {
+    /// Waiting for the call (once verified, `verified_at` says so).
+    Open,
+    /// The flow restarted, ended, or opened a newer challenge.
+    Void,
+    /// Its window passed and another flow of the same phone needed the
+    /// number; its own flow still sees it, as expired.
+    Released,
 }
 
 /// A calendar date, stored as `YYYY-MM-DD` (which also sorts as text).
@@ -98,8 +86,8 @@ impl std::fmt::Display for Day {
     }
 }
 
-/// `Day` and `Flag` on each backend's own driver.
-macro_rules! day_and_flag {
+/// `Day` on each backend's own driver.
+macro_rules! day_on {
     ($db:ty) => {
         impl Type<$db> for Day {
             fn type_info() -> <$db as Database>::TypeInfo {
@@ -125,42 +113,16 @@ macro_rules! day_and_flag {
                 <String as Encode<$db>>::encode(self.0.to_string(), buf)
             }
         }
-
-        impl Type<$db> for Flag {
-            fn type_info() -> <$db as Database>::TypeInfo {
-                <i64 as Type<$db>>::type_info()
-            }
-            fn compatible(ty: &<$db as Database>::TypeInfo) -> bool {
-                <i64 as Type<$db>>::compatible(ty)
-            }
-        }
-
-        impl<'r> Decode<'r, $db> for Flag {
-            fn decode(value: <$db as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
-                match <i64 as Decode<$db>>::decode(value)? {
-                    0 => Ok(Flag(false)),
-                    1 => Ok(Flag(true)),
-                    n => Err(format!("not a flag: {n}").into()),
-                }
-            }
-        }
     };
 }
-day_and_flag!(Sqlite);
-day_and_flag!(Postgres);
+day_on!(Sqlite);
+day_on!(Postgres);
 
-renkei_shared::sqlx_text!(AccountStatus, AuthMethod, TokenKind, RevokedBy, CallOutcome);
+renkei_shared::sqlx_text!(
+    AccountStatus,
+    AuthMethod,
+    TokenKind,
+    RevokedBy,
+    ChallengeState
+);
 renkei_shared::sqlx_text!(crate::ImportMode);
-
-/// A yes/no column: `0`/`1` in an integer column on every backend (SQLite
-/// has no boolean type, and one spelling keeps the SQL the same on
-/// PostgreSQL). Rows read it with `#[sqlx(try_from = "Flag")]`; binds
-/// write `i64::from(b)`. Any other number is a corrupt row.
-#[derive(Debug, Clone, Copy)]
-pub struct Flag(pub bool);
-
-impl From<Flag> for bool {
-    fn from(f: Flag) -> bool {
-        f.0
-    }
-}

@@ -35,10 +35,12 @@ impl Tx {
     /// advisory lock on a hash of the key: the rest of the database is
     /// untouched.
     async fn serialize_on(&mut self, kind: &str, key: &str) -> sqlx::Result<()> {
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(format!("{kind}:{key}"))
-            .execute(self.cx())
-            .await?;
+        sqlx::query!(
+            "SELECT 1 AS \"locked!: i32\" FROM pg_advisory_xact_lock(hashtextextended($1, 0))",
+            format!("{kind}:{key}"),
+        )
+        .fetch_one(self.cx())
+        .await?;
         Ok(())
     }
 

@@ -1,0 +1,374 @@
+//! The operation log's vocabulary: where a line was written ([`LogStep`])
+//! and what happened there ([`Outcome`]). Both are stored by their
+//! snake_case name in `operation_log.step` and `.outcome`, read back as
+//! these types (an unknown name is an error, never a guess), and travel to
+//! the staff console under the same names, so nothing compares a stored
+//! value as text.
+
+use crate::api::Step;
+use crate::error::ErrorCode;
+use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
+
+/// Where a log line was written: a flow's step, or one of the bank's own
+/// actors (the OAuth front door, the carrier, the mail worker, staff, a
+/// records import).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    VariantArray,
+    IntoStaticStr,
+    strum::EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum LogStep {
+    Account,
+    Customer,
+    PhoneConfirm,
+    PhoneCall,
+    Pin,
+    Consent,
+    Completed,
+    Cancelled,
+    /// The app's authorization request opened a flow.
+    Authorize,
+    /// The carrier reported a call.
+    Telephony,
+    /// The mail worker (a mail given up on).
+    Mail,
+    /// A staff member's action, in the console or at the command line.
+    Staff,
+    /// A run of `records import`.
+    RecordsImport,
+}
+
+impl LogStep {
+    pub const ALL: &'static [LogStep] = <LogStep as VariantArray>::VARIANTS;
+
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
+    /// The flow step this line was written at, if it was a flow's.
+    pub fn flow_step(self) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| LogStep::from(*s) == self)
+    }
+
+    /// Who acted: the customer at a flow's steps, otherwise the step's own
+    /// actor.
+    pub fn actor(self) -> Actor {
+        match self {
+            LogStep::Authorize => Actor::App,
+            LogStep::Telephony => Actor::Carrier,
+            LogStep::Mail | LogStep::RecordsImport => Actor::Bank,
+            LogStep::Staff => Actor::Staff,
+            _ => Actor::Customer,
+        }
+    }
+}
+
+impl From<Step> for LogStep {
+    fn from(s: Step) -> Self {
+        match s {
+            Step::Account => LogStep::Account,
+            Step::Customer => LogStep::Customer,
+            Step::PhoneConfirm => LogStep::PhoneConfirm,
+            Step::PhoneCall => LogStep::PhoneCall,
+            Step::Pin => LogStep::Pin,
+            Step::Consent => LogStep::Consent,
+            Step::Completed => LogStep::Completed,
+            Step::Cancelled => LogStep::Cancelled,
+        }
+    }
+}
+
+/// Who a log line's action was taken by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Actor {
+    Customer,
+    App,
+    Carrier,
+    /// The bank's own processes (mail worker, records import).
+    Bank,
+    Staff,
+}
+
+/// What an inbound call did (also `inbound_calls.outcome`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    VariantArray,
+    IntoStaticStr,
+    strum::EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum CallOutcome {
+    Verified,
+    NoMatchingChallenge,
+    /// 非通知: never verifies.
+    Withheld,
+    /// The pair's flow was verified already (a redial): nothing else is.
+    AlreadyVerified,
+    /// The pair's flow's window had ended (a late call, or a call to a
+    /// number in its quiet period): nothing is verified.
+    TooLate,
+}
+
+impl CallOutcome {
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// What happened at a log line's step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    // A flow's.
+    /// A step taken.
+    Ok,
+    /// The app's request opened a flow.
+    Started,
+    /// 中止する.
+    Cancelled,
+    /// SOA206: consent given / 拒否する.
+    Granted,
+    Denied,
+    /// SOA209 opened its phone challenge.
+    ChallengeOpened,
+    /// The step was refused with this code (a wrong PIN, a lock, …).
+    Refused(ErrorCode),
+    /// The carrier's report of a call.
+    Call(CallOutcome),
+    /// The mail worker gave up on a mail.
+    MailDropped,
+    // Staff's.
+    SignedIn,
+    PasskeyEnrolled,
+    PasskeyRemoved,
+    StaffAdded,
+    StaffLink,
+    StaffLinksRevoked,
+    StaffDisabled,
+    MaintenanceAdded,
+    MaintenanceCancelled,
+    ConsentsRevoked,
+    /// 口座移管 recorded by staff (a flow refused for a moved account logs
+    /// `Refused(ErrorCode::AccountMoved)`, whose name is the same: see
+    /// [`Outcome::from_code`]).
+    AccountMoved,
+    LockLifted,
+    /// A lift asked for an account that was not locked.
+    LockLiftNothing,
+    ClientEnabled,
+    ClientDisabled,
+    // A records import's.
+    ImportedFull,
+    ImportedDelta,
+    /// A linkage ended because the import closed or moved its account.
+    LinkageEnded,
+}
+
+impl Outcome {
+    /// Every outcome without a payload, in declaration order.
+    pub const PLAIN: &'static [Outcome] = &[
+        Outcome::Ok,
+        Outcome::Started,
+        Outcome::Cancelled,
+        Outcome::Granted,
+        Outcome::Denied,
+        Outcome::ChallengeOpened,
+        Outcome::MailDropped,
+        Outcome::SignedIn,
+        Outcome::PasskeyEnrolled,
+        Outcome::PasskeyRemoved,
+        Outcome::StaffAdded,
+        Outcome::StaffLink,
+        Outcome::StaffLinksRevoked,
+        Outcome::StaffDisabled,
+        Outcome::MaintenanceAdded,
+        Outcome::MaintenanceCancelled,
+        Outcome::ConsentsRevoked,
+        Outcome::AccountMoved,
+        Outcome::LockLifted,
+        Outcome::LockLiftNothing,
+        Outcome::ClientEnabled,
+        Outcome::ClientDisabled,
+        Outcome::ImportedFull,
+        Outcome::ImportedDelta,
+        Outcome::LinkageEnded,
+    ];
+
+    /// The stored and wire name: a refusal by its error code, a call by
+    /// its result.
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Started => "started",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Granted => "granted",
+            Outcome::Denied => "denied",
+            Outcome::ChallengeOpened => "challenge_opened",
+            Outcome::Refused(code) => code.code(),
+            Outcome::Call(call) => call.code(),
+            Outcome::MailDropped => "mail_dropped",
+            Outcome::SignedIn => "signed_in",
+            Outcome::PasskeyEnrolled => "passkey_enrolled",
+            Outcome::PasskeyRemoved => "passkey_removed",
+            Outcome::StaffAdded => "staff_added",
+            Outcome::StaffLink => "staff_link",
+            Outcome::StaffLinksRevoked => "staff_links_revoked",
+            Outcome::StaffDisabled => "staff_disabled",
+            Outcome::MaintenanceAdded => "maintenance_added",
+            Outcome::MaintenanceCancelled => "maintenance_cancelled",
+            Outcome::ConsentsRevoked => "consents_revoked",
+            Outcome::AccountMoved => "account_moved",
+            Outcome::LockLifted => "lock_lifted",
+            Outcome::LockLiftNothing => "lock_lift_nothing",
+            Outcome::ClientEnabled => "client_enabled",
+            Outcome::ClientDisabled => "client_disabled",
+            Outcome::ImportedFull => "imported_full",
+            Outcome::ImportedDelta => "imported_delta",
+            Outcome::LinkageEnded => "linkage_ended",
+        }
+    }
+
+    /// The outcome a stored name stands for. Names are unique but one:
+    /// `account_moved` is both staff's 口座移管 and the error code of the
+    /// account API, which no flow step logs; it reads as the former.
+    pub fn from_code(s: &str) -> Option<Outcome> {
+        Outcome::PLAIN
+            .iter()
+            .copied()
+            .find(|o| o.code() == s)
+            .or_else(|| ErrorCode::from_code(s).map(Outcome::Refused))
+            .or_else(|| s.parse().ok().map(Outcome::Call))
+    }
+
+    /// The error code of a refusal.
+    pub fn refused(self) -> Option<ErrorCode> {
+        match self {
+            Outcome::Refused(code) => Some(code),
+            _ => None,
+        }
+    }
+}
+
+impl From<ErrorCode> for Outcome {
+    fn from(code: ErrorCode) -> Self {
+        Outcome::Refused(code)
+    }
+}
+
+impl From<CallOutcome> for Outcome {
+    fn from(call: CallOutcome) -> Self {
+        Outcome::Call(call)
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// An unknown outcome name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not an outcome: {0:?}")]
+pub struct UnknownOutcome(pub String);
+
+impl std::str::FromStr for Outcome {
+    type Err = UnknownOutcome;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Outcome::from_code(s).ok_or_else(|| UnknownOutcome(s.to_owned()))
+    }
+}
+
+// `sqlx_text!` stores what `&'static str: From<&T>` names.
+impl From<&Outcome> for &'static str {
+    fn from(o: &Outcome) -> Self {
+        o.code()
+    }
+}
+
+impl Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Outcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Outcome::from_code(&s).ok_or_else(|| serde::de::Error::custom(UnknownOutcome(s.into())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every outcome reads back as itself, but the one documented clash.
+    #[test]
+    fn every_outcome_round_trips_through_its_name() {
+        let all = Outcome::PLAIN
+            .iter()
+            .copied()
+            .chain(ErrorCode::ALL.iter().map(|c| Outcome::Refused(*c)))
+            .chain(CallOutcome::VARIANTS.iter().map(|c| Outcome::Call(*c)));
+        let mut clashes = Vec::new();
+        for o in all {
+            let back = Outcome::from_code(o.code());
+            if back != Some(o) {
+                clashes.push((o, back));
+            }
+        }
+        assert_eq!(
+            clashes,
+            vec![(
+                Outcome::Refused(ErrorCode::AccountMoved),
+                Some(Outcome::AccountMoved)
+            )]
+        );
+    }
+
+    #[test]
+    fn steps_round_trip_and_flow_steps_map_back() {
+        for s in LogStep::ALL {
+            assert_eq!(s.code().parse::<LogStep>().ok(), Some(*s));
+        }
+        for s in Step::ALL {
+            assert_eq!(LogStep::from(s).flow_step(), Some(s));
+            assert_eq!(LogStep::from(s).code(), s.code());
+        }
+        assert_eq!(LogStep::Staff.flow_step(), None);
+    }
+
+    #[test]
+    fn outcomes_serialize_as_their_names() {
+        let o = Outcome::Refused(ErrorCode::LockedB84);
+        let json = serde_json::to_string(&o).unwrap();
+        assert_eq!(json, "\"locked_b84\"");
+        assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), o);
+        assert!(serde_json::from_str::<Outcome>("\"no_such\"").is_err());
+    }
+}
