@@ -13,7 +13,12 @@
 # BACKEND=postgres runs INSTANCES (default 2) servers on one database of a
 # throwaway PostgreSQL cluster (scripts/with-postgres.sh, here with fsync
 # and synchronous commit on, as in production), requests going to each in
-# turn; the figures are then the instances' sums.
+# turn; the figures are then the instances' sums, and the time sessions
+# spent waiting for a lock (pg_stat_activity sampled every 10 ms) is
+# printed per linkage.
+# Before the run, one linkage (and one read) against a server of its own
+# that logs every statement (sqlx::query at debug, inside each request's
+# span) gives the statements per request, printed after the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${BACKEND:-sqlite}
@@ -71,6 +76,48 @@ for i in $(seq 0 $((instances - 1))); do
     sleep 0.1
   done
 done
+# Statements per request: one linkage against a server of its own on the
+# same backend kind, logging each statement inside its request's span.
+count_statements() {
+  local port log sdb
+  port=$(free_port) log="$dir/statements.log"
+  if [[ $backend == postgres ]]; then
+    psql -q "postgres://postgres@localhost/postgres?host=$RENKEI_TEST_POSTGRES" -c "CREATE DATABASE statements"
+    sdb="postgres://postgres@localhost/statements?host=$RENKEI_TEST_POSTGRES"
+  else
+    sdb="sqlite://$dir/statements.db"
+  fi
+  env RENKEI_DEMO_CUSTOMERS=1 RENKEI_ARGON2_M_KIB=8 RENKEI_ARGON2_T=1 \
+    RENKEI_LISTEN="127.0.0.1:$port" RENKEI_PUBLIC_URL="http://127.0.0.1:$port" \
+    DATABASE_URL="$sdb" RENKEI_OUTBOX_DIR="$dir/outbox-statements" NO_COLOR=1 \
+    RENKEI_LOG="warn,sqlx::query=debug,tower_http=debug" "$bin" serve >"$log" 2>&1 &
+  local spid=$!
+  for _ in $(seq 1 300); do
+    curl -fs "http://127.0.0.1:$port/.well-known/oauth-authorization-server" >/dev/null && break
+    sleep 0.1
+  done
+  target/server/renkei-bench --url "http://127.0.0.1:$port" --flows 1 --concurrency 1 \
+    --reads 1 --customers 1 --server-cores 1 --pin-check-ms 1 >/dev/null
+  kill "$spid"; wait "$spid" 2>/dev/null || true
+  # Each statement's line names its request's span; query strings and the
+  # account's id are left out of the path.
+  sed 's/\x1b\[[0-9;]*m//g' "$log" | grep 'sqlx::query' \
+    | grep -o 'request{method=[A-Z]* uri=[^ }?]*' \
+    | sed -e 's/request{method=//' -e 's/ uri=/ /' -e 's#/accounts/[^/]*#/accounts/{id}#' \
+    | sort | uniq -c | awk '
+        { n += $1; if ($3 !~ /^\/api\/v1\// && !($2 == "GET" && $3 == "/api/flow")) link += $1
+          printf "  %3d  %s %s\n", $1, $2, $3 }
+        END { printf "  %3d  in all; %d for the linkage (PAR to token, the reads and the SPA'"'"'s GET /api/flow left out)\n", n, link }'
+}
+statements=$(count_statements)
+
+# Lock waits on PostgreSQL: sessions seen waiting for a lock, every 10 ms.
+lock_sampler() {
+  psql -qAt "postgres://postgres@localhost/bench?host=$RENKEI_TEST_POSTGRES" <<'SQL' >"$dir/lockwaits"
+SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = 'bench' \watch 0.01
+SQL
+}
+
 # utime + stime of the server, in clock ticks.
 cpu_ticks() { local t=0 p; for p in "${pids[@]}"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 rss() { local p; for p in "${pids[@]}"; do awk -v k="$1" '$1 == k":" {printf "%.1f MB ", $2 / 1024}' "/proc/$p/status"; done; }
@@ -79,6 +126,10 @@ rss_before=$(rss VmRSS)
 # One PIN check, timed with the server's code on the server's own CPU(s)
 # (their speed is what limits it), before and after the run.
 check_ms=$("${server_pin[@]}" target/server/renkei-bench --time-pin-check)
+if [[ $backend == postgres ]]; then
+  "${driver_pin[@]}" bash -c "$(declare -f lock_sampler); dir=$dir RENKEI_TEST_POSTGRES=$RENKEI_TEST_POSTGRES lock_sampler" &
+  sampler=$!
+fi
 "${driver_pin[@]}" target/server/renkei-bench --url "$urls" --flows "$flows" \
   --concurrency "$concurrency" --reads "$reads" --customers "$customers" \
   --server-cores "$server_cores" --pin-check-ms "$check_ms"
@@ -91,5 +142,14 @@ awk -v t=$((after - before)) -v hz="$hz" -v n="$flows" -v reads="$reads" 'BEGIN 
   if (reads == 0) printf " = %.2f ms per linkage", ms / n
   printf "\n"
 }'
+if [[ $backend == postgres ]]; then
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  awk -v n="$flows" '/^[0-9]+$/ { samples++; waiting += $1 } END {
+    printf "lock waits: %.3f s in all over %d samples = %.2f ms per linkage (sessions waiting for a lock, sampled every 10 ms)\n",
+      waiting * 0.01, samples, waiting * 10 / n }' "$dir/lockwaits"
+fi
 echo "server peak RSS: $(rss VmHWM)(seeded and idle: $rss_before)"
 echo "server: $backend, $instances instance(s), ${server_pin[*]:-unpinned}, $server_cores hashing worker(s) each"
+echo
+echo "statements per request, one linkage and one read ($backend):"
+echo "$statements"

@@ -52,7 +52,9 @@ pub enum Storage {
 }
 
 /// `backend!(value, (s, b) => expr)`: `expr` with `s` the backend's own
-/// value (a `Storage` or a `RecordsImport`) and `b` its crate.
+/// value (a `Storage` or a `RecordsImport`) and `b` its crate (the
+/// testkit's backend-specific reads).
+#[cfg(feature = "testkit")]
 macro_rules! backend {
     ($v:expr, ($s:ident, $b:ident) => $body:expr) => {
         match $v {
