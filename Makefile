@@ -39,7 +39,7 @@ spa:
 lint:
 	@# Every statement checked at build time, its offline data not stale.
 	scripts/sqlx-prepare.sh --check
-	@if grep -rn 'sqlx::query\(_as\|_scalar\)\?(' storage | grep -v _sqlx_migrations; then \
+	@if grep -rnE 'sqlx::(query(_as|_scalar)?(\(|::<)|raw_sql)' storage server/src | grep -v _sqlx_migrations; then \
 	  echo "a statement not checked at build time (use sqlx::query!)" >&2; exit 1; fi
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
