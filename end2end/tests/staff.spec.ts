@@ -104,6 +104,14 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   await expect(page.getByText('5 / 5 回')).toBeVisible();
   await expectAccessible(page);
   await page.getByLabel('理由（必須）').fill('窓口で本人確認済み');
+  // The clerk is asked first, the account named; declining changes nothing.
+  const asked: string[] = [];
+  page.once('dialog', async (d) => { asked.push(d.message()); await d.dismiss(); });
+  await page.getByRole('button', { name: 'ロックを解除する' }).click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toMatch(/^店番005 貯蓄預金 0*123 の本日のロックを解除します。よろしいですか。$/);
+  await expect(page.getByTestId('lock-state')).toHaveText('ロック中（本日0:00まで）');
+  page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: 'ロックを解除する' }).click();
   await expect(page.getByRole('status')).toHaveText('本日のロックを解除しました。');
   await expect(page.getByTestId('lock-state')).toHaveText('なし');
@@ -114,6 +122,12 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   await customer.getByRole('button', { name: '次へ' }).click();
   await expect(customer.getByRole('heading', { level: 1, name: 'API連携認証（電話番号の確認）' })).toBeVisible();
 
+  // The account page lists that flow in Japanese, its time in JST as a clerk reads it.
+  await page.getByRole('button', { name: '照会' }).click();
+  const flow = page.getByRole('region', { name: '最近のAPI連携認証' }).getByRole('row').filter({ hasText: '次の画面へ' });
+  await expect(flow).toContainText('お客様情報入力');
+  await expect(flow.getByRole('cell').first()).toHaveText(/^2026年11月26日 10:\d\d$/);
+
   // The operation log names who lifted it and why (a supervisor reads it).
   const sv = renkei(['staff', 'add', '--name', '監督 一郎', '--role', 'supervisor']);
   const svLink = sv.match(/https?:\/\/\S+/)![0];
@@ -121,17 +135,29 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   await page.goto(svLink);
   await page.getByRole('button', { name: 'パスキーを登録する' }).click();
   await page.getByRole('link', { name: '監査ログ' }).click();
-  await page.getByLabel('結果').fill('lock_lifted');
+  await page.getByLabel('結果').selectOption({ label: 'ロック解除' });
   await page.getByRole('button', { name: '検索' }).click();
-  const row = page.getByRole('row').filter({ hasText: 'lock_lifted' });
+  const row = page.getByRole('row').filter({ hasText: 'reason: 窓口で本人確認済み' });
   await expect(row).toContainText('窓口 花子');
-  await expect(row).toContainText('reason: 窓口で本人確認済み');
+  await expect(row.getByRole('cell').nth(3)).toHaveText('職員の操作');
+  await expect(row.getByRole('cell').nth(4)).toHaveText('ロック解除');
+  await expect(row.getByRole('cell').first()).toHaveText(/^2026年11月26日 10:\d\d:\d\d$/);
+  // The same search as CSV: the same labels and time.
+  const csv = await (await page.request.get(await page.getByRole('link', { name: '検索結果をCSVで出力' }).getAttribute('href') as string)).text();
+  const csvRow = csv.split('\n').find((l) => l.includes('窓口で本人確認済み'))!;
+  expect(csvRow).toMatch(/^2026年11月26日 10:\d\d:\d\d,,,職員の操作,ロック解除,職員,窓口 花子,/);
   await expectAccessible(page);
 
   // The funnel draws its charts from the server's numbers, tables beside them.
   await page.getByRole('link', { name: '利用状況' }).click();
   await expect(page.getByRole('img', { name: '各画面に到達したフロー数' })).toBeVisible();
   await expect(page.getByRole('table', { name: '画面ごとの離脱' })).toContainText('SOA201 口座情報入力');
+  // The day's 24 hours as one row of columns; each chart's figures folded under 表で見る.
+  await expect(page.getByRole('img', { name: 'エラー（時間帯別）' })).toBeVisible();
+  const reachedChart = page.getByRole('figure').filter({ hasText: '各画面に到達したフロー数' });
+  await expect(reachedChart.getByRole('table')).toBeHidden();
+  await reachedChart.getByText('表で見る').click();
+  await expect(reachedChart.getByRole('table')).toContainText('SOA201 口座情報入力');
   await expectAccessible(page);
 
   // Maintenance windows beside the fixed calendar; the registered apps.

@@ -86,6 +86,46 @@ impl ErrorCode {
         self.into()
     }
 
+    /// The short Japanese name a clerk reads in the console and its CSV
+    /// (the customer reads [`ErrorCode::message`]). Not in the customer's
+    /// bundle.
+    #[cfg(feature = "staff")]
+    pub fn label(self) -> &'static str {
+        match self {
+            ErrorCode::RequiredMissing => "未入力",
+            ErrorCode::InvalidInput => "入力誤り",
+            ErrorCode::AccountNotEligible => "対象外の口座",
+            ErrorCode::IdentityMismatch => "本人認証情報の誤り",
+            ErrorCode::Locked => "ロック（回数超過）",
+            ErrorCode::LockedB84 => "ロック中（B84）",
+            ErrorCode::OutOfServiceHours => "サービス時間外",
+            ErrorCode::Busy => "混雑",
+            ErrorCode::SystemError => "システムエラー",
+            ErrorCode::ServiceUnavailable => "サービス停止中",
+            ErrorCode::FlowNotFound => "連携認証なし",
+            ErrorCode::FlowExpired => "有効期限切れ",
+            ErrorCode::FlowOutOfOrder => "操作順序の誤り",
+            ErrorCode::CsrfRejected => "不正な操作の疑い",
+            ErrorCode::NotFound => "ページなし",
+            ErrorCode::CallbackPending => "着信前の確定",
+            ErrorCode::CallbackExpired => "120秒経過",
+            ErrorCode::ConsentRequired => "同意なし",
+            ErrorCode::InvalidToken => "無効なアクセストークン",
+            ErrorCode::ConsentExpired => "連携の期限切れ",
+            ErrorCode::AccountMoved => "口座移管",
+            ErrorCode::InsufficientScope => "権限外の情報",
+            ErrorCode::InvalidDpopProof => "無効なDPoP証明",
+            ErrorCode::OutOfRetention => "保存期間外",
+            ErrorCode::StaffSignInRequired => "サインインなし",
+            ErrorCode::StaffForbidden => "権限なし",
+            ErrorCode::StaffCsrfRejected => "職員の不正な操作の疑い",
+            ErrorCode::StaffEnrolmentInvalid => "無効な登録用リンク",
+            ErrorCode::StaffSignInFailed => "サインイン失敗",
+            ErrorCode::StaffReasonRequired => "理由なし",
+            ErrorCode::StaffNotFound => "該当なし",
+        }
+    }
+
     /// The customer-facing message. Where the seed has one it is quoted
     /// exactly (including its mix of 下さい / ください).
     pub fn message(self) -> &'static str {

@@ -58,6 +58,25 @@ impl LogStep {
         self.into()
     }
 
+    /// The Japanese name a clerk reads (console, CSV).
+    pub fn label(self) -> &'static str {
+        match self {
+            LogStep::Account => "SOA201 口座情報入力",
+            LogStep::Customer => "お客様情報入力",
+            LogStep::PhoneConfirm => "SOA208 電話番号の確認",
+            LogStep::PhoneCall => "SOA209 電話認証",
+            LogStep::Pin => "SOA211 暗証番号認証",
+            LogStep::Consent => "SOA206 情報連携認可",
+            LogStep::Completed => "完了",
+            LogStep::Cancelled => "中止",
+            LogStep::Authorize => "連携の開始（アプリ）",
+            LogStep::Telephony => "着信（通信事業者）",
+            LogStep::Mail => "完了メール",
+            LogStep::Staff => "職員の操作",
+            LogStep::RecordsImport => "勘定系データの取込",
+        }
+    }
+
     /// The flow step this line was written at, if it was a flow's.
     pub fn flow_step(self) -> Option<Step> {
         Step::ALL.into_iter().find(|s| LogStep::from(*s) == self)
@@ -104,6 +123,18 @@ pub enum Actor {
     Staff,
 }
 
+impl Actor {
+    pub fn label(self) -> &'static str {
+        match self {
+            Actor::Customer => "お客様",
+            Actor::App => "アプリ",
+            Actor::Carrier => "通信事業者",
+            Actor::Bank => "システム",
+            Actor::Staff => "職員",
+        }
+    }
+}
+
 /// What an inbound call did (also `inbound_calls.outcome`).
 #[derive(
     Debug,
@@ -137,6 +168,16 @@ pub enum CallOutcome {
 impl CallOutcome {
     pub fn code(self) -> &'static str {
         self.into()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CallOutcome::Verified => "認証済み",
+            CallOutcome::NoMatchingChallenge => "該当する認証なし",
+            CallOutcome::Withheld => "非通知",
+            CallOutcome::AlreadyVerified => "再着信（認証済み）",
+            CallOutcome::TooLate => "受付時間外の着信",
+        }
     }
 }
 
@@ -252,6 +293,51 @@ impl Outcome {
         }
     }
 
+    /// The Japanese name a clerk reads (console, CSV): a refusal by its
+    /// error code's short name, a call by its result's.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Ok => "次の画面へ",
+            Outcome::Started => "開始",
+            Outcome::Cancelled => "中止",
+            Outcome::Granted => "同意",
+            Outcome::Denied => "拒否",
+            Outcome::ChallengeOpened => "着信待ちの開始",
+            Outcome::Refused(code) => code.label(),
+            Outcome::Call(call) => call.label(),
+            Outcome::MailDropped => "メール送信の断念",
+            Outcome::SignedIn => "サインイン",
+            Outcome::PasskeyEnrolled => "パスキーの登録",
+            Outcome::PasskeyRemoved => "パスキーの削除",
+            Outcome::StaffAdded => "職員の追加",
+            Outcome::StaffLink => "登録用リンクの発行",
+            Outcome::StaffLinksRevoked => "登録用リンクの取消",
+            Outcome::StaffDisabled => "職員の無効化",
+            Outcome::MaintenanceAdded => "保守時間帯の登録",
+            Outcome::MaintenanceCancelled => "保守時間帯の取消",
+            Outcome::ConsentsRevoked => "連携の終了",
+            Outcome::AccountMoved => "口座移管",
+            Outcome::LockLifted => "ロック解除",
+            Outcome::LockLiftNothing => "ロック解除（ロックなし）",
+            Outcome::ClientEnabled => "アプリの有効化",
+            Outcome::ClientDisabled => "アプリの無効化",
+            Outcome::ImportedFull => "全件取込",
+            Outcome::ImportedDelta => "差分取込",
+            Outcome::LinkageEnded => "連携の終了（解約・移管）",
+        }
+    }
+
+    /// Every outcome a line can have, each name once (the console's
+    /// filter lists them).
+    pub fn all() -> impl Iterator<Item = Outcome> {
+        Outcome::PLAIN
+            .iter()
+            .copied()
+            .chain(ErrorCode::ALL.iter().map(|c| Outcome::Refused(*c)))
+            .chain(CallOutcome::VARIANTS.iter().map(|c| Outcome::Call(*c)))
+            .filter(|o| Outcome::from_code(o.code()) == Some(*o))
+    }
+
     /// The outcome a stored name stands for. Names are unique but one:
     /// `account_moved` is both staff's 口座移管 and the error code of the
     /// account API, which no flow step logs; it reads as the former.
@@ -348,6 +434,27 @@ mod tests {
                 Outcome::Refused(ErrorCode::AccountMoved),
                 Some(Outcome::AccountMoved)
             )]
+        );
+    }
+
+    /// One table: every step, outcome and actor has a Japanese label, and
+    /// no two outcomes a clerk can pick share one.
+    #[test]
+    fn every_label_is_japanese_and_outcome_labels_are_distinct() {
+        let japanese = |s: &str| s.chars().any(|c| c > '\u{3000}');
+        for s in LogStep::ALL {
+            assert!(japanese(s.label()), "{s:?}");
+        }
+        let mut seen = std::collections::BTreeMap::new();
+        for o in Outcome::all() {
+            assert!(japanese(o.label()), "{o:?}");
+            if let Some(other) = seen.insert(o.label(), o) {
+                panic!("{o:?} and {other:?} share {:?}", o.label());
+            }
+        }
+        assert_eq!(
+            Outcome::all().count(),
+            Outcome::PLAIN.len() + ErrorCode::ALL.len() + CallOutcome::VARIANTS.len() - 1
         );
     }
 

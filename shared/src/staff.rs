@@ -312,3 +312,42 @@ pub struct NewStaff {
 pub struct EnrolmentLink {
     pub link: String,
 }
+
+/// An instant as a Japanese clerk reads it, in JST: `2026年11月30日 9:31`
+/// (with `seconds`, `2026年11月30日 9:31:05`, for the audit log). JST has
+/// no daylight saving, so a fixed +09:00 needs no time-zone database.
+pub fn clerk_time(unix_secs: i64, seconds: bool) -> String {
+    let Ok(t) = jiff::Timestamp::from_second(unix_secs) else {
+        return String::new();
+    };
+    let z = t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
+    let day = format!(
+        "{}年{}月{}日 {}:{:02}",
+        z.year(),
+        z.month(),
+        z.day(),
+        z.hour(),
+        z.minute()
+    );
+    if seconds {
+        format!("{day}:{:02}", z.second())
+    } else {
+        day
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clerk_time;
+
+    #[test]
+    fn clerk_time_is_jst_without_leading_zero_hours() {
+        // 2026-11-30T00:31:30Z is 9:31 in Tokyo.
+        let t: jiff::Timestamp = "2026-11-30T00:31:30Z".parse().unwrap();
+        assert_eq!(clerk_time(t.as_second(), false), "2026年11月30日 9:31");
+        assert_eq!(clerk_time(t.as_second(), true), "2026年11月30日 9:31:30");
+        // 15:00Z is midnight of the next JST day.
+        let t: jiff::Timestamp = "2026-12-31T15:00:00Z".parse().unwrap();
+        assert_eq!(clerk_time(t.as_second(), false), "2027年1月1日 0:00");
+    }
+}

@@ -12,9 +12,8 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use jiff::Timestamp;
 use jiff::civil::Date;
-use renkei_shared::staff::{AuditLine, AuditPage, StaffRole};
+use renkei_shared::staff::{AuditLine, AuditPage, StaffRole, clerk_time};
 use renkei_shared::{FieldCode, FieldErrors};
 use serde::Deserialize;
 
@@ -87,20 +86,10 @@ impl AuditQuery {
     }
 }
 
-fn jst_text(secs: i64) -> String {
-    Timestamp::from_second(secs)
-        .map(|t| {
-            t.to_zoned(jst().clone())
-                .strftime("%Y-%m-%d %H:%M:%S")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
-
 fn line(r: AuditRow) -> AuditLine {
     AuditLine {
         id: r.id,
-        at: jst_text(r.at),
+        at: clerk_time(r.at, true),
         // Enough of the flow's id to follow it through the log.
         flow: r.flow_id.map(|f| f.chars().take(12).collect()),
         app: r.app,
@@ -163,6 +152,7 @@ pub async fn export(
             "アプリ",
             "ステップ",
             "結果",
+            "操作者",
             "職員",
             "詳細",
         ];
@@ -174,8 +164,9 @@ pub async fn export(
                     Some(l.at.as_str()),
                     l.flow.as_deref(),
                     l.app.as_deref(),
-                    Some(l.step.code()),
-                    Some(l.outcome.code()),
+                    Some(l.step.label()),
+                    Some(l.outcome.label()),
+                    Some(l.step.actor().label()),
                     l.staff.as_deref(),
                     l.detail.as_deref(),
                 ]

@@ -28,45 +28,16 @@ pub struct FunnelQuery {
 }
 
 /// The screens in order, each with the log line that says a flow reached
-/// it: a flow opened (SOA201), or the previous screen's step taken.
-const SCREENS: [(Option<Step>, &str, LogStep, Outcome); 7] = [
-    (
-        Some(Step::Account),
-        "SOA201 口座情報入力",
-        LogStep::Authorize,
-        Outcome::Started,
-    ),
-    (
-        Some(Step::Customer),
-        "お客様情報入力",
-        LogStep::Account,
-        Outcome::Ok,
-    ),
-    (
-        Some(Step::PhoneConfirm),
-        "SOA208 電話番号の確認",
-        LogStep::Customer,
-        Outcome::Ok,
-    ),
-    (
-        Some(Step::PhoneCall),
-        "SOA209 電話認証",
-        LogStep::PhoneConfirm,
-        Outcome::Ok,
-    ),
-    (
-        Some(Step::Pin),
-        "SOA211 暗証番号認証",
-        LogStep::PhoneCall,
-        Outcome::Ok,
-    ),
-    (
-        Some(Step::Consent),
-        "SOA206 情報連携認可",
-        LogStep::Pin,
-        Outcome::Ok,
-    ),
-    (None, "完了", LogStep::Consent, Outcome::Granted),
+/// it: a flow opened (SOA201), or the previous screen's step taken. Their
+/// names are the operation log's (`LogStep::label`).
+const SCREENS: [(Option<Step>, LogStep, Outcome); 7] = [
+    (Some(Step::Account), LogStep::Authorize, Outcome::Started),
+    (Some(Step::Customer), LogStep::Account, Outcome::Ok),
+    (Some(Step::PhoneConfirm), LogStep::Customer, Outcome::Ok),
+    (Some(Step::PhoneCall), LogStep::PhoneConfirm, Outcome::Ok),
+    (Some(Step::Pin), LogStep::PhoneCall, Outcome::Ok),
+    (Some(Step::Consent), LogStep::Pin, Outcome::Ok),
+    (None, LogStep::Consent, Outcome::Granted),
 ];
 
 pub async fn show(
@@ -95,19 +66,20 @@ pub async fn show(
             .map(|c| c.flows)
             .sum()
     };
-    let reached: Vec<i64> = SCREENS.iter().map(|s| flows(s.2, s.3)).collect();
+    let reached: Vec<i64> = SCREENS.iter().map(|s| flows(s.1, s.2)).collect();
     let steps = SCREENS
         .iter()
         .enumerate()
-        .map(|(i, (step, label, _, _))| {
+        .map(|(i, (step, _, _))| {
             let at = step.map(LogStep::from).unwrap_or(LogStep::Completed);
+            let label = at.label();
             let cancelled = flows(at, Outcome::Cancelled) + flows(at, Outcome::Denied);
             let locked =
                 flows(at, ErrorCode::Locked.into()) + flows(at, ErrorCode::LockedB84.into());
             let next = reached.get(i + 1).copied().unwrap_or(reached[i]);
             FunnelStep {
                 step: *step,
-                label: (*label).to_owned(),
+                label: label.to_owned(),
                 reached: reached[i],
                 cancelled,
                 locked,
@@ -123,9 +95,9 @@ pub async fn show(
     let mut calls: BTreeMap<String, i64> = BTreeMap::new();
     for t in &timed {
         if let Outcome::Call(call) = t.outcome {
-            *calls.entry(call.code().to_owned()).or_default() += t.lines;
+            *calls.entry(call.label().to_owned()).or_default() += t.lines;
         } else if let Some(code) = t.outcome.refused() {
-            *by_code.entry(code.code().to_owned()).or_default() += t.lines;
+            *by_code.entry(code.label().to_owned()).or_default() += t.lines;
             by_hour[t.jst_hour.clamp(0, 23) as usize] += t.lines;
             if code == ErrorCode::Locked {
                 *locks.entry(t.jst_day).or_default() += t.lines;
@@ -139,7 +111,7 @@ pub async fn show(
         // Days since 1970-01-01, as the log's grouping counts them.
         let n = i64::from(day.since(epoch).map_err(anyhow::Error::from)?.get_days());
         locks_by_day.push(Count {
-            label: day.to_string(),
+            label: format!("{}月{}日", day.month(), day.day()),
             count: locks.get(&n).copied().unwrap_or(0),
         });
         day = day.tomorrow().map_err(anyhow::Error::from)?;

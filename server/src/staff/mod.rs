@@ -171,11 +171,10 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
-/// A stored instant (unix seconds) as RFC 3339.
+/// A stored instant (unix seconds) as a clerk reads it, in JST
+/// (`2026年11月30日 9:31`).
 pub fn instant(secs: i64) -> String {
-    jiff::Timestamp::from_second(secs)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
+    renkei_shared::staff::clerk_time(secs, false)
 }
 
 /// The reason every change needs, trimmed; empty is refused.

@@ -263,10 +263,13 @@ async fn the_audit_export_is_utf8_with_a_bom_and_names_the_staff_member() {
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "BOM");
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "日時(JST),フロー,アプリ,ステップ,結果,職員,詳細");
+    assert_eq!(
+        lines[0],
+        "日時(JST),フロー,アプリ,ステップ,結果,操作者,職員,詳細"
+    );
     assert_eq!(lines.len(), 3, "{text}"); // signed_in and lock_lifted
     assert!(
-        lines[1].starts_with("2026-11-26 10:00:00,,,staff,lock_lifted,監督 一郎,"),
+        lines[1].starts_with("2026年11月26日 10:00:00,,,職員の操作,ロック解除,職員,監督 一郎,"),
         "{text}"
     );
     assert!(lines[1].ends_with("reason: 電話で本人確認、解除"), "{text}");
@@ -361,11 +364,11 @@ async fn the_funnel_counts_what_the_customers_did() {
             .map(|c| c["count"].as_i64().unwrap())
             .unwrap_or(0)
     };
-    assert_eq!(count("errors_by_code", "identity_mismatch"), 4);
-    assert_eq!(count("errors_by_code", "locked"), 1);
+    assert_eq!(count("errors_by_code", "本人認証情報の誤り"), 4);
+    assert_eq!(count("errors_by_code", "ロック（回数超過）"), 1);
     assert_eq!(count("errors_by_hour", "10時"), 5);
-    assert_eq!(count("locks_by_day", "2026-11-26"), 1);
-    assert_eq!(count("calls", "verified"), completed);
+    assert_eq!(count("locks_by_day", "11月26日"), 1);
+    assert_eq!(count("calls", "認証済み"), completed);
     // Another day saw nothing.
     let f: Value = sv
         .get("/staff/api/funnel?from=2026-11-25&to=2026-11-25")

@@ -5,6 +5,7 @@
 use crate::api;
 use crate::components::layout::{ErrorText, Layout};
 use leptos::prelude::*;
+use renkei_shared::oplog::{LogStep, Outcome};
 use renkei_shared::staff::AuditLine;
 
 #[component]
@@ -65,9 +66,19 @@ fn Audit() -> impl IntoView {
             <label for="day">"日付"</label>
             <input id="day" type="date" bind:value=day />
             <label for="step">"ステップ"</label>
-            <input id="step" bind:value=step />
+            <select id="step" on:change=move |ev| step.set(event_target_value(&ev))>
+                <option value="">"（すべて）"</option>
+                {LogStep::ALL.iter().map(|s| view! {
+                    <option value=s.code()>{s.label()}</option>
+                }).collect_view()}
+            </select>
             <label for="outcome">"結果"</label>
-            <input id="outcome" bind:value=outcome />
+            <select id="outcome" on:change=move |ev| outcome.set(event_target_value(&ev))>
+                <option value="">"（すべて）"</option>
+                {Outcome::all().map(|o| view! {
+                    <option value=o.code()>{o.label()}</option>
+                }).collect_view()}
+            </select>
             <label for="app">"アプリ（client_id）"</label>
             <input id="app" bind:value=app />
             <label for="staff">"職員"</label>
@@ -80,13 +91,14 @@ fn Audit() -> impl IntoView {
             <thead><tr>
                 <th scope="col">"日時"</th><th scope="col">"フロー"</th><th scope="col">"アプリ"</th>
                 <th scope="col">"ステップ"</th><th scope="col">"結果"</th>
-                <th scope="col">"職員"</th><th scope="col">"詳細"</th>
+                <th scope="col">"操作者"</th><th scope="col">"職員"</th><th scope="col">"詳細"</th>
             </tr></thead>
             <tbody>
                 <For each=move || lines.get() key=|l| l.id let:l>
                     <tr>
-                        <td>{l.at}</td><td>{l.flow}</td><td>{l.app}</td><td>{l.step.code()}</td>
-                        <td>{l.outcome.code()}</td><td>{l.staff}</td><td>{l.detail}</td>
+                        <td>{l.at}</td><td>{l.flow}</td><td>{l.app}</td><td>{l.step.label()}</td>
+                        <td>{l.outcome.label()}</td><td>{l.step.actor().label()}</td>
+                        <td>{l.staff}</td><td>{l.detail}</td>
                     </tr>
                 </For>
             </tbody>

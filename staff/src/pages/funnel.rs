@@ -4,7 +4,7 @@
 //! as SVG charts, each with its numbers as a table.
 
 use crate::api;
-use crate::components::chart::{Bar, BarChart};
+use crate::components::chart::{Bar, BarChart, ColumnChart};
 use crate::components::layout::{ErrorText, Layout};
 use leptos::prelude::*;
 use renkei_shared::staff::{Count, Funnel};
@@ -87,7 +87,7 @@ fn FunnelView() -> impl IntoView {
                     </tbody>
                 </table>
                 <BarChart title="エラー（コード別）".to_owned() bars=bars(&f.errors_by_code) unit="件数" />
-                <BarChart title="エラー（時間帯別）".to_owned() bars=bars(&f.errors_by_hour) unit="件数" />
+                <ColumnChart title="エラー（時間帯別）".to_owned() bars=bars(&f.errors_by_hour) unit="件数" />
                 <BarChart title="ロック（日別）".to_owned() bars=bars(&f.locks_by_day) unit="件数" />
                 <BarChart title="電話着信の結果".to_owned() bars=bars(&f.calls) unit="件数" />
                 <BarChart

@@ -26,6 +26,19 @@ fn revoked_by_label(s: &str) -> &'static str {
     }
 }
 
+/// Asks the clerk, in the browser's own modal dialog, before a change that
+/// cannot be taken back; false when declined (or no dialog could be shown).
+fn confirmed(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}
+
+/// The account as the clerk names it: 店番005 貯蓄預金 0000123.
+fn account_name(v: &AccountView) -> String {
+    format!("店番{} {} {}", v.branch, v.kind.label(), v.number)
+}
+
 #[component]
 pub fn LookupPage() -> impl IntoView {
     view! {
@@ -81,6 +94,15 @@ fn Lookup() -> impl IntoView {
     };
     let lift = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let Some(v) = view_data.get_untracked() else {
+            return;
+        };
+        if !confirmed(&format!(
+            "{} の本日のロックを解除します。よろしいですか。",
+            account_name(&v)
+        )) {
+            return;
+        }
         leptos::task::spawn_local(async move {
             let (b, k, n) = key();
             match api::lift_lock(&csrf(), (&b, &k, &n), &lift_reason.get_untracked()).await {
@@ -94,7 +116,17 @@ fn Lookup() -> impl IntoView {
             }
         });
     };
-    let end = move |consent: Option<i64>| {
+    let end = move |consent: Option<i64>, apps: String| {
+        let Some(v) = view_data.get_untracked() else {
+            return;
+        };
+        if !confirmed(&format!(
+            "{} の{}を終了します。アプリは口座情報を読めなくなります。よろしいですか。",
+            account_name(&v),
+            apps
+        )) {
+            return;
+        }
         leptos::task::spawn_local(async move {
             let (b, k, n) = key();
             match api::end_linkages(&csrf(), (&b, &k, &n), consent, &end_reason.get_untracked())
@@ -129,11 +161,18 @@ fn Lookup() -> impl IntoView {
         {move || view_data.get().map(|v| {
             let locked = v.locked;
             let liftable = locked || v.failures_today > 0;
-            let any_live = v.consents.iter().any(|c| c.revoked_at.is_none());
+            let live_apps: Vec<String> = v
+                .consents
+                .iter()
+                .filter(|c| c.revoked_at.is_none())
+                .map(|c| format!("「{}」", c.app))
+                .collect();
+            let any_live = !live_apps.is_empty();
+            let all_apps = format!("{}とのすべての連携", live_apps.join("、"));
             view! {
                 <section aria-labelledby="account-title">
                     <h2 id="account-title">
-                        {format!("店番{} {} {}", v.branch, v.kind.label(), v.number)}
+                        {account_name(&v)}
                     </h2>
                     <dl class="facts">
                         <dt>"口座の状態"</dt><dd>{status_label(&v.status)}</dd>
@@ -165,6 +204,7 @@ fn Lookup() -> impl IntoView {
                         <tbody>
                             {v.consents.iter().map(|c| {
                                 let id = c.id;
+                                let app = format!("「{}」との連携", c.app);
                                 let live = c.revoked_at.is_none();
                                 let ended = c.revoked_at.clone().map(|at| format!(
                                     "{}（{}）", at,
@@ -175,7 +215,7 @@ fn Lookup() -> impl IntoView {
                                     <td>{c.expires_at.clone()}</td><td>{ended}</td>
                                     <td>{live.then(|| view! {
                                         <button type="button" class="secondary"
-                                            on:click=move |_| end(Some(id))>"この連携を終了"</button>
+                                            on:click=move |_| end(Some(id), app.clone())>"この連携を終了"</button>
                                     })}</td>
                                 </tr> }
                             }).collect_view()}
@@ -185,7 +225,10 @@ fn Lookup() -> impl IntoView {
                         <div class="action">
                             <label for="end-reason">"連携を終了する理由（必須）"</label>
                             <input id="end-reason" required bind:value=end_reason />
-                            <button type="button" on:click=move |_| end(None)>"すべての連携を終了"</button>
+                            <button type="button" on:click={
+                                let apps = all_apps.clone();
+                                move |_| end(None, apps.clone())
+                            }>"すべての連携を終了"</button>
                         </div>
                     </Show>
                 </section>
@@ -199,7 +242,7 @@ fn Lookup() -> impl IntoView {
                         <tbody>
                             {v.recent_flows.iter().map(|f| view! { <tr>
                                 <td>{f.started_at.clone()}</td><td>{f.app.clone()}</td>
-                                <td>{f.last_step.code()}</td><td>{f.last_outcome.code()}</td>
+                                <td>{f.last_step.label()}</td><td>{f.last_outcome.label()}</td>
                             </tr> }).collect_view()}
                         </tbody>
                     </table>
