@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { staffPort, staffURL } from '../playwright.config';
+import { carrierCall } from './call';
 import { expectAccessible, fillCustomer, toCustomerStep } from './helpers';
 
 // The staff console at http://localhost (WebAuthn refuses IP addresses),
@@ -127,6 +128,25 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   const flow = page.getByRole('region', { name: '最近のAPI連携認証' }).getByRole('row').filter({ hasText: '次の画面へ' });
   await expect(flow).toContainText('お客様情報入力');
   await expect(flow.getByRole('cell').first()).toHaveText(/^2026年11月26日 10:\d\d$/);
+
+  // She links through to the end; the clerk then ends that linkage, asked first.
+  await customer.getByRole('button', { name: '電話番号の決定' }).click();
+  await expect(customer.getByTestId('countdown')).toContainText('残り');
+  expect(await carrierCall(customer, customer.request, hanako.phone)).toBe('verified');
+  await expect(customer.getByRole('heading', { level: 1, name: 'API連携認証（キャッシュカード暗証番号認証）' })).toBeVisible();
+  await customer.getByLabel('キャッシュカードの暗証番号').fill('5678');
+  await customer.getByRole('button', { name: '次へ' }).click();
+  await customer.getByLabel('を確認し、同意します。').check();
+  await customer.getByRole('button', { name: '許可する' }).click();
+  await expect(customer.getByRole('heading', { name: '口座の連携が完了しました' })).toBeVisible();
+  await page.getByRole('button', { name: '照会' }).click();
+  const consent = page.getByRole('row').filter({ hasText: 'しんくみアプリ with CRECO' });
+  await page.getByLabel('連携を終了する理由（必須）').fill('お客様から電話で依頼');
+  page.once('dialog', async (d) => { asked.push(d.message()); await d.accept(); });
+  await consent.getByRole('button', { name: 'この連携を終了' }).click();
+  await expect(page.getByRole('status')).toHaveText('1件の連携を終了しました。');
+  expect(asked[1]).toMatch(/^店番005 貯蓄預金 0*123 の「しんくみアプリ with CRECO」との連携を終了します。アプリは口座情報を読めなくなります。よろしいですか。$/);
+  await expect(consent.getByRole('button', { name: 'この連携を終了' })).toHaveCount(0);
 
   // The operation log names who lifted it and why (a supervisor reads it).
   const sv = renkei(['staff', 'add', '--name', '監督 一郎', '--role', 'supervisor']);
