@@ -183,6 +183,7 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   // Maintenance windows beside the fixed calendar; the registered apps.
   await page.getByRole('link', { name: '保守時間帯' }).click();
   await expect(page.getByRole('heading', { level: 2, name: '定例の休止時間（今後14日間）' })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: '2026年11月27日 0:00' }).first()).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('link', { name: 'アプリ' }).click();
   await expect(page.getByRole('row').filter({ hasText: 'client_secret_basic' })).toContainText('demo-creco');

@@ -336,9 +336,24 @@ pub fn clerk_time(unix_secs: i64, seconds: bool) -> String {
     }
 }
 
+/// An RFC 3339 instant of the wire (the maintenance windows') as a clerk
+/// reads it; the text itself when it is not one.
+pub fn clerk_time_of(rfc3339: &str) -> String {
+    rfc3339
+        .parse::<jiff::Timestamp>()
+        .map(|t| clerk_time(t.as_second(), false))
+        .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::clerk_time;
+    use super::{clerk_time, clerk_time_of};
+
+    #[test]
+    fn a_wire_instant_reads_in_jst() {
+        assert_eq!(clerk_time_of("2026-11-27T00:01:00+09:00"), "2026年11月27日 0:01");
+        assert_eq!(clerk_time_of("not a time"), "not a time");
+    }
 
     #[test]
     fn clerk_time_is_jst_without_leading_zero_hours() {

@@ -5,7 +5,7 @@
 use crate::components::layout::{ErrorText, Layout};
 use crate::{Session, api};
 use leptos::prelude::*;
-use renkei_shared::staff::{Maintenance, NewMaintenance};
+use renkei_shared::staff::{Maintenance, NewMaintenance, clerk_time_of};
 
 #[component]
 pub fn MaintenancePage() -> impl IntoView {
@@ -100,7 +100,7 @@ fn MaintenanceView() -> impl IntoView {
                             let id = w.id;
                             let cancelled = w.cancelled;
                             view! { <tr>
-                                <td>{w.starts_at.clone()}</td><td>{w.ends_at.clone()}</td>
+                                <td>{clerk_time_of(&w.starts_at)}</td><td>{clerk_time_of(&w.ends_at)}</td>
                                 <td>{w.reason.clone()}</td>
                                 <td>{if cancelled {
                                     view! { <span>"取消済み"</span> }.into_any()
@@ -121,7 +121,7 @@ fn MaintenanceView() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         {m.calendar.iter().map(|c| view! { <tr>
-                            <td>{c.starts_at.clone()}</td><td>{c.ends_at.clone()}</td><td>{c.label.clone()}</td>
+                            <td>{clerk_time_of(&c.starts_at)}</td><td>{clerk_time_of(&c.ends_at)}</td><td>{c.label.clone()}</td>
                         </tr> }).collect_view()}
                     </tbody>
                 </table>
