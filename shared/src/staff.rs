@@ -351,7 +351,10 @@ mod tests {
 
     #[test]
     fn a_wire_instant_reads_in_jst() {
-        assert_eq!(clerk_time_of("2026-11-27T00:01:00+09:00"), "2026年11月27日 0:01");
+        assert_eq!(
+            clerk_time_of("2026-11-27T00:01:00+09:00"),
+            "2026年11月27日 0:01"
+        );
         assert_eq!(clerk_time_of("not a time"), "not a time");
     }
 
