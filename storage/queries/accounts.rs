@@ -111,8 +111,7 @@ impl Storage {
             number.as_str(),
         )
         .execute(self.write())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         self.find_account(branch, kind, number)
             .await?
             .ok_or(sqlx::Error::RowNotFound)
@@ -153,8 +152,7 @@ impl Storage {
                 t.balance_after,
             )
             .execute(tx.cx())
-            .await
-            .map(|r| r.rows_affected())?;
+            .await?;
         }
         for d in a.time_deposits {
             sqlx::query!(
@@ -167,8 +165,7 @@ impl Storage {
                 d.maturity_on as _,
             )
             .execute(tx.cx())
-            .await
-            .map(|r| r.rows_affected())?;
+            .await?;
         }
         tx.commit().await?;
         Ok(id)
@@ -185,8 +182,7 @@ impl Storage {
             old,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         if let Some(log) = log {
             Self::insert_log(&mut tx, &log).await?;
         }

@@ -11,7 +11,7 @@ pub(crate) async fn void_flow_challenges(tx: &mut Tx, flow_id: &str) -> sqlx::Re
             flow_id,
         )
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await?;
     Ok(())
 }
 
@@ -64,8 +64,7 @@ impl Storage {
             now,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         // The numbers other flows of this phone hold now; the first of the
         // pool that is not among them is taken by a conditional upsert,
         // which also settles a race with another instance (the loser tries
@@ -128,8 +127,7 @@ impl Storage {
     pub(crate) async fn purge_bindings(tx: &mut Tx, now: i64) -> sqlx::Result<()> {
         sqlx::query!("DELETE FROM callback_bindings WHERE bound_until <= $1", now,)
             .execute(tx.cx())
-            .await
-            .map(|r| r.rows_affected())?;
+            .await?;
         Ok(())
     }
 
@@ -173,8 +171,7 @@ impl Storage {
                 call.call_id,
             )
             .execute(tx.cx())
-            .await
-            .map(|r| r.rows_affected())?;
+            .await?;
         }
         let log = OpLog {
             outcome: outcome.into(),

@@ -29,15 +29,13 @@ impl Storage {
             c.now,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         sqlx::query!(
             "DELETE FROM client_redirect_uris WHERE client_id = $1",
             c.client_id,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         for uri in c.redirect_uris {
             sqlx::query!(
                 "INSERT INTO client_redirect_uris (client_id, uri) VALUES ($1, $2)",
@@ -45,8 +43,7 @@ impl Storage {
                 uri,
             )
             .execute(tx.cx())
-            .await
-            .map(|r| r.rows_affected())?;
+            .await?;
         }
         tx.commit().await
     }
@@ -134,8 +131,7 @@ impl Storage {
             client_id,
         )
         .execute(self.write())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Ok(())
     }
 }

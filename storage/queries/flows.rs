@@ -27,8 +27,7 @@ impl Storage {
             f.expires_at,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
@@ -93,8 +92,7 @@ impl Storage {
             now,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         let cutoff = now - 3600;
         sqlx::query!(
             "DELETE FROM phone_challenges
@@ -102,16 +100,14 @@ impl Storage {
             cutoff,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         let gone = sqlx::query!("DELETE FROM flows WHERE expires_at <= $1", cutoff,)
             .execute(tx.cx())
             .await
             .map(|r| r.rows_affected())?;
         sqlx::query!("DELETE FROM par_requests WHERE expires_at <= $1", cutoff,)
             .execute(tx.cx())
-            .await
-            .map(|r| r.rows_affected())?;
+            .await?;
         Self::purge_bindings(&mut tx, now).await?;
         tx.commit().await?;
         Ok(gone)
@@ -211,8 +207,7 @@ impl Storage {
                 m.flow_id,
             )
             .execute(tx.cx())
-            .await
-            .map(|r| r.rows_affected())?;
+            .await?;
         }
         if let Some(mail) = m.mail {
             enqueue_mail(&mut tx, mail, m.now).await?;

@@ -51,15 +51,14 @@ impl Storage {
             consent_id,
         )
         .execute(tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await?;
         sqlx::query!(
             "UPDATE tokens SET revoked_at = $1 WHERE consent_id = $2 AND revoked_at IS NULL",
             now,
             consent_id,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Ok(())
     }
 
@@ -115,8 +114,7 @@ impl Storage {
                 t.dpop_jkt,
             )
             .execute(tx.cx())
-            .await
-            .map(|r| r.rows_affected())?;
+            .await?;
         }
         tx.commit().await
     }

@@ -29,8 +29,7 @@ impl Storage {
             e.account_id,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Ok(())
     }
 

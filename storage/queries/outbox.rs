@@ -13,8 +13,7 @@ pub(crate) async fn enqueue_mail(tx: &mut Tx, mail: MailToSend<'_>, now: i64) ->
         now,
     )
     .execute(tx.cx())
-    .await
-    .map(|r| r.rows_affected())?;
+    .await?;
     Ok(())
 }
 
@@ -64,8 +63,7 @@ impl Storage {
             id,
         )
         .execute(self.write())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Ok(())
     }
 
@@ -81,8 +79,7 @@ impl Storage {
             id,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
@@ -97,8 +94,7 @@ impl Storage {
             id,
         )
         .execute(self.write())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Ok(())
     }
 }

@@ -215,8 +215,7 @@ impl RecordsImport {
             t.balance_after,
         )
         .execute(self.tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Ok(true)
     }
 
@@ -245,8 +244,7 @@ impl RecordsImport {
             self.run,
         )
         .execute(self.tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Ok(true)
     }
 
@@ -273,8 +271,7 @@ impl RecordsImport {
             self.run,
         )
         .execute(self.tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Ok(())
     }
 
@@ -347,8 +344,7 @@ impl RecordsImport {
             self.run,
         )
         .execute(self.tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         self.tx.commit().await
     }
 }

@@ -20,8 +20,7 @@ impl Storage {
             expires_at,
         )
         .execute(self.write())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Ok(())
     }
 
@@ -54,8 +53,7 @@ impl Storage {
     ) -> sqlx::Result<bool> {
         sqlx::query!("DELETE FROM used_jtis WHERE expires_at < $1", now,)
             .execute(self.write())
-            .await
-            .map(|r| r.rows_affected())?;
+            .await?;
         let done = sqlx::query!(
             "INSERT INTO used_jtis (jti_hash, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             jti_hash,

@@ -14,8 +14,7 @@ impl Storage {
             &fresh,
         )
         .execute(self.write())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         let stored: String =
             sqlx::query_scalar!("SELECT secret FROM server_secrets WHERE name = $1", name,)
                 .fetch_one(self.read())

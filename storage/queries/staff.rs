@@ -89,8 +89,7 @@ impl Storage {
             expires_at,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Ok(())
     }
 
@@ -157,8 +156,7 @@ impl Storage {
     ) -> sqlx::Result<()> {
         sqlx::query!("DELETE FROM staff_ceremonies WHERE expires_at <= $1", now,)
             .execute(self.write())
-            .await
-            .map(|r| r.rows_affected())?;
+            .await?;
         sqlx::query!(
             "INSERT INTO staff_ceremonies (id_hash, kind, staff_id, enrolment, state, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -170,8 +168,7 @@ impl Storage {
             expires_at,
         )
         .execute(self.write())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Ok(())
     }
 
@@ -228,8 +225,7 @@ impl Storage {
             log.at,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(true)
@@ -302,7 +298,7 @@ impl Storage {
             credential_id,
         )
             .execute(tx.cx())
-            .await.map(|r| r.rows_affected())?;
+            .await?;
         }
         sqlx::query!(
             "INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at, last_seen_at)
@@ -313,8 +309,7 @@ impl Storage {
             log.at,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
@@ -349,8 +344,7 @@ impl Storage {
     pub async fn end_staff_session(&self, hash: &str) -> sqlx::Result<()> {
         sqlx::query!("DELETE FROM staff_sessions WHERE token_hash = $1", hash,)
             .execute(self.write())
-            .await
-            .map(|r| r.rows_affected())?;
+            .await?;
         Ok(())
     }
 
@@ -363,8 +357,7 @@ impl Storage {
             staff_id,
         )
         .execute(tx.cx())
-        .await
-        .map(|r| r.rows_affected())?;
+        .await?;
         Self::end_sessions_of(&mut tx, staff_id).await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await
@@ -375,8 +368,7 @@ impl Storage {
     async fn end_sessions_of(tx: &mut Tx, staff_id: i64) -> sqlx::Result<()> {
         sqlx::query!("DELETE FROM staff_sessions WHERE staff_id = $1", staff_id,)
             .execute(tx.cx())
-            .await
-            .map(|r| r.rows_affected())?;
+            .await?;
         Ok(())
     }
 
