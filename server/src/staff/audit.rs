@@ -58,7 +58,8 @@ pub fn parse_day(field: &str, s: &str) -> AppResult<Date> {
 
 impl AuditQuery {
     /// The storage filter; `None` when a step or outcome is given that no
-    /// line can have (the console's fields are free text).
+    /// line can have (the console offers only real ones; a hand-made URL
+    /// may not).
     fn filter(&self) -> AppResult<Option<AuditFilter<'_>>> {
         let (from, to) = match given(&self.day) {
             Some(d) => {
@@ -67,13 +68,11 @@ impl AuditQuery {
             }
             None => (None, None),
         };
-        let step = match given(&self.step).map(str::parse::<LogStep>) {
-            Some(Err(_)) => return Ok(None),
-            s => s.and_then(Result::ok),
+        let Ok(step) = given(&self.step).map(str::parse::<LogStep>).transpose() else {
+            return Ok(None);
         };
-        let outcome = match given(&self.outcome).map(str::parse::<Outcome>) {
-            Some(Err(_)) => return Ok(None),
-            o => o.and_then(Result::ok),
+        let Ok(outcome) = given(&self.outcome).map(str::parse::<Outcome>).transpose() else {
+            return Ok(None);
         };
         Ok(Some(AuditFilter {
             from,

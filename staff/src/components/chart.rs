@@ -40,41 +40,47 @@ pub fn BarChart(
             }
         })
         .collect_view();
+    let view_box = (label_w + bar_w + 60, height);
+    view! { <ChartFigure title unit bars view_box marks=rects.into_any() /> }
+}
+
+/// A chart's frame: its caption, its marks as an SVG image named by the
+/// caption, and its numbers as a table folded under 「表で見る」.
+#[component]
+fn ChartFigure(
+    title: String,
+    unit: &'static str,
+    bars: Vec<Bar>,
+    /// The SVG's width and height in its own units.
+    view_box: (i64, i64),
+    marks: AnyView,
+) -> impl IntoView {
     let rows = bars
         .iter()
         .map(|b| {
             view! { <tr><th scope="row">{b.label.clone()}</th><td>{b.value}</td></tr> }
         })
         .collect_view();
-    let svg_title = title.clone();
     view! {
         <figure class="chart">
             <figcaption>{title.clone()}</figcaption>
             <svg
                 role="img"
-                aria-label=svg_title
-                viewBox=format!("0 0 {} {}", label_w + bar_w + 60, height)
+                aria-label=title.clone()
+                viewBox=format!("0 0 {} {}", view_box.0, view_box.1)
                 width="100%"
             >
-                {rects}
+                {marks}
             </svg>
-            <FiguresTable title=title unit=unit rows=rows.into_any() />
+            <details class="chart-figures">
+                <summary>"表で見る"</summary>
+                <table class="chart-table">
+                    <caption class="visually-hidden">{title}</caption>
+                    <thead><tr><th scope="col">"項目"</th><th scope="col">{unit}</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </details>
         </figure>
-    }
-}
-
-/// The chart's numbers as a table, folded under 「表で見る」.
-#[component]
-fn FiguresTable(title: String, unit: &'static str, rows: AnyView) -> impl IntoView {
-    view! {
-        <details class="chart-figures">
-            <summary>"表で見る"</summary>
-            <table class="chart-table">
-                <caption class="visually-hidden">{title}</caption>
-                <thead><tr><th scope="col">"項目"</th><th scope="col">{unit}</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </details>
     }
 }
 
@@ -110,25 +116,6 @@ pub fn ColumnChart(
             }
         })
         .collect_view();
-    let rows = bars
-        .iter()
-        .map(|b| {
-            view! { <tr><th scope="row">{b.label.clone()}</th><td>{b.value}</td></tr> }
-        })
-        .collect_view();
-    let svg_title = title.clone();
-    view! {
-        <figure class="chart">
-            <figcaption>{title.clone()}</figcaption>
-            <svg
-                role="img"
-                aria-label=svg_title
-                viewBox=format!("0 0 {} {}", bars.len() as i64 * col_w, height)
-                width="100%"
-            >
-                {cols}
-            </svg>
-            <FiguresTable title=title unit=unit rows=rows.into_any() />
-        </figure>
-    }
+    let view_box = (bars.len() as i64 * col_w, height);
+    view! { <ChartFigure title unit bars view_box marks=cols.into_any() /> }
 }
