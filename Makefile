@@ -44,9 +44,15 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
 	cargo clippy -p renkei-app -p renkei-staff --target wasm32-unknown-unknown -- -D warnings
-	@# A production build of the bank server contains no demo app code.
-	@if cargo tree -p renkei-server -e normal --prefix none | grep -q '^renkei-demo '; then \
-	  echo "renkei-server depends on renkei-demo without the demo feature" >&2; exit 1; fi
+	@# A production build of the bank server has nothing but the bank in it:
+	@# no demo app, demo data or stand-in in its dependencies, no demo
+	@# customer's name, pepper or secret in its binary.
+	@if cargo tree -p renkei-server -e normal --prefix none | grep -E '^renkei-(demo|fixture|carrier|host-gateway) '; then \
+	  echo "a production build of renkei-server depends on the demo or a stand-in" >&2; exit 1; fi
+	cargo build -p renkei-server
+	@# (grep -a, not strings: the names are UTF-8, which strings skips.)
+	@if grep -aoE 'ﾃﾞ-ﾀ ﾀﾛｳ|ﾔﾏﾀﾞ ﾊﾅｺ|ｽｽﾞｷ ｲﾁﾛｳ|ｻﾄｳ ｼﾞﾛｳ|renkei-demo-telephony-secret|cmVua2VpLWRlbW8tcGluLXBlcHBlcg|renkei-demo-client-secret' target/debug/renkei-server; then \
+	  echo "the production binary carries demo data" >&2; exit 1; fi
 
 ## unit: the Rust tests on SQLite, then the black-box suite again on a
 ## throwaway PostgreSQL cluster (with the two-instance tests).
@@ -55,12 +61,12 @@ unit:
 	scripts/with-postgres.sh cargo test --workspace --test api
 
 e2e:
-	cargo build -p renkei-server --features demo
+	cargo build -p renkei-server -p renkei-host-gateway --features renkei-server/demo
 	scripts/e2e.sh
 
 ## contract: schemathesis against a live server and its /openapi.json.
 contract:
-	cargo build -p renkei-server --features demo
+	cargo build -p renkei-server -p renkei-host-gateway --features renkei-server/demo
 	scripts/contract.sh
 
 ## bench: N whole linkages and API reads against a local release server (not a test).

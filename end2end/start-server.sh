@@ -63,12 +63,12 @@ PY
     --transactions "$rec/transactions.csv" >/dev/null
 }
 # Optional fifth argument `gateway`: the exports go into the bank's own
-# database instead, served by the stand-in host gateway (`records
-# serve-gateway`), and this server reads the records from it over HTTP
+# database instead, served by the stand-in host gateway
+# (`renkei-host-gateway`), and this server reads the records from it over HTTP
 # (RENKEI_RECORDS_URL), holding none of them.
 if [ "${5:-}" = gateway ]; then
   (DATABASE_URL="sqlite://$db_dir/bank.db" && export DATABASE_URL && load_records "$4")
-  DATABASE_URL="sqlite://$db_dir/bank.db" "$bin" records serve-gateway \
+  DATABASE_URL="sqlite://$db_dir/bank.db" "$(dirname "$bin")/renkei-host-gateway" \
     --listen 127.0.0.1:0 >"$db_dir/gateway.out" &
   gateway_pid=$!
   trap 'kill $gateway_pid 2>/dev/null || true' EXIT INT TERM

@@ -25,7 +25,8 @@ backend=${BACKEND:-sqlite}
 if [[ $backend == postgres && -z ${RENKEI_TEST_POSTGRES:-} ]]; then
   RENKEI_PG_DURABLE=1 exec scripts/with-postgres.sh "$0" "$@"
 fi
-cargo build --profile server -p renkei-server -p renkei-bench
+# The synthetic population is demo data (the `fixture` feature).
+cargo build --profile server -p renkei-server -p renkei-bench --features renkei-server/fixture
 bin=target/server/renkei-server
 flows=${1:-30}
 concurrency=${2:-3}

@@ -178,8 +178,14 @@ impl std::fmt::Debug for Pepper {
 /// The production floor for new PIN hashes (OWASP's argon2id minimum).
 pub const ARGON2_FLOOR: (u32, u32, u32) = (19456, 2, 1);
 
-/// Demo mode's pepper when none is configured (demo only).
-const DEMO_PEPPER: &str = "demo cmVua2VpLWRlbW8tcGluLXBlcHBlcg==";
+/// What demo mode fills in when unset: the demo data's pepper and webhook
+/// secret. Only a build with the demo data has them (and a demo mode).
+#[cfg(feature = "fixture")]
+use renkei_fixture::{DEMO_PEPPER, DEMO_TELEPHONY_SECRET};
+#[cfg(not(feature = "fixture"))]
+const DEMO_PEPPER: &str = "";
+#[cfg(not(feature = "fixture"))]
+const DEMO_TELEPHONY_SECRET: &str = "";
 
 /// Peppers from `id base64-key` lines; the first hashes new PINs.
 fn parse_peppers(text: &str) -> Result<Vec<Pepper>, String> {
@@ -212,9 +218,6 @@ fn parse_peppers(text: &str) -> Result<Vec<Pepper>, String> {
     }
     Ok(out)
 }
-
-/// The telephony secret demo mode uses when none is set (demo only).
-pub const DEMO_TELEPHONY_SECRET: &str = "renkei-demo-telephony-secret";
 
 #[derive(Debug, thiserror::Error)]
 #[error("{var}: {why}")]
@@ -315,12 +318,21 @@ fn hash_settings(
     })
 }
 
-/// `RENKEI_DEMO=1`.
-fn demo_mode(get: &impl Fn(&str) -> Option<String>) -> bool {
-    matches!(
+/// `RENKEI_DEMO=1`: only a build with the demo data (the `fixture`
+/// feature) has a demo mode; the production binary refuses the switch, so
+/// none of the demo defaults below can apply to it.
+fn demo_mode(get: &impl Fn(&str) -> Option<String>) -> Result<bool, ConfigError> {
+    let on = matches!(
         var_of(get, "RENKEI_DEMO", "0").as_str(),
         "1" | "true" | "yes"
-    )
+    );
+    if on && !cfg!(feature = "fixture") {
+        return Err(ConfigError {
+            var: "RENKEI_DEMO",
+            why: "this build has no demo (build with --features demo)".into(),
+        });
+    }
+    Ok(on)
 }
 
 /// The PIN-hashing settings alone, read as a server in demo mode (or not)
@@ -391,7 +403,7 @@ impl Config {
                     .into(),
             ));
         }
-        let demo = demo_mode(&get);
+        let demo = demo_mode(&get)?;
         let flow_ttl_secs: i64 = ranged(
             &get,
             "RENKEI_FLOW_TTL_SECS",

@@ -13,7 +13,7 @@
 //! | `staff` | the staff console's API: passkeys, staff sessions, account lookup and actions, audit log, funnel |
 //! | `http` | what every response shares: security headers, admission, server-rendered pages, the SPA's files |
 //! | `db` | every SQL statement, one file per aggregate, typed rows |
-//! | `fixture` | the demo bank's data (`RENKEI_DEMO=1`) |
+//! | `demo` | the demo bank's data and the demo app (`fixture`/`demo` features only, `RENKEI_DEMO=1`) |
 //!
 //! `telemetry` is the Prometheus metrics. `institution` is the credit union's profile (name, contact, terms, brand).
 //! `startup` builds the app, `config` reads the environment, `clock` is the
@@ -26,10 +26,9 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod db;
-#[cfg(feature = "demo")]
-mod demo;
+#[cfg(feature = "fixture")]
+pub mod demo;
 pub mod error;
-pub mod fixture;
 pub mod flow;
 pub mod hashing;
 pub mod http;

@@ -31,18 +31,6 @@ enum Command {
         #[command(subcommand)]
         action: LockAction,
     },
-    /// Send a signed inbound-call webhook to a running server, as the carrier would.
-    SimulateCall {
-        /// Calling number (09011113333, +819011113333, or anonymous for 非通知).
-        #[arg(long)]
-        from: String,
-        /// Called number; defaults to RENKEI_CALLBACK_NUMBER.
-        #[arg(long)]
-        to: Option<String>,
-        /// The server's base URL; defaults to RENKEI_PUBLIC_URL.
-        #[arg(long)]
-        url: Option<String>,
-    },
     /// API linkages (consents) of an account.
     Consent {
         #[command(subcommand)]
@@ -126,21 +114,6 @@ enum RecordsAction {
     HashPin,
     /// What is loaded: accounts per kind and status, the newest import, the oldest transaction.
     Status,
-    /// Serve the host-gateway contract from these tables: the stand-in the gateway adapter is
-    /// tested against, and a reference for a bank writing its gateway (no TLS: loopback only).
-    ServeGateway {
-        #[arg(long, default_value = "127.0.0.1:0")]
-        listen: std::net::SocketAddr,
-        /// Serve TLS with this certificate chain (PEM)…
-        #[arg(long, requires = "tls_key")]
-        tls_cert: Option<std::path::PathBuf>,
-        /// …and its private key (PEM).
-        #[arg(long, requires = "tls_cert")]
-        tls_key: Option<std::path::PathBuf>,
-        /// Require a client certificate issued by this CA (PEM): mutual TLS.
-        #[arg(long, requires = "tls_cert")]
-        client_ca: Option<std::path::PathBuf>,
-    },
 }
 
 /// An account as staff name it, and why they act on it.
@@ -289,20 +262,6 @@ async fn main() -> anyhow::Result<()> {
             }
             return Ok(app.run().await?);
         }
-        Command::SimulateCall { from, to, url } => {
-            let secret = config
-                .telephony_secret
-                .clone()
-                .ok_or_else(|| anyhow::anyhow!("set RENKEI_TELEPHONY_SECRET (or RENKEI_DEMO=1)"))?;
-            let to = to.unwrap_or_else(|| config.callback_number.clone());
-            let url = url.unwrap_or_else(|| config.issuer());
-            let http = reqwest::Client::new();
-            let result =
-                renkei_carrier::send_signed_call(&http, &url, &secret, &from, &to, clock.now())
-                    .await?;
-            println!("{result}");
-            return Ok(());
-        }
         Command::Records { action } => return records(action, &config, clock.now()).await,
         staff => staff,
     };
@@ -311,7 +270,6 @@ async fn main() -> anyhow::Result<()> {
     match command {
         Command::Serve
         | Command::Openapi
-        | Command::SimulateCall { .. }
         | Command::Records { .. } => {
             unreachable!("handled above")
         }
@@ -488,35 +446,6 @@ async fn records(
                 std::process::exit(1);
             }
             Ok(())
-        }
-        RecordsAction::ServeGateway {
-            listen,
-            tls_cert,
-            tls_key,
-            client_ca,
-        } => {
-            let storage = Storage::connect(&config.database_url).await?;
-            let hasher = renkei_server::hashing::Hasher::start(config.hashing.clone())?;
-            let app =
-                records::standin::router(records::port::Records::Embedded { storage, hasher });
-            let listener = tokio::net::TcpListener::bind(listen).await?;
-            let tls = match (tls_cert, tls_key) {
-                (Some(cert), Some(key)) => Some(records::standin::TlsFiles {
-                    cert,
-                    key,
-                    client_ca,
-                }),
-                _ => None,
-            };
-            let scheme = if tls.is_some() { "https" } else { "http" };
-            // The first line names the address (tests read it to find the port).
-            println!(
-                "stand-in host gateway on {scheme}://{}",
-                listener.local_addr()?
-            );
-            use std::io::Write;
-            std::io::stdout().flush()?;
-            records::standin::serve(listener, app, tls.as_ref()).await
         }
         RecordsAction::Status => {
             let storage = Storage::connect(&config.database_url).await?;

@@ -10,7 +10,7 @@ use crate::http::security::{SecurityHeaders, inline_script_hashes, security_head
 use crate::records::gateway::Gateway;
 use crate::records::port::Records;
 use crate::state::AppState;
-use crate::{fixture, flow, http, oauth, resource, telephony};
+use crate::{flow, http, oauth, resource, telephony};
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use std::net::SocketAddr;
@@ -36,7 +36,7 @@ pub struct Application {
 async fn demo_app(state: &AppState) -> anyhow::Result<Option<Router>> {
     #[cfg(feature = "demo")]
     if state.config.demo {
-        return Ok(Some(crate::demo::mount(state).await?));
+        return Ok(Some(crate::demo::app::mount(state).await?));
     }
     let _ = state;
     Ok(None)
@@ -84,8 +84,9 @@ impl Application {
             staff_decoy_key,
             shutting_down: Arc::default(),
         };
+        #[cfg(feature = "fixture")]
         if state.config.demo {
-            fixture::seed(&state).await?;
+            crate::demo::seed::seed(&state).await?;
         }
         let demo = demo_app(&state).await?;
         // The console beside the customer's service, or on its own address.

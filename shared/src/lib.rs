@@ -17,5 +17,6 @@ pub mod oplog;
 mod sqlx_text;
 #[cfg(feature = "staff")]
 pub mod staff;
+pub mod telephony;
 
 pub use error::{ErrorBody, ErrorCode, FieldCode, FieldErrors};

@@ -12,7 +12,6 @@ pub mod gateway;
 pub mod port;
 /// One line of each file, checked (with the storage layer's row types).
 pub use renkei_storage_model::import as rows;
-pub mod standin;
 
 use crate::clock::jst_date;
 use crate::db::{Day, ImportCounts, ImportMode, Storage};

@@ -1,11 +1,11 @@
 //! Checking the carriers' webhook signatures, free of HTTP: Renkei's own
-//! v1 scheme (defined, with its signer, in the `renkei-carrier` crate) and
+//! v1 scheme (defined in `renkei_shared::telephony`) and
 //! Twilio's.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
-use renkei_carrier::sign_v1;
+use renkei_shared::telephony::sign_v1;
 use sha1::Sha1;
 
 /// How far the signed timestamp may be from our clock.

@@ -15,16 +15,15 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use renkei_carrier::{
-    CallAnswer, InboundCall as InboundCallBody, SIGNATURE_HEADER, TIMESTAMP_HEADER,
+use renkei_shared::telephony::{
+    CallAnswer, InboundCall as InboundCallBody, PATH, SIGNATURE_HEADER, TIMESTAMP_HEADER,
+    TWILIO_PATH,
 };
 use renkei_shared::domain::mask_phone;
 
-pub const TWILIO_PATH: &str = "/telephony/twilio/voice";
-
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(renkei_carrier::PATH, post(inbound_call))
+        .route(PATH, post(inbound_call))
         .route(TWILIO_PATH, post(twilio_voice))
 }
 

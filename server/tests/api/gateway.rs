@@ -1,6 +1,6 @@
 //! The records port's host-gateway adapter (`RENKEI_RECORDS_URL`), over
-//! real HTTP: against the stand-in gateway (`renkei-server records
-//! serve-gateway`, the real binary on another server's imported tables),
+//! real HTTP: against the stand-in gateway (`renkei-host-gateway`, on
+//! another server's imported tables),
 //! and against small servers here that play a failing gateway.
 
 use crate::helpers::{TestApp, code_of, spawn_app, spawn_app_with};
@@ -12,50 +12,79 @@ use axum::http::StatusCode;
 use renkei_server::records::gateway::GatewaySettings;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 use serde_json::json;
-use std::io::BufRead;
+use renkei_host_gateway::TlsFiles;
+use renkei_server::config::Config;
+use renkei_server::db::Storage;
+use renkei_server::hashing::Hasher;
+use renkei_server::records::port::Records;
 use std::path::PathBuf;
-use std::process::{Child, Stdio};
 use std::time::Duration;
 
-/// The stand-in gateway process, stopped when dropped.
+/// The stand-in gateway (`renkei-host-gateway`'s router and listener) on
+/// its own thread and runtime, so that stopping it drops every connection
+/// it holds, as a gateway going down would.
 struct StandIn {
-    child: Child,
     url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl StandIn {
-    /// `records serve-gateway` on `bank`'s database (its imported tables).
+    /// The stand-in on `bank`'s database (its imported tables).
     fn start(bank: &TestApp) -> StandIn {
-        StandIn::start_with(bank, &[])
+        StandIn::start_with(bank, None)
     }
 
-    fn start_with(bank: &TestApp, extra: &[&str]) -> StandIn {
-        let mut args = vec!["records", "serve-gateway", "--listen", "127.0.0.1:0"];
-        args.extend_from_slice(extra);
-        let mut child = bank
-            .cli(&args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("stand-in starts");
-        let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
-        let mut line = String::new();
-        out.read_line(&mut line)
-            .expect("stand-in names its address");
-        // Its log lines follow on stdout: keep reading, so it never writes
-        // into a closed pipe.
-        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        let url = line
-            .trim()
-            .strip_prefix("stand-in host gateway on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        StandIn { child, url }
+    fn start_with(bank: &TestApp, tls: Option<TlsFiles>) -> StandIn {
+        // The bank's own settings (demo mode: the same pepper).
+        let database_url = bank.database_url.clone();
+        let config = Config::from_lookup(|k| match k {
+            "RENKEI_DEMO" => Some("1".into()),
+            "DATABASE_URL" => Some(database_url.clone()),
+            _ => None,
+        })
+        .expect("stand-in config");
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("stand-in runtime");
+            rt.block_on(async move {
+                let storage = Storage::connect(&config.database_url).await.expect("db");
+                let hasher = Hasher::start(config.hashing.clone()).expect("hasher");
+                let app = renkei_host_gateway::router(Records::Embedded { storage, hasher });
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                let scheme = if tls.is_some() { "https" } else { "http" };
+                let addr = listener.local_addr().expect("address");
+                addr_tx.send(format!("{scheme}://{addr}")).expect("url");
+                tokio::select! {
+                    served = renkei_host_gateway::serve(listener, app, tls.as_ref()) => {
+                        served.expect("stand-in serves");
+                    }
+                    _ = stopped => {}
+                }
+            });
+            // Dropping the runtime drops every connection task with it.
+        });
+        let url = addr_rx.recv().expect("stand-in names its address");
+        StandIn {
+            url,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
     }
 
     fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            thread.join().expect("stand-in thread");
+        }
     }
 }
 
@@ -401,17 +430,13 @@ fn make_pki(app: &TestApp) -> Pki {
 async fn over_mutual_tls_only_a_trusted_gateway_and_a_certified_client_talk() {
     let (bank, _plain) = bank_with_stand_in().await;
     let pki = make_pki(&bank);
-    let path = |p: &PathBuf| p.display().to_string();
     let stand_in = StandIn::start_with(
         &bank,
-        &[
-            "--tls-cert",
-            &path(&pki.server_cert),
-            "--tls-key",
-            &path(&pki.server_key),
-            "--client-ca",
-            &path(&pki.ca),
-        ],
+        Some(TlsFiles {
+            cert: pki.server_cert.clone(),
+            key: pki.server_key.clone(),
+            client_ca: Some(pki.ca.clone()),
+        }),
     );
     // The certificate names localhost, not the loopback address.
     let url = stand_in.url.replace("127.0.0.1", "localhost");

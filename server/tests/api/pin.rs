@@ -117,13 +117,29 @@ async fn the_pin_never_appears_in_the_servers_log_output() {
     .unwrap();
     post("/api/flow/phone", &csrf, json!({})).await.unwrap();
     post("/api/flow/call", &csrf, json!({})).await.unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_renkei-server"))
-        .args(["simulate-call", "--from", "09011113333", "--url", &base])
-        .env("RENKEI_DEMO", "1")
-        .env("RENKEI_NOW", "2026-11-26T10:00:00+09:00")
-        .output()
+    // The carrier reports the call, signed at the server's clock.
+    let body = json!({
+        "call_id": "pin-log-call", "from": "09011113333",
+        "to": crate::helpers::CALLBACK_NUMBER, "received_at": "2026-11-26T10:00:00+09:00"
+    })
+    .to_string();
+    let ts = crate::helpers::default_start().as_second();
+    let answer: Value = http
+        .post(format!("{base}/telephony/inbound-call"))
+        .header("content-type", "application/json")
+        .header("x-renkei-timestamp", ts.to_string())
+        .header(
+            "x-renkei-signature",
+            crate::helpers::hmac_v1(crate::helpers::TELEPHONY_SECRET, ts, &body),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "verified");
+    assert_eq!(answer["result"], "verified");
     post("/api/flow/call/confirm", &csrf, json!({}))
         .await
         .unwrap();

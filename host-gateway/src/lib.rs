@@ -1,5 +1,6 @@
-//! `renkei-server records serve-gateway`: a host gateway that serves the
-//! contract (`docs/host-gateway.openapi.yaml`) from the embedded tables.
+//! `renkei-host-gateway`: a stand-in for a bank's host gateway that serves
+//! the contract (`docs/host-gateway.openapi.yaml`) from Renkei's embedded
+//! tables, as `renkei-carrier` stands in for the carrier.
 //!
 //! It is the other side of the gateway adapter's contract, for its tests
 //! and for a bank writing its own gateway (a reference to compare answers
@@ -7,9 +8,9 @@
 //! told, over plain HTTP or, given a certificate, TLS that can require a
 //! client certificate from a CA (mutual TLS, as the contract asks).
 
-use super::port::Records;
-use crate::db::AccountRow;
-use crate::error::AppError;
+use renkei_server::db::AccountRow;
+use renkei_server::error::AppError;
+use renkei_server::records::port::Records;
 use anyhow::Context;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
