@@ -5,7 +5,11 @@
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "renkei-carrier", version, about = "The carrier's side of Renkei's call webhook")]
+#[command(
+    name = "renkei-carrier",
+    version,
+    about = "The carrier's side of Renkei's call webhook"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,7 +26,11 @@ enum Command {
         #[arg(long, env = "RENKEI_CALLBACK_NUMBER", default_value = "0120000111")]
         to: String,
         /// The server's base URL.
-        #[arg(long, env = "RENKEI_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+        #[arg(
+            long,
+            env = "RENKEI_PUBLIC_URL",
+            default_value = "http://127.0.0.1:3000"
+        )]
         url: String,
         /// The webhook's shared secret (the demo's when unset).
         #[arg(long, env = "RENKEI_TELEPHONY_SECRET", default_value = DEMO_SECRET, hide_default_value = true)]

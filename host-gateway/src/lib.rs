@@ -8,9 +8,6 @@
 //! told, over plain HTTP or, given a certificate, TLS that can require a
 //! client certificate from a CA (mutual TLS, as the contract asks).
 
-use renkei_server::db::AccountRow;
-use renkei_server::error::AppError;
-use renkei_server::records::port::Records;
 use anyhow::Context;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -22,6 +19,9 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::service::TowerToHyperService;
 use jiff::civil::Date;
+use renkei_server::db::AccountRow;
+use renkei_server::error::AppError;
+use renkei_server::records::port::Records;
 use renkei_shared::ErrorCode;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber, Pin};
 use rustls_pki_types::pem::PemObject;

@@ -11,7 +11,11 @@ use renkei_server::records::port::Records;
 use std::io::Write;
 
 #[derive(Parser)]
-#[command(name = "renkei-host-gateway", version, about = "A stand-in host gateway on Renkei's embedded tables")]
+#[command(
+    name = "renkei-host-gateway",
+    version,
+    about = "A stand-in host gateway on Renkei's embedded tables"
+)]
 struct Cli {
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: std::net::SocketAddr,

@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use renkei_shared::{ErrorBody, ErrorCode, FieldErrors};
 use serde::de::DeserializeOwned;
+use utoipa::IntoResponses;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -150,4 +151,57 @@ fn rejection_kind(r: &JsonRejection) -> &'static str {
         JsonRejection::BytesRejection(_) => "unreadable or too large",
         _ => "malformed",
     }
+}
+
+/// Every error a call of the flow API can answer: the wire error format
+/// with one stable code (its `code` lists them all).
+#[derive(IntoResponses)]
+pub enum FlowErrors {
+    /// `invalid_input`: a body that is not the JSON asked for.
+    #[response(status = 400)]
+    Malformed(ErrorBody),
+    /// `flow_not_found`: no linkage in this browser (the HttpOnly flow cookie).
+    #[response(status = 401)]
+    NoFlow(ErrorBody),
+    /// `csrf_rejected` (no or a wrong `x-renkei-csrf` header); `locked` (this
+    /// attempt locked API linkage until 0:00 JST, B84); `locked_b84`.
+    #[response(status = 403)]
+    Refused(ErrorBody),
+    /// `flow_out_of_order`: the linkage is at another step;
+    /// `callback_pending`: the call has not come yet.
+    #[response(status = 409)]
+    OutOfOrder(ErrorBody),
+    /// `flow_expired`, `callback_expired`.
+    #[response(status = 410)]
+    Expired(ErrorBody),
+    /// `required_missing` or `invalid_input` with `fields`;
+    /// `account_not_eligible`, `identity_mismatch`, `consent_required`.
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+    /// `system_error`.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// `busy` (混雑, `Retry-After: 1`), `out_of_service_hours`,
+    /// `service_unavailable` (maintenance, or the app disabled;
+    /// `Retry-After: 30`).
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
+/// The account-information API's errors.
+#[derive(IntoResponses)]
+pub enum ResourceErrors {
+    /// `invalid_token`, `consent_expired`, `invalid_dpop_proof` (with
+    /// `WWW-Authenticate`).
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// `insufficient_scope`, `account_moved`.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// `system_error`.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// `busy`, `service_unavailable`.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
 }

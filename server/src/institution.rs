@@ -6,11 +6,6 @@
 //! file: the demo institution. A bad file stops the server at start with
 //! the key it is about.
 
-use crate::state::AppState;
-use axum::Json;
-use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
 use renkei_shared::api::Institution;
 use serde::Deserialize;
 
@@ -176,22 +171,6 @@ fn contrast_with_white(hex: &str) -> f64 {
     };
     let l = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
     1.05 / (l + 0.05)
-}
-
-/// `GET /api/institution`.
-#[utoipa::path(
-    get,
-    path = "/api/institution",
-    tag = "flow",
-    description = "The credit union whose screens these are.",
-    responses((status = 200, description = "Its profile", body = renkei_shared::api::Institution))
-)]
-pub async fn institution(State(app): State<AppState>) -> impl IntoResponse {
-    (
-        // Changes only with a restart; a minute of caching spares the phone a round trip.
-        [(header::CACHE_CONTROL, "public, max-age=60")],
-        Json(app.config.institution.public.clone()),
-    )
 }
 
 #[cfg(test)]

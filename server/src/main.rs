@@ -244,7 +244,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if let Some(Command::Openapi) = cli.command {
         // Needs no settings: the contract is the build's.
-        println!("{}", renkei_server::openapi::json());
+        println!("{}", renkei_server::startup::openapi_json());
         return Ok(());
     }
     let config = Config::from_env()?;
@@ -268,9 +268,7 @@ async fn main() -> anyhow::Result<()> {
     let staff = Context::open(&config, &clock).await?;
     let staff_url = config.staff_url.as_str().trim_end_matches('/').to_owned();
     match command {
-        Command::Serve
-        | Command::Openapi
-        | Command::Records { .. } => {
+        Command::Serve | Command::Openapi | Command::Records { .. } => {
             unreachable!("handled above")
         }
         Command::Client {

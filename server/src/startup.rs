@@ -20,6 +20,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 pub struct Application {
     listener: TcpListener,
@@ -263,6 +265,23 @@ pub enum Surface {
     Staff,
 }
 
+/// The customer's service's API, each area's routes with their OpenAPI
+/// description (`state` for the layers that need it; `None` when only the
+/// description is wanted).
+pub fn documented(state: Option<&AppState>) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .merge(http::documented())
+        .merge(flow::router())
+        .merge(oauth::router(state.cloned()))
+        .merge(resource::router())
+        .merge(telephony::router())
+}
+
+/// The OpenAPI document (`renkei-server openapi`, `/openapi.json`).
+pub fn openapi_json() -> String {
+    crate::openapi::to_json(&documented(None).into_openapi())
+}
+
 pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> Router {
     let dist = state.config.dist_dir.clone();
     // The CSP must allow Trunk's inline loader script by hash; read it once.
@@ -284,16 +303,13 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
     let request_id_state = state.clone();
     let date_state = state.clone();
     let state_timeout = state.config.request_timeout_secs;
-    let customer = Router::new()
-        .merge(http::router(
-            demo.is_some(),
-            // Outside demo mode /metrics is not public unless asked for.
-            state.config.metrics_listen.is_none() && state.config.metrics_public,
-        ))
-        .merge(flow::router())
-        .merge(oauth::router(state.clone()))
-        .merge(resource::router())
-        .merge(telephony::router());
+    let (documented, doc) = documented(Some(&state)).split_for_parts();
+    let customer = documented.merge(http::router(
+        demo.is_some(),
+        // Outside demo mode /metrics is not public unless asked for.
+        state.config.metrics_listen.is_none() && state.config.metrics_public,
+        crate::openapi::to_json(&doc),
+    ));
     // The staff console: its own bundle (dist/staff), its own routes.
     let staff = Router::new()
         .merge(crate::staff::router())
@@ -365,5 +381,18 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The committed contract is the one the code generates.
+    #[test]
+    fn docs_openapi_json_is_current() {
+        let committed = include_str!("../../docs/openapi.json");
+        assert!(
+            committed.trim_end() == super::openapi_json().trim_end(),
+            "docs/openapi.json is stale: run `cargo run -p renkei-server -- openapi > docs/openapi.json`"
+        );
     }
 }

@@ -13,6 +13,46 @@ use serde::{Deserialize, Serialize};
 /// Header the SPA echoes the flow's anti-CSRF token in.
 pub const CSRF_HEADER: &str = "x-renkei-csrf";
 
+// The flow API's paths, each once: the server routes and documents them
+// from here, the SPA and the tests call them from here.
+/// `GET`: where the flow stands ([`FlowView`]).
+pub const FLOW_PATH: &str = "/api/flow";
+/// `POST`: 中止する ([`Cancelled`]).
+pub const CANCEL_PATH: &str = "/api/flow/cancel";
+/// `POST` [`AccountForm`]: SOA201 ([`StepDone`]).
+pub const ACCOUNT_PATH: &str = "/api/flow/account";
+/// `POST` [`CustomerForm`]: お客様情報入力 ([`StepDone`]).
+pub const CUSTOMER_PATH: &str = "/api/flow/customer";
+/// `POST`: SOA208 電話番号の確認 ([`StepDone`]).
+pub const PHONE_PATH: &str = "/api/flow/phone";
+/// `POST` opens, `GET` polls SOA209's challenge ([`CallChallenge`]).
+pub const CALL_PATH: &str = "/api/flow/call";
+/// `POST`: SOA209 確定する ([`StepDone`]).
+pub const CALL_CONFIRM_PATH: &str = "/api/flow/call/confirm";
+/// `POST` [`PinForm`]: SOA211 ([`StepDone`]).
+pub const PIN_PATH: &str = "/api/flow/pin";
+/// `POST` [`ConsentForm`]: SOA206 許可する ([`Finished`]).
+pub const CONSENT_PATH: &str = "/api/flow/consent";
+/// `POST`: SOA206 拒否する ([`Finished`]).
+pub const DENY_PATH: &str = "/api/flow/deny";
+/// `GET`: the credit union's profile the screens show ([`Institution`]).
+pub const INSTITUTION_PATH: &str = "/api/institution";
+/// `GET`: the process answers ([`Health`]).
+pub const HEALTHZ_PATH: &str = "/healthz";
+/// `GET`: ready to serve ([`Health`]; 503 when not).
+pub const READYZ_PATH: &str = "/readyz";
+
+/// What `/healthz` and `/readyz` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// `ok`, `ready` or `not_ready`.
+    pub status: String,
+    /// Why not ready.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
 /// The steps of one linkage, in order. The server owns which step a flow is
 /// at; the SPA only shows the screen for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

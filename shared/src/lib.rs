@@ -4,6 +4,7 @@
 //! with their input conversion. Nothing here touches I/O, so the same rule
 //! runs in the SPA for instant feedback and on the server as the authority.
 
+pub mod account;
 pub mod api;
 pub mod domain;
 pub mod error;

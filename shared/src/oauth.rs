@@ -1,8 +1,148 @@
-//! OAuth wire types that both ends read: what the token endpoint answers
-//! (the server writes it; the demo app, the benchmark and the tests read
-//! it).
+//! The OAuth 2.0 / FAPI 2.0 endpoints' contract: each path beside the
+//! bodies it takes and answers (the server writes them; the demo app, the
+//! benchmark and the tests read them).
 
 use serde::{Deserialize, Serialize};
+
+/// `GET`: RFC 8414 metadata.
+pub const METADATA_PATH: &str = "/.well-known/oauth-authorization-server";
+/// `GET`: where a linkage is born (opens a flow, redirects to the screens).
+pub const AUTHORIZE_PATH: &str = "/oauth/authorize";
+/// `POST` [`ParForm`]: RFC 9126 ([`ParAnswer`]).
+pub const PAR_PATH: &str = "/oauth/par";
+/// `POST` [`TokenForm`]: codes with PKCE, refresh with rotation ([`TokenResponse`]).
+pub const TOKEN_PATH: &str = "/oauth/token";
+/// `POST` [`TokenOnlyForm`]: RFC 7009.
+pub const REVOKE_PATH: &str = "/oauth/revoke";
+/// `POST` [`TokenOnlyForm`]: RFC 7662 ([`Introspection`]).
+pub const INTROSPECT_PATH: &str = "/oauth/introspect";
+
+/// An app registered with the bank: its `client_id`, as issued by
+/// `renkei-server client add` (or the demo's fixed ones).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClientId(String);
+
+impl ClientId {
+    pub fn new(id: impl Into<String>) -> ClientId {
+        ClientId(id.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ClientId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An OAuth error (RFC 6749 §5.2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OAuthErrorBody {
+    pub error: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
+}
+
+/// What PAR answers (RFC 9126 §2.2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ParAnswer {
+    pub request_uri: String,
+    pub expires_in: i64,
+}
+
+/// RFC 7662; only `active` when the token is not the caller's or not live.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Introspection {
+    pub active: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<ClientId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cnf: Option<Cnf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent_expires_at: Option<i64>,
+}
+
+/// The key a DPoP-bound token is bound to (RFC 9449 §6).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Cnf {
+    pub jkt: String,
+}
+
+/// PAR's form: the authorization request, plus client authentication
+/// (`client_id`, `client_assertion*`) when not Basic. (The server reads
+/// the form's pairs itself: a repeated parameter is refused, RFC 6749 §3.1.)
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ParForm {
+    pub response_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<ClientId>,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub state: String,
+    pub code_challenge: String,
+    pub code_challenge_method: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_assertion_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_assertion: Option<String>,
+}
+
+/// The token endpoint's form.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenForm {
+    /// `authorization_code` or `refresh_token`.
+    pub grant_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_verifier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<ClientId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_assertion_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_assertion: Option<String>,
+}
+
+/// Revocation's and introspection's form.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenOnlyForm {
+    pub token: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_type_hint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<ClientId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_assertion_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_assertion: Option<String>,
+}
 
 /// The token endpoint's answer (RFC 6749 §5.1), plus when the customer's
 /// consent ends.

@@ -9,25 +9,26 @@ use super::transition::Transition;
 use crate::db::AccountChange;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{AccountForm, Step, StepDone};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/flow/account", post(submit))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(submit))
 }
 
 #[utoipa::path(
     post,
-    path = "/api/flow/account",
+    path = renkei_shared::api::ACCOUNT_PATH,
     tag = "flow",
     request_body = renkei_shared::api::AccountForm,
     description = "SOA201 ご利用口座情報入力: 店番, 科目, 口座番号.",
     responses(
         (status = 200, description = "SOA201 accepted", body = renkei_shared::api::StepDone),
-        crate::openapi::FlowErrors
+        crate::error::FlowErrors
     )
 )]
 pub async fn submit(

@@ -11,17 +11,18 @@ use super::transition::Transition;
 use crate::db::{AccountChange, ChallengeRow, EmailChange, Outcome};
 use crate::error::AppResult;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{CallChallenge, Step, StepDone};
 use renkei_shared::domain::mask_phone;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/flow/call", get(status).post(open))
-        .route("/api/flow/call/confirm", post(confirm))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(status, open))
+        .routes(routes!(confirm))
 }
 
 /// What SOA209 shows: the number this flow's challenge was given, and the
@@ -39,12 +40,12 @@ fn view(app: &AppState, c: &ChallengeRow) -> CallChallenge {
 
 #[utoipa::path(
     post,
-    path = "/api/flow/call",
+    path = renkei_shared::api::CALL_PATH,
     tag = "flow",
     description = "SOA209 電話番号認証: opens (or reads again) this linkage's phone challenge.",
     responses(
         (status = 200, description = "SOA209's challenge: the number to call and the 120-second deadline", body = renkei_shared::api::CallChallenge),
-        crate::openapi::FlowErrors
+        crate::error::FlowErrors
     )
 )]
 pub async fn open(
@@ -80,12 +81,12 @@ pub async fn open(
 
 #[utoipa::path(
     get,
-    path = "/api/flow/call",
+    path = renkei_shared::api::CALL_PATH,
     tag = "flow",
     description = "SOA209: the open challenge, polled until the carrier reports the call.",
     responses(
         (status = 200, description = "The challenge, and whether the call came", body = renkei_shared::api::CallChallenge),
-        crate::openapi::FlowErrors
+        crate::error::FlowErrors
     )
 )]
 pub async fn status(State(app): State<AppState>, flow: Flow) -> AppResult<Json<CallChallenge>> {
@@ -100,12 +101,12 @@ pub async fn status(State(app): State<AppState>, flow: Flow) -> AppResult<Json<C
 
 #[utoipa::path(
     post,
-    path = "/api/flow/call/confirm",
+    path = renkei_shared::api::CALL_CONFIRM_PATH,
     tag = "flow",
     description = "SOA209 次へ: the call came from the registered phone within 120 s.",
     responses(
         (status = 200, description = "The call was verified", body = renkei_shared::api::StepDone),
-        crate::openapi::FlowErrors
+        crate::error::FlowErrors
     )
 )]
 pub async fn confirm(

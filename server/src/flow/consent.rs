@@ -12,33 +12,34 @@ use crate::error::{ApiJson, AppResult};
 use crate::mail::templates::{denied_mail, granted_mail};
 use crate::oauth::authorize::app_return_url;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{ConsentForm, Finished, Step};
 use url::Url;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// 認可期間: 30 days.
 pub const CONSENT_SECS: i64 = 30 * 24 * 3600;
 /// Authorization codes live at most 60 s (FAPI 2.0).
 pub const CODE_SECS: i64 = 60;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/flow/consent", post(allow))
-        .route("/api/flow/deny", post(deny))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(allow))
+        .routes(routes!(deny))
 }
 
 #[utoipa::path(
     post,
-    path = "/api/flow/consent",
+    path = renkei_shared::api::CONSENT_PATH,
     tag = "flow",
     request_body = renkei_shared::api::ConsentForm,
     description = "SOA206 許可する (with the API terms agreed): 口座情報・明細情報へのアクセス for 30 days.",
     responses(
         (status = 200, description = "Consent given: back to the app with `code`, `state`, `iss`", body = renkei_shared::api::Finished),
-        crate::openapi::FlowErrors
+        crate::error::FlowErrors
     )
 )]
 pub async fn allow(
@@ -107,12 +108,12 @@ pub async fn allow(
 
 #[utoipa::path(
     post,
-    path = "/api/flow/deny",
+    path = renkei_shared::api::DENY_PATH,
     tag = "flow",
     description = "SOA206 拒否する.",
     responses(
         (status = 200, description = "拒否する accepted: back to the app with `error=access_denied`", body = renkei_shared::api::Finished),
-        crate::openapi::FlowErrors
+        crate::error::FlowErrors
     )
 )]
 pub async fn deny(

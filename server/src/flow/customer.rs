@@ -12,25 +12,26 @@ use crate::db::EmailChange;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::records::port::Holder;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{CustomerForm, CustomerInput, Step, StepDone};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/flow/customer", post(submit))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(submit))
 }
 
 #[utoipa::path(
     post,
-    path = "/api/flow/customer",
+    path = renkei_shared::api::CUSTOMER_PATH,
     tag = "flow",
     request_body = renkei_shared::api::CustomerForm,
     description = "お客様情報入力: half-width kana name, birth date, registered phone, e-mail twice, checked against the bank's records.",
     responses(
         (status = 200, description = "お客様情報入力 matched the bank's records", body = renkei_shared::api::StepDone),
-        crate::openapi::FlowErrors
+        crate::error::FlowErrors
     )
 )]
 pub async fn submit(

@@ -30,10 +30,10 @@ pub mod transition;
 pub mod view;
 
 use crate::state::AppState;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(view::router())
         .merge(account::router())
         .merge(customer::router())

@@ -6,23 +6,24 @@ use super::extract::{RequestMeta, StepRequest};
 use super::transition::Transition;
 use crate::error::AppResult;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use renkei_shared::api::{Step, StepDone};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/flow/phone", post(decide))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(decide))
 }
 
 #[utoipa::path(
     post,
-    path = "/api/flow/phone",
+    path = renkei_shared::api::PHONE_PATH,
     tag = "flow",
     description = "SOA208 電話番号の確認: the registered phone is the one to call from.",
     responses(
         (status = 200, description = "SOA208 accepted", body = renkei_shared::api::StepDone),
-        crate::openapi::FlowErrors
+        crate::error::FlowErrors
     )
 )]
 pub async fn decide(

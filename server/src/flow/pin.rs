@@ -10,27 +10,28 @@ use super::lockout::Guard;
 use super::transition::Transition;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use renkei_shared::ErrorCode;
 use renkei_shared::FieldErrors;
 use renkei_shared::api::{PinForm, Step, StepDone};
 use renkei_shared::domain::Pin;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/flow/pin", post(submit))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(submit))
 }
 
 #[utoipa::path(
     post,
-    path = "/api/flow/pin",
+    path = renkei_shared::api::PIN_PATH,
     tag = "flow",
     request_body = renkei_shared::api::PinForm,
     description = "SOA211 キャッシュカード暗証番号認証: the 4-digit PIN, checked in constant time; never logged or stored.",
     responses(
         (status = 200, description = "The PIN is right", body = renkei_shared::api::StepDone),
-        crate::openapi::FlowErrors
+        crate::error::FlowErrors
     )
 )]
 pub async fn submit(

@@ -7,26 +7,27 @@ use crate::db::Outcome;
 use crate::error::AppResult;
 use crate::oauth::authorize::app_return_url;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use renkei_shared::api::{AccountSummary, Cancelled, FlowView, Step};
 use renkei_shared::domain::mask_phone;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/flow", get(current))
-        .route("/api/flow/cancel", post(cancel))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(current))
+        .routes(routes!(cancel))
 }
 
 #[utoipa::path(
     get,
-    path = "/api/flow",
+    path = renkei_shared::api::FLOW_PATH,
     tag = "flow",
     description = "The linkage of this browser (its HttpOnly flow cookie): the step, the CSRF token for the next request, the app's name.",
     responses(
         (status = 200, description = "Where this browser's linkage stands", body = renkei_shared::api::FlowView),
-        crate::openapi::FlowErrors
+        crate::error::FlowErrors
     )
 )]
 pub async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<FlowView>> {
@@ -61,12 +62,12 @@ pub async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<
 /// after consent there is nothing left to cancel.
 #[utoipa::path(
     post,
-    path = "/api/flow/cancel",
+    path = renkei_shared::api::CANCEL_PATH,
     tag = "flow",
     description = "中止する: ends the linkage; the app gets `error=access_denied`.",
     responses(
         (status = 200, description = "中止する accepted: back to the app", body = renkei_shared::api::Cancelled),
-        crate::openapi::FlowErrors
+        crate::error::FlowErrors
     )
 )]
 pub async fn cancel(

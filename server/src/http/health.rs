@@ -8,35 +8,42 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde_json::{Value, json};
+use renkei_shared::api::Health;
 use std::sync::atomic::Ordering;
 
 #[utoipa::path(
     get,
-    path = "/healthz",
+    path = renkei_shared::api::HEALTHZ_PATH,
     tag = "operations",
     description = "The process is alive.",
-    responses((status = 200, description = "Alive", body = crate::openapi::Health))
+    responses((status = 200, description = "Alive", body = renkei_shared::api::Health))
 )]
-pub async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+pub async fn healthz() -> Json<Health> {
+    Json(health("ok", None))
+}
+
+fn health(status: &str, reason: Option<&str>) -> Health {
+    Health {
+        status: status.into(),
+        reason: reason.map(Into::into),
+    }
 }
 
 #[utoipa::path(
     get,
-    path = "/readyz",
+    path = renkei_shared::api::READYZ_PATH,
     tag = "operations",
     description = "Ready for traffic: database reachable, migrations applied, not shutting down.",
     responses(
-        (status = 200, description = "Ready", body = crate::openapi::Health),
-        (status = 503, description = "Not ready, and why", body = crate::openapi::Health)
+        (status = 200, description = "Ready", body = renkei_shared::api::Health),
+        (status = 503, description = "Not ready, and why", body = renkei_shared::api::Health)
     )
 )]
-pub async fn readyz(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
+pub async fn readyz(State(app): State<AppState>) -> (StatusCode, Json<Health>) {
     let not_ready = |reason: &str| {
         (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "not_ready", "reason": reason})),
+            Json(health("not_ready", Some(reason))),
         )
     };
     if app.shutting_down.load(Ordering::Relaxed) {
@@ -44,7 +51,7 @@ pub async fn readyz(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
     }
     match app.storage.migrations_applied().await {
         Ok(applied) if applied >= *crate::db::MIGRATIONS => {
-            (StatusCode::OK, Json(json!({"status": "ready"})))
+            (StatusCode::OK, Json(health("ready", None)))
         }
         Ok(_) => not_ready("migrations_pending"),
         Err(e) => {

@@ -5,6 +5,7 @@
 
 pub mod admission;
 pub mod health;
+pub mod institution;
 pub mod pages;
 pub mod request_id;
 pub mod security;
@@ -19,16 +20,35 @@ use axum::response::Response;
 use axum::routing::{any, get};
 use renkei_shared::ErrorCode;
 use tower_http::services::{ServeDir, ServeFile};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// `metrics`: whether `/metrics` is served here (not when it has its own
-/// listener).
-pub fn router(demo: bool, metrics: bool) -> Router<AppState> {
+/// The documented routes every listener of the customer's service has:
+/// the institution's profile, health and readiness.
+pub fn documented() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(institution::institution))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+}
+
+/// The plumbing around them (not part of the contract): the pages' CSS,
+/// the contract itself (`openapi_json`, rendered once), `/metrics` when
+/// served here (`metrics`: not when it has its own listener), and the
+/// plain 404s.
+pub fn router(demo: bool, metrics: bool, openapi_json: String) -> Router<AppState> {
+    let openapi_json: std::sync::Arc<str> = openapi_json.into();
     let mut router = Router::new()
         .route(pages::PAGES_CSS_PATH, get(pages::pages_css))
-        .route("/api/institution", get(crate::institution::institution))
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/openapi.json", get(crate::openapi::serve))
+        .route(
+            "/openapi.json",
+            get(move || async move {
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    openapi_json.to_string(),
+                )
+            }),
+        )
         // Unknown API paths answer JSON, not the SPA's index.html.
         .route("/api/{*rest}", any(api_not_found));
     router = if metrics {

@@ -15,19 +15,19 @@ use crate::flow::extract::ensure_open;
 use crate::http::pages::{error_page, unavailable_page};
 use crate::http::security::flow_cookie;
 use crate::state::AppState;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::Step;
 use serde::{Deserialize, Serialize};
 use url::Url;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/oauth/authorize", get(authorize))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(authorize))
 }
 
 /// An authorization request, from the query string or pushed (PAR): the
@@ -128,7 +128,7 @@ pub fn validate<'a>(
 
 #[utoipa::path(
     get,
-    path = "/oauth/authorize",
+    path = renkei_shared::oauth::AUTHORIZE_PATH,
     tag = "oauth",
     description = "The authorization endpoint: starts a linkage and sends the browser to SOA201, or back to the app with an error.",
     params(AuthorizeParams),

@@ -6,7 +6,9 @@ use axum::Form;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use renkei_shared::oauth::OAuthErrorBody;
 use serde_json::json;
+use utoipa::IntoResponses;
 
 /// An OAuth error answer: `{"error", "error_description"}`.
 #[derive(Debug)]
@@ -107,4 +109,26 @@ pub fn params_of(
         }
     }
     Ok(params)
+}
+
+/// The OAuth endpoints' errors (RFC 6749 §5.2).
+#[derive(IntoResponses)]
+pub enum OAuthErrors {
+    /// `invalid_request`, `invalid_grant`, `unsupported_grant_type`,
+    /// `invalid_scope`, `invalid_dpop_proof`; `use_dpop_nonce` (RFC 9449
+    /// §8) with the nonce to use in `DPoP-Nonce`.
+    #[response(
+        status = 400,
+        headers(("dpop-nonce" = String, description = "The DPoP nonce to use (PAR and token, when `RENKEI_DPOP_NONCE` is on)"))
+    )]
+    BadRequest(OAuthErrorBody),
+    /// `invalid_client`.
+    #[response(status = 401)]
+    InvalidClient(OAuthErrorBody),
+    /// `server_error`.
+    #[response(status = 500)]
+    Internal(OAuthErrorBody),
+    /// `temporarily_unavailable`.
+    #[response(status = 503)]
+    Unavailable(OAuthErrorBody),
 }

@@ -5,26 +5,27 @@ use super::error::OAuthResult;
 use crate::crypto::sha256_hex;
 use crate::db::TokenKind;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/oauth/introspect", post(introspect))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(introspect))
 }
 
 /// RFC 7662. A client learns only about its own tokens.
 #[utoipa::path(
     post,
-    path = "/oauth/introspect",
+    path = renkei_shared::oauth::INTROSPECT_PATH,
     tag = "oauth",
     description = "Token introspection (RFC 7662), for the app's own tokens.",
-    request_body(content = crate::openapi::TokenOnlyForm, content_type = "application/x-www-form-urlencoded"),
+    request_body(content = renkei_shared::oauth::TokenOnlyForm, content_type = "application/x-www-form-urlencoded"),
     security(("client_secret_basic" = []), ("private_key_jwt" = [])),
     responses(
-        (status = 200, description = "RFC 7662", body = crate::openapi::Introspection),
-        crate::openapi::OAuthErrors
+        (status = 200, description = "RFC 7662", body = renkei_shared::oauth::Introspection),
+        crate::oauth::error::OAuthErrors
     )
 )]
 pub async fn introspect(

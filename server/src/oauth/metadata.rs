@@ -4,10 +4,11 @@
 use super::SCOPES;
 use crate::config::Profile;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Client authentication: `private_key_jwt` only under FAPI 2.0.
 fn auth_methods(profile: Profile) -> &'static [&'static str] {
@@ -17,13 +18,13 @@ fn auth_methods(profile: Profile) -> &'static [&'static str] {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/.well-known/oauth-authorization-server", get(metadata))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(metadata))
 }
 
 #[utoipa::path(
     get,
-    path = "/.well-known/oauth-authorization-server",
+    path = renkei_shared::oauth::METADATA_PATH,
     tag = "oauth",
     description = "Authorization server metadata (RFC 8414).",
     responses((status = 200, description = "RFC 8414 metadata", body = Object))

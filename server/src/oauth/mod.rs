@@ -28,21 +28,26 @@ pub mod revoke;
 pub mod token;
 
 use crate::state::AppState;
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 /// The scopes Renkei knows. One for now: 口座情報・明細情報へのアクセス.
 pub const SCOPES: &[&str] = &["account_info"];
 
-pub fn router(app: AppState) -> Router<AppState> {
+/// `app` is for the DPoP nonce layer; `None` when only the description is
+/// wanted (`renkei-server openapi`).
+pub fn router(app: Option<AppState>) -> OpenApiRouter<AppState> {
     // The endpoints that take DPoP proofs hand out the nonce to use next.
-    let with_proofs = Router::new()
+    let with_proofs = OpenApiRouter::new()
         .merge(par::router())
-        .merge(token::router())
-        .layer(axum::middleware::from_fn_with_state(
+        .merge(token::router());
+    let with_proofs = match app {
+        Some(app) => with_proofs.layer(axum::middleware::from_fn_with_state(
             app,
             dpop::nonce_header,
-        ));
-    Router::new()
+        )),
+        None => with_proofs,
+    };
+    OpenApiRouter::new()
         .merge(metadata::router())
         .merge(authorize::router())
         .merge(with_proofs)

@@ -8,32 +8,33 @@ use super::client_auth::ClientRequest;
 use super::error::{OAuthError, OAuthResult};
 use crate::crypto::{random_token, sha256_hex};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Well under the 600 s the RFC allows: the browser goes there at once.
 pub const PAR_SECS: i64 = 90;
 pub const REQUEST_URI_PREFIX: &str = "urn:ietf:params:oauth:request_uri:";
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/oauth/par", post(push))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(push))
 }
 
 #[utoipa::path(
     post,
-    path = "/oauth/par",
+    path = renkei_shared::oauth::PAR_PATH,
     tag = "oauth",
     description = "Pushed authorization request (RFC 9126).",
-    request_body(content = crate::openapi::ParForm, content_type = "application/x-www-form-urlencoded"),
+    request_body(content = renkei_shared::oauth::ParForm, content_type = "application/x-www-form-urlencoded"),
     security(("client_secret_basic" = []), ("private_key_jwt" = [])),
     responses(
-        (status = 201, description = "The request URI (RFC 9126)", body = crate::openapi::ParAnswer,
+        (status = 201, description = "The request URI (RFC 9126)", body = renkei_shared::oauth::ParAnswer,
             headers(("dpop-nonce" = String, description = "The DPoP nonce to use next, when `RENKEI_DPOP_NONCE` is on"))),
-        crate::openapi::OAuthErrors
+        crate::oauth::error::OAuthErrors
     )
 )]
 pub async fn push(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {

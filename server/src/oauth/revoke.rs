@@ -6,28 +6,28 @@ use super::error::OAuthResult;
 use crate::crypto::sha256_hex;
 use crate::db::RevokedBy;
 use crate::state::AppState;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/oauth/revoke", post(revoke))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(revoke))
 }
 
 /// RFC 7009. Revoking either token of a grant ends the whole grant (the
 /// customer's linkage), at once. Unknown tokens are not an error.
 #[utoipa::path(
     post,
-    path = "/oauth/revoke",
+    path = renkei_shared::oauth::REVOKE_PATH,
     tag = "oauth",
     description = "Token revocation (RFC 7009): ends the consent.",
-    request_body(content = crate::openapi::TokenOnlyForm, content_type = "application/x-www-form-urlencoded"),
+    request_body(content = renkei_shared::oauth::TokenOnlyForm, content_type = "application/x-www-form-urlencoded"),
     security(("client_secret_basic" = []), ("private_key_jwt" = [])),
     responses(
         (status = 200, description = "Revoked (or unknown: RFC 7009 §2.2)"),
-        crate::openapi::OAuthErrors
+        crate::oauth::error::OAuthErrors
     )
 )]
 pub async fn revoke(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {

@@ -8,31 +8,32 @@ use super::error::{OAuthError, OAuthResult};
 use crate::crypto::{constant_time_eq, pkce_challenge, random_token, sha256_hex};
 use crate::db::{NewToken, RevokedBy, TokenKind, TokenRow};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
 use renkei_shared::oauth::TokenResponse;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Access tokens are short-lived; refresh tokens last as long as the consent.
 pub const ACCESS_SECS: i64 = 600;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/oauth/token", post(token))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(token))
 }
 
 #[utoipa::path(
     post,
-    path = "/oauth/token",
+    path = renkei_shared::oauth::TOKEN_PATH,
     tag = "oauth",
     description = "The token endpoint: `authorization_code` (with PKCE) and `refresh_token`.",
-    request_body(content = crate::openapi::TokenForm, content_type = "application/x-www-form-urlencoded"),
+    request_body(content = renkei_shared::oauth::TokenForm, content_type = "application/x-www-form-urlencoded"),
     security(("client_secret_basic" = []), ("private_key_jwt" = [])),
     responses(
         (status = 200, description = "Tokens", body = renkei_shared::oauth::TokenResponse,
             headers(("dpop-nonce" = String, description = "The DPoP nonce to use next, when `RENKEI_DPOP_NONCE` is on"))),
-        crate::openapi::OAuthErrors
+        crate::oauth::error::OAuthErrors
     )
 )]
 pub async fn token(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {

@@ -7,15 +7,12 @@ pub mod accounts;
 pub mod transactions;
 
 use crate::state::AppState;
-use axum::Router;
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/accounts", get(accounts::accounts))
-        .route(
-            "/api/v1/accounts/{id}/transactions",
-            get(transactions::transactions),
-        )
-        .route("/api/v1/time-deposits", get(accounts::time_deposits))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(accounts::accounts))
+        .routes(routes!(transactions::transactions))
+        .routes(routes!(accounts::time_deposits))
 }

@@ -10,20 +10,11 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use jiff::ToSpan;
 use jiff::civil::Date;
+use renkei_shared::account::{Transaction, Transactions, TransactionsQuery};
 use renkei_shared::{ErrorCode, FieldCode, FieldErrors};
-use serde::Deserialize;
-use serde_json::{Value, json};
 
 /// The months of history the bank keeps and answers for.
 pub const RETENTION_MONTHS: i64 = 3;
-
-#[derive(Debug, Deserialize)]
-pub struct TxQuery {
-    from: Option<String>,
-    to: Option<String>,
-    cursor: Option<String>,
-    limit: Option<String>,
-}
 
 fn bad(field: &str, code: FieldCode) -> AppError {
     let mut f = FieldErrors::new();
@@ -33,24 +24,24 @@ fn bad(field: &str, code: FieldCode) -> AppError {
 
 #[utoipa::path(
     get,
-    path = "/api/v1/accounts/{account_id}/transactions",
+    path = renkei_shared::account::TRANSACTIONS_PATH,
     tag = "accounts",
     description = "About three months of transactions, newest first, in pages.",
-    params(("account_id" = String, Path, description = "The id `/api/v1/accounts` gave"), crate::openapi::TransactionsQuery),
+    params(("account_id" = String, Path, description = "The id `/api/v1/accounts` gave"), renkei_shared::account::TransactionsQuery),
     security(("bearer" = []), ("dpop" = [])),
     responses(
-        (status = 200, description = "A page of transactions", body = crate::openapi::Transactions),
+        (status = 200, description = "A page of transactions", body = renkei_shared::account::Transactions),
         (status = 400, description = "`out_of_retention`, `invalid_input`", body = renkei_shared::ErrorBody),
         (status = 404, description = "`not_found`: not the linked account", body = renkei_shared::ErrorBody),
-        crate::openapi::ResourceErrors
+        crate::error::ResourceErrors
     )
 )]
 pub async fn transactions(
     State(app): State<AppState>,
     Access(g): Access,
     Path(id): Path<String>,
-    Query(q): Query<TxQuery>,
-) -> AppResult<Json<Value>> {
+    Query(q): Query<TransactionsQuery>,
+) -> AppResult<Json<Transactions>> {
     if id != g.public_id {
         return Err(ErrorCode::InsufficientScope.into());
     }
@@ -87,26 +78,24 @@ pub async fn transactions(
         .transactions(&g.account(), (from, to), q.cursor.as_deref(), limit)
         .await?
         .map_err(|_| bad("cursor", FieldCode::CursorInvalid))?;
-    let items: Vec<Value> = page
+    let transactions = page
         .items
         .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "date": r.booked_on.to_string(),
-                "description": r.description,
-                "amount_in": r.amount_in,
-                "amount_out": r.amount_out,
-                "balance_after": r.balance_after,
-            })
+        .map(|r| Transaction {
+            id: r.id.clone(),
+            date: r.booked_on.to_string(),
+            description: r.description.clone(),
+            amount_in: r.amount_in,
+            amount_out: r.amount_out,
+            balance_after: r.balance_after,
         })
         .collect();
-    Ok(Json(json!({
-        "account_id": g.public_id,
-        "from": from.to_string(),
-        "to": to.to_string(),
-        "retained_from": retained_from.to_string(),
-        "transactions": items,
-        "next_cursor": page.next,
-    })))
+    Ok(Json(Transactions {
+        account_id: g.public_id,
+        from: from.to_string(),
+        to: to.to_string(),
+        retained_from: retained_from.to_string(),
+        transactions,
+        next_cursor: page.next,
+    }))
 }

@@ -9,36 +9,37 @@ use super::signature::{twilio_signature, verify_v1};
 use crate::db::{CallOutcome, InboundCall, LogStep, OpLog, Outcome};
 use crate::error::AppResult;
 use crate::state::AppState;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
+use renkei_shared::domain::mask_phone;
 use renkei_shared::telephony::{
     CallAnswer, InboundCall as InboundCallBody, PATH, SIGNATURE_HEADER, TIMESTAMP_HEADER,
     TWILIO_PATH,
 };
-use renkei_shared::domain::mask_phone;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(PATH, post(inbound_call))
-        .route(TWILIO_PATH, post(twilio_voice))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(inbound_call))
+        .routes(routes!(twilio_voice))
 }
 
 #[utoipa::path(
     post,
-    path = "/telephony/inbound-call",
+    path = PATH,
     tag = "telephony",
     description = "The carrier reports a call to a toll-free number, signed with HMAC-SHA256 over `timestamp.body`.",
-    request_body = crate::openapi::InboundCall,
+    request_body = InboundCallBody,
     params(
         ("x-renkei-timestamp" = String, Header, description = "Unix seconds; within 5 minutes"),
         ("x-renkei-signature" = String, Header, description = "`v1=` + hex HMAC-SHA256")
     ),
     responses(
-        (status = 200, description = "What the call did", body = crate::openapi::CallAnswer),
+        (status = 200, description = "What the call did", body = CallAnswer),
         (status = 400, description = "Not a call report (no body: the carrier only logs the status)"),
         (status = 401, description = "A missing, stale or wrong signature (no body)"),
         (status = 500, description = "`system_error`", body = renkei_shared::ErrorBody),
@@ -87,13 +88,25 @@ pub async fn inbound_call(
     .into_response())
 }
 
+/// The parameters of Twilio's voice webhook that Renkei reads (Twilio
+/// sends more; every one is covered by the signature).
+#[derive(utoipa::ToSchema)]
+#[allow(non_snake_case)]
+pub struct TwilioCall {
+    pub CallSid: String,
+    /// E.164 caller, or `anonymous` when withheld.
+    pub From: String,
+    /// The toll-free number called.
+    pub To: String,
+}
+
 /// Twilio's inbound-voice webhook, as Twilio sends it.
 #[utoipa::path(
     post,
-    path = "/telephony/twilio/voice",
+    path = TWILIO_PATH,
     tag = "telephony",
     description = "Twilio reports a call to a toll-free number (enabled by `RENKEI_TWILIO_AUTH_TOKEN`), signed as Twilio signs: base64 HMAC-SHA1 of the URL and the sorted parameters. Deduplicated on `CallSid`; answered with TwiML that hangs up.",
-    request_body(content = crate::openapi::TwilioCall, content_type = "application/x-www-form-urlencoded"),
+    request_body(content = TwilioCall, content_type = "application/x-www-form-urlencoded"),
     params(
         ("x-twilio-signature" = String, Header, description = "base64 HMAC-SHA1 keyed with the auth token")
     ),

@@ -9,14 +9,14 @@ use crate::records::{
 };
 use axum::Router;
 use axum::http::StatusCode;
-use renkei_server::records::gateway::GatewaySettings;
-use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
-use serde_json::json;
 use renkei_host_gateway::TlsFiles;
 use renkei_server::config::Config;
 use renkei_server::db::Storage;
 use renkei_server::hashing::Hasher;
+use renkei_server::records::gateway::GatewaySettings;
 use renkei_server::records::port::Records;
+use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
+use serde_json::json;
 use std::path::PathBuf;
 use std::time::Duration;
 
