@@ -6,7 +6,7 @@
 
 use crate::Demo;
 use crate::client::FapiClient;
-use crate::routes::esc;
+use crate::html::esc;
 use crate::store::Session;
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -16,6 +16,7 @@
 
 mod account;
 mod client;
+mod html;
 mod routes;
 mod store;
 

@@ -4,6 +4,7 @@
 //! account (see `account`). `/demo/phone` plays the customer's phone.
 
 use crate::client::CLIENT_ID;
+use crate::html::{esc, page};
 use crate::{CLIENT_NAME, Demo, random_token, sha256_hex};
 use axum::Router;
 use axum::extract::{Form, Query, State};
@@ -36,23 +37,6 @@ async fn jwks(State(demo): State<Demo>) -> Response {
         demo.0.client.jwks(),
     )
         .into_response()
-}
-
-/// Escapes text for HTML content and double-quoted attribute values.
-pub fn esc(s: &str) -> String {
-    html_escape::encode_double_quoted_attribute(s).into_owned()
-}
-
-/// A full page around `body` (already escaped HTML). The stylesheet is
-/// Renkei's server-rendered pages' one, on the same origin.
-pub fn page(title: &str, body: &str) -> Html<String> {
-    Html(format!(
-        "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><link rel=\"stylesheet\" href=\"/assets/pages.css\"></head>\
-         <body>{body}</body></html>",
-        esc(title),
-    ))
 }
 
 fn shell(body: &str) -> Html<String> {

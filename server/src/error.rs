@@ -36,15 +36,6 @@ impl From<ErrorCode> for AppError {
     }
 }
 
-impl From<crate::hashing::HashError> for AppError {
-    fn from(e: crate::hashing::HashError) -> Self {
-        match e {
-            crate::hashing::HashError::Busy => AppError::Code(ErrorCode::Busy),
-            crate::hashing::HashError::Internal(e) => AppError::Internal(e),
-        }
-    }
-}
-
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         AppError::Internal(e.into())

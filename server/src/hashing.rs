@@ -11,7 +11,7 @@
 //! a stolen database alone does not give the 10,000 PINs away, and the
 //! pepper can be rotated (README).
 
-use crate::config::Pepper;
+use crate::config::{HashSettings, Pepper};
 use argon2::password_hash::{self, Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, KeyId, Params, ParamsBuilder, Version};
 use rand::rngs::OsRng;
@@ -32,19 +32,6 @@ pub enum HashError {
     Internal(#[from] anyhow::Error),
 }
 
-/// How the pool is set up (from `Config`).
-#[derive(Debug, Clone)]
-pub struct HashSettings {
-    /// Parameters for new hashes (RENKEI_ARGON2_M_KIB / _T / _P).
-    pub m_kib: u32,
-    pub t: u32,
-    pub p: u32,
-    pub workers: usize,
-    pub queue: usize,
-    /// The first pepper hashes new PINs; all of them verify.
-    pub peppers: Vec<Pepper>,
-}
-
 enum Job {
     Hash(Zeroizing<String>, oneshot::Sender<anyhow::Result<String>>),
     Verify(
@@ -52,6 +39,16 @@ enum Job {
         String,
         oneshot::Sender<anyhow::Result<bool>>,
     ),
+}
+
+/// A full queue is the seed's 混雑 (`busy`); anything else a system error.
+impl From<HashError> for crate::error::AppError {
+    fn from(e: HashError) -> Self {
+        match e {
+            HashError::Busy => crate::error::AppError::Code(renkei_shared::ErrorCode::Busy),
+            HashError::Internal(e) => crate::error::AppError::Internal(e),
+        }
+    }
 }
 
 /// The pool's handle; cheap to clone.

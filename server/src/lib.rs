@@ -15,7 +15,7 @@
 //! | `db` | every SQL statement, one file per aggregate, typed rows |
 //! | `demo` | the demo bank's data and the demo app (`fixture`/`demo` features only, `RENKEI_DEMO=1`) |
 //!
-//! `telemetry` is the Prometheus metrics. `institution` is the credit union's profile (name, contact, terms, brand).
+//! `telemetry` is the Prometheus metrics. `config::institution` is the credit union's profile (name, contact, terms, brand).
 //! `startup` builds the app, `config` reads the environment, `clock` is the
 //! one source of "now", `crypto` the security primitives, `error` the one
 //! error type with stable codes. The demo fintech app is its own crate
@@ -32,7 +32,6 @@ pub mod error;
 pub mod flow;
 pub mod hashing;
 pub mod http;
-pub mod institution;
 pub mod mail;
 pub mod oauth;
 pub mod openapi;

@@ -1,8 +1,7 @@
-//! Loading the flow for a screen, and the 中止する button every screen has.
+//! Loading the flow for a screen, and what a screen shows when it cannot go on.
 
 use crate::api;
 use crate::components::screen::use_screen;
-use crate::components::submit::Submit;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use renkei_shared::ErrorBody;
@@ -41,21 +40,5 @@ pub fn FatalError(error: ErrorBody) -> impl IntoView {
         <div class="notice error" role="alert" data-code=error.code.code()>
             <p>{error.message.clone()}</p>
         </div>
-    }
-}
-
-/// 中止する: ends the flow on the server, then shows the 中止 screen.
-#[component]
-pub fn CancelButton(flow: FlowState, error: RwSignal<Option<String>>) -> impl IntoView {
-    let cancel = Submit::new(
-        flow,
-        |csrf, _: &()| async move { api::cancel(&csrf).await },
-        move |e: ErrorBody| error.set(Some(e.message)),
-    );
-    let pending = cancel.pending();
-    view! {
-        <button type="button" class="button secondary" on:click=move |_| cancel.run(()) disabled=move || pending.get()>
-            "中止する"
-        </button>
     }
 }

@@ -4,7 +4,8 @@
 //! verdict, which has the last word.
 
 use crate::api::ApiResult;
-use crate::components::flow::{CancelButton, FlowState};
+use crate::components::cancel::CancelButton;
+use crate::components::flow::FlowState;
 use crate::components::submit::Submit;
 use leptos::prelude::*;
 use renkei_shared::api::StepDone;

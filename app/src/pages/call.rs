@@ -8,8 +8,9 @@
 //! by itself once the call is verified; 確定する keeps working.
 
 use crate::api;
+use crate::components::cancel::CancelButton;
 use crate::components::dialog::ErrorDialog;
-use crate::components::flow::{CancelButton, FatalError, load_flow};
+use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::screen::use_screen;
 use crate::components::submit::Submit;

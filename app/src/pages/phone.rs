@@ -2,8 +2,9 @@
 //! (`*****3333`); 電話番号の決定 moves on to SOA209.
 
 use crate::api;
+use crate::components::cancel::CancelButton;
 use crate::components::dialog::ErrorDialog;
-use crate::components::flow::{CancelButton, FatalError, load_flow};
+use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::submit::Submit;
 use leptos::prelude::*;

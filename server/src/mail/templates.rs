@@ -72,7 +72,7 @@ mod tests {
 
     #[test]
     fn the_granted_mail_names_app_scope_expiry_and_how_to_revoke() {
-        let bank = crate::institution::Profile::demo().public;
+        let bank = crate::config::institution::Profile::demo().public;
         let (subject, body) = granted_mail(
             &bank,
             "しんくみアプリ with CRECO",

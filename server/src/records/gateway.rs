@@ -6,7 +6,8 @@
 //! messages; nothing is retried (a PIN check above all) and nothing is
 //! cached. A body outside the contract is a failure too, never guessed at.
 
-use super::port::{Balance, Holder, TimeDeposit, Txn, TxnPage};
+use super::model::{Balance, Holder, TimeDeposit, Txn, TxnPage};
+use crate::config::GatewaySettings;
 use crate::db::{AccountRow, AccountStatus};
 use crate::error::{AppError, AppResult};
 use anyhow::Context;
@@ -17,24 +18,7 @@ use renkei_shared::kana::normalize_name;
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use std::path::PathBuf;
-use std::time::Duration;
 use url::Url;
-
-/// `RENKEI_RECORDS_*`: where the gateway is and how to reach it.
-#[derive(Debug, Clone)]
-pub struct GatewaySettings {
-    /// The gateway's base URL (`RENKEI_RECORDS_URL`).
-    pub url: Url,
-    /// Per call (`RENKEI_RECORDS_TIMEOUT_MS`, default 3000).
-    pub timeout: Duration,
-    /// A CA (PEM) to trust besides the system's (`RENKEI_RECORDS_CA_FILE`):
-    /// a bank's gateway usually has a certificate from the bank's own CA.
-    pub ca_file: Option<PathBuf>,
-    /// Renkei's client certificate and key, PEM in one file, for mutual
-    /// TLS (`RENKEI_RECORDS_CLIENT_CERT_FILE`).
-    pub client_identity_file: Option<PathBuf>,
-}
 
 #[derive(Clone, Debug)]
 pub struct Gateway {
@@ -317,6 +301,7 @@ struct TimeDepositBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn settings() -> GatewaySettings {
         GatewaySettings {

@@ -9,6 +9,7 @@
 //! `db::records`.
 
 pub mod gateway;
+pub mod model;
 pub mod port;
 /// One line of each file, checked (with the storage layer's row types).
 pub use renkei_storage_model::import as rows;

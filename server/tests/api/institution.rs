@@ -1,7 +1,7 @@
 //! The credit union's profile: what the screens are told, and the mails.
 
 use crate::helpers::{spawn_app, spawn_app_with};
-use renkei_server::institution::Profile;
+use renkei_server::config::institution::Profile;
 use serde_json::{Value, json};
 
 const GUNMA: &str = "name = \"ぐんまみらい信用組合\"\n\

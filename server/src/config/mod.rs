@@ -2,12 +2,21 @@
 //! `make run` relies on. Parsed once at start; a bad value stops the server
 //! with a message naming the variable.
 
-use crate::hashing::HashSettings;
+mod hashing;
+pub mod institution;
+mod read;
+mod records;
+
+pub use hashing::{ARGON2_FLOOR, HashSettings, Pepper, hash_settings_from_env};
+pub use read::ConfigError;
+pub use records::GatewaySettings;
+
+use hashing::hash_settings;
 use jiff::Timestamp;
+use read::{flag, ranged, var_nonzero, var_of};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use url::Url;
-use zeroize::Zeroizing;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -83,10 +92,10 @@ pub struct Config {
     pub mail_from: String,
     /// `RENKEI_INSTITUTION_FILE`: the credit union's profile (TOML); the
     /// demo institution without one.
-    pub institution: crate::institution::Profile,
+    pub institution: institution::Profile,
     /// `RENKEI_RECORDS_URL` and its TLS settings: the bank's host gateway
     /// serves the records instead of the embedded tables.
-    pub records_gateway: Option<crate::records::gateway::GatewaySettings>,
+    pub records_gateway: Option<GatewaySettings>,
     /// `RENKEI_OUTBOX_DIR`: where mails are written as .eml without SMTP.
     pub outbox_dir: PathBuf,
     /// `RENKEI_DEMO_APP_DB`: the demo fintech app's own database (demo
@@ -132,24 +141,6 @@ pub struct Config {
     pub throttle_sign_in: std::num::NonZeroU32,
 }
 
-/// A yes/no setting: `1`, `true`, `yes` are yes; `0`, `false`, `no` no;
-/// unset or empty the default.
-fn flag(
-    get: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    default: bool,
-) -> Result<bool, ConfigError> {
-    match get(var).filter(|v| !v.is_empty()).as_deref() {
-        None => Ok(default),
-        Some("1" | "true" | "yes") => Ok(true),
-        Some("0" | "false" | "no") => Ok(false),
-        Some(_) => Err(ConfigError {
-            var,
-            why: "1/true/yes or 0/false/no".into(),
-        }),
-    }
-}
-
 /// What the OAuth endpoints require of every client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
@@ -161,162 +152,12 @@ pub enum Profile {
     Plain,
 }
 
-/// A PIN pepper: argon2's secret input, named by `id` in each hash.
-#[derive(Clone)]
-pub struct Pepper {
-    /// At most 8 bytes (argon2's key id).
-    pub id: String,
-    pub key: Zeroizing<Vec<u8>>,
-}
-
-impl std::fmt::Debug for Pepper {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Pepper({}, ****)", self.id)
-    }
-}
-
-/// The production floor for new PIN hashes (OWASP's argon2id minimum).
-pub const ARGON2_FLOOR: (u32, u32, u32) = (19456, 2, 1);
-
-/// What demo mode fills in when unset: the demo data's pepper and webhook
-/// secret. Only a build with the demo data has them (and a demo mode).
+/// The carrier webhook's secret in demo mode when none is set (the demo
+/// data's; only a build with it has a demo mode).
 #[cfg(feature = "fixture")]
-use renkei_fixture::{DEMO_PEPPER, DEMO_TELEPHONY_SECRET};
-#[cfg(not(feature = "fixture"))]
-const DEMO_PEPPER: &str = "";
+use renkei_fixture::DEMO_TELEPHONY_SECRET;
 #[cfg(not(feature = "fixture"))]
 const DEMO_TELEPHONY_SECRET: &str = "";
-
-/// Peppers from `id base64-key` lines; the first hashes new PINs.
-fn parse_peppers(text: &str) -> Result<Vec<Pepper>, String> {
-    use base64::Engine;
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (id, key) = line
-            .split_once(char::is_whitespace)
-            .ok_or(format!("line {}: expected `id base64-key`", n + 1))?;
-        let key = base64::engine::general_purpose::STANDARD
-            .decode(key.trim())
-            .map_err(|e| format!("line {}: key is not base64: {e}", n + 1))?;
-        if id.is_empty() || id.len() > 8 || key.len() < 16 || key.len() > 64 {
-            return Err(format!(
-                "line {}: an id of 1-8 bytes and a key of 16-64 bytes",
-                n + 1
-            ));
-        }
-        out.push(Pepper {
-            id: id.to_owned(),
-            key: Zeroizing::new(key),
-        });
-    }
-    if out.is_empty() {
-        return Err("no pepper".into());
-    }
-    Ok(out)
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("{var}: {why}")]
-pub struct ConfigError {
-    pub var: &'static str,
-    pub why: String,
-}
-
-/// A number in `range` from `var` (or `default` when unset), or an error
-/// naming the variable and saying `why`.
-fn ranged<T: std::str::FromStr + PartialOrd>(
-    get: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    default: &str,
-    range: std::ops::RangeInclusive<T>,
-    why: &str,
-) -> Result<T, ConfigError> {
-    var_of(get, var, default)
-        .parse::<T>()
-        .ok()
-        .filter(|n| range.contains(n))
-        .ok_or_else(|| ConfigError {
-            var,
-            why: why.to_owned(),
-        })
-}
-
-/// The value of `var` (or `default` when unset or empty).
-fn var_of(get: &impl Fn(&str) -> Option<String>, var: &str, default: &str) -> String {
-    get(var)
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| default.to_owned())
-}
-
-/// A count of at least one, or an error naming `var`.
-fn var_nonzero(value: &str, var: &'static str) -> Result<std::num::NonZeroU32, ConfigError> {
-    value.parse().map_err(|_| ConfigError {
-        var,
-        why: "a count of at least 1".into(),
-    })
-}
-
-/// The PIN hashing settings; a bad value names its variable.
-fn hash_settings(
-    get: &impl Fn(&str) -> Option<String>,
-    demo: bool,
-) -> Result<HashSettings, ConfigError> {
-    let err = |var: &'static str, why: String| ConfigError { var, why };
-    let number = |var: &'static str, default: u32| {
-        let default = default.to_string();
-        ranged(get, var, &default, 1..=u32::MAX, "a positive whole number")
-    };
-    let (m_floor, t_floor, p_floor) = ARGON2_FLOOR;
-    let m_kib = number("RENKEI_ARGON2_M_KIB", m_floor)?;
-    let t = number("RENKEI_ARGON2_T", t_floor)?;
-    let p = number("RENKEI_ARGON2_P", p_floor)?;
-    if !demo {
-        let below = [
-            ("RENKEI_ARGON2_M_KIB", m_kib, m_floor),
-            ("RENKEI_ARGON2_T", t, t_floor),
-            ("RENKEI_ARGON2_P", p, p_floor),
-        ];
-        if let Some((var, _, floor)) = below.into_iter().find(|(_, v, f)| v < f) {
-            return Err(err(var, format!("at least {floor} outside demo mode")));
-        }
-    }
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
-    let workers = number("RENKEI_HASH_WORKERS", cpus)? as usize;
-    // A waiting check is a few bytes, not m KiB: the queue bounds the wait
-    // (64 checks ≈ 1.2 s per worker at the floor), not memory.
-    let queue = number("RENKEI_HASH_QUEUE", 64 * workers as u32)? as usize;
-    let (var, text) = match (
-        get("RENKEI_PIN_PEPPER_FILE").filter(|v| !v.is_empty()),
-        get("RENKEI_PIN_PEPPER").filter(|v| !v.is_empty()),
-    ) {
-        (Some(path), _) => (
-            "RENKEI_PIN_PEPPER_FILE",
-            std::fs::read_to_string(&path)
-                .map_err(|e| err("RENKEI_PIN_PEPPER_FILE", format!("{path}: {e}")))?,
-        ),
-        (None, Some(text)) => ("RENKEI_PIN_PEPPER", text),
-        (None, None) if demo => ("RENKEI_PIN_PEPPER", DEMO_PEPPER.to_owned()),
-        (None, None) => {
-            return Err(err(
-                "RENKEI_PIN_PEPPER_FILE",
-                "required outside demo mode (lines of `id base64-key`)".into(),
-            ));
-        }
-    };
-    let peppers = parse_peppers(&text).map_err(|why| err(var, why))?;
-    Ok(HashSettings {
-        m_kib,
-        t,
-        p,
-        workers,
-        queue,
-        peppers,
-    })
-}
 
 /// `RENKEI_DEMO=1`: only a build with the demo data (the `fixture`
 /// feature) has a demo mode; the production binary refuses the switch, so
@@ -333,13 +174,6 @@ fn demo_mode(get: &impl Fn(&str) -> Option<String>) -> Result<bool, ConfigError>
         });
     }
     Ok(on)
-}
-
-/// The PIN-hashing settings alone, read as a server in demo mode (or not)
-/// reads them: the benchmark times one check with the server's own code
-/// and parameters.
-pub fn hash_settings_from_env(demo: bool) -> Result<HashSettings, ConfigError> {
-    hash_settings(&|k: &str| std::env::var(k).ok(), demo)
 }
 
 impl Config {
@@ -524,11 +358,11 @@ impl Config {
         let twilio_auth_token = get("RENKEI_TWILIO_AUTH_TOKEN").filter(|v| !v.is_empty());
         let smtp_url = get("RENKEI_SMTP_URL").filter(|v| !v.is_empty());
         let institution = match get("RENKEI_INSTITUTION_FILE").filter(|v| !v.is_empty()) {
-            None => crate::institution::Profile::demo(),
+            None => institution::Profile::demo(),
             Some(path) => {
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| err("RENKEI_INSTITUTION_FILE", format!("{path}: {e}")))?;
-                crate::institution::Profile::parse(&text).map_err(|e| {
+                institution::Profile::parse(&text).map_err(|e| {
                     err(
                         "RENKEI_INSTITUTION_FILE",
                         format!("{path}: {}: {}", e.key, e.why),
@@ -559,7 +393,7 @@ impl Config {
                     "milliseconds between 100 and 60000",
                 )?;
                 let path = |k: &str| get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
-                Some(crate::records::gateway::GatewaySettings {
+                Some(GatewaySettings {
                     url,
                     timeout: std::time::Duration::from_millis(timeout_ms),
                     ca_file: path("RENKEI_RECORDS_CA_FILE"),
