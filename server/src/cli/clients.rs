@@ -1,0 +1,88 @@
+//! `renkei-server client add | disable | enable`: registered fintech apps.
+
+use clap::Subcommand;
+use renkei_server::admin::Context;
+use renkei_server::admin::clients::{ClientKeys, ClientOptions};
+
+#[derive(Subcommand)]
+pub enum ClientAction {
+    /// Register an app; prints its client id and secret once.
+    Add {
+        /// Display name shown to customers on the consent screen.
+        #[arg(long)]
+        name: String,
+        /// Exact redirect URI; repeat for several.
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uris: Vec<String>,
+        /// The app's public keys (JWK Set file): it authenticates with
+        /// private_key_jwt (ES256, PS256 or EdDSA) instead of a secret.
+        #[arg(long = "jwks-file", conflicts_with = "jwks_uri")]
+        jwks_file: Option<std::path::PathBuf>,
+        /// The URL where the app publishes its public keys (JWK Set, https):
+        /// fetched now, and again when the copy is 5 minutes old or an
+        /// assertion names a key it lacks.
+        #[arg(long = "jwks-uri")]
+        jwks_uri: Option<String>,
+        /// The app must use pushed authorization requests.
+        #[arg(long)]
+        require_par: bool,
+        /// The app must bind its tokens with DPoP.
+        #[arg(long)]
+        require_dpop: bool,
+    },
+    /// Stop an app: its customers get service_unavailable.
+    Disable {
+        #[arg(long = "client-id")]
+        client_id: String,
+    },
+    /// Allow a disabled app again.
+    Enable {
+        #[arg(long = "client-id")]
+        client_id: String,
+    },
+}
+impl ClientAction {
+    pub async fn run(self, staff: &Context) -> anyhow::Result<()> {
+        match self {
+            ClientAction::Add {
+                name,
+                redirect_uris,
+                jwks_file,
+                jwks_uri,
+                require_par,
+                require_dpop,
+            } => {
+                let keys = match (jwks_file, jwks_uri) {
+                    (Some(path), _) => Some(ClientKeys::Uploaded(std::fs::read_to_string(&path)?)),
+                    (None, Some(uri)) => Some(ClientKeys::Url(uri)),
+                    (None, None) => None,
+                };
+                let options = ClientOptions {
+                    keys,
+                    require_par,
+                    require_dpop,
+                };
+                let added = staff.add_client(&name, &redirect_uris, &options).await?;
+                println!("client_id:     {}", added.client_id);
+                match added.secret {
+                    Some(secret) => {
+                        println!("client_secret: {secret}");
+                        println!(
+                            "(the secret is shown only now; it is stored only as its SHA-256)"
+                        );
+                    }
+                    None => println!("authentication: private_key_jwt (the registered keys)"),
+                }
+            }
+            ClientAction::Disable { client_id } => {
+                staff.set_client_enabled(&client_id, false, None).await?;
+                println!("client {client_id} disabled");
+            }
+            ClientAction::Enable { client_id } => {
+                staff.set_client_enabled(&client_id, true, None).await?;
+                println!("client {client_id} enabled");
+            }
+        }
+        Ok(())
+    }
+}
