@@ -18,16 +18,19 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::service::TowerToHyperService;
-use jiff::civil::Date;
 use renkei_server::db::AccountRow;
 use renkei_server::error::AppError;
+use renkei_server::records::contract::{
+    ACCOUNT_ROUTE, AccountBody, BALANCE, BalanceBody, MovedTo, PIN_CHECKS, PinCheck,
+    PinCheckRequest, TIME_DEPOSITS, TRANSACTIONS, TimeDepositBody, TimeDepositsBody, TxnBody,
+    TxnPageBody, TxnQuery,
+};
 use renkei_server::records::port::Records;
 use renkei_shared::ErrorCode;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber, Pin};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use serde::Deserialize;
-use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -106,13 +109,15 @@ fn server_config(tls: &TlsFiles) -> anyhow::Result<rustls::ServerConfig> {
 }
 
 pub fn router(records: Records) -> Router {
-    const ACCOUNT: &str = "/v1/accounts/{branch}/{kind}/{number}";
     Router::new()
-        .route(ACCOUNT, get(find))
-        .route(&format!("{ACCOUNT}/pin-checks"), post(check_pin))
-        .route(&format!("{ACCOUNT}/balance"), get(balance))
-        .route(&format!("{ACCOUNT}/transactions"), get(transactions))
-        .route(&format!("{ACCOUNT}/time-deposits"), get(time_deposits))
+        .route(ACCOUNT_ROUTE, get(find))
+        .route(&format!("{ACCOUNT_ROUTE}{PIN_CHECKS}"), post(check_pin))
+        .route(&format!("{ACCOUNT_ROUTE}{BALANCE}"), get(balance))
+        .route(&format!("{ACCOUNT_ROUTE}{TRANSACTIONS}"), get(transactions))
+        .route(
+            &format!("{ACCOUNT_ROUTE}{TIME_DEPOSITS}"),
+            get(time_deposits),
+        )
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -203,58 +208,47 @@ async fn find(State(records): State<Records>, Path(key): Path<Key>) -> Answer {
             .account_by_id(id)
             .await
             .map_err(AppError::from)?
-            .map(|to| json!({"branch": to.branch, "number": to.number})),
+            .map(|to| MovedTo {
+                branch: to.branch,
+                number: to.number,
+            }),
         None => None,
     };
-    Ok(Json(json!({
-        "branch": account.branch,
-        "kind": account.kind.code(),
-        "number": account.number,
-        "status": holder.status,
-        "cash_card": holder.cash_card,
-        "moved_to": moved_to,
-        "holder_kana": holder.holder_kana,
-        "birth_date": holder.birth_date.to_string(),
-        "phone": holder.phone,
-    }))
+    Ok(Json(AccountBody {
+        kind: account.kind.code().to_owned(),
+        branch: account.branch,
+        number: account.number,
+        status: holder.status,
+        cash_card: holder.cash_card,
+        moved_to,
+        holder_kana: holder.holder_kana,
+        birth_date: holder.birth_date,
+        phone: holder.phone,
+    })
     .into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PinBody {
-    pin: String,
 }
 
 async fn check_pin(
     State(records): State<Records>,
     Path(key): Path<Key>,
-    Json(body): Json<PinBody>,
+    Json(body): Json<PinCheckRequest>,
 ) -> Answer {
     let account = key.account(&records).await?;
     let pin = Pin::parse(&body.pin).map_err(|_| Failure::BadRequest)?;
     drop(body);
     let matches = records.check_pin(&account, pin).await?;
-    Ok(Json(json!({ "match": matches })).into_response())
+    Ok(Json(PinCheck { matches }).into_response())
 }
 
 async fn balance(State(records): State<Records>, Path(key): Path<Key>) -> Answer {
     let account = key.account(&records).await?;
     let b = records.balance(&account).await?.ok_or(Failure::NotFound)?;
-    Ok(Json(json!({
-        "balance": b.balance,
-        "available_balance": b.available_balance,
-        "as_of": jiff::Timestamp::now().to_string(),
-    }))
+    Ok(Json(BalanceBody {
+        balance: b.balance,
+        available_balance: b.available_balance,
+        as_of: jiff::Timestamp::now().to_string(),
+    })
     .into_response())
-}
-
-#[derive(Deserialize)]
-struct TxnQuery {
-    from: Date,
-    to: Date,
-    cursor: Option<String>,
-    limit: Option<i64>,
 }
 
 async fn transactions(
@@ -271,41 +265,41 @@ async fn transactions(
         .transactions(&account, (q.from, q.to), q.cursor.as_deref(), limit)
         .await?
         .map_err(|_| Failure::BadRequest)?;
-    let items: Vec<_> = page
+    let transactions = page
         .items
-        .iter()
-        .map(|t| {
-            json!({
-                "txn_id": t.id,
-                "booked_on": t.booked_on.to_string(),
-                "description": t.description,
-                "amount_in": t.amount_in,
-                "amount_out": t.amount_out,
-                "balance_after": t.balance_after,
-            })
+        .into_iter()
+        .map(|t| TxnBody {
+            txn_id: t.id,
+            booked_on: t.booked_on,
+            description: t.description,
+            amount_in: t.amount_in,
+            amount_out: t.amount_out,
+            balance_after: t.balance_after,
         })
         .collect();
-    Ok(Json(json!({"transactions": items, "next_cursor": page.next})).into_response())
+    Ok(Json(TxnPageBody {
+        transactions,
+        next_cursor: page.next,
+    })
+    .into_response())
 }
 
 async fn time_deposits(State(records): State<Records>, Path(key): Path<Key>) -> Answer {
     let account = key.account(&records).await?;
-    let items: Vec<_> = records
+    let time_deposits = records
         .time_deposits(&account)
         .await?
         .iter()
         .enumerate()
-        .map(|(i, d)| {
-            json!({
-                // The embedded port does not hand out the core system's
-                // ids; the position in its stable order stands in.
-                "deposit_id": (i + 1).to_string(),
-                "principal": d.principal,
-                "rate_bp": d.rate_bp,
-                "start_on": d.start_on.to_string(),
-                "maturity_on": d.maturity_on.to_string(),
-            })
+        .map(|(i, d)| TimeDepositBody {
+            // The embedded port does not hand out the core system's ids;
+            // the position in its stable order stands in.
+            deposit_id: (i + 1).to_string(),
+            principal: d.principal,
+            rate_bp: d.rate_bp,
+            start_on: d.start_on,
+            maturity_on: d.maturity_on,
         })
         .collect();
-    Ok(Json(json!({ "time_deposits": items })).into_response())
+    Ok(Json(TimeDepositsBody { time_deposits }).into_response())
 }

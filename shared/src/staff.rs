@@ -10,6 +10,84 @@ use serde::{Deserialize, Serialize};
 /// The header that carries a staff session's CSRF token on every change.
 pub const STAFF_CSRF_HEADER: &str = "x-renkei-staff-csrf";
 
+/// The staff API's paths, each once (axum's `{name}` syntax): the server
+/// routes them, the console fills them with [`path`].
+pub mod paths {
+    /// `POST` [`super::EnrolStart`] → [`super::Ceremony`].
+    pub const ENROL_START: &str = "/staff/api/enrol/start";
+    /// `POST` [`super::CeremonyDone`] → [`super::Me`].
+    pub const ENROL_FINISH: &str = "/staff/api/enrol/finish";
+    /// `POST` [`super::SignInStart`] → [`super::Ceremony`].
+    pub const SIGN_IN_START: &str = "/staff/api/sign-in/start";
+    /// `POST` [`super::CeremonyDone`] → [`super::Me`].
+    pub const SIGN_IN_FINISH: &str = "/staff/api/sign-in/finish";
+    /// `POST`: ends the session.
+    pub const SIGN_OUT: &str = "/staff/api/sign-out";
+    /// `GET` → [`super::Me`].
+    pub const ME: &str = "/staff/api/me";
+    /// `GET` → [`super::AccountView`].
+    pub const ACCOUNT: &str = "/staff/api/accounts/{branch}/{kind}/{number}";
+    /// `POST` [`super::Reason`] → [`super::AccountView`].
+    pub const LIFT_LOCK: &str = "/staff/api/accounts/{branch}/{kind}/{number}/lift-lock";
+    /// `POST` [`super::EndLinkages`] → [`super::AccountView`].
+    pub const END_LINKAGES: &str = "/staff/api/accounts/{branch}/{kind}/{number}/end-linkages";
+    /// `GET ?step&outcome&branch&number&app&from&to&before` → [`super::AuditPage`].
+    pub const AUDIT: &str = "/staff/api/audit";
+    /// `GET`, the same query: the matching lines as CSV.
+    pub const AUDIT_CSV: &str = "/staff/api/audit.csv";
+    /// `GET ?from&to&app` → [`super::Funnel`].
+    pub const FUNNEL: &str = "/staff/api/funnel";
+    /// `GET` → [`super::Maintenance`]; `POST` [`super::NewMaintenance`].
+    pub const MAINTENANCE: &str = "/staff/api/maintenance";
+    /// `POST` [`super::Reason`] → [`super::Done`].
+    pub const MAINTENANCE_CANCEL: &str = "/staff/api/maintenance/{id}/cancel";
+    /// `GET` → [`super::AppView`]s; `POST` [`super::NewApp`] → [`super::AppRegistered`].
+    pub const APPS: &str = "/staff/api/apps";
+    /// `POST` [`super::AppEnabled`] → [`super::Done`].
+    pub const APP_ENABLED: &str = "/staff/api/apps/{client_id}/enabled";
+    /// `GET` → [`super::StaffMember`]s; `POST` [`super::NewStaff`] → [`super::EnrolmentLink`].
+    pub const STAFF: &str = "/staff/api/staff";
+    /// `POST` → [`super::EnrolmentLink`].
+    pub const STAFF_LINK: &str = "/staff/api/staff/{name}/link";
+    /// `POST` [`super::Reason`] → [`super::Done`].
+    pub const STAFF_LINKS_REVOKE: &str = "/staff/api/staff/{name}/links/revoke";
+    /// `POST` [`super::Reason`] → [`super::Done`].
+    pub const STAFF_DISABLE: &str = "/staff/api/staff/{name}/disable";
+    /// `GET` → [`super::StaffPasskey`]s.
+    pub const STAFF_PASSKEYS: &str = "/staff/api/staff/{name}/passkeys";
+    /// `POST` [`super::Reason`] → [`super::Done`].
+    pub const STAFF_PASSKEY_REMOVE: &str = "/staff/api/staff/{name}/passkeys/{id}/remove";
+}
+
+/// `template` with each `{…}` replaced by the next of `values`,
+/// percent-encoded (RFC 3986 unreserved characters stay as they are).
+pub fn path(template: &str, values: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut values = values.iter();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
+        for b in values.next().copied().unwrap_or_default().bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What a change answers: how many things it changed (locks lifted,
+/// linkages ended, links revoked; 1 for one passkey, window, app or member).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Done {
+    pub changed: u64,
+}
+
 /// What a staff member may do. Each role includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -367,5 +445,23 @@ mod tests {
         // 15:00Z is midnight of the next JST day.
         let t: jiff::Timestamp = "2026-12-31T15:00:00Z".parse().unwrap();
         assert_eq!(clerk_time(t.as_second(), false), "2027年1月1日 0:00");
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::{path, paths};
+
+    #[test]
+    fn a_path_is_filled_in_order_and_encoded() {
+        assert_eq!(
+            path(paths::ACCOUNT, &["115", "ordinary", "1100026"]),
+            "/staff/api/accounts/115/ordinary/1100026"
+        );
+        assert_eq!(
+            path(paths::STAFF_PASSKEY_REMOVE, &["山田 花子/x", "7"]),
+            "/staff/api/staff/%E5%B1%B1%E7%94%B0%20%E8%8A%B1%E5%AD%90%2Fx/passkeys/7/remove"
+        );
+        assert_eq!(path(paths::ME, &[]), paths::ME);
     }
 }

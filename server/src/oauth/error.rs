@@ -7,7 +7,6 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use renkei_shared::oauth::OAuthErrorBody;
-use serde_json::json;
 use utoipa::IntoResponses;
 
 /// An OAuth error answer: `{"error", "error_description"}`.
@@ -65,7 +64,10 @@ impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
         let mut resp = (
             self.status,
-            Json(json!({"error": self.error, "error_description": self.description})),
+            Json(OAuthErrorBody {
+                error: self.error.to_owned(),
+                error_description: Some(self.description.to_owned()),
+            }),
         )
             .into_response();
         if self.status == StatusCode::UNAUTHORIZED {

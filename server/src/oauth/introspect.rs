@@ -7,7 +7,7 @@ use crate::db::TokenKind;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use serde_json::json;
+use renkei_shared::oauth::{ClientId, Cnf, Introspection};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -31,27 +31,33 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub async fn introspect(
     State(app): State<AppState>,
     req: ClientRequest,
-) -> OAuthResult<Json<serde_json::Value>> {
+) -> OAuthResult<Json<Introspection>> {
     let client_id = &req.client.client_id;
     let token = req.required("token", "token is required")?;
     let now = app.now_secs();
     let answer = match app.storage.find_token(&sha256_hex(token)).await? {
-        Some(row) if row.client_id == *client_id && super::token::is_live(&row, now) => json!({
-            "active": true,
-            "client_id": row.client_id,
-            "scope": row.scope,
-            "token_type": match (row.kind, row.dpop_jkt.is_some()) {
-                (TokenKind::Access, true) => "DPoP",
-                (TokenKind::Access, false) => "Bearer",
-                (TokenKind::Refresh, _) => "refresh_token",
-            },
-            "cnf": row.dpop_jkt.as_ref().map(|jkt| json!({"jkt": jkt})),
-            "iat": row.issued_at,
-            "exp": row.expires_at,
-            "iss": app.config.issuer(),
-            "consent_expires_at": row.consent_expires_at,
-        }),
-        _ => json!({"active": false}),
+        Some(row) if row.client_id == *client_id && super::token::is_live(&row, now) => {
+            Introspection {
+                active: true,
+                token_type: Some(
+                    match (row.kind, row.dpop_jkt.is_some()) {
+                        (TokenKind::Access, true) => "DPoP",
+                        (TokenKind::Access, false) => "Bearer",
+                        (TokenKind::Refresh, _) => "refresh_token",
+                    }
+                    .to_owned(),
+                ),
+                client_id: Some(ClientId::new(row.client_id)),
+                scope: Some(row.scope),
+                cnf: row.dpop_jkt.map(|jkt| Cnf { jkt }),
+                iat: Some(row.issued_at),
+                exp: Some(row.expires_at),
+                iss: Some(app.config.issuer()),
+                consent_expires_at: Some(row.consent_expires_at),
+            }
+        }
+        // Not the caller's, not live, or unknown: the same answer (RFC 7662 §2.2).
+        _ => Introspection::default(),
     };
     Ok(Json(answer))
 }

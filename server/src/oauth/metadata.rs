@@ -6,7 +6,9 @@ use crate::config::Profile;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use serde_json::{Value, json};
+use renkei_shared::oauth::{
+    AUTHORIZE_PATH, INTROSPECT_PATH, Metadata, PAR_PATH, REVOKE_PATH, TOKEN_PATH,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -27,28 +29,30 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = renkei_shared::oauth::METADATA_PATH,
     tag = "oauth",
     description = "Authorization server metadata (RFC 8414).",
-    responses((status = 200, description = "RFC 8414 metadata", body = Object))
+    responses((status = 200, description = "RFC 8414 metadata", body = Metadata))
 )]
-pub async fn metadata(State(state): State<AppState>) -> Json<Value> {
+pub async fn metadata(State(state): State<AppState>) -> Json<Metadata> {
     let c = &state.config;
-    Json(json!({
-        "issuer": c.issuer(),
-        "authorization_endpoint": c.url("/oauth/authorize"),
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
-        "token_endpoint": c.url("/oauth/token"),
-        "revocation_endpoint": c.url("/oauth/revoke"),
-        "introspection_endpoint": c.url("/oauth/introspect"),
-        "grant_types_supported": ["authorization_code", "refresh_token"],
-        "pushed_authorization_request_endpoint": c.url("/oauth/par"),
-        "require_pushed_authorization_requests": c.require_par,
-        "token_endpoint_auth_methods_supported": auth_methods(c.profile),
-        "token_endpoint_auth_signing_alg_values_supported": super::jose::ALGORITHMS,
-        "revocation_endpoint_auth_methods_supported": auth_methods(c.profile),
-        "introspection_endpoint_auth_methods_supported": auth_methods(c.profile),
-        "dpop_signing_alg_values_supported": super::jose::ALGORITHMS,
-        "code_challenge_methods_supported": ["S256"],
-        "scopes_supported": SCOPES,
-        "authorization_response_iss_parameter_supported": true,
-    }))
+    let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let auth = strings(auth_methods(c.profile));
+    Json(Metadata {
+        issuer: c.issuer(),
+        authorization_endpoint: c.url(AUTHORIZE_PATH),
+        response_types_supported: strings(&["code"]),
+        response_modes_supported: strings(&["query"]),
+        token_endpoint: c.url(TOKEN_PATH),
+        revocation_endpoint: c.url(REVOKE_PATH),
+        introspection_endpoint: c.url(INTROSPECT_PATH),
+        grant_types_supported: strings(&["authorization_code", "refresh_token"]),
+        pushed_authorization_request_endpoint: c.url(PAR_PATH),
+        require_pushed_authorization_requests: c.require_par,
+        token_endpoint_auth_methods_supported: auth.clone(),
+        token_endpoint_auth_signing_alg_values_supported: strings(super::jose::ALGORITHMS),
+        revocation_endpoint_auth_methods_supported: auth.clone(),
+        introspection_endpoint_auth_methods_supported: auth,
+        dpop_signing_alg_values_supported: strings(super::jose::ALGORITHMS),
+        code_challenge_methods_supported: strings(&["S256"]),
+        scopes_supported: strings(SCOPES),
+        authorization_response_iss_parameter_supported: true,
+    })
 }

@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use renkei_shared::oauth::{OAuthErrorBody, ParAnswer};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -83,7 +83,10 @@ pub async fn push(State(app): State<AppState>, req: ClientRequest) -> OAuthResul
         Err(Refusal::Redirect(_, error, description)) => {
             return Ok((
                 StatusCode::BAD_REQUEST,
-                Json(json!({"error": error, "error_description": description})),
+                Json(OAuthErrorBody {
+                    error: error.to_owned(),
+                    error_description: Some(description.to_owned()),
+                }),
             )
                 .into_response());
         }
@@ -100,7 +103,10 @@ pub async fn push(State(app): State<AppState>, req: ClientRequest) -> OAuthResul
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"request_uri": request_uri, "expires_in": PAR_SECS})),
+        Json(ParAnswer {
+            request_uri,
+            expires_in: PAR_SECS,
+        }),
     )
         .into_response())
 }

@@ -6,9 +6,13 @@
 //! messages; nothing is retried (a PIN check above all) and nothing is
 //! cached. A body outside the contract is a failure too, never guessed at.
 
+use super::contract::{
+    AccountBody, BALANCE, BalanceBody, PIN_CHECKS, PinCheck, PinCheckRequest, TIME_DEPOSITS,
+    TRANSACTIONS, TimeDepositsBody, TxnPageBody, account_path,
+};
 use super::model::{Balance, Holder, TimeDeposit, Txn, TxnPage};
 use crate::config::GatewaySettings;
-use crate::db::{AccountRow, AccountStatus};
+use crate::db::AccountRow;
 use crate::error::{AppError, AppResult};
 use anyhow::Context;
 use jiff::civil::Date;
@@ -16,7 +20,6 @@ use renkei_shared::ErrorCode;
 use renkei_shared::domain::{AccountKind, Pin};
 use renkei_shared::kana::normalize_name;
 use reqwest::{Method, StatusCode};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
@@ -90,18 +93,20 @@ impl Gateway {
 
     /// `checkPin`. The PIN travels only in this request's body.
     pub async fn check_pin(&self, a: &AccountRow, pin: Pin) -> AppResult<bool> {
-        let body = serde_json::json!({ "pin": pin.expose() });
+        let body = PinCheckRequest {
+            pin: pin.expose().to_owned(),
+        };
         drop(pin);
-        let path = account_path(&a.branch, a.kind, &a.number, "/pin-checks");
+        let path = account_path(&a.branch, a.kind, &a.number, PIN_CHECKS);
         let checked = self
-            .call::<PinCheck>(Method::POST, &path, Some(body))
+            .call::<PinCheck>(Method::POST, &path, Some(&body))
             .await?;
         // No such account or no card: refused like a wrong PIN.
         Ok(checked.is_some_and(|c| c.matches))
     }
 
     pub async fn balance(&self, a: &AccountRow) -> AppResult<Option<Balance>> {
-        let path = account_path(&a.branch, a.kind, &a.number, "/balance");
+        let path = account_path(&a.branch, a.kind, &a.number, BALANCE);
         Ok(self
             .call::<BalanceBody>(Method::GET, &path, None)
             .await?
@@ -130,7 +135,7 @@ impl Gateway {
         };
         let path = format!(
             "{}?{query}",
-            account_path(&a.branch, a.kind, &a.number, "/transactions")
+            account_path(&a.branch, a.kind, &a.number, TRANSACTIONS)
         );
         let Some(page) = self.call::<TxnPageBody>(Method::GET, &path, None).await? else {
             return Ok(TxnPage::default());
@@ -154,7 +159,7 @@ impl Gateway {
     }
 
     pub async fn time_deposits(&self, a: &AccountRow) -> AppResult<Vec<TimeDeposit>> {
-        let path = account_path(&a.branch, a.kind, &a.number, "/time-deposits");
+        let path = account_path(&a.branch, a.kind, &a.number, TIME_DEPOSITS);
         let Some(body) = self
             .call::<TimeDepositsBody>(Method::GET, &path, None)
             .await?
@@ -179,7 +184,7 @@ impl Gateway {
         &self,
         method: Method,
         path: &str,
-        body: Option<serde_json::Value>,
+        body: Option<&PinCheckRequest>,
     ) -> AppResult<Option<T>> {
         let url = self.base.join(path).map_err(anyhow::Error::from)?;
         let request_id = crate::crypto::random_token();
@@ -189,7 +194,7 @@ impl Gateway {
             .header("X-Request-Id", &request_id)
             .header(reqwest::header::ACCEPT, "application/json");
         if let Some(body) = body {
-            req = req.json(&body);
+            req = req.json(body);
         }
         // The URL and the error are logged, never a body (it may hold a PIN).
         let resp = req.send().await.map_err(|e| {
@@ -220,82 +225,8 @@ impl Gateway {
     }
 }
 
-fn account_path(branch: &str, kind: AccountKind, number: &str, rest: &str) -> String {
-    format!("v1/accounts/{branch}/{}/{number}{rest}", kind.code())
-}
-
 fn outside_contract(path: &str, what: &str) -> anyhow::Error {
     anyhow::anyhow!("host gateway {path}: answer outside the contract: {what}")
-}
-
-/// The contract's `Account` (only what the port uses is kept; unknown
-/// fields are refused, as the contract's `additionalProperties: false`).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AccountBody {
-    branch: String,
-    kind: String,
-    number: String,
-    status: AccountStatus,
-    cash_card: bool,
-    #[serde(default)]
-    #[allow(dead_code)] // Part of the contract; 口座移管 is told by status alone.
-    moved_to: Option<serde_json::Value>,
-    holder_kana: String,
-    birth_date: Date,
-    phone: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PinCheck {
-    #[serde(rename = "match")]
-    matches: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BalanceBody {
-    balance: i64,
-    available_balance: i64,
-    #[allow(dead_code)] // Renkei answers with its own clock's instant.
-    as_of: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TxnPageBody {
-    transactions: Vec<TxnBody>,
-    #[serde(default)]
-    next_cursor: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TxnBody {
-    txn_id: String,
-    booked_on: Date,
-    description: String,
-    amount_in: i64,
-    amount_out: i64,
-    balance_after: i64,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TimeDepositsBody {
-    time_deposits: Vec<TimeDepositBody>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TimeDepositBody {
-    #[allow(dead_code)] // The account API does not expose the core system's id.
-    deposit_id: String,
-    principal: i64,
-    rate_bp: i64,
-    start_on: Date,
-    maturity_on: Date,
 }
 
 #[cfg(test)]
@@ -340,7 +271,7 @@ mod tests {
     #[test]
     fn paths_keep_the_base_path_of_the_gateway_url() {
         let g = Gateway::new(&settings()).unwrap();
-        let p = account_path("300", AccountKind::Savings, "0004567", "/balance");
+        let p = account_path("300", AccountKind::Savings, "0004567", BALANCE);
         assert_eq!(
             g.base.join(&p).unwrap().as_str(),
             "https://gw.bank.example/api/v1/accounts/300/savings/0004567/balance"

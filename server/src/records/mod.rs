@@ -8,6 +8,7 @@
 //! everything it was given or nothing. `rows` checks lines; the SQL is in
 //! `db::records`.
 
+pub mod contract;
 pub mod gateway;
 pub mod model;
 pub mod port;

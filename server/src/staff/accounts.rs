@@ -13,9 +13,11 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber, mask_phone};
-use renkei_shared::staff::{AccountView, ConsentView, EndLinkages, FlowSummary, Reason, StaffRole};
+use renkei_shared::staff::{
+    AccountView, ConsentView, Done, EndLinkages, FlowSummary, Reason, StaffRole,
+};
 use renkei_shared::{ErrorCode, FieldErrors};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 #[derive(Deserialize)]
 pub struct Key {
@@ -112,12 +114,6 @@ pub async fn show(
         consents,
         recent_flows,
     }))
-}
-
-#[derive(Serialize)]
-pub struct Done {
-    /// What changed: locks lifted (0/1) or linkages ended.
-    pub changed: u64,
 }
 
 pub async fn lift_lock(

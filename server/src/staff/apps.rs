@@ -9,6 +9,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use renkei_shared::ErrorCode;
+use renkei_shared::staff::Done;
 use renkei_shared::staff::{AppEnabled, AppRegistered, AppView, NewApp, StaffRole};
 
 pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<Vec<AppView>>> {
@@ -86,7 +87,7 @@ pub async fn set_enabled(
     staff: Staff,
     Path(client_id): Path<String>,
     ApiJson(body): ApiJson<AppEnabled>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<Done>> {
     staff.require(StaffRole::Supervisor)?;
     let why = reason(&body.reason)?;
     if app.storage.find_client(&client_id).await?.is_none() {
@@ -96,5 +97,5 @@ pub async fn set_enabled(
         .context(&app)
         .set_client_enabled(&client_id, body.enabled, Some(why))
         .await?;
-    Ok(Json(serde_json::json!({"enabled": body.enabled})))
+    Ok(Json(Done { changed: 1 }))
 }

@@ -10,6 +10,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use jiff::{SignedDuration, Timestamp};
+use renkei_shared::staff::Done;
 use renkei_shared::staff::{
     FixedClosure, Maintenance, MaintenanceWindow, NewMaintenance, Reason, StaffRole,
 };
@@ -132,11 +133,11 @@ pub async fn cancel(
     staff: Staff,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<Reason>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<Done>> {
     staff.require(StaffRole::Supervisor)?;
     let why = reason(&body.reason)?;
     if !staff.context(&app).cancel_maintenance(id, why).await? {
         return Err(ErrorCode::StaffNotFound.into());
     }
-    Ok(Json(serde_json::json!({"cancelled": id})))
+    Ok(Json(Done { changed: 1 }))
 }

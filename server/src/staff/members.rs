@@ -9,6 +9,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use renkei_shared::ErrorCode;
+use renkei_shared::staff::Done;
 use renkei_shared::staff::{EnrolmentLink, NewStaff, Reason, StaffMember, StaffPasskey, StaffRole};
 
 fn link(app: &AppState, token: &str) -> EnrolmentLink {
@@ -79,14 +80,14 @@ pub async fn disable(
     staff: Staff,
     Path(name): Path<String>,
     ApiJson(body): ApiJson<Reason>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<Done>> {
     staff.require(StaffRole::Admin)?;
     let why = reason(&body.reason)?;
     if app.storage.staff_by_name(&name).await?.is_none() {
         return Err(ErrorCode::StaffNotFound.into());
     }
     staff.context(&app).disable_staff(&name, why).await?;
-    Ok(Json(serde_json::json!({"disabled": name})))
+    Ok(Json(Done { changed: 1 }))
 }
 
 /// The member's passkeys: when each was registered and last used.
@@ -122,7 +123,7 @@ pub async fn remove_passkey(
     staff: Staff,
     Path((name, id)): Path<(String, i64)>,
     ApiJson(body): ApiJson<Reason>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<Done>> {
     staff.require(StaffRole::Admin)?;
     let why = reason(&body.reason)?;
     let member = app
@@ -137,7 +138,7 @@ pub async fn remove_passkey(
     {
         return Err(ErrorCode::StaffNotFound.into());
     }
-    Ok(Json(serde_json::json!({"removed": id})))
+    Ok(Json(Done { changed: 1 }))
 }
 
 /// Revokes every unused enrolment link of a member (sent to the wrong
@@ -147,12 +148,12 @@ pub async fn revoke_links(
     staff: Staff,
     Path(name): Path<String>,
     ApiJson(body): ApiJson<Reason>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<Done>> {
     staff.require(StaffRole::Admin)?;
     let why = reason(&body.reason)?;
     if app.storage.staff_by_name(&name).await?.is_none() {
         return Err(ErrorCode::StaffNotFound.into());
     }
     let n = staff.context(&app).revoke_links(&name, why).await?;
-    Ok(Json(serde_json::json!({"revoked": n})))
+    Ok(Json(Done { changed: n }))
 }

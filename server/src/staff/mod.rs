@@ -33,7 +33,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use renkei_shared::ErrorCode;
-use renkei_shared::staff::{STAFF_CSRF_HEADER, StaffRole};
+use renkei_shared::staff::{STAFF_CSRF_HEADER, StaffRole, paths};
 
 pub const SESSION_LIMITS: SessionLimits = SessionLimits {
     idle_secs: 15 * 60,
@@ -42,52 +42,31 @@ pub const SESSION_LIMITS: SessionLimits = SessionLimits {
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/staff/api/enrol/start", post(passkeys::enrol_start))
-        .route("/staff/api/enrol/finish", post(passkeys::enrol_finish))
-        .route("/staff/api/sign-in/start", post(passkeys::sign_in_start))
-        .route("/staff/api/sign-in/finish", post(passkeys::sign_in_finish))
-        .route("/staff/api/sign-out", post(passkeys::sign_out))
-        .route("/staff/api/me", get(passkeys::me))
+        .route(paths::ENROL_START, post(passkeys::enrol_start))
+        .route(paths::ENROL_FINISH, post(passkeys::enrol_finish))
+        .route(paths::SIGN_IN_START, post(passkeys::sign_in_start))
+        .route(paths::SIGN_IN_FINISH, post(passkeys::sign_in_finish))
+        .route(paths::SIGN_OUT, post(passkeys::sign_out))
+        .route(paths::ME, get(passkeys::me))
+        .route(paths::ACCOUNT, get(accounts::show))
+        .route(paths::LIFT_LOCK, post(accounts::lift_lock))
+        .route(paths::END_LINKAGES, post(accounts::end_linkages))
+        .route(paths::AUDIT, get(audit::search))
+        .route(paths::AUDIT_CSV, get(audit::export))
+        .route(paths::FUNNEL, get(funnel::show))
         .route(
-            "/staff/api/accounts/{branch}/{kind}/{number}",
-            get(accounts::show),
-        )
-        .route(
-            "/staff/api/accounts/{branch}/{kind}/{number}/lift-lock",
-            post(accounts::lift_lock),
-        )
-        .route(
-            "/staff/api/accounts/{branch}/{kind}/{number}/end-linkages",
-            post(accounts::end_linkages),
-        )
-        .route("/staff/api/audit", get(audit::search))
-        .route("/staff/api/audit.csv", get(audit::export))
-        .route("/staff/api/funnel", get(funnel::show))
-        .route(
-            "/staff/api/maintenance",
+            paths::MAINTENANCE,
             get(maintenance::list).post(maintenance::add),
         )
-        .route(
-            "/staff/api/maintenance/{id}/cancel",
-            post(maintenance::cancel),
-        )
-        .route("/staff/api/apps", get(apps::list).post(apps::register))
-        .route(
-            "/staff/api/apps/{client_id}/enabled",
-            post(apps::set_enabled),
-        )
-        .route("/staff/api/staff", get(members::list).post(members::add))
-        .route("/staff/api/staff/{name}/link", post(members::new_link))
-        .route(
-            "/staff/api/staff/{name}/links/revoke",
-            post(members::revoke_links),
-        )
-        .route("/staff/api/staff/{name}/disable", post(members::disable))
-        .route("/staff/api/staff/{name}/passkeys", get(members::passkeys))
-        .route(
-            "/staff/api/staff/{name}/passkeys/{id}/remove",
-            post(members::remove_passkey),
-        )
+        .route(paths::MAINTENANCE_CANCEL, post(maintenance::cancel))
+        .route(paths::APPS, get(apps::list).post(apps::register))
+        .route(paths::APP_ENABLED, post(apps::set_enabled))
+        .route(paths::STAFF, get(members::list).post(members::add))
+        .route(paths::STAFF_LINK, post(members::new_link))
+        .route(paths::STAFF_LINKS_REVOKE, post(members::revoke_links))
+        .route(paths::STAFF_DISABLE, post(members::disable))
+        .route(paths::STAFF_PASSKEYS, get(members::passkeys))
+        .route(paths::STAFF_PASSKEY_REMOVE, post(members::remove_passkey))
 }
 
 pub fn cookie_name(secure: bool) -> &'static str {

@@ -790,8 +790,8 @@ async fn enrolment_links_expire_and_a_newer_link_or_an_admin_revokes_them() {
     assert_eq!(resp.status(), 422, "a reason is required");
     let resp = admin.post(path, &json!({"reason": "宛先誤り"})).await;
     assert_eq!(resp.status(), 200);
-    let body: Value = resp.json().await.unwrap();
-    assert_eq!(body["revoked"], 1);
+    let done: renkei_shared::staff::Done = resp.json().await.unwrap();
+    assert_eq!(done.changed, 1, "the one open link");
     assert_eq!(
         code_of(enrol_start(&app, &third).await).await,
         "staff_enrolment_invalid"
