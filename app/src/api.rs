@@ -1,101 +1,74 @@
-//! Typed client of the flow API. Every failure comes back as the server's
-//! wire error (`ErrorBody`); a network failure or an unreadable answer is
-//! shown as `system_error`, the seed's message for "could not reach us".
+//! Typed client of the flow API, on the toolkit's JSON client: each call
+//! is its path (declared once, in `renkei_shared::api`) and its body.
 
-use gloo_net::http::{Request, Response};
 use renkei_shared::api::{
-    AccountForm, CSRF_HEADER, CallChallenge, Cancelled, ConsentForm, CustomerForm, Finished,
-    FlowView, Institution, PinForm, StepDone,
+    ACCOUNT_PATH, AccountForm, CALL_CONFIRM_PATH, CALL_PATH, CANCEL_PATH, CONSENT_PATH,
+    CSRF_HEADER, CUSTOMER_PATH, CallChallenge, Cancelled, ConsentForm, CustomerForm, DENY_PATH,
+    FLOW_PATH, Finished, FlowView, INSTITUTION_PATH, Institution, PHONE_PATH, PIN_PATH, PinForm,
+    StepDone,
 };
-use renkei_shared::{ErrorBody, ErrorCode};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use renkei_web::http::{self, Csrf, Empty};
+pub use renkei_web::http::{ApiResult, leave_for};
 
-pub type ApiResult<T> = Result<T, ErrorBody>;
-
-async fn read<T: DeserializeOwned>(resp: Result<Response, gloo_net::Error>) -> ApiResult<T> {
-    let resp = resp.map_err(|_| ErrorBody::new(ErrorCode::SystemError))?;
-    if resp.ok() {
-        resp.json::<T>()
-            .await
-            .map_err(|_| ErrorBody::new(ErrorCode::SystemError))
-    } else {
-        let body = resp
-            .json::<ErrorBody>()
-            .await
-            .unwrap_or_else(|_| ErrorBody::new(ErrorCode::SystemError));
-        // Branch on the code, never the text: the code is shown with the
-        // shared table's (the seed's) message; an unknown code did not parse.
-        Err(ErrorBody {
-            fields: body.fields,
-            ..ErrorBody::new(body.code)
-        })
+fn csrf(token: &str) -> Csrf<'_> {
+    Csrf {
+        header: CSRF_HEADER,
+        token,
     }
-}
-
-async fn post<B: Serialize, T: DeserializeOwned>(path: &str, csrf: &str, body: &B) -> ApiResult<T> {
-    let req = Request::post(path)
-        .header(CSRF_HEADER, csrf)
-        .json(body)
-        .map_err(|_| ErrorBody::new(ErrorCode::SystemError))?;
-    read(req.send().await).await
 }
 
 /// The credit union's profile (name, contact, links, brand colour).
 pub async fn institution() -> ApiResult<Institution> {
-    read(Request::get("/api/institution").send().await).await
+    http::get(INSTITUTION_PATH).await
 }
 
 pub async fn flow() -> ApiResult<FlowView> {
-    read(Request::get("/api/flow").send().await).await
+    http::get(FLOW_PATH).await
 }
 
-pub async fn submit_account(csrf: &str, form: &AccountForm) -> ApiResult<StepDone> {
-    post("/api/flow/account", csrf, form).await
+pub async fn submit_account(token: &str, form: &AccountForm) -> ApiResult<StepDone> {
+    http::post(ACCOUNT_PATH, csrf(token), form).await
 }
 
-pub async fn submit_customer(csrf: &str, form: &CustomerForm) -> ApiResult<StepDone> {
-    post("/api/flow/customer", csrf, form).await
+pub async fn submit_customer(token: &str, form: &CustomerForm) -> ApiResult<StepDone> {
+    http::post(CUSTOMER_PATH, csrf(token), form).await
 }
 
 /// SOA208 電話番号の決定.
-pub async fn decide_phone(csrf: &str) -> ApiResult<StepDone> {
-    post("/api/flow/phone", csrf, &serde_json::json!({})).await
+pub async fn decide_phone(token: &str) -> ApiResult<StepDone> {
+    http::post(PHONE_PATH, csrf(token), &Empty {}).await
 }
 
 /// SOA209 shown: opens the phone challenge (or gets the open one back).
-pub async fn open_call(csrf: &str) -> ApiResult<CallChallenge> {
-    post("/api/flow/call", csrf, &serde_json::json!({})).await
+pub async fn open_call(token: &str) -> ApiResult<CallChallenge> {
+    http::post(CALL_PATH, csrf(token), &Empty {}).await
 }
 
 pub async fn call_status() -> ApiResult<CallChallenge> {
-    read(Request::get("/api/flow/call").send().await).await
+    http::get(CALL_PATH).await
 }
 
 /// 確定する.
-pub async fn confirm_call(csrf: &str) -> ApiResult<StepDone> {
-    post("/api/flow/call/confirm", csrf, &serde_json::json!({})).await
+pub async fn confirm_call(token: &str) -> ApiResult<StepDone> {
+    http::post(CALL_CONFIRM_PATH, csrf(token), &Empty {}).await
 }
 
-pub async fn submit_pin(csrf: &str, form: &PinForm) -> ApiResult<StepDone> {
-    post("/api/flow/pin", csrf, form).await
+pub async fn submit_pin(token: &str, form: &PinForm) -> ApiResult<StepDone> {
+    http::post(PIN_PATH, csrf(token), form).await
 }
 
 /// 許可する.
-pub async fn allow(csrf: &str, agree: bool) -> ApiResult<Finished> {
-    post("/api/flow/consent", csrf, &ConsentForm { agree }).await
+pub async fn allow(token: &str, agree: bool) -> ApiResult<Finished> {
+    http::post(CONSENT_PATH, csrf(token), &ConsentForm { agree }).await
 }
 
 /// 拒否する.
-pub async fn deny(csrf: &str) -> ApiResult<Finished> {
-    post("/api/flow/deny", csrf, &serde_json::json!({})).await
+pub async fn deny(token: &str) -> ApiResult<Finished> {
+    http::post(DENY_PATH, csrf(token), &Empty {}).await
 }
 
-/// Leaves the SPA for the app (a full navigation, not a route change).
-pub fn leave_for(url: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().assign(url);
-    }
+pub async fn cancel(token: &str) -> ApiResult<Cancelled> {
+    http::post(CANCEL_PATH, csrf(token), &Empty {}).await
 }
 
 /// The browser's clock in unix milliseconds.
@@ -111,8 +84,4 @@ pub fn today_jst() -> jiff::civil::Date {
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
         .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
         .date()
-}
-
-pub async fn cancel(csrf: &str) -> ApiResult<Cancelled> {
-    post("/api/flow/cancel", csrf, &serde_json::json!({})).await
 }

@@ -1,8 +1,6 @@
 //! Pieces every screen shares.
 
 pub mod cancel;
-pub mod dialog;
-pub mod field;
 pub mod flow;
 pub mod institution;
 pub mod layout;

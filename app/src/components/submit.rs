@@ -1,11 +1,13 @@
 //! The one way a screen sends a decision to the server: take the flow's
 //! CSRF token, be busy while the request runs (`pending`, for disabling the
 //! buttons), then go where the server says — the next screen, or back to
-//! the app — or hand the error to the screen. Built on `Action::new_local`.
+//! the app — or hand the error to the screen. Built on the toolkit's hook
+//! (`renkei_web::submit`).
 
 use crate::api::{self, ApiResult};
 use crate::components::flow::FlowState;
 use leptos::prelude::*;
+use renkei_web::submit::After;
 use renkei_shared::ErrorBody;
 use renkei_shared::api::{Cancelled, Finished, Step, StepDone};
 use std::future::Future;
@@ -36,10 +38,9 @@ impl From<Cancelled> for Next {
     }
 }
 
-/// A screen's submission of `I`.
-pub struct Submit<I: 'static> {
-    action: Action<I, ()>,
-}
+/// A screen's submission of `I`: the toolkit's hook with the flow's CSRF
+/// token and its way on (the next screen, or back to the app).
+pub struct Submit<I: 'static>(renkei_web::submit::Submit<I>);
 
 impl<I: 'static> Clone for Submit<I> {
     fn clone(&self) -> Self {
@@ -64,31 +65,28 @@ impl<I: 'static> Submit<I> {
         N: Into<Next>,
     {
         let screen = crate::components::screen::use_screen();
-        let action = Action::new_local(move |input: &I| {
-            let sent = flow.view.get_untracked().map(|f| send(f.csrf_token, input));
-            let on_error = on_error.clone();
-            async move {
-                let Some(sent) = sent else { return };
-                match sent.await.map(Into::into) {
-                    Ok(Next::Step(step)) => screen.go(step, false),
-                    Ok(Next::App(url)) => {
-                        api::leave_for(&url);
-                        // Stay busy until the page is gone: no second press.
-                        std::future::pending::<()>().await;
-                    }
-                    Err(e) => on_error(e),
+        Submit(renkei_web::submit::Submit::new(
+            move |input: &I| flow.view.get_untracked().map(|f| send(f.csrf_token, input)),
+            move |next: N| match next.into() {
+                Next::Step(step) => {
+                    screen.go(step, false);
+                    After::Done
                 }
-            }
-        });
-        Submit { action }
+                Next::App(url) => {
+                    api::leave_for(&url);
+                    After::Leaving
+                }
+            },
+            on_error,
+        ))
     }
 
     pub fn run(&self, input: I) {
-        self.action.dispatch_local(input);
+        self.0.run(input);
     }
 
     /// Whether a submission is on its way.
     pub fn pending(&self) -> Memo<bool> {
-        self.action.pending()
+        self.0.pending()
     }
 }

@@ -9,7 +9,7 @@
 
 use crate::api;
 use crate::components::cancel::CancelButton;
-use crate::components::dialog::ErrorDialog;
+use renkei_web::dialog::ErrorDialog;
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::screen::use_screen;

@@ -2,7 +2,7 @@
 //! long; 許可する only once the API terms are accepted; 拒否する.
 
 use crate::api;
-use crate::components::dialog::ErrorDialog;
+use renkei_web::dialog::ErrorDialog;
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::submit::Submit;

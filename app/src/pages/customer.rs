@@ -3,8 +3,8 @@
 //! e-mail address for the completion mail, typed twice.
 
 use crate::api;
-use crate::components::dialog::ErrorDialog;
-use crate::components::field::{TextField, field_error};
+use renkei_web::dialog::ErrorDialog;
+use renkei_web::field::{TextField, field_error};
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::step_form::{StepActions, StepForm};

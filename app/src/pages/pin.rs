@@ -3,8 +3,8 @@
 //! value is dropped from the page once sent.
 
 use crate::api;
-use crate::components::dialog::ErrorDialog;
-use crate::components::field::TextField;
+use renkei_web::dialog::ErrorDialog;
+use renkei_web::field::TextField;
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::step_form::{StepActions, StepForm};
