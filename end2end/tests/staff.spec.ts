@@ -105,15 +105,20 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   await expect(page.getByText('5 / 5 回')).toBeVisible();
   await expectAccessible(page);
   await page.getByLabel('理由（必須）').fill('窓口で本人確認済み');
-  // The clerk is asked first, the account named; declining changes nothing.
-  const asked: string[] = [];
-  page.once('dialog', async (d) => { asked.push(d.message()); await d.dismiss(); });
+  // The clerk is asked first, in the console's own dialog, the account
+  // named; declining changes nothing.
+  const lift = page.getByRole('dialog', { name: 'ロックの解除' });
   await page.getByRole('button', { name: 'ロックを解除する' }).click();
-  await expect.poll(() => asked.length).toBe(1);
-  expect(asked[0]).toMatch(/^店番005 貯蓄預金 0*123 の本日のロックを解除します。よろしいですか。$/);
+  await expect(lift).toBeVisible();
+  await expect(lift.locator('.dialog-message')).toHaveText(/^店番005 貯蓄預金 0*123 の本日のロックを解除します。よろしいですか。$/);
+  await expectAccessible(page);
+  await lift.getByRole('button', { name: 'やめる' }).click();
+  await expect(lift).toBeHidden();
   await expect(page.getByTestId('lock-state')).toHaveText('ロック中（本日0:00まで）');
-  page.once('dialog', (d) => d.accept());
+  await expect(page.getByRole('status')).toHaveText('');
   await page.getByRole('button', { name: 'ロックを解除する' }).click();
+  await lift.getByRole('button', { name: '解除する' }).click();
+  await expect(lift).toBeHidden();
   await expect(page.getByRole('status')).toHaveText('本日のロックを解除しました。');
   await expect(page.getByTestId('lock-state')).toHaveText('なし');
 
@@ -142,10 +147,11 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   await page.getByRole('button', { name: '照会' }).click();
   const consent = page.getByRole('row').filter({ hasText: 'しんくみアプリ with CRECO' });
   await page.getByLabel('連携を終了する理由（必須）').fill('お客様から電話で依頼');
-  page.once('dialog', async (d) => { asked.push(d.message()); await d.accept(); });
   await consent.getByRole('button', { name: 'この連携を終了' }).click();
+  const end = page.getByRole('dialog', { name: '連携の終了' });
+  await expect(end.locator('.dialog-message')).toHaveText(/^店番005 貯蓄預金 0*123 の「しんくみアプリ with CRECO」との連携を終了します。アプリは口座情報を読めなくなります。よろしいですか。$/);
+  await end.getByRole('button', { name: '終了する' }).click();
   await expect(page.getByRole('status')).toHaveText('1件の連携を終了しました。');
-  expect(asked[1]).toMatch(/^店番005 貯蓄預金 0*123 の「しんくみアプリ with CRECO」との連携を終了します。アプリは口座情報を読めなくなります。よろしいですか。$/);
   await expect(consent.getByRole('button', { name: 'この連携を終了' })).toHaveCount(0);
 
   // The operation log names who lifted it and why (a supervisor reads it).

@@ -391,41 +391,145 @@ pub struct EnrolmentLink {
     pub link: String,
 }
 
+/// The proleptic Gregorian date of a day counted from 1970-01-01
+/// (Howard Hinnant's `civil_from_days`). The console does its own calendar
+/// arithmetic: jiff's parser and error texts would add some 50 KB to its
+/// bundle for what JST — a fixed +09:00, no daylight saving — needs.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (`days_from_civil`).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = i64::from((month + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// An instant as a Japanese clerk reads it, in JST: `2026年11月30日 9:31`
-/// (with `seconds`, `2026年11月30日 9:31:05`, for the audit log). JST has
-/// no daylight saving, so a fixed +09:00 needs no time-zone database.
+/// (with `seconds`, `2026年11月30日 9:31:05`, for the audit log).
 pub fn clerk_time(unix_secs: i64, seconds: bool) -> String {
-    let Ok(t) = jiff::Timestamp::from_second(unix_secs) else {
-        return String::new();
-    };
-    let z = t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
-    let day = format!(
-        "{}年{}月{}日 {}:{:02}",
-        z.year(),
-        z.month(),
-        z.day(),
-        z.hour(),
-        z.minute()
-    );
+    let jst = unix_secs + 9 * 3600;
+    let (year, month, day) = civil_from_days(jst.div_euclid(86_400));
+    let secs = jst.rem_euclid(86_400);
+    let clock = format!("{}:{:02}", secs / 3600, secs % 3600 / 60);
     if seconds {
-        format!("{day}:{:02}", z.second())
+        format!("{year}年{month}月{day}日 {clock}:{:02}", secs % 60)
     } else {
-        day
+        format!("{year}年{month}月{day}日 {clock}")
     }
+}
+
+/// Unix seconds of an RFC 3339 instant as the server writes them
+/// (`2026-12-01T01:00:00+09:00`, `…Z`, optional fraction), or `None`.
+fn unix_of_rfc3339(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = s.get(from..from + len)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if b[13] != b':' || b[16] != b':' || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    // An optional fraction, then Z or ±HH:MM.
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = &frac[digits..];
+    }
+    let offset = match rest.as_bytes() {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (h, m) = (num(s.len() - 5, 2)?, num(s.len() - 2, 2)?);
+            let o = h * 3600 + m * 60;
+            if *sign == b'-' { -o } else { o }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, month as u32, day as u32);
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
 }
 
 /// An RFC 3339 instant of the wire (the maintenance windows') as a clerk
 /// reads it; the text itself when it is not one.
 pub fn clerk_time_of(rfc3339: &str) -> String {
-    rfc3339
-        .parse::<jiff::Timestamp>()
-        .map(|t| clerk_time(t.as_second(), false))
-        .unwrap_or_else(|_| rfc3339.to_owned())
+    unix_of_rfc3339(rfc3339).map_or_else(|| rfc3339.to_owned(), |t| clerk_time(t, false))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{clerk_time, clerk_time_of};
+    use super::{civil_from_days, clerk_time, clerk_time_of, days_from_civil, unix_of_rfc3339};
+
+    #[test]
+    fn the_calendar_agrees_with_jiff_over_four_centuries() {
+        // Every day from 1900 to 2300, against jiff's own arithmetic.
+        let mut date = jiff::civil::date(1900, 1, 1);
+        let end = jiff::civil::date(2300, 1, 1);
+        let epoch = jiff::civil::date(1970, 1, 1);
+        while date < end {
+            let days = i64::from((date - epoch).get_days());
+            let expected = (
+                i64::from(date.year()),
+                date.month() as u32,
+                date.day() as u32,
+            );
+            assert_eq!(civil_from_days(days), expected, "{date}");
+            assert_eq!(days_from_civil(expected.0, expected.1, expected.2), days);
+            date = date.tomorrow().unwrap();
+        }
+    }
+
+    #[test]
+    fn wire_instants_parse_as_jiff_parses_them() {
+        for s in [
+            "2026-12-01T01:00:00+09:00",
+            "2026-11-30T00:31:30Z",
+            "2026-11-30T00:31:30.123456Z",
+            "2024-02-29T23:59:59-05:30",
+            "1969-12-31T23:59:59Z",
+        ] {
+            let t: jiff::Timestamp = s.parse().unwrap();
+            assert_eq!(unix_of_rfc3339(s), Some(t.as_second()), "{s}");
+        }
+        for s in [
+            "",
+            "2026-12-01",
+            "2026-12-01T01:00:00",
+            "2026-13-01T01:00:00Z",
+            "2026-12-01T24:00:00Z",
+            "2026-12-01T01:00:00+0900",
+            "2026-12-01T01:00:00.Z",
+            "２０２６-12-01T01:00:00Z",
+        ] {
+            assert_eq!(unix_of_rfc3339(s), None, "{s}");
+        }
+    }
 
     #[test]
     fn a_wire_instant_reads_in_jst() {

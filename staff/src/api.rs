@@ -1,135 +1,117 @@
-//! Typed client of the staff API (`/staff/api/*`). Failures come back as
-//! the server's wire error; a network failure or an unreadable answer is
-//! `system_error`. Every change carries the session's CSRF token.
+//! Typed client of the staff API, on the toolkit's JSON client: each call
+//! is its path (declared once, in `renkei_shared::staff::paths`) and its
+//! body. Every change carries the session's CSRF token.
 
-use gloo_net::http::{Request, Response};
 use renkei_shared::staff::{
-    AccountView, AuditPage, Ceremony, CeremonyDone, EndLinkages, EnrolStart, Funnel, Me, Reason,
-    STAFF_CSRF_HEADER, SignInStart,
+    AccountView, AppEnabled, AppRegistered, AppView, AuditPage, Ceremony, CeremonyDone, Done,
+    EndLinkages, EnrolStart, EnrolmentLink, Funnel, Maintenance, MaintenanceWindow, Me, NewApp,
+    NewMaintenance, NewStaff, Reason, STAFF_CSRF_HEADER, SignInStart, StaffMember, StaffPasskey,
+    path, paths,
 };
-use renkei_shared::{ErrorBody, ErrorCode};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+pub use renkei_web::http::ApiResult;
+use renkei_web::http::{self, Csrf, Empty, encode};
+use renkei_web::webauthn::{self, Failed, Kind, Started};
 
-pub type ApiResult<T> = Result<T, ErrorBody>;
-
-async fn read<T: DeserializeOwned>(resp: Result<Response, gloo_net::Error>) -> ApiResult<T> {
-    let resp = resp.map_err(|_| ErrorBody::new(ErrorCode::SystemError))?;
-    if resp.ok() {
-        resp.json::<T>()
-            .await
-            .map_err(|_| ErrorBody::new(ErrorCode::SystemError))
-    } else {
-        let body = resp
-            .json::<ErrorBody>()
-            .await
-            .unwrap_or_else(|_| ErrorBody::new(ErrorCode::SystemError));
-        Err(ErrorBody {
-            fields: body.fields,
-            ..ErrorBody::new(body.code)
-        })
+fn csrf(token: &str) -> Csrf<'_> {
+    Csrf {
+        header: STAFF_CSRF_HEADER,
+        token,
     }
 }
 
-async fn post<B: Serialize, T: DeserializeOwned>(path: &str, csrf: &str, body: &B) -> ApiResult<T> {
-    let req = Request::post(path)
-        .header(STAFF_CSRF_HEADER, csrf)
-        .json(body)
-        .map_err(|_| ErrorBody::new(ErrorCode::SystemError))?;
-    read(req.send().await).await
+fn reason(text: &str) -> Reason {
+    Reason {
+        reason: text.to_owned(),
+    }
 }
 
-/// Percent-encodes a query value.
-fn q(s: &str) -> String {
-    String::from(js_sys::encode_uri_component(s))
-}
+/// An account as the clerk typed it: 店番, 科目, 口座番号.
+pub type AccountKey = (String, String, String);
 
 pub async fn me() -> ApiResult<Me> {
-    read(Request::get("/staff/api/me").send().await).await
+    http::get(paths::ME).await
 }
 
-pub async fn enrol_start(token: &str) -> ApiResult<Ceremony> {
-    let body = EnrolStart {
-        token: token.to_owned(),
-    };
-    post("/staff/api/enrol/start", "", &body).await
-}
-
-pub async fn enrol_finish(done: &CeremonyDone) -> ApiResult<Me> {
-    post("/staff/api/enrol/finish", "", done).await
-}
-
-pub async fn sign_in_start(name: &str) -> ApiResult<Ceremony> {
-    let body = SignInStart {
-        name: name.to_owned(),
-    };
-    post("/staff/api/sign-in/start", "", &body).await
-}
-
-pub async fn sign_in_finish(done: &CeremonyDone) -> ApiResult<Me> {
-    post("/staff/api/sign-in/finish", "", done).await
-}
-
-pub async fn sign_out(csrf: &str) -> ApiResult<()> {
-    let req = Request::post("/staff/api/sign-out")
-        .header(STAFF_CSRF_HEADER, csrf)
-        .send()
-        .await
-        .map_err(|_| ErrorBody::new(ErrorCode::SystemError))?;
-    if req.ok() {
-        Ok(())
-    } else {
-        Err(ErrorBody::new(ErrorCode::StaffSignInRequired))
+fn started(c: Ceremony) -> Started {
+    Started {
+        ceremony: c.ceremony,
+        options: c.options,
     }
 }
 
-fn account_path(branch: &str, kind: &str, number: &str) -> String {
-    format!(
-        "/staff/api/accounts/{}/{}/{}",
-        q(branch),
-        q(kind),
-        q(number)
-    )
+/// Registers a passkey with the one-time enrolment `token`, and signs in.
+pub async fn enrol(token: String) -> Result<Me, Failed> {
+    let start = async {
+        let c: Ceremony = http::post(paths::ENROL_START, csrf(""), &EnrolStart { token }).await?;
+        Ok(started(c))
+    };
+    webauthn::run(Kind::Create, start, |ceremony, credential| async move {
+        http::post(
+            paths::ENROL_FINISH,
+            csrf(""),
+            &CeremonyDone {
+                ceremony,
+                credential,
+            },
+        )
+        .await
+    })
+    .await
 }
 
-pub async fn account(branch: &str, kind: &str, number: &str) -> ApiResult<AccountView> {
-    read(
-        Request::get(&account_path(branch, kind, number))
-            .send()
-            .await,
+/// Signs `name` in with their passkey.
+pub async fn sign_in(name: String) -> Result<Me, Failed> {
+    let start = async {
+        let c: Ceremony = http::post(paths::SIGN_IN_START, csrf(""), &SignInStart { name }).await?;
+        Ok(started(c))
+    };
+    webauthn::run(Kind::Get, start, |ceremony, credential| async move {
+        http::post(
+            paths::SIGN_IN_FINISH,
+            csrf(""),
+            &CeremonyDone {
+                ceremony,
+                credential,
+            },
+        )
+        .await
+    })
+    .await
+}
+
+pub async fn sign_out(token: String) -> ApiResult<()> {
+    http::post_for_status(paths::SIGN_OUT, csrf(&token)).await
+}
+
+pub async fn account((b, k, n): AccountKey) -> ApiResult<AccountView> {
+    http::get(&path(paths::ACCOUNT, &[&b, &k, &n])).await
+}
+
+pub async fn lift_lock(token: String, (b, k, n): AccountKey, why: String) -> ApiResult<Done> {
+    http::post(
+        &path(paths::LIFT_LOCK, &[&b, &k, &n]),
+        csrf(&token),
+        &reason(&why),
     )
     .await
 }
 
-#[derive(serde::Deserialize)]
-pub struct Done {
-    pub changed: u64,
-}
-
-pub async fn lift_lock(
-    csrf: &str,
-    (branch, kind, number): (&str, &str, &str),
-    reason: &str,
-) -> ApiResult<Done> {
-    let path = format!("{}/lift-lock", account_path(branch, kind, number));
-    let body = Reason {
-        reason: reason.to_owned(),
-    };
-    post(&path, csrf, &body).await
-}
-
 pub async fn end_linkages(
-    csrf: &str,
-    (branch, kind, number): (&str, &str, &str),
+    token: String,
+    (b, k, n): AccountKey,
     consent_id: Option<i64>,
-    reason: &str,
+    why: String,
 ) -> ApiResult<Done> {
-    let path = format!("{}/end-linkages", account_path(branch, kind, number));
     let body = EndLinkages {
         consent_id,
-        reason: reason.to_owned(),
+        reason: why,
     };
-    post(&path, csrf, &body).await
+    http::post(
+        &path(paths::END_LINKAGES, &[&b, &k, &n]),
+        csrf(&token),
+        &body,
+    )
+    .await
 }
 
 /// The audit search's query string (also the CSV link's).
@@ -137,7 +119,7 @@ pub fn audit_query(filters: &[(&str, String)], before: Option<i64>) -> String {
     let mut parts: Vec<String> = filters
         .iter()
         .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| format!("{k}={}", q(v.trim())))
+        .map(|(k, v)| format!("{k}={}", encode(v.trim())))
         .collect();
     if let Some(b) = before {
         parts.push(format!("before={b}"));
@@ -145,126 +127,100 @@ pub fn audit_query(filters: &[(&str, String)], before: Option<i64>) -> String {
     parts.join("&")
 }
 
-pub async fn audit(query: &str) -> ApiResult<AuditPage> {
-    read(
-        Request::get(&format!("/staff/api/audit?{query}"))
-            .send()
-            .await,
+/// The CSV export of the lines `query` selects.
+pub fn audit_csv_href(query: &str) -> String {
+    format!("{}?{query}", paths::AUDIT_CSV)
+}
+
+pub async fn audit(query: String) -> ApiResult<AuditPage> {
+    http::get(&format!("{}?{query}", paths::AUDIT)).await
+}
+
+pub async fn funnel(from: String, to: String, app: String) -> ApiResult<Funnel> {
+    let query = format!(
+        "from={}&to={}&app={}",
+        encode(&from),
+        encode(&to),
+        encode(&app)
+    );
+    http::get(&format!("{}?{query}", paths::FUNNEL)).await
+}
+
+pub async fn maintenance() -> ApiResult<Maintenance> {
+    http::get(paths::MAINTENANCE).await
+}
+
+pub async fn add_maintenance(token: String, body: NewMaintenance) -> ApiResult<MaintenanceWindow> {
+    http::post(paths::MAINTENANCE, csrf(&token), &body).await
+}
+
+pub async fn cancel_maintenance(token: String, id: i64, why: String) -> ApiResult<Done> {
+    let id = id.to_string();
+    http::post(
+        &path(paths::MAINTENANCE_CANCEL, &[&id]),
+        csrf(&token),
+        &reason(&why),
     )
     .await
 }
 
-pub async fn funnel(from: &str, to: &str, app: &str) -> ApiResult<Funnel> {
-    let path = format!(
-        "/staff/api/funnel?from={}&to={}&app={}",
-        q(from),
-        q(to),
-        q(app)
-    );
-    read(Request::get(&path).send().await).await
+pub async fn apps() -> ApiResult<Vec<AppView>> {
+    http::get(paths::APPS).await
 }
 
-pub async fn maintenance() -> ApiResult<renkei_shared::staff::Maintenance> {
-    read(Request::get("/staff/api/maintenance").send().await).await
-}
-
-pub async fn add_maintenance(
-    csrf: &str,
-    body: &renkei_shared::staff::NewMaintenance,
-) -> ApiResult<renkei_shared::staff::MaintenanceWindow> {
-    post("/staff/api/maintenance", csrf, body).await
-}
-
-pub async fn cancel_maintenance(csrf: &str, id: i64, reason: &str) -> ApiResult<serde_json::Value> {
-    let body = Reason {
-        reason: reason.to_owned(),
-    };
-    post(&format!("/staff/api/maintenance/{id}/cancel"), csrf, &body).await
-}
-
-pub async fn apps() -> ApiResult<Vec<renkei_shared::staff::AppView>> {
-    read(Request::get("/staff/api/apps").send().await).await
-}
-
-pub async fn register_app(
-    csrf: &str,
-    body: &renkei_shared::staff::NewApp,
-) -> ApiResult<renkei_shared::staff::AppRegistered> {
-    post("/staff/api/apps", csrf, body).await
+pub async fn register_app(token: String, body: NewApp) -> ApiResult<AppRegistered> {
+    http::post(paths::APPS, csrf(&token), &body).await
 }
 
 pub async fn set_app_enabled(
-    csrf: &str,
-    client_id: &str,
+    token: String,
+    client_id: String,
     enabled: bool,
-    reason: &str,
-) -> ApiResult<serde_json::Value> {
-    let body = renkei_shared::staff::AppEnabled {
+    why: String,
+) -> ApiResult<Done> {
+    let body = AppEnabled {
         enabled,
-        reason: reason.to_owned(),
+        reason: why,
     };
-    post(
-        &format!("/staff/api/apps/{}/enabled", q(client_id)),
-        csrf,
+    http::post(
+        &path(paths::APP_ENABLED, &[&client_id]),
+        csrf(&token),
         &body,
     )
     .await
 }
 
-pub async fn staff_members() -> ApiResult<Vec<renkei_shared::staff::StaffMember>> {
-    read(Request::get("/staff/api/staff").send().await).await
+pub async fn staff_members() -> ApiResult<Vec<StaffMember>> {
+    http::get(paths::STAFF).await
 }
 
-pub async fn add_staff(
-    csrf: &str,
-    body: &renkei_shared::staff::NewStaff,
-) -> ApiResult<renkei_shared::staff::EnrolmentLink> {
-    post("/staff/api/staff", csrf, body).await
+pub async fn add_staff(token: String, body: NewStaff) -> ApiResult<EnrolmentLink> {
+    http::post(paths::STAFF, csrf(&token), &body).await
 }
 
-pub async fn staff_link(csrf: &str, name: &str) -> ApiResult<renkei_shared::staff::EnrolmentLink> {
-    post(
-        &format!("/staff/api/staff/{}/link", q(name)),
-        csrf,
-        &serde_json::json!({}),
+pub async fn staff_link(token: String, name: String) -> ApiResult<EnrolmentLink> {
+    http::post(&path(paths::STAFF_LINK, &[&name]), csrf(&token), &Empty {}).await
+}
+
+pub async fn disable_staff(token: String, name: String, why: String) -> ApiResult<Done> {
+    http::post(
+        &path(paths::STAFF_DISABLE, &[&name]),
+        csrf(&token),
+        &reason(&why),
     )
     .await
 }
 
-pub async fn disable_staff(csrf: &str, name: &str, reason: &str) -> ApiResult<serde_json::Value> {
-    let body = Reason {
-        reason: reason.to_owned(),
-    };
-    post(
-        &format!("/staff/api/staff/{}/disable", q(name)),
-        csrf,
-        &body,
-    )
-    .await
+pub async fn staff_passkeys(name: String) -> ApiResult<Vec<StaffPasskey>> {
+    http::get(&path(paths::STAFF_PASSKEYS, &[&name])).await
 }
 
-pub async fn staff_passkeys(name: &str) -> ApiResult<Vec<renkei_shared::staff::StaffPasskey>> {
-    read(
-        Request::get(&format!("/staff/api/staff/{}/passkeys", q(name)))
-            .send()
-            .await,
-    )
-    .await
-}
-
-pub async fn remove_passkey(
-    csrf: &str,
-    name: &str,
-    id: i64,
-    reason: &str,
-) -> ApiResult<serde_json::Value> {
-    let body = Reason {
-        reason: reason.to_owned(),
-    };
-    post(
-        &format!("/staff/api/staff/{}/passkeys/{id}/remove", q(name)),
-        csrf,
-        &body,
+pub async fn remove_passkey(token: String, name: String, id: i64, why: String) -> ApiResult<Done> {
+    let id = id.to_string();
+    http::post(
+        &path(paths::STAFF_PASSKEY_REMOVE, &[&name, &id]),
+        csrf(&token),
+        &reason(&why),
     )
     .await
 }

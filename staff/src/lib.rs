@@ -1,13 +1,12 @@
 //! Renkei's staff console: a Leptos client-side SPA of its own (built into
 //! `dist/staff`, so the customer's first screen does not grow). One file
 //! per page under `pages/`; `api` is the typed client of `/staff/api/*`;
-//! `webauthn` the browser's side of a passkey ceremony. The server owns
+//! the toolkit (`renkei-web`) drives the passkey ceremony, sends and shows. The server owns
 //! every rule: a page hidden from a role is also refused by the API.
 
 pub mod api;
 pub mod components;
 pub mod pages;
-pub mod webauthn;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};

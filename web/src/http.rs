@@ -3,10 +3,12 @@
 //! answer is `system_error`, the seed's message for "could not reach us".
 //! A change carries its CSRF token in the header its API names.
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::Request;
 use renkei_shared::{ErrorBody, ErrorCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
 
 pub type ApiResult<T> = Result<T, ErrorBody>;
 
@@ -17,29 +19,43 @@ pub struct Csrf<'a> {
     pub token: &'a str,
 }
 
-async fn read<T: DeserializeOwned>(resp: Result<Response, gloo_net::Error>) -> ApiResult<T> {
-    let resp = resp.map_err(|_| ErrorBody::new(ErrorCode::SystemError))?;
-    if resp.ok() {
-        resp.json::<T>()
+fn system_error() -> ErrorBody {
+    ErrorBody::new(ErrorCode::SystemError)
+}
+
+/// Sends `req`: the answer's body when the server accepted, else its
+/// refusal. Not generic, so that each answer type adds only its parsing to
+/// a bundle (the one request path is compiled once).
+fn send(req: Result<Request, gloo_net::Error>) -> Pin<Box<dyn Future<Output = ApiResult<String>>>> {
+    Box::pin(async move {
+        let resp = req
+            .map_err(|_| system_error())?
+            .send()
             .await
-            .map_err(|_| ErrorBody::new(ErrorCode::SystemError))
-    } else {
+            .map_err(|_| system_error())?;
+        if resp.ok() {
+            return resp.text().await.map_err(|_| system_error());
+        }
         let body = resp
             .json::<ErrorBody>()
             .await
-            .unwrap_or_else(|_| ErrorBody::new(ErrorCode::SystemError));
+            .unwrap_or_else(|_| system_error());
         // Branch on the code, never the text: the code is shown with the
         // shared table's (the seed's) message; an unknown code did not parse.
         Err(ErrorBody {
             fields: body.fields,
             ..ErrorBody::new(body.code)
         })
-    }
+    })
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> ApiResult<T> {
+    serde_json::from_str(text).map_err(|_| system_error())
 }
 
 /// `GET path` → `T`.
 pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    read(Request::get(path).send().await).await
+    parse(&send(Request::get(path).build()).await?)
 }
 
 /// `POST path` with `body` as JSON → `T`.
@@ -48,11 +64,26 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     csrf: Csrf<'_>,
     body: &B,
 ) -> ApiResult<T> {
-    let req = Request::post(path)
-        .header(csrf.header, csrf.token)
-        .json(body)
-        .map_err(|_| ErrorBody::new(ErrorCode::SystemError))?;
-    read(req.send().await).await
+    let json = serde_json::to_string(body).map_err(|_| system_error())?;
+    parse(&send(post_request(path, csrf, Some(json))).await?)
+}
+
+fn post_request(
+    path: &str,
+    csrf: Csrf<'_>,
+    json: Option<String>,
+) -> Result<Request, gloo_net::Error> {
+    let req = Request::post(path).header(csrf.header, csrf.token);
+    match json {
+        Some(json) => req.header("content-type", "application/json").body(json),
+        None => req.build(),
+    }
+}
+
+/// `POST path` with an empty body, for a change whose answer is only its
+/// status (signing out).
+pub async fn post_for_status(path: &str, csrf: Csrf<'_>) -> ApiResult<()> {
+    send(post_request(path, csrf, None)).await.map(|_| ())
 }
 
 /// An empty JSON object: the body of a decision that carries nothing else.

@@ -4,7 +4,9 @@
 //! `on_ok` or the refusal to `on_err`. A page never spawns its own task.
 
 use leptos::prelude::*;
+use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
 
 /// What happens after an accepted answer.
 pub enum After {
@@ -21,9 +23,30 @@ impl From<()> for After {
     }
 }
 
+/// One sending, made when the page asked for it: the action only awaits it.
+type Job = Pin<Box<dyn Future<Output = ()>>>;
+/// What turns the page's input into a job (`None`: nothing to send).
+type Make<I> = Box<dyn Fn(I) -> Option<Job>>;
+
+/// The one action every hook runs on: its input is the job itself, so the
+/// action's machinery is compiled once for all of a bundle's pages (each
+/// page's types only reach the small closure that makes the job), which
+/// keeps the bundles small.
+fn action() -> Action<RefCell<Option<Job>>, ()> {
+    Action::new_local(|job: &RefCell<Option<Job>>| {
+        let job = job.borrow_mut().take();
+        async move {
+            if let Some(job) = job {
+                job.await;
+            }
+        }
+    })
+}
+
 /// A page's sending of `I`.
 pub struct Submit<I: 'static> {
-    action: Action<I, ()>,
+    action: Action<RefCell<Option<Job>>, ()>,
+    make: StoredValue<Make<I>, LocalStorage>,
 }
 
 impl<I: 'static> Clone for Submit<I> {
@@ -48,11 +71,10 @@ impl<I: 'static> Submit<I> {
         Fut: Future<Output = Result<T, E>> + 'static,
         A: Into<After>,
     {
-        let action = Action::new_local(move |input: &I| {
-            let sent = send(input);
+        let make: Make<I> = Box::new(move |input: I| {
+            let sent = send(&input)?;
             let (on_ok, on_err) = (on_ok.clone(), on_err.clone());
-            async move {
-                let Some(sent) = sent else { return };
+            Some(Box::pin(async move {
                 match sent.await {
                     Ok(answer) => {
                         if let After::Leaving = on_ok(answer).into() {
@@ -61,15 +83,21 @@ impl<I: 'static> Submit<I> {
                     }
                     Err(e) => on_err(e),
                 }
-            }
+            }))
         });
-        Submit { action }
+        Submit {
+            action: action(),
+            make: StoredValue::new_local(make),
+        }
     }
 
     /// Sends `input` (a press while one is on its way is still sent: the
     /// buttons are disabled by `pending`).
     pub fn run(&self, input: I) {
-        self.action.dispatch_local(input);
+        let job = self.make.with_value(|make| make(input));
+        if let Some(job) = job {
+            self.action.dispatch_local(RefCell::new(Some(job)));
+        }
     }
 
     /// Whether a sending is on its way.

@@ -77,7 +77,9 @@ async fn browser(
     let pkc = get(&window, "PublicKeyCredential")?;
     let json = serde_json::to_string(&options["publicKey"]).map_err(|_| ())?;
     let parsed = JSON::parse(&json).map_err(|_| ())?;
-    let public_key = function(&pkc, parse)?.call1(&pkc, &parsed).map_err(|_| ())?;
+    let public_key = function(&pkc, parse)?
+        .call1(&pkc, &parsed)
+        .map_err(|_| ())?;
     let arg = Object::new();
     Reflect::set(&arg, &JsValue::from_str("publicKey"), &public_key).map_err(|_| ())?;
     let credentials = get(&get(&window, "navigator")?, "credentials")?;

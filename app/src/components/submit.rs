@@ -7,9 +7,9 @@
 use crate::api::{self, ApiResult};
 use crate::components::flow::FlowState;
 use leptos::prelude::*;
-use renkei_web::submit::After;
 use renkei_shared::ErrorBody;
 use renkei_shared::api::{Cancelled, Finished, Step, StepDone};
+use renkei_web::submit::After;
 use std::future::Future;
 
 /// Where a decision the server accepted leads.

@@ -1,14 +1,14 @@
 //! SOA201 「API連携認証（ご利用口座情報入力）」: 店番, 科目, 口座番号.
 
 use crate::api;
-use renkei_web::dialog::ErrorDialog;
-use renkei_web::field::{Field, TextField, describedby, field_error};
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::step_form::{StepActions, StepForm};
 use leptos::prelude::*;
 use renkei_shared::api::{AccountForm, Step};
 use renkei_shared::domain::AccountKind;
+use renkei_web::dialog::ErrorDialog;
+use renkei_web::field::{Field, TextField, describedby, field_error};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {

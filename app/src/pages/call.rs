@@ -9,7 +9,6 @@
 
 use crate::api;
 use crate::components::cancel::CancelButton;
-use renkei_web::dialog::ErrorDialog;
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::screen::use_screen;
@@ -18,6 +17,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use renkei_shared::api::{CallChallenge, Step};
 use renkei_shared::{ErrorBody, ErrorCode};
+use renkei_web::dialog::ErrorDialog;
 use std::time::Duration;
 
 /// What the screen shows below the instructions.

@@ -2,13 +2,13 @@
 //! long; 許可する only once the API terms are accepted; 拒否する.
 
 use crate::api;
-use renkei_web::dialog::ErrorDialog;
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::submit::Submit;
 use leptos::prelude::*;
 use renkei_shared::ErrorBody;
 use renkei_shared::api::Step;
+use renkei_web::dialog::ErrorDialog;
 
 #[component]
 pub fn ConsentPage() -> impl IntoView {

@@ -3,14 +3,14 @@
 //! e-mail address for the completion mail, typed twice.
 
 use crate::api;
-use renkei_web::dialog::ErrorDialog;
-use renkei_web::field::{TextField, field_error};
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::step_form::{StepActions, StepForm};
 use leptos::prelude::*;
 use renkei_shared::api::{CustomerForm, Step};
 use renkei_shared::kana::normalize_name;
+use renkei_web::dialog::ErrorDialog;
+use renkei_web::field::{TextField, field_error};
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {

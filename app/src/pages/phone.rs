@@ -3,13 +3,13 @@
 
 use crate::api;
 use crate::components::cancel::CancelButton;
-use renkei_web::dialog::ErrorDialog;
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::submit::Submit;
 use leptos::prelude::*;
 use renkei_shared::ErrorBody;
 use renkei_shared::api::Step;
+use renkei_web::dialog::ErrorDialog;
 
 #[component]
 pub fn PhonePage() -> impl IntoView {

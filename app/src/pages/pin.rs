@@ -3,8 +3,6 @@
 //! value is dropped from the page once sent.
 
 use crate::api;
-use renkei_web::dialog::ErrorDialog;
-use renkei_web::field::TextField;
 use crate::components::flow::{FatalError, load_flow};
 use crate::components::layout::Layout;
 use crate::components::step_form::{StepActions, StepForm};
@@ -12,6 +10,8 @@ use leptos::prelude::*;
 use renkei_shared::FieldErrors;
 use renkei_shared::api::{PinForm, Step};
 use renkei_shared::domain::Pin;
+use renkei_web::dialog::ErrorDialog;
+use renkei_web::field::TextField;
 
 #[component]
 pub fn PinPage() -> impl IntoView {

@@ -5,36 +5,46 @@
 use crate::{Session, api};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use renkei_shared::ErrorCode;
+use renkei_shared::ErrorBody;
 use renkei_shared::staff::StaffRole;
+use renkei_web::submit::Submit;
 
 #[component]
 pub fn Layout(title: &'static str, children: ChildrenFn) -> impl IntoView {
     let session = expect_context::<Session>();
     let navigate = use_navigate();
-    if session.me.get_untracked().is_none() {
+    // Without an answer from /me (no session, or it ended) the page is the
+    // sign-in page's.
+    let to_sign_in = {
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match api::me().await {
-                Ok(me) => session.me.set(Some(me)),
-                Err(e) if e.code == ErrorCode::StaffSignInRequired => {
-                    navigate("/staff/sign-in", Default::default())
-                }
-                Err(_) => navigate("/staff/sign-in", Default::default()),
-            }
-        });
+        move || navigate("/staff/sign-in", Default::default())
+    };
+    let load_me = Submit::new(
+        |_: &()| Some(api::me()),
+        move |me| session.me.set(Some(me)),
+        {
+            let to_sign_in = to_sign_in.clone();
+            move |_: ErrorBody| to_sign_in()
+        },
+    );
+    if session.me.get_untracked().is_none() {
+        load_me.run(());
     }
     let role = move || session.me.get().map(|m| m.role);
-    let sign_out = move |_| {
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            if let Some(me) = session.me.get_untracked() {
-                let _ = api::sign_out(&me.csrf_token).await;
-            }
-            session.me.set(None);
-            navigate("/staff/sign-in", Default::default());
-        });
+    // Signing out ends the session here whatever the server answers.
+    let end = move || {
+        session.me.set(None);
+        to_sign_in();
     };
+    let sign_out = Submit::new(
+        |token: &String| Some(api::sign_out(token.clone())),
+        {
+            let end = end.clone();
+            move |()| end()
+        },
+        move |_: ErrorBody| end(),
+    );
+    let sign_out = move |_| sign_out.run(session.csrf());
     view! {
         <header class="bar">
             <span class="brand">"職員コンソール"</span>

@@ -2,10 +2,12 @@
 //! with a reason); register one (admin) with a secret (shown this once), an
 //! uploaded JWK Set or the URL it is published at.
 
-use crate::components::layout::{ErrorText, Layout};
+use crate::components::layout::Layout;
+use crate::components::notice::{Notice, NoticeText};
 use crate::{Session, api};
 use leptos::prelude::*;
 use renkei_shared::staff::{AppView, NewApp, StaffRole};
+use renkei_web::submit::Submit;
 
 #[component]
 pub fn AppsPage() -> impl IntoView {
@@ -20,8 +22,7 @@ pub fn AppsPage() -> impl IntoView {
 fn Apps() -> impl IntoView {
     let session = expect_context::<Session>();
     let apps = RwSignal::new(Vec::<AppView>::new());
-    let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
+    let notice = Notice::new();
     let reason = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let uris = RwSignal::new(String::new());
@@ -31,38 +32,32 @@ fn Apps() -> impl IntoView {
     let dpop = RwSignal::new(false);
     let csrf = move || session.csrf();
     let is_admin = move || session.me.get().is_some_and(|m| m.role >= StaffRole::Admin);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::apps().await {
-                Ok(a) => apps.set(a),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    load();
-    let toggle = move |client_id: String, enabled: bool| {
-        leptos::task::spawn_local(async move {
-            match api::set_app_enabled(&csrf(), &client_id, enabled, &reason.get_untracked()).await
-            {
-                Ok(_) => {
-                    error.set(None);
-                    done.set(Some(
-                        if enabled {
-                            "有効にしました。"
-                        } else {
-                            "停止しました。"
-                        }
-                        .into(),
-                    ));
-                    load();
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    let register = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        leptos::task::spawn_local(async move {
+    let load = Submit::new(
+        |_: &()| Some(api::apps()),
+        move |a| apps.set(a),
+        move |e| notice.refused(e),
+    );
+    load.run(());
+    let toggle = Submit::new(
+        move |(client_id, enabled): &(String, bool)| {
+            let enabled = *enabled;
+            let sent =
+                api::set_app_enabled(csrf(), client_id.clone(), enabled, reason.get_untracked());
+            Some(async move { sent.await.map(|_| enabled) })
+        },
+        move |enabled| {
+            notice.done(if enabled {
+                "有効にしました。"
+            } else {
+                "停止しました。"
+            });
+            load.run(());
+        },
+        move |e| notice.refused(e),
+    );
+    let toggle = move |client_id: String, enabled: bool| toggle.run((client_id, enabled));
+    let register = Submit::new(
+        move |_: &()| {
             let body = NewApp {
                 name: name.get_untracked(),
                 redirect_uris: uris
@@ -77,25 +72,27 @@ fn Apps() -> impl IntoView {
                 require_par: par.get_untracked(),
                 require_dpop: dpop.get_untracked(),
             };
-            match api::register_app(&csrf(), &body).await {
-                Ok(r) => {
-                    error.set(None);
-                    done.set(Some(match r.secret {
-                        Some(s) => format!(
-                            "登録しました。client_id: {} ／ シークレット（この一度だけ表示）: {s}",
-                            r.client_id
-                        ),
-                        None => format!("登録しました。client_id: {}", r.client_id),
-                    }));
-                    load();
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+            Some(api::register_app(csrf(), body))
+        },
+        move |r| {
+            notice.done(match r.secret {
+                Some(s) => format!(
+                    "登録しました。client_id: {} ／ シークレット（この一度だけ表示）: {s}",
+                    r.client_id
+                ),
+                None => format!("登録しました。client_id: {}", r.client_id),
+            });
+            load.run(());
+        },
+        move |e| notice.refused(e),
+    );
+    let registering = register.pending();
+    let register = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        register.run(());
     };
     view! {
-        <ErrorText error=error />
-        <p class="done" role="status">{move || done.get()}</p>
+        <NoticeText notice=notice />
         <label for="toggle-reason">"停止・再開の理由（必須）"</label>
         <input id="toggle-reason" bind:value=reason />
         <table>
@@ -141,7 +138,7 @@ fn Apps() -> impl IntoView {
                 <input id="app-jwks-uri" type="url" inputmode="url" aria-describedby="keys-hint" bind:value=jwks_uri />
                 <label><input type="checkbox" bind:checked=par />" PARを必須にする"</label>
                 <label><input type="checkbox" bind:checked=dpop />" DPoPを必須にする"</label>
-                <button type="submit">"登録"</button>
+                <button type="submit" disabled=move || registering.get()>"登録"</button>
             </form>
         </Show>
     }

@@ -5,8 +5,10 @@
 use crate::api;
 use crate::components::layout::{ErrorText, Layout};
 use leptos::prelude::*;
+use renkei_shared::ErrorBody;
 use renkei_shared::oplog::{LogStep, Outcome};
 use renkei_shared::staff::AuditLine;
+use renkei_web::submit::Submit;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -36,30 +38,28 @@ fn Audit() -> impl IntoView {
             ("staff", staff.get_untracked()),
         ]
     };
-    let fetch = move |before: Option<i64>| {
-        leptos::task::spawn_local(async move {
-            match api::audit(&api::audit_query(&filters(), before)).await {
-                Ok(page) => {
-                    error.set(None);
-                    if before.is_none() {
-                        lines.set(page.lines);
-                    } else {
-                        lines.update(|l| l.extend(page.lines));
-                    }
-                    next.set(page.next_before);
-                }
-                Err(e) => error.set(Some(e.message)),
+    let fetch = Submit::new(
+        move |before: &Option<i64>| {
+            let before = *before;
+            let page = api::audit(api::audit_query(&filters(), before));
+            Some(async move { page.await.map(|p| (before, p)) })
+        },
+        move |(before, page)| {
+            error.set(None);
+            if before.is_none() {
+                lines.set(page.lines);
+            } else {
+                lines.update(|l| l.extend(page.lines));
             }
-        });
-    };
-    let csv_href = RwSignal::new("/staff/api/audit.csv".to_owned());
+            next.set(page.next_before);
+        },
+        move |e: ErrorBody| error.set(Some(e.message)),
+    );
+    let csv_href = RwSignal::new(api::audit_csv_href(""));
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        csv_href.set(format!(
-            "/staff/api/audit.csv?{}",
-            api::audit_query(&filters(), None)
-        ));
-        fetch(None);
+        csv_href.set(api::audit_csv_href(&api::audit_query(&filters(), None)));
+        fetch.run(None);
     };
     view! {
         <form class="search" on:submit=search aria-label="監査ログの検索">
@@ -104,7 +104,7 @@ fn Audit() -> impl IntoView {
             </tbody>
         </table>
         <Show when=move || next.get().is_some()>
-            <button type="button" class="secondary" on:click=move |_| fetch(next.get_untracked())>
+            <button type="button" class="secondary" on:click=move |_| fetch.run(next.get_untracked())>
                 "さらに古い行を表示"
             </button>
         </Show>

@@ -3,10 +3,11 @@
 //! reaches a server log). Registers a passkey and signs the member in.
 
 use crate::components::layout::{ErrorText, Plain};
-use crate::{Session, api, webauthn};
+use crate::{Session, api};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use renkei_shared::staff::CeremonyDone;
+use renkei_web::submit::Submit;
+use renkei_web::webauthn::Failed;
 
 fn token_from_fragment() -> String {
     web_sys::window()
@@ -20,35 +21,25 @@ pub fn EnrolPage() -> impl IntoView {
     let session = expect_context::<Session>();
     let navigate = use_navigate();
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let enrol = move |_| {
-        let navigate = navigate.clone();
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            let token = token_from_fragment();
-            let result = async {
-                let ceremony = api::enrol_start(&token).await.map_err(|e| e.message)?;
-                let credential = webauthn::create(&ceremony.options).await.map_err(|_| {
+    let enrol = Submit::new(
+        move |token: &String| Some(api::enrol(token.clone())),
+        move |me| {
+            session.me.set(Some(me));
+            navigate("/staff", Default::default());
+        },
+        move |failed| {
+            error.set(Some(match failed {
+                Failed::Server(e) => e.message,
+                Failed::Browser => {
                     "パスキーを登録できませんでした。もう一度お試し下さい。".to_owned()
-                })?;
-                api::enrol_finish(&CeremonyDone {
-                    ceremony: ceremony.ceremony,
-                    credential,
-                })
-                .await
-                .map_err(|e| e.message)
-            }
-            .await;
-            busy.set(false);
-            match result {
-                Ok(me) => {
-                    session.me.set(Some(me));
-                    navigate("/staff", Default::default());
                 }
-                Err(message) => error.set(Some(message)),
-            }
-        });
+            }))
+        },
+    );
+    let busy = enrol.pending();
+    let enrol = move |_| {
+        error.set(None);
+        enrol.run(token_from_fragment());
     };
     view! {
         <Plain title="パスキーの登録">

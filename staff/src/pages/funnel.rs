@@ -7,7 +7,9 @@ use crate::api;
 use crate::components::chart::{Bar, BarChart, ColumnChart};
 use crate::components::layout::{ErrorText, Layout};
 use leptos::prelude::*;
+use renkei_shared::ErrorBody;
 use renkei_shared::staff::{Count, Funnel};
+use renkei_web::submit::Submit;
 
 #[component]
 pub fn FunnelPage() -> impl IntoView {
@@ -35,25 +37,23 @@ fn FunnelView() -> impl IntoView {
     let app = RwSignal::new(String::new());
     let data = RwSignal::new(None::<Funnel>);
     let error = RwSignal::new(None::<String>);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::funnel(
-                &from.get_untracked(),
-                &to.get_untracked(),
-                &app.get_untracked(),
-            )
-            .await
-            {
-                Ok(f) => {
-                    error.set(None);
-                    from.set(f.from.clone());
-                    to.set(f.to.clone());
-                    data.set(Some(f));
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
+    let load = Submit::new(
+        move |_: &()| {
+            Some(api::funnel(
+                from.get_untracked(),
+                to.get_untracked(),
+                app.get_untracked(),
+            ))
+        },
+        move |f| {
+            error.set(None);
+            from.set(f.from.clone());
+            to.set(f.to.clone());
+            data.set(Some(f));
+        },
+        move |e: ErrorBody| error.set(Some(e.message)),
+    );
+    let load = move || load.run(());
     load();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -3,10 +3,13 @@
 //! recent flows — and, with a reason, lift today's lock or end linkages.
 //! Never the PIN, the full phone number or an e-mail address.
 
-use crate::components::layout::{ErrorText, Layout};
+use crate::components::layout::Layout;
+use crate::components::notice::{Notice, NoticeText};
 use crate::{Session, api};
 use leptos::prelude::*;
 use renkei_shared::staff::AccountView;
+use renkei_web::dialog::{ConfirmDialog, Question};
+use renkei_web::submit::Submit;
 
 fn status_label(s: &str) -> &'static str {
     match s {
@@ -24,14 +27,6 @@ fn revoked_by_label(s: &str) -> &'static str {
         "code_reuse" | "refresh_reuse" => "不正利用の検知",
         _ => "その他",
     }
-}
-
-/// Asks the clerk, in the browser's own modal dialog, before a change that
-/// cannot be taken back; false when declined (or no dialog could be shown).
-fn confirmed(question: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.confirm_with_message(question).ok())
-        .unwrap_or(false)
 }
 
 /// The account as the clerk names it: 店番005 貯蓄預金 0000123.
@@ -55,36 +50,11 @@ fn Lookup() -> impl IntoView {
     let kind = RwSignal::new("ordinary".to_owned());
     let number = RwSignal::new(String::new());
     let view_data = RwSignal::new(None::<AccountView>);
-    let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
+    let notice = Notice::new();
     let lift_reason = RwSignal::new(String::new());
     let end_reason = RwSignal::new(String::new());
-
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            let (b, k, n) = (
-                branch.get_untracked(),
-                kind.get_untracked(),
-                number.get_untracked(),
-            );
-            match api::account(&b, &k, &n).await {
-                Ok(v) => {
-                    error.set(None);
-                    view_data.set(Some(v));
-                }
-                Err(e) => {
-                    view_data.set(None);
-                    error.set(Some(e.message));
-                }
-            }
-        });
-    };
-    let search = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        done.set(None);
-        load();
-    };
-    let csrf = move || session.csrf();
+    // The question a change that cannot be taken back asks first.
+    let question = RwSignal::new(None::<Question>);
     let key = move || {
         (
             branch.get_untracked(),
@@ -92,55 +62,78 @@ fn Lookup() -> impl IntoView {
             number.get_untracked(),
         )
     };
+
+    let load = Submit::new(
+        move |_: &()| Some(api::account(key())),
+        move |v| {
+            notice.read();
+            view_data.set(Some(v));
+        },
+        move |e| {
+            view_data.set(None);
+            notice.refused(e);
+        },
+    );
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        notice.done.set(None);
+        load.run(());
+    };
+    let csrf = move || session.csrf();
+    let lift_now = Submit::new(
+        move |_: &()| Some(api::lift_lock(csrf(), key(), lift_reason.get_untracked())),
+        move |_| {
+            lift_reason.set(String::new());
+            notice.done("本日のロックを解除しました。");
+            load.run(());
+        },
+        move |e| notice.refused(e),
+    );
     let lift = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(v) = view_data.get_untracked() else {
             return;
         };
-        if !confirmed(&format!(
-            "{} の本日のロックを解除します。よろしいですか。",
-            account_name(&v)
-        )) {
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            let (b, k, n) = key();
-            match api::lift_lock(&csrf(), (&b, &k, &n), &lift_reason.get_untracked()).await {
-                Ok(_) => {
-                    lift_reason.set(String::new());
-                    done.set(Some("本日のロックを解除しました。".into()));
-                    error.set(None);
-                    load();
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+        question.set(Some(Question {
+            title: "ロックの解除".into(),
+            message: format!(
+                "{} の本日のロックを解除します。よろしいですか。",
+                account_name(&v)
+            ),
+            yes: "解除する",
+            on_yes: Callback::new(move |()| lift_now.run(())),
+        }));
     };
+    let end_now = Submit::new(
+        move |consent: &Option<i64>| {
+            Some(api::end_linkages(
+                csrf(),
+                key(),
+                *consent,
+                end_reason.get_untracked(),
+            ))
+        },
+        move |d| {
+            end_reason.set(String::new());
+            notice.done(format!("{}件の連携を終了しました。", d.changed));
+            load.run(());
+        },
+        move |e| notice.refused(e),
+    );
     let end = move |consent: Option<i64>, apps: String| {
         let Some(v) = view_data.get_untracked() else {
             return;
         };
-        if !confirmed(&format!(
-            "{} の{}を終了します。アプリは口座情報を読めなくなります。よろしいですか。",
-            account_name(&v),
-            apps
-        )) {
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            let (b, k, n) = key();
-            match api::end_linkages(&csrf(), (&b, &k, &n), consent, &end_reason.get_untracked())
-                .await
-            {
-                Ok(d) => {
-                    end_reason.set(String::new());
-                    done.set(Some(format!("{}件の連携を終了しました。", d.changed)));
-                    error.set(None);
-                    load();
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+        question.set(Some(Question {
+            title: "連携の終了".into(),
+            message: format!(
+                "{} の{}を終了します。アプリは口座情報を読めなくなります。よろしいですか。",
+                account_name(&v),
+                apps
+            ),
+            yes: "終了する",
+            on_yes: Callback::new(move |()| end_now.run(consent)),
+        }));
     };
 
     view! {
@@ -156,8 +149,8 @@ fn Lookup() -> impl IntoView {
             <input id="number" inputmode="numeric" maxlength="7" required bind:value=number />
             <button type="submit">"照会"</button>
         </form>
-        <ErrorText error=error />
-        <p class="done" role="status">{move || done.get()}</p>
+        <NoticeText notice=notice />
+        <ConfirmDialog question=question />
         {move || view_data.get().map(|v| {
             let locked = v.locked;
             let liftable = locked || v.failures_today > 0;

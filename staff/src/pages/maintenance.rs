@@ -2,10 +2,12 @@
 //! seed's fixed calendar for the coming 14 days; add one, cancel one, each
 //! with a reason.
 
-use crate::components::layout::{ErrorText, Layout};
+use crate::components::layout::Layout;
+use crate::components::notice::{Notice, NoticeText};
 use crate::{Session, api};
 use leptos::prelude::*;
 use renkei_shared::staff::{Maintenance, NewMaintenance, clerk_time_of};
+use renkei_web::submit::Submit;
 
 #[component]
 pub fn MaintenancePage() -> impl IntoView {
@@ -25,53 +27,54 @@ fn jst(local: &str) -> String {
 fn MaintenanceView() -> impl IntoView {
     let session = expect_context::<Session>();
     let data = RwSignal::new(None::<Maintenance>);
-    let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
+    let notice = Notice::new();
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let cancel_reason = RwSignal::new(String::new());
     let csrf = move || session.csrf();
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::maintenance().await {
-                Ok(m) => data.set(Some(m)),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    load();
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        leptos::task::spawn_local(async move {
+    let load = Submit::new(
+        |_: &()| Some(api::maintenance()),
+        move |m| data.set(Some(m)),
+        move |e| notice.refused(e),
+    );
+    load.run(());
+    let add = Submit::new(
+        move |_: &()| {
             let body = NewMaintenance {
                 from: jst(&from.get_untracked()),
                 to: jst(&to.get_untracked()),
                 reason: reason.get_untracked(),
             };
-            match api::add_maintenance(&csrf(), &body).await {
-                Ok(_) => {
-                    error.set(None);
-                    done.set(Some("保守時間帯を追加しました。".into()));
-                    reason.set(String::new());
-                    load();
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+            Some(api::add_maintenance(csrf(), body))
+        },
+        move |_| {
+            notice.done("保守時間帯を追加しました。");
+            reason.set(String::new());
+            load.run(());
+        },
+        move |e| notice.refused(e),
+    );
+    let adding = add.pending();
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        add.run(());
     };
-    let cancel = move |id: i64| {
-        leptos::task::spawn_local(async move {
-            match api::cancel_maintenance(&csrf(), id, &cancel_reason.get_untracked()).await {
-                Ok(_) => {
-                    error.set(None);
-                    done.set(Some("保守時間帯を取り消しました。".into()));
-                    load();
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
+    let cancel = Submit::new(
+        move |id: &i64| {
+            Some(api::cancel_maintenance(
+                csrf(),
+                *id,
+                cancel_reason.get_untracked(),
+            ))
+        },
+        move |_| {
+            notice.done("保守時間帯を取り消しました。");
+            load.run(());
+        },
+        move |e| notice.refused(e),
+    );
+    let cancel = move |id: i64| cancel.run(id);
     view! {
         <form class="action" on:submit=add aria-labelledby="add-title">
             <h2 id="add-title">"保守時間帯の追加（日本時間）"</h2>
@@ -81,10 +84,9 @@ fn MaintenanceView() -> impl IntoView {
             <input id="to" type="datetime-local" required bind:value=to />
             <label for="reason">"理由（必須）"</label>
             <input id="reason" required bind:value=reason />
-            <button type="submit">"追加"</button>
+            <button type="submit" disabled=move || adding.get()>"追加"</button>
         </form>
-        <ErrorText error=error />
-        <p class="done" role="status">{move || done.get()}</p>
+        <NoticeText notice=notice />
         {move || data.get().map(|m| view! {
             <section aria-labelledby="windows-title">
                 <h2 id="windows-title">"設定済みの保守時間帯"</h2>

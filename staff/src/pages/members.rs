@@ -4,10 +4,12 @@
 //! at once), a member's passkeys and removing one (a lost device: their
 //! sessions end too).
 
-use crate::components::layout::{ErrorText, Layout};
+use crate::components::layout::Layout;
+use crate::components::notice::{Notice, NoticeText};
 use crate::{Session, api};
 use leptos::prelude::*;
 use renkei_shared::staff::{NewStaff, StaffMember, StaffPasskey, StaffRole};
+use renkei_web::submit::Submit;
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
@@ -22,91 +24,88 @@ pub fn MembersPage() -> impl IntoView {
 fn Members() -> impl IntoView {
     let session = expect_context::<Session>();
     let members = RwSignal::new(Vec::<StaffMember>::new());
-    let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
+    let notice = Notice::new();
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("operator".to_owned());
     let reason = RwSignal::new(String::new());
     // Whose passkeys are shown, and they.
     let keys_of = RwSignal::new(None::<(String, Vec<StaffPasskey>)>);
     let csrf = move || session.csrf();
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::staff_members().await {
-                Ok(m) => members.set(m),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    load();
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        leptos::task::spawn_local(async move {
+    let refused = move |e| notice.refused(e);
+    let load = Submit::new(
+        |_: &()| Some(api::staff_members()),
+        move |m| members.set(m),
+        refused,
+    );
+    load.run(());
+    let add = Submit::new(
+        move |_: &()| {
             let body = NewStaff {
                 name: name.get_untracked(),
                 role: StaffRole::parse(&role.get_untracked()).unwrap_or(StaffRole::Operator),
             };
-            match api::add_staff(&csrf(), &body).await {
-                Ok(l) => {
-                    error.set(None);
-                    done.set(Some(format!(
-                        "登録用リンク（24時間有効・1回限り）: {}",
-                        l.link
-                    )));
-                    name.set(String::new());
-                    load();
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+            Some(api::add_staff(csrf(), body))
+        },
+        move |l| {
+            notice.done(format!("登録用リンク（24時間有効・1回限り）: {}", l.link));
+            name.set(String::new());
+            load.run(());
+        },
+        refused,
+    );
+    let adding = add.pending();
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        add.run(());
     };
-    let new_link = move |who: String| {
-        leptos::task::spawn_local(async move {
-            match api::staff_link(&csrf(), &who).await {
-                Ok(l) => {
-                    error.set(None);
-                    done.set(Some(format!("{who}さんの登録用リンク: {}", l.link)));
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    let disable = move |who: String| {
-        leptos::task::spawn_local(async move {
-            match api::disable_staff(&csrf(), &who, &reason.get_untracked()).await {
-                Ok(_) => {
-                    error.set(None);
-                    done.set(Some(format!("{who}さんを無効にしました。")));
-                    load();
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    let show_keys = move |who: String| {
-        leptos::task::spawn_local(async move {
-            match api::staff_passkeys(&who).await {
-                Ok(k) => {
-                    error.set(None);
-                    keys_of.set(Some((who, k)));
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    let remove_key = move |who: String, id: i64| {
-        leptos::task::spawn_local(async move {
-            match api::remove_passkey(&csrf(), &who, id, &reason.get_untracked()).await {
-                Ok(_) => {
-                    error.set(None);
-                    done.set(Some(format!("{who}さんのパスキーを削除しました。")));
-                    load();
-                    show_keys(who);
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
+    let new_link = Submit::new(
+        move |who: &String| {
+            let (who, sent) = (who.clone(), api::staff_link(csrf(), who.clone()));
+            Some(async move { sent.await.map(|l| (who, l)) })
+        },
+        move |(who, l)| notice.done(format!("{who}さんの登録用リンク: {}", l.link)),
+        refused,
+    );
+    let new_link = move |who: String| new_link.run(who);
+    let disable = Submit::new(
+        move |who: &String| {
+            let sent = api::disable_staff(csrf(), who.clone(), reason.get_untracked());
+            let who = who.clone();
+            Some(async move { sent.await.map(|_| who) })
+        },
+        move |who| {
+            notice.done(format!("{who}さんを無効にしました。"));
+            load.run(());
+        },
+        refused,
+    );
+    let disable = move |who: String| disable.run(who);
+    let show_keys = Submit::new(
+        move |who: &String| {
+            let (who, sent) = (who.clone(), api::staff_passkeys(who.clone()));
+            Some(async move { sent.await.map(|k| (who, k)) })
+        },
+        move |(who, k)| {
+            notice.read();
+            keys_of.set(Some((who, k)));
+        },
+        refused,
+    );
+    let remove_key = Submit::new(
+        move |(who, id): &(String, i64)| {
+            let sent = api::remove_passkey(csrf(), who.clone(), *id, reason.get_untracked());
+            let who = who.clone();
+            Some(async move { sent.await.map(|_| who) })
+        },
+        move |who: String| {
+            notice.done(format!("{who}さんのパスキーを削除しました。"));
+            load.run(());
+            show_keys.run(who);
+        },
+        refused,
+    );
+    let show_keys = move |who: String| show_keys.run(who);
+    let remove_key = move |who: String, id: i64| remove_key.run((who, id));
     view! {
         <form class="action" on:submit=add aria-labelledby="add-staff-title">
             <h2 id="add-staff-title">"職員の追加"</h2>
@@ -118,10 +117,9 @@ fn Members() -> impl IntoView {
                 <option value="supervisor">{StaffRole::Supervisor.label()}</option>
                 <option value="admin">{StaffRole::Admin.label()}</option>
             </select>
-            <button type="submit">"追加して登録用リンクを発行"</button>
+            <button type="submit" disabled=move || adding.get()>"追加して登録用リンクを発行"</button>
         </form>
-        <ErrorText error=error />
-        <p class="done" role="status">{move || done.get()}</p>
+        <NoticeText notice=notice />
         <label for="disable-reason">"無効にする・パスキーを削除する理由（必須）"</label>
         <input id="disable-reason" bind:value=reason />
         <table>

@@ -2,10 +2,11 @@
 //! verification required). No passwords exist.
 
 use crate::components::layout::{ErrorText, Plain};
-use crate::{Session, api, webauthn};
+use crate::{Session, api};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use renkei_shared::staff::CeremonyDone;
+use renkei_web::submit::Submit;
+use renkei_web::webauthn::Failed;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -13,37 +14,24 @@ pub fn SignInPage() -> impl IntoView {
     let navigate = use_navigate();
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let sign_in = Submit::new(
+        move |name: &String| Some(api::sign_in(name.clone())),
+        move |me| {
+            session.me.set(Some(me));
+            navigate("/staff", Default::default());
+        },
+        move |failed| {
+            error.set(Some(match failed {
+                Failed::Server(e) => e.message,
+                Failed::Browser => "サインインできませんでした。".to_owned(),
+            }))
+        },
+    );
+    let busy = sign_in.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let navigate = navigate.clone();
-        busy.set(true);
         error.set(None);
-        leptos::task::spawn_local(async move {
-            let result = async {
-                let ceremony = api::sign_in_start(&name.get_untracked())
-                    .await
-                    .map_err(|e| e.message)?;
-                let credential = webauthn::get_assertion(&ceremony.options)
-                    .await
-                    .map_err(|_| "サインインできませんでした。".to_owned())?;
-                api::sign_in_finish(&CeremonyDone {
-                    ceremony: ceremony.ceremony,
-                    credential,
-                })
-                .await
-                .map_err(|e| e.message)
-            }
-            .await;
-            busy.set(false);
-            match result {
-                Ok(me) => {
-                    session.me.set(Some(me));
-                    navigate("/staff", Default::default());
-                }
-                Err(message) => error.set(Some(message)),
-            }
-        });
+        sign_in.run(name.get_untracked());
     };
     view! {
         <Plain title="サインイン">
