@@ -12,6 +12,11 @@
 use base64::Engine;
 use clap::Parser;
 use renkei_fixture::{CUSTOMERS, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+use renkei_shared::account::{self, Accounts, TransactionsQuery};
+use renkei_shared::api::{
+    self, AccountForm, CallChallenge, ConsentForm, CustomerForm, Finished, FlowView, PinForm,
+};
+use renkei_shared::oauth::{self, ParAnswer, ParForm, TokenForm, TokenResponse};
 use sha2::Digest;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -58,9 +63,6 @@ struct Args {
         default_value = "renkei-demo-telephony-secret"
     )]
     telephony_secret: String,
-    /// The toll-free number customers call.
-    #[arg(long, env = "RENKEI_CALLBACK_NUMBER", default_value = "0120000111")]
-    callback_number: String,
 }
 
 const CLIENT: (&str, &str) = (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET);
@@ -129,7 +131,6 @@ async fn main() -> anyhow::Result<()> {
         concurrency: a.concurrency.max(1),
         reads_per_flow: a.reads,
         telephony_secret: a.telephony_secret,
-        callback_number: a.callback_number,
         who,
         limit: Limit { cores, check },
     })
@@ -203,7 +204,6 @@ struct BenchConfig {
     concurrency: usize,
     reads_per_flow: usize,
     telephony_secret: String,
-    callback_number: String,
     who: Vec<Who>,
     limit: Limit,
 }
@@ -286,8 +286,8 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
             for token in part {
                 for _ in 0..cfg.reads_per_flow {
                     let t = Instant::now();
-                    let a: serde_json::Value = http
-                        .get(format!("{}/api/v1/accounts", cfg.base()))
+                    let a: Accounts = http
+                        .get(format!("{}{}", cfg.base(), account::ACCOUNTS_PATH))
                         .bearer_auth(&token)
                         .send()
                         .await?
@@ -295,19 +295,22 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
                         .json()
                         .await?;
                     record(&timings, "read accounts", t);
-                    let id = a["accounts"][0]["id"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_owned();
+                    let id = a
+                        .accounts
+                        .first()
+                        .map(|a| a.id.as_str())
+                        .unwrap_or_default();
                     let t = Instant::now();
-                    http.get(format!(
-                        "{}/api/v1/accounts/{id}/transactions?limit=50",
-                        cfg.base()
-                    ))
-                    .bearer_auth(&token)
-                    .send()
-                    .await?
-                    .error_for_status()?;
+                    let query = TransactionsQuery {
+                        limit: Some("50".into()),
+                        ..Default::default()
+                    };
+                    http.get(format!("{}{}", cfg.base(), account::transactions_path(id)))
+                        .query(&query)
+                        .bearer_auth(&token)
+                        .send()
+                        .await?
+                        .error_for_status()?;
                     record(&timings, "read transactions", t);
                     reads.fetch_add(2, Ordering::SeqCst);
                 }
@@ -414,18 +417,20 @@ async fn linkage(
     let verifier = random_token();
     let challenge = pkce_challenge(&verifier);
     let t = Instant::now();
-    let par: serde_json::Value = send(
+    let form = ParForm {
+        response_type: "code".into(),
+        redirect_uri: redirect.clone(),
+        scope: "account_info".into(),
+        state: "bench".into(),
+        code_challenge: challenge.clone(),
+        code_challenge_method: "S256".into(),
+        ..Default::default()
+    };
+    let par: ParAnswer = send(
         || {
-            http.post(url("/oauth/par"))
+            http.post(url(oauth::PAR_PATH))
                 .basic_auth(CLIENT.0, Some(CLIENT.1))
-                .form(&[
-                    ("response_type", "code"),
-                    ("redirect_uri", redirect.as_str()),
-                    ("scope", "account_info"),
-                    ("state", "bench"),
-                    ("code_challenge", challenge.as_str()),
-                    ("code_challenge_method", "S256"),
-                ])
+                .form(&form)
         },
         counters,
     )
@@ -435,29 +440,29 @@ async fn linkage(
     .await?;
     record(timings, "par", t);
     let t = Instant::now();
-    let request_uri = par["request_uri"].as_str().unwrap_or("");
+    let request_uri = par.request_uri.as_str();
     send(
         || {
-            http.get(url("/oauth/authorize"))
+            http.get(url(oauth::AUTHORIZE_PATH))
                 .query(&[("client_id", CLIENT.0), ("request_uri", request_uri)])
         },
         counters,
     )
     .await?;
-    let view: serde_json::Value = send(|| http.get(url("/api/flow")), counters)
+    let view: FlowView = send(|| http.get(url(api::FLOW_PATH)), counters)
         .await?
         .error_for_status()?
         .json()
         .await?;
     record(timings, "authorize", t);
-    let csrf = view["csrf_token"].as_str().unwrap_or_default().to_owned();
-    let post = |path: &'static str, body: serde_json::Value| {
+    let csrf = view.csrf_token;
+    let post = |path: &'static str, body: Body| {
         let (http, csrf, url) = (&http, &csrf, &url);
         async move {
             send(
                 || {
                     http.post(url(path))
-                        .header("x-renkei-csrf", csrf)
+                        .header(api::CSRF_HEADER, csrf)
                         .json(&body)
                 },
                 counters,
@@ -477,33 +482,43 @@ async fn linkage(
         "soa201",
         t,
         post(
-            "/api/flow/account",
-            serde_json::json!({"branch": c.branch, "kind": c.kind, "number": c.number}),
+            api::ACCOUNT_PATH,
+            Body::Account(AccountForm {
+                branch: c.branch.to_string(),
+                kind: c.kind.to_string(),
+                number: c.number.to_string(),
+            }),
         )
         .await?,
     )?;
     let email = "bench@example.jp";
     let t = Instant::now();
-    step("customer", t, post("/api/flow/customer", serde_json::json!({"name": c.kana, "birth_year": y, "birth_month": m, "birth_day": d, "phone": c.phone, "email": email, "email_confirm": email})).await?)?;
-    let t = Instant::now();
+    let customer = CustomerForm {
+        name: c.kana.to_string(),
+        birth_year: y.to_string(),
+        birth_month: m.to_string(),
+        birth_day: d.to_string(),
+        phone: c.phone.to_string(),
+        email: email.into(),
+        email_confirm: email.into(),
+    };
     step(
-        "soa208",
+        "customer",
         t,
-        post("/api/flow/phone", serde_json::json!({})).await?,
+        post(api::CUSTOMER_PATH, Body::Customer(customer)).await?,
     )?;
     let t = Instant::now();
-    let shown: serde_json::Value = step(
+    step("soa208", t, post(api::PHONE_PATH, Body::Empty {}).await?)?;
+    let t = Instant::now();
+    let shown: CallChallenge = step(
         "soa209 open",
         t,
-        post("/api/flow/call", serde_json::json!({})).await?,
+        post(api::CALL_PATH, Body::Empty {}).await?,
     )?
     .json()
     .await?;
     // The number this flow's screen shows (one of the pool).
-    let called = shown["callback_number"]
-        .as_str()
-        .unwrap_or(&cfg.callback_number)
-        .to_owned();
+    let called = shown.callback_number;
     // The call; if a concurrent linkage of the same customer took it, call again.
     let t = Instant::now();
     let mut confirmed = false;
@@ -518,7 +533,7 @@ async fn linkage(
             now,
         )
         .await?;
-        if post("/api/flow/call/confirm", serde_json::json!({}))
+        if post(api::CALL_CONFIRM_PATH, Body::Empty {})
             .await?
             .status()
             .is_success()
@@ -533,33 +548,45 @@ async fn linkage(
     step(
         "pin",
         t,
-        post("/api/flow/pin", serde_json::json!({"pin": c.pin})).await?,
+        post(
+            api::PIN_PATH,
+            Body::Pin(PinForm {
+                pin: c.pin.to_string(),
+            }),
+        )
+        .await?,
     )?;
     let t = Instant::now();
-    let done: serde_json::Value = step(
+    let done: Finished = step(
         "consent",
         t,
-        post("/api/flow/consent", serde_json::json!({"agree": true})).await?,
+        post(
+            api::CONSENT_PATH,
+            Body::Consent(ConsentForm { agree: true }),
+        )
+        .await?,
     )?
     .json()
     .await?;
-    let back = url::Url::parse(done["return_to"].as_str().unwrap_or(""))?;
+    let back = url::Url::parse(&done.return_to)?;
     let code = back
         .query_pairs()
         .find(|(k, _)| k == "code")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
     let t = Instant::now();
-    let tok: serde_json::Value = send(
+    let form = TokenForm {
+        grant_type: "authorization_code".into(),
+        code: Some(code),
+        redirect_uri: Some(redirect),
+        code_verifier: Some(verifier),
+        ..Default::default()
+    };
+    let tok: TokenResponse = send(
         || {
-            http.post(url("/oauth/token"))
+            http.post(url(oauth::TOKEN_PATH))
                 .basic_auth(CLIENT.0, Some(CLIENT.1))
-                .form(&[
-                    ("grant_type", "authorization_code"),
-                    ("code", code.as_str()),
-                    ("redirect_uri", redirect.as_str()),
-                    ("code_verifier", verifier.as_str()),
-                ])
+                .form(&form)
         },
         counters,
     )
@@ -568,5 +595,17 @@ async fn linkage(
     .json()
     .await?;
     record(timings, "token", t);
-    Ok(tok["access_token"].as_str().unwrap_or_default().to_owned())
+    Ok(tok.access_token)
+}
+
+/// A step's body, each the shared type its path takes.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Body {
+    Account(AccountForm),
+    Customer(CustomerForm),
+    Pin(PinForm),
+    Consent(ConsentForm),
+    /// `{}`: a decision that carries nothing else.
+    Empty {},
 }

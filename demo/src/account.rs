@@ -8,7 +8,10 @@ use crate::Demo;
 use crate::client::FapiClient;
 use crate::html::esc;
 use crate::store::Session;
-use serde_json::Value;
+use renkei_shared::account::{
+    self, Account, Accounts, TimeDeposits, Transaction, Transactions, TransactionsQuery,
+};
+use renkei_shared::domain::AccountKind;
 use std::collections::BTreeMap;
 
 /// The linked page body, or `None` when there is no usable link (never
@@ -25,14 +28,22 @@ pub async fn page(app: &Demo, session_id: &str) -> anyhow::Result<Option<String>
         return Ok(None);
     }
     let mut accounts = client
-        .get(app, "/api/v1/accounts", &session.access_token)
+        .get(
+            app,
+            renkei_shared::account::ACCOUNTS_PATH,
+            &session.access_token,
+        )
         .await?;
     if accounts.status() == 401 {
         if !refresh(app, client, session_id, &mut session).await? {
             return Ok(None);
         }
         accounts = client
-            .get(app, "/api/v1/accounts", &session.access_token)
+            .get(
+                app,
+                renkei_shared::account::ACCOUNTS_PATH,
+                &session.access_token,
+            )
             .await?;
     }
     if !accounts.status().is_success() {
@@ -40,29 +51,36 @@ pub async fn page(app: &Demo, session_id: &str) -> anyhow::Result<Option<String>
         app.0.store.delete_session(session_id).await?;
         return Ok(None);
     }
-    let accounts: Value = accounts.json().await?;
-    let account = &accounts["accounts"][0];
-    let id = account["id"].as_str().unwrap_or_default();
-    let mut txs: Vec<Value> = Vec::new();
+    let accounts: Accounts = accounts.json().await?;
+    let Some(account) = accounts.accounts.first() else {
+        return Ok(None);
+    };
+    let mut txs: Vec<Transaction> = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let mut path = format!("/api/v1/accounts/{id}/transactions?limit=200");
-        if let Some(c) = &cursor {
-            path.push_str(&format!("&cursor={c}"));
-        }
-        let page: Value = client
+        let query = TransactionsQuery {
+            limit: Some("200".into()),
+            cursor: cursor.take(),
+            ..Default::default()
+        };
+        let path = format!(
+            "{}?{}",
+            account::transactions_path(&account.id),
+            serde_urlencoded::to_string(&query)?
+        );
+        let page: Transactions = client
             .get(app, &path, &session.access_token)
             .await?
             .json()
             .await?;
-        txs.extend(page["transactions"].as_array().cloned().unwrap_or_default());
-        cursor = page["next_cursor"].as_str().map(str::to_owned);
+        txs.extend(page.transactions);
+        cursor = page.next_cursor;
         if cursor.is_none() {
             break;
         }
     }
-    let deposits: Value = client
-        .get(app, "/api/v1/time-deposits", &session.access_token)
+    let deposits: TimeDeposits = client
+        .get(app, account::TIME_DEPOSITS_PATH, &session.access_token)
         .await?
         .json()
         .await?;
@@ -117,39 +135,37 @@ pub fn yen(n: i64) -> String {
     format!("{}{out}円", if n < 0 { "-" } else { "" })
 }
 
-fn render(account: &Value, txs: &[Value], deposits: &Value, consent_expires_at: i64) -> String {
-    let int = |v: &Value| v.as_i64().unwrap_or(0);
+fn render(
+    account: &Account,
+    txs: &[Transaction],
+    deposits: &TimeDeposits,
+    consent_expires_at: i64,
+) -> String {
     let mut html = format!(
         "<h1>口座の残高</h1><section class=\"balance\" aria-labelledby=\"balance-title\">\
          <h2 id=\"balance-title\">店番{} {} {}</h2>\
          <p class=\"big\" data-testid=\"balance\">{}</p>\
          <p>連携の有効期限: {}</p></section>",
-        esc(account["branch"].as_str().unwrap_or("")),
-        if account["kind"] == "savings" {
-            "貯蓄預金"
-        } else {
-            "普通預金"
+        esc(&account.branch),
+        match account.kind {
+            AccountKind::Savings => "貯蓄預金",
+            AccountKind::Ordinary => "普通預金",
         },
-        esc(account["masked_number"].as_str().unwrap_or("")),
-        yen(int(&account["balance"])),
+        esc(&account.masked_number),
+        yen(account.balance),
         esc(&crate::jst_text(consent_expires_at)),
     );
     html.push_str(&chart(txs));
     // Month by month, newest first, with in/out totals.
-    let mut months: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
+    let mut months: BTreeMap<String, Vec<&Transaction>> = BTreeMap::new();
     for t in txs {
-        let month = t["date"]
-            .as_str()
-            .unwrap_or("")
-            .get(..7)
-            .unwrap_or("")
-            .to_owned();
+        let month = t.date.get(..7).unwrap_or("").to_owned();
         months.entry(month).or_default().push(t);
     }
     html.push_str("<h2>入出金明細</h2>");
     for (month, items) in months.iter().rev() {
-        let total_in: i64 = items.iter().map(|t| int(&t["amount_in"])).sum();
-        let total_out: i64 = items.iter().map(|t| int(&t["amount_out"])).sum();
+        let total_in: i64 = items.iter().map(|t| t.amount_in).sum();
+        let total_out: i64 = items.iter().map(|t| t.amount_out).sum();
         let (y, m) = month.split_once('-').unwrap_or((month, ""));
         html.push_str(&format!(
             "<section class=\"month\"><h3>{y}年{m}月</h3>\
@@ -158,36 +174,33 @@ fn render(account: &Value, txs: &[Value], deposits: &Value, consent_expires_at: 
             yen(total_out)
         ));
         for t in items {
-            let (sign, amount) = if int(&t["amount_in"]) > 0 {
-                ("入金", int(&t["amount_in"]))
+            let (sign, amount) = if t.amount_in > 0 {
+                ("入金", t.amount_in)
             } else {
-                ("出金", int(&t["amount_out"]))
+                ("出金", t.amount_out)
             };
             html.push_str(&format!(
                 "<li><span>{}</span> <span>{}</span> <span>{sign} {}</span> <span>残高 {}</span></li>",
-                esc(t["date"].as_str().unwrap_or("")),
-                esc(t["description"].as_str().unwrap_or("")),
+                esc(&t.date),
+                esc(&t.description),
                 yen(amount),
-                yen(int(&t["balance_after"])),
+                yen(t.balance_after),
             ));
         }
         html.push_str("</ul></section>");
     }
     html.push_str("<h2>定期預金</h2>");
-    let list = deposits["time_deposits"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let list = &deposits.time_deposits;
     if list.is_empty() {
         html.push_str("<p>定期預金はありません。</p>");
     }
     for d in list {
         html.push_str(&format!(
             "<p class=\"deposit\">元本 {}（年{}%）{} ～ {}</p>",
-            yen(int(&d["principal"])),
-            esc(d["rate_percent"].as_str().unwrap_or("")),
-            esc(d["start_date"].as_str().unwrap_or("")),
-            esc(d["maturity_date"].as_str().unwrap_or("")),
+            yen(d.principal),
+            esc(&d.rate_percent),
+            esc(&d.start_date),
+            esc(&d.maturity_date),
         ));
     }
     html.push_str(
@@ -197,12 +210,8 @@ fn render(account: &Value, txs: &[Value], deposits: &Value, consent_expires_at: 
 }
 
 /// The balance over the period as one SVG polyline (oldest on the left).
-fn chart(txs: &[Value]) -> String {
-    let points: Vec<i64> = txs
-        .iter()
-        .rev()
-        .map(|t| t["balance_after"].as_i64().unwrap_or(0))
-        .collect();
+fn chart(txs: &[Transaction]) -> String {
+    let points: Vec<i64> = txs.iter().rev().map(|t| t.balance_after).collect();
     if points.len() < 2 {
         return String::new();
     }

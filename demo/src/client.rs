@@ -8,9 +8,12 @@ use crate::store::Store;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
-use renkei_shared::oauth::TokenResponse;
+use renkei_shared::oauth::{
+    self, OAuthErrorBody, ParAnswer, ParForm, TokenForm, TokenOnlyForm, TokenResponse,
+};
 use ring::rand::SystemRandom;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 /// The demo app's FAPI registration at the bank.
@@ -149,23 +152,22 @@ impl FapiClient {
 
     /// A new access token for a DPoP-bound refresh token.
     pub async fn refresh(&self, app: &Demo, refresh_token: &str) -> anyhow::Result<TokenResponse> {
-        let resp = self
-            .post(
-                app,
-                "/oauth/token",
-                vec![
-                    ("grant_type", "refresh_token".into()),
-                    ("refresh_token", refresh_token.into()),
-                ],
-            )
-            .await?;
+        let form = TokenForm {
+            grant_type: "refresh_token".into(),
+            refresh_token: Some(refresh_token.into()),
+            ..Default::default()
+        };
+        let resp = self.post(app, oauth::TOKEN_PATH, &form).await?;
         Ok(resp.json().await?)
     }
 
     /// RFC 7009: ends the whole grant.
     pub async fn revoke(&self, app: &Demo, token: &str) -> anyhow::Result<()> {
-        self.post(app, "/oauth/revoke", vec![("token", token.into())])
-            .await?;
+        let form = TokenOnlyForm {
+            token: token.into(),
+            ..Default::default()
+        };
+        self.post(app, oauth::REVOKE_PATH, &form).await?;
         Ok(())
     }
 
@@ -173,20 +175,19 @@ impl FapiClient {
     /// answer is an error naming the endpoint. Asked for a DPoP nonce
     /// (`use_dpop_nonce`), it retries once with the nonce it was given, as
     /// RFC 9449 §8 and oauth4webapi do.
-    async fn post(
+    async fn post<F: Serialize>(
         &self,
         app: &Demo,
         path: &str,
-        form: Vec<(&str, String)>,
+        form: &F,
     ) -> anyhow::Result<reqwest::Response> {
         let mut retried = false;
         let resp = loop {
-            let mut form = form.clone();
-            form.push((
-                "client_assertion_type",
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
-            ));
-            form.push(("client_assertion", self.assertion(app)?));
+            let form = Authenticated {
+                form,
+                client_assertion_type: JWT_BEARER,
+                client_assertion: self.assertion(app)?,
+            };
             let resp = app
                 .0
                 .http
@@ -205,12 +206,9 @@ impl FapiClient {
             if resp.status() != reqwest::StatusCode::BAD_REQUEST || retried || fresh.is_none() {
                 break resp;
             }
-            let body: serde_json::Value = resp.json().await.unwrap_or_default();
-            anyhow::ensure!(
-                body["error"] == "use_dpop_nonce",
-                "{path} answered 400 {}",
-                body["error"]
-            );
+            let body: Option<OAuthErrorBody> = resp.json().await.ok();
+            let error = body.map(|b| b.error).unwrap_or_default();
+            anyhow::ensure!(error == "use_dpop_nonce", "{path} answered 400 {error}");
             retried = true;
         };
         anyhow::ensure!(
@@ -229,25 +227,17 @@ impl FapiClient {
         state: &str,
         challenge: &str,
     ) -> anyhow::Result<String> {
-        let resp = self
-            .post(
-                app,
-                "/oauth/par",
-                vec![
-                    ("response_type", "code".into()),
-                    ("redirect_uri", redirect_uri.into()),
-                    ("scope", "account_info".into()),
-                    ("state", state.into()),
-                    ("code_challenge", challenge.into()),
-                    ("code_challenge_method", "S256".into()),
-                ],
-            )
-            .await?;
-        let body: Value = resp.json().await?;
-        body["request_uri"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| anyhow::anyhow!("PAR answer without request_uri"))
+        let form = ParForm {
+            response_type: "code".into(),
+            redirect_uri: redirect_uri.into(),
+            scope: "account_info".into(),
+            state: state.into(),
+            code_challenge: challenge.into(),
+            code_challenge_method: "S256".into(),
+            ..Default::default()
+        };
+        let resp = self.post(app, oauth::PAR_PATH, &form).await?;
+        Ok(resp.json::<ParAnswer>().await?.request_uri)
     }
 
     /// Exchanges the code for DPoP-bound tokens.
@@ -258,18 +248,26 @@ impl FapiClient {
         code: &str,
         verifier: &str,
     ) -> anyhow::Result<TokenResponse> {
-        let resp = self
-            .post(
-                app,
-                "/oauth/token",
-                vec![
-                    ("grant_type", "authorization_code".into()),
-                    ("code", code.into()),
-                    ("redirect_uri", redirect_uri.into()),
-                    ("code_verifier", verifier.into()),
-                ],
-            )
-            .await?;
+        let form = TokenForm {
+            grant_type: "authorization_code".into(),
+            code: Some(code.into()),
+            redirect_uri: Some(redirect_uri.into()),
+            code_verifier: Some(verifier.into()),
+            ..Default::default()
+        };
+        let resp = self.post(app, oauth::TOKEN_PATH, &form).await?;
         Ok(resp.json().await?)
     }
+}
+
+/// RFC 7523's client assertion type.
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// An endpoint's form with the app's `private_key_jwt` authentication.
+#[derive(Serialize)]
+struct Authenticated<'a, F> {
+    #[serde(flatten)]
+    form: &'a F,
+    client_assertion_type: &'static str,
+    client_assertion: String,
 }

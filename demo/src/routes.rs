@@ -129,7 +129,7 @@ async fn link(State(app): State<Demo>, jar: CookieJar) -> Response {
             .into_response();
         }
     };
-    let mut url = match Url::parse(&app.url("/oauth/authorize")) {
+    let mut url = match Url::parse(&app.url(renkei_shared::oauth::AUTHORIZE_PATH)) {
         Ok(u) => u,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };

@@ -42,6 +42,12 @@ pub const HEALTHZ_PATH: &str = "/healthz";
 /// `GET`: ready to serve ([`Health`]; 503 when not).
 pub const READYZ_PATH: &str = "/readyz";
 
+/// The body of a decision that carries nothing else (SOA208, SOA209,
+/// 確定する, 拒否する, 中止する): `{}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Empty {}
+
 /// What `/healthz` and `/readyz` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -86,9 +86,7 @@ pub async fn post_for_status(path: &str, csrf: Csrf<'_>) -> ApiResult<()> {
     send(post_request(path, csrf, None)).await.map(|_| ())
 }
 
-/// An empty JSON object: the body of a decision that carries nothing else.
-#[derive(Serialize)]
-pub struct Empty {}
+pub use renkei_shared::api::Empty;
 
 /// `s` percent-encoded for a query value or a path segment.
 pub fn encode(s: &str) -> String {

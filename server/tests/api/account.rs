@@ -1,5 +1,6 @@
 //! SOA201 `POST /api/flow/account`.
 
+use crate::helpers::account_body;
 use crate::helpers::spawn_app;
 use renkei_shared::api::Step;
 use serde_json::{Value, json};
@@ -10,9 +11,9 @@ async fn empty_fields_get_required_missing_with_each_field_named() {
     let flow = app.start_flow().await;
     let resp = app
         .post(
-            "/api/flow/account",
+            renkei_shared::api::ACCOUNT_PATH,
             &flow.csrf_token,
-            &json!({"branch": "", "kind": "", "number": ""}),
+            &account_body("", "", ""),
         )
         .await;
     assert_eq!(resp.status(), 422);
@@ -32,32 +33,34 @@ async fn malformed_values_are_named_per_field() {
     let flow = app.start_flow().await;
     let cases = [
         (
-            json!({"branch": "15", "kind": "ordinary", "number": "1100026"}),
+            account_body("15", "ordinary", "1100026"),
             "branch",
             "branch_format",
         ),
         (
-            json!({"branch": "115", "kind": "time", "number": "1100026"}),
+            account_body("115", "time", "1100026"),
             "kind",
             "account_kind_unknown",
         ),
         (
-            json!({"branch": "115", "kind": "ordinary", "number": "12345678"}),
+            account_body("115", "ordinary", "12345678"),
             "number",
             "account_number_format",
         ),
         (
-            json!({"branch": "115", "kind": "ordinary", "number": "11-0026"}),
+            account_body("115", "ordinary", "11-0026"),
             "number",
             "account_number_format",
         ),
     ];
     for (body, field, code) in cases {
-        let resp = app.post("/api/flow/account", &flow.csrf_token, &body).await;
-        assert_eq!(resp.status(), 422, "{body}");
+        let resp = app
+            .post(renkei_shared::api::ACCOUNT_PATH, &flow.csrf_token, &body)
+            .await;
+        assert_eq!(resp.status(), 422, "{body:?}");
         let got: Value = resp.json().await.unwrap();
-        assert_eq!(got["code"], "invalid_input", "{body}");
-        assert_eq!(got["fields"][field], json!([code]), "{body}");
+        assert_eq!(got["code"], "invalid_input", "{body:?}");
+        assert_eq!(got["fields"][field], json!([code]), "{body:?}");
     }
 }
 
@@ -72,7 +75,7 @@ async fn malformed_json_gets_the_wire_format_not_plain_text() {
     ] {
         let resp = app
             .http
-            .post(app.url("/api/flow/account"))
+            .post(app.url(renkei_shared::api::ACCOUNT_PATH))
             .header(renkei_shared::api::CSRF_HEADER, &flow.csrf_token)
             .header("content-type", ct)
             .body(body)
@@ -89,9 +92,11 @@ async fn malformed_json_gets_the_wire_format_not_plain_text() {
 async fn without_the_csrf_token_nothing_happens() {
     let app = spawn_app().await;
     app.start_flow().await;
-    let body = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
+    let body = account_body("115", "ordinary", "1100026");
     for token in ["", "wrong-token"] {
-        let resp = app.post("/api/flow/account", token, &body).await;
+        let resp = app
+            .post(renkei_shared::api::ACCOUNT_PATH, token, &body)
+            .await;
         assert_eq!(resp.status(), 403);
         let got: Value = resp.json().await.unwrap();
         assert_eq!(got["code"], "csrf_rejected");
@@ -105,9 +110,9 @@ async fn the_demo_account_moves_on_with_full_width_digits_too() {
     let flow = app.start_flow().await;
     let resp = app
         .post(
-            "/api/flow/account",
+            renkei_shared::api::ACCOUNT_PATH,
             &flow.csrf_token,
-            &json!({"branch": "１１５", "kind": "ordinary", "number": "1100026"}),
+            &account_body("１１５", "ordinary", "1100026"),
         )
         .await;
     assert_eq!(resp.status(), 200);
@@ -124,9 +129,9 @@ async fn the_demo_account_moves_on_with_full_width_digits_too() {
     // The step is done: submitting SOA201 again is out of order.
     let again = app
         .post(
-            "/api/flow/account",
+            renkei_shared::api::ACCOUNT_PATH,
             &flow.csrf_token,
-            &json!({"branch": "115", "kind": "ordinary", "number": "1100026"}),
+            &account_body("115", "ordinary", "1100026"),
         )
         .await;
     assert_eq!(again.status(), 409);
@@ -140,9 +145,9 @@ async fn short_account_numbers_are_padded_to_seven_digits() {
     let flow = app.start_flow().await;
     let resp = app
         .post(
-            "/api/flow/account",
+            renkei_shared::api::ACCOUNT_PATH,
             &flow.csrf_token,
-            &json!({"branch": "005", "kind": "savings", "number": "123"}),
+            &account_body("005", "savings", "123"),
         )
         .await;
     assert_eq!(resp.status(), 200);
@@ -152,27 +157,23 @@ async fn short_account_numbers_are_padded_to_seven_digits() {
 #[tokio::test]
 async fn accounts_that_do_not_qualify_are_refused_alike() {
     let cases = [
+        (account_body("010", "ordinary", "1234567"), "no cash card"),
         (
-            json!({"branch": "010", "kind": "ordinary", "number": "1234567"}),
-            "no cash card",
-        ),
-        (
-            json!({"branch": "011", "kind": "ordinary", "number": "1111111"}),
+            account_body("011", "ordinary", "1111111"),
             "moved away (口座移管)",
         ),
+        (account_body("115", "savings", "1100026"), "wrong kind"),
         (
-            json!({"branch": "115", "kind": "savings", "number": "1100026"}),
-            "wrong kind",
-        ),
-        (
-            json!({"branch": "999", "kind": "ordinary", "number": "1100026"}),
+            account_body("999", "ordinary", "1100026"),
             "no such account",
         ),
     ];
     for (body, why) in cases {
         let app = spawn_app().await;
         let flow = app.start_flow().await;
-        let resp = app.post("/api/flow/account", &flow.csrf_token, &body).await;
+        let resp = app
+            .post(renkei_shared::api::ACCOUNT_PATH, &flow.csrf_token, &body)
+            .await;
         assert_eq!(resp.status(), 422, "{why}");
         let got: Value = resp.json().await.unwrap();
         assert_eq!(got["code"], "account_not_eligible", "{why}");
@@ -184,7 +185,7 @@ async fn accounts_that_do_not_qualify_are_refused_alike() {
     // The new number of the moved account does qualify.
     let app = spawn_app().await;
     let (_, resp) = app
-        .account_attempt(&json!({"branch": "022", "kind": "ordinary", "number": "2222222"}))
+        .account_attempt(&account_body("022", "ordinary", "2222222"))
         .await;
     assert_eq!(resp.status(), 200);
 }

@@ -39,7 +39,7 @@ async fn code_of(resp: reqwest::Response) -> String {
 async fn accounts_show_the_consented_account_only_in_integer_yen() {
     let app = spawn_app().await;
     let (token, _) = linked(&app).await;
-    let resp = get(&app, &token, "/api/v1/accounts").await;
+    let resp = get(&app, &token, renkei_shared::account::ACCOUNTS_PATH).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["cache-control"], "no-store");
     let body: Value = resp.json().await.unwrap();
@@ -60,7 +60,7 @@ async fn accounts_show_the_consented_account_only_in_integer_yen() {
 async fn paging_returns_every_transaction_once_newest_first() {
     let app = spawn_app().await;
     let (token, _) = linked(&app).await;
-    let accounts: Value = get(&app, &token, "/api/v1/accounts")
+    let accounts: Value = get(&app, &token, renkei_shared::account::ACCOUNTS_PATH)
         .await
         .json()
         .await
@@ -118,7 +118,7 @@ async fn paging_returns_every_transaction_once_newest_first() {
 async fn the_retained_range_boundary_is_a_clear_400() {
     let app = spawn_app().await;
     let (token, _) = linked(&app).await;
-    let accounts: Value = get(&app, &token, "/api/v1/accounts")
+    let accounts: Value = get(&app, &token, renkei_shared::account::ACCOUNTS_PATH)
         .await
         .json()
         .await
@@ -153,7 +153,7 @@ async fn the_retained_range_boundary_is_a_clear_400() {
 async fn time_deposits_of_the_happy_path_customer() {
     let app = spawn_app().await;
     let (token, _) = linked(&app).await;
-    let body: Value = get(&app, &token, "/api/v1/time-deposits")
+    let body: Value = get(&app, &token, renkei_shared::account::TIME_DEPOSITS_PATH)
         .await
         .json()
         .await
@@ -169,7 +169,7 @@ async fn missing_or_unknown_tokens_are_401_with_a_challenge() {
     let app = spawn_app().await;
     let resp = app
         .http
-        .get(app.url("/api/v1/accounts"))
+        .get(app.url(renkei_shared::account::ACCOUNTS_PATH))
         .send()
         .await
         .unwrap();
@@ -181,7 +181,7 @@ async fn missing_or_unknown_tokens_are_401_with_a_challenge() {
             .starts_with("Bearer")
     );
     assert_eq!(code_of(resp).await, "invalid_token");
-    let resp = get(&app, "not-a-token", "/api/v1/accounts").await;
+    let resp = get(&app, "not-a-token", renkei_shared::account::ACCOUNTS_PATH).await;
     assert_eq!(resp.status(), 401);
 }
 
@@ -195,8 +195,8 @@ async fn another_accounts_id_is_403() {
         .other_browser()
         .link(&renkei_fixture::CUSTOMERS[1])
         .await;
-    let their_token = theirs["access_token"].as_str().unwrap();
-    let accounts: Value = get(&app, their_token, "/api/v1/accounts")
+    let their_token = theirs.access_token.as_str();
+    let accounts: Value = get(&app, their_token, renkei_shared::account::ACCOUNTS_PATH)
         .await
         .json()
         .await
@@ -215,25 +215,45 @@ async fn another_accounts_id_is_403() {
 async fn revocation_by_the_app_or_by_staff_ends_access_at_once() {
     let app = spawn_app().await;
     let (token, _) = linked(&app).await;
-    assert_eq!(get(&app, &token, "/api/v1/accounts").await.status(), 200);
+    assert_eq!(
+        get(&app, &token, renkei_shared::account::ACCOUNTS_PATH)
+            .await
+            .status(),
+        200
+    );
     app.http
-        .post(app.url("/oauth/revoke"))
+        .post(app.url(renkei_shared::oauth::REVOKE_PATH))
         .basic_auth(DEMO_CREDS.0, Some(DEMO_CREDS.1))
         .form(&[("token", token.as_str())])
         .send()
         .await
         .unwrap();
-    assert_eq!(get(&app, &token, "/api/v1/accounts").await.status(), 401);
+    assert_eq!(
+        get(&app, &token, renkei_shared::account::ACCOUNTS_PATH)
+            .await
+            .status(),
+        401
+    );
 
     let (token2, refresh2) = linked(&app).await;
-    assert_eq!(get(&app, &token2, "/api/v1/accounts").await.status(), 200);
+    assert_eq!(
+        get(&app, &token2, renkei_shared::account::ACCOUNTS_PATH)
+            .await
+            .status(),
+        200
+    );
     let n = app
         .staff()
         .revoke_consents(&happy_account(), "お客様の申出")
         .await
         .unwrap();
     assert_eq!(n, 1);
-    assert_eq!(get(&app, &token2, "/api/v1/accounts").await.status(), 401);
+    assert_eq!(
+        get(&app, &token2, renkei_shared::account::ACCOUNTS_PATH)
+            .await
+            .status(),
+        401
+    );
     let resp = app
         .token(
             DEMO_CREDS,
@@ -255,7 +275,7 @@ async fn a_moved_account_ends_its_grants() {
         .move_account(&happy_account(), &to, "店舗統合")
         .await
         .unwrap();
-    let resp = get(&app, &token, "/api/v1/accounts").await;
+    let resp = get(&app, &token, renkei_shared::account::ACCOUNTS_PATH).await;
     assert_eq!(resp.status(), 403);
     assert_eq!(code_of(resp).await, "account_moved");
 }
@@ -266,7 +286,7 @@ async fn after_thirty_days_the_api_answers_consent_expired() {
     let (token, _) = linked(&app).await;
     app.clock
         .advance(jiff::SignedDuration::from_secs(30 * 24 * 3600));
-    let resp = get(&app, &token, "/api/v1/accounts").await;
+    let resp = get(&app, &token, renkei_shared::account::ACCOUNTS_PATH).await;
     assert_eq!(resp.status(), 401);
     assert!(
         resp.headers()["www-authenticate"]
@@ -282,7 +302,7 @@ async fn an_expired_access_token_is_refreshed_as_a_client_must() {
     let app = spawn_app().await;
     let (token, refresh) = linked(&app).await;
     app.clock.advance(jiff::SignedDuration::from_secs(601));
-    let resp = get(&app, &token, "/api/v1/accounts").await;
+    let resp = get(&app, &token, renkei_shared::account::ACCOUNTS_PATH).await;
     assert_eq!(code_of(resp).await, "invalid_token");
     let t: Value = app
         .token(
@@ -297,7 +317,7 @@ async fn an_expired_access_token_is_refreshed_as_a_client_must() {
         get(
             &app,
             t["access_token"].as_str().unwrap(),
-            "/api/v1/accounts"
+            renkei_shared::account::ACCOUNTS_PATH
         )
         .await
         .status(),

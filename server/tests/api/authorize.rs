@@ -139,7 +139,12 @@ async fn other_errors_go_back_to_the_app_with_error_state_and_iss() {
 #[tokio::test]
 async fn no_cookie_means_no_flow() {
     let app = spawn_app().await;
-    let resp = app.http.get(app.url("/api/flow")).send().await.unwrap();
+    let resp = app
+        .http
+        .get(app.url(renkei_shared::api::FLOW_PATH))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 401);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["code"], "flow_not_found");
@@ -150,7 +155,12 @@ async fn a_flow_expires_after_its_lifetime() {
     let app = spawn_app().await;
     app.start_flow().await;
     app.clock.advance(jiff::SignedDuration::from_secs(15 * 60));
-    let resp = app.http.get(app.url("/api/flow")).send().await.unwrap();
+    let resp = app
+        .http
+        .get(app.url(renkei_shared::api::FLOW_PATH))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 410);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["code"], "flow_expired");

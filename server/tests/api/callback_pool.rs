@@ -7,10 +7,11 @@
 //! else. With no number free the new challenge is refused as 混雑 — never
 //! by taking one over.
 
+use crate::helpers::wire;
 use crate::helpers::{Browser, TELEPHONY_SECRET, TestApp, code_of, happy_customer, spawn_app_with};
 use renkei_server::clock::Clock;
 use renkei_shared::api::CallChallenge;
-use serde_json::json;
+use renkei_shared::api::Empty;
 
 const POOL: [&str; 2] = ["0120000111", "0120000222"];
 const TARO: &str = "09011113333";
@@ -28,8 +29,8 @@ async fn app_with_pool(pool: &[&str]) -> TestApp {
 async fn at_call_step(b: &Browser<'_>) -> String {
     let csrf = b.at_customer_step("115", "ordinary", "1100026").await;
     for (path, body) in [
-        ("/api/flow/customer", happy_customer()),
-        ("/api/flow/phone", json!({})),
+        (renkei_shared::api::CUSTOMER_PATH, wire(&happy_customer())),
+        (renkei_shared::api::PHONE_PATH, wire(&Empty {})),
     ] {
         assert_eq!(b.post(path, &csrf, &body).await.status(), 200, "{path}");
     }
@@ -38,7 +39,7 @@ async fn at_call_step(b: &Browser<'_>) -> String {
 
 /// SOA209 shown: the challenge, or the refusal.
 async fn open(b: &Browser<'_>, csrf: &str) -> reqwest::Response {
-    b.post("/api/flow/call", csrf, &json!({})).await
+    b.post(renkei_shared::api::CALL_PATH, csrf, &Empty {}).await
 }
 
 async fn shown(b: &Browser<'_>, csrf: &str) -> CallChallenge {
@@ -56,7 +57,8 @@ async fn call(app: &TestApp, id: &str, to: &str) -> String {
 }
 
 async fn confirm(b: &Browser<'_>, csrf: &str) -> reqwest::Response {
-    b.post("/api/flow/call/confirm", csrf, &json!({})).await
+    b.post(renkei_shared::api::CALL_CONFIRM_PATH, csrf, &Empty {})
+        .await
 }
 
 #[tokio::test]
@@ -196,7 +198,7 @@ async fn a_cancelled_or_abandoned_flow_keeps_its_number_through_the_quiet_period
     // 中止する voids A's challenge, but the number stays A's: a call the
     // customer was already making must not reach another flow.
     assert_eq!(
-        a.post("/api/flow/cancel", &csrf_a, &json!({}))
+        a.post(renkei_shared::api::CANCEL_PATH, &csrf_a, &Empty {})
             .await
             .status(),
         200

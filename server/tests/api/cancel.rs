@@ -1,15 +1,17 @@
 //! 中止する.
 
+use crate::helpers::account_body;
 use crate::helpers::{DEMO_REDIRECT, ISSUER, query, spawn_app};
+use renkei_shared::api::Empty;
 use renkei_shared::api::Step;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 #[tokio::test]
 async fn cancel_ends_the_flow_and_returns_to_the_app_with_access_denied() {
     let app = spawn_app().await;
     let flow = app.start_flow().await;
     let resp = app
-        .post("/api/flow/cancel", &flow.csrf_token, &json!({}))
+        .post(renkei_shared::api::CANCEL_PATH, &flow.csrf_token, &Empty {})
         .await;
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
@@ -23,9 +25,9 @@ async fn cancel_ends_the_flow_and_returns_to_the_app_with_access_denied() {
     // A cancelled flow takes no more steps.
     let resp = app
         .post(
-            "/api/flow/account",
+            renkei_shared::api::ACCOUNT_PATH,
             &flow.csrf_token,
-            &json!({"branch": "115", "kind": "ordinary", "number": "1100026"}),
+            &account_body("115", "ordinary", "1100026"),
         )
         .await;
     assert_eq!(resp.status(), 409);

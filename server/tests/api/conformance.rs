@@ -223,9 +223,9 @@ impl<'a> Client<'a> {
         if self.nonce.lock().unwrap().is_none() {
             let resp = self
                 .raw_post(
-                    "/oauth/par",
+                    renkei_shared::oauth::PAR_PATH,
                     &self.authenticated(&par_form()),
-                    Some(self.proof("POST", "/oauth/par", None)),
+                    Some(self.proof("POST", renkei_shared::oauth::PAR_PATH, None)),
                 )
                 .await;
             assert_eq!(resp.status(), 400);
@@ -235,7 +235,7 @@ impl<'a> Client<'a> {
 
     /// PAR as a conforming client sends it: the `request_uri`.
     async fn push(&self) -> String {
-        let resp = self.post("/oauth/par", &par_form()).await;
+        let resp = self.post(renkei_shared::oauth::PAR_PATH, &par_form()).await;
         assert_eq!(resp.status(), 201);
         let body: Value = resp.json().await.unwrap();
         body["request_uri"].as_str().unwrap().to_owned()
@@ -265,7 +265,9 @@ impl<'a> Client<'a> {
 
     /// The code exchanged as a conforming client does: the tokens.
     async fn tokens(&self, code: &str) -> Value {
-        let resp = self.post("/oauth/token", &code_form(code)).await;
+        let resp = self
+            .post(renkei_shared::oauth::TOKEN_PATH, &code_form(code))
+            .await;
         assert_eq!(resp.status(), 200);
         resp.json().await.unwrap()
     }
@@ -285,7 +287,7 @@ impl<'a> Client<'a> {
         let mut req = self
             .app
             .http
-            .get(self.app.url("/api/v1/accounts"))
+            .get(self.app.url(renkei_shared::account::ACCOUNTS_PATH))
             .header("authorization", authorization);
         for p in proofs {
             req = req.header("DPoP", p);
@@ -352,9 +354,9 @@ async fn par_with_assertion(c: &Client<'_>, jwt: String) -> (u16, String) {
     form.push(("client_assertion", jwt));
     error(
         c.raw_post(
-            "/oauth/par",
+            renkei_shared::oauth::PAR_PATH,
             &form,
-            Some(c.proof("POST", "/oauth/par", None)),
+            Some(c.proof("POST", renkei_shared::oauth::PAR_PATH, None)),
         )
         .await,
     )
@@ -375,7 +377,7 @@ async fn discovery_metadata_says_what_fapi2_requires() {
     let app = fapi2_server().await;
     let m: Value = app
         .http
-        .get(app.url("/.well-known/oauth-authorization-server"))
+        .get(app.url(renkei_shared::oauth::METADATA_PATH))
         .send()
         .await
         .unwrap()
@@ -421,9 +423,9 @@ async fn par_without_client_authentication_is_refused() {
     form.push(("client_id", c.id.clone()));
     let got = error(
         c.raw_post(
-            "/oauth/par",
+            renkei_shared::oauth::PAR_PATH,
             &form,
-            Some(c.proof("POST", "/oauth/par", None)),
+            Some(c.proof("POST", renkei_shared::oauth::PAR_PATH, None)),
         )
         .await,
     )
@@ -600,9 +602,9 @@ async fn par_form_answer(c: &Client<'_>, form: &[(&'static str, String)]) -> (u1
     c.learn_nonce().await;
     error(
         c.raw_post(
-            "/oauth/par",
+            renkei_shared::oauth::PAR_PATH,
             &c.authenticated(form),
-            Some(c.proof("POST", "/oauth/par", None)),
+            Some(c.proof("POST", renkei_shared::oauth::PAR_PATH, None)),
         )
         .await,
     )
@@ -708,7 +710,12 @@ async fn par_with_an_unregistered_redirect_uri_is_refused() {
 async fn par_by_get_or_with_a_duplicate_parameter_is_refused() {
     let app = fapi2_server().await;
     let c = Client::register(&app).await;
-    let resp = app.http.get(app.url("/oauth/par")).send().await.unwrap();
+    let resp = app
+        .http
+        .get(app.url(renkei_shared::oauth::PAR_PATH))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 405);
     let mut form = par_form();
     form.push(("state", "second".into()));
@@ -766,7 +773,7 @@ async fn a_request_uri_is_used_once() {
     let again = app
         .other_browser()
         .http
-        .get(app.url("/oauth/authorize"))
+        .get(app.url(renkei_shared::oauth::AUTHORIZE_PATH))
         .query(&[
             ("client_id", c.id.as_str()),
             ("request_uri", request_uri.as_str()),
@@ -813,8 +820,12 @@ async fn token_answer(
     proof: Option<String>,
 ) -> (u16, String) {
     error(
-        c.raw_post("/oauth/token", &c.authenticated(form), proof)
-            .await,
+        c.raw_post(
+            renkei_shared::oauth::TOKEN_PATH,
+            &c.authenticated(form),
+            proof,
+        )
+        .await,
     )
     .await
 }
@@ -841,7 +852,7 @@ async fn a_code_with_a_wrong_or_no_verifier_is_refused() {
     let app = fapi2_server().await;
     let c = Client::register(&app).await;
     let code = c.code().await;
-    let proof = || Some(c.proof("POST", "/oauth/token", None));
+    let proof = || Some(c.proof("POST", renkei_shared::oauth::TOKEN_PATH, None));
     let wrong = with(
         &code_form(&code),
         "code_verifier",
@@ -867,7 +878,7 @@ async fn a_code_of_another_client_is_refused() {
     let (a, b) = (Client::register(&app).await, Client::register(&app).await);
     let code = a.code().await;
     b.learn_nonce().await;
-    let proof = Some(b.proof("POST", "/oauth/token", None));
+    let proof = Some(b.proof("POST", renkei_shared::oauth::TOKEN_PATH, None));
     is(
         token_answer(&b, &code_form(&code), proof).await,
         (400, "invalid_grant"),
@@ -875,7 +886,7 @@ async fn a_code_of_another_client_is_refused() {
     );
     // b naming a as client_id beside its own assertion.
     let form = with(&code_form(&code), "client_id", &a.id);
-    let proof = Some(b.proof("POST", "/oauth/token", None));
+    let proof = Some(b.proof("POST", renkei_shared::oauth::TOKEN_PATH, None));
     is(
         token_answer(&b, &form, proof).await,
         INVALID_CLIENT,
@@ -893,12 +904,14 @@ async fn a_code_used_twice_revokes_what_it_gave() {
     let t = c.tokens(&code).await;
     let access = t["access_token"].as_str().unwrap().to_owned();
     app.clock.advance(jiff::SignedDuration::from_secs(1));
-    let resp = c.post("/oauth/token", &code_form(&code)).await;
+    let resp = c
+        .post(renkei_shared::oauth::TOKEN_PATH, &code_form(&code))
+        .await;
     is(error(resp).await, (400, "invalid_grant"), "reused");
     let resp = c
         .resource(
             &format!("DPoP {access}"),
-            &[c.proof("GET", "/api/v1/accounts", Some(&access))],
+            &[c.proof("GET", renkei_shared::account::ACCOUNTS_PATH, Some(&access))],
         )
         .await;
     assert_eq!(resp.status(), 401, "the access token died with the grant");
@@ -912,7 +925,9 @@ async fn a_code_older_than_sixty_seconds_is_refused() {
     let c = Client::register(&app).await;
     let code = c.code().await;
     app.clock.advance(jiff::SignedDuration::from_secs(60));
-    let resp = c.post("/oauth/token", &code_form(&code)).await;
+    let resp = c
+        .post(renkei_shared::oauth::TOKEN_PATH, &code_form(&code))
+        .await;
     is(error(resp).await, (400, "invalid_grant"), "expired");
 }
 
@@ -924,7 +939,7 @@ async fn token_endpoint_dpop_proofs_missing_or_wrong_claims_are_refused() {
     let app = fapi2_server().await;
     let c = Client::register(&app).await;
     let code = c.code().await;
-    let good = || c.proof_claims("POST", "/oauth/token", None);
+    let good = || c.proof_claims("POST", renkei_shared::oauth::TOKEN_PATH, None);
     let now = c.now();
     let mut cases: Vec<(&str, String)> = Vec::new();
     for k in ["htm", "htu", "iat", "jti"] {
@@ -1023,9 +1038,15 @@ async fn token_endpoint_dpop_proofs_missing_or_wrong_claims_are_refused() {
     let form = c.authenticated(&code_form(&code));
     let resp = app
         .http
-        .post(app.url("/oauth/token"))
-        .header("DPoP", c.proof("POST", "/oauth/token", None))
-        .header("DPoP", c.proof("POST", "/oauth/token", None))
+        .post(app.url(renkei_shared::oauth::TOKEN_PATH))
+        .header(
+            "DPoP",
+            c.proof("POST", renkei_shared::oauth::TOKEN_PATH, None),
+        )
+        .header(
+            "DPoP",
+            c.proof("POST", renkei_shared::oauth::TOKEN_PATH, None),
+        )
         .form(&form)
         .send()
         .await
@@ -1047,20 +1068,23 @@ async fn dpop_nonces_are_required_rotate_and_hold_across_instances() {
         let c = &c;
         async move {
             c.raw_post(
-                "/oauth/par",
+                renkei_shared::oauth::PAR_PATH,
                 &c.authenticated(&par_form()),
                 Some(c.proof_with(&claims)),
             )
             .await
         }
     };
-    let no_nonce = claims_without(c.proof_claims("POST", "/oauth/par", None), "nonce");
+    let no_nonce = claims_without(
+        c.proof_claims("POST", renkei_shared::oauth::PAR_PATH, None),
+        "nonce",
+    );
     let resp = send(no_nonce).await;
     assert_eq!(resp.status(), 400);
     let nonce = resp.headers()["dpop-nonce"].to_str().unwrap().to_owned();
     assert_eq!(error(resp).await.1, "use_dpop_nonce");
     let made_up = claims_with(
-        c.proof_claims("POST", "/oauth/par", None),
+        c.proof_claims("POST", renkei_shared::oauth::PAR_PATH, None),
         "nonce",
         json!("bm9uY2U"),
     );
@@ -1070,7 +1094,7 @@ async fn dpop_nonces_are_required_rotate_and_hold_across_instances() {
         "made up",
     );
     let good = claims_with(
-        c.proof_claims("POST", "/oauth/par", None),
+        c.proof_claims("POST", renkei_shared::oauth::PAR_PATH, None),
         "nonce",
         json!(nonce),
     );
@@ -1078,7 +1102,7 @@ async fn dpop_nonces_are_required_rotate_and_hold_across_instances() {
     // Still good in the next period; stale after it.
     app.clock.advance(jiff::SignedDuration::from_secs(300));
     let later = claims_with(
-        c.proof_claims("POST", "/oauth/par", None),
+        c.proof_claims("POST", renkei_shared::oauth::PAR_PATH, None),
         "nonce",
         json!(nonce),
     );
@@ -1088,7 +1112,7 @@ async fn dpop_nonces_are_required_rotate_and_hold_across_instances() {
     assert_ne!(rotated, nonce, "the nonce handed out rotates");
     app.clock.advance(jiff::SignedDuration::from_secs(300));
     let stale = claims_with(
-        c.proof_claims("POST", "/oauth/par", None),
+        c.proof_claims("POST", renkei_shared::oauth::PAR_PATH, None),
         "nonce",
         json!(nonce),
     );
@@ -1119,9 +1143,9 @@ async fn dpop_nonces_are_required_rotate_and_hold_across_instances() {
     };
     let resp = c2
         .raw_post(
-            "/oauth/par",
+            renkei_shared::oauth::PAR_PATH,
             &c2.authenticated(&par_form()),
-            Some(c2.proof("POST", "/oauth/par", None)),
+            Some(c2.proof("POST", renkei_shared::oauth::PAR_PATH, None)),
         )
         .await;
     assert_eq!(resp.status(), 201, "a nonce from the other instance");
@@ -1140,7 +1164,7 @@ async fn resource_requests_need_one_good_proof_and_accept_what_the_rfcs_allow() 
     let c = Client::register(&app).await;
     let (access, _) = c.linked().await;
     let auth = format!("DPoP {access}");
-    let good = || c.proof_claims("GET", "/api/v1/accounts", Some(&access));
+    let good = || c.proof_claims("GET", renkei_shared::account::ACCOUNTS_PATH, Some(&access));
     let proof = |claims: Value| c.proof_with(&claims);
     let refused = |resp: reqwest::Response, why: &str| {
         assert_eq!(resp.status(), 401, "{why}");
@@ -1268,9 +1292,9 @@ async fn refresh_needs_the_client_its_key_and_its_own_token() {
     ];
     let resp = a
         .raw_post(
-            "/oauth/token",
+            renkei_shared::oauth::TOKEN_PATH,
             &form,
-            Some(a.proof("POST", "/oauth/token", None)),
+            Some(a.proof("POST", renkei_shared::oauth::TOKEN_PATH, None)),
         )
         .await;
     is(
@@ -1284,12 +1308,12 @@ async fn refresh_needs_the_client_its_key_and_its_own_token() {
         "no proof",
     );
     b.learn_nonce().await;
-    let resp = b.post("/oauth/token", &form).await;
+    let resp = b.post(renkei_shared::oauth::TOKEN_PATH, &form).await;
     is(
         error(resp).await,
         (400, "invalid_grant"),
         "another client's refresh token",
     );
-    let resp = a.post("/oauth/token", &form).await;
+    let resp = a.post(renkei_shared::oauth::TOKEN_PATH, &form).await;
     assert_eq!(resp.status(), 200, "its own client, its own key");
 }

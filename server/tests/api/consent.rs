@@ -5,6 +5,7 @@ use crate::helpers::{
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use renkei_shared::api::{ConsentForm, Empty};
 use renkei_shared::oplog::{LogStep, Outcome};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -14,7 +15,9 @@ async fn consent_needs_the_terms_agreed_whatever_the_browser_sends() {
     let app = spawn_app().await;
     let csrf = app.at_consent_step().await;
     for body in [json!({"agree": false}), json!({})] {
-        let resp = app.post("/api/flow/consent", &csrf, &body).await;
+        let resp = app
+            .post(renkei_shared::api::CONSENT_PATH, &csrf, &body)
+            .await;
         assert!(resp.status() == 422 || resp.status() == 400, "{body}");
         if resp.status() == 422 {
             assert_eq!(code_of(resp).await, "consent_required");
@@ -28,7 +31,11 @@ async fn allow_returns_code_state_and_iss_and_ends_the_flow() {
     let app = spawn_app().await;
     let csrf = app.at_consent_step().await;
     let resp = app
-        .post("/api/flow/consent", &csrf, &json!({"agree": true}))
+        .post(
+            renkei_shared::api::CONSENT_PATH,
+            &csrf,
+            &ConsentForm { agree: true },
+        )
         .await;
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
@@ -40,7 +47,11 @@ async fn allow_returns_code_state_and_iss_and_ends_the_flow() {
     assert_eq!(app.flow().await.step, renkei_shared::api::Step::Completed);
     // Once is enough.
     let again = app
-        .post("/api/flow/consent", &csrf, &json!({"agree": true}))
+        .post(
+            renkei_shared::api::CONSENT_PATH,
+            &csrf,
+            &ConsentForm { agree: true },
+        )
         .await;
     assert_eq!(code_of(again).await, "flow_out_of_order");
 }
@@ -55,7 +66,9 @@ async fn deny_returns_access_denied_and_writes_the_notice_as_an_eml_without_smtp
     })
     .await;
     let csrf = app.at_consent_step().await;
-    let resp = app.post("/api/flow/deny", &csrf, &json!({})).await;
+    let resp = app
+        .post(renkei_shared::api::DENY_PATH, &csrf, &Empty {})
+        .await;
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
     let url = url::Url::parse(body["return_to"].as_str().unwrap()).unwrap();

@@ -12,6 +12,7 @@
 //! this test flaky; the last start, with a live relay and the clock two
 //! hours on (every retry due), then sends what the outbox holds.
 
+use crate::helpers::account_body;
 use crate::helpers::{
     DEMO_CREDS, DEMO_REDIRECT, ISSUER, ServerProcess, TELEPHONY_SECRET, VERIFIER, authorize_params,
     default_start, failures_on_test_day, hmac_v1, query, smtp_listener, test_database, try_post,
@@ -19,6 +20,7 @@ use crate::helpers::{
 use rand::Rng;
 use renkei_server::db::Storage;
 use renkei_shared::api::CallChallenge;
+use renkei_shared::api::ConsentForm;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -56,16 +58,20 @@ fn browser() -> reqwest::Client {
 
 /// A flow of a fresh browser at お客様情報入力 for `account`, or `None` if
 /// the server went away.
-async fn at_customer(http: &reqwest::Client, base: &str, account: &Value) -> Option<String> {
+async fn at_customer(
+    http: &reqwest::Client,
+    base: &str,
+    account: &impl serde::Serialize,
+) -> Option<String> {
     let resp = http
-        .get(format!("{base}/oauth/authorize"))
+        .get(format!("{base}{}", renkei_shared::oauth::AUTHORIZE_PATH))
         .query(&authorize_params())
         .send()
         .await
         .ok()?;
     (resp.status() == 303).then_some(())?;
     let view: Value = http
-        .get(format!("{base}/api/flow"))
+        .get(format!("{base}{}", renkei_shared::api::FLOW_PATH))
         .send()
         .await
         .ok()?
@@ -73,7 +79,7 @@ async fn at_customer(http: &reqwest::Client, base: &str, account: &Value) -> Opt
         .await
         .ok()?;
     let csrf = view["csrf_token"].as_str()?.to_owned();
-    let resp = try_post(http, base, "/api/flow/account", &csrf, account).await?;
+    let resp = try_post(http, base, renkei_shared::api::ACCOUNT_PATH, &csrf, account).await?;
     (resp.status() == 200).then_some(csrf)
 }
 
@@ -101,15 +107,16 @@ async fn linkages(
                               "phone": c.phone, "email": email, "email_confirm": email});
         let empty = json!({});
         for (path, body) in [
-            ("/api/flow/customer", &customer),
-            ("/api/flow/phone", &empty),
+            (renkei_shared::api::CUSTOMER_PATH, &customer),
+            (renkei_shared::api::PHONE_PATH, &empty),
         ] {
             match try_post(&http, &base, path, &csrf, body).await {
                 Some(r) if r.status() == 200 => {}
                 _ => return "stopped at お客様情報入力 or SOA208",
             }
         }
-        let Some(resp) = try_post(&http, &base, "/api/flow/call", &csrf, &empty).await else {
+        let Some(resp) = try_post(&http, &base, renkei_shared::api::CALL_PATH, &csrf, &empty).await
+        else {
             return "stopped opening SOA209";
         };
         let Ok(challenge) = resp.json::<CallChallenge>().await else {
@@ -120,7 +127,7 @@ async fn linkages(
                           "to": challenge.callback_number, "received_at": "2026-11-26T10:00:00+09:00"})
         .to_string();
         let Ok(resp) = http
-            .post(format!("{base}/telephony/inbound-call"))
+            .post(format!("{base}{}", renkei_shared::telephony::PATH))
             .header("content-type", "application/json")
             .header("x-renkei-timestamp", ts.to_string())
             .header("x-renkei-signature", hmac_v1(TELEPHONY_SECRET, ts, &call))
@@ -134,7 +141,10 @@ async fn linkages(
             return "stopped at the webhook's answer";
         }
         let pin = json!({"pin": c.pin});
-        for (path, body) in [("/api/flow/call/confirm", &empty), ("/api/flow/pin", &pin)] {
+        for (path, body) in [
+            (renkei_shared::api::CALL_CONFIRM_PATH, &empty),
+            (renkei_shared::api::PIN_PATH, &pin),
+        ] {
             match try_post(&http, &base, path, &csrf, body).await {
                 Some(r) if r.status() == 200 => {}
                 _ => return "stopped at SOA209's confirm or SOA211",
@@ -146,9 +156,9 @@ async fn linkages(
         let Some(resp) = try_post(
             &http,
             &base,
-            "/api/flow/consent",
+            renkei_shared::api::CONSENT_PATH,
             &csrf,
-            &json!({"agree": true}),
+            &ConsentForm { agree: true },
         )
         .await
         else {
@@ -177,7 +187,7 @@ async fn linkages(
         }
 
         let sent = reqwest::Client::new()
-            .post(format!("{base}/oauth/token"))
+            .post(format!("{base}{}", renkei_shared::oauth::TOKEN_PATH))
             .basic_auth(DEMO_CREDS.0, Some(DEMO_CREDS.1))
             .form(&[
                 ("grant_type", "authorization_code"),
@@ -199,7 +209,7 @@ async fn linkages(
 /// largest lockout threshold, 100).
 async fn wrong_attempts(base: String, facts: Arc<Mutex<Facts>>) {
     let http = browser();
-    let account = json!({"branch": "005", "kind": "savings", "number": "123"});
+    let account = account_body("005", "savings", "123");
     let Some(csrf) = at_customer(&http, &base, &account).await else {
         return;
     };
@@ -207,7 +217,14 @@ async fn wrong_attempts(base: String, facts: Arc<Mutex<Facts>>) {
                        "phone": "0272345678", "email": "w@example.jp", "email_confirm": "w@example.jp"});
     for _ in 0..7 {
         tokio::time::sleep(Duration::from_millis(20)).await;
-        let answered = try_post(&http, &base, "/api/flow/customer", &csrf, &wrong).await;
+        let answered = try_post(
+            &http,
+            &base,
+            renkei_shared::api::CUSTOMER_PATH,
+            &csrf,
+            &wrong,
+        )
+        .await;
         let code = match answered {
             Some(r) => r
                 .json::<Value>()

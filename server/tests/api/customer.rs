@@ -1,6 +1,8 @@
 //! お客様情報入力 `POST /api/flow/customer`.
 
+use crate::helpers::wire;
 use crate::helpers::{code_of, happy_customer, spawn_app};
+use renkei_shared::api::Empty;
 use renkei_shared::api::Step;
 use renkei_shared::oplog::{LogStep, Outcome};
 use serde_json::{Value, json};
@@ -10,7 +12,7 @@ async fn the_happy_path_customer_passes_with_hiragana_and_full_width_input() {
     let app = spawn_app().await;
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
     let resp = app
-        .post("/api/flow/customer", &csrf, &happy_customer())
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
         .await;
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
@@ -50,12 +52,15 @@ async fn every_field_is_validated_on_the_server() {
         ("email_confirm", json!("other@example.jp"), "email_mismatch"),
     ];
     for (field, value, code) in cases {
-        let mut body = happy_customer();
+        // Field by field, by name: the body as it goes on the wire.
+        let mut body = wire(&happy_customer());
         body[field] = value;
         if field == "birth_day" {
             body["birth_month"] = json!("02");
         }
-        let resp = app.post("/api/flow/customer", &csrf, &body).await;
+        let resp = app
+            .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &body)
+            .await;
         assert_eq!(resp.status(), 422, "{field}");
         let got: Value = resp.json().await.unwrap();
         assert_eq!(got["code"], "invalid_input", "{field}");
@@ -68,7 +73,7 @@ async fn every_field_is_validated_on_the_server() {
     }
     // Refused input is not a failed identity check: nothing was counted.
     let resp = app
-        .post("/api/flow/customer", &csrf, &happy_customer())
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
         .await;
     assert_eq!(resp.status(), 200);
 }
@@ -77,12 +82,16 @@ async fn every_field_is_validated_on_the_server() {
 async fn empty_fields_are_required_missing() {
     let app = spawn_app().await;
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
-    let resp = app.post("/api/flow/customer", &csrf, &json!({})).await;
+    let resp = app
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &Empty {})
+        .await;
     // Missing keys are a malformed body; empty strings are the form's case.
     assert_eq!(resp.status(), 400);
     let empty = json!({"name": "", "birth_year": "", "birth_month": "01", "birth_day": "01",
                        "phone": "", "email": "", "email_confirm": ""});
-    let resp = app.post("/api/flow/customer", &csrf, &empty).await;
+    let resp = app
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &empty)
+        .await;
     assert_eq!(resp.status(), 422);
     let got: Value = resp.json().await.unwrap();
     assert_eq!(got["code"], "required_missing");
@@ -100,9 +109,11 @@ async fn a_mismatch_in_any_part_is_identity_mismatch() {
         ("birth_year", "1981"),
         ("phone", "09011113334"),
     ] {
-        let mut body = happy_customer();
+        let mut body = wire(&happy_customer());
         body[field] = json!(value);
-        let resp = app.post("/api/flow/customer", &csrf, &body).await;
+        let resp = app
+            .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &body)
+            .await;
         assert_eq!(resp.status(), 422, "{field}");
         let got: Value = resp.json().await.unwrap();
         assert_eq!(got["code"], "identity_mismatch", "{field}");
@@ -123,7 +134,11 @@ async fn customer_step_before_soa201_is_out_of_order() {
     let app = spawn_app().await;
     let flow = app.start_flow().await;
     let resp = app
-        .post("/api/flow/customer", &flow.csrf_token, &happy_customer())
+        .post(
+            renkei_shared::api::CUSTOMER_PATH,
+            &flow.csrf_token,
+            &happy_customer(),
+        )
         .await;
     assert_eq!(resp.status(), 409);
     assert_eq!(code_of(resp).await, "flow_out_of_order");

@@ -146,9 +146,9 @@ async fn linkage(app: &TestApp, client: &Client) -> String {
     let resp = client
         .post(
             app,
-            "/oauth/par",
+            renkei_shared::oauth::PAR_PATH,
             par_form(),
-            Some(client.proof(app, "/oauth/par")),
+            Some(client.proof(app, renkei_shared::oauth::PAR_PATH)),
         )
         .await;
     assert_eq!(resp.status(), 201);
@@ -167,7 +167,7 @@ async fn linkage(app: &TestApp, client: &Client) -> String {
     let again = app
         .other_browser()
         .http
-        .get(app.url("/oauth/authorize"))
+        .get(app.url(renkei_shared::oauth::AUTHORIZE_PATH))
         .query(&[
             ("client_id", client.id.as_str()),
             ("request_uri", request_uri.as_str()),
@@ -187,9 +187,14 @@ async fn linkage(app: &TestApp, client: &Client) -> String {
 
 /// The code exchanged with a DPoP proof: the token answer (DPoP-bound).
 async fn dpop_tokens(app: &TestApp, client: &Client, code: &str) -> Value {
-    let proof = Some(client.proof(app, "/oauth/token"));
+    let proof = Some(client.proof(app, renkei_shared::oauth::TOKEN_PATH));
     let resp = client
-        .post(app, "/oauth/token", code_form(code), proof)
+        .post(
+            app,
+            renkei_shared::oauth::TOKEN_PATH,
+            code_form(code),
+            proof,
+        )
         .await;
     assert_eq!(resp.status(), 200);
     let t: Value = resp.json().await.unwrap();
@@ -226,7 +231,7 @@ async fn par_private_key_jwt_and_dpop_end_to_end() {
     let info: Value = client
         .post(
             &app,
-            "/oauth/introspect",
+            renkei_shared::oauth::INTROSPECT_PATH,
             vec![("token", access.clone())],
             None,
         )
@@ -249,17 +254,24 @@ async fn par_private_key_jwt_and_dpop_end_to_end() {
     let resp = client
         .post(
             &app,
-            "/oauth/token",
+            renkei_shared::oauth::TOKEN_PATH,
             form.clone(),
-            Some(client.proof(&app, "/oauth/token")),
+            Some(client.proof(&app, renkei_shared::oauth::TOKEN_PATH)),
         )
         .await;
     assert_eq!(resp.status(), 200);
     let t2: Value = resp.json().await.unwrap();
     assert_eq!(t2["refresh_token"], refresh);
     let other_key = es256_key("other");
-    let proof = client.proof_with(&other_key, &app, "/oauth/token", "other-jti");
-    let resp = client.post(&app, "/oauth/token", form, Some(proof)).await;
+    let proof = client.proof_with(
+        &other_key,
+        &app,
+        renkei_shared::oauth::TOKEN_PATH,
+        "other-jti",
+    );
+    let resp = client
+        .post(&app, renkei_shared::oauth::TOKEN_PATH, form, Some(proof))
+        .await;
     assert_eq!(error_of(resp).await, "invalid_dpop_proof");
 }
 
@@ -285,11 +297,7 @@ async fn par_is_required_server_wide_outside_demo_mode() {
         query(&crate::helpers::location(&resp), "error").as_deref(),
         Some("invalid_request")
     );
-    let m: Value = get_json(
-        &app.http,
-        app.url("/.well-known/oauth-authorization-server"),
-    )
-    .await;
+    let m: Value = get_json(&app.http, app.url(renkei_shared::oauth::METADATA_PATH)).await;
     assert_eq!(m["require_pushed_authorization_requests"], true);
 }
 
@@ -338,7 +346,7 @@ async fn bad_client_assertions_are_invalid_client() {
     .unwrap();
     let send = |jwt: String| {
         app.http
-            .post(app.url("/oauth/par"))
+            .post(app.url(renkei_shared::oauth::PAR_PATH))
             .form(&[
                 (
                     "client_assertion_type",
@@ -380,30 +388,55 @@ async fn dpop_proofs_are_checked() {
     let code = linkage(&app, &client).await;
     // Required but missing.
     let resp = client
-        .post(&app, "/oauth/token", code_form(&code), None)
+        .post(
+            &app,
+            renkei_shared::oauth::TOKEN_PATH,
+            code_form(&code),
+            None,
+        )
         .await;
     assert_eq!(error_of(resp).await, "invalid_dpop_proof");
     // For another endpoint.
     let resp = client
         .post(
             &app,
-            "/oauth/token",
+            renkei_shared::oauth::TOKEN_PATH,
             code_form(&code),
-            Some(client.proof(&app, "/oauth/par")),
+            Some(client.proof(&app, renkei_shared::oauth::PAR_PATH)),
         )
         .await;
     assert_eq!(error_of(resp).await, "invalid_dpop_proof");
     // Replayed.
-    let proof = client.proof_with(&client.dpop, &app, "/oauth/token", "same-jti");
+    let proof = client.proof_with(
+        &client.dpop,
+        &app,
+        renkei_shared::oauth::TOKEN_PATH,
+        "same-jti",
+    );
     let _ = client
-        .post(&app, "/oauth/introspect", vec![("token", "x".into())], None)
+        .post(
+            &app,
+            renkei_shared::oauth::INTROSPECT_PATH,
+            vec![("token", "x".into())],
+            None,
+        )
         .await;
     let first = client
-        .post(&app, "/oauth/token", code_form(&code), Some(proof.clone()))
+        .post(
+            &app,
+            renkei_shared::oauth::TOKEN_PATH,
+            code_form(&code),
+            Some(proof.clone()),
+        )
         .await;
     assert_eq!(first.status(), 200);
     let resp = client
-        .post(&app, "/oauth/token", code_form(&code), Some(proof))
+        .post(
+            &app,
+            renkei_shared::oauth::TOKEN_PATH,
+            code_form(&code),
+            Some(proof),
+        )
         .await;
     assert_eq!(error_of(resp).await, "invalid_dpop_proof");
 }
@@ -429,7 +462,7 @@ async fn a_secret_client_cannot_use_an_assertion_and_vice_versa() {
     let jwt = encode(&h, &claims, &client.key.signing).expect("signs");
     let resp = app
         .http
-        .post(app.url("/oauth/token"))
+        .post(app.url(renkei_shared::oauth::TOKEN_PATH))
         .form(&[
             (
                 "client_assertion_type",
@@ -453,9 +486,9 @@ async fn dpop_bound_tokens_at_the_account_api() {
     let t: Value = client
         .post(
             &app,
-            "/oauth/token",
+            renkei_shared::oauth::TOKEN_PATH,
             code_form(&code),
-            Some(client.proof(&app, "/oauth/token")),
+            Some(client.proof(&app, renkei_shared::oauth::TOKEN_PATH)),
         )
         .await
         .json()
@@ -466,7 +499,7 @@ async fn dpop_bound_tokens_at_the_account_api() {
         let mut h = Header::new(Algorithm::ES256);
         h.typ = Some("dpop+jwt".into());
         h.jwk = Some(serde_json::from_value(client.dpop.jwk.clone()).unwrap());
-        let claims = json!({"htm": "GET", "htu": format!("{}/api/v1/accounts", crate::helpers::ISSUER),
+        let claims = json!({"htm": "GET", "htu": format!("{}{}", crate::helpers::ISSUER, renkei_shared::account::ACCOUNTS_PATH),
                             "iat": app.clock.now().as_second(), "jti": jti, "ath": ath});
         encode(&h, &claims, &client.dpop.signing).unwrap()
     };
@@ -475,7 +508,7 @@ async fn dpop_bound_tokens_at_the_account_api() {
     let send = |scheme: &'static str, proof: Option<String>| {
         let mut req = app
             .http
-            .get(app.url("/api/v1/accounts"))
+            .get(app.url(renkei_shared::account::ACCOUNTS_PATH))
             .header("authorization", format!("{scheme} {access}"));
         if let Some(p) = proof {
             req = req.header("DPoP", p);
@@ -518,21 +551,31 @@ async fn a_code_pushed_with_a_dpop_proof_is_bound_to_that_key() {
     let client = register(&app, false, false).await;
     let code = linkage(&app, &client).await;
     let resp = client
-        .post(&app, "/oauth/token", code_form(&code), None)
+        .post(
+            &app,
+            renkei_shared::oauth::TOKEN_PATH,
+            code_form(&code),
+            None,
+        )
         .await;
     assert_eq!(error_of(resp).await, "invalid_dpop_proof", "no proof");
     let other = es256_key("other");
-    let proof = client.proof_with(&other, &app, "/oauth/token", "other-key");
+    let proof = client.proof_with(&other, &app, renkei_shared::oauth::TOKEN_PATH, "other-key");
     let resp = client
-        .post(&app, "/oauth/token", code_form(&code), Some(proof))
+        .post(
+            &app,
+            renkei_shared::oauth::TOKEN_PATH,
+            code_form(&code),
+            Some(proof),
+        )
         .await;
     assert_eq!(error_of(resp).await, "invalid_dpop_proof", "another key");
     let resp = client
         .post(
             &app,
-            "/oauth/token",
+            renkei_shared::oauth::TOKEN_PATH,
             code_form(&code),
-            Some(client.proof(&app, "/oauth/token")),
+            Some(client.proof(&app, renkei_shared::oauth::TOKEN_PATH)),
         )
         .await;
     assert_eq!(resp.status(), 200, "the key it was pushed with");
@@ -569,7 +612,7 @@ async fn eddsa_client_assertions_are_accepted() {
     form.push(("client_assertion", jwt));
     let resp = app
         .http
-        .post(app.url("/oauth/par"))
+        .post(app.url(renkei_shared::oauth::PAR_PATH))
         .form(&form)
         .send()
         .await
@@ -585,11 +628,7 @@ async fn the_fapi2_profile_allows_only_par_private_key_jwt_and_dpop() {
         c.require_par = true;
     })
     .await;
-    let m: Value = get_json(
-        &app.http,
-        app.url("/.well-known/oauth-authorization-server"),
-    )
-    .await;
+    let m: Value = get_json(&app.http, app.url(renkei_shared::oauth::METADATA_PATH)).await;
     assert_eq!(
         m["token_endpoint_auth_methods_supported"],
         json!(["private_key_jwt"])
@@ -608,7 +647,9 @@ async fn the_fapi2_profile_allows_only_par_private_key_jwt_and_dpop() {
     // A private_key_jwt client registered without require_dpop must still
     // send a proof.
     let client = register(&app, false, false).await;
-    let resp = client.post(&app, "/oauth/par", par_form(), None).await;
+    let resp = client
+        .post(&app, renkei_shared::oauth::PAR_PATH, par_form(), None)
+        .await;
     assert_eq!(resp.status(), 400);
     assert_eq!(error_of(resp).await, "invalid_dpop_proof");
 
@@ -629,8 +670,8 @@ async fn the_fapi2_profile_allows_only_par_private_key_jwt_and_dpop() {
     ));
     let resp = app
         .http
-        .post(app.url("/oauth/par"))
-        .header("DPoP", client.proof(&app, "/oauth/par"))
+        .post(app.url(renkei_shared::oauth::PAR_PATH))
+        .header("DPoP", client.proof(&app, renkei_shared::oauth::PAR_PATH))
         .form(&form)
         .send()
         .await
@@ -643,9 +684,9 @@ async fn the_fapi2_profile_allows_only_par_private_key_jwt_and_dpop() {
     let resp = client
         .post(
             &app,
-            "/oauth/token",
+            renkei_shared::oauth::TOKEN_PATH,
             form,
-            Some(client.proof(&app, "/oauth/token")),
+            Some(client.proof(&app, renkei_shared::oauth::TOKEN_PATH)),
         )
         .await;
     assert_eq!(error_of(resp).await, "invalid_client");
@@ -745,7 +786,7 @@ async fn keys_at_a_jwks_uri_are_fetched_at_registration_and_refreshed_as_they_ro
         let app = &app;
         async move {
             client
-                .post(app, "/oauth/par", par_form(), None)
+                .post(app, renkei_shared::oauth::PAR_PATH, par_form(), None)
                 .await
                 .status()
                 .as_u16()

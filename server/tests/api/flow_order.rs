@@ -4,27 +4,57 @@
 //! call moves nothing. The table of which endpoint belongs to which screen
 //! is written here from the seed's screens, not taken from the server.
 
+use crate::helpers::wire;
 use crate::helpers::{
     Browser, TestApp, account_body, code_of, get_json, happy_customer, spawn_app,
 };
 use renkei_shared::api::Step;
+use renkei_shared::api::{ConsentForm, Empty, PinForm};
 use serde_json::{Value, json};
 
 /// Each step endpoint, the step (screen) it acts at, and a valid body.
 fn endpoints() -> Vec<(&'static str, Step, Value)> {
     vec![
         (
-            "/api/flow/account",
+            renkei_shared::api::ACCOUNT_PATH,
             Step::Account,
-            account_body("115", "ordinary", "1100026"),
+            wire(&account_body("115", "ordinary", "1100026")),
         ),
-        ("/api/flow/customer", Step::Customer, happy_customer()),
-        ("/api/flow/phone", Step::PhoneConfirm, json!({})),
-        ("/api/flow/call", Step::PhoneCall, json!({})),
-        ("/api/flow/call/confirm", Step::PhoneCall, json!({})),
-        ("/api/flow/pin", Step::Pin, json!({"pin": "1234"})),
-        ("/api/flow/consent", Step::Consent, json!({"agree": true})),
-        ("/api/flow/deny", Step::Consent, json!({})),
+        (
+            renkei_shared::api::CUSTOMER_PATH,
+            Step::Customer,
+            wire(&happy_customer()),
+        ),
+        (
+            renkei_shared::api::PHONE_PATH,
+            Step::PhoneConfirm,
+            wire(&Empty {}),
+        ),
+        (
+            renkei_shared::api::CALL_PATH,
+            Step::PhoneCall,
+            wire(&Empty {}),
+        ),
+        (
+            renkei_shared::api::CALL_CONFIRM_PATH,
+            Step::PhoneCall,
+            wire(&Empty {}),
+        ),
+        (
+            renkei_shared::api::PIN_PATH,
+            Step::Pin,
+            wire(&PinForm { pin: "1234".into() }),
+        ),
+        (
+            renkei_shared::api::CONSENT_PATH,
+            Step::Consent,
+            wire(&ConsentForm { agree: true }),
+        ),
+        (
+            renkei_shared::api::DENY_PATH,
+            Step::Consent,
+            wire(&Empty {}),
+        ),
     ]
 }
 
@@ -34,21 +64,26 @@ async fn flow_at(app: &TestApp, step: Step) -> (Browser<'_>, String) {
     let b = app.other_browser();
     let csrf = b.start_flow().await.csrf_token;
     if step == Step::Cancelled {
-        let resp = b.post("/api/flow/cancel", &csrf, &json!({})).await;
+        let resp = b
+            .post(renkei_shared::api::CANCEL_PATH, &csrf, &Empty {})
+            .await;
         assert_eq!(resp.status(), 200);
         return (b, csrf);
     }
     let path: &[(&str, Value)] = &[
         (
-            "/api/flow/account",
-            account_body("115", "ordinary", "1100026"),
+            renkei_shared::api::ACCOUNT_PATH,
+            wire(&account_body("115", "ordinary", "1100026")),
         ),
-        ("/api/flow/customer", happy_customer()),
-        ("/api/flow/phone", json!({})),
-        ("/api/flow/call", json!({})),
-        ("/api/flow/call/confirm", json!({})),
-        ("/api/flow/pin", json!({"pin": "1234"})),
-        ("/api/flow/consent", json!({"agree": true})),
+        (renkei_shared::api::CUSTOMER_PATH, wire(&happy_customer())),
+        (renkei_shared::api::PHONE_PATH, wire(&Empty {})),
+        (renkei_shared::api::CALL_PATH, wire(&Empty {})),
+        (renkei_shared::api::CALL_CONFIRM_PATH, wire(&Empty {})),
+        (
+            renkei_shared::api::PIN_PATH,
+            wire(&PinForm { pin: "1234".into() }),
+        ),
+        (renkei_shared::api::CONSENT_PATH, json!({"agree": true})),
     ];
     // The happy path's order: the shared list, up to 完了.
     let order = &Step::ALL[..7];
@@ -58,19 +93,19 @@ async fn flow_at(app: &TestApp, step: Step) -> (Browser<'_>, String) {
         if at == step {
             break;
         }
-        if *endpoint == "/api/flow/call/confirm" {
+        if *endpoint == renkei_shared::api::CALL_CONFIRM_PATH {
             let call_id = renkei_server::crypto::random_token();
             let resp = app.signed_call_to(&call_id, "09011113333", &shown).await;
             assert_eq!(resp.status(), 200);
         }
         let resp = b.post(endpoint, &csrf, body).await;
         assert_eq!(resp.status(), 200, "{endpoint} on the way to {step:?}");
-        if *endpoint == "/api/flow/call" {
+        if *endpoint == renkei_shared::api::CALL_PATH {
             let challenge: renkei_shared::api::CallChallenge = resp.json().await.unwrap();
             shown = challenge.callback_number;
         }
         // Opening the call leaves the flow at SOA209.
-        if *endpoint != "/api/flow/call" {
+        if *endpoint != renkei_shared::api::CALL_PATH {
             let i = order.iter().position(|s| *s == at).unwrap();
             at = order[i + 1];
         }
@@ -80,7 +115,7 @@ async fn flow_at(app: &TestApp, step: Step) -> (Browser<'_>, String) {
 }
 
 async fn stands_at(b: &Browser<'_>) -> Step {
-    let view: Value = get_json(&b.http, b.app.url("/api/flow")).await;
+    let view: Value = get_json(&b.http, b.app.url(renkei_shared::api::FLOW_PATH)).await;
     serde_json::from_value(view["step"].clone()).unwrap()
 }
 
@@ -116,7 +151,9 @@ async fn cancel_works_at_every_open_step_and_never_after_consent() {
     let app = spawn_app().await;
     for step in Step::ALL {
         let (b, csrf) = flow_at(&app, step).await;
-        let resp = b.post("/api/flow/cancel", &csrf, &json!({})).await;
+        let resp = b
+            .post(renkei_shared::api::CANCEL_PATH, &csrf, &Empty {})
+            .await;
         if step == Step::Completed {
             assert_eq!(code_of(resp).await, "flow_out_of_order");
             assert_eq!(stands_at(&b).await, Step::Completed);

@@ -3,6 +3,7 @@
 //! another server's imported tables),
 //! and against small servers here that play a failing gateway.
 
+use crate::helpers::account_body;
 use crate::helpers::{TestApp, code_of, spawn_app, spawn_app_with};
 use crate::records::{
     DEPOSIT_HEADER, IMPORTED, TXN_HEADER, accounts_file, descriptions, get, import, text,
@@ -15,6 +16,7 @@ use renkei_server::config::GatewaySettings;
 use renkei_server::db::Storage;
 use renkei_server::hashing::Hasher;
 use renkei_server::records::port::Records;
+use renkei_shared::api::PinForm;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 use serde_json::json;
 use std::path::PathBuf;
@@ -165,13 +167,13 @@ async fn a_linkage_runs_on_the_host_gateways_records_read_fresh_every_time() {
     // Every step — the account, the identity, the phone, the PIN — is
     // checked against the gateway: Renkei's own tables hold no records.
     let linked = renkei.other_browser().link(&IMPORTED).await;
-    let token = linked["access_token"].as_str().unwrap().to_owned();
-    let a = get(&renkei, &token, "/api/v1/accounts").await;
+    let token = linked.access_token;
+    let a = get(&renkei, &token, renkei_shared::account::ACCOUNTS_PATH).await;
     assert_eq!(a["accounts"][0]["branch"], "300");
     assert_eq!(a["accounts"][0]["balance"], 523000);
     assert_eq!(a["accounts"][0]["available_balance"], 500000);
     assert_eq!(descriptions(&renkei, &token).await, ["ﾃﾞﾝｷﾘﾖｳｷﾝ", "ｷﾕｳﾖ"]);
-    let d = get(&renkei, &token, "/api/v1/time-deposits").await;
+    let d = get(&renkei, &token, renkei_shared::account::TIME_DEPOSITS_PATH).await;
     assert_eq!(d["time_deposits"][0]["principal"], 2000000);
     assert_eq!(d["time_deposits"][0]["maturity_date"], "2027-05-01");
     let status = text(
@@ -228,7 +230,7 @@ async fn a_linkage_runs_on_the_host_gateways_records_read_fresh_every_time() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let resp = renkei
         .http
-        .get(renkei.url("/api/v1/accounts"))
+        .get(renkei.url(renkei_shared::account::ACCOUNTS_PATH))
         .bearer_auth(&token)
         .send()
         .await
@@ -249,13 +251,19 @@ async fn wrong_identities_and_pins_checked_at_the_gateway_lock_in_renkei() {
         "name": "ﾔﾏﾓﾄ ｹﾝｲﾁ", "birth_year": "1970", "birth_month": "03", "birth_day": "03",
         "phone": IMPORTED.phone, "email": "k@example.jp", "email_confirm": "k@example.jp",
     });
-    let resp = b.post("/api/flow/customer", &csrf, &customer).await;
+    let resp = b
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &customer)
+        .await;
     assert_eq!(resp.status(), 422);
     assert_eq!(code_of(resp).await, "identity_mismatch");
     customer["name"] = json!(IMPORTED.kana);
     let empty = json!({});
-    for path in ["/api/flow/customer", "/api/flow/phone", "/api/flow/call"] {
-        let body = if path == "/api/flow/customer" {
+    for path in [
+        renkei_shared::api::CUSTOMER_PATH,
+        renkei_shared::api::PHONE_PATH,
+        renkei_shared::api::CALL_PATH,
+    ] {
+        let body = if path == renkei_shared::api::CUSTOMER_PATH {
             &customer
         } else {
             &empty
@@ -269,22 +277,32 @@ async fn wrong_identities_and_pins_checked_at_the_gateway_lock_in_renkei() {
             .status(),
         200
     );
-    let resp = b.post("/api/flow/call/confirm", &csrf, &empty).await;
+    let resp = b
+        .post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf, &empty)
+        .await;
     assert_eq!(resp.status(), 200);
     // One failure so far; the threshold is 5 for the day.
     for i in 2..=4 {
         let resp = b
-            .post("/api/flow/pin", &csrf, &json!({"pin": "1357"}))
+            .post(
+                renkei_shared::api::PIN_PATH,
+                &csrf,
+                &PinForm { pin: "1357".into() },
+            )
             .await;
         assert_eq!(code_of(resp).await, "identity_mismatch", "failure {i}");
     }
     let resp = b
-        .post("/api/flow/pin", &csrf, &json!({"pin": "1357"}))
+        .post(
+            renkei_shared::api::PIN_PATH,
+            &csrf,
+            &PinForm { pin: "1357".into() },
+        )
         .await;
     assert_eq!(code_of(resp).await, "locked");
     let resp = b
         .post(
-            "/api/flow/pin",
+            renkei_shared::api::PIN_PATH,
             &csrf,
             &json!({"pin": IMPORTED.pin.unwrap()}),
         )
@@ -294,7 +312,7 @@ async fn wrong_identities_and_pins_checked_at_the_gateway_lock_in_renkei() {
     // An account the gateway does not hold is refused like an ineligible one.
     let (_, resp) = renkei
         .other_browser()
-        .account_attempt(&json!({"branch": "300", "kind": "ordinary", "number": "9999"}))
+        .account_attempt(&account_body("300", "ordinary", "9999"))
         .await;
     assert_eq!(code_of(resp).await, "account_not_eligible");
 }
@@ -306,14 +324,14 @@ async fn with_the_gateway_stopped_soa201_is_a_system_error_and_nothing_is_writte
     stand_in.stop();
 
     let (_, resp) = renkei
-        .account_attempt(&json!({"branch": "300", "kind": "ordinary", "number": "4567"}))
+        .account_attempt(&account_body("300", "ordinary", "4567"))
         .await;
     assert_eq!(resp.status(), 500);
     assert_eq!(code_of(resp).await, "system_error");
     // The flow is still at SOA201, and Renkei made no reference row.
     let view: serde_json::Value = renkei
         .http
-        .get(renkei.url("/api/flow"))
+        .get(renkei.url(renkei_shared::api::FLOW_PATH))
         .send()
         .await
         .unwrap()
@@ -366,7 +384,7 @@ async fn a_busy_gateway_is_busy_and_a_slow_or_broken_one_a_system_error() {
     ] {
         let renkei = spawn_on_gateway(&url, 300).await;
         let (_, resp) = renkei
-            .account_attempt(&json!({"branch": "300", "kind": "ordinary", "number": "4567"}))
+            .account_attempt(&account_body("300", "ordinary", "4567"))
             .await;
         assert_eq!(resp.status(), status, "{url}");
         if status == 503 {
@@ -446,8 +464,8 @@ async fn over_mutual_tls_only_a_trusted_gateway_and_a_certified_client_talk() {
     let renkei =
         spawn_on_tls_gateway(&url, 3000, Some(pki.ca.clone()), Some(pki.client.clone())).await;
     let linked = renkei.other_browser().link(&IMPORTED).await;
-    let token = linked["access_token"].as_str().unwrap().to_owned();
-    let a = get(&renkei, &token, "/api/v1/accounts").await;
+    let token = linked.access_token;
+    let a = get(&renkei, &token, renkei_shared::account::ACCOUNTS_PATH).await;
     assert_eq!(a["accounts"][0]["balance"], 523000);
 
     // Without a client certificate, or without trusting the bank's CA,
@@ -458,7 +476,7 @@ async fn over_mutual_tls_only_a_trusted_gateway_and_a_certified_client_talk() {
     ] {
         let renkei = spawn_on_tls_gateway(&url, 3000, ca, client).await;
         let (_, resp) = renkei
-            .account_attempt(&json!({"branch": "300", "kind": "ordinary", "number": "4567"}))
+            .account_attempt(&account_body("300", "ordinary", "4567"))
             .await;
         assert_eq!(resp.status(), 500);
         assert_eq!(code_of(resp).await, "system_error");

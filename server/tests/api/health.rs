@@ -2,6 +2,7 @@
 //! readiness turns false when a graceful shutdown begins, while the server
 //! still answers, and the process then ends cleanly.
 
+use crate::helpers::account_body;
 use crate::helpers::{ServerProcess, spawn_app};
 use serde_json::Value;
 use std::time::{Duration, Instant};
@@ -9,7 +10,10 @@ use std::time::{Duration, Instant};
 #[tokio::test]
 async fn health_and_readiness_are_json() {
     let app = spawn_app().await;
-    for (path, status) in [("/healthz", "ok"), ("/readyz", "ready")] {
+    for (path, status) in [
+        (renkei_shared::api::HEALTHZ_PATH, "ok"),
+        (renkei_shared::api::READYZ_PATH, "ready"),
+    ] {
         let resp = app.http.get(app.url(path)).send().await.unwrap();
         assert_eq!(resp.status(), 200, "{path}");
         assert!(
@@ -28,7 +32,11 @@ async fn a_graceful_shutdown_turns_readiness_off_first_and_then_ends() {
     let mut server = ServerProcess::start(&[("RENKEI_SHUTDOWN_DELAY_SECS", "2")]).await;
     let base = server.base.clone();
     let http = reqwest::Client::new();
-    let ready = http.get(format!("{base}/readyz")).send().await.unwrap();
+    let ready = http
+        .get(format!("{base}{}", renkei_shared::api::READYZ_PATH))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ready.status(), 200);
     let pid = server.child.id().unwrap().to_string();
     let sent = std::process::Command::new("kill")
@@ -40,7 +48,10 @@ async fn a_graceful_shutdown_turns_readiness_off_first_and_then_ends() {
     let mut seen = None;
     let asked = Instant::now();
     while asked.elapsed() < Duration::from_millis(1500) {
-        if let Ok(r) = http.get(format!("{base}/readyz")).send().await
+        if let Ok(r) = http
+            .get(format!("{base}{}", renkei_shared::api::READYZ_PATH))
+            .send()
+            .await
             && r.status() == 503
         {
             seen = Some(r.json::<Value>().await.unwrap());
@@ -50,7 +61,11 @@ async fn a_graceful_shutdown_turns_readiness_off_first_and_then_ends() {
     }
     let seen = seen.expect("/readyz answered 503 during the drain delay");
     assert_eq!(seen["reason"], "shutting_down");
-    let healthz = http.get(format!("{base}/healthz")).send().await.unwrap();
+    let healthz = http
+        .get(format!("{base}{}", renkei_shared::api::HEALTHZ_PATH))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(healthz.status(), 200);
     // Then it stops on its own, cleanly.
     let status = tokio::time::timeout(Duration::from_secs(10), server.child.wait())
@@ -70,15 +85,25 @@ async fn every_answer_names_its_request_id_and_only_a_trusted_proxy_chooses_it()
     let id_of =
         |resp: &reqwest::Response| resp.headers()["x-request-id"].to_str().unwrap().to_owned();
     // Made by the server when nobody sent one; a new one each time.
-    let a = plain.http.get(plain.url("/healthz")).send().await.unwrap();
-    let b = plain.http.get(plain.url("/api/flow")).send().await.unwrap();
+    let a = plain
+        .http
+        .get(plain.url(renkei_shared::api::HEALTHZ_PATH))
+        .send()
+        .await
+        .unwrap();
+    let b = plain
+        .http
+        .get(plain.url(renkei_shared::api::FLOW_PATH))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(b.status(), 401);
     assert_ne!(id_of(&a), id_of(&b));
     assert_eq!(id_of(&a).len(), 22);
     // A client that is not a trusted proxy does not choose it.
     let sent = plain
         .http
-        .get(plain.url("/healthz"))
+        .get(plain.url(renkei_shared::api::HEALTHZ_PATH))
         .header("x-request-id", "req-from-anyone")
         .send()
         .await
@@ -88,7 +113,7 @@ async fn every_answer_names_its_request_id_and_only_a_trusted_proxy_chooses_it()
     for (sent, kept) in [("req-abc-123", true), ("bad id\twith tab", false)] {
         let resp = behind
             .http
-            .get(behind.url("/healthz"))
+            .get(behind.url(renkei_shared::api::HEALTHZ_PATH))
             .header("x-request-id", sent)
             .send()
             .await
@@ -108,7 +133,7 @@ async fn json_logs_carry_the_request_id_one_object_per_line() {
     let http = reqwest::Client::new();
     // An unsigned carrier call is logged as a warning.
     let resp = http
-        .post(format!("{base}/telephony/inbound-call"))
+        .post(format!("{base}{}", renkei_shared::telephony::PATH))
         .header("x-request-id", "req-log-42")
         .header("content-type", "application/json")
         .body("{}")
@@ -151,20 +176,23 @@ async fn metrics_count_requests_by_route_and_flow_outcomes_by_code() {
     let base = server.base.clone();
     let http = crate::helpers::browser();
     for _ in 0..2 {
-        http.get(format!("{base}/healthz")).send().await.unwrap();
+        http.get(format!("{base}{}", renkei_shared::api::HEALTHZ_PATH))
+            .send()
+            .await
+            .unwrap();
     }
     // A flow, and an account that cannot link.
     let mut params = crate::helpers::authorize_params();
     params[2].1 = format!("{base}/demo/callback");
     let resp = http
-        .get(format!("{base}/oauth/authorize"))
+        .get(format!("{base}{}", renkei_shared::oauth::AUTHORIZE_PATH))
         .query(&params)
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 303);
     let view: Value = http
-        .get(format!("{base}/api/flow"))
+        .get(format!("{base}{}", renkei_shared::api::FLOW_PATH))
         .send()
         .await
         .unwrap()
@@ -172,9 +200,9 @@ async fn metrics_count_requests_by_route_and_flow_outcomes_by_code() {
         .await
         .unwrap();
     let resp = http
-        .post(format!("{base}/api/flow/account"))
+        .post(format!("{base}{}", renkei_shared::api::ACCOUNT_PATH))
         .header("x-renkei-csrf", view["csrf_token"].as_str().unwrap())
-        .json(&serde_json::json!({"branch": "999", "kind": "ordinary", "number": "1"}))
+        .json(&account_body("999", "ordinary", "1"))
         .send()
         .await
         .unwrap();
@@ -201,10 +229,13 @@ async fn metrics_count_requests_by_route_and_flow_outcomes_by_code() {
     };
     // The start-up probe's one answered attempt (the others found no
     // listener yet) and the two after it.
-    assert_eq!(requests("/healthz", "200"), Some(3.0));
-    assert_eq!(requests("/oauth/authorize", "303"), Some(1.0));
-    assert_eq!(requests("/api/flow", "200"), Some(1.0));
-    assert_eq!(requests("/api/flow/account", "422"), Some(1.0));
+    assert_eq!(requests(renkei_shared::api::HEALTHZ_PATH, "200"), Some(3.0));
+    assert_eq!(
+        requests(renkei_shared::oauth::AUTHORIZE_PATH, "303"),
+        Some(1.0)
+    );
+    assert_eq!(requests(renkei_shared::api::FLOW_PATH, "200"), Some(1.0));
+    assert_eq!(requests(renkei_shared::api::ACCOUNT_PATH, "422"), Some(1.0));
     assert_eq!(
         sample(
             &text,

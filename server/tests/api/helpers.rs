@@ -8,7 +8,11 @@ use renkei_server::config::Config;
 use renkei_server::crypto::pkce_challenge;
 use renkei_server::db::Storage;
 use renkei_server::startup::Application;
-use renkei_shared::api::{CSRF_HEADER, FlowView};
+use renkei_shared::api::{
+    AccountForm, CSRF_HEADER, ConsentForm, CustomerForm, Empty, FlowView, PinForm,
+};
+use renkei_shared::oauth::TokenResponse;
+use renkei_shared::telephony::InboundCall;
 use serde_json::Value as Json;
 use std::sync::Arc;
 
@@ -153,21 +157,30 @@ pub fn authorize_params() -> Vec<(&'static str, String)> {
 }
 
 /// The happy-path customer's お客様情報入力, as a customer might type it.
-pub fn happy_customer() -> serde_json::Value {
-    serde_json::json!({
-        "name": "でーた　たろう",
-        "birth_year": "1980",
-        "birth_month": "01",
-        "birth_day": "01",
-        "phone": "09011113333",
-        "email": "taro@example.jp",
-        "email_confirm": "taro@example.jp",
-    })
+pub fn happy_customer() -> CustomerForm {
+    CustomerForm {
+        name: "でーた　たろう".into(),
+        birth_year: "1980".into(),
+        birth_month: "01".into(),
+        birth_day: "01".into(),
+        phone: "09011113333".into(),
+        email: "taro@example.jp".into(),
+        email_confirm: "taro@example.jp".into(),
+    }
 }
 
 /// SOA201 for one of the demo accounts.
-pub fn account_body(branch: &str, kind: &str, number: &str) -> serde_json::Value {
-    serde_json::json!({"branch": branch, "kind": kind, "number": number})
+pub fn account_body(branch: &str, kind: &str, number: &str) -> AccountForm {
+    AccountForm {
+        branch: branch.into(),
+        kind: kind.into(),
+        number: number.into(),
+    }
+}
+
+/// A body as it goes on the wire, for a list of steps of several kinds.
+pub fn wire(body: &impl serde::Serialize) -> Json {
+    serde_json::to_value(body).expect("a wire type serializes")
 }
 
 /// A second browser: its own cookie jar, so its own flow.
@@ -240,7 +253,10 @@ impl TestApp {
     }
 
     /// Starts a flow and sends SOA201 with `body` (see `Browser`).
-    pub async fn account_attempt(&self, body: &serde_json::Value) -> (String, reqwest::Response) {
+    pub async fn account_attempt(
+        &self,
+        body: &impl serde::Serialize,
+    ) -> (String, reqwest::Response) {
         self.browser().account_attempt(body).await
     }
 
@@ -256,7 +272,7 @@ impl TestApp {
 
     pub async fn authorize(&self, params: &[(&str, String)]) -> reqwest::Response {
         self.http
-            .get(self.url("/oauth/authorize"))
+            .get(self.url(renkei_shared::oauth::AUTHORIZE_PATH))
             .query(params)
             .send()
             .await
@@ -274,7 +290,11 @@ impl TestApp {
 
     /// Where the flow of the browser `http` stands.
     pub async fn flow_of(&self, http: &reqwest::Client) -> FlowView {
-        let resp = http.get(self.url("/api/flow")).send().await.expect("flow");
+        let resp = http
+            .get(self.url(renkei_shared::api::FLOW_PATH))
+            .send()
+            .await
+            .expect("flow");
         assert_eq!(resp.status(), 200);
         resp.json().await.expect("flow json")
     }
@@ -284,11 +304,11 @@ impl TestApp {
     pub async fn at_call_step(&self) -> String {
         let csrf = self.at_customer_step("115", "ordinary", "1100026").await;
         let resp = self
-            .post("/api/flow/customer", &csrf, &happy_customer())
+            .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
             .await;
         assert_eq!(resp.status(), 200);
         let resp = self
-            .post("/api/flow/phone", &csrf, &serde_json::json!({}))
+            .post(renkei_shared::api::PHONE_PATH, &csrf, &Empty {})
             .await;
         assert_eq!(resp.status(), 200);
         csrf
@@ -297,7 +317,7 @@ impl TestApp {
     /// SOA209 shown: opens (or re-reads) the phone challenge.
     pub async fn open_call(&self, csrf: &str) -> renkei_shared::api::CallChallenge {
         let resp = self
-            .post("/api/flow/call", csrf, &serde_json::json!({}))
+            .post(renkei_shared::api::CALL_PATH, csrf, &Empty {})
             .await;
         assert_eq!(resp.status(), 200);
         resp.json().await.expect("challenge json")
@@ -325,12 +345,15 @@ impl TestApp {
         ts: i64,
         secret: &str,
     ) -> reqwest::Response {
-        let body = serde_json::json!({
-            "call_id": call_id, "from": from, "to": to, "received_at": "2026-11-26T10:00:00+09:00"
+        let body = serde_json::to_string(&InboundCall {
+            call_id: call_id.into(),
+            from: from.into(),
+            to: to.into(),
+            received_at: "2026-11-26T10:00:00+09:00".into(),
         })
-        .to_string();
+        .expect("json");
         self.http
-            .post(self.url("/telephony/inbound-call"))
+            .post(self.url(renkei_shared::telephony::PATH))
             .header("content-type", "application/json")
             .header("x-renkei-timestamp", ts.to_string())
             .header("x-renkei-signature", hmac_v1(secret, ts, &body))
@@ -350,15 +373,19 @@ impl TestApp {
             .await;
         assert_eq!(resp.status(), 200);
         assert_eq!(
-            self.post("/api/flow/call/confirm", &csrf, &serde_json::json!({}))
+            self.post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf, &Empty {})
                 .await
                 .status(),
             200
         );
         assert_eq!(
-            self.post("/api/flow/pin", &csrf, &serde_json::json!({"pin": "1234"}))
-                .await
-                .status(),
+            self.post(
+                renkei_shared::api::PIN_PATH,
+                &csrf,
+                &PinForm { pin: "1234".into() }
+            )
+            .await
+            .status(),
             200
         );
         csrf
@@ -368,14 +395,13 @@ impl TestApp {
     /// of the flow standing at SOA201 (whichever app started it), calling
     /// the number SOA209 shows, to 許可する: the redirect back to the app.
     pub async fn consent_from_soa201(&self, csrf: &str) -> url::Url {
-        let empty = serde_json::json!({});
         for (path, body) in [
             (
-                "/api/flow/account",
-                account_body("115", "ordinary", "1100026"),
+                renkei_shared::api::ACCOUNT_PATH,
+                wire(&account_body("115", "ordinary", "1100026")),
             ),
-            ("/api/flow/customer", happy_customer()),
-            ("/api/flow/phone", empty.clone()),
+            (renkei_shared::api::CUSTOMER_PATH, wire(&happy_customer())),
+            (renkei_shared::api::PHONE_PATH, wire(&Empty {})),
         ] {
             assert_eq!(self.post(path, csrf, &body).await.status(), 200, "{path}");
         }
@@ -384,16 +410,21 @@ impl TestApp {
         let resp = self.signed_call_to(&call_id, "09011113333", &shown).await;
         assert_eq!(resp.status(), 200);
         for (path, body) in [
-            ("/api/flow/call/confirm", empty.clone()),
-            ("/api/flow/pin", serde_json::json!({"pin": "1234"})),
-            ("/api/flow/consent", serde_json::json!({"agree": true})),
+            (renkei_shared::api::CALL_CONFIRM_PATH, wire(&Empty {})),
+            (
+                renkei_shared::api::PIN_PATH,
+                wire(&PinForm { pin: "1234".into() }),
+            ),
+            (
+                renkei_shared::api::CONSENT_PATH,
+                wire(&ConsentForm { agree: true }),
+            ),
         ] {
             let resp = self.post(path, csrf, &body).await;
             assert_eq!(resp.status(), 200, "{path}");
-            if path == "/api/flow/consent" {
-                let body: serde_json::Value = resp.json().await.expect("json");
-                let to = body["return_to"].as_str().expect("return_to");
-                return url::Url::parse(to).expect("url");
+            if path == renkei_shared::api::CONSENT_PATH {
+                let done: renkei_shared::api::Finished = resp.json().await.expect("json");
+                return url::Url::parse(&done.return_to).expect("url");
             }
         }
         unreachable!("the loop ends at 許可する")
@@ -404,9 +435,9 @@ impl TestApp {
         let csrf = self.at_consent_step().await;
         let resp = self
             .post(
-                "/api/flow/consent",
+                renkei_shared::api::CONSENT_PATH,
                 &csrf,
-                &serde_json::json!({"agree": true}),
+                &ConsentForm { agree: true },
             )
             .await;
         assert_eq!(resp.status(), 200);
@@ -418,7 +449,7 @@ impl TestApp {
     /// The token endpoint with client_secret_basic.
     pub async fn token(&self, client: (&str, &str), form: &[(&str, &str)]) -> reqwest::Response {
         self.http
-            .post(self.url("/oauth/token"))
+            .post(self.url(renkei_shared::oauth::TOKEN_PATH))
             .basic_auth(client.0, Some(client.1))
             .form(form)
             .send()
@@ -441,7 +472,7 @@ impl TestApp {
 
     pub async fn introspect(&self, token: &str) -> serde_json::Value {
         self.http
-            .post(self.url("/oauth/introspect"))
+            .post(self.url(renkei_shared::oauth::INTROSPECT_PATH))
             .basic_auth(DEMO_CREDS.0, Some(DEMO_CREDS.1))
             .form(&[("token", token)])
             .send()
@@ -453,7 +484,12 @@ impl TestApp {
     }
 
     /// POSTs JSON to a flow endpoint with the CSRF token.
-    pub async fn post(&self, path: &str, csrf: &str, body: &Json) -> reqwest::Response {
+    pub async fn post(
+        &self,
+        path: &str,
+        csrf: &str,
+        body: &impl serde::Serialize,
+    ) -> reqwest::Response {
         self.browser().post(path, csrf, body).await
     }
 }
@@ -499,7 +535,7 @@ impl Browser<'_> {
     pub async fn start_flow(&self) -> FlowView {
         let resp = self
             .http
-            .get(self.app.url("/oauth/authorize"))
+            .get(self.app.url(renkei_shared::oauth::AUTHORIZE_PATH))
             .query(&authorize_params())
             .send()
             .await
@@ -510,23 +546,29 @@ impl Browser<'_> {
 
     /// A whole linkage of `c` in this browser, typed in as the customer
     /// would, then the code exchanged by the demo client: the token answer.
-    pub async fn link(&self, c: &Customer) -> serde_json::Value {
+    pub async fn link(&self, c: &Customer) -> TokenResponse {
         let csrf = self.at_customer_step(c.branch, c.kind, c.number).await;
         let (y, m, d) = c.birth_parts();
         let email = "link@example.jp";
-        let customer = serde_json::json!({
-            "name": c.kana, "birth_year": y, "birth_month": m, "birth_day": d,
-            "phone": c.phone, "email": email, "email_confirm": email,
-        });
-        let empty = serde_json::json!({});
+        let customer = CustomerForm {
+            name: c.kana.into(),
+            birth_year: y.to_string(),
+            birth_month: m.to_string(),
+            birth_day: d.to_string(),
+            phone: c.phone.into(),
+            email: email.into(),
+            email_confirm: email.into(),
+        };
         for (path, body) in [
-            ("/api/flow/customer", &customer),
-            ("/api/flow/phone", &empty),
+            (renkei_shared::api::CUSTOMER_PATH, wire(&customer)),
+            (renkei_shared::api::PHONE_PATH, wire(&Empty {})),
         ] {
-            assert_eq!(self.post(path, &csrf, body).await.status(), 200, "{path}");
+            assert_eq!(self.post(path, &csrf, &body).await.status(), 200, "{path}");
         }
-        let resp = self.post("/api/flow/call", &csrf, &empty).await;
-        assert_eq!(resp.status(), 200, "/api/flow/call");
+        let resp = self
+            .post(renkei_shared::api::CALL_PATH, &csrf, &Empty {})
+            .await;
+        assert_eq!(resp.status(), 200, "{}", renkei_shared::api::CALL_PATH);
         let shown: renkei_shared::api::CallChallenge = resp.json().await.expect("challenge");
         let call_id = renkei_server::crypto::random_token();
         let resp = self
@@ -534,21 +576,26 @@ impl Browser<'_> {
             .signed_call_to(&call_id, c.phone, &shown.callback_number)
             .await;
         assert_eq!(resp.status(), 200);
-        let pin = serde_json::json!({"pin": c.pin.expect("a linkable customer")});
-        for (path, body) in [("/api/flow/call/confirm", &empty), ("/api/flow/pin", &pin)] {
-            assert_eq!(self.post(path, &csrf, body).await.status(), 200, "{path}");
+        let pin = PinForm {
+            pin: c.pin.expect("a linkable customer").into(),
+        };
+        for (path, body) in [
+            (renkei_shared::api::CALL_CONFIRM_PATH, wire(&Empty {})),
+            (renkei_shared::api::PIN_PATH, wire(&pin)),
+        ] {
+            assert_eq!(self.post(path, &csrf, &body).await.status(), 200, "{path}");
         }
-        let done: serde_json::Value = self
+        let done: renkei_shared::api::Finished = self
             .post(
-                "/api/flow/consent",
+                renkei_shared::api::CONSENT_PATH,
                 &csrf,
-                &serde_json::json!({"agree": true}),
+                &ConsentForm { agree: true },
             )
             .await
             .json()
             .await
             .expect("json");
-        let back = url::Url::parse(done["return_to"].as_str().expect("return_to")).expect("url");
+        let back = url::Url::parse(&done.return_to).expect("url");
         let code = query(&back, "code").expect("code");
         self.app
             .exchange(&code)
@@ -569,13 +616,23 @@ impl Browser<'_> {
 
     /// Starts a flow in this browser and sends SOA201 with `body`: the CSRF
     /// token and the answer.
-    pub async fn account_attempt(&self, body: &serde_json::Value) -> (String, reqwest::Response) {
+    pub async fn account_attempt(
+        &self,
+        body: &impl serde::Serialize,
+    ) -> (String, reqwest::Response) {
         let csrf = self.start_flow().await.csrf_token;
-        let resp = self.post("/api/flow/account", &csrf, body).await;
+        let resp = self
+            .post(renkei_shared::api::ACCOUNT_PATH, &csrf, body)
+            .await;
         (csrf, resp)
     }
 
-    pub async fn post(&self, path: &str, csrf: &str, body: &Json) -> reqwest::Response {
+    pub async fn post(
+        &self,
+        path: &str,
+        csrf: &str,
+        body: &impl serde::Serialize,
+    ) -> reqwest::Response {
         self.http
             .post(self.app.url(path))
             .header(CSRF_HEADER, csrf)
@@ -707,7 +764,7 @@ pub async fn try_post(
     base: &str,
     path: &str,
     csrf: &str,
-    body: &Json,
+    body: &impl serde::Serialize,
 ) -> Option<reqwest::Response> {
     http.post(format!("{base}{path}"))
         .header(CSRF_HEADER, csrf)
@@ -781,7 +838,12 @@ impl ServerProcess {
             .expect("renkei-server starts");
         let http = reqwest::Client::new();
         let started = std::time::Instant::now();
-        while http.get(format!("{base}/healthz")).send().await.is_err() {
+        while http
+            .get(format!("{base}{}", renkei_shared::api::HEALTHZ_PATH))
+            .send()
+            .await
+            .is_err()
+        {
             assert!(
                 started.elapsed() < std::time::Duration::from_secs(20),
                 "the server did not start:\n{}",

@@ -1,7 +1,7 @@
 //! Service hours, 混雑 (admission control), system errors, disabled apps.
 
 use crate::helpers::{authorize_params, code_of, happy_customer, jst, spawn_app, spawn_app_with};
-use serde_json::json;
+use renkei_shared::api::Empty;
 use tokio::io::AsyncWriteExt;
 
 const CLOSED: &str = "ただ今の時間はサービスを行っておりません。ご了承下さい。";
@@ -38,7 +38,7 @@ async fn steps_submitted_in_a_closed_window_get_out_of_service_hours() {
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
     app.clock.set(jst("2026-11-26T04:00:00"));
     let resp = app
-        .post("/api/flow/customer", &csrf, &happy_customer())
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
         .await;
     assert_eq!(resp.status(), 503);
     assert_eq!(resp.headers()["retry-after"], "30");
@@ -46,7 +46,9 @@ async fn steps_submitted_in_a_closed_window_get_out_of_service_hours() {
     assert_eq!(body["code"], "out_of_service_hours");
     assert_eq!(body["message"], CLOSED);
     // 中止する still works while closed.
-    let resp = app.post("/api/flow/cancel", &csrf, &json!({})).await;
+    let resp = app
+        .post(renkei_shared::api::CANCEL_PATH, &csrf, &Empty {})
+        .await;
     assert_eq!(resp.status(), 200);
 }
 
@@ -63,12 +65,12 @@ async fn a_maintenance_window_set_by_staff_closes_the_service() {
         .await
         .unwrap();
     let resp = app
-        .post("/api/flow/customer", &csrf, &happy_customer())
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
         .await;
     assert_eq!(code_of(resp).await, "out_of_service_hours");
     app.clock.set(jst("2026-11-26T10:10:00"));
     let resp = app
-        .post("/api/flow/customer", &csrf, &happy_customer())
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
         .await;
     assert_eq!(resp.status(), 200);
 }
@@ -82,7 +84,7 @@ async fn a_disabled_app_gets_service_unavailable() {
         .await
         .unwrap();
     let resp = app
-        .post("/api/flow/customer", &csrf, &happy_customer())
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
         .await;
     assert_eq!(resp.status(), 503);
     let body: serde_json::Value = resp.json().await.unwrap();
@@ -94,7 +96,7 @@ async fn a_disabled_app_gets_service_unavailable() {
     let resp = app
         .other_browser()
         .http
-        .get(app.url("/oauth/authorize"))
+        .get(app.url(renkei_shared::oauth::AUTHORIZE_PATH))
         .query(&authorize_params())
         .send()
         .await
@@ -114,7 +116,7 @@ async fn requests_beyond_the_inflight_limit_are_shed_at_once_with_busy() {
     // Hold the only slot: a step request (valid flow cookie and CSRF token)
     // whose body never finishes arriving.
     let resp = crate::helpers::browser()
-        .get(app.url("/oauth/authorize"))
+        .get(app.url(renkei_shared::oauth::AUTHORIZE_PATH))
         .query(&authorize_params())
         .send()
         .await
@@ -127,7 +129,7 @@ async fn requests_beyond_the_inflight_limit_are_shed_at_once_with_busy() {
         .unwrap()
         .to_owned();
     let view: serde_json::Value = reqwest::Client::new()
-        .get(app.url("/api/flow"))
+        .get(app.url(renkei_shared::api::FLOW_PATH))
         .header("cookie", &cookie)
         .send()
         .await
@@ -148,7 +150,7 @@ async fn requests_beyond_the_inflight_limit_are_shed_at_once_with_busy() {
     for _ in 0..50 {
         let resp = app
             .http
-            .get(app.url("/.well-known/oauth-authorization-server"))
+            .get(app.url(renkei_shared::oauth::METADATA_PATH))
             .send()
             .await
             .unwrap();
@@ -173,7 +175,7 @@ async fn requests_beyond_the_inflight_limit_are_shed_at_once_with_busy() {
     for _ in 0..50 {
         let resp = app
             .http
-            .get(app.url("/.well-known/oauth-authorization-server"))
+            .get(app.url(renkei_shared::oauth::METADATA_PATH))
             .send()
             .await
             .unwrap();
@@ -194,7 +196,7 @@ async fn a_broken_database_under_a_running_server_is_system_error_not_a_crash() 
         .await
         .unwrap();
     let resp = app
-        .post("/api/flow/customer", &csrf, &happy_customer())
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
         .await;
     assert_eq!(resp.status(), 500);
     assert_eq!(resp.headers()["content-type"], "application/json");
@@ -211,7 +213,7 @@ async fn a_broken_database_under_a_running_server_is_system_error_not_a_crash() 
     // The server is still up.
     let resp = app
         .http
-        .get(app.url("/.well-known/oauth-authorization-server"))
+        .get(app.url(renkei_shared::oauth::METADATA_PATH))
         .send()
         .await
         .unwrap();
@@ -257,13 +259,23 @@ async fn a_client_sending_a_byte_a_second_gets_408_and_lets_its_slot_go() {
     });
     // While it holds the only slot, everyone else is shed.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let shed = app.http.get(app.url("/api/flow")).send().await.unwrap();
+    let shed = app
+        .http
+        .get(app.url(renkei_shared::api::FLOW_PATH))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(code_of(shed).await, "busy");
     let answer = String::from_utf8_lossy(&dripping.await.unwrap()).into_owned();
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     // The slot is free again.
-    let resp = app.http.get(app.url("/api/flow")).send().await.unwrap();
+    let resp = app
+        .http
+        .get(app.url(renkei_shared::api::FLOW_PATH))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(code_of(resp).await, "flow_not_found");
 }
 
@@ -295,6 +307,11 @@ async fn a_client_trickling_its_headers_is_cut_off() {
     assert!(closed, "still open after {:?}", started.elapsed());
     assert!(started.elapsed() >= std::time::Duration::from_secs(1));
     // The server is fine for everyone else.
-    let resp = app.http.get(app.url("/api/flow")).send().await.unwrap();
+    let resp = app
+        .http
+        .get(app.url(renkei_shared::api::FLOW_PATH))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(code_of(resp).await, "flow_not_found");
 }

@@ -11,9 +11,12 @@ use crate::helpers::{
     authorize_params, browser, default_start, failures_on_test_day, happy_customer, hmac_v1, query,
     smtp_listener, test_database, test_postgres, try_post,
 };
+use crate::helpers::{account_body, wire};
 use futures::future::join_all;
 use renkei_server::db::{AuditFilter, Storage};
 use renkei_shared::ErrorCode;
+use renkei_shared::api::ConsentForm;
+use renkei_shared::api::Empty;
 use renkei_shared::api::{CallChallenge, FlowView};
 use renkei_shared::oplog::Outcome;
 use serde_json::{Value, json};
@@ -93,14 +96,14 @@ async fn start_flow_for(http: &reqwest::Client, base: &str, redirect_uri: &str) 
         }
     }
     let resp = http
-        .get(format!("{base}/oauth/authorize"))
+        .get(format!("{base}{}", renkei_shared::oauth::AUTHORIZE_PATH))
         .query(&params)
         .send()
         .await
         .expect("authorize");
     assert_eq!(resp.status(), 303, "authorize at {base}");
     let resp = http
-        .get(format!("{base}/api/flow"))
+        .get(format!("{base}{}", renkei_shared::api::FLOW_PATH))
         .send()
         .await
         .expect("flow");
@@ -113,7 +116,7 @@ async fn post(
     base: &str,
     path: &str,
     csrf: &str,
-    body: &Value,
+    body: &impl serde::Serialize,
 ) -> reqwest::Response {
     try_post(http, base, path, csrf, body)
         .await
@@ -133,7 +136,7 @@ async fn signed_call(
         "call_id": call_id, "from": from, "to": to, "received_at": "2026-11-26T10:00:00+09:00"
     })
     .to_string();
-    http.post(format!("{base}/telephony/inbound-call"))
+    http.post(format!("{base}{}", renkei_shared::telephony::PATH))
         .header("content-type", "application/json")
         .header("x-renkei-timestamp", ts.to_string())
         .header("x-renkei-signature", hmac_v1(TELEPHONY_SECRET, ts, &body))
@@ -163,15 +166,16 @@ pub async fn link_over(
     let pair = &pair;
     let redirect = format!("{public}/demo/callback");
     let csrf = start_flow_for(http, pair.at(0), &redirect).await.csrf_token;
-    let account = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
+    let account = wire(&account_body("115", "ordinary", "1100026"));
     let mut customer = happy_customer();
-    customer["email"] = json!(email);
-    customer["email_confirm"] = json!(email);
-    let empty = json!({});
+    customer.email = email.into();
+    customer.email_confirm = email.into();
+    let customer = wire(&customer);
+    let empty = wire(&Empty {});
     for (i, (path, body)) in [
-        ("/api/flow/account", &account),
-        ("/api/flow/customer", &customer),
-        ("/api/flow/phone", &empty),
+        (renkei_shared::api::ACCOUNT_PATH, &account),
+        (renkei_shared::api::CUSTOMER_PATH, &customer),
+        (renkei_shared::api::PHONE_PATH, &empty),
     ]
     .into_iter()
     .enumerate()
@@ -180,7 +184,7 @@ pub async fn link_over(
         assert_eq!(resp.status(), 200, "{path} at {}", pair.at(i + 1));
     }
     // SOA209 opens the challenge on A; the carrier's webhook reaches B.
-    let resp = post(http, pair.a, "/api/flow/call", &csrf, &empty).await;
+    let resp = post(http, pair.a, renkei_shared::api::CALL_PATH, &csrf, &empty).await;
     assert_eq!(resp.status(), 200);
     let challenge: CallChallenge = resp.json().await.expect("challenge");
     let call_id = renkei_server::crypto::random_token();
@@ -194,9 +198,12 @@ pub async fn link_over(
     .await;
     assert_eq!(resp.status(), 200);
     let pin = json!({"pin": "1234"});
-    for (i, (path, body)) in [("/api/flow/call/confirm", &empty), ("/api/flow/pin", &pin)]
-        .into_iter()
-        .enumerate()
+    for (i, (path, body)) in [
+        (renkei_shared::api::CALL_CONFIRM_PATH, &empty),
+        (renkei_shared::api::PIN_PATH, &pin),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let resp = post(http, pair.at(i), path, &csrf, body).await;
         assert_eq!(resp.status(), 200, "{path} at {}", pair.at(i));
@@ -204,9 +211,9 @@ pub async fn link_over(
     let resp = post(
         http,
         pair.b,
-        "/api/flow/consent",
+        renkei_shared::api::CONSENT_PATH,
         &csrf,
-        &json!({"agree": true}),
+        &ConsentForm { agree: true },
     )
     .await;
     assert_eq!(resp.status(), 200);
@@ -214,7 +221,7 @@ pub async fn link_over(
     let back = url::Url::parse(done["return_to"].as_str().expect("return_to")).expect("url");
     let code = query(&back, "code").expect("code");
     let resp = http
-        .post(format!("{}/oauth/token", pair.a))
+        .post(format!("{}{}", pair.a, renkei_shared::oauth::TOKEN_PATH))
         .basic_auth(DEMO_CREDS.0, Some(DEMO_CREDS.1))
         .form(&[
             ("grant_type", "authorization_code"),
@@ -238,7 +245,11 @@ async fn a_linkage_continues_on_the_other_instance_at_every_step() {
     let access = token["access_token"].as_str().expect("access token");
     // The token A issued reads the account on B.
     let resp = reqwest::Client::new()
-        .get(format!("{}/api/v1/accounts", pair.b.base))
+        .get(format!(
+            "{}{}",
+            pair.b.base,
+            renkei_shared::account::ACCOUNTS_PATH
+        ))
         .bearer_auth(access)
         .send()
         .await
@@ -248,7 +259,11 @@ async fn a_linkage_continues_on_the_other_instance_at_every_step() {
     assert_eq!(accounts["accounts"].as_array().map(Vec::len), Some(1));
     // And revoked on B, it stops working on A at once.
     let resp = reqwest::Client::new()
-        .post(format!("{}/oauth/revoke", pair.b.base))
+        .post(format!(
+            "{}{}",
+            pair.b.base,
+            renkei_shared::oauth::REVOKE_PATH
+        ))
         .basic_auth(DEMO_CREDS.0, Some(DEMO_CREDS.1))
         .form(&[("token", access)])
         .send()
@@ -256,7 +271,11 @@ async fn a_linkage_continues_on_the_other_instance_at_every_step() {
         .expect("revoke");
     assert_eq!(resp.status(), 200);
     let resp = reqwest::Client::new()
-        .get(format!("{}/api/v1/accounts", pair.a.base))
+        .get(format!(
+            "{}{}",
+            pair.a.base,
+            renkei_shared::account::ACCOUNTS_PATH
+        ))
         .bearer_auth(access)
         .send()
         .await
@@ -276,19 +295,33 @@ async fn a_hundred_wrong_attempts_over_both_instances_lock_once_with_exactly_the
     for i in 0..10 {
         let http = browser();
         let csrf = start_flow(&http, bases.at(i)).await.csrf_token;
-        let account = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
-        let resp = post(&http, bases.at(i + 1), "/api/flow/account", &csrf, &account).await;
+        let account = account_body("115", "ordinary", "1100026");
+        let resp = post(
+            &http,
+            bases.at(i + 1),
+            renkei_shared::api::ACCOUNT_PATH,
+            &csrf,
+            &account,
+        )
+        .await;
         assert_eq!(resp.status(), 200);
         browsers.push((http, csrf));
     }
     let mut wrong = happy_customer();
-    wrong["birth_year"] = json!("1999");
+    wrong.birth_year = "1999".into();
     let attempts = (0..100).map(|i| {
         let (http, csrf) = &browsers[i % 10];
         let wrong = &wrong;
         let bases = &bases;
         async move {
-            let resp = post(http, bases.at(i / 10), "/api/flow/customer", csrf, wrong).await;
+            let resp = post(
+                http,
+                bases.at(i / 10),
+                renkei_shared::api::CUSTOMER_PATH,
+                csrf,
+                wrong,
+            )
+            .await;
             let status = resp.status().as_u16();
             let body: Value = resp.json().await.expect("json error");
             (status, body["code"].as_str().unwrap_or("").to_owned())
@@ -367,13 +400,13 @@ async fn the_carriers_webhook_at_b_verifies_the_challenge_opened_at_a() {
     };
     let http = browser();
     let csrf = start_flow(&http, &pair.a.base).await.csrf_token;
-    let account = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
-    let empty = json!({});
+    let account = wire(&account_body("115", "ordinary", "1100026"));
+    let empty = wire(&Empty {});
     for (path, body) in [
-        ("/api/flow/account", &account),
-        ("/api/flow/customer", &happy_customer()),
-        ("/api/flow/phone", &empty),
-        ("/api/flow/call", &empty),
+        (renkei_shared::api::ACCOUNT_PATH, &account),
+        (renkei_shared::api::CUSTOMER_PATH, &wire(&happy_customer())),
+        (renkei_shared::api::PHONE_PATH, &empty),
+        (renkei_shared::api::CALL_PATH, &empty),
     ] {
         let resp = post(&http, &pair.a.base, path, &csrf, body).await;
         assert_eq!(resp.status(), 200, "{path}");
@@ -388,7 +421,14 @@ async fn the_carriers_webhook_at_b_verifies_the_challenge_opened_at_a() {
     .await;
     assert_eq!(resp.status(), 200);
     // A sees it verified.
-    let resp = post(&http, &pair.a.base, "/api/flow/call", &csrf, &empty).await;
+    let resp = post(
+        &http,
+        &pair.a.base,
+        renkei_shared::api::CALL_PATH,
+        &csrf,
+        &empty,
+    )
+    .await;
     let challenge: CallChallenge = resp.json().await.expect("challenge");
     assert!(challenge.verified);
 }
@@ -397,17 +437,17 @@ async fn the_carriers_webhook_at_b_verifies_the_challenge_opened_at_a() {
 /// answer to showing SOA209.
 async fn at_soa209(http: &reqwest::Client, base: &str) -> (String, reqwest::Response) {
     let csrf = start_flow(http, base).await.csrf_token;
-    let account = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
-    let empty = json!({});
+    let account = wire(&account_body("115", "ordinary", "1100026"));
+    let empty = wire(&Empty {});
     for (path, body) in [
-        ("/api/flow/account", &account),
-        ("/api/flow/customer", &happy_customer()),
-        ("/api/flow/phone", &empty),
+        (renkei_shared::api::ACCOUNT_PATH, &account),
+        (renkei_shared::api::CUSTOMER_PATH, &wire(&happy_customer())),
+        (renkei_shared::api::PHONE_PATH, &empty),
     ] {
         let resp = post(http, base, path, &csrf, body).await;
         assert_eq!(resp.status(), 200, "{path}");
     }
-    let shown = post(http, base, "/api/flow/call", &csrf, &empty).await;
+    let shown = post(http, base, renkei_shared::api::CALL_PATH, &csrf, &empty).await;
     (csrf, shown)
 }
 
@@ -452,7 +492,14 @@ async fn across_instances_a_redial_or_a_late_call_verifies_no_other_flow() {
     assert_eq!(call_result(&pair.a.base, &number).await, "already_verified");
     assert_eq!(call_result(&pair.b.base, &number).await, "already_verified");
     let empty = json!({});
-    let resp = post(&stranger, &pair.a.base, "/api/flow/call", &csrf_s, &empty).await;
+    let resp = post(
+        &stranger,
+        &pair.a.base,
+        renkei_shared::api::CALL_PATH,
+        &csrf_s,
+        &empty,
+    )
+    .await;
     assert!(!resp.json::<CallChallenge>().await.expect("json").verified);
 
     // Late call: the stranger's window ends, a third flow takes no number

@@ -2,6 +2,7 @@
 
 use crate::helpers::{spawn_app, spawn_app_with};
 use renkei_server::config::institution::Profile;
+use renkei_shared::api::Empty;
 use serde_json::{Value, json};
 
 const GUNMA: &str = "name = \"ぐんまみらい信用組合\"\n\
@@ -18,7 +19,7 @@ async fn without_a_profile_the_screens_are_told_the_demo_institution() {
     let app = spawn_app().await;
     let resp = app
         .http
-        .get(app.url("/api/institution"))
+        .get(app.url(renkei_shared::api::INSTITUTION_PATH))
         .send()
         .await
         .unwrap();
@@ -48,7 +49,7 @@ async fn a_profile_names_the_credit_union_on_the_screens_and_in_the_mail() {
     .await;
     let got: Value = app
         .http
-        .get(app.url("/api/institution"))
+        .get(app.url(renkei_shared::api::INSTITUTION_PATH))
         .send()
         .await
         .unwrap()
@@ -68,7 +69,9 @@ async fn a_profile_names_the_credit_union_on_the_screens_and_in_the_mail() {
 
     // 拒否する: the notice comes from and is signed by this credit union.
     let csrf = app.at_consent_step().await;
-    let resp = app.post("/api/flow/deny", &csrf, &json!({})).await;
+    let resp = app
+        .post(renkei_shared::api::DENY_PATH, &csrf, &Empty {})
+        .await;
     assert_eq!(resp.status(), 200);
     let eml = crate::consent::first_eml(dir.path()).await;
     assert!(eml.contains("noreply@gunmamirai.example"), "{eml}");

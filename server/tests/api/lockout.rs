@@ -4,12 +4,13 @@ use crate::helpers::{
     code_of, failures_on_test_day, happy_customer, jst, spawn_app, spawn_app_with,
 };
 use futures::future::join_all;
+use renkei_shared::api::CustomerForm;
 use renkei_shared::oplog::Outcome;
 use serde_json::json;
 
-fn wrong() -> serde_json::Value {
+fn wrong() -> CustomerForm {
     let mut b = happy_customer();
-    b["birth_year"] = json!("1999");
+    b.birth_year = "1999".into();
     b
 }
 
@@ -19,10 +20,14 @@ async fn the_fifth_failure_locks_and_every_later_attempt_gets_b84_until_midnight
     app.clock.set(jst("2026-11-26T23:50:00"));
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
     for i in 1..=4 {
-        let resp = app.post("/api/flow/customer", &csrf, &wrong()).await;
+        let resp = app
+            .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &wrong())
+            .await;
         assert_eq!(code_of(resp).await, "identity_mismatch", "attempt {i}");
     }
-    let resp = app.post("/api/flow/customer", &csrf, &wrong()).await;
+    let resp = app
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &wrong())
+        .await;
     assert_eq!(resp.status(), 403);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["code"], "locked");
@@ -33,7 +38,7 @@ async fn the_fifth_failure_locks_and_every_later_attempt_gets_b84_until_midnight
 
     // Even the right data is refused now, with reason code B84.
     let resp = app
-        .post("/api/flow/customer", &csrf, &happy_customer())
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
         .await;
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["code"], "locked_b84");
@@ -55,7 +60,7 @@ async fn the_fifth_failure_locks_and_every_later_attempt_gets_b84_until_midnight
     // 0:00 JST lifts it by itself (0:00–0:01 is closed, so try at 0:01).
     app.clock.set(jst("2026-11-27T00:01:00"));
     let resp = app
-        .post("/api/flow/customer", &csrf, &happy_customer())
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
         .await;
     assert_eq!(resp.status(), 200);
 }
@@ -65,13 +70,16 @@ async fn the_lock_is_per_account() {
     let app = spawn_app().await;
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
     for _ in 0..5 {
-        app.post("/api/flow/customer", &csrf, &wrong()).await;
+        app.post(renkei_shared::api::CUSTOMER_PATH, &csrf, &wrong())
+            .await;
     }
     let other = app.other_browser();
     let csrf2 = other.at_customer_step("005", "savings", "123").await;
     let body = json!({"name": "ﾔﾏﾀﾞ ﾊﾅｺ", "birth_year": "1975", "birth_month": "04", "birth_day": "15",
                       "phone": "0272345678", "email": "hanako@example.jp", "email_confirm": "hanako@example.jp"});
-    let resp = other.post("/api/flow/customer", &csrf2, &body).await;
+    let resp = other
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf2, &body)
+        .await;
     assert_eq!(resp.status(), 200);
 }
 
@@ -81,7 +89,7 @@ async fn twenty_concurrent_failures_count_exactly_twenty() {
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
     let body = wrong();
     let attempts = (0..20).map(|_| async {
-        app.post("/api/flow/customer", &csrf, &body)
+        app.post(renkei_shared::api::CUSTOMER_PATH, &csrf, &body)
             .await
             .status()
             .as_u16()
@@ -106,11 +114,15 @@ async fn racing_right_and_wrong_attempts_lock_exactly_once_and_nothing_passes_af
     let wrong_body = wrong();
     let happy = happy_customer();
     let wrong_attempts = (0..10).map(|_| async {
-        let r = app.post("/api/flow/customer", &csrf, &wrong_body).await;
+        let r = app
+            .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &wrong_body)
+            .await;
         code_of(r).await
     });
     let right_attempts = right.iter().map(|(b, csrf)| async {
-        let r = b.post("/api/flow/customer", csrf, &happy).await;
+        let r = b
+            .post(renkei_shared::api::CUSTOMER_PATH, csrf, &happy)
+            .await;
         if r.status() == 200 {
             "ok".to_owned()
         } else {
@@ -154,10 +166,11 @@ async fn staff_can_lift_a_lock_early_with_a_reason_in_the_operation_log() {
     let app = spawn_app().await;
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
     for _ in 0..5 {
-        app.post("/api/flow/customer", &csrf, &wrong()).await;
+        app.post(renkei_shared::api::CUSTOMER_PATH, &csrf, &wrong())
+            .await;
     }
     let resp = app
-        .post("/api/flow/customer", &csrf, &happy_customer())
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
         .await;
     assert_eq!(code_of(resp).await, "locked_b84");
 
@@ -181,7 +194,7 @@ async fn staff_can_lift_a_lock_early_with_a_reason_in_the_operation_log() {
     );
 
     let resp = app
-        .post("/api/flow/customer", &csrf, &happy_customer())
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
         .await;
     assert_eq!(resp.status(), 200);
 }
@@ -202,7 +215,7 @@ async fn wrong_attempts_racing_from_many_flows_count_exactly_the_threshold() {
     let attempts = (0..40).map(|i| {
         let (b, csrf) = &browsers[i % 8];
         let body = &body;
-        async move { code_of(b.post("/api/flow/customer", csrf, body).await).await }
+        async move { code_of(b.post(renkei_shared::api::CUSTOMER_PATH, csrf, body).await).await }
     });
     let codes = join_all(attempts).await;
     let count = |c: &str| codes.iter().filter(|x| *x == c).count();

@@ -5,7 +5,7 @@ async fn metadata_names_the_issuer_and_what_is_supported() {
     let app = spawn_app().await;
     let resp = app
         .http
-        .get(app.url("/.well-known/oauth-authorization-server"))
+        .get(app.url(renkei_shared::oauth::METADATA_PATH))
         .send()
         .await
         .unwrap();
@@ -29,9 +29,9 @@ async fn metadata_names_the_issuer_and_what_is_supported() {
 async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
     for path in [
-        "/.well-known/oauth-authorization-server",
+        renkei_shared::oauth::METADATA_PATH,
         "/demo",
-        "/api/flow",
+        renkei_shared::api::FLOW_PATH,
         "/api/nope",
     ] {
         let resp = app.http.get(app.url(path)).send().await.unwrap();

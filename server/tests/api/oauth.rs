@@ -57,7 +57,7 @@ async fn the_whole_grant_code_token_introspect_refresh_revoke() {
     // Revocation ends every token of the grant at once.
     let resp = app
         .http
-        .post(app.url("/oauth/revoke"))
+        .post(app.url(renkei_shared::oauth::REVOKE_PATH))
         .basic_auth(DEMO_CREDS.0, Some(DEMO_CREDS.1))
         .form(&[("token", refresh2.as_str())])
         .send()
@@ -251,7 +251,7 @@ async fn bad_client_authentication_is_invalid_client() {
     }
     let resp = app
         .http
-        .post(app.url("/oauth/token"))
+        .post(app.url(renkei_shared::oauth::TOKEN_PATH))
         .form(&form)
         .send()
         .await
@@ -281,11 +281,7 @@ async fn after_thirty_days_refresh_is_refused_and_tokens_are_inactive() {
 #[tokio::test]
 async fn metadata_lists_the_token_endpoints_and_what_they_accept() {
     let app = spawn_app().await;
-    let m: Value = get_json(
-        &app.http,
-        app.url("/.well-known/oauth-authorization-server"),
-    )
-    .await;
+    let m: Value = get_json(&app.http, app.url(renkei_shared::oauth::METADATA_PATH)).await;
     assert_eq!(m["token_endpoint"], "http://renkei.test/oauth/token");
     assert_eq!(m["revocation_endpoint"], "http://renkei.test/oauth/revoke");
     assert_eq!(

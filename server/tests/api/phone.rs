@@ -4,6 +4,7 @@ use crate::helpers::{
     CALLBACK_NUMBER, TELEPHONY_SECRET, code_of, get_json, spawn_app, spawn_app_with,
 };
 use renkei_server::clock::Clock;
+use renkei_shared::api::Empty;
 use renkei_shared::api::Step;
 use renkei_shared::oplog::LogStep;
 use serde_json::{Value, json};
@@ -13,19 +14,26 @@ async fn soa208_shows_only_the_masked_number() {
     let app = spawn_app().await;
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
     app.post(
-        "/api/flow/customer",
+        renkei_shared::api::CUSTOMER_PATH,
         &csrf,
         &crate::helpers::happy_customer(),
     )
     .await;
-    let resp = app.http.get(app.url("/api/flow")).send().await.unwrap();
+    let resp = app
+        .http
+        .get(app.url(renkei_shared::api::FLOW_PATH))
+        .send()
+        .await
+        .unwrap();
     let text = resp.text().await.unwrap();
     assert!(text.contains(r#""masked_phone":"*****3333""#), "{text}");
     assert!(
         !text.contains("0901111"),
         "the whole number never leaves the server"
     );
-    let resp = app.post("/api/flow/phone", &csrf, &json!({})).await;
+    let resp = app
+        .post(renkei_shared::api::PHONE_PATH, &csrf, &Empty {})
+        .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(app.flow().await.step, Step::PhoneCall);
 }
@@ -55,7 +63,9 @@ async fn confirm_before_the_call_is_pending_and_after_it_moves_on() {
     let app = spawn_app().await;
     let csrf = app.at_call_step().await;
     app.open_call(&csrf).await;
-    let resp = app.post("/api/flow/call/confirm", &csrf, &json!({})).await;
+    let resp = app
+        .post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf, &Empty {})
+        .await;
     assert_eq!(resp.status(), 409);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["code"], "callback_pending");
@@ -65,9 +75,11 @@ async fn confirm_before_the_call_is_pending_and_after_it_moves_on() {
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["result"], "verified");
-    let status: Value = get_json(&app.http, app.url("/api/flow/call")).await;
+    let status: Value = get_json(&app.http, app.url(renkei_shared::api::CALL_PATH)).await;
     assert_eq!(status["verified"], true);
-    let resp = app.post("/api/flow/call/confirm", &csrf, &json!({})).await;
+    let resp = app
+        .post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf, &Empty {})
+        .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(app.flow().await.step, Step::Pin);
 }
@@ -102,14 +114,14 @@ async fn bad_signatures_are_refused_before_anything_happens() {
     // No signature at all.
     let resp = app
         .http
-        .post(app.url("/telephony/inbound-call"))
+        .post(app.url(renkei_shared::telephony::PATH))
         .header("content-type", "application/json")
         .body(json!({"call_id": "x", "from": "09011113333", "to": CALLBACK_NUMBER, "received_at": ""}).to_string())
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 401);
-    let status: Value = get_json(&app.http, app.url("/api/flow/call")).await;
+    let status: Value = get_json(&app.http, app.url(renkei_shared::api::CALL_PATH)).await;
     assert_eq!(status["verified"], false, "nothing was verified");
     // Just inside the window still counts.
     let resp = app
@@ -144,7 +156,9 @@ async fn withheld_and_other_numbers_never_verify() {
         .await;
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["result"], "no_matching_challenge");
-    let resp = app.post("/api/flow/call/confirm", &csrf, &json!({})).await;
+    let resp = app
+        .post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf, &Empty {})
+        .await;
     assert_eq!(code_of(resp).await, "callback_pending");
     let log = app.storage.operation_log().await.unwrap();
     let calls: Vec<_> = log
@@ -172,7 +186,8 @@ async fn a_replayed_call_id_has_no_second_effect() {
         .await
         .unwrap();
     assert_eq!(body["result"], "verified");
-    app.post("/api/flow/call/confirm", &csrf, &json!({})).await;
+    app.post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf, &Empty {})
+        .await;
 
     // A second flow for the same customer waits for its own call; the replay
     // of the first call must not verify it.
@@ -180,20 +195,24 @@ async fn a_replayed_call_id_has_no_second_effect() {
     let csrf2 = other.at_customer_step("115", "ordinary", "1100026").await;
     other
         .post(
-            "/api/flow/customer",
+            renkei_shared::api::CUSTOMER_PATH,
             &csrf2,
             &crate::helpers::happy_customer(),
         )
         .await;
-    other.post("/api/flow/phone", &csrf2, &json!({})).await;
-    let resp = other.post("/api/flow/call", &csrf2, &json!({})).await;
+    other
+        .post(renkei_shared::api::PHONE_PATH, &csrf2, &Empty {})
+        .await;
+    let resp = other
+        .post(renkei_shared::api::CALL_PATH, &csrf2, &Empty {})
+        .await;
     assert_eq!(resp.status(), 200);
     let resp = app.signed_call("same-id", "09011113333").await;
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["result"], "duplicate");
     let resp = other
-        .post("/api/flow/call/confirm", &csrf2, &json!({}))
+        .post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf2, &Empty {})
         .await;
     assert_eq!(code_of(resp).await, "callback_pending");
 }
@@ -210,7 +229,9 @@ async fn a_call_before_the_screen_does_nothing() {
         .unwrap();
     assert_eq!(body["result"], "no_matching_challenge");
     app.open_call(&csrf).await;
-    let resp = app.post("/api/flow/call/confirm", &csrf, &json!({})).await;
+    let resp = app
+        .post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf, &Empty {})
+        .await;
     assert_eq!(code_of(resp).await, "callback_pending");
 }
 
@@ -229,7 +250,9 @@ async fn after_the_deadline_the_call_is_void_and_the_flow_starts_over() {
     // Answered for this flow (its number is still bound to it), verifying
     // nothing.
     assert_eq!(body["result"], "too_late");
-    let resp = app.post("/api/flow/call/confirm", &csrf, &json!({})).await;
+    let resp = app
+        .post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf, &Empty {})
+        .await;
     assert_eq!(resp.status(), 410);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["code"], "callback_expired");
@@ -249,13 +272,17 @@ async fn two_customers_verify_independently() {
                         "phone": "0272345678", "email": "hanako@example.jp", "email_confirm": "hanako@example.jp"});
     assert_eq!(
         other
-            .post("/api/flow/customer", &csrf_b, &hanako)
+            .post(renkei_shared::api::CUSTOMER_PATH, &csrf_b, &hanako)
             .await
             .status(),
         200
     );
-    other.post("/api/flow/phone", &csrf_b, &json!({})).await;
-    other.post("/api/flow/call", &csrf_b, &json!({})).await;
+    other
+        .post(renkei_shared::api::PHONE_PATH, &csrf_b, &Empty {})
+        .await;
+    other
+        .post(renkei_shared::api::CALL_PATH, &csrf_b, &Empty {})
+        .await;
 
     let body: Value = app
         .signed_call("hanako-call", "+81272345678")
@@ -266,13 +293,13 @@ async fn two_customers_verify_independently() {
     assert_eq!(body["result"], "verified");
     assert_eq!(
         other
-            .post("/api/flow/call/confirm", &csrf_b, &json!({}))
+            .post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf_b, &Empty {})
             .await
             .status(),
         200
     );
     let resp = app
-        .post("/api/flow/call/confirm", &csrf_a, &json!({}))
+        .post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf_a, &Empty {})
         .await;
     assert_eq!(
         code_of(resp).await,
@@ -293,7 +320,11 @@ async fn twilio_webhooks_with_the_right_signature_verify_and_hang_up() {
         ("To", "+81120000111"),
         ("CallStatus", "ringing"),
     ];
-    let url = format!("{}/telephony/twilio/voice", crate::helpers::ISSUER);
+    let url = format!(
+        "{}{}",
+        crate::helpers::ISSUER,
+        renkei_shared::telephony::TWILIO_PATH
+    );
     // Twilio's scheme, written from its definition.
     let mut sorted = params.to_vec();
     sorted.sort();
@@ -308,7 +339,7 @@ async fn twilio_webhooks_with_the_right_signature_verify_and_hang_up() {
 
     let send = |sig: String| {
         app.http
-            .post(app.url("/telephony/twilio/voice"))
+            .post(app.url(renkei_shared::telephony::TWILIO_PATH))
             .header("x-twilio-signature", sig)
             .form(&params)
             .send()
@@ -325,7 +356,7 @@ async fn twilio_webhooks_with_the_right_signature_verify_and_hang_up() {
     );
     assert!(resp.text().await.unwrap().contains("<Hangup/>"));
     assert_eq!(
-        app.post("/api/flow/call/confirm", &csrf, &json!({}))
+        app.post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf, &Empty {})
             .await
             .status(),
         200

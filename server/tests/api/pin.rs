@@ -1,7 +1,9 @@
 //! Stage 3: SOA211, the cash-card PIN.
 
+use crate::helpers::account_body;
 use crate::helpers::{ServerProcess, code_of, get_json, spawn_app};
 use renkei_shared::api::Step;
+use renkei_shared::api::{Empty, PinForm};
 use serde_json::{Value, json};
 
 async fn at_pin_step(app: &crate::helpers::TestApp) -> String {
@@ -9,7 +11,7 @@ async fn at_pin_step(app: &crate::helpers::TestApp) -> String {
     app.open_call(&csrf).await;
     app.signed_call("pin-test-call", "09011113333").await;
     assert_eq!(
-        app.post("/api/flow/call/confirm", &csrf, &json!({}))
+        app.post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf, &Empty {})
             .await
             .status(),
         200
@@ -23,7 +25,11 @@ async fn the_right_pin_reaches_consent() {
     let app = spawn_app().await;
     let csrf = at_pin_step(&app).await;
     let resp = app
-        .post("/api/flow/pin", &csrf, &json!({"pin": "1234"}))
+        .post(
+            renkei_shared::api::PIN_PATH,
+            &csrf,
+            &PinForm { pin: "1234".into() },
+        )
         .await;
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
@@ -36,15 +42,21 @@ async fn a_malformed_pin_is_a_field_error_not_a_failure() {
     let app = spawn_app().await;
     let csrf = at_pin_step(&app).await;
     for pin in ["", "123", "12345", "12a4"] {
-        let resp = app.post("/api/flow/pin", &csrf, &json!({"pin": pin})).await;
+        let resp = app
+            .post(renkei_shared::api::PIN_PATH, &csrf, &json!({"pin": pin}))
+            .await;
         assert_eq!(resp.status(), 422, "{pin:?}");
         let body: Value = resp.json().await.unwrap();
         assert!(body["fields"]["pin"].is_array(), "{pin:?}");
     }
     assert_eq!(
-        app.post("/api/flow/pin", &csrf, &json!({"pin": "1234"}))
-            .await
-            .status(),
+        app.post(
+            renkei_shared::api::PIN_PATH,
+            &csrf,
+            &PinForm { pin: "1234".into() }
+        )
+        .await
+        .status(),
         200
     );
 }
@@ -55,7 +67,11 @@ async fn wrong_pins_lock_and_then_even_the_right_pin_gets_b84() {
     let csrf = at_pin_step(&app).await;
     for i in 1..=4 {
         let resp = app
-            .post("/api/flow/pin", &csrf, &json!({"pin": "0000"}))
+            .post(
+                renkei_shared::api::PIN_PATH,
+                &csrf,
+                &PinForm { pin: "0000".into() },
+            )
             .await;
         let body: Value = resp.json().await.unwrap();
         assert_eq!(body["code"], "identity_mismatch", "attempt {i}");
@@ -65,11 +81,19 @@ async fn wrong_pins_lock_and_then_even_the_right_pin_gets_b84() {
         );
     }
     let resp = app
-        .post("/api/flow/pin", &csrf, &json!({"pin": "0000"}))
+        .post(
+            renkei_shared::api::PIN_PATH,
+            &csrf,
+            &PinForm { pin: "0000".into() },
+        )
         .await;
     assert_eq!(code_of(resp).await, "locked");
     let resp = app
-        .post("/api/flow/pin", &csrf, &json!({"pin": "1234"}))
+        .post(
+            renkei_shared::api::PIN_PATH,
+            &csrf,
+            &PinForm { pin: "1234".into() },
+        )
         .await;
     assert_eq!(code_of(resp).await, "locked_b84");
     assert_eq!(app.flow().await.step, Step::Pin);
@@ -87,7 +111,7 @@ async fn the_pin_never_appears_in_the_servers_log_output() {
             .json(&body)
             .send()
     };
-    let authorize = format!("{base}/oauth/authorize");
+    let authorize = format!("{base}{}", renkei_shared::oauth::AUTHORIZE_PATH);
     let mut params = crate::helpers::authorize_params();
     params[2].1 = format!("{base}/demo/callback");
     assert_eq!(
@@ -99,24 +123,28 @@ async fn the_pin_never_appears_in_the_servers_log_output() {
             .status(),
         303
     );
-    let view: Value = get_json(&http, format!("{base}/api/flow")).await;
+    let view: Value = get_json(&http, format!("{base}{}", renkei_shared::api::FLOW_PATH)).await;
     let csrf = view["csrf_token"].as_str().unwrap().to_owned();
     post(
-        "/api/flow/account",
+        renkei_shared::api::ACCOUNT_PATH,
         &csrf,
-        json!({"branch": "115", "kind": "ordinary", "number": "1100026"}),
+        crate::helpers::wire(&account_body("115", "ordinary", "1100026")),
     )
     .await
     .unwrap();
     post(
-        "/api/flow/customer",
+        renkei_shared::api::CUSTOMER_PATH,
         &csrf,
-        crate::helpers::happy_customer(),
+        crate::helpers::wire(&crate::helpers::happy_customer()),
     )
     .await
     .unwrap();
-    post("/api/flow/phone", &csrf, json!({})).await.unwrap();
-    post("/api/flow/call", &csrf, json!({})).await.unwrap();
+    post(renkei_shared::api::PHONE_PATH, &csrf, json!({}))
+        .await
+        .unwrap();
+    post(renkei_shared::api::CALL_PATH, &csrf, json!({}))
+        .await
+        .unwrap();
     // The carrier reports the call, signed at the server's clock.
     let body = json!({
         "call_id": "pin-log-call", "from": "09011113333",
@@ -125,7 +153,7 @@ async fn the_pin_never_appears_in_the_servers_log_output() {
     .to_string();
     let ts = crate::helpers::default_start().as_second();
     let answer: Value = http
-        .post(format!("{base}/telephony/inbound-call"))
+        .post(format!("{base}{}", renkei_shared::telephony::PATH))
         .header("content-type", "application/json")
         .header("x-renkei-timestamp", ts.to_string())
         .header(
@@ -140,19 +168,19 @@ async fn the_pin_never_appears_in_the_servers_log_output() {
         .await
         .unwrap();
     assert_eq!(answer["result"], "verified");
-    post("/api/flow/call/confirm", &csrf, json!({}))
+    post(renkei_shared::api::CALL_CONFIRM_PATH, &csrf, json!({}))
         .await
         .unwrap();
-    let wrong = post("/api/flow/pin", &csrf, json!({"pin": "8642"}))
+    let wrong = post(renkei_shared::api::PIN_PATH, &csrf, json!({"pin": "8642"}))
         .await
         .unwrap();
     assert_eq!(wrong.status(), 422);
     // A body of the wrong shape: its rejection text quotes the value.
-    let malformed = post("/api/flow/pin", &csrf, json!({"pin": 8642}))
+    let malformed = post(renkei_shared::api::PIN_PATH, &csrf, json!({"pin": 8642}))
         .await
         .unwrap();
     assert_eq!(malformed.status(), 400);
-    let right = post("/api/flow/pin", &csrf, json!({"pin": "1234"}))
+    let right = post(renkei_shared::api::PIN_PATH, &csrf, json!({"pin": "1234"}))
         .await
         .unwrap();
     assert_eq!(right.status(), 200);
@@ -161,7 +189,7 @@ async fn the_pin_never_appears_in_the_servers_log_output() {
     server.child.wait().await.unwrap();
     let logs = server.log_text();
     assert!(
-        logs.contains("/api/flow/pin"),
+        logs.contains(renkei_shared::api::PIN_PATH),
         "the log did capture the PIN requests"
     );
     assert!(!leaks(&logs, "8642"), "wrong PIN leaked into the log");

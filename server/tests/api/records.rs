@@ -2,6 +2,7 @@
 //! import | hash-pin | status`, run as the real binary on the server's
 //! database, and what customers and apps then see over HTTP.
 
+use crate::helpers::account_body;
 use crate::helpers::{TestApp, code_of, spawn_app};
 use renkei_fixture::Customer;
 use renkei_shared::oplog::{LogStep, Outcome};
@@ -107,7 +108,7 @@ pub async fn get(app: &TestApp, token: &str, path: &str) -> Value {
 }
 
 pub async fn descriptions(app: &TestApp, token: &str) -> Vec<String> {
-    let accounts = get(app, token, "/api/v1/accounts").await;
+    let accounts = get(app, token, renkei_shared::account::ACCOUNTS_PATH).await;
     let id = accounts["accounts"][0]["id"].as_str().unwrap().to_owned();
     let page = get(
         app,
@@ -162,14 +163,14 @@ async fn an_imported_account_links_and_its_records_come_out_of_the_api() {
 
     // The customer links the account that exists only because it was imported.
     let token = app.other_browser().link(&IMPORTED).await;
-    let token = token["access_token"].as_str().unwrap().to_owned();
-    let a = get(&app, &token, "/api/v1/accounts").await;
+    let token = token.access_token;
+    let a = get(&app, &token, renkei_shared::account::ACCOUNTS_PATH).await;
     assert_eq!(a["accounts"][0]["branch"], "300");
     assert_eq!(a["accounts"][0]["balance"], 523000);
     assert_eq!(a["accounts"][0]["available_balance"], 500000);
     // Newest first; the one older than the retention was purged.
     assert_eq!(descriptions(&app, &token).await, ["ﾃﾞﾝｷﾘﾖｳｷﾝ", "ｷﾕｳﾖ"]);
-    let d = get(&app, &token, "/api/v1/time-deposits").await;
+    let d = get(&app, &token, renkei_shared::account::TIME_DEPOSITS_PATH).await;
     assert_eq!(d["time_deposits"][0]["principal"], 2000000);
 
     // A delta import adds a transaction and corrects one: no duplicates.
@@ -247,7 +248,7 @@ async fn a_bad_file_is_refused_whole_with_every_bad_line_named() {
     // The good first line was not imported either.
     let (_, resp) = app
         .other_browser()
-        .account_attempt(&json!({"branch": "301", "kind": "ordinary", "number": "1"}))
+        .account_attempt(&account_body("301", "ordinary", "1"))
         .await;
     assert_eq!(code_of(resp).await, "account_not_eligible");
 
@@ -284,8 +285,8 @@ async fn a_full_import_closes_what_it_no_longer_lists_and_ends_its_linkages() {
     let app = spawn_app().await;
     // The demo customer links first.
     let linked = app.other_browser().link(&renkei_fixture::HAPPY).await;
-    let token = linked["access_token"].as_str().unwrap().to_owned();
-    get(&app, &token, "/api/v1/accounts").await;
+    let token = linked.access_token;
+    get(&app, &token, renkei_shared::account::ACCOUNTS_PATH).await;
 
     // The core system's full file lists only the imported customer, and
     // moves 300-0000001 to 300-0004567 (listed after it).
@@ -302,7 +303,7 @@ async fn a_full_import_closes_what_it_no_longer_lists_and_ends_its_linkages() {
     // The app's token stops working at once; the log says why.
     let resp = app
         .http
-        .get(app.url("/api/v1/accounts"))
+        .get(app.url(renkei_shared::account::ACCOUNTS_PATH))
         .bearer_auth(&token)
         .send()
         .await
@@ -328,12 +329,12 @@ async fn a_full_import_closes_what_it_no_longer_lists_and_ends_its_linkages() {
     }
     let (_, resp) = app
         .other_browser()
-        .account_attempt(&json!({"branch": "300", "kind": "ordinary", "number": "1"}))
+        .account_attempt(&account_body("300", "ordinary", "1"))
         .await;
     assert_eq!(resp.status(), 422);
     let (_, resp) = app
         .other_browser()
-        .account_attempt(&json!({"branch": "300", "kind": "ordinary", "number": "4567"}))
+        .account_attempt(&account_body("300", "ordinary", "4567"))
         .await;
     assert_eq!(resp.status(), 200);
 }

@@ -25,7 +25,7 @@ async fn an_expired_flow_is_purged() {
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
     let resp = app
         .post(
-            "/api/flow/customer",
+            renkei_shared::api::CUSTOMER_PATH,
             &csrf,
             &crate::helpers::happy_customer(),
         )
@@ -33,13 +33,23 @@ async fn an_expired_flow_is_purged() {
     assert_eq!(resp.status(), 200, "the flow holds an e-mail address now");
     // Past its 15 minutes: expired (the same message as not found)...
     app.clock.advance(jiff::SignedDuration::from_secs(901));
-    let resp = app.http.get(app.url("/api/flow")).send().await.unwrap();
+    let resp = app
+        .http
+        .get(app.url(renkei_shared::api::FLOW_PATH))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(code_of(resp).await, "flow_expired");
     // ...and an hour later gone altogether.
     app.clock.advance(jiff::SignedDuration::from_secs(3600));
     assert!(
         eventually(|| async {
-            let resp = app.http.get(app.url("/api/flow")).send().await.unwrap();
+            let resp = app
+                .http
+                .get(app.url(renkei_shared::api::FLOW_PATH))
+                .send()
+                .await
+                .unwrap();
             code_of(resp).await == "flow_not_found"
         })
         .await
@@ -107,7 +117,7 @@ async fn a_disabled_apps_tokens_stop_at_once() {
     let token = t["access_token"].as_str().unwrap();
     let read = || {
         app.http
-            .get(app.url("/api/v1/accounts"))
+            .get(app.url(renkei_shared::account::ACCOUNTS_PATH))
             .bearer_auth(token)
             .send()
     };

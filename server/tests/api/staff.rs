@@ -7,11 +7,17 @@ use crate::helpers::{
     TestApp, authorize_params, code_of, happy_customer, spawn_app, spawn_app_with,
 };
 use renkei_server::testkit::staff_session;
+use renkei_shared::api::Empty;
 use renkei_shared::oplog::Outcome;
-use renkei_shared::staff::{STAFF_CSRF_HEADER, StaffRole};
+use renkei_shared::staff::{Reason, STAFF_CSRF_HEADER, StaffRole, path, paths};
 use serde_json::{Value, json};
 
-const HAPPY: &str = "/staff/api/accounts/115/ordinary/1100026";
+/// The happy-path customer's account, as the console names it.
+const HAPPY_KEY: [&str; 3] = ["115", "ordinary", "1100026"];
+
+fn happy() -> String {
+    path(paths::ACCOUNT, &HAPPY_KEY)
+}
 
 /// A staff member's own HTTP client, signed in.
 struct StaffClient {
@@ -42,11 +48,16 @@ impl StaffClient {
             .unwrap()
     }
 
-    async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+    async fn post(&self, path: &str, body: &impl serde::Serialize) -> reqwest::Response {
         self.post_with(path, body, &self.csrf).await
     }
 
-    async fn post_with(&self, path: &str, body: &Value, csrf: &str) -> reqwest::Response {
+    async fn post_with(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+        csrf: &str,
+    ) -> reqwest::Response {
         self.http
             .post(format!("{}{path}", self.base))
             .header("cookie", &self.cookie)
@@ -63,11 +74,14 @@ async fn lock_happy_account(app: &TestApp) {
     let b = app.other_browser();
     let csrf = b.at_customer_step("115", "ordinary", "1100026").await;
     let mut wrong = happy_customer();
-    wrong["birth_year"] = json!("1999");
+    wrong.birth_year = "1999".into();
     for _ in 0..5 {
-        b.post("/api/flow/customer", &csrf, &wrong).await;
+        b.post(renkei_shared::api::CUSTOMER_PATH, &csrf, &wrong)
+            .await;
     }
-    let resp = b.post("/api/flow/customer", &csrf, &happy_customer()).await;
+    let resp = b
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
+        .await;
     assert_eq!(code_of(resp).await, "locked_b84");
 }
 
@@ -77,7 +91,7 @@ async fn an_operator_finds_a_locked_account_lifts_the_lock_and_the_customer_goes
     lock_happy_account(&app).await;
     let op = StaffClient::sign_in(&app, "窓口 花子", StaffRole::Operator).await;
 
-    let view: Value = op.get(HAPPY).await.json().await.unwrap();
+    let view: Value = op.get(&happy()).await.json().await.unwrap();
     assert_eq!(view["status"], "active");
     assert_eq!(view["can_link"], true);
     assert_eq!(view["failures_today"], 5);
@@ -94,24 +108,33 @@ async fn an_operator_finds_a_locked_account_lifts_the_lock_and_the_customer_goes
 
     // A change without a reason is refused and changes nothing.
     let resp = op
-        .post(&format!("{HAPPY}/lift-lock"), &json!({"reason": "  "}))
+        .post(
+            &path(paths::LIFT_LOCK, &HAPPY_KEY),
+            &Reason {
+                reason: "  ".into(),
+            },
+        )
         .await;
     assert_eq!(resp.status(), 422);
     assert_eq!(code_of(resp).await, "staff_reason_required");
     let resp = op
         .post(
-            &format!("{HAPPY}/lift-lock"),
-            &json!({"reason": "窓口で本人確認済み"}),
+            &path(paths::LIFT_LOCK, &HAPPY_KEY),
+            &Reason {
+                reason: "窓口で本人確認済み".into(),
+            },
         )
         .await;
     assert_eq!(resp.status(), 200);
-    let view: Value = op.get(HAPPY).await.json().await.unwrap();
+    let view: Value = op.get(&happy()).await.json().await.unwrap();
     assert_eq!(view["locked"], false);
 
     // The customer passes SOA201 and お客様情報入力 now.
     let b = app.other_browser();
     let csrf = b.at_customer_step("115", "ordinary", "1100026").await;
-    let resp = b.post("/api/flow/customer", &csrf, &happy_customer()).await;
+    let resp = b
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
+        .await;
     assert_eq!(resp.status(), 200);
 
     // The log says who lifted it and why.
@@ -135,10 +158,10 @@ async fn an_operator_finds_a_locked_account_lifts_the_lock_and_the_customer_goes
 async fn ending_a_linkage_in_the_console_stops_the_apps_token_at_once() {
     let app = spawn_app().await;
     let linked = app.other_browser().link(&renkei_fixture::HAPPY).await;
-    let token = linked["access_token"].as_str().unwrap();
+    let token = linked.access_token.as_str();
     let read = || async {
         app.http
-            .get(app.url("/api/v1/accounts"))
+            .get(app.url(renkei_shared::account::ACCOUNTS_PATH))
             .bearer_auth(token)
             .send()
             .await
@@ -147,23 +170,23 @@ async fn ending_a_linkage_in_the_console_stops_the_apps_token_at_once() {
     };
     assert_eq!(read().await, 200);
     let op = StaffClient::sign_in(&app, "op", StaffRole::Operator).await;
-    let view: Value = op.get(HAPPY).await.json().await.unwrap();
+    let view: Value = op.get(&happy()).await.json().await.unwrap();
     let consent = view["consents"][0]["id"].as_i64().unwrap();
     assert_eq!(view["consents"][0]["revoked_at"], Value::Null);
     let resp = op
         .post(
-            &format!("{HAPPY}/end-linkages"),
+            &path(paths::END_LINKAGES, &HAPPY_KEY),
             &json!({"consent_id": consent, "reason": "お客様から電話で解除依頼"}),
         )
         .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(read().await, 401);
-    let view: Value = op.get(HAPPY).await.json().await.unwrap();
+    let view: Value = op.get(&happy()).await.json().await.unwrap();
     assert_eq!(view["consents"][0]["revoked_by"], "staff");
     // Ending it again finds nothing live.
     let resp = op
         .post(
-            &format!("{HAPPY}/end-linkages"),
+            &path(paths::END_LINKAGES, &HAPPY_KEY),
             &json!({"consent_id": consent, "reason": "二度目"}),
         )
         .await;
@@ -176,9 +199,9 @@ async fn an_operator_cannot_reach_supervisor_apis() {
     let op = StaffClient::sign_in(&app, "op", StaffRole::Operator).await;
     let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
     for path in [
-        "/staff/api/audit",
-        "/staff/api/audit.csv",
-        "/staff/api/funnel",
+        renkei_shared::staff::paths::AUDIT,
+        renkei_shared::staff::paths::AUDIT_CSV,
+        renkei_shared::staff::paths::FUNNEL,
     ] {
         let resp = op.get(path).await;
         assert_eq!(resp.status(), 403, "{path}");
@@ -192,12 +215,12 @@ async fn no_session_another_csrf_token_or_a_customer_cookie_is_refused() {
     let app = spawn_app().await;
     let op = StaffClient::sign_in(&app, "op", StaffRole::Operator).await;
     let other = StaffClient::sign_in(&app, "other", StaffRole::Operator).await;
-    let lift = format!("{HAPPY}/lift-lock");
+    let lift = path(paths::LIFT_LOCK, &HAPPY_KEY);
     let body = json!({"reason": "テスト"});
 
     // No session at all.
     let resp = reqwest::Client::new()
-        .get(app.url(HAPPY))
+        .get(app.url(&happy()))
         .send()
         .await
         .unwrap();
@@ -214,15 +237,15 @@ async fn no_session_another_csrf_token_or_a_customer_cookie_is_refused() {
     customer
         .at_customer_step("115", "ordinary", "1100026")
         .await;
-    let resp = app.http.get(app.url(HAPPY)).send().await.unwrap();
+    let resp = app.http.get(app.url(&happy())).send().await.unwrap();
     assert_eq!(resp.status(), 401);
     // And the staff cookie nothing to the flow API.
-    let resp = op.get("/api/flow").await;
+    let resp = op.get(renkei_shared::api::FLOW_PATH).await;
     assert_eq!(code_of(resp).await, "flow_not_found");
     // A disabled staff member's session ends at once.
     app.staff().disable_staff("op", "退職").await.unwrap();
-    assert_eq!(op.get(HAPPY).await.status(), 401);
-    assert_eq!(other.get(HAPPY).await.status(), 200);
+    assert_eq!(op.get(&happy()).await.status(), 401);
+    assert_eq!(other.get(&happy()).await.status(), 200);
 }
 
 #[tokio::test]
@@ -232,14 +255,14 @@ async fn sessions_end_after_15_idle_minutes_and_after_8_hours() {
     // Active every 14 minutes: alive for 8 hours, not a minute more.
     for _ in 0..34 {
         app.clock.advance(jiff::SignedDuration::from_mins(14));
-        assert_eq!(op.get(HAPPY).await.status(), 200);
+        assert_eq!(op.get(&happy()).await.status(), 200);
     }
     app.clock.advance(jiff::SignedDuration::from_mins(4));
-    assert_eq!(op.get(HAPPY).await.status(), 401);
+    assert_eq!(op.get(&happy()).await.status(), 401);
 
     let idle = StaffClient::sign_in(&app, "idle", StaffRole::Operator).await;
     app.clock.advance(jiff::SignedDuration::from_mins(15));
-    assert_eq!(idle.get(HAPPY).await.status(), 401);
+    assert_eq!(idle.get(&happy()).await.status(), 401);
 }
 
 #[tokio::test]
@@ -249,13 +272,18 @@ async fn the_audit_export_is_utf8_with_a_bom_and_names_the_staff_member() {
     let sv = StaffClient::sign_in(&app, "監督 一郎", StaffRole::Supervisor).await;
     let resp = sv
         .post(
-            &format!("{HAPPY}/lift-lock"),
-            &json!({"reason": "電話で本人確認、解除"}),
+            &path(paths::LIFT_LOCK, &HAPPY_KEY),
+            &Reason {
+                reason: "電話で本人確認、解除".into(),
+            },
         )
         .await;
     assert_eq!(resp.status(), 200);
     let resp = sv
-        .get("/staff/api/audit.csv?day=2026-11-26&staff=監督 一郎")
+        .get(&format!(
+            "{}?day=2026-11-26&staff=監督 一郎",
+            paths::AUDIT_CSV
+        ))
         .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
@@ -276,7 +304,10 @@ async fn the_audit_export_is_utf8_with_a_bom_and_names_the_staff_member() {
 
     // The same search as a page.
     let page: Value = sv
-        .get("/staff/api/audit?day=2026-11-26&outcome=lock_lifted")
+        .get(&format!(
+            "{}?day=2026-11-26&outcome=lock_lifted",
+            paths::AUDIT
+        ))
         .await
         .json()
         .await
@@ -303,7 +334,7 @@ async fn the_funnel_counts_what_the_customers_did() {
     let b = app.other_browser();
     let view = b.start_flow().await;
     let resp = b
-        .post("/api/flow/cancel", &view.csrf_token, &json!({}))
+        .post(renkei_shared::api::CANCEL_PATH, &view.csrf_token, &Empty {})
         .await;
     assert_eq!(resp.status(), 200);
     // One is locked out at お客様情報入力 (four mismatches, then the lock).
@@ -316,14 +347,15 @@ async fn the_funnel_counts_what_the_customers_did() {
         .at_customer_step(jiro.branch, jiro.kind, jiro.number)
         .await;
     let mut wrong = happy_customer();
-    wrong["birth_year"] = json!("1999");
+    wrong.birth_year = "1999".into();
     for _ in 0..5 {
-        b.post("/api/flow/customer", &csrf, &wrong).await;
+        b.post(renkei_shared::api::CUSTOMER_PATH, &csrf, &wrong)
+            .await;
     }
 
     let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
     let f: Value = sv
-        .get("/staff/api/funnel?from=2026-11-26&to=2026-11-26")
+        .get(&format!("{}?from=2026-11-26&to=2026-11-26", paths::FUNNEL))
         .await
         .json()
         .await
@@ -371,7 +403,7 @@ async fn the_funnel_counts_what_the_customers_did() {
     assert_eq!(count("calls", "認証済み"), completed);
     // Another day saw nothing.
     let f: Value = sv
-        .get("/staff/api/funnel?from=2026-11-25&to=2026-11-25")
+        .get(&format!("{}?from=2026-11-25&to=2026-11-25", paths::FUNNEL))
         .await
         .json()
         .await
@@ -389,18 +421,27 @@ async fn on_its_own_listen_address_the_console_is_nowhere_else() {
     let staff_base = app.staff_base.clone().expect("a staff listener");
     let get = |url: String| async move { reqwest::get(url).await.unwrap() };
     // The customer's address has no console, not even its page.
-    for path in ["/staff", "/staff/sign-in", "/staff/api/me"] {
+    for path in ["/staff", "/staff/sign-in", renkei_shared::staff::paths::ME] {
         let resp = get(app.url(path)).await;
         assert_eq!(resp.status(), 404, "{path}");
     }
     // The console's address has no customer service.
-    let resp = get(format!("{staff_base}/api/institution")).await;
+    let resp = get(format!(
+        "{staff_base}{}",
+        renkei_shared::api::INSTITUTION_PATH
+    ))
+    .await;
     assert_eq!(resp.status(), 404);
-    let resp = get(format!("{staff_base}/staff/api/me")).await;
+    let resp = get(format!("{staff_base}{}", renkei_shared::staff::paths::ME)).await;
     assert_eq!(resp.status(), 401);
     assert_eq!(code_of(resp).await, "staff_sign_in_required");
     // The customer's service goes on where it is.
-    assert_eq!(get(app.url("/api/institution")).await.status(), 200);
+    assert_eq!(
+        get(app.url(renkei_shared::api::INSTITUTION_PATH))
+            .await
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -408,18 +449,32 @@ async fn a_supervisor_sets_and_cancels_a_maintenance_window_beside_the_fixed_cal
     let app = spawn_app().await;
     let op = StaffClient::sign_in(&app, "op", StaffRole::Operator).await;
     let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
-    assert_eq!(op.get("/staff/api/maintenance").await.status(), 403);
+    assert_eq!(
+        op.get(renkei_shared::staff::paths::MAINTENANCE)
+            .await
+            .status(),
+        403
+    );
     let window = json!({
         "from": "2026-11-26T10:30:00+09:00", "to": "2026-11-26T11:00:00+09:00",
         "reason": "臨時保守"
     });
-    let resp = op.post("/staff/api/maintenance", &window).await;
+    let resp = op
+        .post(renkei_shared::staff::paths::MAINTENANCE, &window)
+        .await;
     assert_eq!(resp.status(), 403);
-    let resp = sv.post("/staff/api/maintenance", &window).await;
+    let resp = sv
+        .post(renkei_shared::staff::paths::MAINTENANCE, &window)
+        .await;
     assert_eq!(resp.status(), 200);
     let added: Value = resp.json().await.unwrap();
     let id = added["id"].as_i64().unwrap();
-    let list: Value = sv.get("/staff/api/maintenance").await.json().await.unwrap();
+    let list: Value = sv
+        .get(renkei_shared::staff::paths::MAINTENANCE)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["windows"][0]["starts_at"], "2026-11-26T10:30:00+09:00");
     assert_eq!(list["windows"][0]["cancelled"], false);
     // The fixed calendar's next closure from Thursday 10:00: 0:00–0:01 on Friday.
@@ -436,8 +491,10 @@ async fn a_supervisor_sets_and_cancels_a_maintenance_window_beside_the_fixed_cal
     let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
     let resp = sv
         .post(
-            &format!("/staff/api/maintenance/{id}/cancel"),
-            &json!({"reason": "作業中止"}),
+            &path(paths::MAINTENANCE_CANCEL, &[&id.to_string()]),
+            &Reason {
+                reason: "作業中止".into(),
+            },
         )
         .await;
     assert_eq!(resp.status(), 200);
@@ -454,9 +511,11 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
         "name": "家計簿アプリ", "redirect_uris": ["https://kakeibo.example/cb"],
         "jwks": null, "require_par": true, "require_dpop": false
     });
-    let resp = sv.post("/staff/api/apps", &new_app).await;
+    let resp = sv.post(renkei_shared::staff::paths::APPS, &new_app).await;
     assert_eq!(resp.status(), 403);
-    let resp = admin.post("/staff/api/apps", &new_app).await;
+    let resp = admin
+        .post(renkei_shared::staff::paths::APPS, &new_app)
+        .await;
     assert_eq!(resp.status(), 200);
     let added: Value = resp.json().await.unwrap();
     let id = added["client_id"].as_str().unwrap().to_owned();
@@ -466,7 +525,7 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
         "name": "x", "redirect_uris": ["http://evil.example/cb"],
         "jwks": null, "require_par": false, "require_dpop": false
     });
-    let resp = admin.post("/staff/api/apps", &bad).await;
+    let resp = admin.post(renkei_shared::staff::paths::APPS, &bad).await;
     assert_eq!(resp.status(), 422);
     // Keys uploaded and at a URL at once: which would count? Neither.
     let both = json!({
@@ -474,9 +533,14 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
         "jwks": r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#,
         "jwks_uri": "https://kakeibo.example/jwks.json", "require_par": false, "require_dpop": false
     });
-    let resp = admin.post("/staff/api/apps", &both).await;
+    let resp = admin.post(renkei_shared::staff::paths::APPS, &both).await;
     assert_eq!(resp.status(), 422);
-    let apps: Value = sv.get("/staff/api/apps").await.json().await.unwrap();
+    let apps: Value = sv
+        .get(renkei_shared::staff::paths::APPS)
+        .await
+        .json()
+        .await
+        .unwrap();
     let names: Vec<&str> = apps
         .as_array()
         .unwrap()
@@ -491,7 +555,7 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
     // The demo app disabled: no linkage starts for it.
     let resp = sv
         .post(
-            "/staff/api/apps/demo-creco/enabled",
+            &path(paths::APP_ENABLED, &["demo-creco"]),
             &json!({"enabled": false, "reason": "不正利用の疑い"}),
         )
         .await;
@@ -514,9 +578,17 @@ async fn an_admin_adds_and_disables_staff_and_only_an_admin() {
     let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
     let admin = StaffClient::sign_in(&app, "admin", StaffRole::Admin).await;
     let new = json!({"name": "窓口 次郎", "role": "operator"});
-    assert_eq!(sv.get("/staff/api/staff").await.status(), 403);
-    assert_eq!(sv.post("/staff/api/staff", &new).await.status(), 403);
-    let resp = admin.post("/staff/api/staff", &new).await;
+    assert_eq!(
+        sv.get(renkei_shared::staff::paths::STAFF).await.status(),
+        403
+    );
+    assert_eq!(
+        sv.post(renkei_shared::staff::paths::STAFF, &new)
+            .await
+            .status(),
+        403
+    );
+    let resp = admin.post(renkei_shared::staff::paths::STAFF, &new).await;
     assert_eq!(resp.status(), 200);
     let link: Value = resp.json().await.unwrap();
     let link = link["link"].as_str().unwrap();
@@ -525,7 +597,7 @@ async fn an_admin_adds_and_disables_staff_and_only_an_admin() {
         .unwrap();
     // The link opens a passkey registration for that member.
     let resp = reqwest::Client::new()
-        .post(app.url("/staff/api/enrol/start"))
+        .post(app.url(renkei_shared::staff::paths::ENROL_START))
         .json(&json!({"token": token}))
         .send()
         .await
@@ -541,8 +613,19 @@ async fn an_admin_adds_and_disables_staff_and_only_an_admin() {
         "required"
     );
     // The same name twice is refused.
-    assert_eq!(admin.post("/staff/api/staff", &new).await.status(), 422);
-    let list: Value = admin.get("/staff/api/staff").await.json().await.unwrap();
+    assert_eq!(
+        admin
+            .post(renkei_shared::staff::paths::STAFF, &new)
+            .await
+            .status(),
+        422
+    );
+    let list: Value = admin
+        .get(renkei_shared::staff::paths::STAFF)
+        .await
+        .json()
+        .await
+        .unwrap();
     let jiro = list
         .as_array()
         .unwrap()
@@ -555,19 +638,32 @@ async fn an_admin_adds_and_disables_staff_and_only_an_admin() {
     );
 
     // Disabling a member ends their session at once and needs a reason.
-    let path = format!("/staff/api/staff/{}/disable", "sv");
+    let disable = path(paths::STAFF_DISABLE, &["sv"]);
     assert_eq!(
-        admin.post(&path, &json!({"reason": ""})).await.status(),
+        admin
+            .post(&disable, &Reason { reason: "".into() })
+            .await
+            .status(),
         422
     );
-    assert_eq!(sv.get(HAPPY).await.status(), 200);
+    assert_eq!(sv.get(&happy()).await.status(), 200);
     assert_eq!(
-        admin.post(&path, &json!({"reason": "異動"})).await.status(),
+        admin
+            .post(
+                &disable,
+                &Reason {
+                    reason: "異動".into()
+                }
+            )
+            .await
+            .status(),
         200
     );
-    assert_eq!(sv.get(HAPPY).await.status(), 401);
+    assert_eq!(sv.get(&happy()).await.status(), 401);
     // A disabled member's enrolment links stop working too.
-    let resp = admin.post("/staff/api/staff/sv/link", &json!({})).await;
+    let resp = admin
+        .post(&path(paths::STAFF_LINK, &["sv"]), &Empty {})
+        .await;
     assert_eq!(resp.status(), 404);
 }
 
@@ -576,28 +672,37 @@ async fn only_an_admin_lists_and_removes_a_members_passkeys_and_with_a_reason() 
     let app = spawn_app().await;
     let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
     let admin = StaffClient::sign_in(&app, "admin", StaffRole::Admin).await;
-    assert_eq!(sv.get("/staff/api/staff/sv/passkeys").await.status(), 403);
+    assert_eq!(
+        sv.get(&path(paths::STAFF_PASSKEYS, &["sv"])).await.status(),
+        403
+    );
     let keys: Value = admin
-        .get("/staff/api/staff/sv/passkeys")
+        .get(&path(paths::STAFF_PASSKEYS, &["sv"]))
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(keys, json!([]), "signed in by the test kit: no passkey");
     assert_eq!(
-        admin.get("/staff/api/staff/nobody/passkeys").await.status(),
+        admin
+            .get(&path(paths::STAFF_PASSKEYS, &["nobody"]))
+            .await
+            .status(),
         404
     );
-    let remove = "/staff/api/staff/sv/passkeys/1/remove";
+    let remove = path(paths::STAFF_PASSKEY_REMOVE, &["sv", "1"]);
     let why = json!({"reason": "端末紛失"});
-    assert_eq!(sv.post(remove, &why).await.status(), 403);
+    assert_eq!(sv.post(&remove, &why).await.status(), 403);
     assert_eq!(
-        admin.post(remove, &json!({"reason": " "})).await.status(),
+        admin
+            .post(&remove, &Reason { reason: " ".into() })
+            .await
+            .status(),
         422
     );
     // No such passkey: nothing ends, nothing is logged.
-    assert_eq!(admin.post(remove, &why).await.status(), 404);
-    assert_eq!(sv.get(HAPPY).await.status(), 200);
+    assert_eq!(admin.post(&remove, &why).await.status(), 404);
+    assert_eq!(sv.get(&happy()).await.status(), 200);
     let log = app.storage.operation_log().await.unwrap();
     assert!(!log.iter().any(|l| l.outcome == Outcome::PasskeyRemoved));
 }
@@ -609,13 +714,18 @@ async fn audit_csv_cells_that_would_start_a_formula_are_neutralised() {
     let sv = StaffClient::sign_in(&app, "=HYPERLINK(\"http://x\")", StaffRole::Supervisor).await;
     let resp = sv
         .post(
-            &format!("{HAPPY}/lift-lock"),
-            &json!({"reason": "@SUM(1+1)"}),
+            &path(paths::LIFT_LOCK, &HAPPY_KEY),
+            &Reason {
+                reason: "@SUM(1+1)".into(),
+            },
         )
         .await;
     assert_eq!(resp.status(), 200);
     let text = sv
-        .get("/staff/api/audit.csv?day=2026-11-26&outcome=lock_lifted")
+        .get(&format!(
+            "{}?day=2026-11-26&outcome=lock_lifted",
+            paths::AUDIT_CSV
+        ))
         .await
         .text()
         .await
@@ -634,11 +744,11 @@ async fn no_console_answer_may_be_stored_by_the_browser() {
     let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
     let anonymous = reqwest::Client::new();
     for resp in [
-        sv.get("/staff/api/me").await,
-        sv.get(HAPPY).await,
-        sv.get("/staff/api/staff").await,
+        sv.get(renkei_shared::staff::paths::ME).await,
+        sv.get(&happy()).await,
+        sv.get(renkei_shared::staff::paths::STAFF).await,
         anonymous
-            .get(format!("{}/staff/api/me", app.base))
+            .get(format!("{}{}", app.base, renkei_shared::staff::paths::ME))
             .send()
             .await
             .unwrap(),
@@ -655,7 +765,7 @@ async fn no_console_answer_may_be_stored_by_the_browser() {
 
 async fn sign_in_start(app: &TestApp, name: &str, from: &str) -> reqwest::Response {
     reqwest::Client::new()
-        .post(app.url("/staff/api/sign-in/start"))
+        .post(app.url(renkei_shared::staff::paths::SIGN_IN_START))
         .header("x-forwarded-for", from)
         .json(&json!({ "name": name }))
         .send()
@@ -697,7 +807,7 @@ async fn a_sign_in_start_for_an_unknown_name_does_the_same_work_and_gives_a_stab
         .await
         .unwrap();
     let resp = reqwest::Client::new()
-        .post(app.url("/staff/api/sign-in/finish"))
+        .post(app.url(renkei_shared::staff::paths::SIGN_IN_FINISH))
         .json(&json!({"ceremony": body["ceremony"], "credential": {}}))
         .send()
         .await
@@ -752,7 +862,7 @@ async fn link_token(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> Strin
 
 async fn enrol_start(app: &TestApp, token: &str) -> reqwest::Response {
     reqwest::Client::new()
-        .post(app.url("/staff/api/enrol/start"))
+        .post(app.url(renkei_shared::staff::paths::ENROL_START))
         .json(&json!({ "token": token }))
         .send()
         .await
@@ -785,10 +895,17 @@ async fn enrolment_links_expire_and_a_newer_link_or_an_admin_revokes_them() {
     assert_eq!(enrol_start(&app, &third).await.status(), 200);
     // An admin revokes the open link, with a reason.
     let admin = StaffClient::sign_in(&app, "admin", StaffRole::Admin).await;
-    let path = "/staff/api/staff/窓口 花子/links/revoke";
-    let resp = admin.post(path, &json!({"reason": ""})).await;
+    let revoke = path(paths::STAFF_LINKS_REVOKE, &["窓口 花子"]);
+    let resp = admin.post(&revoke, &Reason { reason: "".into() }).await;
     assert_eq!(resp.status(), 422, "a reason is required");
-    let resp = admin.post(path, &json!({"reason": "宛先誤り"})).await;
+    let resp = admin
+        .post(
+            &revoke,
+            &Reason {
+                reason: "宛先誤り".into(),
+            },
+        )
+        .await;
     assert_eq!(resp.status(), 200);
     let done: renkei_shared::staff::Done = resp.json().await.unwrap();
     assert_eq!(done.changed, 1, "the one open link");

@@ -2,6 +2,7 @@
 //! client IP, the address taken from `X-Forwarded-For` only when a
 //! configured trusted proxy sent it.
 
+use crate::helpers::account_body;
 use crate::helpers::{code_of, spawn_app_with};
 use renkei_shared::oplog::LogStep;
 use serde_json::json;
@@ -21,15 +22,21 @@ async fn one_flow_cannot_walk_through_account_numbers() {
     let app = spawn_app_with(|c| c.throttle_per_flow = limit(3)).await;
     let csrf = app.start_flow().await.csrf_token;
     for n in 0..3 {
-        let resp = app.post("/api/flow/account", &csrf, &probe(n)).await;
+        let resp = app
+            .post(renkei_shared::api::ACCOUNT_PATH, &csrf, &probe(n))
+            .await;
         assert_eq!(code_of(resp).await, "account_not_eligible", "try {n}");
     }
-    let resp = app.post("/api/flow/account", &csrf, &probe(3)).await;
+    let resp = app
+        .post(renkei_shared::api::ACCOUNT_PATH, &csrf, &probe(3))
+        .await;
     assert_eq!(resp.status(), 503);
     assert_eq!(code_of(resp).await, "busy");
     // Even the right account waits: the throttle does not tell.
-    let real = json!({"branch": "115", "kind": "ordinary", "number": "1100026"});
-    let resp = app.post("/api/flow/account", &csrf, &real).await;
+    let real = account_body("115", "ordinary", "1100026");
+    let resp = app
+        .post(renkei_shared::api::ACCOUNT_PATH, &csrf, &real)
+        .await;
     assert_eq!(code_of(resp).await, "busy");
     // Another flow is not held back by this one.
     let other = app.other_browser();
@@ -55,7 +62,7 @@ async fn forwarded_attempt(app: &crate::helpers::TestApp, forwarded: &str, n: u3
     let csrf = b.start_flow().await.csrf_token;
     let resp = b
         .http
-        .post(app.url("/api/flow/account"))
+        .post(app.url(renkei_shared::api::ACCOUNT_PATH))
         .header(renkei_shared::api::CSRF_HEADER, &csrf)
         .header("x-forwarded-for", forwarded)
         .json(&probe(n))

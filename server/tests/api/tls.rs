@@ -128,7 +128,7 @@ async fn a_linkage_through_nginx_over_https_has_host_cookies_hsts_and_the_browse
         .expect("client");
     let started = std::time::Instant::now();
     while browser
-        .get(format!("{public}/healthz"))
+        .get(format!("{public}{}", renkei_shared::api::HEALTHZ_PATH))
         .send()
         .await
         .is_err()
@@ -146,7 +146,10 @@ async fn a_linkage_through_nginx_over_https_has_host_cookies_hsts_and_the_browse
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")
-        .get(format!("http://127.0.0.1:{http_port}/api/flow"))
+        .get(format!(
+            "http://127.0.0.1:{http_port}{}",
+            renkei_shared::api::FLOW_PATH
+        ))
         .header("host", "localhost")
         .send()
         .await
@@ -156,7 +159,7 @@ async fn a_linkage_through_nginx_over_https_has_host_cookies_hsts_and_the_browse
 
     // The authorization request over HTTPS: a __Host- cookie, Secure, and HSTS.
     let resp = browser
-        .get(format!("{public}/oauth/authorize"))
+        .get(format!("{public}{}", renkei_shared::oauth::AUTHORIZE_PATH))
         .query(&[
             ("response_type", "code"),
             ("client_id", "demo-creco"),
