@@ -17,11 +17,46 @@ pub const REVOKE_PATH: &str = "/oauth/revoke";
 /// `POST` [`TokenOnlyForm`]: RFC 7662 ([`Introspection`]).
 pub const INTROSPECT_PATH: &str = "/oauth/introspect";
 
+/// What an app may be granted. One for now: 口座情報・明細情報へのアクセス
+/// (the balance, the transactions, the 定期預金 of the linked account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    AccountInfo,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 1] = [Scope::AccountInfo];
+
+    /// As OAuth writes it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Scope::AccountInfo => "account_info",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Every scope of an OAuth `scope` value (space-separated); `None` if
+    /// it is empty or names one Renkei does not know.
+    pub fn parse_list(value: &str) -> Option<Vec<Scope>> {
+        let scopes: Option<Vec<Scope>> = value.split(' ').map(Scope::parse).collect();
+        scopes.filter(|s| !s.is_empty())
+    }
+
+    /// Whether a granted `scope` value includes this scope.
+    pub fn granted_in(self, value: &str) -> bool {
+        value.split(' ').any(|s| s == self.code())
+    }
+}
+
 /// An app registered with the bank: its `client_id`, as issued by
 /// `renkei-server client add` (or the demo's fixed ones).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
 pub struct ClientId(String);
 
 impl ClientId {
@@ -30,6 +65,16 @@ impl ClientId {
     }
 
     pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Read as text where text is wanted (a log line, a form, a statement's
+/// parameter); compared only with another `ClientId`.
+impl std::ops::Deref for ClientId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
         &self.0
     }
 }
@@ -182,4 +227,22 @@ pub struct TokenResponse {
     /// When the customer's consent ends (unix seconds): then the app must
     /// send the customer through API連携認証 again.
     pub consent_expires_at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scope;
+
+    #[test]
+    fn scope_values_parse_as_oauth_writes_them() {
+        assert_eq!(
+            Scope::parse_list("account_info"),
+            Some(vec![Scope::AccountInfo])
+        );
+        assert_eq!(Scope::parse_list(""), None);
+        assert_eq!(Scope::parse_list("account_info payments"), None);
+        assert_eq!(Scope::parse_list("account_info "), None);
+        assert!(Scope::AccountInfo.granted_in("openid account_info"));
+        assert!(!Scope::AccountInfo.granted_in("account_information"));
+    }
 }

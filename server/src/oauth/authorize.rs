@@ -7,7 +7,6 @@
 //! so nobody can use us as an open redirector. After that, errors go back
 //! to the app with `error`, `state` and `iss` (RFC 9207).
 
-use super::SCOPES;
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::{ClientRow, LogStep, NewFlow, OpLog, Outcome};
 use crate::error::{AppError, AppResult};
@@ -21,6 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::Step;
+use renkei_shared::oauth::Scope;
 use serde::{Deserialize, Serialize};
 use url::Url;
 use utoipa_axum::router::OpenApiRouter;
@@ -111,7 +111,7 @@ pub fn validate<'a>(
             "code_challenge is required (43 base64url characters)",
         ))?;
     let scope = p.scope.as_deref().unwrap_or("").trim();
-    if scope.is_empty() || !scope.split(' ').all(|s| SCOPES.contains(&s)) {
+    if Scope::parse_list(scope).is_none() {
         return Err(Refusal::Redirect(
             redirect_uri,
             "invalid_scope",

@@ -16,6 +16,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use renkei_shared::oauth::ClientId;
 
 /// A request to an OAuth endpoint from an authenticated client: the
 /// client, the form's parameters (each at most once) and the headers.
@@ -36,7 +37,7 @@ impl FromRequest<AppState> for ClientRequest {
         // client (for an assertion: its `iss`).
         if params
             .get("client_id")
-            .is_some_and(|id| *id != client.client_id)
+            .is_some_and(|id| ClientId::new(id.as_str()) != client.client_id)
         {
             return Err(OAuthError::invalid_client());
         }

@@ -7,7 +7,7 @@ use crate::db::TokenKind;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use renkei_shared::oauth::{ClientId, Cnf, Introspection};
+use renkei_shared::oauth::{Cnf, Introspection};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -47,7 +47,7 @@ pub async fn introspect(
                     }
                     .to_owned(),
                 ),
-                client_id: Some(ClientId::new(row.client_id)),
+                client_id: Some(row.client_id),
                 scope: Some(row.scope),
                 cnf: row.dpop_jkt.map(|jkt| Cnf { jkt }),
                 iat: Some(row.issued_at),

@@ -1,13 +1,12 @@
 //! RFC 8414 authorization server metadata. It lists what is actually
 //! implemented and nothing else; endpoints join it as they arrive.
 
-use super::SCOPES;
 use crate::config::Profile;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use renkei_shared::oauth::{
-    AUTHORIZE_PATH, INTROSPECT_PATH, Metadata, PAR_PATH, REVOKE_PATH, TOKEN_PATH,
+    AUTHORIZE_PATH, INTROSPECT_PATH, Metadata, PAR_PATH, REVOKE_PATH, Scope, TOKEN_PATH,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -52,7 +51,7 @@ pub async fn metadata(State(state): State<AppState>) -> Json<Metadata> {
         introspection_endpoint_auth_methods_supported: auth,
         dpop_signing_alg_values_supported: strings(super::jose::ALGORITHMS),
         code_challenge_methods_supported: strings(&["S256"]),
-        scopes_supported: strings(SCOPES),
+        scopes_supported: Scope::ALL.iter().map(|s| s.code().to_owned()).collect(),
         authorization_response_iss_parameter_supported: true,
     })
 }

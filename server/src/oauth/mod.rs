@@ -30,9 +30,6 @@ pub mod token;
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 
-/// The scopes Renkei knows. One for now: 口座情報・明細情報へのアクセス.
-pub const SCOPES: &[&str] = &["account_info"];
-
 /// `app` is for the DPoP nonce layer; `None` when only the description is
 /// wanted (`renkei-server openapi`).
 pub fn router(app: Option<AppState>) -> OpenApiRouter<AppState> {

@@ -12,6 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use renkei_shared::oauth::ClientId;
 use renkei_shared::oauth::{OAuthErrorBody, ParAnswer};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -39,7 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 )]
 pub async fn push(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
     // A proof here is checked too, so a broken DPoP setup fails early.
-    let jkt = req.dpop(&app, "/oauth/par").await?;
+    let jkt = req.dpop(&app, renkei_shared::oauth::PAR_PATH).await?;
     let ClientRequest { client, params, .. } = req;
     if params.contains_key("request_uri") {
         return Err(OAuthError::invalid_request(
@@ -48,7 +49,7 @@ pub async fn push(State(app): State<AppState>, req: ClientRequest) -> OAuthResul
     }
     if params
         .get("client_id")
-        .is_some_and(|id| *id != client.client_id)
+        .is_some_and(|id| ClientId::new(id.as_str()) != client.client_id)
     {
         return Err(OAuthError::invalid_request(
             "client_id does not match the authenticated client",
@@ -57,7 +58,7 @@ pub async fn push(State(app): State<AppState>, req: ClientRequest) -> OAuthResul
     let get = |k: &str| params.get(k).cloned();
     let request = AuthorizeParams {
         response_type: get("response_type"),
-        client_id: Some(client.client_id.clone()),
+        client_id: Some(client.client_id.to_string()),
         redirect_uri: get("redirect_uri"),
         scope: get("scope"),
         state: get("state"),

@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use renkei_shared::oauth::TokenResponse;
+use renkei_shared::oauth::{ClientId, TokenResponse};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -37,10 +37,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn token(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
-    let jkt = req.dpop(&app, "/oauth/token").await?;
+    let jkt = req.dpop(&app, renkei_shared::oauth::TOKEN_PATH).await?;
     let to = Grantee {
         app: &app,
-        client_id: req.client.client_id.as_str(),
+        client_id: &req.client.client_id,
         jkt: jkt.as_deref(),
         now: app.now_secs(),
     };
@@ -66,7 +66,7 @@ pub async fn token(State(app): State<AppState>, req: ClientRequest) -> OAuthResu
 /// its proof (if any), at the server's now.
 struct Grantee<'a> {
     app: &'a AppState,
-    client_id: &'a str,
+    client_id: &'a ClientId,
     jkt: Option<&'a str>,
     now: i64,
 }
@@ -79,7 +79,7 @@ async fn exchange_code(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<Tok
     let Some(row) = app.storage.find_code(&code_hash).await? else {
         return Err(OAuthError::invalid_grant("unknown code"));
     };
-    if row.client_id != client_id {
+    if row.client_id != *client_id {
         return Err(OAuthError::invalid_grant(
             "code was issued to another client",
         ));
@@ -139,7 +139,7 @@ async fn refresh(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<TokenResp
     let Some(row) = app.storage.find_token(&hash).await? else {
         return Err(OAuthError::invalid_grant("unknown refresh token"));
     };
-    if row.kind != TokenKind::Refresh || row.client_id != client_id {
+    if row.kind != TokenKind::Refresh || row.client_id != *client_id {
         return Err(OAuthError::invalid_grant("unknown refresh token"));
     }
     if row.rotated_at.is_some() {

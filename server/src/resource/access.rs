@@ -12,6 +12,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use renkei_shared::ErrorCode;
+use renkei_shared::oauth::Scope;
 
 /// A refused token: the wire error plus the RFC 6750 / 9449 challenge.
 pub struct TokenRefused {
@@ -118,7 +119,7 @@ impl FromRequestParts<AppState> for Access {
         } else if scheme_dpop {
             return Err(refuse(ErrorCode::InvalidToken, true));
         }
-        if !grant.scope.split(' ').any(|s| s == "account_info") {
+        if !Scope::AccountInfo.granted_in(&grant.scope) {
             return Err(refuse(ErrorCode::InsufficientScope, bound));
         }
         // The account's standing, read now from the bank's records: a

@@ -20,7 +20,7 @@ pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<V
         .await?
         .into_iter()
         .map(|c| AppView {
-            client_id: c.client_id,
+            client_id: c.client_id.to_string(),
             name: c.display_name,
             enabled: c.enabled,
             auth_method: match c.auth_method {

@@ -5,7 +5,7 @@ use crate::*;
 /// A registered fintech app.
 #[derive(Debug, Clone)]
 pub struct ClientRow {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub display_name: String,
     pub redirect_uris: Vec<String>,
     pub enabled: bool,
@@ -26,7 +26,7 @@ pub struct ClientRow {
 /// An app as the console lists it.
 #[derive(Debug, Clone)]
 pub struct ClientSummary {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub display_name: String,
     pub enabled: bool,
     pub auth_method: AuthMethod,

@@ -9,7 +9,7 @@ use renkei_shared::api::Step;
 #[derive(Debug, Clone)]
 pub struct FlowRow {
     pub id: String,
-    pub client_id: String,
+    pub client_id: ClientId,
     pub redirect_uri: String,
     pub state: String,
     pub scope: String,

@@ -8,7 +8,7 @@ use renkei_shared::domain::AccountKind;
 #[derive(Debug, Clone)]
 pub struct CodeRow {
     pub consent_id: i64,
-    pub client_id: String,
+    pub client_id: ClientId,
     pub redirect_uri: String,
     pub code_challenge: String,
     pub expires_at: i64,
@@ -34,7 +34,7 @@ pub struct NewToken<'a> {
 pub struct TokenRow {
     pub kind: TokenKind,
     pub consent_id: i64,
-    pub client_id: String,
+    pub client_id: ClientId,
     pub scope: String,
     pub issued_at: i64,
     pub expires_at: i64,

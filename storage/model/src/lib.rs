@@ -28,6 +28,8 @@ pub use maintenance::*;
 pub use oplog::*;
 pub use outbox::*;
 pub use records::*;
+/// The registered app a row belongs to (compared only with another `ClientId`).
+pub use renkei_shared::oauth::ClientId;
 pub use staff::*;
 pub use types::{
     AccountStatus, AuthMethod, CallOutcome, ChallengeState, Day, RevokedBy, TokenKind,
