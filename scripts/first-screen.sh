@@ -22,3 +22,11 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 (cd end2end && node first-screen.mjs "http://127.0.0.1:$port")
+# Both bundles as built (raw, and the brotli copy the server sends): the
+# customer's screens, and the staff console's (its own bundle, never
+# loaded by a customer).
+for bundle in dist/renkei-app-*_bg.wasm dist/staff/renkei-staff-*_bg.wasm; do
+  printf '%-24s %8d bytes wasm, %7d bytes brotli\n' \
+    "$(basename "$(dirname "$bundle")")/$(basename "$bundle" | sed 's/-[0-9a-f]*_bg.wasm//')" \
+    "$(stat -c %s "$bundle")" "$(stat -c %s "$bundle.br")"
+done

@@ -4,12 +4,16 @@
 
 mod hashing;
 pub mod institution;
+mod mail;
 mod read;
 mod records;
+mod telephony;
 
 pub use hashing::{ARGON2_FLOOR, HashSettings, Pepper, hash_settings_from_env};
+pub use mail::MailSettings;
 pub use read::ConfigError;
 pub use records::GatewaySettings;
+pub use telephony::TelephonySettings;
 
 use hashing::hash_settings;
 use jiff::Timestamp;
@@ -64,45 +68,21 @@ pub struct Config {
     /// `RENKEI_HEADER_TIMEOUT_SECS`: the most a client may take to send a
     /// request's headers; then the connection is closed.
     pub header_timeout_secs: u64,
-    /// `RENKEI_CALLBACK_NUMBER`: the toll-free 認証先電話番号 customers call
-    /// (the first of the pool).
-    pub callback_number: String,
-    /// `RENKEI_CALLBACK_NUMBERS`: the pool of toll-free numbers, comma
-    /// separated (default: the one `RENKEI_CALLBACK_NUMBER`). Each open
-    /// challenge of a phone gets a number of its own, so a call verifies
-    /// only the flow whose screen showed that number.
-    pub callback_numbers: Vec<String>,
-    /// `RENKEI_CALLBACK_WINDOW_SECS`: how long after SOA209 is shown a call
-    /// still counts (the seed's 120 seconds).
-    pub callback_window_secs: i64,
-    /// `RENKEI_CALLBACK_QUIET_SECS`: how long after a window ends its
-    /// (caller, number) pair stays bound to its flow (default: the window),
-    /// so that a redial or a late call can never verify another flow.
-    pub callback_quiet_secs: i64,
-    /// `RENKEI_TELEPHONY_SECRET`: HMAC key the carrier gateway signs with.
-    /// Without it the webhook refuses every call.
-    pub telephony_secret: Option<String>,
-    /// `RENKEI_TWILIO_AUTH_TOKEN`: enables the Twilio-shaped webhook.
-    pub twilio_auth_token: Option<String>,
-    /// `RENKEI_SMTP_URL` (e.g. `smtp://relay:25`, `smtps://relay:465`,
-    /// `smtp://relay:587?tls=required`). Unset: mails go to `outbox_dir`.
-    pub smtp_url: Option<String>,
-    /// `RENKEI_MAIL_FROM`: the completion mail's From (default: the
-    /// institution profile's `mail_from`).
-    pub mail_from: String,
+    /// `RENKEI_CALLBACK_*`, `RENKEI_TELEPHONY_SECRET`, `RENKEI_TWILIO_AUTH_TOKEN`:
+    /// the toll-free numbers customers call and the carrier's webhooks.
+    pub telephony: TelephonySettings,
+    /// `RENKEI_SMTP_URL`, `RENKEI_MAIL_FROM`, `RENKEI_OUTBOX_DIR`,
+    /// `RENKEI_MAIL_POLL_SECS`: the completion mail.
+    pub mail: MailSettings,
     /// `RENKEI_INSTITUTION_FILE`: the credit union's profile (TOML); the
     /// demo institution without one.
     pub institution: institution::Profile,
     /// `RENKEI_RECORDS_URL` and its TLS settings: the bank's host gateway
     /// serves the records instead of the embedded tables.
     pub records_gateway: Option<GatewaySettings>,
-    /// `RENKEI_OUTBOX_DIR`: where mails are written as .eml without SMTP.
-    pub outbox_dir: PathBuf,
     /// `RENKEI_DEMO_APP_DB`: the demo fintech app's own database (demo
     /// mode); unset, a SQLite file beside the bank's, or under `data/`.
     pub demo_app_db: Option<String>,
-    /// `RENKEI_MAIL_POLL_SECS`: how often the outbox is looked at.
-    pub mail_poll_secs: u64,
     /// `RENKEI_REQUIRE_PAR`: every client must push its authorization
     /// request (RFC 9126). Default on, except in demo mode; always on in
     /// the FAPI 2.0 profile.
@@ -151,13 +131,6 @@ pub enum Profile {
     /// endpoints can be tried by hand with a secret).
     Plain,
 }
-
-/// The carrier webhook's secret in demo mode when none is set (the demo
-/// data's; only a build with it has a demo mode).
-#[cfg(feature = "fixture")]
-use renkei_fixture::DEMO_TELEPHONY_SECRET;
-#[cfg(not(feature = "fixture"))]
-const DEMO_TELEPHONY_SECRET: &str = "";
 
 /// `RENKEI_DEMO=1`: only a build with the demo data (the `fixture`
 /// feature) has a demo mode; the production binary refuses the switch, so
@@ -296,67 +269,7 @@ impl Config {
             1..=100_000,
             "a count between 1 and 100000",
         )?;
-        let toll_free =
-            |n: &str| (10..=11).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit());
-        let callback_number = var("RENKEI_CALLBACK_NUMBER", "0120000111");
-        if !toll_free(&callback_number) {
-            return Err(err(
-                "RENKEI_CALLBACK_NUMBER",
-                "10 or 11 digits, no hyphens".into(),
-            ));
-        }
-        // Demo mode gets a pool of four by default, so that the same demo
-        // customer can link again at once (a number stays bound to its flow
-        // through its window and quiet period); a bank sets its own.
-        let default_pool = if demo {
-            [
-                callback_number.as_str(),
-                "0120000112",
-                "0120000113",
-                "0120000114",
-            ]
-            .join(",")
-        } else {
-            callback_number.clone()
-        };
-        let mut callback_numbers: Vec<String> = var("RENKEI_CALLBACK_NUMBERS", &default_pool)
-            .split(',')
-            .map(|n| n.trim().to_owned())
-            .collect();
-        if !callback_numbers.iter().all(|n| toll_free(n)) {
-            return Err(err(
-                "RENKEI_CALLBACK_NUMBERS",
-                "comma-separated numbers of 10 or 11 digits, no hyphens".into(),
-            ));
-        }
-        let mut seen = std::collections::HashSet::new();
-        callback_numbers.retain(|n| seen.insert(n.clone()));
-        let callback_number = callback_numbers[0].clone();
-        let callback_window_secs: i64 = ranged(
-            &get,
-            "RENKEI_CALLBACK_WINDOW_SECS",
-            "120",
-            1..=600,
-            "seconds between 1 and 600",
-        )?;
-        let callback_quiet_secs: i64 = ranged(
-            &get,
-            "RENKEI_CALLBACK_QUIET_SECS",
-            &callback_window_secs.to_string(),
-            0..=3600,
-            "seconds between 0 and 3600",
-        )?;
-        let telephony_secret = get("RENKEI_TELEPHONY_SECRET")
-            .filter(|v| !v.is_empty())
-            .or_else(|| demo.then(|| DEMO_TELEPHONY_SECRET.to_owned()));
-        if telephony_secret.as_ref().is_some_and(|s| s.len() < 16) {
-            return Err(err(
-                "RENKEI_TELEPHONY_SECRET",
-                "at least 16 characters".into(),
-            ));
-        }
-        let twilio_auth_token = get("RENKEI_TWILIO_AUTH_TOKEN").filter(|v| !v.is_empty());
-        let smtp_url = get("RENKEI_SMTP_URL").filter(|v| !v.is_empty());
+        let telephony = telephony::read(&get, demo)?;
         let institution = match get("RENKEI_INSTITUTION_FILE").filter(|v| !v.is_empty()) {
             None => institution::Profile::demo(),
             Some(path) => {
@@ -370,50 +283,8 @@ impl Config {
                 })?
             }
         };
-        let mail_from = var("RENKEI_MAIL_FROM", &institution.mail_from);
-        let records_gateway = match get("RENKEI_RECORDS_URL").filter(|v| !v.is_empty()) {
-            None => None,
-            Some(url) => {
-                let url = url::Url::parse(&url)
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https"))
-                    .ok_or_else(|| err("RENKEI_RECORDS_URL", "an http(s) URL".into()))?;
-                // Outside demo mode the PIN only ever travels over TLS.
-                if url.scheme() != "https" && !demo {
-                    return Err(err(
-                        "RENKEI_RECORDS_URL",
-                        "https only outside demo mode (PINs travel to the gateway)".into(),
-                    ));
-                }
-                let timeout_ms: u64 = ranged(
-                    &get,
-                    "RENKEI_RECORDS_TIMEOUT_MS",
-                    "3000",
-                    100..=60_000,
-                    "milliseconds between 100 and 60000",
-                )?;
-                let path = |k: &str| get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
-                Some(GatewaySettings {
-                    url,
-                    timeout: std::time::Duration::from_millis(timeout_ms),
-                    ca_file: path("RENKEI_RECORDS_CA_FILE"),
-                    client_identity_file: path("RENKEI_RECORDS_CLIENT_CERT_FILE"),
-                })
-            }
-        };
-        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(err(
-                "RENKEI_MAIL_FROM",
-                "a mailbox, e.g. Name <addr@example.jp>".into(),
-            ));
-        }
-        let mail_poll_secs: u64 = ranged(
-            &get,
-            "RENKEI_MAIL_POLL_SECS",
-            "2",
-            1..=300,
-            "seconds between 1 and 300",
-        )?;
+        let records_gateway = records::read(&get, demo)?;
+        let mail = mail::read(&get, &institution.mail_from)?;
         let hashing = hash_settings(&get, demo)?;
         let per_minute =
             |var: &'static str, default: &str| self::var_nonzero(&var_of(&get, var, default), var);
@@ -461,19 +332,11 @@ impl Config {
             staff_listen,
             metrics_listen,
             staff_url,
-            callback_number,
-            callback_numbers,
-            callback_window_secs,
-            callback_quiet_secs,
-            telephony_secret,
-            twilio_auth_token,
-            smtp_url,
-            mail_from,
+            telephony,
+            mail,
             institution,
             records_gateway,
-            outbox_dir: PathBuf::from(var("RENKEI_OUTBOX_DIR", "data/outbox")),
             demo_app_db: get("RENKEI_DEMO_APP_DB").filter(|v| !v.is_empty()),
-            mail_poll_secs,
             require_par: profile == Profile::Fapi2
                 || match get("RENKEI_REQUIRE_PAR").filter(|v| !v.is_empty()) {
                     Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
@@ -596,7 +459,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.institution.public.name, "ぐんまみらい信用組合");
-        assert_eq!(c.mail_from, "しんくみ信用組合 <noreply@shinkumi.example>");
+        assert_eq!(c.mail.from, "しんくみ信用組合 <noreply@shinkumi.example>");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

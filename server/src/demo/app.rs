@@ -30,9 +30,9 @@ pub async fn mount(app: &AppState) -> anyhow::Result<Router> {
     let demo = renkei_demo::Demo::open(renkei_demo::Settings {
         issuer: app.config.issuer(),
         database_url: database_url(app),
-        telephony_secret: app.config.telephony_secret.clone(),
-        callback_number: app.config.callback_number.clone(),
-        callback_numbers: app.config.callback_numbers.clone(),
+        telephony_secret: app.config.telephony.secret.clone(),
+        callback_number: app.config.telephony.callback_number.clone(),
+        callback_numbers: app.config.telephony.callback_numbers.clone(),
         secure_cookies: app.config.secure_cookies(),
         clock: std::sync::Arc::new(move || clock.now()),
     })

@@ -68,9 +68,9 @@ pub async fn open(
                     .await?
                     .ok_or(ErrorCode::AccountNotEligible)?
                     .phone,
-                &app.config.callback_numbers,
-                flow.now + app.config.callback_window_secs,
-                flow.now + app.config.callback_window_secs + app.config.callback_quiet_secs,
+                &app.config.telephony.callback_numbers,
+                flow.now + app.config.telephony.window_secs,
+                flow.now + app.config.telephony.window_secs + app.config.telephony.quiet_secs,
                 meta.log(&flow, Outcome::ChallengeOpened),
             )
             .await?

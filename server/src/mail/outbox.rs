@@ -29,17 +29,17 @@ pub struct Mailer {
 
 impl Mailer {
     pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Mailer> {
-        let transport = match &config.smtp_url {
+        let transport = match &config.mail.smtp_url {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
                     .timeout(Some(Duration::from_secs(20)))
                     .build(),
             ),
-            None => Transport::Files(config.outbox_dir.clone()),
+            None => Transport::Files(config.mail.outbox_dir.clone()),
         };
         Ok(Mailer {
             transport,
-            from: config.mail_from.parse()?,
+            from: config.mail.from.parse()?,
         })
     }
 
@@ -113,7 +113,7 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> anyhow::Result<usiz
 /// Runs the outbox, and the purge of expired flows, forever (spawned at
 /// start-up).
 pub async fn run_outbox(app: AppState, mailer: Arc<Mailer>) {
-    let mut tick = tokio::time::interval(Duration::from_secs(app.config.mail_poll_secs));
+    let mut tick = tokio::time::interval(Duration::from_secs(app.config.mail.poll_secs));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;

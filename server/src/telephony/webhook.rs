@@ -54,7 +54,8 @@ pub async fn inbound_call(
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let signed = app
         .config
-        .telephony_secret
+        .telephony
+        .secret
         .as_deref()
         .is_some_and(|secret| {
             verify_v1(
@@ -124,7 +125,7 @@ pub async fn twilio_voice(
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<Response> {
-    let Some(token) = app.config.twilio_auth_token.as_deref() else {
+    let Some(token) = app.config.telephony.twilio_auth_token.as_deref() else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let params: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();

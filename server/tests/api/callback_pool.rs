@@ -19,8 +19,8 @@ const TARO: &str = "09011113333";
 async fn app_with_pool(pool: &[&str]) -> TestApp {
     let numbers: Vec<String> = pool.iter().map(|n| n.to_string()).collect();
     spawn_app_with(move |c| {
-        c.callback_number = numbers[0].clone();
-        c.callback_numbers = numbers;
+        c.telephony.callback_number = numbers[0].clone();
+        c.telephony.callback_numbers = numbers;
     })
     .await
 }
@@ -169,8 +169,8 @@ async fn a_late_call_is_too_late_and_verifies_nothing_else() {
 #[tokio::test]
 async fn the_quiet_period_is_a_setting() {
     let app = spawn_app_with(|c| {
-        c.callback_numbers = vec![POOL[0].into()];
-        c.callback_quiet_secs = 600;
+        c.telephony.callback_numbers = vec![POOL[0].into()];
+        c.telephony.quiet_secs = 600;
     })
     .await;
     let (mine, stranger) = (app.other_browser(), app.other_browser());

@@ -61,8 +61,8 @@ async fn deny_returns_access_denied_and_writes_the_notice_as_an_eml_without_smtp
     let dir = tempfile::tempdir().unwrap();
     let outbox = dir.path().to_path_buf();
     let app = spawn_app_with(move |c| {
-        c.outbox_dir = outbox;
-        c.mail_poll_secs = 1;
+        c.mail.outbox_dir = outbox;
+        c.mail.poll_secs = 1;
     })
     .await;
     let csrf = app.at_consent_step().await;
@@ -89,8 +89,8 @@ async fn deny_returns_access_denied_and_writes_the_notice_as_an_eml_without_smtp
 async fn the_completion_mail_arrives_over_smtp_in_japanese_and_the_address_is_then_erased() {
     let (port, mut inbox) = smtp_listener().await;
     let app = spawn_app_with(move |c| {
-        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-        c.mail_poll_secs = 1;
+        c.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.mail.poll_secs = 1;
     })
     .await;
     app.consent_and_get_code().await;
@@ -140,8 +140,8 @@ async fn a_mail_failure_never_loses_the_consent_and_is_retried() {
         l.local_addr().unwrap().port()
     };
     let app = spawn_app_with(move |c| {
-        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-        c.mail_poll_secs = 1;
+        c.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.mail.poll_secs = 1;
     })
     .await;
     let code = app.consent_and_get_code().await;

@@ -46,7 +46,7 @@ async fn a_full_hashing_pool_answers_busy_at_once_and_counts_nothing() {
         c.hashing.m_kib = 64 * 1024;
         c.hashing.t = 3;
         // Six flows of one phone at once: a number each.
-        c.callback_numbers = (1..=6).map(|i| format!("012000020{i}")).collect();
+        c.telephony.callback_numbers = (1..=6).map(|i| format!("012000020{i}")).collect();
     })
     .await;
     let mut flows = Vec::new();

@@ -42,9 +42,9 @@ async fn a_profile_names_the_credit_union_on_the_screens_and_in_the_mail() {
     let outbox = dir.path().to_path_buf();
     let app = spawn_app_with(move |c| {
         c.institution = Profile::parse(GUNMA).unwrap();
-        c.mail_from = c.institution.mail_from.clone();
-        c.outbox_dir = outbox;
-        c.mail_poll_secs = 1;
+        c.mail.from = c.institution.mail_from.clone();
+        c.mail.outbox_dir = outbox;
+        c.mail.poll_secs = 1;
     })
     .await;
     let got: Value = app

@@ -311,7 +311,7 @@ async fn two_customers_verify_independently() {
 #[tokio::test]
 async fn twilio_webhooks_with_the_right_signature_verify_and_hang_up() {
     let token = "twilio-auth-token-for-tests";
-    let app = spawn_app_with(|c| c.twilio_auth_token = Some(token.into())).await;
+    let app = spawn_app_with(|c| c.telephony.twilio_auth_token = Some(token.into())).await;
     let csrf = app.at_call_step().await;
     app.open_call(&csrf).await;
     let params = [

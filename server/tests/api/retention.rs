@@ -21,7 +21,7 @@ async fn eventually<F: std::future::Future<Output = bool>>(mut check: impl FnMut
 
 #[tokio::test]
 async fn an_expired_flow_is_purged() {
-    let app = spawn_app_with(|c| c.mail_poll_secs = 1).await;
+    let app = spawn_app_with(|c| c.mail.poll_secs = 1).await;
     let csrf = app.at_customer_step("115", "ordinary", "1100026").await;
     let resp = app
         .post(
@@ -65,8 +65,8 @@ async fn undeliverable_mail_is_given_up_after_a_day_and_logged() {
         .unwrap()
         .port();
     let app = spawn_app_with(move |c| {
-        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-        c.mail_poll_secs = 1;
+        c.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.mail.poll_secs = 1;
     })
     .await;
     app.consent_and_get_code().await;
