@@ -96,12 +96,20 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   // An operator is not offered the supervisor's pages.
   await expect(page.getByRole('link', { name: '監査ログ' })).toHaveCount(0);
 
+  // A 店番 the rules refuse: the server's verdict stands beside the field.
+  await page.getByLabel('店番').fill('5');
+  await page.getByLabel('口座番号').fill('123');
+  await page.getByRole('button', { name: '照会' }).click();
+  await expect(page.locator('#branch-error')).toHaveText('店番は半角数字3桁で入力して下さい。');
+  await expect(page.getByLabel('店番')).toHaveAttribute('aria-invalid', 'true');
+
   // Find the account: locked today.
   await page.getByLabel('店番').fill('005');
   await page.getByLabel('科目').selectOption({ label: '貯蓄預金' });
   await page.getByLabel('口座番号').fill('123');
   await page.getByRole('button', { name: '照会' }).click();
   await expect(page.getByTestId('lock-state')).toHaveText('ロック中（本日0:00まで）');
+  await expect(page.locator('#branch-error')).toHaveText('');
   await expect(page.getByText('5 / 5 回')).toBeVisible();
   await expectAccessible(page);
   await page.getByLabel('理由（必須）').fill('窓口で本人確認済み');

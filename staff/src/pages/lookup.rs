@@ -8,7 +8,9 @@ use crate::components::notice::{Notice, NoticeText};
 use crate::{Session, api};
 use leptos::prelude::*;
 use renkei_shared::staff::AccountView;
+use renkei_shared::{ErrorBody, FieldErrors};
 use renkei_web::dialog::{ConfirmDialog, Question};
+use renkei_web::field::{Field, TextField, describedby, field_error};
 use renkei_web::submit::Submit;
 
 fn status_label(s: &str) -> &'static str {
@@ -51,6 +53,8 @@ fn Lookup() -> impl IntoView {
     let number = RwSignal::new(String::new());
     let view_data = RwSignal::new(None::<AccountView>);
     let notice = Notice::new();
+    // The server's verdict on each of the three fields, shown beside it.
+    let field_errors = RwSignal::new(FieldErrors::new());
     let lift_reason = RwSignal::new(String::new());
     let end_reason = RwSignal::new(String::new());
     // The question a change that cannot be taken back asks first.
@@ -67,10 +71,12 @@ fn Lookup() -> impl IntoView {
         move |_: &()| Some(api::account(key())),
         move |v| {
             notice.read();
+            field_errors.set(FieldErrors::new());
             view_data.set(Some(v));
         },
-        move |e| {
+        move |e: ErrorBody| {
             view_data.set(None);
+            field_errors.set(e.fields.clone());
             notice.refused(e);
         },
     );
@@ -138,15 +144,17 @@ fn Lookup() -> impl IntoView {
 
     view! {
         <form class="search" on:submit=search aria-label="口座の検索">
-            <label for="branch">"店番"</label>
-            <input id="branch" inputmode="numeric" maxlength="3" required bind:value=branch />
-            <label for="kind">"科目"</label>
-            <select id="kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                <option value="ordinary">"普通預金"</option>
-                <option value="savings">"貯蓄預金"</option>
-            </select>
-            <label for="number">"口座番号"</label>
-            <input id="number" inputmode="numeric" maxlength="7" required bind:value=number />
+            <TextField id="branch" label="店番" value=branch errors=field_errors
+                hint="（半角数字3桁）" inputmode="numeric" maxlength="3" />
+            <Field id="kind" label="科目" error=field_error(field_errors, "kind")>
+                <select id="kind" aria-describedby=describedby("kind")
+                    on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <option value="ordinary">"普通預金"</option>
+                    <option value="savings">"貯蓄預金"</option>
+                </select>
+            </Field>
+            <TextField id="number" label="口座番号" value=number errors=field_errors
+                hint="（半角数字7桁まで）" inputmode="numeric" maxlength="7" />
             <button type="submit">"照会"</button>
         </form>
         <NoticeText notice=notice />
