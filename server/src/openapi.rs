@@ -17,7 +17,11 @@ use utoipa::{Modify, OpenApi};
         title = "Renkei API連携認証",
         description = "The credit union's API linkage authentication: the customer's screens' JSON API (`/api/flow/*`, an HttpOnly flow cookie and the `x-renkei-csrf` header), the OAuth 2.0 / FAPI 2.0 endpoints for fintech apps, the account-information API, the carrier's call webhook and the health endpoints. Every error of the flow and account APIs is `{code, message, fields}` with one stable code; the OAuth endpoints answer RFC 6749 errors."
     ),
-    components(schemas(renkei_shared::ErrorCode, renkei_shared::FieldCode)),
+    components(schemas(
+        renkei_shared::ErrorCode,
+        renkei_shared::FieldCode,
+        renkei_shared::oauth::OAuthErrorBody
+    )),
     modifiers(&Security),
     tags(
         (name = "flow", description = "The customer's screens (SOA201 → SOA206)"),
