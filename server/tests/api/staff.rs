@@ -9,7 +9,10 @@ use crate::helpers::{
 use renkei_server::testkit::staff_session;
 use renkei_shared::api::Empty;
 use renkei_shared::oplog::Outcome;
-use renkei_shared::staff::{Reason, STAFF_CSRF_HEADER, StaffRole, path, paths};
+use renkei_shared::staff::{
+    AppEnabled, EndLinkages, EnrolStart, NewApp, NewMaintenance, NewStaff, Reason,
+    STAFF_CSRF_HEADER, SignInStart, StaffRole, path, paths,
+};
 use serde_json::{Value, json};
 
 /// The happy-path customer's account, as the console names it.
@@ -176,7 +179,10 @@ async fn ending_a_linkage_in_the_console_stops_the_apps_token_at_once() {
     let resp = op
         .post(
             &path(paths::END_LINKAGES, &HAPPY_KEY),
-            &json!({"consent_id": consent, "reason": "お客様から電話で解除依頼"}),
+            &EndLinkages {
+                consent_id: Some(consent),
+                reason: "お客様から電話で解除依頼".into(),
+            },
         )
         .await;
     assert_eq!(resp.status(), 200);
@@ -187,7 +193,10 @@ async fn ending_a_linkage_in_the_console_stops_the_apps_token_at_once() {
     let resp = op
         .post(
             &path(paths::END_LINKAGES, &HAPPY_KEY),
-            &json!({"consent_id": consent, "reason": "二度目"}),
+            &EndLinkages {
+                consent_id: Some(consent),
+                reason: "二度目".into(),
+            },
         )
         .await;
     assert_eq!(resp.status(), 404);
@@ -216,7 +225,9 @@ async fn no_session_another_csrf_token_or_a_customer_cookie_is_refused() {
     let op = StaffClient::sign_in(&app, "op", StaffRole::Operator).await;
     let other = StaffClient::sign_in(&app, "other", StaffRole::Operator).await;
     let lift = path(paths::LIFT_LOCK, &HAPPY_KEY);
-    let body = json!({"reason": "テスト"});
+    let body = Reason {
+        reason: "テスト".into(),
+    };
 
     // No session at all.
     let resp = reqwest::Client::new()
@@ -455,10 +466,11 @@ async fn a_supervisor_sets_and_cancels_a_maintenance_window_beside_the_fixed_cal
             .status(),
         403
     );
-    let window = json!({
-        "from": "2026-11-26T10:30:00+09:00", "to": "2026-11-26T11:00:00+09:00",
-        "reason": "臨時保守"
-    });
+    let window = NewMaintenance {
+        from: "2026-11-26T10:30:00+09:00".into(),
+        to: "2026-11-26T11:00:00+09:00".into(),
+        reason: "臨時保守".into(),
+    };
     let resp = op
         .post(renkei_shared::staff::paths::MAINTENANCE, &window)
         .await;
@@ -507,10 +519,14 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
     let app = spawn_app().await;
     let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
     let admin = StaffClient::sign_in(&app, "admin", StaffRole::Admin).await;
-    let new_app = json!({
-        "name": "家計簿アプリ", "redirect_uris": ["https://kakeibo.example/cb"],
-        "jwks": null, "require_par": true, "require_dpop": false
-    });
+    let new_app = NewApp {
+        name: "家計簿アプリ".into(),
+        redirect_uris: vec!["https://kakeibo.example/cb".into()],
+        jwks: None,
+        jwks_uri: None,
+        require_par: true,
+        require_dpop: false,
+    };
     let resp = sv.post(renkei_shared::staff::paths::APPS, &new_app).await;
     assert_eq!(resp.status(), 403);
     let resp = admin
@@ -521,18 +537,24 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
     let id = added["client_id"].as_str().unwrap().to_owned();
     assert_eq!(added["secret"].as_str().unwrap().len(), 43);
     // A plain-http redirect URI is refused, and nothing is added.
-    let bad = json!({
-        "name": "x", "redirect_uris": ["http://evil.example/cb"],
-        "jwks": null, "require_par": false, "require_dpop": false
-    });
+    let bad = NewApp {
+        name: "x".into(),
+        redirect_uris: vec!["http://evil.example/cb".into()],
+        require_par: false,
+        ..new_app.clone()
+    };
     let resp = admin.post(renkei_shared::staff::paths::APPS, &bad).await;
     assert_eq!(resp.status(), 422);
     // Keys uploaded and at a URL at once: which would count? Neither.
-    let both = json!({
-        "name": "y", "redirect_uris": ["https://kakeibo.example/cb"],
-        "jwks": r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#,
-        "jwks_uri": "https://kakeibo.example/jwks.json", "require_par": false, "require_dpop": false
-    });
+    let both = NewApp {
+        name: "y".into(),
+        jwks: Some(
+            r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#.into(),
+        ),
+        jwks_uri: Some("https://kakeibo.example/jwks.json".into()),
+        require_par: false,
+        ..new_app.clone()
+    };
     let resp = admin.post(renkei_shared::staff::paths::APPS, &both).await;
     assert_eq!(resp.status(), 422);
     let apps: Value = sv
@@ -556,7 +578,10 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
     let resp = sv
         .post(
             &path(paths::APP_ENABLED, &["demo-creco"]),
-            &json!({"enabled": false, "reason": "不正利用の疑い"}),
+            &AppEnabled {
+                enabled: false,
+                reason: "不正利用の疑い".into(),
+            },
         )
         .await;
     assert_eq!(resp.status(), 200);
@@ -577,7 +602,10 @@ async fn an_admin_adds_and_disables_staff_and_only_an_admin() {
     let app = spawn_app().await;
     let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
     let admin = StaffClient::sign_in(&app, "admin", StaffRole::Admin).await;
-    let new = json!({"name": "窓口 次郎", "role": "operator"});
+    let new = NewStaff {
+        name: "窓口 次郎".into(),
+        role: StaffRole::Operator,
+    };
     assert_eq!(
         sv.get(renkei_shared::staff::paths::STAFF).await.status(),
         403
@@ -598,7 +626,9 @@ async fn an_admin_adds_and_disables_staff_and_only_an_admin() {
     // The link opens a passkey registration for that member.
     let resp = reqwest::Client::new()
         .post(app.url(renkei_shared::staff::paths::ENROL_START))
-        .json(&json!({"token": token}))
+        .json(&EnrolStart {
+            token: token.into(),
+        })
         .send()
         .await
         .unwrap();
@@ -691,7 +721,9 @@ async fn only_an_admin_lists_and_removes_a_members_passkeys_and_with_a_reason() 
         404
     );
     let remove = path(paths::STAFF_PASSKEY_REMOVE, &["sv", "1"]);
-    let why = json!({"reason": "端末紛失"});
+    let why = Reason {
+        reason: "端末紛失".into(),
+    };
     assert_eq!(sv.post(&remove, &why).await.status(), 403);
     assert_eq!(
         admin
@@ -767,7 +799,7 @@ async fn sign_in_start(app: &TestApp, name: &str, from: &str) -> reqwest::Respon
     reqwest::Client::new()
         .post(app.url(renkei_shared::staff::paths::SIGN_IN_START))
         .header("x-forwarded-for", from)
-        .json(&json!({ "name": name }))
+        .json(&SignInStart { name: name.into() })
         .send()
         .await
         .unwrap()
@@ -863,7 +895,9 @@ async fn link_token(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> Strin
 async fn enrol_start(app: &TestApp, token: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(app.url(renkei_shared::staff::paths::ENROL_START))
-        .json(&json!({ "token": token }))
+        .json(&EnrolStart {
+            token: token.into(),
+        })
         .send()
         .await
         .unwrap()
