@@ -77,7 +77,7 @@ impl Application {
             throttles: Arc::new(crate::flow::throttle::Throttles::new(
                 config.throttle_per_ip,
                 config.throttle_per_flow,
-                config.throttle_sign_in,
+                config.staff.throttle_sign_in,
             )),
             storage,
             config: Arc::new(config),
@@ -92,7 +92,7 @@ impl Application {
         }
         let demo = demo_app(&state).await?;
         // The console beside the customer's service, or on its own address.
-        let (router, staff) = match state.config.staff_listen {
+        let (router, staff) = match state.config.staff.listen {
             None => (build_router(state.clone(), demo, Surface::Both), None),
             Some(addr) => (
                 build_router(state.clone(), demo, Surface::Customer),

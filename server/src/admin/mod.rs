@@ -86,7 +86,7 @@ impl Context {
     pub fn configured(self, config: &crate::config::Config) -> Self {
         Context {
             jwks_allow_loopback: config.jwks_allow_loopback,
-            enrolment_secs: config.staff_enrolment_secs,
+            enrolment_secs: config.staff.enrolment_secs,
             ..self
         }
     }

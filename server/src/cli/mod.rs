@@ -80,7 +80,7 @@ impl Cli {
             Command::Maintenance { action } => action.run(&staff_context().await?).await,
             Command::Staff { action } => {
                 let config = Config::from_env()?;
-                let staff_url = config.staff_url.as_str().trim_end_matches('/').to_owned();
+                let staff_url = config.staff.url.as_str().trim_end_matches('/').to_owned();
                 let context = Context::open(&config, &clock_for(&config)).await?;
                 action.run(&context, &staff_url).await
             }

@@ -7,12 +7,14 @@ pub mod institution;
 mod mail;
 mod read;
 mod records;
+mod staff;
 mod telephony;
 
 pub use hashing::{ARGON2_FLOOR, HashSettings, Pepper, hash_settings_from_env};
 pub use mail::MailSettings;
 pub use read::ConfigError;
 pub use records::GatewaySettings;
+pub use staff::StaffSettings;
 pub use telephony::TelephonySettings;
 
 use hashing::hash_settings;
@@ -26,15 +28,9 @@ use url::Url;
 pub struct Config {
     /// `RENKEI_LISTEN`, default 127.0.0.1:3000.
     pub listen: SocketAddr,
-    /// `RENKEI_STAFF_LISTEN`: the staff console on its own address (and
-    /// not on `listen`), so a bank can keep it off the internet.
-    pub staff_listen: Option<SocketAddr>,
     /// `RENKEI_METRICS_LISTEN`: `/metrics` on its own address (for the
     /// scraper, inside the bank) and not on `listen`.
     pub metrics_listen: Option<SocketAddr>,
-    /// `RENKEI_STAFF_URL`: where staff open the console (default: the
-    /// public URL); the passkeys' relying party.
-    pub staff_url: Url,
     /// `DATABASE_URL`, default a SQLite file under ./data/.
     pub database_url: String,
     /// `RENKEI_PUBLIC_URL`: the issuer and the base of every URL we hand out.
@@ -113,12 +109,9 @@ pub struct Config {
     /// `RENKEI_METRICS_PUBLIC`: `/metrics` on the public listener when no
     /// `RENKEI_METRICS_LISTEN` is set (default: demo mode only).
     pub metrics_public: bool,
-    /// `RENKEI_STAFF_ENROLMENT_SECS`: how long a staff enrolment link
-    /// lasts (default 24 h).
-    pub staff_enrolment_secs: i64,
-    /// `RENKEI_THROTTLE_SIGN_IN_PER_MIN`: staff sign-in starts a minute per
-    /// client address and per name (default 10).
-    pub throttle_sign_in: std::num::NonZeroU32,
+    /// `RENKEI_STAFF_*`, `RENKEI_THROTTLE_SIGN_IN_PER_MIN`: the staff
+    /// console's address, origin, enrolment links and sign-in throttle.
+    pub staff: StaffSettings,
 }
 
 /// What the OAuth endpoints require of every client.
@@ -168,13 +161,6 @@ impl Config {
         if !matches!(public_url.scheme(), "http" | "https") || public_url.cannot_be_a_base() {
             return Err(err("RENKEI_PUBLIC_URL", "must be an http(s) URL".into()));
         }
-        let staff_listen = match get("RENKEI_STAFF_LISTEN").filter(|v| !v.is_empty()) {
-            None => None,
-            Some(v) => Some(
-                v.parse::<SocketAddr>()
-                    .map_err(|e| err("RENKEI_STAFF_LISTEN", format!("{e}")))?,
-            ),
-        };
         let metrics_listen = match get("RENKEI_METRICS_LISTEN").filter(|v| !v.is_empty()) {
             None => None,
             Some(v) => Some(
@@ -182,34 +168,7 @@ impl Config {
                     .map_err(|e| err("RENKEI_METRICS_LISTEN", format!("{e}")))?,
             ),
         };
-        // The console's own origin: its passkeys are bound to this host.
-        let staff_url: Url = match get("RENKEI_STAFF_URL").filter(|v| !v.is_empty()) {
-            // WebAuthn refuses an IP address: a loopback address (`make
-            // run`) becomes `localhost`, the same machine by name.
-            None => {
-                let mut u = public_url.clone();
-                let loopback = u
-                    .host_str()
-                    .and_then(|h| h.trim_matches(['[', ']']).parse::<std::net::IpAddr>().ok())
-                    .is_some_and(|ip| ip.is_loopback());
-                if loopback {
-                    let _ = u.set_host(Some("localhost"));
-                }
-                u
-            }
-            Some(v) => v
-                .parse::<Url>()
-                .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-                .ok_or_else(|| err("RENKEI_STAFF_URL", "an http(s) URL".into()))?,
-        };
-        if staff_listen.is_some() && get("RENKEI_STAFF_URL").is_none_or(|v| v.is_empty()) {
-            return Err(err(
-                "RENKEI_STAFF_URL",
-                "required with RENKEI_STAFF_LISTEN (the console's own address, for its passkeys)"
-                    .into(),
-            ));
-        }
+        let staff = staff::read(&get, &public_url)?;
         let demo = demo_mode(&get)?;
         let flow_ttl_secs: i64 = ranged(
             &get,
@@ -329,9 +288,8 @@ impl Config {
             request_timeout_secs,
             header_timeout_secs,
             listen,
-            staff_listen,
             metrics_listen,
-            staff_url,
+            staff,
             telephony,
             mail,
             institution,
@@ -357,14 +315,6 @@ impl Config {
             dpop_nonce: flag(&get, "RENKEI_DPOP_NONCE", profile == Profile::Fapi2)?,
             jwks_allow_loopback: flag(&get, "RENKEI_JWKS_ALLOW_LOOPBACK", demo)?,
             metrics_public: flag(&get, "RENKEI_METRICS_PUBLIC", demo)?,
-            staff_enrolment_secs: ranged(
-                &get,
-                "RENKEI_STAFF_ENROLMENT_SECS",
-                "86400",
-                300..=7 * 86400,
-                "seconds between 300 and 604800",
-            )?,
-            throttle_sign_in: per_minute("RENKEI_THROTTLE_SIGN_IN_PER_MIN", "10")?,
         })
     }
 
@@ -490,13 +440,13 @@ mod tests {
     #[test]
     fn the_staff_console_is_reached_by_name_not_by_loopback_address() {
         let c = cfg(&[("RENKEI_DEMO", "1")]).unwrap();
-        assert_eq!(c.staff_url.as_str(), "http://localhost:3000/");
+        assert_eq!(c.staff.url.as_str(), "http://localhost:3000/");
         let c = cfg(&[
             ("RENKEI_DEMO", "1"),
             ("RENKEI_PUBLIC_URL", "https://api.shinkumi.example"),
         ])
         .unwrap();
-        assert_eq!(c.staff_url.as_str(), "https://api.shinkumi.example/");
+        assert_eq!(c.staff.url.as_str(), "https://api.shinkumi.example/");
         let e = cfg(&[
             ("RENKEI_DEMO", "1"),
             ("RENKEI_STAFF_LISTEN", "10.0.0.5:8443"),

@@ -13,7 +13,7 @@ use renkei_shared::staff::Done;
 use renkei_shared::staff::{EnrolmentLink, NewStaff, Reason, StaffMember, StaffPasskey, StaffRole};
 
 fn link(app: &AppState, token: &str) -> EnrolmentLink {
-    let base = app.config.staff_url.as_str().trim_end_matches('/');
+    let base = app.config.staff.url.as_str().trim_end_matches('/');
     EnrolmentLink {
         link: format!("{base}/staff/enrol#{token}"),
     }

@@ -41,7 +41,7 @@ pub fn relying_party(public_url: &Url, name: &str) -> anyhow::Result<Webauthn> {
 }
 
 fn webauthn(app: &AppState) -> AppResult<Webauthn> {
-    relying_party(&app.config.staff_url, &app.config.institution.public.name)
+    relying_party(&app.config.staff.url, &app.config.institution.public.name)
         .map_err(AppError::Internal)
 }
 
@@ -263,7 +263,8 @@ fn decoy_options(app: &AppState, name: &str) -> AppResult<RequestChallengeRespon
             timeout: Some(300_000),
             rp_id: app
                 .config
-                .staff_url
+                .staff
+                .url
                 .host_str()
                 .unwrap_or_default()
                 .to_owned(),

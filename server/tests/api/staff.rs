@@ -425,8 +425,8 @@ async fn the_funnel_counts_what_the_customers_did() {
 #[tokio::test]
 async fn on_its_own_listen_address_the_console_is_nowhere_else() {
     let app = spawn_app_with(|c| {
-        c.staff_listen = Some("127.0.0.1:0".parse().unwrap());
-        c.staff_url = "http://localhost:9999".parse().unwrap();
+        c.staff.listen = Some("127.0.0.1:0".parse().unwrap());
+        c.staff.url = "http://localhost:9999".parse().unwrap();
     })
     .await;
     let staff_base = app.staff_base.clone().expect("a staff listener");
@@ -855,7 +855,7 @@ async fn a_sign_in_start_for_an_unknown_name_does_the_same_work_and_gives_a_stab
 async fn sign_in_starts_are_throttled_per_address_and_per_name() {
     let app = spawn_app_with(|c| {
         c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
-        c.throttle_sign_in = std::num::NonZeroU32::new(3).unwrap();
+        c.staff.throttle_sign_in = std::num::NonZeroU32::new(3).unwrap();
     })
     .await;
     // One name from many addresses.
