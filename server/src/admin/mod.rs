@@ -85,7 +85,7 @@ impl Context {
     /// The same, with the server's settings for what staff do.
     pub fn configured(self, config: &crate::config::Config) -> Self {
         Context {
-            jwks_allow_loopback: config.jwks_allow_loopback,
+            jwks_allow_loopback: config.oauth.jwks_allow_loopback,
             enrolment_secs: config.staff.enrolment_secs,
             ..self
         }

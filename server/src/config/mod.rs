@@ -5,6 +5,7 @@
 mod hashing;
 pub mod institution;
 mod mail;
+mod oauth;
 mod read;
 mod records;
 mod staff;
@@ -12,6 +13,7 @@ mod telephony;
 
 pub use hashing::{ARGON2_FLOOR, HashSettings, Pepper, hash_settings_from_env};
 pub use mail::MailSettings;
+pub use oauth::{OAuthSettings, Profile};
 pub use read::ConfigError;
 pub use records::GatewaySettings;
 pub use staff::StaffSettings;
@@ -79,10 +81,6 @@ pub struct Config {
     /// `RENKEI_DEMO_APP_DB`: the demo fintech app's own database (demo
     /// mode); unset, a SQLite file beside the bank's, or under `data/`.
     pub demo_app_db: Option<String>,
-    /// `RENKEI_REQUIRE_PAR`: every client must push its authorization
-    /// request (RFC 9126). Default on, except in demo mode; always on in
-    /// the FAPI 2.0 profile.
-    pub require_par: bool,
     /// `RENKEI_THROTTLE_IP_PER_MIN` (default 30) and
     /// `RENKEI_THROTTLE_FLOW_PER_MIN` (default 10): SOA201 and identity
     /// attempts a minute per client IP and per flow.
@@ -91,38 +89,20 @@ pub struct Config {
     /// `RENKEI_TRUSTED_PROXIES`: comma-separated addresses of the reverse
     /// proxies whose `X-Forwarded-For` is believed (none by default).
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// `RENKEI_PROFILE`: `fapi2` (the default unless `RENKEI_DEMO=1`) or
-    /// `plain`.
-    pub profile: Profile,
     /// argon2id for PINs: `RENKEI_ARGON2_M_KIB`, `_T`, `_P` for new hashes
     /// (default 19456/2/1, no lower outside demo mode), the pool
     /// (`RENKEI_HASH_WORKERS`, default the CPUs; `RENKEI_HASH_QUEUE`) and
     /// the peppers (`RENKEI_PIN_PEPPER_FILE` or `RENKEI_PIN_PEPPER`).
     pub hashing: HashSettings,
-    /// `RENKEI_DPOP_NONCE`: PAR and the token endpoint ask for
-    /// server-provided DPoP nonces (RFC 9449 §8). Default on in `fapi2`.
-    pub dpop_nonce: bool,
-    /// `RENKEI_JWKS_ALLOW_LOOPBACK`: an app's `jwks_uri` may point at this
-    /// machine (development; default on in demo mode only). Private,
-    /// link-local, CGNAT, unique-local and metadata addresses never.
-    pub jwks_allow_loopback: bool,
+    /// `RENKEI_PROFILE`, `RENKEI_REQUIRE_PAR`, `RENKEI_DPOP_NONCE`,
+    /// `RENKEI_JWKS_ALLOW_LOOPBACK`: what the OAuth endpoints require.
+    pub oauth: OAuthSettings,
     /// `RENKEI_METRICS_PUBLIC`: `/metrics` on the public listener when no
     /// `RENKEI_METRICS_LISTEN` is set (default: demo mode only).
     pub metrics_public: bool,
     /// `RENKEI_STAFF_*`, `RENKEI_THROTTLE_SIGN_IN_PER_MIN`: the staff
     /// console's address, origin, enrolment links and sign-in throttle.
     pub staff: StaffSettings,
-}
-
-/// What the OAuth endpoints require of every client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Profile {
-    /// FAPI 2.0 Security Profile: PAR, `private_key_jwt` (its `aud` the
-    /// issuer as one string) and DPoP-bound tokens, for every client.
-    Fapi2,
-    /// What each client was registered for (demo mode's default, so the
-    /// endpoints can be tried by hand with a secret).
-    Plain,
 }
 
 /// `RENKEI_DEMO=1`: only a build with the demo data (the `fixture`
@@ -261,11 +241,6 @@ impl Config {
                     format!("IP addresses, comma-separated: {e}"),
                 )
             })?;
-        let profile = match var("RENKEI_PROFILE", if demo { "plain" } else { "fapi2" }).as_str() {
-            "fapi2" => Profile::Fapi2,
-            "plain" => Profile::Plain,
-            _ => return Err(err("RENKEI_PROFILE", "fapi2 or plain".into())),
-        };
         let header_timeout_secs: u64 = ranged(
             &get,
             "RENKEI_HEADER_TIMEOUT_SECS",
@@ -295,12 +270,7 @@ impl Config {
             institution,
             records_gateway,
             demo_app_db: get("RENKEI_DEMO_APP_DB").filter(|v| !v.is_empty()),
-            require_par: profile == Profile::Fapi2
-                || match get("RENKEI_REQUIRE_PAR").filter(|v| !v.is_empty()) {
-                    Some(v) => matches!(v.as_str(), "1" | "true" | "yes"),
-                    None => !demo,
-                },
-            profile,
+            oauth: oauth::read(&get, demo)?,
             lockout_threshold,
             max_inflight,
             database_url: var("DATABASE_URL", "sqlite://data/renkei.db"),
@@ -312,8 +282,6 @@ impl Config {
             shutdown_delay_secs,
             flow_ttl_secs,
             now,
-            dpop_nonce: flag(&get, "RENKEI_DPOP_NONCE", profile == Profile::Fapi2)?,
-            jwks_allow_loopback: flag(&get, "RENKEI_JWKS_ALLOW_LOOPBACK", demo)?,
             metrics_public: flag(&get, "RENKEI_METRICS_PUBLIC", demo)?,
         })
     }
@@ -357,12 +325,12 @@ mod tests {
         assert_eq!((c.hashing.m_kib, c.hashing.t, c.hashing.p), (19456, 2, 1));
         assert_eq!(c.hashing.peppers[0].id, "p1");
         // Outside demo mode FAPI 2.0 is the profile, and PAR with it.
-        assert_eq!(c.profile, Profile::Fapi2);
-        assert!(c.require_par);
+        assert_eq!(c.oauth.profile, Profile::Fapi2);
+        assert!(c.oauth.require_par);
         let demo = cfg(&[("RENKEI_DEMO", "1")]).unwrap();
-        assert_eq!(demo.profile, Profile::Plain);
+        assert_eq!(demo.oauth.profile, Profile::Plain);
         let forced = cfg(&[("RENKEI_DEMO", "1"), ("RENKEI_PROFILE", "fapi2")]).unwrap();
-        assert!(forced.require_par);
+        assert!(forced.oauth.require_par);
         assert_eq!(
             cfg(&[PEPPER, ("RENKEI_PROFILE", "fapi1")]).unwrap_err().var,
             "RENKEI_PROFILE"

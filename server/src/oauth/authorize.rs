@@ -186,7 +186,7 @@ pub async fn authorize(
         }
     };
     // From here on the redirect URI is trusted: errors go back to the app.
-    if query.request_uri.is_none() && (app.config.require_par || client.require_par) {
+    if query.request_uri.is_none() && (app.config.oauth.require_par || client.require_par) {
         return Ok(error_redirect(
             &app,
             req.redirect_uri,

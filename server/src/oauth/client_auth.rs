@@ -54,7 +54,7 @@ impl ClientRequest {
     /// the client was registered to use DPoP. The key's thumbprint.
     pub async fn dpop(&self, app: &AppState, path: &str) -> OAuthResult<Option<String>> {
         let jkt = dpop_at(app, &self.headers, path).await?;
-        let required = self.client.require_dpop || app.config.profile == Profile::Fapi2;
+        let required = self.client.require_dpop || app.config.oauth.profile == Profile::Fapi2;
         if required && jkt.is_none() {
             return Err(OAuthError::invalid_dpop(
                 "this client must send a DPoP proof",
@@ -88,7 +88,7 @@ pub async fn authenticate(
         .and_then(|v| v.strip_prefix("Basic "));
     if let Some(b64) = basic {
         // FAPI 2.0: private_key_jwt only.
-        if app.config.profile == Profile::Fapi2 {
+        if app.config.oauth.profile == Profile::Fapi2 {
             return Err(OAuthError::invalid_client());
         }
         return authenticate_basic(app, b64).await;
@@ -152,7 +152,7 @@ async fn authenticate_jwt(app: &AppState, jwt: &str) -> OAuthResult<ClientRow> {
         .ok_or_else(OAuthError::invalid_client)?;
     let now = app.now_secs();
     let issuer = app.config.issuer();
-    let audience = match app.config.profile {
+    let audience = match app.config.oauth.profile {
         Profile::Fapi2 => Audience::IssuerOnly(&issuer),
         Profile::Plain => Audience::Issuer(&issuer),
     };
@@ -210,7 +210,7 @@ async fn refresh_jwks(app: &AppState, client: &ClientRow, now: i64) -> OAuthResu
     {
         return Ok(None);
     }
-    match jwks::fetch(uri, app.config.jwks_allow_loopback).await {
+    match jwks::fetch(uri, app.config.oauth.jwks_allow_loopback).await {
         Ok(set) => {
             app.storage.store_fetched_jwks(id, &set).await?;
             Ok(Some(set))

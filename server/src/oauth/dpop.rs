@@ -30,7 +30,7 @@ pub async fn dpop_at(
         })?;
     // Without the nonce the client is told the one to use and retries with
     // a fresh proof; this one's `jti` is not spent.
-    if app.config.dpop_nonce
+    if app.config.oauth.dpop_nonce
         && !checked
             .nonce
             .as_deref()
@@ -73,7 +73,7 @@ pub async fn nonce_header(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let mut resp = next.run(req).await;
-    if app.config.dpop_nonce
+    if app.config.oauth.dpop_nonce
         && let Ok(v) = axum::http::HeaderValue::from_str(&app.nonce_key.current(app.now_secs()))
     {
         resp.headers_mut().insert(super::nonce::HEADER, v);

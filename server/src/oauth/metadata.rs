@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub async fn metadata(State(state): State<AppState>) -> Json<Metadata> {
     let c = &state.config;
     let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    let auth = strings(auth_methods(c.profile));
+    let auth = strings(auth_methods(c.oauth.profile));
     Json(Metadata {
         issuer: c.issuer(),
         authorization_endpoint: c.url(AUTHORIZE_PATH),
@@ -44,7 +44,7 @@ pub async fn metadata(State(state): State<AppState>) -> Json<Metadata> {
         introspection_endpoint: c.url(INTROSPECT_PATH),
         grant_types_supported: strings(&["authorization_code", "refresh_token"]),
         pushed_authorization_request_endpoint: c.url(PAR_PATH),
-        require_pushed_authorization_requests: c.require_par,
+        require_pushed_authorization_requests: c.oauth.require_par,
         token_endpoint_auth_methods_supported: auth.clone(),
         token_endpoint_auth_signing_alg_values_supported: strings(super::jose::ALGORITHMS),
         revocation_endpoint_auth_methods_supported: auth.clone(),

@@ -57,9 +57,9 @@ fn es256() -> Key {
 /// server-provided DPoP nonces.
 async fn fapi2_server() -> TestApp {
     spawn_app_with(|c| {
-        c.profile = Profile::Fapi2;
-        c.require_par = true;
-        c.dpop_nonce = true;
+        c.oauth.profile = Profile::Fapi2;
+        c.oauth.require_par = true;
+        c.oauth.dpop_nonce = true;
     })
     .await
 }
@@ -1124,9 +1124,9 @@ async fn dpop_nonces_are_required_rotate_and_hold_across_instances() {
     // Another instance on the same database takes this one's nonce.
     let other = app
         .restart_with(|cfg| {
-            cfg.profile = Profile::Fapi2;
-            cfg.require_par = true;
-            cfg.dpop_nonce = true;
+            cfg.oauth.profile = Profile::Fapi2;
+            cfg.oauth.require_par = true;
+            cfg.oauth.dpop_nonce = true;
         })
         .await;
     other.clock.advance(jiff::SignedDuration::from_secs(600));

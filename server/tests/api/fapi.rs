@@ -290,7 +290,7 @@ async fn a_client_that_must_use_par_is_refused_a_plain_request() {
 
 #[tokio::test]
 async fn par_is_required_server_wide_outside_demo_mode() {
-    let app = spawn_app_with(|c| c.require_par = true).await;
+    let app = spawn_app_with(|c| c.oauth.require_par = true).await;
     let resp = app.authorize(&crate::helpers::authorize_params()).await;
     assert_eq!(resp.status(), 303);
     assert_eq!(
@@ -624,8 +624,8 @@ async fn eddsa_client_assertions_are_accepted() {
 async fn the_fapi2_profile_allows_only_par_private_key_jwt_and_dpop() {
     use renkei_server::config::Profile;
     let app = spawn_app_with(|c| {
-        c.profile = Profile::Fapi2;
-        c.require_par = true;
+        c.oauth.profile = Profile::Fapi2;
+        c.oauth.require_par = true;
     })
     .await;
     let m: Value = get_json(&app.http, app.url(renkei_shared::oauth::METADATA_PATH)).await;
