@@ -4,7 +4,7 @@ import { linkKen } from './call';
 import { expectAccessible, startLinkage } from './helpers';
 
 // This server holds no records: RENKEI_RECORDS_URL points it at the stand-in
-// host gateway (`renkei-server records serve-gateway`), which serves the
+// host gateway (`renkei-host-gateway`), which serves the
 // core system's files in records/ from the bank's own database.
 test.use({ baseURL: gatewayURL });
 
