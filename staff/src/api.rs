@@ -11,6 +11,7 @@ use renkei_shared::staff::{
 pub use renkei_web::http::ApiResult;
 use renkei_web::http::{self, Csrf, Empty, encode};
 use renkei_web::webauthn::{self, Failed, Kind, Started};
+use serde::Serialize;
 
 fn csrf(token: &str) -> Csrf<'_> {
     Csrf {
@@ -32,22 +33,24 @@ pub async fn me() -> ApiResult<Me> {
     http::get(paths::ME).await
 }
 
-fn started(c: Ceremony) -> Started {
-    Started {
-        ceremony: c.ceremony,
-        options: c.options,
-    }
-}
-
-/// Registers a passkey with the one-time enrolment `token`, and signs in.
-pub async fn enrol(token: String) -> Result<Me, Failed> {
-    let start = async {
-        let c: Ceremony = http::post(paths::ENROL_START, csrf(""), &EnrolStart { token }).await?;
-        Ok(started(c))
+/// A passkey ceremony through the staff API: begun at `start` with
+/// `body`, the browser's authenticator, finished at `finish`: signed in.
+async fn passkey(
+    kind: Kind,
+    start: &str,
+    body: &impl Serialize,
+    finish: &str,
+) -> Result<Me, Failed> {
+    let begun = async {
+        let c: Ceremony = http::post(start, csrf(""), body).await?;
+        Ok(Started {
+            ceremony: c.ceremony,
+            options: c.options,
+        })
     };
-    webauthn::run(Kind::Create, start, |ceremony, credential| async move {
+    webauthn::run(kind, begun, |ceremony, credential| async move {
         http::post(
-            paths::ENROL_FINISH,
+            finish,
             csrf(""),
             &CeremonyDone {
                 ceremony,
@@ -59,23 +62,21 @@ pub async fn enrol(token: String) -> Result<Me, Failed> {
     .await
 }
 
+/// Registers a passkey with the one-time enrolment `token`, and signs in.
+pub async fn enrol(token: String) -> Result<Me, Failed> {
+    let body = EnrolStart { token };
+    passkey(Kind::Create, paths::ENROL_START, &body, paths::ENROL_FINISH).await
+}
+
 /// Signs `name` in with their passkey.
 pub async fn sign_in(name: String) -> Result<Me, Failed> {
-    let start = async {
-        let c: Ceremony = http::post(paths::SIGN_IN_START, csrf(""), &SignInStart { name }).await?;
-        Ok(started(c))
-    };
-    webauthn::run(Kind::Get, start, |ceremony, credential| async move {
-        http::post(
-            paths::SIGN_IN_FINISH,
-            csrf(""),
-            &CeremonyDone {
-                ceremony,
-                credential,
-            },
-        )
-        .await
-    })
+    let body = SignInStart { name };
+    passkey(
+        Kind::Get,
+        paths::SIGN_IN_START,
+        &body,
+        paths::SIGN_IN_FINISH,
+    )
     .await
 }
 

@@ -3,3 +3,4 @@
 pub mod chart;
 pub mod layout;
 pub mod notice;
+pub mod passkey;

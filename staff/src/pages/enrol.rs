@@ -2,12 +2,10 @@
 //! (`/staff/enrol#<token>`; the token is in the fragment, which never
 //! reaches a server log). Registers a passkey and signs the member in.
 
+use crate::api;
 use crate::components::layout::{ErrorText, Plain};
-use crate::{Session, api};
+use crate::components::passkey::passkey_submit;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use renkei_web::submit::Submit;
-use renkei_web::webauthn::Failed;
 
 fn token_from_fragment() -> String {
     web_sys::window()
@@ -18,23 +16,11 @@ fn token_from_fragment() -> String {
 
 #[component]
 pub fn EnrolPage() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let navigate = use_navigate();
     let error = RwSignal::new(None::<String>);
-    let enrol = Submit::new(
-        move |token: &String| Some(api::enrol(token.clone())),
-        move |me| {
-            session.me.set(Some(me));
-            navigate("/staff", Default::default());
-        },
-        move |failed| {
-            error.set(Some(match failed {
-                Failed::Server(e) => e.message,
-                Failed::Browser => {
-                    "パスキーを登録できませんでした。もう一度お試し下さい。".to_owned()
-                }
-            }))
-        },
+    let enrol = passkey_submit(
+        api::enrol,
+        error,
+        "パスキーを登録できませんでした。もう一度お試し下さい。",
     );
     let busy = enrol.pending();
     let enrol = move |_| {
