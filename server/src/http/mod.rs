@@ -37,7 +37,8 @@ pub fn documented() -> OpenApiRouter<AppState> {
 /// served here (`metrics`: not when it has its own listener), and the
 /// plain 404s.
 pub fn router(demo: bool, metrics: bool, openapi_json: String) -> Router<AppState> {
-    let openapi_json: std::sync::Arc<str> = openapi_json.into();
+    // Rendered once; each answer shares the bytes (no copy per request).
+    let openapi_json = axum::body::Bytes::from(openapi_json);
     let mut router = Router::new()
         .route(pages::PAGES_CSS_PATH, get(pages::pages_css))
         .route(
@@ -45,7 +46,7 @@ pub fn router(demo: bool, metrics: bool, openapi_json: String) -> Router<AppStat
             get(move || async move {
                 (
                     [(header::CONTENT_TYPE, "application/json")],
-                    openapi_json.to_string(),
+                    openapi_json.clone(),
                 )
             }),
         )
