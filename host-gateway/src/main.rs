@@ -39,7 +39,10 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let storage = Storage::connect(&config.database_url).await?;
     let hasher = Hasher::start(config.hashing.clone())?;
-    let app = router(Records::Embedded { storage, hasher });
+    let app = router(Records::Embedded {
+        storage: storage.tenant(renkei_server::db::FIRST_INSTITUTION),
+        hasher,
+    });
     let listener = tokio::net::TcpListener::bind(cli.listen).await?;
     let tls = match (cli.tls_cert, cli.tls_key) {
         (Some(cert), Some(key)) => Some(TlsFiles {

@@ -23,6 +23,11 @@ use renkei_storage_sqlite as sqlite;
 pub static MIGRATIONS: std::sync::LazyLock<usize> =
     std::sync::LazyLock::new(|| sqlite::MIGRATIONS.iter().count());
 
+/// The union a deployment served before the platform (issue #22): every
+/// row it had is this institution's, and today's root URLs, console and
+/// commands act for it.
+pub const FIRST_INSTITUTION: i64 = 1;
+
 /// Which database `DATABASE_URL` names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -110,16 +115,84 @@ impl Storage {
         })
     }
 
-    /// One import run of the bank's records (see [`RecordsImport`]).
+    /// Institution `institution`'s part (its row id): the only way to its
+    /// rows.
+    pub fn tenant(&self, institution: i64) -> Tenant {
+        match self {
+            Storage::Sqlite(s) => Tenant::Sqlite(s.tenant(institution)),
+            Storage::Postgres(s) => Tenant::Postgres(s.tenant(institution)),
+        }
+    }
+}
+
+/// One credit union's part of the database (see the storage crates'
+/// `Tenant`): every statement on a union's rows is a method of this.
+#[derive(Clone, Debug)]
+pub enum Tenant {
+    Sqlite(sqlite::Tenant),
+    Postgres(postgres::Tenant),
+}
+
+impl Tenant {
+    /// The institution's row id.
+    pub fn institution(&self) -> i64 {
+        match self {
+            Tenant::Sqlite(t) => t.institution(),
+            Tenant::Postgres(t) => t.institution(),
+        }
+    }
+
+    /// One import run of this union's records (see [`RecordsImport`]).
     pub async fn begin_import(&self, mode: ImportMode, now: i64) -> sqlx::Result<RecordsImport> {
         Ok(match self {
-            Storage::Sqlite(s) => RecordsImport::Sqlite(s.begin_import(mode, now).await?),
-            Storage::Postgres(s) => RecordsImport::Postgres(s.begin_import(mode, now).await?),
+            Tenant::Sqlite(s) => RecordsImport::Sqlite(s.begin_import(mode, now).await?),
+            Tenant::Postgres(s) => RecordsImport::Postgres(s.begin_import(mode, now).await?),
         })
     }
 }
 
 delegate!(Storage {
+    fn record_inbound_call(&self, call: InboundCall<'_>, log: OpLog<'_>) -> sqlx::Result<Option<CallOutcome>>;
+    fn upsert_client(&self, c: NewClient<'_>) -> sqlx::Result<()>;
+    fn find_client(&self, client_id: &str) -> sqlx::Result<Option<ClientRow>>;
+    fn list_clients(&self) -> sqlx::Result<Vec<ClientSummary>>;
+    fn set_client_enabled(&self, client_id: &str, enabled: bool) -> sqlx::Result<bool>;
+    fn claim_jwks_check(&self, client_id: &str, now: i64, min_interval: i64) -> sqlx::Result<bool>;
+    fn store_fetched_jwks(&self, client_id: &str, jwks: &str) -> sqlx::Result<()>;
+    fn purge_expired_flows(&self, now: i64) -> sqlx::Result<u64>;
+    fn migrations_applied(&self) -> sqlx::Result<usize>;
+    fn operation_log(&self) -> sqlx::Result<Vec<OpLogRow>>;
+    fn claim_mail(&self, now: i64, lease_secs: i64, limit: i64) -> sqlx::Result<Vec<MailRow>>;
+    fn mail_pending(&self) -> sqlx::Result<i64>;
+    fn mail_sent(&self, id: i64, now: i64) -> sqlx::Result<()>;
+    fn mail_dropped(&self, id: i64, error: &str, log: OpLog<'_>) -> sqlx::Result<()>;
+    fn mail_failed(&self, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()>;
+    fn remember_jti(&self, jti_hash: &str, expires_at: i64, now: i64) -> sqlx::Result<bool>;
+    fn server_secret(&self, name: &str) -> anyhow::Result<[u8; 32]>;
+    fn add_enrolment(&self, staff_id: i64, enrolment_hash: &str, expires_at: i64, log: OpLog<'_>) -> sqlx::Result<()>;
+    fn revoke_enrolments(&self, staff_id: i64, log: OpLog<'_>) -> sqlx::Result<u64>;
+    fn staff_by_name(&self, name: &str) -> sqlx::Result<Option<StaffRow>>;
+    fn staff_by_id(&self, id: i64) -> sqlx::Result<Option<StaffRow>>;
+    fn enrolment_staff(&self, hash: &str, now: i64) -> sqlx::Result<Option<StaffRow>>;
+    fn save_ceremony(&self, id_hash: &str, kind: &str, staff_id: Option<i64>, enrolment: Option<&str>, state: &str, expires_at: i64, now: i64) -> sqlx::Result<()>;
+    fn take_ceremony(&self, id_hash: &str, kind: &str, now: i64) -> sqlx::Result<Option<CeremonyRow>>;
+    fn add_passkey(&self, staff_id: i64, enrolment_hash: &str, credential_id: &str, passkey: &str, log: OpLog<'_>) -> sqlx::Result<bool>;
+    fn passkeys_of(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyRow>>;
+    fn passkey_list(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyListRow>>;
+    fn remove_passkey(&self, staff_id: i64, passkey_id: i64, log: OpLog<'_>) -> sqlx::Result<bool>;
+    fn sign_in(&self, staff_id: i64, passkey: Option<(&str, &str)>, session_hash: &str, csrf_token: &str, log: OpLog<'_>) -> sqlx::Result<()>;
+    fn staff_session(&self, hash: &str, now: i64, limits: SessionLimits) -> sqlx::Result<Option<StaffSessionRow>>;
+    fn end_staff_session(&self, hash: &str) -> sqlx::Result<()>;
+    fn disable_staff(&self, staff_id: i64, log: OpLog<'_>) -> sqlx::Result<()>;
+    fn add_institution(&self, p: InstitutionProfile<'_>, log: OpLog<'_>) -> sqlx::Result<Option<i64>>;
+    fn set_institution_profile(&self, id: i64, p: InstitutionProfile<'_>) -> sqlx::Result<bool>;
+    fn institution_by_code(&self, code: &str) -> sqlx::Result<Option<InstitutionRow>>;
+    fn institution_by_id(&self, id: i64) -> sqlx::Result<Option<InstitutionRow>>;
+    fn institutions(&self, search: Option<&str>, after: Option<&str>, limit: i64) -> sqlx::Result<Vec<InstitutionRow>>;
+    fn set_institution_state(&self, code: &str, state: InstitutionState, reason: &str, log: OpLog<'_>) -> sqlx::Result<Option<bool>>;
+});
+
+delegate!(Tenant {
     fn find_account(&self, branch: &BranchNumber, kind: AccountKind, number: &AccountNumber) -> sqlx::Result<Option<AccountRow>>;
     fn account_by_id(&self, id: i64) -> sqlx::Result<Option<AccountRow>>;
     fn embedded_account(&self, branch: &BranchNumber, kind: AccountKind, number: &AccountNumber) -> sqlx::Result<Option<EmbeddedAccount>>;
@@ -131,16 +204,8 @@ delegate!(Storage {
     fn time_deposits(&self, account_id: i64) -> sqlx::Result<Vec<TimeDepositRow>>;
     fn current_challenge(&self, flow_id: &str) -> sqlx::Result<Option<ChallengeRow>>;
     fn create_challenge(&self, expected_caller: &str, pool: &[String], deadline: i64, bound_until: i64, log: OpLog<'_>) -> sqlx::Result<Option<ChallengeRow>>;
-    fn record_inbound_call(&self, call: InboundCall<'_>, log: OpLog<'_>) -> sqlx::Result<Option<CallOutcome>>;
-    fn upsert_client(&self, c: NewClient<'_>) -> sqlx::Result<()>;
-    fn find_client(&self, client_id: &str) -> sqlx::Result<Option<ClientRow>>;
-    fn list_clients(&self) -> sqlx::Result<Vec<ClientSummary>>;
-    fn set_client_enabled(&self, client_id: &str, enabled: bool) -> sqlx::Result<bool>;
-    fn claim_jwks_check(&self, client_id: &str, now: i64, min_interval: i64) -> sqlx::Result<bool>;
-    fn store_fetched_jwks(&self, client_id: &str, jwks: &str) -> sqlx::Result<()>;
     fn create_flow(&self, f: NewFlow<'_>, log: OpLog<'_>) -> sqlx::Result<()>;
     fn find_flow(&self, id: &str, now: i64) -> sqlx::Result<Option<FlowRead>>;
-    fn purge_expired_flows(&self, now: i64) -> sqlx::Result<u64>;
     fn flow_email(&self, flow_id: &str) -> sqlx::Result<Option<String>>;
     fn transition(&self, m: Move<'_>) -> sqlx::Result<bool>;
     fn find_code(&self, code_hash: &str) -> sqlx::Result<Option<CodeRow>>;
@@ -158,40 +223,16 @@ delegate!(Storage {
     fn in_maintenance(&self, now: i64) -> sqlx::Result<bool>;
     fn maintenance_from(&self, now: i64) -> sqlx::Result<Vec<MaintenanceRow>>;
     fn cancel_maintenance(&self, id: i64, log: OpLog<'_>) -> sqlx::Result<bool>;
-    fn migrations_applied(&self) -> sqlx::Result<usize>;
     fn log_operation(&self, e: OpLog<'_>) -> sqlx::Result<()>;
-    fn operation_log(&self) -> sqlx::Result<Vec<OpLogRow>>;
     fn audit(&self, f: &AuditFilter<'_>, before: Option<i64>, limit: i64) -> sqlx::Result<Vec<AuditRow>>;
     fn step_outcomes(&self, from: i64, to: i64, client_id: Option<&str>) -> sqlx::Result<Vec<StepOutcomeCount>>;
     fn timed_outcomes(&self, from: i64, to: i64, client_id: Option<&str>) -> sqlx::Result<Vec<TimedCount>>;
     fn consent_counts(&self, from: i64, to: i64, client_id: Option<&str>) -> sqlx::Result<(i64, i64)>;
-    fn claim_mail(&self, now: i64, lease_secs: i64, limit: i64) -> sqlx::Result<Vec<MailRow>>;
-    fn mail_pending(&self) -> sqlx::Result<i64>;
-    fn mail_sent(&self, id: i64, now: i64) -> sqlx::Result<()>;
-    fn mail_dropped(&self, id: i64, error: &str, log: OpLog<'_>) -> sqlx::Result<()>;
-    fn mail_failed(&self, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()>;
     fn records_status(&self) -> sqlx::Result<RecordsStatus>;
     fn insert_par(&self, uri_hash: &str, client_id: &str, params: &str, expires_at: i64) -> sqlx::Result<()>;
     fn take_par(&self, uri_hash: &str, client_id: &str, now: i64) -> sqlx::Result<Option<String>>;
-    fn remember_jti(&self, jti_hash: &str, expires_at: i64, now: i64) -> sqlx::Result<bool>;
-    fn server_secret(&self, name: &str) -> anyhow::Result<[u8; 32]>;
     fn add_staff(&self, name: &str, role: StaffRole, user_handle: &str, enrolment_hash: &str, expires_at: i64, log: OpLog<'_>) -> sqlx::Result<i64>;
-    fn add_enrolment(&self, staff_id: i64, enrolment_hash: &str, expires_at: i64, log: OpLog<'_>) -> sqlx::Result<()>;
-    fn revoke_enrolments(&self, staff_id: i64, log: OpLog<'_>) -> sqlx::Result<u64>;
-    fn staff_by_name(&self, name: &str) -> sqlx::Result<Option<StaffRow>>;
     fn list_staff(&self) -> sqlx::Result<Vec<StaffListRow>>;
-    fn staff_by_id(&self, id: i64) -> sqlx::Result<Option<StaffRow>>;
-    fn enrolment_staff(&self, hash: &str, now: i64) -> sqlx::Result<Option<StaffRow>>;
-    fn save_ceremony(&self, id_hash: &str, kind: &str, staff_id: Option<i64>, enrolment: Option<&str>, state: &str, expires_at: i64, now: i64) -> sqlx::Result<()>;
-    fn take_ceremony(&self, id_hash: &str, kind: &str, now: i64) -> sqlx::Result<Option<CeremonyRow>>;
-    fn add_passkey(&self, staff_id: i64, enrolment_hash: &str, credential_id: &str, passkey: &str, log: OpLog<'_>) -> sqlx::Result<bool>;
-    fn passkeys_of(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyRow>>;
-    fn passkey_list(&self, staff_id: i64) -> sqlx::Result<Vec<PasskeyListRow>>;
-    fn remove_passkey(&self, staff_id: i64, passkey_id: i64, log: OpLog<'_>) -> sqlx::Result<bool>;
-    fn sign_in(&self, staff_id: i64, passkey: Option<(&str, &str)>, session_hash: &str, csrf_token: &str, log: OpLog<'_>) -> sqlx::Result<()>;
-    fn staff_session(&self, hash: &str, now: i64, limits: SessionLimits) -> sqlx::Result<Option<StaffSessionRow>>;
-    fn end_staff_session(&self, hash: &str) -> sqlx::Result<()>;
-    fn disable_staff(&self, staff_id: i64, log: OpLog<'_>) -> sqlx::Result<()>;
     fn failures_on(&self, account_id: i64, jst_day: &str) -> sqlx::Result<i64>;
     fn account_consents(&self, account_id: i64) -> sqlx::Result<Vec<AccountConsentRow>>;
     fn account_flows(&self, account_id: i64, limit: i64) -> sqlx::Result<Vec<AccountFlowRow>>;

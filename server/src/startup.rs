@@ -5,7 +5,7 @@
 
 use crate::clock::{OffsetClock, SharedClock, SystemClock};
 use crate::config::Config;
-use crate::db::Storage;
+use crate::db::{Storage, Tenant};
 use crate::http::security::{SecurityHeaders, inline_script_hashes, security_headers};
 use crate::records::gateway::Gateway;
 use crate::records::port::Records;
@@ -52,19 +52,45 @@ pub fn clock_for(config: &Config) -> SharedClock {
     }
 }
 
+/// Institution 1, the union a deployment served before the platform: with
+/// RENKEI_INSTITUTION_FILE its row takes the file's code and profile at
+/// each start, so editing the file and restarting changes what customers
+/// see, as it always did.
+pub async fn first_institution(storage: &Storage, config: &Config) -> anyhow::Result<Tenant> {
+    if let Some(text) = &config.institution_file {
+        let p = &config.institution.public;
+        let profile = crate::db::InstitutionProfile {
+            code: &p.code,
+            name: &p.name,
+            profile: text,
+        };
+        if !storage
+            .set_institution_profile(crate::db::FIRST_INSTITUTION, profile)
+            .await?
+        {
+            anyhow::bail!(
+                "RENKEI_INSTITUTION_FILE: code {} is another institution's on this platform",
+                p.code
+            );
+        }
+    }
+    Ok(storage.tenant(crate::db::FIRST_INSTITUTION))
+}
+
 impl Application {
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Application> {
         crate::telemetry::init();
         let storage = Storage::connect(&config.database_url).await?;
+        let tenant = first_institution(&storage, &config).await?;
         let listener = TcpListener::bind(config.listen).await?;
         let hasher = crate::hashing::Hasher::start(config.hashing.clone())?;
         let records = match &config.records_gateway {
             None => Records::Embedded {
-                storage: storage.clone(),
+                storage: tenant.clone(),
                 hasher: hasher.clone(),
             },
             Some(settings) => Records::Gateway {
-                storage: storage.clone(),
+                storage: tenant.clone(),
                 gateway: Gateway::new(settings)?,
             },
         };
@@ -80,6 +106,7 @@ impl Application {
                 config.staff.throttle_sign_in,
             )),
             storage,
+            tenant,
             config: Arc::new(config),
             clock,
             nonce_key,

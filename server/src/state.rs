@@ -3,13 +3,19 @@
 
 use crate::clock::SharedClock;
 use crate::config::Config;
-use crate::db::Storage;
+use crate::db::{Storage, Tenant};
 use crate::hashing::Hasher;
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
+    /// The whole database: the platform's own rows (apps, institutions,
+    /// staff sign-in, shared keys) and the sweeps over every union.
     pub storage: Storage,
+    /// The credit union this deployment's URLs serve (institution 1, the
+    /// union it served before the platform): its records, flows, grants,
+    /// mail, log and staff.
+    pub tenant: Tenant,
     /// The bank's records: the embedded tables or the host gateway.
     pub records: crate::records::port::Records,
     /// argon2id for PINs, on its bounded pool.

@@ -36,6 +36,7 @@ pub async fn staff_session(
         Some(m) => m.id,
         None => {
             storage
+                .tenant(crate::db::FIRST_INSTITUTION)
                 .add_staff(
                     name,
                     role,

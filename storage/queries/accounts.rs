@@ -4,7 +4,7 @@ use crate::*;
 
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 
-impl Storage {
+impl Tenant {
     /// An account by its key, whatever its source (staff tools, the demo
     /// seed: they act on Renkei's reference).
     pub async fn find_account(
@@ -16,10 +16,11 @@ impl Storage {
         sqlx::query_as!(
             AccountRow,
             "SELECT id, public_id, branch, kind, number FROM accounts
-             WHERE branch = $1 AND kind = $2 AND number = $3",
+             WHERE branch = $1 AND kind = $2 AND number = $3 AND institution_id = $4",
             branch.as_str(),
             kind as _,
             number.as_str(),
+            self.institution,
         )
         .fetch_optional(self.read())
         .await
@@ -28,8 +29,9 @@ impl Storage {
     pub async fn account_by_id(&self, id: i64) -> sqlx::Result<Option<AccountRow>> {
         sqlx::query_as!(
             AccountRow,
-            "SELECT id, public_id, branch, kind, number FROM accounts WHERE id = $1",
+            "SELECT id, public_id, branch, kind, number FROM accounts WHERE id = $1 AND institution_id = $2",
             id,
+            self.institution,
         )
         .fetch_optional(self.read())
         .await
@@ -48,10 +50,12 @@ impl Storage {
                     birth_date AS \"birth_date!: Day\", phone AS \"phone!\", pin_hash, moved_to,
                     balance AS \"balance!\",
                     COALESCE(available_balance, balance) AS \"available_balance!: i64\"
-             FROM accounts WHERE source = 'embedded' AND branch = $1 AND kind = $2 AND number = $3",
+             FROM accounts WHERE source = 'embedded' AND branch = $1 AND kind = $2 AND number = $3
+                   AND institution_id = $4",
             branch.as_str(),
             kind as _,
             number.as_str(),
+            self.institution,
         )
         .fetch_optional(self.read())
         .await?;
@@ -86,8 +90,9 @@ impl Storage {
                     birth_date AS \"birth_date!: Day\", phone AS \"phone!\", pin_hash, moved_to,
                     balance AS \"balance!\",
                     COALESCE(available_balance, balance) AS \"available_balance!: i64\"
-             FROM accounts WHERE source = 'embedded' AND id = $1",
+             FROM accounts WHERE source = 'embedded' AND id = $1 AND institution_id = $2",
             id,
+            self.institution,
         )
         .fetch_optional(self.read())
         .await
@@ -102,9 +107,10 @@ impl Storage {
         number: &AccountNumber,
     ) -> sqlx::Result<AccountRow> {
         sqlx::query!(
-            "INSERT INTO accounts (public_id, branch, kind, number, source)
-             VALUES ($1, $2, $3, $4, 'gateway')
-             ON CONFLICT (branch, kind, number) DO NOTHING",
+            "INSERT INTO accounts (institution_id, public_id, branch, kind, number, source)
+             VALUES ($1, $2, $3, $4, $5, 'gateway')
+             ON CONFLICT (institution_id, branch, kind, number) DO NOTHING",
+            self.institution,
             new_public_id(),
             branch.as_str(),
             kind as _,
@@ -122,10 +128,11 @@ impl Storage {
     pub async fn insert_account(&self, a: NewAccount<'_>) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar!(
-            "INSERT INTO accounts (public_id, branch, kind, number, holder_kana, birth_date, phone,
-                                   has_cash_card, pin_hash, status, balance)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10)
+            "INSERT INTO accounts (institution_id, public_id, branch, kind, number, holder_kana,
+                                   birth_date, phone, has_cash_card, pin_hash, status, balance)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $11)
              RETURNING id AS \"id!\"",
+            self.institution,
             new_public_id(),
             a.branch,
             a.kind as _,
@@ -141,9 +148,10 @@ impl Storage {
         .await?;
         for t in a.history {
             sqlx::query!(
-                "INSERT INTO transactions (account_id, booked_on, description, amount_in,
-                                           amount_out, balance_after)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO transactions (institution_id, account_id, booked_on, description,
+                                           amount_in, amount_out, balance_after)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                self.institution,
                 id,
                 t.booked_on as _,
                 t.description,
@@ -156,8 +164,10 @@ impl Storage {
         }
         for d in a.time_deposits {
             sqlx::query!(
-                "INSERT INTO time_deposits (account_id, principal, rate_bp, start_on, maturity_on)
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO time_deposits (institution_id, account_id, principal, rate_bp, start_on,
+                                            maturity_on)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                self.institution,
                 id,
                 d.principal,
                 d.rate_bp,
@@ -176,15 +186,18 @@ impl Storage {
     pub async fn mark_moved(&self, old: i64, new: i64, log: Option<OpLog<'_>>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query!(
-            "UPDATE accounts SET status = $1, moved_to = $2 WHERE id = $3",
+            "UPDATE accounts SET status = $1, moved_to = $2
+             WHERE id = $3 AND institution_id = $4
+               AND EXISTS (SELECT 1 FROM accounts n WHERE n.id = $2 AND n.institution_id = $4)",
             AccountStatus::Moved as _,
             new,
             old,
+            self.institution,
         )
         .execute(tx.cx())
         .await?;
         if let Some(log) = log {
-            Self::insert_log(&mut tx, &log).await?;
+            Storage::insert_log(&mut tx, &log).await?;
         }
         tx.commit().await
     }
@@ -205,7 +218,7 @@ impl Storage {
             "SELECT id, booked_on, description, amount_in, amount_out, balance_after
              FROM transactions
              WHERE account_id = $1 AND booked_on >= $2 AND booked_on <= $3
-               AND (booked_on < $4 OR (booked_on = $4 AND id < $5))
+               AND (booked_on < $4 OR (booked_on = $4 AND id < $5)) AND institution_id = $7
              ORDER BY booked_on DESC, id DESC
              LIMIT $6",
             account_id,
@@ -214,6 +227,7 @@ impl Storage {
             c_date as _,
             c_id,
             limit,
+            self.institution,
         )
         .fetch_all(self.read())
         .await
@@ -223,8 +237,9 @@ impl Storage {
         sqlx::query_as!(
             TimeDepositRow,
             "SELECT principal, rate_bp, start_on, maturity_on FROM time_deposits
-             WHERE account_id = $1 ORDER BY start_on, id",
+             WHERE account_id = $1 AND institution_id = $2 ORDER BY start_on, id",
             account_id,
+            self.institution,
         )
         .fetch_all(self.read())
         .await

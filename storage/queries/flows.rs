@@ -7,13 +7,14 @@ use crate::*;
 
 use renkei_shared::api::Step;
 
-impl Storage {
+impl Tenant {
     pub async fn create_flow(&self, f: NewFlow<'_>, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query!(
             "INSERT INTO flows (id, client_id, redirect_uri, state, scope, code_challenge,
-                                dpop_jkt, csrf_token, step, created_at, expires_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10)",
+                                dpop_jkt, csrf_token, step, created_at, expires_at, updated_at,
+                                institution_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $12)",
             f.id,
             f.client_id,
             f.redirect_uri,
@@ -25,10 +26,11 @@ impl Storage {
             Step::Account as _,
             f.now,
             f.expires_at,
+            self.institution,
         )
         .execute(tx.cx())
         .await?;
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
 
@@ -39,15 +41,17 @@ impl Storage {
                     f.account_id, f.created_at, f.expires_at,
                     c.display_name AS client_name, c.enabled AS client_enabled,
                     EXISTS (SELECT 1 FROM maintenance_windows
-                            WHERE starts_at <= $1 AND ends_at > $1 AND cancelled_at IS NULL)
+                            WHERE starts_at <= $1 AND ends_at > $1 AND cancelled_at IS NULL
+                              AND institution_id = $3)
                         AS \"in_maintenance!: bool\",
                     a.id AS \"a_id?\", a.public_id AS \"a_public_id?\",
                     a.branch AS \"a_branch?\", a.kind AS \"a_kind?\", a.number AS \"a_number?\"
              FROM flows f JOIN clients c ON c.client_id = f.client_id
                   LEFT JOIN accounts a ON a.id = f.account_id
-             WHERE f.id = $2",
+             WHERE f.id = $2 AND f.institution_id = $3",
             now,
             id,
+            self.institution,
         )
         .fetch_optional(self.read())
         .await?;
@@ -81,8 +85,10 @@ impl Storage {
             in_maintenance: r.in_maintenance,
         }))
     }
+}
 
-    /// Forgets what expired flows kept: the e-mail at once, the whole flow
+impl Storage {
+    /// Forgets what expired flows kept, at every union: the e-mail at once, the whole flow
     /// (and its phone challenges) an hour after it expired. Returns how
     /// many flows were removed.
     pub async fn purge_expired_flows(&self, now: i64) -> sqlx::Result<u64> {
@@ -108,16 +114,22 @@ impl Storage {
         sqlx::query!("DELETE FROM par_requests WHERE expires_at <= $1", cutoff,)
             .execute(tx.cx())
             .await?;
-        Self::purge_bindings(&mut tx, now).await?;
+        Storage::purge_bindings(&mut tx, now).await?;
         tx.commit().await?;
         Ok(gone)
     }
+}
 
+impl Tenant {
     /// The e-mail kept on the flow (for the completion mail).
     pub async fn flow_email(&self, flow_id: &str) -> sqlx::Result<Option<String>> {
-        sqlx::query_scalar!("SELECT email FROM flows WHERE id = $1", flow_id,)
-            .fetch_one(self.read())
-            .await
+        sqlx::query_scalar!(
+            "SELECT email FROM flows WHERE id = $1 AND institution_id = $2",
+            flow_id,
+            self.institution,
+        )
+        .fetch_one(self.read())
+        .await
     }
 
     /// Takes one move in one transaction: the step (in one conditional
@@ -154,9 +166,10 @@ impl Storage {
                  account_id = CASE WHEN $2 THEN $3 ELSE account_id END,
                  email = CASE WHEN $4 THEN $5 ELSE email END,
                  updated_at = $6
-             WHERE id = $7 AND step = $8 AND expires_at > $6
+             WHERE id = $7 AND step = $8 AND expires_at > $6 AND institution_id = $13
                AND (NOT $9 OR (SELECT COALESCE(MAX(failures), 0) FROM auth_failures
-                               WHERE account_id = $10 AND jst_day = $11) < $12)",
+                               WHERE account_id = $10 AND jst_day = $11
+                                 AND institution_id = $13) < $12)",
             m.to as _,
             set_account,
             account_id,
@@ -169,6 +182,7 @@ impl Storage {
             lock_account,
             lock_day,
             threshold,
+            self.institution,
         )
         .execute(tx.cx())
         .await
@@ -183,8 +197,9 @@ impl Storage {
         if let Some(g) = &m.grant {
             let consent_id: i64 = sqlx::query_scalar!(
                 "INSERT INTO consents (client_id, account_id, scope, terms_version, granted_at,
-                                       expires_at, client_ip, user_agent)
-                 SELECT client_id, $1, scope, $2, $3, $4, $5, $6 FROM flows WHERE id = $7
+                                       expires_at, client_ip, user_agent, institution_id)
+                 SELECT client_id, $1, scope, $2, $3, $4, $5, $6, institution_id FROM flows
+                 WHERE id = $7 AND institution_id = $8
                  RETURNING id AS \"id!\"",
                 g.account_id,
                 g.terms_version,
@@ -193,18 +208,21 @@ impl Storage {
                 g.client_ip,
                 g.user_agent,
                 m.flow_id,
+                self.institution,
             )
             .fetch_one(tx.cx())
             .await?;
             sqlx::query!(
                 "INSERT INTO auth_codes (code_hash, consent_id, client_id, redirect_uri,
-                                         code_challenge, dpop_jkt, expires_at)
-                 SELECT $1, $2, client_id, redirect_uri, code_challenge, dpop_jkt, $3
-                 FROM flows WHERE id = $4",
+                                         code_challenge, dpop_jkt, expires_at, institution_id)
+                 SELECT $1, $2, client_id, redirect_uri, code_challenge, dpop_jkt, $3,
+                        institution_id
+                 FROM flows WHERE id = $4 AND institution_id = $5",
                 g.code_hash,
                 consent_id,
                 g.code_expires_at,
                 m.flow_id,
+                self.institution,
             )
             .execute(tx.cx())
             .await?;
@@ -212,7 +230,7 @@ impl Storage {
         if let Some(mail) = m.mail {
             enqueue_mail(&mut tx, mail, m.now).await?;
         }
-        Self::insert_log(&mut tx, &m.log).await?;
+        Storage::insert_log(&mut tx, &m.log).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -3,7 +3,7 @@
 
 use crate::*;
 
-impl Storage {
+impl Tenant {
     pub async fn find_code(&self, code_hash: &str) -> sqlx::Result<Option<CodeRow>> {
         sqlx::query_as!(
             CodeRow,
@@ -11,8 +11,9 @@ impl Storage {
                     c.used_at, c.dpop_jkt, k.scope, k.expires_at AS consent_expires_at,
                     k.revoked_at AS consent_revoked_at
              FROM auth_codes c JOIN consents k ON k.id = c.consent_id
-             WHERE c.code_hash = $1",
+             WHERE c.code_hash = $1 AND c.institution_id = $2",
             code_hash,
+            self.institution,
         )
         .fetch_optional(self.read())
         .await
@@ -21,9 +22,11 @@ impl Storage {
     /// Marks a code used; `false` if it already was (a replay).
     pub async fn use_code(&self, code_hash: &str, now: i64) -> sqlx::Result<bool> {
         let done = sqlx::query!(
-            "UPDATE auth_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL",
+            "UPDATE auth_codes SET used_at = $1
+             WHERE code_hash = $2 AND used_at IS NULL AND institution_id = $3",
             now,
             code_hash,
+            self.institution,
         )
         .execute(self.write())
         .await
@@ -34,32 +37,8 @@ impl Storage {
     /// Revokes the consent and every token issued under it, at once.
     pub async fn revoke_grant(&self, consent_id: i64, by: RevokedBy, now: i64) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        Self::revoke_in(&mut tx, consent_id, by, now).await?;
+        revoke_in(&mut tx, consent_id, by, now).await?;
         tx.commit().await
-    }
-
-    pub(crate) async fn revoke_in(
-        tx: &mut Tx,
-        consent_id: i64,
-        by: RevokedBy,
-        now: i64,
-    ) -> sqlx::Result<()> {
-        sqlx::query!(
-            "UPDATE consents SET revoked_at = $1, revoked_by = $2 WHERE id = $3 AND revoked_at IS NULL",
-            now,
-            by as _,
-            consent_id,
-        )
-        .execute(tx.cx())
-        .await?;
-        sqlx::query!(
-            "UPDATE tokens SET revoked_at = $1 WHERE consent_id = $2 AND revoked_at IS NULL",
-            now,
-            consent_id,
-        )
-        .execute(tx.cx())
-        .await?;
-        Ok(())
     }
 
     /// Staff end every live consent on an account (or only the one named),
@@ -76,14 +55,15 @@ impl Storage {
         let mut tx = self.begin().await?;
         let ids: Vec<i64> = sqlx::query_scalar!(
             "SELECT id FROM consents WHERE account_id = $1 AND revoked_at IS NULL
-               AND (id = $2 OR $2 IS NULL)",
+               AND (id = $2 OR $2 IS NULL) AND institution_id = $3",
             account_id,
             only,
+            self.institution,
         )
         .fetch_all(tx.cx())
         .await?;
         for id in &ids {
-            Self::revoke_in(&mut tx, *id, RevokedBy::Staff, now).await?;
+            revoke_in(&mut tx, *id, RevokedBy::Staff, now).await?;
         }
         let count = ids.len() as u64;
         let detail = detail(count);
@@ -91,7 +71,7 @@ impl Storage {
             detail: Some(&detail),
             ..log
         };
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(count)
     }
@@ -102,8 +82,8 @@ impl Storage {
         for t in tokens {
             sqlx::query!(
                 "INSERT INTO tokens (token_hash, kind, consent_id, client_id, scope, issued_at,
-                                     expires_at, dpop_jkt)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                     expires_at, dpop_jkt, institution_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 t.token_hash,
                 t.kind as _,
                 t.consent_id,
@@ -112,6 +92,7 @@ impl Storage {
                 t.issued_at,
                 t.expires_at,
                 t.dpop_jkt,
+                self.institution,
             )
             .execute(tx.cx())
             .await?;
@@ -126,8 +107,9 @@ impl Storage {
                     t.revoked_at, t.rotated_at, t.dpop_jkt, k.expires_at AS consent_expires_at,
                     k.revoked_at AS consent_revoked_at
              FROM tokens t JOIN consents k ON k.id = t.consent_id
-             WHERE t.token_hash = $1",
+             WHERE t.token_hash = $1 AND t.institution_id = $2",
             token_hash,
+            self.institution,
         )
         .fetch_optional(self.read())
         .await
@@ -138,10 +120,12 @@ impl Storage {
     pub async fn rotate_refresh(&self, token_hash: &str, now: i64) -> sqlx::Result<bool> {
         let done = sqlx::query!(
             "UPDATE tokens SET rotated_at = $1, revoked_at = $1
-             WHERE token_hash = $2 AND kind = $3 AND rotated_at IS NULL AND revoked_at IS NULL",
+             WHERE token_hash = $2 AND kind = $3 AND rotated_at IS NULL AND revoked_at IS NULL
+               AND institution_id = $4",
             now,
             token_hash,
             TokenKind::Refresh as _,
+            self.institution,
         )
         .execute(self.write())
         .await
@@ -161,10 +145,41 @@ impl Storage {
              JOIN consents k ON k.id = t.consent_id
              JOIN accounts a ON a.id = k.account_id
              JOIN clients c ON c.client_id = t.client_id
-             WHERE t.token_hash = $1",
+             WHERE t.token_hash = $1 AND t.institution_id = $2",
             token_hash,
+            self.institution,
         )
         .fetch_optional(self.read())
         .await
     }
+}
+
+/// Ends a consent and every token issued under it, inside `tx` (whose
+/// institution's rows only).
+pub(crate) async fn revoke_in(
+    tx: &mut Tx,
+    consent_id: i64,
+    by: RevokedBy,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE consents SET revoked_at = $1, revoked_by = $2
+         WHERE id = $3 AND revoked_at IS NULL AND institution_id = $4",
+        now,
+        by as _,
+        consent_id,
+        tx.institution,
+    )
+    .execute(tx.cx())
+    .await?;
+    sqlx::query!(
+        "UPDATE tokens SET revoked_at = $1
+         WHERE consent_id = $2 AND revoked_at IS NULL AND institution_id = $3",
+        now,
+        consent_id,
+        tx.institution,
+    )
+    .execute(tx.cx())
+    .await?;
+    Ok(())
 }

@@ -3,13 +3,15 @@
 
 use crate::*;
 
-impl Storage {
+impl Tenant {
     /// Failures counted so far for this account today.
     pub async fn failures(&self, lock: LockKey<'_>) -> sqlx::Result<i64> {
         let n: Option<i64> = sqlx::query_scalar!(
-            "SELECT failures FROM auth_failures WHERE account_id = $1 AND jst_day = $2",
+            "SELECT failures FROM auth_failures
+             WHERE account_id = $1 AND jst_day = $2 AND institution_id = $3",
             lock.account_id,
             lock.jst_day,
+            self.institution,
         )
         .fetch_optional(self.read())
         .await?;
@@ -30,13 +32,16 @@ impl Storage {
     ) -> sqlx::Result<Option<i64>> {
         let mut tx = self.begin().await?;
         let count: Option<i64> = sqlx::query_scalar!(
-            "INSERT INTO auth_failures (account_id, jst_day, failures) VALUES ($1, $2, 1)
+            "INSERT INTO auth_failures (account_id, jst_day, failures, institution_id)
+             SELECT $1, $2, 1, $4 WHERE EXISTS
+                 (SELECT 1 FROM accounts WHERE id = $1 AND institution_id = $4)
              ON CONFLICT (account_id, jst_day) DO UPDATE SET failures = auth_failures.failures + 1
                  WHERE auth_failures.failures < $3
              RETURNING failures",
             lock.account_id,
             lock.jst_day,
             threshold,
+            self.institution,
         )
         .fetch_optional(tx.cx())
         .await?;
@@ -44,7 +49,7 @@ impl Storage {
             outcome: outcome(count),
             ..log
         };
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(count)
     }
@@ -53,9 +58,11 @@ impl Storage {
     pub async fn lift_lock(&self, lock: LockKey<'_>, log: OpLog<'_>) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
         let done = sqlx::query!(
-            "DELETE FROM auth_failures WHERE account_id = $1 AND jst_day = $2",
+            "DELETE FROM auth_failures
+             WHERE account_id = $1 AND jst_day = $2 AND institution_id = $3",
             lock.account_id,
             lock.jst_day,
+            self.institution,
         )
         .execute(tx.cx())
         .await
@@ -69,7 +76,7 @@ impl Storage {
             },
             ..log
         };
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(lifted)
     }

@@ -2,7 +2,7 @@
 
 use crate::*;
 
-impl Storage {
+impl Tenant {
     /// Adds a window [starts_at, ends_at) and its operation-log row.
     pub async fn add_maintenance(
         &self,
@@ -12,16 +12,17 @@ impl Storage {
     ) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
         let id = sqlx::query_scalar!(
-            "INSERT INTO maintenance_windows (starts_at, ends_at, reason, created_at)
-             VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO maintenance_windows (starts_at, ends_at, reason, created_at, institution_id)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id AS \"id!\"",
             starts_at,
             ends_at,
             reason,
             log.at,
+            self.institution,
         )
         .fetch_one(tx.cx())
         .await?;
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -29,8 +30,10 @@ impl Storage {
     pub async fn in_maintenance(&self, now: i64) -> sqlx::Result<bool> {
         let n: i64 = sqlx::query_scalar!(
             "SELECT COUNT(*) AS \"n!\" FROM maintenance_windows
-             WHERE starts_at <= $1 AND ends_at > $1 AND cancelled_at IS NULL",
+             WHERE starts_at <= $1 AND ends_at > $1 AND cancelled_at IS NULL
+               AND institution_id = $2",
             now,
+            self.institution,
         )
         .fetch_one(self.read())
         .await?;
@@ -42,8 +45,9 @@ impl Storage {
         sqlx::query_as!(
             MaintenanceRow,
             "SELECT id, starts_at, ends_at, reason, cancelled_at FROM maintenance_windows
-             WHERE ends_at > $1 ORDER BY starts_at, id",
+             WHERE ends_at > $1 AND institution_id = $2 ORDER BY starts_at, id",
             now,
+            self.institution,
         )
         .fetch_all(self.read())
         .await
@@ -55,9 +59,10 @@ impl Storage {
         let mut tx = self.begin().await?;
         let done = sqlx::query!(
             "UPDATE maintenance_windows SET cancelled_at = $1
-             WHERE id = $2 AND cancelled_at IS NULL AND ends_at > $1",
+             WHERE id = $2 AND cancelled_at IS NULL AND ends_at > $1 AND institution_id = $3",
             log.at,
             id,
+            self.institution,
         )
         .execute(tx.cx())
         .await
@@ -65,7 +70,7 @@ impl Storage {
         if done != 1 {
             return Ok(false);
         }
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -3,6 +3,13 @@
 //! is checked against both schemas. A file sees its crate's `Storage`,
 //! `Tx` and the model's rows through `crate::*`.
 //!
+//! Two receivers (issue #22): a statement on one credit union's rows is a
+//! method of [`Tenant`] — that union's part of the database — and filters
+//! by (or writes) its `institution_id`; only the platform's own statements
+//! (apps, institutions, shared keys, sweeps over every union) are methods
+//! of `Storage`. Reaching a union's rows needs its `Tenant`, so a statement
+//! cannot forget whose rows it reads.
+//!
 //! | file | tables |
 //! |---|---|
 //! | `clients` | clients, client_redirect_uris |
@@ -17,6 +24,7 @@
 //! | `outbox` | mail_outbox |
 //! | `oplog` | operation_log (append-only) |
 //! | `records` | one import run of the bank's records (accounts, transactions, time_deposits, record_imports) |
+//! | `institutions` | institutions (the platform's credit unions) |
 //! | `testkit` | what the black-box tests read or break (the `testkit` feature) |
 
 mod accounts;
@@ -24,6 +32,7 @@ mod challenges;
 mod clients;
 mod flows;
 mod grants;
+mod institutions;
 mod lockout;
 mod maintenance;
 mod oplog;
@@ -37,7 +46,52 @@ pub mod testkit;
 
 pub use records::RecordsImport;
 
-use crate::Storage;
+use crate::{Pool, Storage, Tx};
+
+/// One credit union's part of the database: its records, flows, grants,
+/// mail, log and staff. Cheap to make (a pool handle and an id).
+#[derive(Clone, Debug)]
+pub struct Tenant {
+    storage: Storage,
+    institution: i64,
+}
+
+impl Storage {
+    /// The part of institution `institution` (its row id).
+    pub fn tenant(&self, institution: i64) -> Tenant {
+        Tenant {
+            storage: self.clone(),
+            institution,
+        }
+    }
+}
+
+impl Tenant {
+    /// The institution's row id.
+    pub fn institution(&self) -> i64 {
+        self.institution
+    }
+
+    /// The database as a whole.
+    pub fn storage(&self) -> &Storage {
+        &self.storage
+    }
+
+    fn read(&self) -> &Pool {
+        self.storage.read()
+    }
+
+    fn write(&self) -> &Pool {
+        self.storage.write()
+    }
+
+    /// A writing transaction on this institution's behalf.
+    async fn begin(&self) -> sqlx::Result<Tx> {
+        let mut tx = self.storage.begin().await?;
+        tx.institution = Some(self.institution);
+        Ok(tx)
+    }
+}
 
 impl Storage {
     /// How many migrations this database has applied successfully.

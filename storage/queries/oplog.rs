@@ -2,20 +2,24 @@
 
 use crate::*;
 
-impl Storage {
+impl Tenant {
     /// Writes one line on its own (an outcome that changes nothing else).
     pub async fn log_operation(&self, e: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        Self::insert_log(&mut tx, &e).await?;
+        Storage::insert_log(&mut tx, &e).await?;
         tx.commit().await
     }
+}
 
-    /// Writes one line inside the transaction of the change it records.
+impl Storage {
+    /// Writes one line inside the transaction of the change it records, as
+    /// the line of the transaction's institution (the platform's: none).
     pub(crate) async fn insert_log(tx: &mut Tx, e: &OpLog<'_>) -> sqlx::Result<()> {
         sqlx::query!(
             "INSERT INTO operation_log (at, flow_id, client_id, step, outcome, client_ip,
-                                        user_agent, kana_name, detail, staff, account_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                                        user_agent, kana_name, detail, staff, account_id,
+                                        institution_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             e.at,
             e.flow_id,
             e.client_id,
@@ -27,13 +31,14 @@ impl Storage {
             e.detail,
             e.staff,
             e.account_id,
+            tx.institution,
         )
         .execute(tx.cx())
         .await?;
         Ok(())
     }
 
-    /// The whole log, oldest first (staff tools read it).
+    /// The whole log, every union's, oldest first (the tests read it).
     pub async fn operation_log(&self) -> sqlx::Result<Vec<OpLogRow>> {
         sqlx::query_as!(
             OpLogRow,
@@ -46,7 +51,7 @@ impl Storage {
     }
 }
 
-impl Storage {
+impl Tenant {
     /// Newest first, older than `before` (an id), at most `limit`.
     pub async fn audit(
         &self,
@@ -63,7 +68,7 @@ impl Storage {
              WHERE (l.at >= $1 OR $1 IS NULL) AND (l.at < $2 OR $2 IS NULL)
                AND (l.step = $3 OR $3 IS NULL) AND (l.outcome = $4 OR $4 IS NULL)
                AND (l.client_id = $5 OR $5 IS NULL) AND (l.staff = $6 OR $6 IS NULL)
-               AND (l.id < $7 OR $7 IS NULL)
+               AND (l.id < $7 OR $7 IS NULL) AND l.institution_id = $9
              ORDER BY l.id DESC LIMIT $8",
             f.from,
             f.to,
@@ -73,6 +78,7 @@ impl Storage {
             f.staff,
             before,
             limit,
+            self.institution,
         )
         .fetch_all(self.read())
         .await
@@ -90,10 +96,12 @@ impl Storage {
             "SELECT step AS \"step: _\", outcome AS \"outcome: _\", COUNT(DISTINCT flow_id) AS \"flows!\", COUNT(*) AS \"lines!\"
              FROM operation_log
              WHERE at >= $1 AND at < $2 AND (client_id = $3 OR $3 IS NULL)
+               AND institution_id = $4
              GROUP BY step, outcome",
             from,
             to,
             client_id,
+            self.institution,
         )
         .fetch_all(self.read())
         .await
@@ -113,10 +121,12 @@ impl Storage {
                     step AS \"step: _\", outcome AS \"outcome: _\", COUNT(*) AS \"lines!\"
              FROM operation_log
              WHERE at >= $1 AND at < $2 AND (client_id = $3 OR $3 IS NULL)
+               AND institution_id = $4
              GROUP BY 1, 2, step, outcome",
             from,
             to,
             client_id,
+            self.institution,
         )
         .fetch_all(self.read())
         .await
@@ -132,10 +142,11 @@ impl Storage {
         let r = sqlx::query!(
             "SELECT COUNT(CASE WHEN granted_at >= $1 AND granted_at < $2 THEN 1 END) AS \"granted!: i64\",
                     COUNT(CASE WHEN revoked_at >= $1 AND revoked_at < $2 THEN 1 END) AS \"ended!: i64\"
-             FROM consents WHERE (client_id = $3 OR $3 IS NULL)",
+             FROM consents WHERE (client_id = $3 OR $3 IS NULL) AND institution_id = $4",
             from,
             to,
             client_id,
+            self.institution,
         )
         .fetch_one(self.read())
         .await?;

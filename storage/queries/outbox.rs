@@ -5,18 +5,21 @@ use crate::*;
 
 pub(crate) async fn enqueue_mail(tx: &mut Tx, mail: MailToSend<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query!(
-        "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $4)",
+        "INSERT INTO mail_outbox (to_addr, subject, body, created_at, next_attempt_at,
+                                  institution_id)
+         VALUES ($1, $2, $3, $4, $4, $5)",
         mail.to,
         mail.subject,
         mail.body,
         now,
+        tx.institution,
     )
     .execute(tx.cx())
     .await?;
     Ok(())
 }
 
+/// One worker sends every union's mail (each from its own sender).
 impl Storage {
     /// Claims up to `limit` due mails for `lease_secs`, so two instances
     /// never send the same mail at once. The lease is tested again outside
@@ -37,7 +40,7 @@ impl Storage {
                             AND next_attempt_at <= $2 AND locked_until <= $2
                           ORDER BY id LIMIT $3)
                AND sent_at IS NULL AND dropped_at IS NULL AND locked_until <= $2
-             RETURNING id, created_at, to_addr, subject, body, attempts",
+             RETURNING id, institution_id, created_at, to_addr, subject, body, attempts",
             now + lease_secs,
             now,
             limit,
@@ -68,17 +71,17 @@ impl Storage {
     }
 
     /// Given up after failing for too long: the address is erased and
-    /// the operation log says so, in one transaction.
+    /// the operation log (the mail's union's) says so, in one transaction.
     pub async fn mail_dropped(&self, id: i64, error: &str, log: OpLog<'_>) -> sqlx::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query!(
+        tx.institution = sqlx::query_scalar!(
             "UPDATE mail_outbox SET dropped_at = $1, to_addr = '', last_error = $2, locked_until = 0
-             WHERE id = $3",
+             WHERE id = $3 RETURNING institution_id",
             log.at,
             error,
             id,
         )
-        .execute(tx.cx())
+        .fetch_optional(tx.cx())
         .await?;
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await

@@ -20,18 +20,21 @@ pub struct RecordsImport {
     last: Option<(AccountKey, i64)>,
 }
 
-impl Storage {
+impl Tenant {
     pub async fn begin_import(&self, mode: ImportMode, now: i64) -> sqlx::Result<RecordsImport> {
         let mut tx = self.begin().await?;
         // One import at a time (a full one closes what its run did not
         // touch, which another run's lines must not be); linkages go on.
-        tx.serialize_on("records", "import").await?;
+        // One union's import does not wait for another's.
+        tx.serialize_on("records-import", &self.institution.to_string())
+            .await?;
         let run = sqlx::query_scalar!(
             "INSERT INTO record_imports (at, mode, accounts, not_linkable, transactions,
-                                         time_deposits, closed, purged)
-             VALUES ($1, $2, 0, 0, 0, 0, 0, 0) RETURNING id",
+                                         time_deposits, closed, purged, institution_id)
+             VALUES ($1, $2, 0, 0, 0, 0, 0, 0, $3) RETURNING id AS \"id!\"",
             now,
             mode as _,
+            self.institution,
         )
         .fetch_one(tx.cx())
         .await?;
@@ -46,23 +49,31 @@ impl Storage {
     pub async fn records_status(&self) -> sqlx::Result<RecordsStatus> {
         let accounts = sqlx::query!(
             "SELECT kind, status AS \"status!: AccountStatus\", COUNT(*) AS \"n!\"
-             FROM accounts WHERE source = 'embedded'
+             FROM accounts WHERE source = 'embedded' AND institution_id = $1
              GROUP BY kind, status ORDER BY kind, status",
+            self.institution,
         )
         .fetch_all(self.read())
         .await?
         .into_iter()
         .map(|r| (r.kind, r.status, r.n))
         .collect();
-        let transactions = sqlx::query_scalar!("SELECT COUNT(*) AS \"n!\" FROM transactions")
-            .fetch_one(self.read())
-            .await?;
-        let time_deposits = sqlx::query_scalar!("SELECT COUNT(*) AS \"n!\" FROM time_deposits")
-            .fetch_one(self.read())
-            .await?;
+        let transactions = sqlx::query_scalar!(
+            "SELECT COUNT(*) AS \"n!\" FROM transactions WHERE institution_id = $1",
+            self.institution,
+        )
+        .fetch_one(self.read())
+        .await?;
+        let time_deposits = sqlx::query_scalar!(
+            "SELECT COUNT(*) AS \"n!\" FROM time_deposits WHERE institution_id = $1",
+            self.institution,
+        )
+        .fetch_one(self.read())
+        .await?;
         let newest = sqlx::query!(
             "SELECT at, mode, accounts, not_linkable, transactions, time_deposits, closed, purged
-             FROM record_imports ORDER BY id DESC LIMIT 1",
+             FROM record_imports WHERE institution_id = $1 ORDER BY id DESC LIMIT 1",
+            self.institution,
         )
         .fetch_optional(self.read())
         .await?
@@ -77,10 +88,12 @@ impl Storage {
             };
             (n.at, n.mode, counts)
         });
-        let oldest_transaction =
-            sqlx::query_scalar!("SELECT MIN(booked_on) AS \"oldest: Day\" FROM transactions",)
-                .fetch_one(self.read())
-                .await?;
+        let oldest_transaction = sqlx::query_scalar!(
+            "SELECT MIN(booked_on) AS \"oldest: Day\" FROM transactions WHERE institution_id = $1",
+            self.institution,
+        )
+        .fetch_one(self.read())
+        .await?;
         Ok(RecordsStatus {
             accounts,
             transactions,
@@ -114,9 +127,9 @@ impl RecordsImport {
         sqlx::query!(
             "INSERT INTO accounts (public_id, branch, kind, number, holder_kana, birth_date, phone,
                                    has_cash_card, pin_hash, status, moved_to, balance,
-                                   available_balance, last_import)
-             VALUES ($14, $1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12)
-             ON CONFLICT (branch, kind, number) DO UPDATE SET
+                                   available_balance, last_import, institution_id)
+             VALUES ($14, $1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $15)
+             ON CONFLICT (institution_id, branch, kind, number) DO UPDATE SET
                  source = 'embedded',
                  holder_kana = excluded.holder_kana,
                  birth_date = excluded.birth_date,
@@ -142,6 +155,7 @@ impl RecordsImport {
             self.run,
             a.cash_card,
             super::accounts::new_public_id(),
+            self.tx.institution,
         )
         .execute(self.tx.cx())
         .await?;
@@ -157,18 +171,22 @@ impl RecordsImport {
         };
         let done = sqlx::query!(
             "UPDATE accounts SET status = $1,
-                 moved_to = (SELECT id FROM accounts WHERE branch = $2 AND kind = $3 AND number = $4)
-             WHERE branch = $5 AND kind = $3 AND number = $6
-               AND EXISTS (SELECT 1 FROM accounts WHERE branch = $2 AND kind = $3 AND number = $4)",
+                 moved_to = (SELECT id FROM accounts WHERE branch = $2 AND kind = $3 AND number = $4
+                                                     AND institution_id = $7)
+             WHERE branch = $5 AND kind = $3 AND number = $6 AND institution_id = $7
+               AND EXISTS (SELECT 1 FROM accounts WHERE branch = $2 AND kind = $3 AND number = $4
+                                                    AND institution_id = $7)",
             AccountStatus::Moved as _,
             to_branch.as_str(),
             kind as _,
             to_number.as_str(),
             a.branch.as_str(),
             a.number.as_str(),
+            self.tx.institution,
         )
         .execute(self.tx.cx())
-        .await.map(|r| r.rows_affected())?;
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(done == 1)
     }
 
@@ -179,10 +197,12 @@ impl RecordsImport {
             return Ok(Some(*id));
         }
         let id = sqlx::query_scalar!(
-            "SELECT id FROM accounts WHERE branch = $1 AND kind = $2 AND number = $3",
+            "SELECT id FROM accounts
+             WHERE branch = $1 AND kind = $2 AND number = $3 AND institution_id = $4",
             k.branch.as_str(),
             k.kind as _,
             k.number.as_str(),
+            self.tx.institution,
         )
         .fetch_optional(self.tx.cx())
         .await?;
@@ -198,8 +218,8 @@ impl RecordsImport {
         };
         sqlx::query!(
             "INSERT INTO transactions (account_id, txn_id, booked_on, description, amount_in,
-                                       amount_out, balance_after)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
+                                       amount_out, balance_after, institution_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (account_id, txn_id) DO UPDATE SET
                  booked_on = excluded.booked_on,
                  description = excluded.description,
@@ -213,6 +233,7 @@ impl RecordsImport {
             t.amount_in,
             t.amount_out,
             t.balance_after,
+            self.tx.institution,
         )
         .execute(self.tx.cx())
         .await?;
@@ -227,8 +248,8 @@ impl RecordsImport {
         };
         sqlx::query!(
             "INSERT INTO time_deposits (account_id, deposit_id, principal, rate_bp, start_on,
-                                        maturity_on, last_import)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
+                                        maturity_on, last_import, institution_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (account_id, deposit_id) DO UPDATE SET
                  principal = excluded.principal,
                  rate_bp = excluded.rate_bp,
@@ -242,6 +263,7 @@ impl RecordsImport {
             Day(d.start_on) as _,
             Day(d.maturity_on) as _,
             self.run,
+            self.tx.institution,
         )
         .execute(self.tx.cx())
         .await?;
@@ -253,9 +275,11 @@ impl RecordsImport {
     pub async fn close_unlisted_accounts(&mut self) -> sqlx::Result<i64> {
         let done = sqlx::query!(
             "UPDATE accounts SET status = $1, moved_to = NULL
-             WHERE (last_import IS NULL OR last_import != $2) AND status != $1",
+             WHERE (last_import IS NULL OR last_import != $2) AND status != $1
+               AND institution_id = $3",
             AccountStatus::Closed as _,
             self.run,
+            self.tx.institution,
         )
         .execute(self.tx.cx())
         .await
@@ -267,8 +291,10 @@ impl RecordsImport {
     /// (matured or cancelled).
     pub async fn remove_unlisted_time_deposits(&mut self) -> sqlx::Result<()> {
         sqlx::query!(
-            "DELETE FROM time_deposits WHERE last_import IS NULL OR last_import != $1",
+            "DELETE FROM time_deposits
+             WHERE (last_import IS NULL OR last_import != $1) AND institution_id = $2",
             self.run,
+            self.tx.institution,
         )
         .execute(self.tx.cx())
         .await?;
@@ -282,8 +308,9 @@ impl RecordsImport {
         let ended: Vec<(i64, String, AccountKind, String, Option<AccountStatus>)> = sqlx::query!(
             "SELECT c.id, a.branch, a.kind, a.number, a.status
              FROM consents c JOIN accounts a ON a.id = c.account_id
-             WHERE c.revoked_at IS NULL AND a.status != $1",
+             WHERE c.revoked_at IS NULL AND a.status != $1 AND c.institution_id = $2",
             AccountStatus::Active as _,
+            self.tx.institution,
         )
         .fetch_all(self.tx.cx())
         .await?
@@ -291,7 +318,13 @@ impl RecordsImport {
         .map(|r| (r.id, r.branch, r.kind, r.number, r.status))
         .collect();
         for (consent_id, branch, kind, number, status) in &ended {
-            Storage::revoke_in(&mut self.tx, *consent_id, RevokedBy::Staff, self.now).await?;
+            crate::queries::grants::revoke_in(
+                &mut self.tx,
+                *consent_id,
+                RevokedBy::Staff,
+                self.now,
+            )
+            .await?;
             let detail = format!(
                 "{branch}-{}-{number}: {} in the core system's records",
                 kind.code(),
@@ -311,10 +344,14 @@ impl RecordsImport {
 
     /// Drops transactions booked before `oldest` (the retention).
     pub async fn purge_transactions_before(&mut self, oldest: Day) -> sqlx::Result<i64> {
-        let done = sqlx::query!("DELETE FROM transactions WHERE booked_on < $1", oldest as _,)
-            .execute(self.tx.cx())
-            .await
-            .map(|r| r.rows_affected())?;
+        let done = sqlx::query!(
+            "DELETE FROM transactions WHERE booked_on < $1 AND institution_id = $2",
+            oldest as _,
+            self.tx.institution,
+        )
+        .execute(self.tx.cx())
+        .await
+        .map(|r| r.rows_affected())?;
         Ok(done as i64)
     }
 
@@ -334,7 +371,7 @@ impl RecordsImport {
         sqlx::query!(
             "UPDATE record_imports SET accounts = $1, not_linkable = $2, transactions = $3,
                  time_deposits = $4, closed = $5, purged = $6
-             WHERE id = $7",
+             WHERE id = $7 AND institution_id = $8",
             c.accounts,
             c.not_linkable,
             c.transactions,
@@ -342,6 +379,7 @@ impl RecordsImport {
             c.closed,
             c.purged,
             self.run,
+            self.tx.institution,
         )
         .execute(self.tx.cx())
         .await?;

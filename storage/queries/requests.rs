@@ -3,7 +3,7 @@
 
 use crate::*;
 
-impl Storage {
+impl Tenant {
     pub async fn insert_par(
         &self,
         uri_hash: &str,
@@ -12,12 +12,14 @@ impl Storage {
         expires_at: i64,
     ) -> sqlx::Result<()> {
         sqlx::query!(
-            "INSERT INTO par_requests (request_uri_hash, client_id, params, expires_at)
-             VALUES ($1, $2, $3, $4)",
+            "INSERT INTO par_requests (request_uri_hash, client_id, params, expires_at,
+                                       institution_id)
+             VALUES ($1, $2, $3, $4, $5)",
             uri_hash,
             client_id,
             params,
             expires_at,
+            self.institution,
         )
         .execute(self.write())
         .await?;
@@ -35,16 +37,21 @@ impl Storage {
         sqlx::query_scalar!(
             "UPDATE par_requests SET used_at = $1
              WHERE request_uri_hash = $2 AND client_id = $3 AND used_at IS NULL AND expires_at > $1
+               AND institution_id = $4
              RETURNING params",
             now,
             uri_hash,
             client_id,
+            self.institution,
         )
         .fetch_optional(self.write())
         .await
     }
+}
 
-    /// Records a `jti`; `false` if it was seen before (a replay).
+impl Storage {
+    /// Records a `jti`; `false` if it was seen before (a replay), at any
+    /// union.
     pub async fn remember_jti(
         &self,
         jti_hash: &str,

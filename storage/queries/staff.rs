@@ -5,8 +5,9 @@ use crate::*;
 
 use renkei_shared::staff::StaffRole;
 
-impl Storage {
-    /// A new staff member and their first enrolment link, logged.
+impl Tenant {
+    /// A new staff member of this union and their first enrolment link,
+    /// logged.
     pub async fn add_staff(
         &self,
         name: &str,
@@ -18,19 +19,51 @@ impl Storage {
     ) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar!(
-            "INSERT INTO staff_members (name, role, user_handle, created_at)
-             VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO staff_members (name, role, user_handle, created_at, institution_id)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
             name,
             role as _,
             user_handle,
             log.at,
+            self.institution,
         )
         .fetch_one(tx.cx())
         .await?;
-        Self::insert_enrolment(&mut tx, id, enrolment_hash, log.at, expires_at).await?;
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_enrolment(&mut tx, id, enrolment_hash, log.at, expires_at).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    pub async fn list_staff(&self) -> sqlx::Result<Vec<StaffListRow>> {
+        sqlx::query_as!(
+            StaffListRow,
+            "SELECT m.name, m.role, m.created_at, m.disabled_at,
+                    (SELECT COUNT(*) FROM staff_passkeys p WHERE p.staff_id = m.id) AS \"passkeys!: i64\"
+             FROM staff_members m WHERE m.institution_id = $1
+             ORDER BY m.disabled_at IS NOT NULL, m.name",
+            self.institution,
+        )
+        .fetch_all(self.read())
+        .await
+    }
+}
+
+/// A staff member's sign-in, passkeys and sessions are the platform's (one
+/// console, one name per person); their log lines are the union's the
+/// member works for.
+impl Storage {
+    /// A transaction whose log lines are staff member `staff_id`'s union's.
+    async fn begin_for_staff(&self, staff_id: i64) -> sqlx::Result<Tx> {
+        let mut tx = self.begin().await?;
+        tx.institution = sqlx::query_scalar!(
+            "SELECT institution_id FROM staff_members WHERE id = $1",
+            staff_id,
+        )
+        .fetch_optional(tx.cx())
+        .await?
+        .flatten();
+        Ok(tx)
     }
 
     /// Another enrolment link for a staff member (a second passkey, a new
@@ -42,21 +75,21 @@ impl Storage {
         expires_at: i64,
         log: OpLog<'_>,
     ) -> sqlx::Result<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_for_staff(staff_id).await?;
         // A newer link replaces the member's unused ones: two links made at
         // once take turns, so only the later stays open.
         tx.serialize_on("staff", &staff_id.to_string()).await?;
         Self::revoke_open_enrolments(&mut tx, staff_id, log.at).await?;
         Self::insert_enrolment(&mut tx, staff_id, enrolment_hash, log.at, expires_at).await?;
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
 
     /// Revokes every unused link of a member, logged; how many there were.
     pub async fn revoke_enrolments(&self, staff_id: i64, log: OpLog<'_>) -> sqlx::Result<u64> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_for_staff(staff_id).await?;
         let n = Self::revoke_open_enrolments(&mut tx, staff_id, log.at).await?;
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -96,28 +129,17 @@ impl Storage {
     pub async fn staff_by_name(&self, name: &str) -> sqlx::Result<Option<StaffRow>> {
         sqlx::query_as!(
             StaffRow,
-            "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE name = $1",
+            "SELECT id, name, role, user_handle, disabled_at, institution_id FROM staff_members WHERE name = $1",
             name,
         )
         .fetch_optional(self.read())
         .await
     }
 
-    pub async fn list_staff(&self) -> sqlx::Result<Vec<StaffListRow>> {
-        sqlx::query_as!(
-            StaffListRow,
-            "SELECT m.name, m.role, m.created_at, m.disabled_at,
-                    (SELECT COUNT(*) FROM staff_passkeys p WHERE p.staff_id = m.id) AS \"passkeys!: i64\"
-             FROM staff_members m ORDER BY m.disabled_at IS NOT NULL, m.name",
-        )
-        .fetch_all(self.read())
-        .await
-    }
-
     pub async fn staff_by_id(&self, id: i64) -> sqlx::Result<Option<StaffRow>> {
         sqlx::query_as!(
             StaffRow,
-            "SELECT id, name, role, user_handle, disabled_at FROM staff_members WHERE id = $1",
+            "SELECT id, name, role, user_handle, disabled_at, institution_id FROM staff_members WHERE id = $1",
             id,
         )
         .fetch_optional(self.read())
@@ -129,7 +151,7 @@ impl Storage {
     pub async fn enrolment_staff(&self, hash: &str, now: i64) -> sqlx::Result<Option<StaffRow>> {
         sqlx::query_as!(
             StaffRow,
-            "SELECT m.id, m.name, m.role, m.user_handle, m.disabled_at
+            "SELECT m.id, m.name, m.role, m.user_handle, m.disabled_at, m.institution_id
              FROM staff_enrolments e JOIN staff_members m ON m.id = e.staff_id
              WHERE e.token_hash = $1 AND e.used_at IS NULL AND e.revoked_at IS NULL
                AND e.expires_at > $2 AND m.disabled_at IS NULL",
@@ -201,7 +223,7 @@ impl Storage {
         passkey: &str,
         log: OpLog<'_>,
     ) -> sqlx::Result<bool> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_for_staff(staff_id).await?;
         let used = sqlx::query!(
             "UPDATE staff_enrolments SET used_at = $1
              WHERE token_hash = $2 AND staff_id = $3 AND used_at IS NULL AND revoked_at IS NULL
@@ -226,7 +248,7 @@ impl Storage {
         )
         .execute(tx.cx())
         .await?;
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -262,7 +284,7 @@ impl Storage {
         passkey_id: i64,
         log: OpLog<'_>,
     ) -> sqlx::Result<bool> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_for_staff(staff_id).await?;
         let removed = sqlx::query!(
             "DELETE FROM staff_passkeys WHERE id = $1 AND staff_id = $2",
             passkey_id,
@@ -275,7 +297,7 @@ impl Storage {
             return Ok(false);
         }
         Self::end_sessions_of(&mut tx, staff_id).await?;
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -289,7 +311,7 @@ impl Storage {
         csrf_token: &str,
         log: OpLog<'_>,
     ) -> sqlx::Result<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_for_staff(staff_id).await?;
         if let Some((credential_id, json)) = passkey {
             sqlx::query!(
             "UPDATE staff_passkeys SET passkey = $1, last_used_at = $2 WHERE credential_id = $3",
@@ -310,7 +332,7 @@ impl Storage {
         )
         .execute(tx.cx())
         .await?;
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
 
@@ -350,7 +372,7 @@ impl Storage {
 
     /// Disables a staff member and ends every session of theirs at once.
     pub async fn disable_staff(&self, staff_id: i64, log: OpLog<'_>) -> sqlx::Result<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_for_staff(staff_id).await?;
         sqlx::query!(
             "UPDATE staff_members SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL",
             log.at,
@@ -359,7 +381,7 @@ impl Storage {
         .execute(tx.cx())
         .await?;
         Self::end_sessions_of(&mut tx, staff_id).await?;
-        Self::insert_log(&mut tx, &log).await?;
+        Storage::insert_log(&mut tx, &log).await?;
         tx.commit().await
     }
 
@@ -371,13 +393,18 @@ impl Storage {
             .await?;
         Ok(())
     }
+}
 
+/// What the console reads about one of the union's accounts.
+impl Tenant {
     /// Today's counted failures of an account.
     pub async fn failures_on(&self, account_id: i64, jst_day: &str) -> sqlx::Result<i64> {
         Ok(sqlx::query_scalar!(
-            "SELECT failures FROM auth_failures WHERE account_id = $1 AND jst_day = $2",
+            "SELECT failures FROM auth_failures
+             WHERE account_id = $1 AND jst_day = $2 AND institution_id = $3",
             account_id,
             jst_day,
+            self.institution,
         )
         .fetch_optional(self.read())
         .await?
@@ -390,8 +417,9 @@ impl Storage {
             "SELECT k.id, c.display_name AS app, k.granted_at, k.expires_at, k.revoked_at,
                     k.revoked_by
              FROM consents k JOIN clients c ON c.client_id = k.client_id
-             WHERE k.account_id = $1 ORDER BY k.id DESC",
+             WHERE k.account_id = $1 AND k.institution_id = $2 ORDER BY k.id DESC",
             account_id,
+            self.institution,
         )
         .fetch_all(self.read())
         .await
@@ -409,8 +437,10 @@ impl Storage {
             "WITH lines AS (
                  SELECT l.id, l.flow_id, l.at, l.step, l.outcome, l.client_id
                  FROM operation_log l
-                 WHERE l.flow_id IN (SELECT flow_id FROM operation_log
-                                     WHERE account_id = $1 AND flow_id IS NOT NULL)
+                 WHERE l.institution_id = $3
+                   AND l.flow_id IN (SELECT flow_id FROM operation_log
+                                     WHERE account_id = $1 AND flow_id IS NOT NULL
+                                       AND institution_id = $3)
              ),
              last AS (
                  SELECT flow_id, MIN(at) AS started_at, MAX(id) AS last_id
@@ -425,6 +455,7 @@ impl Storage {
              ORDER BY l.at DESC, l.id DESC LIMIT $2",
             account_id,
             limit,
+            self.institution,
         )
         .fetch_all(self.read())
         .await

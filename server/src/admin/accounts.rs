@@ -19,7 +19,7 @@ impl Context {
             jst_day: &day,
         };
         Ok(self
-            .storage
+            .tenant
             .lift_lock(key, self.log(Outcome::LockLifted, &detail))
             .await?)
     }
@@ -48,7 +48,7 @@ impl Context {
         let detail =
             |count: u64| format!("account {a}, {which}: {count} consent(s) ended; reason: {why}");
         Ok(self
-            .storage
+            .tenant
             .revoke_account_consents(
                 account.id,
                 only,
@@ -72,7 +72,7 @@ impl Context {
         let new = self.account(to).await?;
         anyhow::ensure!(old.id != new.id, "the accounts are the same");
         let detail = format!("{from} -> {to}; reason: {why}");
-        self.storage
+        self.tenant
             .mark_moved(
                 old.id,
                 new.id,

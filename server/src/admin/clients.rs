@@ -126,7 +126,7 @@ impl Context {
                 "",
             )
         };
-        self.storage.log_operation(log).await?;
+        self.tenant.log_operation(log).await?;
         Ok(())
     }
 }

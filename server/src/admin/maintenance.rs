@@ -19,7 +19,7 @@ impl Context {
         let why = reason(why)?;
         let detail = format!("{from} .. {to}: {why}");
         Ok(self
-            .storage
+            .tenant
             .add_maintenance(
                 (from.as_second(), to.as_second()),
                 why,
@@ -34,7 +34,7 @@ impl Context {
         let why = reason(why)?;
         let detail = format!("window {id}; reason: {why}");
         Ok(self
-            .storage
+            .tenant
             .cancel_maintenance(id, self.log(Outcome::MaintenanceCancelled, &detail))
             .await?)
     }

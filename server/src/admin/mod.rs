@@ -5,17 +5,22 @@
 
 pub mod accounts;
 pub mod clients;
+pub mod institutions;
 pub mod maintenance;
 pub mod staff;
 
 use crate::clock::SharedClock;
-use crate::db::{AccountRow, LogStep, OpLog, Outcome, Storage};
+use crate::db::{AccountRow, LogStep, OpLog, Outcome, Storage, Tenant};
 use jiff::Timestamp;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 
 /// What every staff command works with.
 pub struct Context {
+    /// The platform's rows (apps, staff sign-in).
     pub storage: Storage,
+    /// The union the action is for: its accounts, locks, consents,
+    /// maintenance, staff list and log.
+    pub tenant: Tenant,
     pub now: Timestamp,
     /// The staff member acting in the console (`None`: the command line,
     /// whose operator the host's own login records).
@@ -66,6 +71,7 @@ impl Context {
 
     pub fn new(storage: Storage, now: Timestamp) -> Self {
         Context {
+            tenant: storage.tenant(crate::db::FIRST_INSTITUTION),
             storage,
             now,
             staff: None,
@@ -109,7 +115,7 @@ impl Context {
     }
 
     async fn account(&self, a: &AccountRef) -> anyhow::Result<AccountRow> {
-        self.storage
+        self.tenant
             .find_account(&a.branch, a.kind, &a.number)
             .await?
             .ok_or_else(|| anyhow::anyhow!("no account {a}"))

@@ -31,7 +31,7 @@ impl Context {
         let token = random_token();
         let detail = format!("staff member {name} added as {}", role.code());
         let handle = webauthn_rs::prelude::Uuid::new_v4().to_string();
-        self.storage
+        self.tenant
             .add_staff(
                 name,
                 role,

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod clients;
+mod institutions;
 mod maintenance;
 mod records;
 mod staff;
@@ -56,6 +57,11 @@ pub enum Command {
         #[command(subcommand)]
         action: staff::StaffAction,
     },
+    /// The credit unions this platform serves.
+    Institution {
+        #[command(subcommand)]
+        action: institutions::InstitutionAction,
+    },
     /// The bank's records, from its core banking system's exports.
     Records {
         #[command(subcommand)]
@@ -78,6 +84,7 @@ impl Cli {
             Command::Consent { action } => action.run(&staff_context().await?).await,
             Command::Account { action } => action.run(&staff_context().await?).await,
             Command::Maintenance { action } => action.run(&staff_context().await?).await,
+            Command::Institution { action } => action.run(&staff_context().await?).await,
             Command::Staff { action } => {
                 let config = Config::from_env()?;
                 let staff_url = config.staff.url.as_str().trim_end_matches('/').to_owned();

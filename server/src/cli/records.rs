@@ -24,12 +24,31 @@ pub enum RecordsAction {
         /// Check the files only; change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// The credit union whose records these are (金融機関コード); only
+        /// its records change. Default: the deployment's first union.
+        #[arg(long)]
+        institution: Option<String>,
     },
     /// Read branch,kind,number,pin lines on stdin; write branch,kind,number,pin_hash lines.
     HashPin,
     /// What is loaded: accounts per kind and status, the newest import, the oldest transaction.
-    Status,
+    Status {
+        /// The credit union (金融機関コード). Default: the deployment's first union.
+        #[arg(long)]
+        institution: Option<String>,
+    },
 }
+/// The union `--institution` names, or the first.
+async fn tenant(
+    storage: &renkei_server::db::Storage,
+    code: Option<&str>,
+) -> anyhow::Result<renkei_server::db::Tenant> {
+    match code {
+        Some(code) => renkei_server::admin::institutions::tenant_of(storage, code).await,
+        None => Ok(storage.tenant(renkei_server::db::FIRST_INSTITUTION)),
+    }
+}
+
 impl RecordsAction {
     pub async fn run(self, config: &Config) -> anyhow::Result<()> {
         let now = clock_for(config).now();
@@ -43,6 +62,7 @@ impl RecordsAction {
                 time_deposits,
                 mode,
                 dry_run,
+                institution,
             } => {
                 anyhow::ensure!(
                     accounts.is_some() || transactions.is_some() || time_deposits.is_some(),
@@ -71,7 +91,8 @@ impl RecordsAction {
                     floor: renkei_server::config::ARGON2_FLOOR,
                 };
                 let storage = Storage::connect(&config.database_url).await?;
-                match records::import(&storage, now, &req, &rule).await {
+                let tenant = tenant(&storage, institution.as_deref()).await?;
+                match records::import(&tenant, now, &req, &rule).await {
                     Ok(c) => {
                         let verb = if dry_run { "would import" } else { "imported" };
                         println!("{verb}: {c}");
@@ -93,9 +114,12 @@ impl RecordsAction {
                 }
                 Ok(())
             }
-            RecordsAction::Status => {
+            RecordsAction::Status { institution } => {
                 let storage = Storage::connect(&config.database_url).await?;
-                let s = storage.records_status().await?;
+                let s = tenant(&storage, institution.as_deref())
+                    .await?
+                    .records_status()
+                    .await?;
                 println!("accounts:");
                 for (kind, status, n) in &s.accounts {
                     println!(

@@ -75,6 +75,8 @@ pub struct Config {
     /// `RENKEI_INSTITUTION_FILE`: the credit union's profile (TOML); the
     /// demo institution without one.
     pub institution: institution::Profile,
+    /// That file's text, as institution 1's row keeps it.
+    pub institution_file: Option<String>,
     /// `RENKEI_RECORDS_URL` and its TLS settings: the bank's host gateway
     /// serves the records instead of the embedded tables.
     pub records_gateway: Option<GatewaySettings>,
@@ -209,19 +211,21 @@ impl Config {
             "a count between 1 and 100000",
         )?;
         let telephony = telephony::read(&get, demo)?;
-        let institution = match get("RENKEI_INSTITUTION_FILE").filter(|v| !v.is_empty()) {
-            None => institution::Profile::demo(),
-            Some(path) => {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| err("RENKEI_INSTITUTION_FILE", format!("{path}: {e}")))?;
-                institution::Profile::parse(&text).map_err(|e| {
-                    err(
-                        "RENKEI_INSTITUTION_FILE",
-                        format!("{path}: {}: {}", e.key, e.why),
-                    )
-                })?
-            }
-        };
+        let (institution, institution_file) =
+            match get("RENKEI_INSTITUTION_FILE").filter(|v| !v.is_empty()) {
+                None => (institution::Profile::demo(), None),
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| err("RENKEI_INSTITUTION_FILE", format!("{path}: {e}")))?;
+                    let profile = institution::Profile::parse(&text).map_err(|e| {
+                        err(
+                            "RENKEI_INSTITUTION_FILE",
+                            format!("{path}: {}: {}", e.key, e.why),
+                        )
+                    })?;
+                    (profile, Some(text))
+                }
+            };
         let records_gateway = records::read(&get, demo)?;
         let mail = mail::read(&get, &institution.mail_from)?;
         let hashing = hash_settings(&get, demo)?;
@@ -268,6 +272,7 @@ impl Config {
             telephony,
             mail,
             institution,
+            institution_file,
             records_gateway,
             demo_app_db: get("RENKEI_DEMO_APP_DB").filter(|v| !v.is_empty()),
             oauth: oauth::read(&get, demo)?,

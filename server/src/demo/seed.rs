@@ -39,7 +39,8 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
     // Seeded once: the demo customers are there if the first one is (a
     // records import may have loaded other accounts before the first start).
     let first = AccountRef::parse(CUSTOMERS[0].branch, CUSTOMERS[0].kind, CUSTOMERS[0].number)?;
-    if storage
+    if app
+        .tenant
         .find_account(&first.branch, first.kind, &first.number)
         .await?
         .is_some()
@@ -68,7 +69,8 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
             })
             .collect();
         let kind = AccountKind::parse(c.kind).map_err(|e| anyhow::anyhow!("{}", e.message()))?;
-        let id = storage
+        let id = app
+            .tenant
             .insert_account(NewAccount {
                 branch: c.branch,
                 kind,
@@ -87,7 +89,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
     // 口座移管 (FAQ 3 Q4): the old number moved to the new one.
     for (i, c) in CUSTOMERS.iter().enumerate() {
         if let Some(to) = c.moved_to {
-            storage.mark_moved(ids[i], ids[to], None).await?;
+            app.tenant.mark_moved(ids[i], ids[to], None).await?;
         }
     }
     let synthetic = seed_synthetic(app, today).await?;
@@ -115,7 +117,7 @@ async fn seed_synthetic(app: &AppState, today: jiff::civil::Date) -> anyhow::Res
             let balance = history
                 .last()
                 .map_or(c.opening_balance, |t| t.balance_after);
-            app.storage
+            app.tenant
                 .insert_account(NewAccount {
                     branch: c.branch,
                     kind: AccountKind::Ordinary,

@@ -54,14 +54,14 @@ pub async fn open(
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<CallChallenge>> {
     flow.expect(Step::PhoneCall)?;
-    let challenge = match app.storage.current_challenge(&flow.row.id).await? {
+    let challenge = match app.tenant.current_challenge(&flow.row.id).await? {
         Some(c) => c,
         // A number of the pool that no other flow of this phone has held
         // within its window and quiet period, so a call (a redial, a late
         // one) can only ever reach this flow; none free: 混雑. The phone is
         // read now from the bank's records.
         None => app
-            .storage
+            .tenant
             .create_challenge(
                 &app.records
                     .holder(flow.account()?)
@@ -92,7 +92,7 @@ pub async fn open(
 pub async fn status(State(app): State<AppState>, flow: Flow) -> AppResult<Json<CallChallenge>> {
     flow.expect(Step::PhoneCall)?;
     let challenge = app
-        .storage
+        .tenant
         .current_challenge(&flow.row.id)
         .await?
         .ok_or(ErrorCode::FlowOutOfOrder)?;
@@ -116,7 +116,7 @@ pub async fn confirm(
 ) -> AppResult<Json<StepDone>> {
     flow.expect(Step::PhoneCall)?;
     let challenge = app
-        .storage
+        .tenant
         .current_challenge(&flow.row.id)
         .await?
         .ok_or(ErrorCode::FlowOutOfOrder)?;

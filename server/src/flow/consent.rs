@@ -69,7 +69,7 @@ pub async fn allow(
         &masked_account,
         expires_at,
     );
-    let email = app.storage.flow_email(&flow.row.id).await?;
+    let email = app.tenant.flow_email(&flow.row.id).await?;
     let code = random_token();
     let code_hash = sha256_hex(&code);
     flow.take(
@@ -124,7 +124,7 @@ pub async fn deny(
     flow.expect(Step::Consent)?;
     let name = flow.client_name.clone();
     let (subject, body) = denied_mail(&app.config.institution.public, &name);
-    let email = app.storage.flow_email(&flow.row.id).await?;
+    let email = app.tenant.flow_email(&flow.row.id).await?;
     flow.take(
         &app,
         &meta,

@@ -42,7 +42,7 @@ impl FromRequestParts<AppState> for Flow {
         let id = sha256_hex(token);
         let now = app.now_secs();
         let found = app
-            .storage
+            .tenant
             .find_flow(&id, now)
             .await?
             .ok_or(ErrorCode::FlowNotFound)?;
@@ -132,7 +132,7 @@ impl FromRequestParts<AppState> for StepRequest {
 /// window (for a request without a flow yet; a flow's read carries it).
 pub async fn ensure_open(app: &AppState) -> AppResult<()> {
     let now = app.clock.now();
-    open_at(now, app.storage.in_maintenance(now.as_second()).await?)
+    open_at(now, app.tenant.in_maintenance(now.as_second()).await?)
 }
 
 /// The one rule: closed in a fixed window of the seed or while a staff

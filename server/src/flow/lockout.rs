@@ -33,7 +33,7 @@ impl<'a> Guard<'a> {
 
     /// `Err(LockedB84)` if the account is locked today.
     pub async fn check(&self) -> anyhow::Result<Result<(), ErrorCode>> {
-        let failures = self.app.storage.failures(self.key()).await?;
+        let failures = self.app.tenant.failures(self.key()).await?;
         Ok(if failures >= self.app.config.lockout_threshold {
             Err(ErrorCode::LockedB84)
         } else {
@@ -55,7 +55,7 @@ impl<'a> Guard<'a> {
         };
         let count = self
             .app
-            .storage
+            .tenant
             .record_failure(self.key(), threshold, log, move |n| verdict(n).into())
             .await?;
         let code = verdict(count);

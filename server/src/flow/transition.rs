@@ -73,7 +73,7 @@ impl Flow {
             log.account_id = Some(id);
         }
         let moved = app
-            .storage
+            .tenant
             .transition(Move {
                 flow_id: &self.row.id,
                 from: self.step,
@@ -112,7 +112,7 @@ impl Flow {
         let mut log = meta.log(self, code.into());
         log.kana_name = kana_name;
         crate::telemetry::flow_outcome(self.step.into(), code.into());
-        match app.storage.log_operation(log).await {
+        match app.tenant.log_operation(log).await {
             Ok(()) => code.into(),
             Err(e) => e.into(),
         }

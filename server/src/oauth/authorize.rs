@@ -158,7 +158,7 @@ pub async fn authorize(
     let p = match &query.request_uri {
         Some(uri) => {
             let stored = app
-                .storage
+                .tenant
                 .take_par(&sha256_hex(uri), &client_id, app.now_secs())
                 .await?;
             match stored.and_then(|json| serde_json::from_str::<AuthorizeParams>(&json).ok()) {
@@ -227,7 +227,7 @@ pub async fn authorize(
     let ttl = app.config.flow_ttl_secs;
     let csrf = random_token();
     let flow_id = sha256_hex(&token);
-    app.storage
+    app.tenant
         .create_flow(
             NewFlow {
                 id: &flow_id,

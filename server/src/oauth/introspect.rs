@@ -35,7 +35,7 @@ pub async fn introspect(
     let client_id = &req.client.client_id;
     let token = req.required("token", "token is required")?;
     let now = app.now_secs();
-    let answer = match app.storage.find_token(&sha256_hex(token)).await? {
+    let answer = match app.tenant.find_token(&sha256_hex(token)).await? {
         Some(row) if row.client_id == *client_id && super::token::is_live(&row, now) => {
             Introspection {
                 active: true,

@@ -94,7 +94,7 @@ pub async fn push(State(app): State<AppState>, req: ClientRequest) -> OAuthResul
     }
     let request_uri = format!("{REQUEST_URI_PREFIX}{}", random_token());
     let stored = serde_json::to_string(&request).map_err(anyhow::Error::from)?;
-    app.storage
+    app.tenant
         .insert_par(
             &sha256_hex(&request_uri),
             &client.client_id,

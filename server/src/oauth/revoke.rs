@@ -33,10 +33,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub async fn revoke(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
     let client_id = &req.client.client_id;
     let token = req.required("token", "token is required")?;
-    if let Some(row) = app.storage.find_token(&sha256_hex(token)).await?
+    if let Some(row) = app.tenant.find_token(&sha256_hex(token)).await?
         && row.client_id == *client_id
     {
-        app.storage
+        app.tenant
             .revoke_grant(row.consent_id, RevokedBy::App, app.now_secs())
             .await?;
     }

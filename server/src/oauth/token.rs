@@ -76,7 +76,7 @@ async fn exchange_code(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<Tok
     let code = req.required("code", "code is required")?;
     let verifier = req.required("code_verifier", "code_verifier is required")?;
     let code_hash = sha256_hex(code);
-    let Some(row) = app.storage.find_code(&code_hash).await? else {
+    let Some(row) = app.tenant.find_code(&code_hash).await? else {
         return Err(OAuthError::invalid_grant("unknown code"));
     };
     if row.client_id != *client_id {
@@ -87,7 +87,7 @@ async fn exchange_code(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<Tok
     if row.used_at.is_some() {
         // A second use: someone has the code who should not. Everything
         // issued from it is revoked (RFC 6749 §4.1.2).
-        app.storage
+        app.tenant
             .revoke_grant(row.consent_id, RevokedBy::CodeReuse, now)
             .await?;
         return Err(OAuthError::invalid_grant("code already used"));
@@ -117,8 +117,8 @@ async fn exchange_code(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<Tok
     if !verifier_ok || !constant_time_eq(&pkce_challenge(verifier), &row.code_challenge) {
         return Err(OAuthError::invalid_grant("code_verifier does not match"));
     }
-    if !app.storage.use_code(&code_hash, now).await? {
-        app.storage
+    if !app.tenant.use_code(&code_hash, now).await? {
+        app.tenant
             .revoke_grant(row.consent_id, RevokedBy::CodeReuse, now)
             .await?;
         return Err(OAuthError::invalid_grant("code already used"));
@@ -136,7 +136,7 @@ async fn refresh(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<TokenResp
     let (app, client_id, jkt, now) = (to.app, to.client_id, to.jkt, to.now);
     let presented = req.required("refresh_token", "refresh_token is required")?;
     let hash = sha256_hex(presented);
-    let Some(row) = app.storage.find_token(&hash).await? else {
+    let Some(row) = app.tenant.find_token(&hash).await? else {
         return Err(OAuthError::invalid_grant("unknown refresh token"));
     };
     if row.kind != TokenKind::Refresh || row.client_id != *client_id {
@@ -145,7 +145,7 @@ async fn refresh(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<TokenResp
     if row.rotated_at.is_some() {
         // An old refresh token came back: it was stolen or replayed. The
         // whole grant ends.
-        app.storage
+        app.tenant
             .revoke_grant(row.consent_id, RevokedBy::RefreshReuse, now)
             .await?;
         return Err(OAuthError::invalid_grant("refresh token reused"));
@@ -169,8 +169,8 @@ async fn refresh(to: &Grantee<'_>, req: &ClientRequest) -> OAuthResult<TokenResp
         }
         return issue(app, &grant, now, jkt, Some(presented)).await;
     }
-    if !app.storage.rotate_refresh(&hash, now).await? {
-        app.storage
+    if !app.tenant.rotate_refresh(&hash, now).await? {
+        app.tenant
             .revoke_grant(row.consent_id, RevokedBy::RefreshReuse, now)
             .await?;
         return Err(OAuthError::invalid_grant("refresh token reused"));
@@ -241,7 +241,7 @@ async fn issue(
     if let Some(hash) = &refresh_hash {
         new_tokens.push(token(hash, TokenKind::Refresh, g.consent_expires_at));
     }
-    app.storage.insert_tokens(&new_tokens).await?;
+    app.tenant.insert_tokens(&new_tokens).await?;
     Ok(TokenResponse {
         access_token: access,
         token_type: if jkt.is_some() { "DPoP" } else { "Bearer" }.into(),

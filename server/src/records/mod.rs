@@ -16,7 +16,7 @@ pub mod port;
 pub use renkei_storage_model::import as rows;
 
 use crate::clock::jst_date;
-use crate::db::{Day, ImportCounts, ImportMode, Storage};
+use crate::db::{Day, ImportCounts, ImportMode, Tenant};
 use crate::hashing::Hasher;
 use jiff::{Timestamp, ToSpan};
 use rows::{
@@ -172,7 +172,7 @@ fn open(
 /// Runs an import: checks every file, then (unless `dry_run`) writes them
 /// in one transaction. Returns what it did (or would do).
 pub async fn import(
-    storage: &Storage,
+    storage: &Tenant,
     now: Timestamp,
     req: &ImportRequest,
     rule: &PinHashRule,

@@ -7,7 +7,7 @@
 
 use super::gateway::Gateway;
 pub use super::model::{BadCursor, Balance, Holder, TimeDeposit, Txn, TxnPage};
-use crate::db::{AccountRow, Day, Storage, TransactionRow};
+use crate::db::{AccountRow, Day, Tenant, TransactionRow};
 use crate::error::AppResult;
 use crate::hashing::Hasher;
 use base64::Engine;
@@ -20,9 +20,9 @@ use zeroize::Zeroizing;
 #[derive(Clone)]
 pub enum Records {
     /// The tables `records import` loads (the default).
-    Embedded { storage: Storage, hasher: Hasher },
+    Embedded { storage: Tenant, hasher: Hasher },
     /// The host gateway at `RENKEI_RECORDS_URL`.
-    Gateway { storage: Storage, gateway: Gateway },
+    Gateway { storage: Tenant, gateway: Gateway },
 }
 
 impl Records {

@@ -66,7 +66,7 @@ impl FromRequestParts<AppState> for Access {
         if token.is_empty() {
             return Err(refuse(ErrorCode::InvalidToken, scheme_dpop));
         }
-        let grant = match app.storage.access_grant(&sha256_hex(token)).await {
+        let grant = match app.tenant.access_grant(&sha256_hex(token)).await {
             Ok(Some(g)) if g.kind == TokenKind::Access => g,
             Ok(_) => return Err(refuse(ErrorCode::InvalidToken, scheme_dpop)),
             Err(e) => return Err(AppError::from(e).into_response()),

@@ -50,7 +50,7 @@ impl Key {
     async fn account(&self, app: &AppState) -> AppResult<(AccountRef, AccountRow)> {
         let a = self.parse()?;
         let row = app
-            .storage
+            .tenant
             .find_account(&a.branch, a.kind, &a.number)
             .await?
             .ok_or(ErrorCode::StaffNotFound)?;
@@ -67,9 +67,9 @@ pub async fn show(
     let (_, account) = key.account(&app).await?;
     let holder = app.records.holder(&account).await?;
     let today = jst_date(app.clock.now()).to_string();
-    let failures = app.storage.failures_on(account.id, &today).await?;
+    let failures = app.tenant.failures_on(account.id, &today).await?;
     let consents = app
-        .storage
+        .tenant
         .account_consents(account.id)
         .await?
         .into_iter()
@@ -83,7 +83,7 @@ pub async fn show(
         })
         .collect();
     let recent_flows = app
-        .storage
+        .tenant
         .account_flows(account.id, 20)
         .await?
         .into_iter()

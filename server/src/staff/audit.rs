@@ -106,7 +106,7 @@ pub async fn search(
 ) -> AppResult<Json<AuditPage>> {
     staff.require(StaffRole::Supervisor)?;
     let rows = match q.filter()? {
-        Some(f) => app.storage.audit(&f, q.before, PAGE + 1).await?,
+        Some(f) => app.tenant.audit(&f, q.before, PAGE + 1).await?,
         None => Vec::new(),
     };
     let more = rows.len() as i64 > PAGE;
@@ -138,7 +138,7 @@ pub async fn export(
 ) -> AppResult<impl IntoResponse> {
     staff.require(StaffRole::Supervisor)?;
     let rows = match q.filter()? {
-        Some(f) => app.storage.audit(&f, q.before, EXPORT_MAX).await?,
+        Some(f) => app.tenant.audit(&f, q.before, EXPORT_MAX).await?,
         None => Vec::new(),
     };
     // The BOM first: without it Excel reads UTF-8 as Shift_JIS.

@@ -59,7 +59,7 @@ pub async fn show(
     let (start, _) = jst_day_bounds(from)?;
     let (_, end) = jst_day_bounds(to)?;
 
-    let per = app.storage.step_outcomes(start, end, client).await?;
+    let per = app.tenant.step_outcomes(start, end, client).await?;
     let flows = |step: LogStep, outcome: Outcome| -> i64 {
         per.iter()
             .filter(|c| c.step == step && c.outcome == outcome)
@@ -88,7 +88,7 @@ pub async fn show(
         })
         .collect();
 
-    let timed = app.storage.timed_outcomes(start, end, client).await?;
+    let timed = app.tenant.timed_outcomes(start, end, client).await?;
     let mut by_code: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_hour = [0i64; 24];
     let mut locks: BTreeMap<i64, i64> = BTreeMap::new();
@@ -119,7 +119,7 @@ pub async fn show(
             break;
         }
     }
-    let (granted, ended) = app.storage.consent_counts(start, end, client).await?;
+    let (granted, ended) = app.tenant.consent_counts(start, end, client).await?;
     Ok(Json(Funnel {
         from: from.to_string(),
         to: to.to_string(),

@@ -69,7 +69,7 @@ pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<M
     staff.require(StaffRole::Supervisor)?;
     let now = app.clock.now();
     let windows = app
-        .storage
+        .tenant
         .maintenance_from(now.as_second())
         .await?
         .into_iter()

@@ -22,7 +22,7 @@ fn link(app: &AppState, token: &str) -> EnrolmentLink {
 pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<Vec<StaffMember>>> {
     staff.require(StaffRole::Admin)?;
     let members = app
-        .storage
+        .tenant
         .list_staff()
         .await?
         .into_iter()

@@ -56,7 +56,10 @@ impl StandIn {
             rt.block_on(async move {
                 let storage = Storage::connect(&config.database_url).await.expect("db");
                 let hasher = Hasher::start(config.hashing.clone()).expect("hasher");
-                let app = renkei_host_gateway::router(Records::Embedded { storage, hasher });
+                let app = renkei_host_gateway::router(Records::Embedded {
+                    storage: storage.tenant(renkei_server::db::FIRST_INSTITUTION),
+                    hasher,
+                });
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                     .await
                     .expect("bind");
@@ -343,6 +346,7 @@ async fn with_the_gateway_stopped_soa201_is_a_system_error_and_nothing_is_writte
     let (branch, kind, number) = imported_key();
     let row = renkei
         .storage
+        .tenant(renkei_server::db::FIRST_INSTITUTION)
         .find_account(&branch, kind, &number)
         .await
         .unwrap();
@@ -395,6 +399,7 @@ async fn a_busy_gateway_is_busy_and_a_slow_or_broken_one_a_system_error() {
         assert!(
             renkei
                 .storage
+                .tenant(renkei_server::db::FIRST_INSTITUTION)
                 .find_account(&branch, kind, &number)
                 .await
                 .unwrap()

@@ -740,6 +740,7 @@ pub async fn failures_on_test_day(
 ) -> i64 {
     use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
     let account = storage
+        .tenant(renkei_server::db::FIRST_INSTITUTION)
         .find_account(
             &BranchNumber::parse(branch).expect("branch"),
             AccountKind::parse(kind).expect("kind"),
@@ -749,6 +750,7 @@ pub async fn failures_on_test_day(
         .expect("read")
         .expect("the account");
     storage
+        .tenant(renkei_server::db::FIRST_INSTITUTION)
         .failures(renkei_server::db::LockKey {
             account_id: account.id,
             jst_day: "2026-11-26",

@@ -341,7 +341,12 @@ async fn a_hundred_wrong_attempts_over_both_instances_lock_once_with_exactly_the
         outcome: Some(Outcome::Refused(ErrorCode::Locked)),
         ..AuditFilter::default()
     };
-    let locks = pair.storage.audit(&filter, None, 1000).await.expect("read");
+    let locks = pair
+        .storage
+        .tenant(renkei_server::db::FIRST_INSTITUTION)
+        .audit(&filter, None, 1000)
+        .await
+        .expect("read");
     assert_eq!(locks.len(), 1, "{locks:?}");
 }
 
@@ -541,6 +546,7 @@ async fn an_open_import_of_one_account_does_not_hold_up_a_linkage_of_another() {
     let now = default_start().as_second();
     let mut run = pair
         .storage
+        .tenant(renkei_server::db::FIRST_INSTITUTION)
         .begin_import(ImportMode::Delta, now)
         .await
         .unwrap();
@@ -558,7 +564,12 @@ async fn an_open_import_of_one_account_does_not_hold_up_a_linkage_of_another() {
     run.commit(ImportMode::Delta, &counts).await.unwrap();
     let token = linked.expect("the linkage completes while the import is open");
     assert!(token["access_token"].is_string(), "{token}");
-    let status = pair.storage.records_status().await.unwrap();
+    let status = pair
+        .storage
+        .tenant(renkei_server::db::FIRST_INSTITUTION)
+        .records_status()
+        .await
+        .unwrap();
     assert_eq!(
         status.newest_import.map(|(_, mode, c)| (mode, c)),
         Some((ImportMode::Delta, counts)),

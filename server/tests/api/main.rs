@@ -28,6 +28,7 @@ mod metadata;
 mod oauth;
 mod phone;
 mod pin;
+mod platform;
 mod records;
 mod retention;
 mod schema;

@@ -12,6 +12,8 @@ pub struct MailToSend<'a> {
 #[derive(Debug, Clone)]
 pub struct MailRow {
     pub id: i64,
+    /// The union whose mail it is (its sender).
+    pub institution_id: i64,
     pub created_at: i64,
     pub to_addr: String,
     pub subject: String,

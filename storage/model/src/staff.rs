@@ -11,6 +11,8 @@ pub struct StaffRow {
     pub role: StaffRole,
     pub user_handle: String,
     pub disabled_at: Option<i64>,
+    /// The union the member works for (`None`: the platform's staff).
+    pub institution_id: Option<i64>,
 }
 
 /// A staff member as the admin's list shows them.

@@ -12,20 +12,28 @@ use std::time::Duration;
 
 #[path = "../../queries/mod.rs"]
 mod queries;
-pub use queries::RecordsImport;
 #[cfg(feature = "testkit")]
 pub use queries::testkit;
+pub use queries::{RecordsImport, Tenant};
+
+/// The pools' type, as `queries/` names it.
+type Pool = PgPool;
 
 /// The schema of this backend.
 pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
 /// A writing transaction: READ COMMITTED, and no lock of its own.
-pub struct Tx(sqlx::Transaction<'static, sqlx::Postgres>);
+pub struct Tx {
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    /// The institution whose rows it writes (`None`: the platform's own);
+    /// what the operation log and the outbox record for it.
+    institution: Option<i64>,
+}
 
 impl Tx {
     /// The connection the transaction runs on.
     fn cx(&mut self) -> &mut PgConnection {
-        &mut self.0
+        &mut self.tx
     }
 
     /// Until this transaction ends, others that ask for the same `(kind,
@@ -45,7 +53,7 @@ impl Tx {
     }
 
     pub async fn commit(self) -> sqlx::Result<()> {
-        self.0.commit().await
+        self.tx.commit().await
     }
 }
 
@@ -86,6 +94,9 @@ impl Storage {
     }
 
     async fn begin(&self) -> sqlx::Result<Tx> {
-        Ok(Tx(self.pool.begin().await?))
+        Ok(Tx {
+            tx: self.pool.begin().await?,
+            institution: None,
+        })
     }
 }

@@ -16,20 +16,28 @@ use std::time::Duration;
 
 #[path = "../../queries/mod.rs"]
 mod queries;
-pub use queries::RecordsImport;
 #[cfg(feature = "testkit")]
 pub use queries::testkit;
+pub use queries::{RecordsImport, Tenant};
+
+/// The pools' type, as `queries/` names it.
+type Pool = SqlitePool;
 
 /// The schema of this backend.
 pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
 
 /// A writing transaction: `BEGIN IMMEDIATE` on the one writer connection.
-pub struct Tx(sqlx::Transaction<'static, sqlx::Sqlite>);
+pub struct Tx {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    /// The institution whose rows it writes (`None`: the platform's own);
+    /// what the operation log and the outbox record for it.
+    institution: Option<i64>,
+}
 
 impl Tx {
     /// The connection the transaction runs on.
     fn cx(&mut self) -> &mut SqliteConnection {
-        &mut self.0
+        &mut self.tx
     }
 
     /// Nothing on SQLite: the one writer is alone already (see the
@@ -39,7 +47,7 @@ impl Tx {
     }
 
     pub async fn commit(self) -> sqlx::Result<()> {
-        self.0.commit().await
+        self.tx.commit().await
     }
 }
 
@@ -99,7 +107,10 @@ impl Storage {
     /// locked" (the busy timeout does not apply to that upgrade) when
     /// another process — a `records import` — wrote in between.
     async fn begin(&self) -> sqlx::Result<Tx> {
-        Ok(Tx(self.write.begin_with("BEGIN IMMEDIATE").await?))
+        Ok(Tx {
+            tx: self.write.begin_with("BEGIN IMMEDIATE").await?,
+            institution: None,
+        })
     }
 }
 

@@ -1,0 +1,157 @@
+//! The credit unions the platform serves: the platform's own rows.
+
+use crate::*;
+
+impl Storage {
+    /// Adds an institution with its log line; `None` when its code is taken.
+    pub async fn add_institution(
+        &self,
+        p: InstitutionProfile<'_>,
+        log: OpLog<'_>,
+    ) -> sqlx::Result<Option<i64>> {
+        let mut tx = self.begin().await?;
+        let id = sqlx::query_scalar!(
+            "INSERT INTO institutions (code, name, profile, created_at)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (code) DO NOTHING RETURNING id",
+            p.code,
+            p.name,
+            p.profile,
+            log.at,
+        )
+        .fetch_optional(tx.cx())
+        .await?;
+        let Some(id) = id else { return Ok(None) };
+        tx.institution = Some(id);
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    /// Writes institution `id`'s code and profile (the first institution's
+    /// from RENKEI_INSTITUTION_FILE at each start); false when another
+    /// institution has the code.
+    pub async fn set_institution_profile(
+        &self,
+        id: i64,
+        p: InstitutionProfile<'_>,
+    ) -> sqlx::Result<bool> {
+        let taken = sqlx::query_scalar!(
+            "SELECT COUNT(*) AS \"n!\" FROM institutions WHERE code = $1 AND id <> $2",
+            p.code,
+            id,
+        )
+        .fetch_one(self.read())
+        .await?;
+        if taken > 0 {
+            return Ok(false);
+        }
+        sqlx::query!(
+            "UPDATE institutions SET code = $1, name = $2, profile = $3 WHERE id = $4",
+            p.code,
+            p.name,
+            p.profile,
+            id,
+        )
+        .execute(self.write())
+        .await?;
+        Ok(true)
+    }
+
+    pub async fn institution_by_code(&self, code: &str) -> sqlx::Result<Option<InstitutionRow>> {
+        sqlx::query_as!(
+            InstitutionRow,
+            "SELECT id AS \"id!\", code, name, profile, state AS \"state: _\", state_reason,
+                    state_changed_at, created_at
+             FROM institutions WHERE code = $1",
+            code,
+        )
+        .fetch_optional(self.read())
+        .await
+    }
+
+    pub async fn institution_by_id(&self, id: i64) -> sqlx::Result<Option<InstitutionRow>> {
+        sqlx::query_as!(
+            InstitutionRow,
+            "SELECT id AS \"id!\", code, name, profile, state AS \"state: _\", state_reason,
+                    state_changed_at, created_at
+             FROM institutions WHERE id = $1",
+            id,
+        )
+        .fetch_optional(self.read())
+        .await
+    }
+
+    /// One page of institutions in code order: those after `after` (a
+    /// code) whose code starts with, or whose name contains, `search`.
+    pub async fn institutions(
+        &self,
+        search: Option<&str>,
+        after: Option<&str>,
+        limit: i64,
+    ) -> sqlx::Result<Vec<InstitutionRow>> {
+        let like = search.map(|s| {
+            let escaped = s
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            (format!("{escaped}%"), format!("%{escaped}%"))
+        });
+        let (prefix, inside) = like.unzip();
+        sqlx::query_as!(
+            InstitutionRow,
+            "SELECT id AS \"id!\", code, name, profile, state AS \"state: _\", state_reason,
+                    state_changed_at, created_at
+             FROM institutions
+             WHERE (code > $1 OR $1 IS NULL)
+               AND (CAST($2 AS TEXT) IS NULL OR code LIKE $2 ESCAPE '\\'
+                    OR name LIKE $3 ESCAPE '\\')
+             ORDER BY code LIMIT $4",
+            after,
+            prefix,
+            inside,
+            limit,
+        )
+        .fetch_all(self.read())
+        .await
+    }
+
+    /// Suspends or resumes institution `code` with its log line: `None`
+    /// when there is no such institution, `Some(false)` when it already was.
+    pub async fn set_institution_state(
+        &self,
+        code: &str,
+        state: InstitutionState,
+        reason: &str,
+        log: OpLog<'_>,
+    ) -> sqlx::Result<Option<bool>> {
+        let mut tx = self.begin().await?;
+        let Some(id) = sqlx::query_scalar!(
+            "SELECT id AS \"id!\" FROM institutions WHERE code = $1",
+            code
+        )
+        .fetch_optional(tx.cx())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let changed = sqlx::query!(
+            "UPDATE institutions SET state = $1, state_reason = $2, state_changed_at = $3
+             WHERE id = $4 AND state <> $1",
+            state as _,
+            reason,
+            log.at,
+            id,
+        )
+        .execute(tx.cx())
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(Some(false));
+        }
+        tx.institution = Some(id);
+        Self::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(Some(true))
+    }
+}
