@@ -12,6 +12,7 @@
 //! | `records` | the bank's records: the port (embedded tables or the host gateway), CSV import from the core system, PIN hashing for it, status, the stand-in gateway |
 //! | `staff` | the staff console's API: passkeys, staff sessions, account lookup and actions, audit log, funnel |
 //! | `http` | what every response shares: security headers, admission, server-rendered pages, the SPA's files |
+//! | `tenancy` | which credit union a request is for: `/institutions/{code}` taken off the URI, the state for that union (`Scoped`) |
 //! | `db` | every SQL statement, one file per aggregate, typed rows |
 //! | `demo` | the demo bank's data and the demo app (`fixture`/`demo` features only, `RENKEI_DEMO=1`) |
 //!
@@ -42,5 +43,6 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod telephony;
+pub mod tenancy;
 #[cfg(feature = "testkit")]
 pub mod testkit;

@@ -105,6 +105,14 @@ impl Application {
                 config.throttle_per_flow,
                 config.staff.throttle_sign_in,
             )),
+            institution: Arc::new(crate::state::Institution {
+                id: tenant.institution(),
+                code: config.institution.public.code.clone(),
+                base: String::new(),
+                profile: Arc::new(config.institution.clone()),
+                suspended: false,
+            }),
+            profiles: Arc::default(),
             storage,
             tenant,
             config: Arc::new(config),
@@ -328,6 +336,7 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
 
     let admission = crate::http::admission::Admission::new(state.config.max_inflight);
     let request_id_state = state.clone();
+    let address_state = state.clone();
     let date_state = state.clone();
     let state_timeout = state.config.request_timeout_secs;
     let (documented, doc) = documented(Some(&state)).split_for_parts();
@@ -356,6 +365,12 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
         Some(demo) => api.merge(demo),
         None => api,
     };
+    // Each union's URLs (`/institutions/{code}/…`) are the same routes:
+    // the prefix comes off before routing (so around the whole router).
+    // Metrics name the route the inner router matched, so they count there.
+    let app = Router::new()
+        .fallback_service(app.layer(axum::middleware::from_fn(crate::telemetry::track)))
+        .layer(from_fn_with_state(address_state, crate::tenancy::address));
     let timeout = std::time::Duration::from_secs(state_timeout);
     app.layer(RequestBodyLimitLayer::new(16 * 1024))
         // A client that sends its body a byte at a time gets 408 and lets
@@ -372,7 +387,6 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
         .layer(from_fn_with_state(headers, security_headers))
         .layer(from_fn_with_state(date_state, http::server_date))
         .layer(TraceLayer::new_for_http())
-        .layer(axum::middleware::from_fn(crate::telemetry::track))
         // Outermost: every log line of a request, and its answer, name it.
         .layer(from_fn_with_state(
             request_id_state,

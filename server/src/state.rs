@@ -3,19 +3,39 @@
 
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::config::institution::Profile;
 use crate::db::{Storage, Tenant};
 use crate::hashing::Hasher;
 use std::sync::Arc;
+
+/// The credit union an `AppState` serves (see `tenancy`).
+#[derive(Clone, Debug)]
+pub struct Institution {
+    pub id: i64,
+    /// 金融機関コード.
+    pub code: String,
+    /// Its URLs' prefix: `""` at the root URLs (the first union's),
+    /// `/institutions/{code}` under its own.
+    pub base: String,
+    pub profile: Arc<Profile>,
+    /// Suspended by the platform: its customers get service_unavailable,
+    /// its tokens stop.
+    pub suspended: bool,
+}
 
 #[derive(Clone)]
 pub struct AppState {
     /// The whole database: the platform's own rows (apps, institutions,
     /// staff sign-in, shared keys) and the sweeps over every union.
     pub storage: Storage,
-    /// The credit union this deployment's URLs serve (institution 1, the
-    /// union it served before the platform): its records, flows, grants,
+    /// The credit union this state serves: the first union in the router's
+    /// state, the request's in a handler's (`tenancy::Scoped`).
+    pub institution: Arc<Institution>,
+    /// That union's part of the database: its records, flows, grants,
     /// mail, log and staff.
     pub tenant: Tenant,
+    /// Every union's parsed profile.
+    pub profiles: Arc<crate::tenancy::Profiles>,
     /// The bank's records: the embedded tables or the host gateway.
     pub records: crate::records::port::Records,
     /// argon2id for PINs, on its bounded pool.
@@ -33,6 +53,34 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The same state for another union: its part of the database, its
+    /// records.
+    pub fn for_institution(&self, institution: Institution) -> AppState {
+        let tenant = self.storage.tenant(institution.id);
+        AppState {
+            records: self.records.for_tenant(tenant.clone()),
+            tenant,
+            institution: Arc::new(institution),
+            ..self.clone()
+        }
+    }
+
+    /// The union's issuer identifier (RFC 8414 / RFC 9207): the public URL
+    /// and its prefix, without a trailing slash.
+    pub fn issuer(&self) -> String {
+        format!("{}{}", self.config.issuer(), self.institution.base)
+    }
+
+    /// An absolute URL of one of the union's paths.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.issuer())
+    }
+
+    /// A path of the union's, as the browser reaches it.
+    pub fn path(&self, path: &str) -> String {
+        format!("{}{path}", self.institution.base)
+    }
+
     /// Now, in unix seconds (how the database keeps instants).
     pub fn now_secs(&self) -> i64 {
         self.clock.now().as_second()

@@ -59,7 +59,8 @@ pub async fn render() -> Response {
 }
 
 /// Counts each request by its route (the template, never the concrete
-/// path: no ids or tokens in labels) and status, and times it.
+/// path: no ids or tokens in labels), status and credit union, and times
+/// it.
 pub async fn track(req: Request, next: Next) -> Response {
     let route = req
         .extensions()
@@ -67,11 +68,13 @@ pub async fn track(req: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "other".to_owned());
     let method = req.method().as_str().to_owned();
+    let institution = crate::tenancy::code_of(&req);
     let started = Instant::now();
     let resp = next.run(req).await;
     let status = resp.status().as_u16().to_string();
     metrics::counter!("renkei_http_requests_total",
-        "route" => route.clone(), "method" => method, "status" => status)
+        "route" => route.clone(), "method" => method, "status" => status,
+        "institution" => institution)
     .increment(1);
     metrics::histogram!("renkei_http_request_duration_seconds", "route" => route)
         .record(started.elapsed().as_secs_f64());

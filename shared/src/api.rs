@@ -37,6 +37,53 @@ pub const CONSENT_PATH: &str = "/api/flow/consent";
 pub const DENY_PATH: &str = "/api/flow/deny";
 /// `GET`: the credit union's profile the screens show ([`Institution`]).
 pub const INSTITUTION_PATH: &str = "/api/institution";
+
+/// Where a credit union's own issuer, endpoints and screens live on the
+/// shared platform: `/institutions/{金融機関コード}` before any path above
+/// (issue #22). The root paths are the deployment's first union's.
+pub const INSTITUTIONS_PREFIX: &str = "/institutions/";
+
+/// `path` split into the institution its prefix names (its 4-digit code)
+/// and the rest (`/` at least): `("2011", "/api/flow")` for
+/// `/institutions/2011/api/flow`; `None` for a path without the prefix.
+pub fn institution_of(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix(INSTITUTIONS_PREFIX)?;
+    let code = rest.get(..4)?;
+    if !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match &rest[4..] {
+        "" => Some((code, "/")),
+        tail if tail.starts_with('/') => Some((code, tail)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod institution_paths {
+    use super::institution_of;
+
+    #[test]
+    fn a_path_names_its_institution_by_four_digits_then_a_slash_or_nothing() {
+        assert_eq!(
+            institution_of("/institutions/2011/api/flow"),
+            Some(("2011", "/api/flow"))
+        );
+        assert_eq!(institution_of("/institutions/2011"), Some(("2011", "/")));
+        assert_eq!(institution_of("/institutions/2011/"), Some(("2011", "/")));
+        for not in [
+            "/api/flow",
+            "/institutions/",
+            "/institutions/201",
+            "/institutions/20110/api",
+            "/institutions/201a/api",
+            "/institutions/２０１１/api",
+            "/x/institutions/2011/api",
+        ] {
+            assert_eq!(institution_of(not), None, "{not}");
+        }
+    }
+}
 /// `GET`: the process answers ([`Health`]).
 pub const HEALTHZ_PATH: &str = "/healthz";
 /// `GET`: ready to serve ([`Health`]; 503 when not).

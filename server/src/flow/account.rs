@@ -9,8 +9,8 @@ use super::transition::Transition;
 use crate::db::AccountChange;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::State;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{AccountForm, Step, StepDone};
 use utoipa_axum::router::OpenApiRouter;
@@ -32,7 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn submit(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
     ApiJson(form): ApiJson<AccountForm>,

@@ -11,8 +11,8 @@ use super::transition::Transition;
 use crate::db::{AccountChange, ChallengeRow, EmailChange, Outcome};
 use crate::error::AppResult;
 use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::State;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{CallChallenge, Step, StepDone};
 use renkei_shared::domain::mask_phone;
@@ -49,7 +49,7 @@ fn view(app: &AppState, c: &ChallengeRow) -> CallChallenge {
     )
 )]
 pub async fn open(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<CallChallenge>> {
@@ -89,7 +89,7 @@ pub async fn open(
         crate::error::FlowErrors
     )
 )]
-pub async fn status(State(app): State<AppState>, flow: Flow) -> AppResult<Json<CallChallenge>> {
+pub async fn status(Scoped(app): Scoped, flow: Flow) -> AppResult<Json<CallChallenge>> {
     flow.expect(Step::PhoneCall)?;
     let challenge = app
         .tenant
@@ -110,7 +110,7 @@ pub async fn status(State(app): State<AppState>, flow: Flow) -> AppResult<Json<C
     )
 )]
 pub async fn confirm(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<StepDone>> {

@@ -12,8 +12,8 @@ use crate::error::{ApiJson, AppResult};
 use crate::mail::templates::{denied_mail, granted_mail};
 use crate::oauth::authorize::app_return_url;
 use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::State;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{ConsentForm, Finished, Step};
 use url::Url;
@@ -43,7 +43,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn allow(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
     ApiJson(form): ApiJson<ConsentForm>,
@@ -64,7 +64,7 @@ pub async fn allow(
         &account.number[account.number.len().saturating_sub(4)..]
     );
     let (subject, body) = granted_mail(
-        &app.config.institution.public,
+        &app.institution.profile.public,
         &name,
         &masked_account,
         expires_at,
@@ -79,7 +79,7 @@ pub async fn allow(
             outcome: Outcome::Granted,
             grant: Some(NewGrant {
                 account_id: account.id,
-                terms_version: &app.config.institution.terms_version,
+                terms_version: &app.institution.profile.terms_version,
                 expires_at,
                 client_ip: meta.client_ip.as_deref(),
                 user_agent: meta.user_agent.as_deref(),
@@ -100,7 +100,7 @@ pub async fn allow(
     url.query_pairs_mut()
         .append_pair("code", &code)
         .append_pair("state", &flow.row.state)
-        .append_pair("iss", &app.config.issuer());
+        .append_pair("iss", &app.issuer());
     Ok(Json(Finished {
         return_to: url.into(),
     }))
@@ -117,13 +117,13 @@ pub async fn allow(
     )
 )]
 pub async fn deny(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<Finished>> {
     flow.expect(Step::Consent)?;
     let name = flow.client_name.clone();
-    let (subject, body) = denied_mail(&app.config.institution.public, &name);
+    let (subject, body) = denied_mail(&app.institution.profile.public, &name);
     let email = app.tenant.flow_email(&flow.row.id).await?;
     flow.take(
         &app,

@@ -12,8 +12,8 @@ use crate::db::EmailChange;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::records::port::Holder;
 use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::State;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{CustomerForm, CustomerInput, Step, StepDone};
 use utoipa_axum::router::OpenApiRouter;
@@ -35,7 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn submit(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
     ApiJson(form): ApiJson<CustomerForm>,

@@ -36,6 +36,8 @@ impl FromRequestParts<AppState> for Flow {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<Flow> {
+        // The flow is looked for at the request's union only.
+        let app = &crate::tenancy::scoped(parts, app).await?;
         let jar = CookieJar::from_headers(&parts.headers);
         let name = flow_cookie_name(app.config.secure_cookies());
         let token = jar.get(name).ok_or(ErrorCode::FlowNotFound)?.value();
@@ -121,7 +123,11 @@ impl FromRequestParts<AppState> for StepRequest {
         let FlowForWrite(flow) = FlowForWrite::from_request_parts(parts, app).await?;
         // The flow's own read said whether a window is open and the app enabled.
         open_at(app.clock.now(), flow.in_maintenance)?;
-        if !flow.client_enabled {
+        let suspended = crate::tenancy::scoped(parts, app)
+            .await?
+            .institution
+            .suspended;
+        if !flow.client_enabled || suspended {
             return Err(ErrorCode::ServiceUnavailable.into());
         }
         Ok(StepRequest(flow))

@@ -6,8 +6,8 @@ use super::extract::{RequestMeta, StepRequest};
 use super::transition::Transition;
 use crate::error::AppResult;
 use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::State;
 use renkei_shared::api::{Step, StepDone};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn decide(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<StepDone>> {

@@ -10,8 +10,8 @@ use super::lockout::Guard;
 use super::transition::Transition;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::State;
 use renkei_shared::ErrorCode;
 use renkei_shared::FieldErrors;
 use renkei_shared::api::{PinForm, Step, StepDone};
@@ -35,7 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn submit(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
     ApiJson(form): ApiJson<PinForm>,

@@ -7,8 +7,8 @@ use crate::db::Outcome;
 use crate::error::AppResult;
 use crate::oauth::authorize::app_return_url;
 use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::State;
 use renkei_shared::api::{AccountSummary, Cancelled, FlowView, Step};
 use renkei_shared::domain::mask_phone;
 use utoipa_axum::router::OpenApiRouter;
@@ -30,7 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         crate::error::FlowErrors
     )
 )]
-pub async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<FlowView>> {
+pub async fn current(Scoped(app): Scoped, flow: Flow) -> AppResult<Json<FlowView>> {
     let client_name = flow.client_name.clone();
     let row = flow.chosen_account();
     // Only the phone steps show the (masked) registered number, read from
@@ -71,7 +71,7 @@ pub async fn current(State(app): State<AppState>, flow: Flow) -> AppResult<Json<
     )
 )]
 pub async fn cancel(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     meta: RequestMeta,
     FlowForWrite(flow): FlowForWrite,
 ) -> AppResult<Json<Cancelled>> {

@@ -1,9 +1,8 @@
 //! `GET /api/institution`: the credit union's profile the screens show
 //! (name, contact, terms, colour), read once at start from the settings.
 
-use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 
@@ -15,10 +14,10 @@ use axum::response::IntoResponse;
     description = "The credit union whose screens these are.",
     responses((status = 200, description = "Its profile", body = renkei_shared::api::Institution))
 )]
-pub async fn institution(State(app): State<AppState>) -> impl IntoResponse {
+pub async fn institution(Scoped(app): Scoped) -> impl IntoResponse {
     (
         // Changes only with a restart; a minute of caching spares the phone a round trip.
         [(header::CACHE_CONTROL, "public, max-age=60")],
-        Json(app.config.institution.public.clone()),
+        Json(app.institution.profile.public.clone()),
     )
 }

@@ -14,7 +14,8 @@ use crate::flow::extract::ensure_open;
 use crate::http::pages::{error_page, unavailable_page};
 use crate::http::security::flow_cookie;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use crate::tenancy::Scoped;
+use axum::extract::Query;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -140,7 +141,7 @@ pub fn validate<'a>(
     )
 )]
 pub async fn authorize(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     jar: CookieJar,
     // A malformed query string must still get our page, not axum's text.
     params: Result<Query<AuthorizeParams>, axum::extract::rejection::QueryRejection>,
@@ -206,7 +207,7 @@ pub async fn authorize(
         );
         unavailable_page(code.message(), &back_to)
     };
-    if !client.enabled {
+    if !client.enabled || app.institution.suspended {
         return Ok(unavailable(ErrorCode::ServiceUnavailable));
     }
     match ensure_open(&app).await {
@@ -249,7 +250,7 @@ pub async fn authorize(
         )
         .await?;
     let jar = jar.add(flow_cookie(token, app.config.secure_cookies()));
-    Ok((jar, Redirect::to(Step::Account.path())).into_response())
+    Ok((jar, Redirect::to(&app.path(Step::Account.path()))).into_response())
 }
 
 /// PKCE S256 challenges are exactly 43 base64url characters (RFC 7636).
@@ -298,7 +299,7 @@ pub fn app_return_url(
                 if let Some(s) = state {
                     q.append_pair("state", s);
                 }
-                q.append_pair("iss", &app.config.issuer());
+                q.append_pair("iss", &app.issuer());
             }
             url.into()
         }

@@ -30,9 +30,13 @@ impl FromRequest<AppState> for ClientRequest {
     type Rejection = OAuthError;
 
     async fn from_request(req: Request, app: &AppState) -> OAuthResult<Self> {
+        // An assertion's audience is the request's union's issuer.
+        let (mut parts, body) = req.into_parts();
+        let scoped = crate::tenancy::scoped(&mut parts, app).await?;
+        let req = Request::from_parts(parts, body);
         let headers = req.headers().clone();
         let params = params_of(Form::from_request(req, app).await)?;
-        let client = authenticate(app, &headers, &params).await?;
+        let client = authenticate(&scoped, &headers, &params).await?;
         // A `client_id` sent beside the authentication must name the same
         // client (for an assertion: its `iss`).
         if params
@@ -151,7 +155,7 @@ async fn authenticate_jwt(app: &AppState, jwt: &str) -> OAuthResult<ClientRow> {
         .filter(|c| c.enabled && c.auth_method == AuthMethod::PrivateKeyJwt)
         .ok_or_else(OAuthError::invalid_client)?;
     let now = app.now_secs();
-    let issuer = app.config.issuer();
+    let issuer = app.issuer();
     let audience = match app.config.oauth.profile {
         Profile::Fapi2 => Audience::IssuerOnly(&issuer),
         Profile::Plain => Audience::Issuer(&issuer),

@@ -23,8 +23,8 @@ pub async fn dpop_at(
         .to_str()
         .map_err(|_| OAuthError::invalid_dpop("malformed DPoP header"))?;
     let now = app.now_secs();
-    let checked = super::jose::verify_dpop(proof, "POST", &app.config.url(path), None, now)
-        .map_err(|e| {
+    let checked =
+        super::jose::verify_dpop(proof, "POST", &app.url(path), None, now).map_err(|e| {
             tracing::info!(error = %e, "DPoP proof refused");
             OAuthError::invalid_dpop("invalid DPoP proof")
         })?;

@@ -5,8 +5,8 @@ use super::error::OAuthResult;
 use crate::crypto::sha256_hex;
 use crate::db::TokenKind;
 use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::State;
 use renkei_shared::oauth::{Cnf, Introspection};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -29,14 +29,18 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn introspect(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     req: ClientRequest,
 ) -> OAuthResult<Json<Introspection>> {
     let client_id = &req.client.client_id;
     let token = req.required("token", "token is required")?;
     let now = app.now_secs();
     let answer = match app.tenant.find_token(&sha256_hex(token)).await? {
-        Some(row) if row.client_id == *client_id && super::token::is_live(&row, now) => {
+        Some(row)
+            if row.client_id == *client_id
+                && super::token::is_live(&row, now)
+                && !app.institution.suspended =>
+        {
             Introspection {
                 active: true,
                 token_type: Some(
@@ -52,7 +56,7 @@ pub async fn introspect(
                 cnf: row.dpop_jkt.map(|jkt| Cnf { jkt }),
                 iat: Some(row.issued_at),
                 exp: Some(row.expires_at),
-                iss: Some(app.config.issuer()),
+                iss: Some(app.issuer()),
                 consent_expires_at: Some(row.consent_expires_at),
             }
         }

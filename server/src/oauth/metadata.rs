@@ -3,8 +3,8 @@
 
 use crate::config::Profile;
 use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::State;
 use renkei_shared::oauth::{
     AUTHORIZE_PATH, INTROSPECT_PATH, Metadata, PAR_PATH, REVOKE_PATH, Scope, TOKEN_PATH,
 };
@@ -30,20 +30,20 @@ pub fn router() -> OpenApiRouter<AppState> {
     description = "Authorization server metadata (RFC 8414).",
     responses((status = 200, description = "RFC 8414 metadata", body = Metadata))
 )]
-pub async fn metadata(State(state): State<AppState>) -> Json<Metadata> {
-    let c = &state.config;
+pub async fn metadata(Scoped(app): Scoped) -> Json<Metadata> {
+    let c = &app.config;
     let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     let auth = strings(auth_methods(c.oauth.profile));
     Json(Metadata {
-        issuer: c.issuer(),
-        authorization_endpoint: c.url(AUTHORIZE_PATH),
+        issuer: app.issuer(),
+        authorization_endpoint: app.url(AUTHORIZE_PATH),
         response_types_supported: strings(&["code"]),
         response_modes_supported: strings(&["query"]),
-        token_endpoint: c.url(TOKEN_PATH),
-        revocation_endpoint: c.url(REVOKE_PATH),
-        introspection_endpoint: c.url(INTROSPECT_PATH),
+        token_endpoint: app.url(TOKEN_PATH),
+        revocation_endpoint: app.url(REVOKE_PATH),
+        introspection_endpoint: app.url(INTROSPECT_PATH),
         grant_types_supported: strings(&["authorization_code", "refresh_token"]),
-        pushed_authorization_request_endpoint: c.url(PAR_PATH),
+        pushed_authorization_request_endpoint: app.url(PAR_PATH),
         require_pushed_authorization_requests: c.oauth.require_par,
         token_endpoint_auth_methods_supported: auth.clone(),
         token_endpoint_auth_signing_alg_values_supported: strings(super::jose::ALGORITHMS),

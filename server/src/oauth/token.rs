@@ -8,8 +8,8 @@ use super::error::{OAuthError, OAuthResult};
 use crate::crypto::{constant_time_eq, pkce_challenge, random_token, sha256_hex};
 use crate::db::{NewToken, RevokedBy, TokenKind, TokenRow};
 use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use renkei_shared::oauth::{ClientId, TokenResponse};
@@ -36,7 +36,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         crate::oauth::error::OAuthErrors
     )
 )]
-pub async fn token(State(app): State<AppState>, req: ClientRequest) -> OAuthResult<Response> {
+pub async fn token(Scoped(app): Scoped, req: ClientRequest) -> OAuthResult<Response> {
+    // A suspended union's grants issue nothing more.
+    if app.institution.suspended {
+        return Err(OAuthError::invalid_grant(
+            "the credit union's service is suspended",
+        ));
+    }
     let jkt = req.dpop(&app, renkei_shared::oauth::TOKEN_PATH).await?;
     let to = Grantee {
         app: &app,

@@ -26,6 +26,21 @@ pub enum Records {
 }
 
 impl Records {
+    /// The same adapter on another union's rows. (One host gateway serves
+    /// every union for now: a gateway per union is still to come.)
+    pub fn for_tenant(&self, tenant: Tenant) -> Records {
+        match self {
+            Records::Embedded { hasher, .. } => Records::Embedded {
+                storage: tenant,
+                hasher: hasher.clone(),
+            },
+            Records::Gateway { gateway, .. } => Records::Gateway {
+                storage: tenant,
+                gateway: gateway.clone(),
+            },
+        }
+    }
+
     /// SOA201: the account with this key if the bank holds it and it can
     /// link, as the reference Renkei's flow will point at.
     pub async fn find_linkable(

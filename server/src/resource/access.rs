@@ -47,6 +47,10 @@ impl FromRequestParts<AppState> for Access {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        // The token is looked for at the request's union only.
+        let app = &crate::tenancy::scoped(parts, app)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?;
         let refuse = |code: ErrorCode, dpop: bool| TokenRefused { code, dpop }.into_response();
         let auth = parts
             .headers
@@ -74,7 +78,11 @@ impl FromRequestParts<AppState> for Access {
         let now = app.now_secs();
         let bound = grant.dpop_jkt.is_some();
         // A disabled app's tokens stop working at once.
-        if grant.revoked_at.is_some() || grant.consent_revoked_at.is_some() || !grant.client_enabled
+        // So do a suspended union's.
+        if grant.revoked_at.is_some()
+            || grant.consent_revoked_at.is_some()
+            || !grant.client_enabled
+            || app.institution.suspended
         {
             return Err(refuse(ErrorCode::InvalidToken, bound));
         }
@@ -96,7 +104,7 @@ impl FromRequestParts<AppState> for Access {
                 Ok(Some(one)) => one.to_str().unwrap_or(""),
                 _ => return Err(refuse(ErrorCode::InvalidDpopProof, true)),
             };
-            let url = app.config.url(parts.uri.path());
+            let url = app.url(parts.uri.path());
             let method = parts.method.as_str();
             let checked = crate::oauth::jose::verify_dpop(proof, method, &url, Some(token), now);
             let ok = match checked {

@@ -3,9 +3,8 @@
 
 use super::access::Access;
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::State;
 use renkei_shared::ErrorCode;
 use renkei_shared::account::{Account, Accounts, TimeDeposit, TimeDeposits};
 
@@ -24,7 +23,7 @@ fn masked_number(n: &str) -> String {
         crate::error::ResourceErrors
     )
 )]
-pub async fn accounts(State(app): State<AppState>, Access(g): Access) -> AppResult<Json<Accounts>> {
+pub async fn accounts(Scoped(app): Scoped, Access(g): Access) -> AppResult<Json<Accounts>> {
     let b = app
         .records
         .balance(&g.account())
@@ -56,7 +55,7 @@ pub async fn accounts(State(app): State<AppState>, Access(g): Access) -> AppResu
     )
 )]
 pub async fn time_deposits(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     Access(g): Access,
 ) -> AppResult<Json<TimeDeposits>> {
     let rows = app.records.time_deposits(&g.account()).await?;

@@ -5,9 +5,9 @@
 use super::access::Access;
 use crate::clock::jst_date;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::tenancy::Scoped;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use renkei_shared::account::{Transaction, Transactions, TransactionsQuery};
@@ -37,7 +37,7 @@ fn bad(field: &str, code: FieldCode) -> AppError {
     )
 )]
 pub async fn transactions(
-    State(app): State<AppState>,
+    Scoped(app): Scoped,
     Access(g): Access,
     Path(id): Path<String>,
     Query(q): Query<TransactionsQuery>,
