@@ -49,13 +49,26 @@ fn send(req: Result<Request, gloo_net::Error>) -> Pin<Box<dyn Future<Output = Ap
     })
 }
 
+/// `path` under the credit union the page is for: a page served under
+/// `/institutions/{code}/` talks to that union's API (issue #22); the root
+/// pages (and the staff console) to the root.
+fn at_page_institution(path: &str) -> String {
+    let page = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    match renkei_shared::api::institution_of(&page) {
+        Some((code, _)) => format!("{}{code}{path}", renkei_shared::api::INSTITUTIONS_PREFIX),
+        None => path.to_owned(),
+    }
+}
+
 fn parse<T: DeserializeOwned>(text: &str) -> ApiResult<T> {
     serde_json::from_str(text).map_err(|_| system_error())
 }
 
 /// `GET path` → `T`.
 pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    parse(&send(Request::get(path).build()).await?)
+    parse(&send(Request::get(&at_page_institution(path)).build()).await?)
 }
 
 /// `POST path` with `body` as JSON → `T`.
@@ -73,7 +86,7 @@ fn post_request(
     csrf: Csrf<'_>,
     json: Option<String>,
 ) -> Result<Request, gloo_net::Error> {
-    let req = Request::post(path).header(csrf.header, csrf.token);
+    let req = Request::post(&at_page_institution(path)).header(csrf.header, csrf.token);
     match json {
         Some(json) => req.header("content-type", "application/json").body(json),
         None => req.build(),

@@ -5,7 +5,7 @@
 //! wasm off the first screen.
 
 use leptos::prelude::*;
-use renkei_shared::api::Step;
+use renkei_shared::api::{INSTITUTIONS_PREFIX, Step, institution_of};
 use wasm_bindgen::JsValue;
 
 /// The step shown now (`None`: a path that is no step's). `Copy`: screens
@@ -29,10 +29,21 @@ pub fn use_screen() -> Screen {
     expect_context::<Screen>()
 }
 
-/// The step whose path the browser's URL has.
+/// The step whose path the browser's URL has (under a credit union's
+/// prefix, `/institutions/{code}`, when the page is that union's).
 fn current_step() -> Option<Step> {
     let path = window().location().pathname().unwrap_or_default();
+    let path = institution_of(&path).map_or(path.as_str(), |(_, rest)| rest);
     Step::ALL.into_iter().find(|s| s.path() == path)
+}
+
+/// `step`'s path as this page's union has it.
+fn path_of(step: Step) -> String {
+    let page = window().location().pathname().unwrap_or_default();
+    match institution_of(&page) {
+        Some((code, _)) => format!("{INSTITUTIONS_PREFIX}{code}{}", step.path()),
+        None => step.path().to_owned(),
+    }
 }
 
 impl Screen {
@@ -45,7 +56,8 @@ impl Screen {
     /// current one (`replace`: a correction the customer should not step
     /// back into).
     pub fn go(self, step: Step, replace: bool) {
-        let path = step.path();
+        let path = path_of(step);
+        let path = path.as_str();
         if let Ok(history) = window().history()
             && self.0.get_untracked() != Some(step)
         {

@@ -1,15 +1,22 @@
 //! The demo bank's data (`RENKEI_DEMO=1`): the customers of
 //! `renkei-fixture` loaded into the bank's records, each with about four
-//! months of history, and the demo app's plain registration
+//! months of history — the seed's union's and a second union's
+//! (`SECOND_CODE`, added here) — and the demo app's plain registration
 //! (`client_secret_basic` with the documented demo secret). Idempotent: a
 //! database that has the demo accounts keeps them.
 
 use crate::admin::AccountRef;
 use crate::clock::jst_date;
 use crate::crypto::client_secret_digest;
-use crate::db::{AuthMethod, Day, NewAccount, NewClient, NewTimeDeposit, NewTransaction};
+use crate::db::{
+    AuthMethod, Day, InstitutionProfile, LogStep, NewAccount, NewClient, NewTimeDeposit,
+    NewTransaction, OpLog, Outcome, Tenant,
+};
 use crate::state::AppState;
-use renkei_fixture::{CUSTOMERS, DEMO_CLIENT_ID, DEMO_CLIENT_NAME, DEMO_CLIENT_SECRET};
+use renkei_fixture::{
+    CUSTOMERS, Customer, DEMO_CLIENT_ID, DEMO_CLIENT_NAME, DEMO_CLIENT_SECRET, SECOND_CODE,
+    SECOND_CUSTOMERS, SECOND_NAME, SECOND_PROFILE,
+};
 use renkei_shared::domain::AccountKind;
 use renkei_shared::kana::normalize_name;
 use zeroize::Zeroizing;
@@ -36,20 +43,56 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
     if app.config.records_gateway.is_some() {
         return Ok(());
     }
-    // Seeded once: the demo customers are there if the first one is (a
-    // records import may have loaded other accounts before the first start).
-    let first = AccountRef::parse(CUSTOMERS[0].branch, CUSTOMERS[0].kind, CUSTOMERS[0].number)?;
-    if app
-        .tenant
+    // The platform's second union, with its own customers (issue #22).
+    let second = match app.storage.institution_by_code(SECOND_CODE).await? {
+        Some(row) => row.id,
+        None => app
+            .storage
+            .add_institution(
+                InstitutionProfile {
+                    code: SECOND_CODE,
+                    name: SECOND_NAME,
+                    profile: SECOND_PROFILE,
+                },
+                OpLog::new(app.now_secs(), LogStep::Staff, Outcome::InstitutionAdded),
+            )
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("institution {SECOND_CODE} appeared meanwhile"))?,
+    };
+    let today = jst_date(app.clock.now());
+    let seeded = seed_customers(app, &app.storage.tenant(second), &SECOND_CUSTOMERS, today).await?;
+    let ours = seed_customers(app, &app.tenant, &CUSTOMERS, today).await?;
+    // The benchmark's population, with the first union's demo customers.
+    let synthetic = if ours > 0 {
+        seed_synthetic(app, today).await?
+    } else {
+        0
+    };
+    if ours + seeded + synthetic > 0 {
+        tracing::info!(accounts = ours + seeded + synthetic, "demo data seeded");
+    }
+    Ok(())
+}
+
+/// Loads `customers` into one union's records, once: they are there if the
+/// first one is (a records import may have loaded other accounts before the
+/// first start). How many were loaded.
+async fn seed_customers(
+    app: &AppState,
+    tenant: &Tenant,
+    customers: &[Customer],
+    today: jiff::civil::Date,
+) -> anyhow::Result<usize> {
+    let first = AccountRef::parse(customers[0].branch, customers[0].kind, customers[0].number)?;
+    if tenant
         .find_account(&first.branch, first.kind, &first.number)
         .await?
         .is_some()
     {
-        return Ok(());
+        return Ok(0);
     }
-    let today = jst_date(app.clock.now());
     let mut ids = Vec::new();
-    for c in &CUSTOMERS {
+    for c in customers {
         let pin_hash = match c.pin {
             // The configured parameters and pepper: a near-free run
             // (RENKEI_ARGON2_M_KIB=8 RENKEI_ARGON2_T=1) measures the rest.
@@ -69,8 +112,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
             })
             .collect();
         let kind = AccountKind::parse(c.kind).map_err(|e| anyhow::anyhow!("{}", e.message()))?;
-        let id = app
-            .tenant
+        let id = tenant
             .insert_account(NewAccount {
                 branch: c.branch,
                 kind,
@@ -87,14 +129,12 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
         ids.push(id);
     }
     // 口座移管 (FAQ 3 Q4): the old number moved to the new one.
-    for (i, c) in CUSTOMERS.iter().enumerate() {
+    for (i, c) in customers.iter().enumerate() {
         if let Some(to) = c.moved_to {
-            app.tenant.mark_moved(ids[i], ids[to], None).await?;
+            tenant.mark_moved(ids[i], ids[to], None).await?;
         }
     }
-    let synthetic = seed_synthetic(app, today).await?;
-    tracing::info!(accounts = ids.len() + synthetic, "demo data seeded");
-    Ok(())
+    Ok(ids.len())
 }
 
 /// The benchmark's population (`RENKEI_DEMO_CUSTOMERS=N`): N accounts in

@@ -51,7 +51,7 @@ impl Client {
         let now = app.clock.now().as_second();
         let mut h = Header::new(Algorithm::ES256);
         h.kid = Some(self.key.kid.clone());
-        let claims = json!({"iss": self.id, "sub": self.id, "aud": crate::helpers::ISSUER, "iat": now, "exp": now + 60, "jti": jti});
+        let claims = json!({"iss": self.id, "sub": self.id, "aud": app.issuer(), "iat": now, "exp": now + 60, "jti": jti});
         encode(&h, &claims, &self.key.signing).unwrap()
     }
 
@@ -59,7 +59,7 @@ impl Client {
         let mut h = Header::new(Algorithm::ES256);
         h.typ = Some("dpop+jwt".into());
         h.jwk = Some(serde_json::from_value(key.jwk.clone()).unwrap());
-        let claims = json!({"htm": "POST", "htu": format!("{}{path}", crate::helpers::ISSUER), "iat": app.clock.now().as_second(), "jti": jti});
+        let claims = json!({"htm": "POST", "htu": format!("{}{path}", app.issuer()), "iat": app.clock.now().as_second(), "jti": jti});
         encode(&h, &claims, &key.signing).unwrap()
     }
 
@@ -458,7 +458,7 @@ async fn a_secret_client_cannot_use_an_assertion_and_vice_versa() {
     let now = app.clock.now().as_second();
     let mut h = Header::new(Algorithm::ES256);
     h.kid = Some("k1".into());
-    let claims = json!({"iss": "demo-creco", "sub": "demo-creco", "aud": crate::helpers::ISSUER, "iat": now, "exp": now + 60, "jti": "x"});
+    let claims = json!({"iss": "demo-creco", "sub": "demo-creco", "aud": app.issuer(), "iat": now, "exp": now + 60, "jti": "x"});
     let jwt = encode(&h, &claims, &client.key.signing).expect("signs");
     let resp = app
         .http
@@ -602,7 +602,7 @@ async fn eddsa_client_assertions_are_accepted() {
     let now = app.clock.now().as_second();
     let mut h = Header::new(Algorithm::EdDSA);
     h.kid = Some("ed".into());
-    let claims = json!({"iss": id, "sub": id, "aud": crate::helpers::ISSUER, "iat": now, "exp": now + 60, "jti": "ed-1"});
+    let claims = json!({"iss": id, "sub": id, "aud": app.issuer(), "iat": now, "exp": now + 60, "jti": "ed-1"});
     let jwt = encode(&h, &claims, &EncodingKey::from_ed_der(pkcs8.as_ref())).unwrap();
     let mut form = par_form();
     form.push((
@@ -909,4 +909,133 @@ async fn a_jwks_uri_on_an_internal_address_is_refused() {
     )
     .await;
     assert!(String::from_utf8_lossy(&out.stderr).contains("private"));
+}
+
+/// One FAPI client, registered once on the platform, at two credit unions
+/// (issue #22): each union's PAR, code, DPoP-bound tokens and client
+/// assertions are its own. What was made for one union — a `request_uri`,
+/// a code, an access or refresh token, an assertion whose audience is its
+/// issuer, a DPoP proof for its endpoint — is refused at the other.
+#[tokio::test]
+async fn what_a_fapi_client_was_given_at_one_union_is_refused_at_another() {
+    let app = spawn_app().await;
+    let second = crate::platform::second_union(&app).await;
+    let client = register(&app, true, true).await;
+
+    // A pushed request at the first union is no request at the second.
+    let resp = client
+        .post(
+            &app,
+            renkei_shared::oauth::PAR_PATH,
+            par_form(),
+            Some(client.proof(&app, renkei_shared::oauth::PAR_PATH)),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let pushed: Value = resp.json().await.unwrap();
+    let request_uri = pushed["request_uri"].as_str().unwrap().to_owned();
+    let resp = second
+        .authorize(&[
+            ("client_id", client.id.clone()),
+            ("request_uri", request_uri.clone()),
+        ])
+        .await;
+    assert_eq!(resp.status(), 400);
+    // (It stays unused at its own union.)
+    let resp = app
+        .authorize(&[
+            ("client_id", client.id.clone()),
+            ("request_uri", request_uri),
+        ])
+        .await;
+    assert_eq!(resp.status(), 303);
+
+    // An assertion for the first union's issuer, and a DPoP proof for its
+    // token endpoint, are refused at the second's.
+    let form = client.auth_form(&app, par_form());
+    let resp = second
+        .http
+        .post(second.url(renkei_shared::oauth::PAR_PATH))
+        .header(
+            "DPoP",
+            client.proof(&second, renkei_shared::oauth::PAR_PATH),
+        )
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    assert_eq!(error_of(resp).await, "invalid_client");
+    let resp = second
+        .http
+        .post(second.url(renkei_shared::oauth::PAR_PATH))
+        .header("DPoP", client.proof(&app, renkei_shared::oauth::PAR_PATH))
+        .form(&client.auth_form(&second, par_form()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(resp).await, "invalid_dpop_proof");
+
+    // The whole FAPI linkage at the second union, by its own issuer.
+    let code = linkage(&second, &client).await;
+    // Its code at the first union: invalid_grant (with a good assertion
+    // and proof for the first).
+    let resp = client
+        .post(
+            &app,
+            renkei_shared::oauth::TOKEN_PATH,
+            code_form(&code),
+            Some(client.proof(&app, renkei_shared::oauth::TOKEN_PATH)),
+        )
+        .await;
+    assert_eq!(error_of(resp).await, "invalid_grant");
+    let t = dpop_tokens(&second, &client, &code).await;
+    let access = t["access_token"].as_str().unwrap().to_owned();
+    let refresh = t["refresh_token"].as_str().unwrap().to_owned();
+
+    // The DPoP-bound access token reads at the second union only.
+    let read = |at: &TestApp| {
+        let url = at.url(renkei_shared::account::ACCOUNTS_PATH);
+        let mut h = Header::new(Algorithm::ES256);
+        h.typ = Some("dpop+jwt".into());
+        h.jwk = Some(serde_json::from_value(client.dpop.jwk.clone()).unwrap());
+        let ath = URL_SAFE_NO_PAD.encode(ring::digest::digest(
+            &ring::digest::SHA256,
+            access.as_bytes(),
+        ));
+        let claims = json!({"htm": "GET", "htu": format!("{}{}", at.issuer(), renkei_shared::account::ACCOUNTS_PATH),
+            "iat": at.clock.now().as_second(), "jti": renkei_server::crypto::random_token(), "ath": ath});
+        let proof = encode(&h, &claims, &client.dpop.signing).unwrap();
+        at.http
+            .get(url)
+            .header("Authorization", format!("DPoP {access}"))
+            .header("DPoP", proof)
+            .send()
+    };
+    assert_eq!(read(&second).await.unwrap().status(), 200);
+    assert_eq!(read(&app).await.unwrap().status(), 401);
+
+    // Its refresh token at the first union: invalid_grant.
+    let refresh_form = vec![
+        ("grant_type", "refresh_token".to_owned()),
+        ("refresh_token", refresh),
+    ];
+    let resp = client
+        .post(
+            &app,
+            renkei_shared::oauth::TOKEN_PATH,
+            refresh_form.clone(),
+            Some(client.proof(&app, renkei_shared::oauth::TOKEN_PATH)),
+        )
+        .await;
+    assert_eq!(error_of(resp).await, "invalid_grant");
+    let resp = client
+        .post(
+            &second,
+            renkei_shared::oauth::TOKEN_PATH,
+            refresh_form,
+            Some(client.proof(&second, renkei_shared::oauth::TOKEN_PATH)),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
 }

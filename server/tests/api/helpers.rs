@@ -27,7 +27,13 @@ pub const TELEPHONY_SECRET: &str = "renkei-demo-telephony-secret";
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
 pub struct TestApp {
+    /// Where this view's requests go: the server, and under it a credit
+    /// union's prefix (`at`).
     pub base: String,
+    /// The server itself (the platform's paths: the carrier's webhook).
+    pub root: String,
+    /// `""`, or `/institutions/{code}` for a view of that union (`at`).
+    pub prefix: String,
     /// The staff console's own address (`RENKEI_STAFF_LISTEN`), if set.
     pub staff_base: Option<String>,
     pub http: reqwest::Client,
@@ -134,6 +140,8 @@ async fn spawn_in(
         .expect("client");
     TestApp {
         base: format!("http://{addr}"),
+        root: format!("http://{addr}"),
+        prefix: String::new(),
         staff_base,
         http,
         clock,
@@ -270,6 +278,28 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// The issuer this view's union has: the public URL and its prefix.
+    pub fn issuer(&self) -> String {
+        format!("{ISSUER}{}", self.prefix)
+    }
+
+    /// The same server and browser as the credit union `code` serves them
+    /// (`/institutions/{code}/…`).
+    pub fn at(&self, code: &str) -> TestApp {
+        let prefix = format!("{}{code}", renkei_shared::api::INSTITUTIONS_PREFIX);
+        TestApp {
+            base: format!("{}{prefix}", self.root),
+            root: self.root.clone(),
+            prefix,
+            staff_base: self.staff_base.clone(),
+            http: self.http.clone(),
+            clock: self.clock.clone(),
+            storage: self.storage.clone(),
+            dir: self.dir.clone(),
+            database_url: self.database_url.clone(),
+        }
+    }
+
     pub async fn authorize(&self, params: &[(&str, String)]) -> reqwest::Response {
         self.http
             .get(self.url(renkei_shared::oauth::AUTHORIZE_PATH))
@@ -353,7 +383,7 @@ impl TestApp {
         })
         .expect("json");
         self.http
-            .post(self.url(renkei_shared::telephony::PATH))
+            .post(format!("{}{}", self.root, renkei_shared::telephony::PATH))
             .header("content-type", "application/json")
             .header("x-renkei-timestamp", ts.to_string())
             .header("x-renkei-signature", hmac_v1(secret, ts, &body))

@@ -23,6 +23,7 @@ mod helpers;
 mod hours_and_load;
 mod instances;
 mod institution;
+mod issuers;
 mod lockout;
 mod metadata;
 mod oauth;

@@ -51,7 +51,8 @@ async fn institutions_are_added_listed_suspended_and_resumed_at_the_command_line
     let id = add_second(&app).await;
     assert_ne!(id, FIRST_INSTITUTION);
 
-    // The first union came with the migration; the list is in code order.
+    // The first union came with the migration, the demo's second with the
+    // demo data; the list is in code order.
     let list = |args: &[&str]| {
         let mut all = vec!["institution", "list"];
         all.extend_from_slice(args);
@@ -59,19 +60,25 @@ async fn institutions_are_added_listed_suspended_and_resumed_at_the_command_line
     };
     assert_eq!(
         stdout_of(&output_of(list(&[])).await),
-        "2011\tぐんまみらい信用組合\tactive\n2999\tしんくみ信用組合\tactive\n"
+        "2011\tぐんまみらい信用組合\tactive\n\
+         2998\tみらい信用組合\tactive\n\
+         2999\tしんくみ信用組合\tactive\n"
     );
     assert_eq!(
         stdout_of(&output_of(list(&["--search", "ぐんま"])).await),
         "2011\tぐんまみらい信用組合\tactive\n"
     );
     assert_eq!(
-        stdout_of(&output_of(list(&["--search", "29"])).await),
+        stdout_of(&output_of(list(&["--search", "みらい"])).await),
+        "2011\tぐんまみらい信用組合\tactive\n2998\tみらい信用組合\tactive\n"
+    );
+    assert_eq!(
+        stdout_of(&output_of(list(&["--search", "2999"])).await),
         "2999\tしんくみ信用組合\tactive\n"
     );
     assert_eq!(
         stdout_of(&output_of(list(&["--after", "2011", "--limit", "1"])).await),
-        "2999\tしんくみ信用組合\tactive\n"
+        "2998\tみらい信用組合\tactive\n"
     );
     // A LIKE wildcard is a character like any other.
     assert_eq!(stdout_of(&output_of(list(&["--search", "%"])).await), "");
@@ -142,7 +149,7 @@ async fn institutions_are_added_listed_suspended_and_resumed_at_the_command_line
             .await
             .unwrap()
             .len(),
-        2
+        3
     );
 
     // Suspended, then resumed, each once; the union's own log says so.
@@ -514,4 +521,41 @@ async fn a_database_made_before_the_platform_migrates_with_every_row_its_first_u
         .unwrap()
         .unwrap();
     assert_eq!(mine.id, 7);
+}
+
+/// The second union (2011, [`SECOND`]'s profile) with the demo's happy
+/// customer also among its records (the same person, banking at both):
+/// the view of the server at its issuer.
+pub async fn second_union(app: &TestApp) -> TestApp {
+    add_second(app).await;
+    let c = renkei_fixture::HAPPY;
+    let pin = c.pin.expect("a card");
+    let out = crate::records::hash_pins(
+        app,
+        &format!(
+            "branch,kind,number,pin\n{},{},{},{pin}\n",
+            c.branch, c.kind, c.number
+        ),
+    )
+    .await;
+    let hashes = stdout_of(&out);
+    let hash = hashes
+        .lines()
+        .nth(1)
+        .expect("a hash")
+        .splitn(4, ',')
+        .nth(3)
+        .unwrap();
+    let file = app.write_file(
+        "second-union.csv",
+        &format!(
+            "{ACCOUNTS_HEADER}\n{},{},{},{},{},{},1,active,,,{},{},{hash}\n",
+            c.branch, c.kind, c.number, c.kana, c.birth_date, c.phone, 91_000, 90_000
+        ),
+    );
+    let mut cmd = app.cli(&["records", "import", "--mode", "delta", "--accounts"]);
+    cmd.arg(&file).args(["--institution", "2011"]);
+    let out = output_of(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    app.at("2011")
 }

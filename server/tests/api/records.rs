@@ -39,7 +39,7 @@ pub fn text(b: &[u8]) -> String {
 }
 
 /// `records hash-pin` for `lines` on stdin.
-async fn hash_pins(app: &TestApp, lines: &str) -> Output {
+pub async fn hash_pins(app: &TestApp, lines: &str) -> Output {
     let mut cmd = app.cli(&["records", "hash-pin"]);
     let lines = lines.to_owned();
     tokio::task::spawn_blocking(move || {

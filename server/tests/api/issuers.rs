@@ -1,0 +1,330 @@
+//! One issuer per credit union (issue #22): each union's metadata, screens'
+//! profile and endpoints under `/institutions/{code}`, a linkage there by
+//! its issuer alone, and every object one union issued refused at another
+//! — on both backends. (Client assertions and DPoP proofs made for one
+//! union are in `fapi.rs`.)
+
+use crate::helpers::{DEMO_REDIRECT, ISSUER, get_json, query, spawn_app};
+use crate::platform::second_union;
+use renkei_shared::api::INSTITUTION_PATH;
+use renkei_shared::oauth::METADATA_PATH;
+use serde_json::Value;
+
+#[tokio::test]
+async fn each_union_has_its_own_issuer_and_metadata_by_rfc_8414_path_insertion() {
+    let app = spawn_app().await;
+    let second = second_union(&app).await;
+    let ours: Value = get_json(&app.http, app.url(METADATA_PATH)).await;
+    assert_eq!(ours["issuer"], ISSUER);
+    assert_eq!(ours["token_endpoint"], format!("{ISSUER}/oauth/token"));
+
+    let issuer = format!("{ISSUER}/institutions/2011");
+    let inserted = format!("{}{METADATA_PATH}/institutions/2011", app.root);
+    let theirs: Value = get_json(&app.http, &inserted).await;
+    assert_eq!(theirs["issuer"], issuer);
+    for (key, path) in [
+        ("authorization_endpoint", "/oauth/authorize"),
+        ("token_endpoint", "/oauth/token"),
+        ("pushed_authorization_request_endpoint", "/oauth/par"),
+        ("revocation_endpoint", "/oauth/revoke"),
+        ("introspection_endpoint", "/oauth/introspect"),
+    ] {
+        assert_eq!(theirs[key], format!("{issuer}{path}"), "{key}");
+    }
+    // Also where a client that appends the well-known path looks.
+    let appended: Value = get_json(&app.http, second.url(METADATA_PATH)).await;
+    assert_eq!(appended, theirs);
+
+    // The screens are told each union's own profile.
+    let profile: Value = get_json(&app.http, second.url(INSTITUTION_PATH)).await;
+    assert_eq!(profile["name"], "ぐんまみらい信用組合");
+    assert_eq!(profile["code"], "2011");
+    assert_eq!(profile["contact_phone"], "0120-219-190");
+    assert_eq!(profile["brand_color"], "#006934");
+    let first: Value = get_json(&app.http, app.url(INSTITUTION_PATH)).await;
+    assert_eq!(first["name"], "しんくみ信用組合");
+
+    // A code no union has, and the platform's own paths under a union's
+    // prefix, are nobody's.
+    for path in [
+        format!("{}{METADATA_PATH}/institutions/9999", app.root),
+        format!("{}/institutions/9999{METADATA_PATH}", app.root),
+        format!("{}/institutions/9999{INSTITUTION_PATH}", app.root),
+        second.url("/healthz"),
+        second.url("/openapi.json"),
+        second.url("/staff/api/session"),
+        second.url(renkei_shared::telephony::PATH),
+    ] {
+        let resp = app.http.get(&path).send().await.unwrap();
+        assert_eq!(resp.status(), 404, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_linkage_at_a_union_goes_through_its_issuer_and_what_it_issued_works_there_only() {
+    let app = spawn_app().await;
+    let second = second_union(&app).await;
+
+    // The app sends the customer to the second union's authorize: its
+    // screens follow under its prefix, and the answer names its issuer.
+    let resp = second.authorize(&crate::helpers::authorize_params()).await;
+    assert_eq!(resp.status(), 303);
+    assert_eq!(
+        resp.headers()["location"],
+        format!(
+            "/institutions/2011{}",
+            renkei_shared::api::Step::Account.path()
+        )
+        .as_str(),
+        "SOA201 of that union"
+    );
+    let view = second.flow().await;
+    let back = second.consent_from_soa201(&view.csrf_token).await;
+    assert!(back.as_str().starts_with(DEMO_REDIRECT));
+    assert_eq!(
+        query(&back, "iss").as_deref(),
+        Some(format!("{ISSUER}/institutions/2011").as_str())
+    );
+    let code = query(&back, "code").unwrap();
+
+    // Its code is nothing at the first union; then it works at its own.
+    let refused = app.exchange(&code).await;
+    assert_eq!(refused.status(), 400);
+    assert_eq!(error_of(refused).await, "invalid_grant");
+    let resp = second.exchange(&code).await;
+    assert_eq!(resp.status(), 200);
+    let tokens: Value = resp.json().await.unwrap();
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
+
+    // The access token reads the second union's record, and nothing at
+    // the first (where the same account number is another record).
+    let accounts = renkei_shared::account::ACCOUNTS_PATH;
+    let read =
+        |t: &crate::helpers::TestApp| t.http.get(t.url(accounts)).bearer_auth(&access).send();
+    let mine = read(&second).await.unwrap();
+    assert_eq!(mine.status(), 200);
+    let mine: Value = mine.json().await.unwrap();
+    assert_eq!(mine["accounts"][0]["balance"], 91_000);
+    assert_eq!(read(&app).await.unwrap().status(), 401);
+
+    // Introspection and revocation at the other union know nothing of it.
+    let info = app.introspect(&access).await;
+    assert_eq!(info["active"], false);
+    assert_eq!(second.introspect(&access).await["active"], true);
+    let refresh_form = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh.as_str()),
+    ];
+    let resp = app.token(crate::helpers::DEMO_CREDS, &refresh_form).await;
+    assert_eq!(error_of(resp).await, "invalid_grant");
+    let revoked = app
+        .http
+        .post(app.url(renkei_shared::oauth::REVOKE_PATH))
+        .basic_auth(
+            crate::helpers::DEMO_CREDS.0,
+            Some(crate::helpers::DEMO_CREDS.1),
+        )
+        .form(&[("token", access.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        revoked.status(),
+        200,
+        "RFC 7009: an unknown token is no error"
+    );
+    assert_eq!(read(&second).await.unwrap().status(), 200, "still live");
+    let resp = second
+        .token(crate::helpers::DEMO_CREDS, &refresh_form)
+        .await;
+    assert_eq!(resp.status(), 200);
+
+    // The other way round: a code of the first union is nothing here.
+    let first_code = app.consent_and_get_code().await;
+    let resp = second.exchange(&first_code).await;
+    assert_eq!(error_of(resp).await, "invalid_grant");
+    assert_eq!(app.exchange(&first_code).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_flow_begun_at_one_union_is_not_found_at_another() {
+    let app = spawn_app().await;
+    let second = second_union(&app).await;
+    // The browser's flow is the first union's: the second's API does not
+    // find it, nor take a step of it.
+    let view = app.start_flow().await;
+    let resp = second
+        .http
+        .get(second.url(renkei_shared::api::FLOW_PATH))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "flow_not_found");
+    let c = renkei_fixture::HAPPY;
+    let resp = second
+        .browser()
+        .post(
+            renkei_shared::api::ACCOUNT_PATH,
+            &view.csrf_token,
+            &crate::helpers::account_body(c.branch, c.kind, c.number),
+        )
+        .await;
+    assert_eq!(resp.status(), 401);
+    // At its own union it goes on.
+    let resp = app
+        .browser()
+        .post(
+            renkei_shared::api::ACCOUNT_PATH,
+            &view.csrf_token,
+            &crate::helpers::account_body(c.branch, c.kind, c.number),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
+async fn a_suspended_union_links_nobody_and_its_tokens_stop_while_the_others_go_on() {
+    let app = spawn_app().await;
+    let second = second_union(&app).await;
+    let code = {
+        let resp = second.authorize(&crate::helpers::authorize_params()).await;
+        assert_eq!(resp.status(), 303);
+        let view = second.flow().await;
+        let back = second.consent_from_soa201(&view.csrf_token).await;
+        query(&back, "code").unwrap()
+    };
+    let tokens: Value = second.exchange(&code).await.json().await.unwrap();
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
+    // A flow in progress at the moment of suspension.
+    let other = second.other_browser();
+    let in_progress = other.start_flow().await;
+
+    let out = crate::helpers::output_of(app.cli(&[
+        "institution",
+        "suspend",
+        "--code",
+        "2011",
+        "--reason",
+        "システム移行",
+    ]))
+    .await;
+    assert!(out.status.success());
+
+    let accounts = renkei_shared::account::ACCOUNTS_PATH;
+    let resp = second
+        .http
+        .get(second.url(accounts))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    assert_eq!(second.introspect(&access).await["active"], false);
+    let resp = second
+        .token(
+            crate::helpers::DEMO_CREDS,
+            &[("grant_type", "refresh_token"), ("refresh_token", &refresh)],
+        )
+        .await;
+    assert_eq!(error_of(resp).await, "invalid_grant");
+    // A new linkage gets the seed's message and a way back to the app.
+    let resp = second
+        .other_browser()
+        .http
+        .get(second.url(renkei_shared::oauth::AUTHORIZE_PATH))
+        .query(&crate::helpers::authorize_params())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 503);
+    let page = resp.text().await.unwrap();
+    assert!(
+        page.contains(renkei_shared::ErrorCode::ServiceUnavailable.message()),
+        "{page}"
+    );
+    // The flow in progress cannot take its next step.
+    let c = renkei_fixture::HAPPY;
+    let resp = other
+        .post(
+            renkei_shared::api::ACCOUNT_PATH,
+            &in_progress.csrf_token,
+            &crate::helpers::account_body(c.branch, c.kind, c.number),
+        )
+        .await;
+    assert_eq!(resp.status(), 503);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "service_unavailable");
+
+    // The first union is untouched.
+    let first_code = app.consent_and_get_code().await;
+    assert_eq!(app.exchange(&first_code).await.status(), 200);
+
+    // Resumed: the same token reads again.
+    let out = crate::helpers::output_of(app.cli(&[
+        "institution",
+        "resume",
+        "--code",
+        "2011",
+        "--reason",
+        "移行完了",
+    ]))
+    .await;
+    assert!(out.status.success());
+    let resp = second
+        .http
+        .get(second.url(accounts))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+}
+
+async fn error_of(resp: reqwest::Response) -> String {
+    let v: Value = resp.json().await.expect("json");
+    v["error"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn the_demo_platform_serves_a_second_union_with_its_own_customers() {
+    let app = spawn_app().await;
+    let second = app.at(renkei_fixture::SECOND_CODE);
+    let profile: Value = get_json(&app.http, second.url(INSTITUTION_PATH)).await;
+    assert_eq!(profile["name"], renkei_fixture::SECOND_NAME);
+    assert_eq!(profile["code"], "2998");
+    assert_eq!(profile["contact_phone"], "0120-298-298");
+    assert_eq!(profile["brand_color"], "#7b2d26");
+
+    // Its customer links there, and reads its own record.
+    let c = renkei_fixture::SECOND_CUSTOMERS[0];
+    let tokens = second.other_browser().link(&c).await;
+    let page: Value = second
+        .http
+        .get(second.url(renkei_shared::account::ACCOUNTS_PATH))
+        .bearer_auth(&tokens.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["accounts"][0]["branch"], c.branch);
+    assert_eq!(page["accounts"][0]["masked_number"], "***2468");
+
+    // The first union's customer is not the second's, and vice versa.
+    let h = renkei_fixture::HAPPY;
+    let (_, resp) = second
+        .other_browser()
+        .account_attempt(&crate::helpers::account_body(h.branch, h.kind, h.number))
+        .await;
+    assert_eq!(resp.status(), 422);
+    let (_, resp) = app
+        .other_browser()
+        .account_attempt(&crate::helpers::account_body(c.branch, c.kind, c.number))
+        .await;
+    assert_eq!(resp.status(), 422);
+}
