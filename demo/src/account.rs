@@ -20,6 +20,13 @@ pub async fn page(app: &Demo, session_id: &str) -> anyhow::Result<Option<String>
     let Some(mut session) = app.0.store.session(session_id).await? else {
         return Ok(None);
     };
+    // A session from before the app served several unions is the first's.
+    if session.issuer.is_empty()
+        && let Some(first) = app.union(None)
+    {
+        session.issuer = first.issuer.clone();
+    }
+    let issuer = session.issuer.clone();
     let client = &app.0.client;
     // Refresh ahead of time, as a client should, and once more on a 401.
     if session.access_expires_at <= app.now_secs()
@@ -30,6 +37,7 @@ pub async fn page(app: &Demo, session_id: &str) -> anyhow::Result<Option<String>
     let mut accounts = client
         .get(
             app,
+            &issuer,
             renkei_shared::account::ACCOUNTS_PATH,
             &session.access_token,
         )
@@ -41,6 +49,7 @@ pub async fn page(app: &Demo, session_id: &str) -> anyhow::Result<Option<String>
         accounts = client
             .get(
                 app,
+                &issuer,
                 renkei_shared::account::ACCOUNTS_PATH,
                 &session.access_token,
             )
@@ -69,7 +78,7 @@ pub async fn page(app: &Demo, session_id: &str) -> anyhow::Result<Option<String>
             serde_urlencoded::to_string(&query)?
         );
         let page: Transactions = client
-            .get(app, &path, &session.access_token)
+            .get(app, &issuer, &path, &session.access_token)
             .await?
             .json()
             .await?;
@@ -80,7 +89,7 @@ pub async fn page(app: &Demo, session_id: &str) -> anyhow::Result<Option<String>
         }
     }
     let deposits: TimeDeposits = client
-        .get(app, account::TIME_DEPOSITS_PATH, &session.access_token)
+        .get(app, &issuer, account::TIME_DEPOSITS_PATH, &session.access_token)
         .await?
         .json()
         .await?;
@@ -98,7 +107,11 @@ async fn refresh(
     id: &str,
     s: &mut Session,
 ) -> anyhow::Result<bool> {
-    match client.refresh(app, &s.refresh_token).await {
+    let refreshed = match app.discover(&s.issuer).await {
+        Ok(at) => client.refresh(app, &at, &s.refresh_token).await,
+        Err(e) => Err(e),
+    };
+    match refreshed {
         Ok(t) => {
             s.access_token = t.access_token;
             s.refresh_token = t.refresh_token;
@@ -116,7 +129,12 @@ async fn refresh(
 /// 連携を解除: revoke (which ends every token of the grant) and forget.
 pub async fn unlink(app: &Demo, session_id: &str) -> anyhow::Result<()> {
     if let Some(s) = app.0.store.session(session_id).await? {
-        app.0.client.revoke(app, &s.refresh_token).await?;
+        let issuer = match app.union(None) {
+            Some(first) if s.issuer.is_empty() => first.issuer.clone(),
+            _ => s.issuer.clone(),
+        };
+        let at = app.discover(&issuer).await?;
+        app.0.client.revoke(app, &at, &s.refresh_token).await?;
     }
     app.0.store.delete_session(session_id).await?;
     Ok(())

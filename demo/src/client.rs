@@ -73,47 +73,49 @@ impl FapiClient {
         json!({"keys": [self.auth.jwk]}).to_string()
     }
 
-    fn assertion(&self, app: &Demo) -> anyhow::Result<String> {
+    /// A client assertion for the union's authorization server: its
+    /// audience is that server's issuer.
+    fn assertion(&self, app: &Demo, at: &Issuer) -> anyhow::Result<String> {
         let now = app.now_secs();
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some("demo-auth".into());
         let claims = json!({
-            "iss": CLIENT_ID, "sub": CLIENT_ID, "aud": app.url(""),
+            "iss": CLIENT_ID, "sub": CLIENT_ID, "aud": at.issuer,
             "iat": now, "exp": now + 60, "jti": crate::random_token(),
         });
         Ok(encode(&header, &claims, &self.auth.signing)?)
     }
 
-    /// A proof for POST `path` at the authorization server, with its nonce
+    /// A proof for POST `url` at an authorization server, with its nonce
     /// when one was handed out.
-    fn proof(&self, app: &Demo, path: &str) -> anyhow::Result<String> {
-        let mut proof = self.proof_claims(app, "POST", path, None);
+    fn proof(&self, app: &Demo, url: &str) -> anyhow::Result<String> {
+        let mut proof = self.proof_claims(app, "POST", url, None);
         if let Some(n) = self.nonce.lock().ok().and_then(|n| n.clone()) {
             proof["nonce"] = json!(n);
         }
         self.sign_proof(&proof)
     }
 
-    /// A DPoP proof for `method` `path`, with `ath` when presenting a token.
+    /// A DPoP proof for `method` `url`, with `ath` when presenting a token.
     fn proof_for(
         &self,
         app: &Demo,
         method: &str,
-        path: &str,
+        url: &str,
         token: Option<&str>,
     ) -> anyhow::Result<String> {
-        self.sign_proof(&self.proof_claims(app, method, path, token))
+        self.sign_proof(&self.proof_claims(app, method, url, token))
     }
 
     fn proof_claims(
         &self,
         app: &Demo,
         method: &str,
-        path: &str,
+        url: &str,
         token: Option<&str>,
     ) -> serde_json::Value {
         let mut claims = json!({
-            "htm": method, "htu": app.url(path), "iat": app.now_secs(),
+            "htm": method, "htu": url, "iat": app.now_secs(),
             "jti": crate::random_token(),
         });
         if let Some(t) = token {
@@ -132,42 +134,50 @@ impl FapiClient {
         Ok(encode(&header, claims, &self.dpop.signing)?)
     }
 
-    /// GET on the account-information API with a DPoP-bound token.
+    /// GET on the union's account-information API (under its issuer) with
+    /// a DPoP-bound token.
     pub async fn get(
         &self,
         app: &Demo,
+        issuer: &str,
         path_and_query: &str,
         token: &str,
     ) -> anyhow::Result<reqwest::Response> {
         let path = path_and_query.split('?').next().unwrap_or(path_and_query);
+        let htu = format!("{issuer}{path}");
         Ok(app
             .0
             .http
-            .get(app.url(path_and_query))
+            .get(format!("{issuer}{path_and_query}"))
             .header("authorization", format!("DPoP {token}"))
-            .header("DPoP", self.proof_for(app, "GET", path, Some(token))?)
+            .header("DPoP", self.proof_for(app, "GET", &htu, Some(token))?)
             .send()
             .await?)
     }
 
     /// A new access token for a DPoP-bound refresh token.
-    pub async fn refresh(&self, app: &Demo, refresh_token: &str) -> anyhow::Result<TokenResponse> {
+    pub async fn refresh(
+        &self,
+        app: &Demo,
+        at: &Issuer,
+        refresh_token: &str,
+    ) -> anyhow::Result<TokenResponse> {
         let form = TokenForm {
             grant_type: "refresh_token".into(),
             refresh_token: Some(refresh_token.into()),
             ..Default::default()
         };
-        let resp = self.post(app, oauth::TOKEN_PATH, &form).await?;
+        let resp = self.post(app, at, &at.token_endpoint, &form).await?;
         Ok(resp.json().await?)
     }
 
     /// RFC 7009: ends the whole grant.
-    pub async fn revoke(&self, app: &Demo, token: &str) -> anyhow::Result<()> {
+    pub async fn revoke(&self, app: &Demo, at: &Issuer, token: &str) -> anyhow::Result<()> {
         let form = TokenOnlyForm {
             token: token.into(),
             ..Default::default()
         };
-        self.post(app, oauth::REVOKE_PATH, &form).await?;
+        self.post(app, at, &at.revocation_endpoint, &form).await?;
         Ok(())
     }
 
@@ -178,7 +188,8 @@ impl FapiClient {
     async fn post<F: Serialize>(
         &self,
         app: &Demo,
-        path: &str,
+        at: &Issuer,
+        url: &str,
         form: &F,
     ) -> anyhow::Result<reqwest::Response> {
         let mut retried = false;
@@ -186,13 +197,13 @@ impl FapiClient {
             let form = Authenticated {
                 form,
                 client_assertion_type: JWT_BEARER,
-                client_assertion: self.assertion(app)?,
+                client_assertion: self.assertion(app, at)?,
             };
             let resp = app
                 .0
                 .http
-                .post(app.url(path))
-                .header("DPoP", self.proof(app, path)?)
+                .post(url)
+                .header("DPoP", self.proof(app, url)?)
                 .form(&form)
                 .send()
                 .await?;
@@ -208,12 +219,12 @@ impl FapiClient {
             }
             let body: Option<OAuthErrorBody> = resp.json().await.ok();
             let error = body.map(|b| b.error).unwrap_or_default();
-            anyhow::ensure!(error == "use_dpop_nonce", "{path} answered 400 {error}");
+            anyhow::ensure!(error == "use_dpop_nonce", "{url} answered 400 {error}");
             retried = true;
         };
         anyhow::ensure!(
             resp.status().is_success(),
-            "{path} answered {}",
+            "{url} answered {}",
             resp.status()
         );
         Ok(resp)
@@ -223,6 +234,7 @@ impl FapiClient {
     pub async fn push(
         &self,
         app: &Demo,
+        at: &Issuer,
         redirect_uri: &str,
         state: &str,
         challenge: &str,
@@ -236,7 +248,9 @@ impl FapiClient {
             code_challenge_method: "S256".into(),
             ..Default::default()
         };
-        let resp = self.post(app, oauth::PAR_PATH, &form).await?;
+        let resp = self
+            .post(app, at, &at.pushed_authorization_request_endpoint, &form)
+            .await?;
         Ok(resp.json::<ParAnswer>().await?.request_uri)
     }
 
@@ -244,6 +258,7 @@ impl FapiClient {
     pub async fn exchange(
         &self,
         app: &Demo,
+        at: &Issuer,
         redirect_uri: &str,
         code: &str,
         verifier: &str,
@@ -255,10 +270,14 @@ impl FapiClient {
             code_verifier: Some(verifier.into()),
             ..Default::default()
         };
-        let resp = self.post(app, oauth::TOKEN_PATH, &form).await?;
+        let resp = self.post(app, at, &at.token_endpoint, &form).await?;
         Ok(resp.json().await?)
     }
 }
+
+/// A credit union's authorization server as discovery (RFC 8414) told the
+/// app: its issuer and the endpoints its metadata names.
+pub type Issuer = oauth::Metadata;
 
 /// RFC 7523's client assertion type.
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";

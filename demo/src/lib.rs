@@ -29,10 +29,24 @@ pub use renkei_fixture::DEMO_CLIENT_NAME as CLIENT_NAME;
 /// and its demo app agree on what time it is.
 pub type Clock = Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
 
+/// A credit union the app offers (しんくみアプリ serves many): its name and
+/// its issuer, all the app needs to know of it — the rest is discovery.
+#[derive(Clone, Debug)]
+pub struct Union {
+    /// 金融機関コード.
+    pub code: String,
+    pub name: String,
+    pub issuer: String,
+}
+
 /// How the demo app is set up.
 pub struct Settings {
-    /// Renkei's public URL: the issuer, and where the app sends requests.
+    /// Renkei's public URL: where the app itself is served (its redirect
+    /// URI) and the carrier's webhook.
     pub issuer: String,
+    /// The credit unions the customer may choose from; the first is chosen
+    /// unless the customer picks another.
+    pub unions: Vec<Union>,
     /// The app's own database (a SQLite URL).
     pub database_url: String,
     /// The carrier's webhook secret, for the demo phone.
@@ -65,6 +79,8 @@ struct Inner {
     store: store::Store,
     client: client::FapiClient,
     http: reqwest::Client,
+    /// Each issuer's metadata, discovered once.
+    discovered: std::sync::Mutex<std::collections::HashMap<String, client::Issuer>>,
 }
 
 impl Demo {
@@ -77,7 +93,49 @@ impl Demo {
             store,
             client,
             http: reqwest::Client::new(),
+            discovered: std::sync::Mutex::default(),
         })))
+    }
+
+    /// The union with code `code`, or the first.
+    fn union(&self, code: Option<&str>) -> Option<&Union> {
+        let unions = &self.0.settings.unions;
+        code.and_then(|c| unions.iter().find(|u| u.code == c))
+            .or(unions.first())
+    }
+
+    /// The authorization server at `issuer`, by discovery: its metadata at
+    /// the well-known path inserted before the issuer's own path (RFC 8414
+    /// §3.1), whose `issuer` must be exactly the one asked for (§3.3).
+    async fn discover(&self, issuer: &str) -> anyhow::Result<client::Issuer> {
+        if let Some(known) = self.0.discovered.lock().ok().and_then(|d| d.get(issuer).cloned()) {
+            return Ok(known);
+        }
+        let url = url::Url::parse(issuer)?;
+        let well_known = format!(
+            "{}{}{}",
+            url.origin().ascii_serialization(),
+            renkei_shared::oauth::METADATA_PATH,
+            url.path().trim_end_matches('/')
+        );
+        let metadata: client::Issuer = self
+            .0
+            .http
+            .get(&well_known)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        anyhow::ensure!(
+            metadata.issuer == issuer,
+            "{well_known} names issuer {}, not {issuer}",
+            metadata.issuer
+        );
+        if let Ok(mut d) = self.0.discovered.lock() {
+            d.insert(issuer.to_owned(), metadata.clone());
+        }
+        Ok(metadata)
     }
 
     pub fn registration(&self) -> Registration {

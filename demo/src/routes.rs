@@ -57,8 +57,14 @@ fn session_id(jar: &CookieJar) -> Option<String> {
     jar.get(SESSION_COOKIE).map(|c| sha256_hex(c.value()))
 }
 
+/// `?union=` on the home page and the link: the credit union chosen.
+#[derive(Debug, Default, Deserialize)]
+struct Chosen {
+    union: Option<String>,
+}
+
 /// The app's home: the linked account, or the button to link one.
-async fn home(State(app): State<Demo>, jar: CookieJar) -> Response {
+async fn home(State(app): State<Demo>, jar: CookieJar, Query(c): Query<Chosen>) -> Response {
     if let Some(id) = session_id(&jar) {
         match crate::account::page(&app, &id).await {
             Ok(Some(body)) => return shell(&body).into_response(),
@@ -72,7 +78,7 @@ async fn home(State(app): State<Demo>, jar: CookieJar) -> Response {
             }
         }
     }
-    unlinked().into_response()
+    unlinked(&app, c.union.as_deref()).into_response()
 }
 
 /// 連携を解除: the app revokes its grant (RFC 7009) and forgets the tokens.
@@ -90,36 +96,75 @@ async fn unlink(State(app): State<Demo>, jar: CookieJar) -> Response {
         .into_response()
 }
 
-fn unlinked() -> Html<String> {
-    shell(
+/// The unlinked home: which credit union (the first unless the customer
+/// picks another, each a link: the page works without script) and
+/// 口座を連携する for it.
+fn unlinked(app: &Demo, chosen: Option<&str>) -> Html<String> {
+    let Some(chosen) = app.union(chosen) else {
+        return shell("<h1>口座の連携</h1><p role=\"alert\">連携できる信用組合がありません。</p>");
+    };
+    let choices: String = app
+        .0
+        .settings
+        .unions
+        .iter()
+        .map(|u| {
+            if u.code == chosen.code {
+                format!(
+                    "<li><strong aria-current=\"true\" data-union=\"{0}\">{1}</strong>（選択中）</li>",
+                    esc(&u.code),
+                    esc(&u.name)
+                )
+            } else {
+                format!(
+                    "<li><a href=\"/demo?union={0}\" data-union=\"{0}\">{1}</a></li>",
+                    esc(&u.code),
+                    esc(&u.name)
+                )
+            }
+        })
+        .collect();
+    shell(&format!(
         "<h1>口座の連携</h1>\
          <p>信用組合の預金口座をアプリに連携すると、残高や入出金明細をアプリで確認できます。</p>\
+         <h2>ご利用の信用組合</h2><ul class=\"unions\">{choices}</ul>\
          <p>連携には、お届けの電話番号からの発信と、キャッシュカードの暗証番号が必要です。</p>\
-         <p><a class=\"button\" href=\"/demo/link\">口座を連携する</a></p>\
+         <p><a class=\"button\" href=\"/demo/link?union={code}\">口座を連携する</a></p>\
          <p>デモでは、お客様の電話の代わりに <a href=\"/demo/phone\" target=\"_blank\">デモ用の電話</a> \
          から認証先電話番号へ発信できます。</p>",
-    )
+        code = esc(&chosen.code),
+    ))
 }
 
 /// Starts an authorization request as a FAPI 2.0 client: a new state and
 /// PKCE verifier every time, the request pushed (PAR) with a signed client
 /// assertion and a DPoP proof, then the browser sent to `/oauth/authorize`
-/// with only the client id and the one-time request URI.
-async fn link(State(app): State<Demo>, jar: CookieJar) -> Response {
+/// with only the client id and the one-time request URI — all at the chosen
+/// union's authorization server, as its discovered metadata names them.
+async fn link(State(app): State<Demo>, jar: CookieJar, Query(c): Query<Chosen>) -> Response {
     let state = random_token();
     let verifier = random_token();
-    let pushed = app
-        .0
-        .client
-        .push(
-            &app,
-            &app.redirect_uri(),
-            &state,
-            &pkce_challenge(&verifier),
-        )
-        .await;
-    let request_uri = match pushed {
-        Ok(uri) => uri,
+    let Some(union) = app.union(c.union.as_deref()).cloned() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let pushed = async {
+        let at = app.discover(&union.issuer).await?;
+        let uri = app
+            .0
+            .client
+            .push(
+                &app,
+                &at,
+                &app.redirect_uri(),
+                &state,
+                &pkce_challenge(&verifier),
+            )
+            .await?;
+        anyhow::Ok((at, uri))
+    }
+    .await;
+    let (at, request_uri) = match pushed {
+        Ok(pair) => pair,
         Err(e) => {
             tracing::warn!(error = %e, "demo app could not push its request");
             return shell(
@@ -129,14 +174,14 @@ async fn link(State(app): State<Demo>, jar: CookieJar) -> Response {
             .into_response();
         }
     };
-    let mut url = match Url::parse(&app.url(renkei_shared::oauth::AUTHORIZE_PATH)) {
+    let mut url = match Url::parse(&at.authorization_endpoint) {
         Ok(u) => u,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     url.query_pairs_mut()
         .append_pair("client_id", CLIENT_ID)
         .append_pair("request_uri", &request_uri);
-    let cookie = Cookie::build((DEMO_COOKIE, format!("{state}.{verifier}")))
+    let cookie = Cookie::build((DEMO_COOKIE, format!("{state}.{verifier}.{}", union.code)))
         .path("/demo")
         .http_only(true)
         .secure(app.0.settings.secure_cookies)
@@ -165,16 +210,24 @@ async fn callback(
     Query(p): Query<CallbackParams>,
 ) -> Response {
     let mut jar = jar;
-    let (expected_state, verifier) = jar
-        .get(DEMO_COOKIE)
-        .and_then(|c| {
-            c.value()
-                .split_once('.')
-                .map(|(s, v)| (s.to_owned(), v.to_owned()))
-        })
-        .unzip();
+    // state.verifier.union, as `link` left them.
+    let pending: Option<(String, String, String)> = jar.get(DEMO_COOKIE).and_then(|c| {
+        let mut parts = c.value().splitn(3, '.');
+        Some((
+            parts.next()?.to_owned(),
+            parts.next()?.to_owned(),
+            parts.next()?.to_owned(),
+        ))
+    });
+    let (expected_state, verifier, union) = match pending {
+        Some((s, v, u)) => (Some(s), Some(v), app.union(Some(&u)).cloned()),
+        None => (None, None, None),
+    };
     let state_ok = expected_state.is_some() && expected_state == p.state;
-    let iss_ok = p.iss.as_deref() == Some(app.url("").as_str());
+    // The answer must come from the union the request went to (RFC 9207).
+    let iss_ok = union
+        .as_ref()
+        .is_some_and(|u| p.iss.as_deref() == Some(u.issuer.as_str()));
     let mut body = String::new();
     if !state_ok || !iss_ok {
         body.push_str(
@@ -196,14 +249,15 @@ async fn callback(
                 .map(|d| format!("（{}）", esc(d)))
                 .unwrap_or_default()
         ));
-    } else if let (Some(code), Some(verifier)) = (&p.code, &verifier) {
+    } else if let (Some(code), Some(verifier), Some(union)) = (&p.code, &verifier, &union) {
         // Exchanged server-side, as a confidential client does. Only the
         // shape of the answer is shown, never the token values.
-        match exchange(&app, code, verifier).await {
+        match exchange(&app, &union.issuer, code, verifier).await {
             Ok(t) => {
                 // The app keeps its tokens in its own session.
                 let cookie_value = random_token();
                 let session = crate::store::Session {
+                    issuer: union.issuer.clone(),
                     access_token: t.access_token.clone(),
                     refresh_token: t.refresh_token.clone(),
                     access_expires_at: app.now_secs() + t.expires_in,
@@ -258,6 +312,7 @@ fn phone_page(app: &Demo, result: Option<&str>) -> Html<String> {
     // The demo customers' phones (the moved customer's once).
     let mut phones: Vec<(&str, &str)> = renkei_fixture::CUSTOMERS
         .iter()
+        .chain(renkei_fixture::SECOND_CUSTOMERS.iter())
         .map(|c| (c.phone, c.kana))
         .collect();
     phones.dedup();
@@ -335,11 +390,18 @@ async fn call(State(app): State<Demo>, Form(f): Form<CallForm>) -> Html<String> 
     phone_page(&app, Some(&shown))
 }
 
-/// The code exchange, with a client assertion and a DPoP proof.
-async fn exchange(app: &Demo, code: &str, verifier: &str) -> anyhow::Result<TokenResponse> {
+/// The code exchange at the union's token endpoint, with a client
+/// assertion and a DPoP proof.
+async fn exchange(
+    app: &Demo,
+    issuer: &str,
+    code: &str,
+    verifier: &str,
+) -> anyhow::Result<TokenResponse> {
+    let at = app.discover(issuer).await?;
     app.0
         .client
-        .exchange(app, &app.redirect_uri(), code, verifier)
+        .exchange(app, &at, &app.redirect_uri(), code, verifier)
         .await
 }
 

@@ -13,6 +13,8 @@ pub struct Store {
 /// One linked session: the tokens the app received.
 #[derive(Debug, Clone, FromRow)]
 pub struct Session {
+    /// The union's issuer that granted them (where they are used).
+    pub issuer: String,
     pub access_token: String,
     pub refresh_token: String,
     pub access_expires_at: i64,
@@ -60,8 +62,8 @@ impl Store {
     pub async fn save_session(&self, id: &str, s: &Session, now: i64) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO sessions (id, access_token, refresh_token, access_expires_at,
-                                   consent_expires_at, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)
+                                   consent_expires_at, created_at, issuer)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET access_token = excluded.access_token,
                  refresh_token = excluded.refresh_token,
                  access_expires_at = excluded.access_expires_at,
@@ -73,6 +75,7 @@ impl Store {
         .bind(s.access_expires_at)
         .bind(s.consent_expires_at)
         .bind(now)
+        .bind(&s.issuer)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -80,7 +83,7 @@ impl Store {
 
     pub async fn session(&self, id: &str) -> sqlx::Result<Option<Session>> {
         sqlx::query_as(
-            "SELECT access_token, refresh_token, access_expires_at, consent_expires_at
+            "SELECT issuer, access_token, refresh_token, access_expires_at, consent_expires_at
              FROM sessions WHERE id = ?",
         )
         .bind(id)

@@ -47,9 +47,12 @@ export async function remainingSeconds(page: Page): Promise<number> {
  * The carrier reports a call from `from` to the number SOA209 shows (each
  * flow of a phone gets its own from the pool), signed as the gateway would
  * sign it, timestamped with the server's own clock (read from the challenge).
+ * `union`: the prefix of the credit union whose screens the flow is on.
  */
-export async function carrierCall(page: Page, request: APIRequestContext, from: string) {
-  const status = await page.request.get('/api/flow/call');
+export async function carrierCall(page: Page, request: APIRequestContext, from: string, union = '') {
+  // A credit union's flow API is under its prefix (/institutions/{code});
+  // the carrier's webhook is the platform's, at the root.
+  const status = await page.request.get(`${union}/api/flow/call`);
   expect(status.ok()).toBeTruthy();
   const challenge = await status.json();
   const serverNow = Math.floor(challenge.server_now_ms / 1000);

@@ -27,8 +27,30 @@ fn database_url(app: &AppState) -> String {
 
 pub async fn mount(app: &AppState) -> anyhow::Result<Router> {
     let clock = app.clock.clone();
+    // The platform's unions, the first (the root URLs') first, each by its
+    // issuer: what しんくみアプリ would list.
+    let mut unions = Vec::new();
+    for row in app.storage.institutions(None, None, 1000).await? {
+        let issuer = if row.id == crate::db::FIRST_INSTITUTION {
+            app.config.issuer()
+        } else {
+            format!(
+                "{}{}{}",
+                app.config.issuer(),
+                renkei_shared::api::INSTITUTIONS_PREFIX,
+                row.code
+            )
+        };
+        unions.push(renkei_demo::Union {
+            code: row.code,
+            name: row.name,
+            issuer,
+        });
+    }
+    unions.sort_by_key(|u| u.issuer.len());
     let demo = renkei_demo::Demo::open(renkei_demo::Settings {
         issuer: app.config.issuer(),
+        unions,
         database_url: database_url(app),
         telephony_secret: app.config.telephony.secret.clone(),
         callback_number: app.config.telephony.callback_number.clone(),
