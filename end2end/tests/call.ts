@@ -79,12 +79,22 @@ export async function linkKen(page: Page, request: APIRequestContext) {
 
 /** Ken at SOA208: his call, his PIN, 許可する. */
 export async function kenFromPhoneStep(page: Page, request: APIRequestContext) {
-  await expect(page.getByTestId('masked-phone')).toHaveText('*****7777');
+  await fromPhoneStep(page, request, ken, '2468');
+}
+
+// ﾐﾗｲ ﾊﾙｶ, 201-普通-0002468, PIN 1357: a customer of the demo platform's
+// second union (みらい信用組合, /institutions/2998) only.
+export const haruka: Who = { branch: '201', kind: '普通預金', number: '0002468', name: 'ﾐﾗｲ ﾊﾙｶ', year: '1985', month: '06', day: '15', phone: '09022224444' };
+export const MIRAI = '/institutions/2998';
+
+/** `who` at SOA208: the call from their phone, their PIN, 許可する — on the screens of `union` (its prefix). */
+export async function fromPhoneStep(page: Page, request: APIRequestContext, who: Who, pin: string, union = '') {
+  await expect(page.getByTestId('masked-phone')).toHaveText(`*****${who.phone.slice(-4)}`);
   await page.getByRole('button', { name: '電話番号の決定' }).click();
   await expect(page.getByTestId('countdown')).toContainText('残り');
-  expect(await carrierCall(page, request, '09088887777')).toBe('verified');
+  expect(await carrierCall(page, request, who.phone, union)).toBe('verified');
   await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（キャッシュカード暗証番号認証）' })).toBeVisible();
-  await page.getByLabel('キャッシュカードの暗証番号').fill('2468');
+  await page.getByLabel('キャッシュカードの暗証番号').fill(pin);
   await page.getByRole('button', { name: '次へ' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'API連携認証（情報連携認可）' })).toBeVisible();
   await page.getByLabel('を確認し、同意します。').check();

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromAccountToPhoneStep, ken, kenFromPhoneStep } from './call';
+import { MIRAI, fromAccountToPhoneStep, fromPhoneStep, haruka, ken, kenFromPhoneStep } from './call';
 
 // An unmodified standards client — oauth4webapi, as published — links an
 // account knowing nothing of Renkei but its issuer: discovery, PAR with
@@ -68,6 +68,39 @@ test('oauth4webapi links an account by discovery alone, with PAR, private_key_jw
   const clientAuth = oauth.PrivateKeyJwt({ key: signing.privateKey, kid: 'kakeibo-1' });
   const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
 
+  const first = await linkByDiscovery(page, as, client, clientAuth, DPoP, insecure, base, async () => {
+    await fromAccountToPhoneStep(page, ken, 'kakeibo@example.jp');
+    await kenFromPhoneStep(page, page.request);
+  });
+  expect(nonceRetries, 'the server asked for its nonce once, at the first proof').toBe(1);
+  expect(first.accounts[0].branch).toBe('300');
+
+  // The same registration at the platform's second union (issue #22):
+  // only its issuer is new. Discovery finds its metadata by RFC 8414 path
+  // insertion, and every endpoint, the iss and the account API are its.
+  const secondIssuer = new URL(`${base}${MIRAI}`);
+  const second = await oauth.processDiscoveryResponse(
+    secondIssuer, await oauth.discoveryRequest(secondIssuer, { algorithm: 'oauth2', ...insecure }));
+  expect(second.issuer).toBe(`${base}${MIRAI}`);
+  expect(second.pushed_authorization_request_endpoint).toBe(`${base}${MIRAI}/oauth/par`);
+  const theirs = await linkByDiscovery(page, second, client, clientAuth, DPoP, insecure, `${base}${MIRAI}`, async () => {
+    await fromAccountToPhoneStep(page, haruka, 'kakeibo@example.jp');
+    await fromPhoneStep(page, page.request, haruka, '1357', MIRAI);
+  });
+  expect(theirs.accounts[0].branch).toBe('201');
+});
+
+/** PAR, the customer's screens (`customer`), the code exchanged and the account read, at the authorization server `as`. */
+async function linkByDiscovery(
+  page: import('@playwright/test').Page,
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  clientAuth: oauth.ClientAuth,
+  DPoP: oauth.DPoPHandle,
+  insecure: object,
+  resourceBase: string,
+  customer: () => Promise<void>,
+) {
   // PAR.
   const code_verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
@@ -77,7 +110,6 @@ test('oauth4webapi links an account by discovery alone, with PAR, private_key_jw
   };
   const pushed = await withNonceRetry(async () => oauth.processPushedAuthorizationResponse(
     as, client, await oauth.pushedAuthorizationRequest(as, client, clientAuth, params, { DPoP, ...insecure })));
-  expect(nonceRetries, 'the server asked for its nonce once, at the first proof').toBe(1);
 
   // The customer in the browser: the bank's screens, then back to the app.
   const back = new Promise<URL>((resolve) => {
@@ -90,9 +122,9 @@ test('oauth4webapi links an account by discovery alone, with PAR, private_key_jw
   authorize.searchParams.set('client_id', client.client_id);
   authorize.searchParams.set('request_uri', pushed.request_uri);
   await page.goto(authorize.href);
-  await fromAccountToPhoneStep(page, ken, 'kakeibo@example.jp');
-  await kenFromPhoneStep(page, page.request);
+  await customer();
   const callback = await back;
+  await page.unroute('https://kakeibo.example/**');
 
   // The code (the response's iss checked by the client), exchanged with DPoP.
   const callbackParams = oauth.validateAuthResponse(as, client, callback, state);
@@ -103,8 +135,7 @@ test('oauth4webapi links an account by discovery alone, with PAR, private_key_jw
 
   // The account, read with the DPoP-bound token.
   const resp = await oauth.protectedResourceRequest(
-    tokens.access_token, 'GET', new URL(`${base}/api/v1/accounts`), undefined, undefined, { DPoP, ...insecure });
+    tokens.access_token, 'GET', new URL(`${resourceBase}/api/v1/accounts`), undefined, undefined, { DPoP, ...insecure });
   expect(resp.status).toBe(200);
-  const accounts = await resp.json();
-  expect(accounts.accounts[0].branch).toBe('300');
-});
+  return resp.json();
+}
