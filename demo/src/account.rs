@@ -89,7 +89,12 @@ pub async fn page(app: &Demo, session_id: &str) -> anyhow::Result<Option<String>
         }
     }
     let deposits: TimeDeposits = client
-        .get(app, &issuer, account::TIME_DEPOSITS_PATH, &session.access_token)
+        .get(
+            app,
+            &issuer,
+            account::TIME_DEPOSITS_PATH,
+            &session.access_token,
+        )
         .await?
         .json()
         .await?;

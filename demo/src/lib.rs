@@ -108,7 +108,13 @@ impl Demo {
     /// the well-known path inserted before the issuer's own path (RFC 8414
     /// §3.1), whose `issuer` must be exactly the one asked for (§3.3).
     async fn discover(&self, issuer: &str) -> anyhow::Result<client::Issuer> {
-        if let Some(known) = self.0.discovered.lock().ok().and_then(|d| d.get(issuer).cloned()) {
+        if let Some(known) = self
+            .0
+            .discovered
+            .lock()
+            .ok()
+            .and_then(|d| d.get(issuer).cloned())
+        {
             return Ok(known);
         }
         let url = url::Url::parse(issuer)?;

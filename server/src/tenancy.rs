@@ -117,7 +117,7 @@ struct FirstCode(String);
 pub struct Profiles(Mutex<HashMap<i64, (String, Arc<Profile>)>>);
 
 impl Profiles {
-    fn of(&self, row: &InstitutionRow) -> Arc<Profile> {
+    pub fn of(&self, row: &InstitutionRow) -> Arc<Profile> {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((text, p)) = map.get(&row.id)
             && *text == row.profile

@@ -44,16 +44,35 @@ impl Mailer {
     }
 
     pub fn message(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<Message> {
+        self.message_from(&self.from, to, subject, body)
+    }
+
+    fn message_from(
+        &self,
+        from: &Mailbox,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> anyhow::Result<Message> {
         Ok(Message::builder()
-            .from(self.from.clone())
+            .from(from.clone())
             .to(to.parse()?)
             .subject(subject)
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())?)
     }
 
-    async fn send(&self, id: i64, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
-        let message = self.message(to, subject, body)?;
+    /// Sends one mail from `from` (its union's sender; `None`: the
+    /// configured one).
+    async fn send(
+        &self,
+        id: i64,
+        from: Option<&Mailbox>,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> anyhow::Result<()> {
+        let message = self.message_from(from.unwrap_or(&self.from), to, subject, body)?;
         match &self.transport {
             Transport::Smtp(t) => {
                 t.send(message).await?;
@@ -74,8 +93,15 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> anyhow::Result<usiz
     let due = app.storage.claim_mail(now, 120, 20).await?;
     let mut sent = 0;
     for mail in due {
+        let from = sender(app, mail.institution_id).await?;
         match mailer
-            .send(mail.id, &mail.to_addr, &mail.subject, &mail.body)
+            .send(
+                mail.id,
+                from.as_ref(),
+                &mail.to_addr,
+                &mail.subject,
+                &mail.body,
+            )
             .await
         {
             Ok(()) => {
@@ -108,6 +134,18 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> anyhow::Result<usiz
         }
     }
     Ok(sent)
+}
+
+/// Who a union's mails come from: the first union's the configured sender
+/// (`RENKEI_MAIL_FROM`, or its profile's), every other's its own profile's.
+async fn sender(app: &AppState, institution: i64) -> anyhow::Result<Option<Mailbox>> {
+    if institution == crate::db::FIRST_INSTITUTION {
+        return Ok(None);
+    }
+    let Some(row) = app.storage.institution_by_id(institution).await? else {
+        return Ok(None);
+    };
+    Ok(Some(app.profiles.of(&row).mail_from.parse()?))
 }
 
 /// Runs the outbox, and the purge of expired flows, forever (spawned at

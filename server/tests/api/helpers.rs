@@ -577,6 +577,30 @@ impl Browser<'_> {
     /// A whole linkage of `c` in this browser, typed in as the customer
     /// would, then the code exchanged by the demo client: the token answer.
     pub async fn link(&self, c: &Customer) -> TokenResponse {
+        let csrf = self.at_consent(c).await;
+        let done: renkei_shared::api::Finished = self
+            .post(
+                renkei_shared::api::CONSENT_PATH,
+                &csrf,
+                &ConsentForm { agree: true },
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        let back = url::Url::parse(&done.return_to).expect("url");
+        let code = query(&back, "code").expect("code");
+        self.app
+            .exchange(&code)
+            .await
+            .json()
+            .await
+            .expect("token json")
+    }
+
+    /// `c` through every screen to SOA206, in a new flow of this browser:
+    /// the flow's CSRF token.
+    pub async fn at_consent(&self, c: &Customer) -> String {
         let csrf = self.at_customer_step(c.branch, c.kind, c.number).await;
         let (y, m, d) = c.birth_parts();
         let email = "link@example.jp";
@@ -615,24 +639,7 @@ impl Browser<'_> {
         ] {
             assert_eq!(self.post(path, &csrf, &body).await.status(), 200, "{path}");
         }
-        let done: renkei_shared::api::Finished = self
-            .post(
-                renkei_shared::api::CONSENT_PATH,
-                &csrf,
-                &ConsentForm { agree: true },
-            )
-            .await
-            .json()
-            .await
-            .expect("json");
-        let back = url::Url::parse(&done.return_to).expect("url");
-        let code = query(&back, "code").expect("code");
-        self.app
-            .exchange(&code)
-            .await
-            .json()
-            .await
-            .expect("token json")
+        csrf
     }
 
     /// Starts a flow in this browser and passes SOA201; returns the CSRF token.

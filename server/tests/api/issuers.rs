@@ -328,3 +328,35 @@ async fn the_demo_platform_serves_a_second_union_with_its_own_customers() {
         .await;
     assert_eq!(resp.status(), 422);
 }
+
+#[tokio::test]
+async fn a_unions_mail_comes_from_it_and_is_signed_by_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = dir.path().to_path_buf();
+    let app = crate::helpers::spawn_app_with(move |c| {
+        c.mail.outbox_dir = outbox;
+        c.mail.poll_secs = 1;
+    })
+    .await;
+    let second = app.at(renkei_fixture::SECOND_CODE);
+    // 拒否する at the second union: its notice.
+    let browser = second.browser();
+    let csrf = browser
+        .at_consent(&renkei_fixture::SECOND_CUSTOMERS[0])
+        .await;
+    let resp = browser
+        .post(
+            renkei_shared::api::DENY_PATH,
+            &csrf,
+            &renkei_shared::api::Empty {},
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let eml = crate::consent::first_eml(dir.path()).await;
+    assert!(eml.contains("noreply@mirai.example"), "{eml}");
+    let (subject, text) = crate::consent::decode_message(&eml);
+    assert_eq!(subject, "【みらい信用組合】API連携認証中止のお知らせ");
+    assert!(text.contains("0120-298-298"), "{text}");
+    assert!(text.trim_end().ends_with("みらい信用組合"), "{text}");
+    assert!(!text.contains("しんくみ信用組合"), "{text}");
+}
