@@ -193,6 +193,9 @@ delegate!(Storage {
 });
 
 delegate!(Tenant {
+    fn app_switched_off(&self, client_id: &str) -> sqlx::Result<bool>;
+    fn app_switches(&self) -> sqlx::Result<Vec<AppSwitchRow>>;
+    fn switch_app(&self, client_id: &str, enabled: bool, reason: &str, log: OpLog<'_>) -> sqlx::Result<bool>;
     fn find_account(&self, branch: &BranchNumber, kind: AccountKind, number: &AccountNumber) -> sqlx::Result<Option<AccountRow>>;
     fn account_by_id(&self, id: i64) -> sqlx::Result<Option<AccountRow>>;
     fn embedded_account(&self, branch: &BranchNumber, kind: AccountKind, number: &AccountNumber) -> sqlx::Result<Option<EmbeddedAccount>>;

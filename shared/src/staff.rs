@@ -320,7 +320,14 @@ pub struct NewMaintenance {
 pub struct AppView {
     pub client_id: String,
     pub name: String,
+    /// Whether the staff member's union's customers can use it: registered
+    /// on the platform, and not switched off at this union.
     pub enabled: bool,
+    /// When this union last switched it off or on (unix seconds), and why.
+    #[serde(default)]
+    pub switched_at: Option<i64>,
+    #[serde(default)]
+    pub switch_reason: Option<String>,
     /// `client_secret_basic` or `private_key_jwt`.
     pub auth_method: String,
     pub require_par: bool,

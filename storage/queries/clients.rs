@@ -135,3 +135,64 @@ impl Storage {
         Ok(())
     }
 }
+
+/// Each union's switch of the platform's apps (issue #22).
+impl Tenant {
+    /// Whether this union switched the app off.
+    pub async fn app_switched_off(&self, client_id: &str) -> sqlx::Result<bool> {
+        let off = sqlx::query_scalar!(
+            "SELECT COUNT(*) AS \"n!\" FROM institution_apps
+             WHERE institution_id = $1 AND client_id = $2 AND NOT enabled",
+            self.institution,
+            client_id,
+        )
+        .fetch_one(self.read())
+        .await?;
+        Ok(off > 0)
+    }
+
+    /// This union's switches, in app order.
+    pub async fn app_switches(&self) -> sqlx::Result<Vec<AppSwitchRow>> {
+        sqlx::query_as!(
+            AppSwitchRow,
+            "SELECT client_id, enabled, changed_at, reason FROM institution_apps
+             WHERE institution_id = $1 ORDER BY client_id",
+            self.institution,
+        )
+        .fetch_all(self.read())
+        .await
+    }
+
+    /// Switches an app off or on for this union, with its log line; false
+    /// when there is no such app.
+    pub async fn switch_app(
+        &self,
+        client_id: &str,
+        enabled: bool,
+        reason: &str,
+        log: OpLog<'_>,
+    ) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query!(
+            "INSERT INTO institution_apps (institution_id, client_id, enabled, changed_at, reason)
+             SELECT $1, client_id, $3, $4, $5 FROM clients WHERE client_id = $2
+             ON CONFLICT (institution_id, client_id) DO UPDATE
+                SET enabled = excluded.enabled, changed_at = excluded.changed_at,
+                    reason = excluded.reason",
+            self.institution,
+            client_id,
+            enabled,
+            log.at,
+            reason,
+        )
+        .execute(tx.cx())
+        .await?
+        .rows_affected();
+        if done == 0 {
+            return Ok(false);
+        }
+        Storage::insert_log(&mut tx, &log).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

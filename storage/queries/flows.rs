@@ -39,7 +39,11 @@ impl Tenant {
         let r = sqlx::query!(
             "SELECT f.id AS \"id!\", f.client_id, f.redirect_uri, f.state, f.scope, f.csrf_token, f.step,
                     f.account_id, f.created_at, f.expires_at,
-                    c.display_name AS client_name, c.enabled AS client_enabled,
+                    c.display_name AS client_name,
+                    (c.enabled AND NOT EXISTS (SELECT 1 FROM institution_apps s
+                         WHERE s.institution_id = f.institution_id
+                           AND s.client_id = f.client_id AND NOT s.enabled))
+                        AS \"client_enabled!: bool\",
                     EXISTS (SELECT 1 FROM maintenance_windows
                             WHERE starts_at <= $1 AND ends_at > $1 AND cancelled_at IS NULL
                               AND institution_id = $3)

@@ -131,6 +131,37 @@ impl Context {
     }
 }
 
+impl Context {
+    /// Switches a registered app off or on for this context's union only
+    /// (its customers there get `service_unavailable`; other unions'
+    /// go on), with the date and the reason.
+    pub async fn switch_app(
+        &self,
+        client_id: &str,
+        enabled: bool,
+        why: &str,
+    ) -> anyhow::Result<()> {
+        let why = reason(why)?;
+        let detail = format!("at this credit union; reason: {why}");
+        let log = OpLog {
+            client_id: Some(client_id),
+            ..self.log(
+                if enabled {
+                    Outcome::ClientEnabled
+                } else {
+                    Outcome::ClientDisabled
+                },
+                &detail,
+            )
+        };
+        anyhow::ensure!(
+            self.tenant.switch_app(client_id, enabled, why, log).await?,
+            "no client {client_id}"
+        );
+        Ok(())
+    }
+}
+
 /// RFC 9700: exact, absolute redirect URIs without fragments; https except
 /// for loopback during development.
 fn check_redirect_uris(uris: &[String]) -> anyhow::Result<()> {

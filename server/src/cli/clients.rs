@@ -30,16 +30,49 @@ pub enum ClientAction {
         #[arg(long)]
         require_dpop: bool,
     },
-    /// Stop an app: its customers get service_unavailable.
+    /// Stop an app: its customers get service_unavailable (at every union,
+    /// or with --institution at that union only).
     Disable {
         #[arg(long = "client-id")]
         client_id: String,
+        #[command(flatten)]
+        at: AtUnion,
     },
-    /// Allow a disabled app again.
+    /// Allow a disabled app again (everywhere, or at --institution).
     Enable {
         #[arg(long = "client-id")]
         client_id: String,
+        #[command(flatten)]
+        at: AtUnion,
     },
+}
+
+/// `--institution CODE --reason TEXT`: one union's switch of the app.
+#[derive(clap::Args)]
+pub struct AtUnion {
+    /// The credit union (金融機関コード) whose customers alone it concerns.
+    #[arg(long, requires = "reason")]
+    institution: Option<String>,
+    /// Why (recorded with the date; required with --institution).
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+impl AtUnion {
+    /// The switch at one union, when one was named; false otherwise.
+    async fn switch(self, staff: &Context, client_id: &str, enabled: bool) -> anyhow::Result<bool> {
+        let Some(code) = self.institution else {
+            return Ok(false);
+        };
+        Context::new(staff.storage.clone(), staff.now)
+            .for_institution(&code)
+            .await?
+            .switch_app(client_id, enabled, self.reason.as_deref().unwrap_or(""))
+            .await?;
+        let verb = if enabled { "enabled" } else { "disabled" };
+        println!("client {client_id} {verb} at institution {code}");
+        Ok(true)
+    }
 }
 impl ClientAction {
     pub async fn run(self, staff: &Context) -> anyhow::Result<()> {
@@ -74,13 +107,17 @@ impl ClientAction {
                     None => println!("authentication: private_key_jwt (the registered keys)"),
                 }
             }
-            ClientAction::Disable { client_id } => {
-                staff.set_client_enabled(&client_id, false, None).await?;
-                println!("client {client_id} disabled");
+            ClientAction::Disable { client_id, at } => {
+                if !at.switch(staff, &client_id, false).await? {
+                    staff.set_client_enabled(&client_id, false, None).await?;
+                    println!("client {client_id} disabled");
+                }
             }
-            ClientAction::Enable { client_id } => {
-                staff.set_client_enabled(&client_id, true, None).await?;
-                println!("client {client_id} enabled");
+            ClientAction::Enable { client_id, at } => {
+                if !at.switch(staff, &client_id, true).await? {
+                    staff.set_client_enabled(&client_id, true, None).await?;
+                    println!("client {client_id} enabled");
+                }
             }
         }
         Ok(())

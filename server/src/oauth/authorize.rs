@@ -207,7 +207,8 @@ pub async fn authorize(
         );
         unavailable_page(code.message(), &back_to)
     };
-    if !client.enabled || app.institution.suspended {
+    let switched_off = app.tenant.app_switched_off(client_id.as_str()).await?;
+    if !client.enabled || app.institution.suspended || switched_off {
         return Ok(unavailable(ErrorCode::ServiceUnavailable));
     }
     match ensure_open(&app).await {

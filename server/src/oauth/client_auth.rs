@@ -37,6 +37,14 @@ impl FromRequest<AppState> for ClientRequest {
         let headers = req.headers().clone();
         let params = params_of(Form::from_request(req, app).await)?;
         let client = authenticate(&scoped, &headers, &params).await?;
+        // An app this union switched off is no client of its.
+        if scoped
+            .tenant
+            .app_switched_off(client.client_id.as_str())
+            .await?
+        {
+            return Err(OAuthError::invalid_client());
+        }
         // A `client_id` sent beside the authentication must name the same
         // client (for an assertion: its `iss`).
         if params

@@ -1,5 +1,6 @@
-//! Registered fintech apps: the list and disable/enable (supervisor and
-//! up, with a reason); registering one (admin) — its secret is shown once.
+//! Registered fintech apps: the list and disable/enable for the staff
+//! member's union (supervisor and up, with a reason); registering one
+//! (admin) — its secret is shown once.
 
 use super::{Staff, reason};
 use crate::admin::clients::{ClientKeys, ClientOptions};
@@ -14,30 +15,36 @@ use renkei_shared::staff::{AppEnabled, AppRegistered, AppView, NewApp, StaffRole
 
 pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<Vec<AppView>>> {
     staff.require(StaffRole::Supervisor)?;
+    let switches = app.tenant.app_switches().await?;
     let apps = app
         .storage
         .list_clients()
         .await?
         .into_iter()
-        .map(|c| AppView {
-            client_id: c.client_id.to_string(),
-            name: c.display_name,
-            enabled: c.enabled,
-            auth_method: match c.auth_method {
-                AuthMethod::ClientSecretBasic => "client_secret_basic",
-                AuthMethod::PrivateKeyJwt => "private_key_jwt",
+        .map(|c| {
+            let here = switches.iter().find(|s| s.client_id == c.client_id);
+            AppView {
+                client_id: c.client_id.to_string(),
+                name: c.display_name,
+                enabled: c.enabled && here.is_none_or(|s| s.enabled),
+                switched_at: here.map(|s| s.changed_at),
+                switch_reason: here.map(|s| s.reason.clone()),
+                auth_method: match c.auth_method {
+                    AuthMethod::ClientSecretBasic => "client_secret_basic",
+                    AuthMethod::PrivateKeyJwt => "private_key_jwt",
+                }
+                .to_owned(),
+                require_par: c.require_par,
+                require_dpop: c.require_dpop,
+                redirect_uris: c
+                    .redirect_uris
+                    .unwrap_or_default()
+                    .split(' ')
+                    .filter(|u| !u.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                jwks_uri: c.jwks_uri,
             }
-            .to_owned(),
-            require_par: c.require_par,
-            require_dpop: c.require_dpop,
-            redirect_uris: c
-                .redirect_uris
-                .unwrap_or_default()
-                .split(' ')
-                .filter(|u| !u.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            jwks_uri: c.jwks_uri,
         })
         .collect();
     Ok(Json(apps))
@@ -93,9 +100,10 @@ pub async fn set_enabled(
     if app.storage.find_client(&client_id).await?.is_none() {
         return Err(ErrorCode::StaffNotFound.into());
     }
+    // For the staff member's union only: the app goes on at every other.
     staff
         .context(&app)
-        .set_client_enabled(&client_id, body.enabled, Some(why))
+        .switch_app(&client_id, body.enabled, why)
         .await?;
     Ok(Json(Done { changed: 1 }))
 }

@@ -360,3 +360,134 @@ async fn a_unions_mail_comes_from_it_and_is_signed_by_it() {
     assert!(text.trim_end().ends_with("みらい信用組合"), "{text}");
     assert!(!text.contains("しんくみ信用組合"), "{text}");
 }
+
+#[tokio::test]
+async fn an_app_switched_off_at_one_union_keeps_working_at_another() {
+    let app = spawn_app().await;
+    let second = app.at(renkei_fixture::SECOND_CODE);
+    let theirs = second
+        .other_browser()
+        .link(&renkei_fixture::SECOND_CUSTOMERS[0])
+        .await;
+    let ours = app.other_browser().link(&renkei_fixture::HAPPY).await;
+    let read = |at: &crate::helpers::TestApp, token: &str| {
+        at.http
+            .get(at.url(renkei_shared::account::ACCOUNTS_PATH))
+            .bearer_auth(token)
+            .send()
+    };
+    let client = crate::helpers::DEMO_CREDS.0;
+
+    // A reason is required for one union's switch.
+    let out = crate::helpers::output_of(app.cli(&[
+        "client",
+        "disable",
+        "--client-id",
+        client,
+        "--institution",
+        "2998",
+    ]))
+    .await;
+    assert!(!out.status.success());
+    let out = crate::helpers::output_of(app.cli(&[
+        "client",
+        "disable",
+        "--client-id",
+        client,
+        "--institution",
+        "2998",
+        "--reason",
+        "提携終了",
+    ]))
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Off at the second union: its customers' tokens, a refresh, a new
+    // linkage — all refused there.
+    assert_eq!(
+        read(&second, &theirs.access_token).await.unwrap().status(),
+        401
+    );
+    let resp = second
+        .token(
+            crate::helpers::DEMO_CREDS,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &theirs.refresh_token),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), 401);
+    assert_eq!(error_of(resp).await, "invalid_client");
+    let resp = second
+        .other_browser()
+        .http
+        .get(second.url(renkei_shared::oauth::AUTHORIZE_PATH))
+        .query(&crate::helpers::authorize_params())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 503);
+    // At the first union the same app goes on.
+    assert_eq!(read(&app, &ours.access_token).await.unwrap().status(), 200);
+    let first_code = app.consent_and_get_code().await;
+    assert_eq!(app.exchange(&first_code).await.status(), 200);
+
+    // The union's own log says who switched it, when and why; the first's
+    // has no such line.
+    let lines = |t: renkei_server::db::Tenant| async move {
+        t.audit(&Default::default(), None, 200).await.unwrap()
+    };
+    let switched: Vec<_> = lines(
+        app.storage.tenant(
+            app.storage
+                .institution_by_code("2998")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        ),
+    )
+    .await
+    .into_iter()
+    .filter(|l| l.outcome == renkei_shared::oplog::Outcome::ClientDisabled)
+    .collect();
+    assert_eq!(switched.len(), 1);
+    assert!(
+        switched[0]
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("提携終了"),
+        "{:?}",
+        switched[0].detail
+    );
+    assert!(
+        !lines(app.storage.tenant(renkei_server::db::FIRST_INSTITUTION))
+            .await
+            .iter()
+            .any(|l| l.outcome == renkei_shared::oplog::Outcome::ClientDisabled)
+    );
+
+    // On again at that union: the same token reads.
+    let out = crate::helpers::output_of(app.cli(&[
+        "client",
+        "enable",
+        "--client-id",
+        client,
+        "--institution",
+        "2998",
+        "--reason",
+        "再提携",
+    ]))
+    .await;
+    assert!(out.status.success());
+    assert_eq!(
+        read(&second, &theirs.access_token).await.unwrap().status(),
+        200
+    );
+}

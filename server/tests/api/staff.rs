@@ -593,7 +593,26 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
         .find(|l| l.outcome == Outcome::ClientDisabled)
         .unwrap();
     assert_eq!(off.staff.as_deref(), Some("sv"));
-    assert_eq!(off.detail.as_deref(), Some("reason: 不正利用の疑い"));
+    assert_eq!(
+        off.detail.as_deref(),
+        Some("at this credit union; reason: 不正利用の疑い")
+    );
+    // The console lists it as stopped here, with when and why.
+    let apps: Value = sv
+        .get(renkei_shared::staff::paths::APPS)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let demo = apps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["client_id"] == "demo-creco")
+        .unwrap();
+    assert_eq!(demo["enabled"], false);
+    assert_eq!(demo["switch_reason"], "不正利用の疑い");
+    assert_eq!(demo["switched_at"], off.at);
     let _ = id;
 }
 

@@ -6,7 +6,7 @@ use crate::components::layout::Layout;
 use crate::components::notice::{Notice, NoticeText};
 use crate::{Session, api};
 use leptos::prelude::*;
-use renkei_shared::staff::{AppView, NewApp, StaffRole};
+use renkei_shared::staff::{AppView, NewApp, StaffRole, clerk_time};
 use renkei_web::submit::Submit;
 
 #[component]
@@ -114,6 +114,11 @@ fn Apps() -> impl IntoView {
                             <td>{a.redirect_uris.join(" ")}</td>
                             <td>
                                 {if enabled { "有効" } else { "停止中" }}
+                                {a.switched_at.map(|t| view! {
+                                    <br /><span class="switched">
+                                        {clerk_time(t, false)}"："{a.switch_reason.clone().unwrap_or_default()}
+                                    </span>
+                                })}
                                 <button type="button" class="secondary"
                                     on:click=move |_| toggle(id.clone(), !enabled)>
                                     {if enabled { "停止する" } else { "再開する" }}

@@ -51,3 +51,12 @@ pub struct NewClient<'a> {
     pub require_dpop: bool,
     pub now: i64,
 }
+
+/// A union's switch of a registered app (no row: on).
+#[derive(Debug, Clone)]
+pub struct AppSwitchRow {
+    pub client_id: crate::ClientId,
+    pub enabled: bool,
+    pub changed_at: i64,
+    pub reason: String,
+}

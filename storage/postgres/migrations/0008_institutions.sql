@@ -75,3 +75,15 @@ ALTER TABLE staff_members ALTER COLUMN institution_id DROP DEFAULT;
 
 CREATE INDEX operation_log_by_institution ON operation_log (institution_id, at);
 CREATE INDEX staff_members_by_institution ON staff_members (institution_id);
+
+-- Apps are registered once, for the platform; each union's admin switches
+-- one off (or on again) for that union's customers, with when and why. No
+-- row: on. (`clients.enabled` stays the platform's switch for every union.)
+CREATE TABLE institution_apps (
+    institution_id BIGINT NOT NULL REFERENCES institutions(id),
+    client_id      TEXT NOT NULL REFERENCES clients(client_id),
+    enabled        BOOLEAN NOT NULL,
+    changed_at     BIGINT NOT NULL,
+    reason         TEXT NOT NULL,
+    PRIMARY KEY (institution_id, client_id)
+);

@@ -104,6 +104,18 @@ ALTER TABLE operation_log ADD COLUMN institution_id INTEGER DEFAULT 1 REFERENCES
 -- NULL: platform staff (an operator or admin of the platform itself).
 ALTER TABLE staff_members ADD COLUMN institution_id INTEGER DEFAULT 1 REFERENCES institutions(id);
 
+-- Apps are registered once, for the platform; each union's admin switches
+-- one off (or on again) for that union's customers, with when and why. No
+-- row: on. (`clients.enabled` stays the platform's switch for every union.)
+CREATE TABLE institution_apps (
+    institution_id INTEGER NOT NULL REFERENCES institutions(id),
+    client_id      TEXT NOT NULL REFERENCES clients(client_id),
+    enabled        INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    changed_at     INTEGER NOT NULL,
+    reason         TEXT NOT NULL,
+    PRIMARY KEY (institution_id, client_id)
+);
+
 CREATE INDEX operation_log_by_institution ON operation_log (institution_id, at);
 CREATE INDEX staff_members_by_institution ON staff_members (institution_id);
 
