@@ -152,6 +152,7 @@ impl Tenant {
 }
 
 delegate!(Storage {
+    fn add_staff(&self, institution: Option<i64>, name: &str, role: StaffRole, user_handle: &str, enrolment_hash: &str, expires_at: i64, log: OpLog<'_>) -> sqlx::Result<i64>;
     fn record_inbound_call(&self, call: InboundCall<'_>, log: OpLog<'_>) -> sqlx::Result<Option<CallOutcome>>;
     fn upsert_client(&self, c: NewClient<'_>) -> sqlx::Result<()>;
     fn find_client(&self, client_id: &str) -> sqlx::Result<Option<ClientRow>>;
@@ -234,7 +235,6 @@ delegate!(Tenant {
     fn records_status(&self) -> sqlx::Result<RecordsStatus>;
     fn insert_par(&self, uri_hash: &str, client_id: &str, params: &str, expires_at: i64) -> sqlx::Result<()>;
     fn take_par(&self, uri_hash: &str, client_id: &str, now: i64) -> sqlx::Result<Option<String>>;
-    fn add_staff(&self, name: &str, role: StaffRole, user_handle: &str, enrolment_hash: &str, expires_at: i64, log: OpLog<'_>) -> sqlx::Result<i64>;
     fn list_staff(&self) -> sqlx::Result<Vec<StaffListRow>>;
     fn failures_on(&self, account_id: i64, jst_day: &str) -> sqlx::Result<i64>;
     fn account_consents(&self, account_id: i64) -> sqlx::Result<Vec<AccountConsentRow>>;

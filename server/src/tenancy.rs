@@ -165,21 +165,7 @@ pub async fn scoped(parts: &mut Parts, app: &AppState) -> anyhow::Result<AppStat
                     ..(*app.institution).clone()
                 })
             }
-            Some(a) => {
-                let row = a.row.clone();
-                let profile = if row.id == FIRST_INSTITUTION {
-                    app.institution.profile.clone()
-                } else {
-                    app.profiles.of(&row)
-                };
-                app.for_institution(Institution {
-                    id: row.id,
-                    code: row.code,
-                    base: a.base.clone(),
-                    profile,
-                    suspended: row.state == InstitutionState::Suspended,
-                })
-            }
+            Some(a) => state_for(app, a.row.clone(), a.base.clone()),
         };
         parts.extensions.insert(ScopedState(scoped.clone()));
         Ok(scoped)
@@ -188,3 +174,28 @@ pub async fn scoped(parts: &mut Parts, app: &AppState) -> anyhow::Result<AppStat
 
 #[derive(Clone)]
 struct ScopedState(AppState);
+
+/// The state for union `row`, whose URLs have the prefix `base`.
+pub fn state_for(app: &AppState, row: InstitutionRow, base: String) -> AppState {
+    let profile = if row.id == FIRST_INSTITUTION {
+        app.institution.profile.clone()
+    } else {
+        app.profiles.of(&row)
+    };
+    app.for_institution(Institution {
+        id: row.id,
+        code: row.code,
+        base,
+        profile,
+        suspended: row.state == InstitutionState::Suspended,
+    })
+}
+
+/// A union's URL prefix: none for the first union (the root URLs).
+pub fn base_of(row: &InstitutionRow) -> String {
+    if row.id == FIRST_INSTITUTION {
+        String::new()
+    } else {
+        format!("{INSTITUTIONS_PREFIX}{}", row.code)
+    }
+}

@@ -30,14 +30,25 @@ pub async fn staff_session(
     role: renkei_shared::staff::StaffRole,
     now: i64,
 ) -> sqlx::Result<(String, String)> {
+    staff_session_of(storage, Some(crate::db::FIRST_INSTITUTION), name, role, now).await
+}
+
+/// The same for a member of union `institution` (`None`: platform staff).
+pub async fn staff_session_of(
+    storage: &Storage,
+    institution: Option<i64>,
+    name: &str,
+    role: renkei_shared::staff::StaffRole,
+    now: i64,
+) -> sqlx::Result<(String, String)> {
     use crate::crypto::{random_token, sha256_hex};
     use crate::db::OpLog;
     let id = match storage.staff_by_name(name).await? {
         Some(m) => m.id,
         None => {
             storage
-                .tenant(crate::db::FIRST_INSTITUTION)
                 .add_staff(
+                    institution,
                     name,
                     role,
                     &random_token(),

@@ -5,11 +5,13 @@ use crate::*;
 
 use renkei_shared::staff::StaffRole;
 
-impl Tenant {
-    /// A new staff member of this union and their first enrolment link,
-    /// logged.
+impl Storage {
+    /// A new staff member — of union `institution`, or the platform's
+    /// (`None`) — and their first enrolment link, logged at that union.
+    #[allow(clippy::too_many_arguments)]
     pub async fn add_staff(
         &self,
+        institution: Option<i64>,
         name: &str,
         role: StaffRole,
         user_handle: &str,
@@ -18,6 +20,7 @@ impl Tenant {
         log: OpLog<'_>,
     ) -> sqlx::Result<i64> {
         let mut tx = self.begin().await?;
+        tx.institution = institution;
         let id: i64 = sqlx::query_scalar!(
             "INSERT INTO staff_members (name, role, user_handle, created_at, institution_id)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -25,7 +28,7 @@ impl Tenant {
             role as _,
             user_handle,
             log.at,
-            self.institution,
+            institution,
         )
         .fetch_one(tx.cx())
         .await?;
@@ -34,7 +37,9 @@ impl Tenant {
         tx.commit().await?;
         Ok(id)
     }
+}
 
+impl Tenant {
     pub async fn list_staff(&self) -> sqlx::Result<Vec<StaffListRow>> {
         sqlx::query_as!(
             StaffListRow,
@@ -353,7 +358,9 @@ impl Storage {
                        (SELECT name FROM staff_members WHERE id = staff_id) AS \"name!\",
                        (SELECT role FROM staff_members WHERE id = staff_id)
                            AS \"role!: StaffRole\",
-                       csrf_token",
+                       csrf_token,
+                       (SELECT institution_id FROM staff_members WHERE id = staff_id)
+                           AS \"institution_id?: i64\"",
             now,
             hash,
             now - limits.idle_secs,

@@ -17,6 +17,18 @@ impl Context {
     /// (`<public URL>/staff/enrol#<token>`: the fragment never reaches a
     /// server log). Only its hash is stored.
     pub async fn add_staff(&self, name: &str, role: &str) -> anyhow::Result<String> {
+        self.add_staff_of(Some(self.tenant.institution()), name, role)
+            .await
+    }
+
+    /// The same for union `institution`, or for the platform (`None`:
+    /// platform staff, who may act for any union).
+    pub async fn add_staff_of(
+        &self,
+        institution: Option<i64>,
+        name: &str,
+        role: &str,
+    ) -> anyhow::Result<String> {
         let name = name.trim();
         anyhow::ensure!(
             (1..=64).contains(&name.chars().count()),
@@ -31,8 +43,9 @@ impl Context {
         let token = random_token();
         let detail = format!("staff member {name} added as {}", role.code());
         let handle = webauthn_rs::prelude::Uuid::new_v4().to_string();
-        self.tenant
+        self.storage
             .add_staff(
+                institution,
                 name,
                 role,
                 &handle,

@@ -13,6 +13,14 @@ pub enum StaffAction {
         /// operator, supervisor or admin
         #[arg(long)]
         role: String,
+        /// The credit union (金融機関コード) they work for; they see and
+        /// change only its data. Default: the deployment's first union.
+        #[arg(long, conflicts_with = "platform")]
+        institution: Option<String>,
+        /// Platform staff instead (operator or admin of the platform): they
+        /// act for whichever union a request names.
+        #[arg(long)]
+        platform: bool,
     },
     /// Another enrolment link for a staff member (a passkey on another
     /// device); their earlier unused links stop working.
@@ -39,7 +47,23 @@ impl StaffAction {
     /// `staff_url`: the console's public address, for the enrolment link.
     pub async fn run(self, staff: &Context, staff_url: &str) -> anyhow::Result<()> {
         let token = match self {
-            StaffAction::Add { name, role } => staff.add_staff(&name, &role).await?,
+            StaffAction::Add {
+                name,
+                role,
+                institution,
+                platform,
+            } => {
+                let of = match (platform, institution) {
+                    (true, _) => None,
+                    (false, Some(code)) => Some(
+                        renkei_server::admin::institutions::tenant_of(&staff.storage, &code)
+                            .await?
+                            .institution(),
+                    ),
+                    (false, None) => Some(staff.tenant.institution()),
+                };
+                staff.add_staff_of(of, &name, &role).await?
+            }
             StaffAction::Link { name } => staff.staff_link(&name).await?,
             StaffAction::Disable { name, reason } => {
                 staff.disable_staff(&name, &reason).await?;

@@ -4,14 +4,14 @@
 //! reason). The PIN, the full phone number and e-mail addresses are never
 //! shown.
 
-use super::{Staff, instant, reason};
+use super::{Staff, StaffUnion, instant, reason};
 use crate::admin::AccountRef;
 use crate::clock::jst_date;
 use crate::db::AccountRow;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber, mask_phone};
 use renkei_shared::staff::{
     AccountView, ConsentView, Done, EndLinkages, FlowSummary, Reason, StaffRole,
@@ -59,8 +59,8 @@ impl Key {
 }
 
 pub async fn show(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Path(key): Path<Key>,
 ) -> AppResult<Json<AccountView>> {
     staff.require(StaffRole::Operator)?;
@@ -117,8 +117,8 @@ pub async fn show(
 }
 
 pub async fn lift_lock(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Path(key): Path<Key>,
     ApiJson(body): ApiJson<Reason>,
 ) -> AppResult<Json<Done>> {
@@ -132,8 +132,8 @@ pub async fn lift_lock(
 }
 
 pub async fn end_linkages(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Path(key): Path<Key>,
     ApiJson(body): ApiJson<EndLinkages>,
 ) -> AppResult<Json<Done>> {

@@ -2,18 +2,17 @@
 //! member's union (supervisor and up, with a reason); registering one
 //! (admin) — its secret is shown once.
 
-use super::{Staff, reason};
+use super::{Staff, StaffUnion, reason};
 use crate::admin::clients::{ClientKeys, ClientOptions};
 use crate::db::AuthMethod;
 use crate::error::{ApiJson, AppResult};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use renkei_shared::ErrorCode;
 use renkei_shared::staff::Done;
 use renkei_shared::staff::{AppEnabled, AppRegistered, AppView, NewApp, StaffRole};
 
-pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<Vec<AppView>>> {
+pub async fn list(staff: Staff, StaffUnion(app): StaffUnion) -> AppResult<Json<Vec<AppView>>> {
     staff.require(StaffRole::Supervisor)?;
     let switches = app.tenant.app_switches().await?;
     let apps = app
@@ -51,8 +50,8 @@ pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<V
 }
 
 pub async fn register(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     ApiJson(body): ApiJson<NewApp>,
 ) -> AppResult<Json<AppRegistered>> {
     staff.require(StaffRole::Admin)?;
@@ -90,8 +89,8 @@ pub async fn register(
 }
 
 pub async fn set_enabled(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Path(client_id): Path<String>,
     ApiJson(body): ApiJson<AppEnabled>,
 ) -> AppResult<Json<Done>> {

@@ -3,13 +3,12 @@
 //! same search exported as CSV — UTF-8 with a BOM, so Excel opens the
 //! Japanese text right.
 
-use super::Staff;
+use super::{Staff, StaffUnion};
 use crate::clock::jst;
 use crate::db::{AuditFilter, AuditRow, LogStep, Outcome};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::header;
 use axum::response::IntoResponse;
 use jiff::civil::Date;
@@ -100,8 +99,8 @@ fn line(r: AuditRow) -> AuditLine {
 }
 
 pub async fn search(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Json<AuditPage>> {
     staff.require(StaffRole::Supervisor)?;
@@ -132,8 +131,8 @@ fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 pub async fn export(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<impl IntoResponse> {
     staff.require(StaffRole::Supervisor)?;

@@ -4,13 +4,12 @@
 //! consents granted and ended. All counted from the operation log (flows
 //! themselves are forgotten an hour after they end) and the consents.
 
-use super::Staff;
 use super::audit::{jst_day_bounds, parse_day};
+use super::{Staff, StaffUnion};
 use crate::clock::jst_date;
 use crate::error::AppResult;
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use renkei_shared::ErrorCode;
@@ -41,8 +40,8 @@ const SCREENS: [(Option<Step>, LogStep, Outcome); 7] = [
 ];
 
 pub async fn show(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Query(q): Query<FunnelQuery>,
 ) -> AppResult<Json<Funnel>> {
     staff.require(StaffRole::Supervisor)?;

@@ -2,13 +2,12 @@
 //! have not ended, beside the seed's fixed calendar for the coming 14
 //! days; add one, cancel one, each with a reason.
 
-use super::{Staff, reason};
+use super::{Staff, StaffUnion, reason};
 use crate::clock::jst;
 use crate::error::{ApiJson, AppResult};
 use crate::flow::service_hours::fixed_closure;
-use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use jiff::{SignedDuration, Timestamp};
 use renkei_shared::staff::Done;
 use renkei_shared::staff::{
@@ -65,7 +64,7 @@ pub fn fixed_calendar(now: Timestamp, days: i64) -> Vec<FixedClosure> {
     out
 }
 
-pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<Maintenance>> {
+pub async fn list(staff: Staff, StaffUnion(app): StaffUnion) -> AppResult<Json<Maintenance>> {
     staff.require(StaffRole::Supervisor)?;
     let now = app.clock.now();
     let windows = app
@@ -88,8 +87,8 @@ pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<M
 }
 
 pub async fn add(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     ApiJson(body): ApiJson<NewMaintenance>,
 ) -> AppResult<Json<MaintenanceWindow>> {
     staff.require(StaffRole::Supervisor)?;
@@ -129,8 +128,8 @@ pub async fn add(
 }
 
 pub async fn cancel(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<Reason>,
 ) -> AppResult<Json<Done>> {

@@ -3,14 +3,28 @@
 //! end at once. The same code as `renkei-server staff add|link|disable`.
 //! Also one passkey removed (a lost device): the member's sessions end too.
 
-use super::{Staff, instant, reason};
+use super::{Staff, StaffUnion, instant, reason};
 use crate::error::{ApiJson, AppResult};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use renkei_shared::ErrorCode;
 use renkei_shared::staff::Done;
 use renkei_shared::staff::{EnrolmentLink, NewStaff, Reason, StaffMember, StaffPasskey, StaffRole};
+
+/// The staff member `name` of the union this request acts for: another
+/// union's (or the platform's) is refused and logged, not merely not found.
+async fn member_here(app: &AppState, staff: &Staff, name: &str) -> AppResult<crate::db::StaffRow> {
+    let member = app
+        .storage
+        .staff_by_name(name)
+        .await?
+        .ok_or(ErrorCode::StaffNotFound)?;
+    if !staff.acts_for(member.institution_id) {
+        return Err(staff.refuse_other_union(app, "staff member").await);
+    }
+    Ok(member)
+}
 
 fn link(app: &AppState, token: &str) -> EnrolmentLink {
     let base = app.config.staff.url.as_str().trim_end_matches('/');
@@ -19,7 +33,7 @@ fn link(app: &AppState, token: &str) -> EnrolmentLink {
     }
 }
 
-pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<Vec<StaffMember>>> {
+pub async fn list(staff: Staff, StaffUnion(app): StaffUnion) -> AppResult<Json<Vec<StaffMember>>> {
     staff.require(StaffRole::Admin)?;
     let members = app
         .tenant
@@ -38,8 +52,8 @@ pub async fn list(State(app): State<AppState>, staff: Staff) -> AppResult<Json<V
 }
 
 pub async fn add(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     ApiJson(body): ApiJson<NewStaff>,
 ) -> AppResult<Json<EnrolmentLink>> {
     staff.require(StaffRole::Admin)?;
@@ -58,17 +72,16 @@ pub async fn add(
 }
 
 pub async fn new_link(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Path(name): Path<String>,
 ) -> AppResult<Json<EnrolmentLink>> {
     staff.require(StaffRole::Admin)?;
-    let enabled = app
-        .storage
-        .staff_by_name(&name)
+    if member_here(&app, &staff, &name)
         .await?
-        .is_some_and(|m| m.disabled_at.is_none());
-    if !enabled {
+        .disabled_at
+        .is_some()
+    {
         return Err(ErrorCode::StaffNotFound.into());
     }
     let token = staff.context(&app).staff_link(&name).await?;
@@ -76,32 +89,26 @@ pub async fn new_link(
 }
 
 pub async fn disable(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Path(name): Path<String>,
     ApiJson(body): ApiJson<Reason>,
 ) -> AppResult<Json<Done>> {
     staff.require(StaffRole::Admin)?;
     let why = reason(&body.reason)?;
-    if app.storage.staff_by_name(&name).await?.is_none() {
-        return Err(ErrorCode::StaffNotFound.into());
-    }
+    member_here(&app, &staff, &name).await?;
     staff.context(&app).disable_staff(&name, why).await?;
     Ok(Json(Done { changed: 1 }))
 }
 
 /// The member's passkeys: when each was registered and last used.
 pub async fn passkeys(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Path(name): Path<String>,
 ) -> AppResult<Json<Vec<StaffPasskey>>> {
     staff.require(StaffRole::Admin)?;
-    let member = app
-        .storage
-        .staff_by_name(&name)
-        .await?
-        .ok_or(ErrorCode::StaffNotFound)?;
+    let member = member_here(&app, &staff, &name).await?;
     let keys = app
         .storage
         .passkey_list(member.id)
@@ -119,18 +126,14 @@ pub async fn passkeys(
 /// Removes one passkey of a member, with a reason; every session of the
 /// member ends (one may be on the lost device).
 pub async fn remove_passkey(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Path((name, id)): Path<(String, i64)>,
     ApiJson(body): ApiJson<Reason>,
 ) -> AppResult<Json<Done>> {
     staff.require(StaffRole::Admin)?;
     let why = reason(&body.reason)?;
-    let member = app
-        .storage
-        .staff_by_name(&name)
-        .await?
-        .ok_or(ErrorCode::StaffNotFound)?;
+    let member = member_here(&app, &staff, &name).await?;
     if !staff
         .context(&app)
         .remove_passkey(member.id, &member.name, id, why)
@@ -144,16 +147,14 @@ pub async fn remove_passkey(
 /// Revokes every unused enrolment link of a member (sent to the wrong
 /// address, or a device that will not be enrolled), with a reason.
 pub async fn revoke_links(
-    State(app): State<AppState>,
     staff: Staff,
+    StaffUnion(app): StaffUnion,
     Path(name): Path<String>,
     ApiJson(body): ApiJson<Reason>,
 ) -> AppResult<Json<Done>> {
     staff.require(StaffRole::Admin)?;
     let why = reason(&body.reason)?;
-    if app.storage.staff_by_name(&name).await?.is_none() {
-        return Err(ErrorCode::StaffNotFound.into());
-    }
+    member_here(&app, &staff, &name).await?;
     let n = staff.context(&app).revoke_links(&name, why).await?;
     Ok(Json(Done { changed: n }))
 }

@@ -97,6 +97,49 @@ pub struct Staff {
     pub role: StaffRole,
     pub csrf_token: String,
     pub session_hash: String,
+    /// The member's union (`None`: platform staff, who act for the union a
+    /// request names, or the first).
+    pub institution: Option<i64>,
+    /// The state for the union this request acts for (see [`StaffUnion`]).
+    union: AppState,
+}
+
+/// The header (or `institution` query parameter) by which a request names
+/// the credit union (its 金融機関コード) it is about: platform staff choose
+/// one; a union's staff may name only their own.
+pub const INSTITUTION_HEADER: &str = "x-renkei-institution";
+
+/// The state for the union a staff request acts for: its records, log,
+/// apps, maintenance and staff. Taken after [`Staff`] (which decides it).
+pub struct StaffUnion(pub AppState);
+
+impl FromRequestParts<AppState> for StaffUnion {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<StaffUnion> {
+        let staff = match parts.extensions.get::<UnionOf>() {
+            Some(u) => return Ok(StaffUnion(u.0.clone())),
+            None => Staff::from_request_parts(parts, app).await?,
+        };
+        Ok(StaffUnion(staff.union))
+    }
+}
+
+#[derive(Clone)]
+struct UnionOf(AppState);
+
+/// The 金融機関コード a request names, if any.
+fn named_institution(parts: &Parts) -> Option<String> {
+    let header = parts
+        .headers
+        .get(INSTITUTION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    header.or_else(|| {
+        url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+            .find(|(k, _)| k == "institution")
+            .map(|(_, v)| v.into_owned())
+    })
 }
 
 impl Staff {
@@ -109,9 +152,40 @@ impl Staff {
         }
     }
 
-    /// The staff tools' context, acting as this staff member.
+    /// The staff tools' context, acting as this staff member for the union
+    /// this request is about.
     pub fn context(&self, app: &AppState) -> Context {
-        Context::as_staff(app.storage.clone(), app.clock.now(), &self.name).configured(&app.config)
+        Context {
+            tenant: self.union.tenant.clone(),
+            ..Context::as_staff(app.storage.clone(), app.clock.now(), &self.name)
+                .configured(&app.config)
+        }
+    }
+
+    /// Refuses (`staff_forbidden`, logged at the member's own union) a
+    /// request about another union's staff member, account or data.
+    pub async fn refuse_other_union(&self, app: &AppState, what: &str) -> AppError {
+        let union = self.institution.unwrap_or(crate::db::FIRST_INSTITUTION);
+        let detail = format!("another credit union's {what}");
+        let log = crate::db::OpLog {
+            staff: Some(&self.name),
+            detail: Some(&detail),
+            ..crate::db::OpLog::new(
+                app.now_secs(),
+                crate::db::LogStep::Staff,
+                crate::db::Outcome::Refused(ErrorCode::StaffForbidden),
+            )
+        };
+        tracing::warn!(staff = %self.name, what, "a request for another credit union's data refused");
+        if let Err(e) = app.storage.tenant(union).log_operation(log).await {
+            return e.into();
+        }
+        ErrorCode::StaffForbidden.into()
+    }
+
+    /// Whether the union this request acts for is `institution`.
+    pub fn acts_for(&self, institution: Option<i64>) -> bool {
+        institution == Some(self.union.tenant.institution())
     }
 }
 
@@ -140,12 +214,50 @@ impl FromRequestParts<AppState> for Staff {
                 return Err(ErrorCode::StaffCsrfRejected.into());
             }
         }
+        // The union it acts for: the member's own; for platform staff the
+        // one the request names (else the first). A union's staff naming
+        // another union is refused and logged.
+        let named = match named_institution(parts) {
+            Some(code) => Some(
+                app.storage
+                    .institution_by_code(&code)
+                    .await?
+                    .ok_or(ErrorCode::NotFound)?,
+            ),
+            None => None,
+        };
+        let union_id = row.institution_id.unwrap_or(crate::db::FIRST_INSTITUTION);
+        let union_row = match (row.institution_id, named) {
+            (Some(own), Some(asked)) if asked.id != own => {
+                let staff = Staff {
+                    staff_id: row.staff_id,
+                    name: row.name,
+                    role: row.role,
+                    csrf_token: row.csrf_token,
+                    session_hash,
+                    institution: row.institution_id,
+                    union: app.clone(),
+                };
+                return Err(staff.refuse_other_union(app, "data").await);
+            }
+            (_, Some(asked)) => asked,
+            (_, None) => app
+                .storage
+                .institution_by_id(union_id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("staff member's union {union_id} is missing"))?,
+        };
+        let base = crate::tenancy::base_of(&union_row);
+        let union = crate::tenancy::state_for(app, union_row, base);
+        parts.extensions.insert(UnionOf(union.clone()));
         Ok(Staff {
             staff_id: row.staff_id,
             name: row.name,
             role: row.role,
             csrf_token: row.csrf_token,
             session_hash,
+            institution: row.institution_id,
+            union,
         })
     }
 }

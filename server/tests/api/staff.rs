@@ -6,7 +6,7 @@
 use crate::helpers::{
     TestApp, authorize_params, code_of, happy_customer, spawn_app, spawn_app_with,
 };
-use renkei_server::testkit::staff_session;
+
 use renkei_shared::api::Empty;
 use renkei_shared::oplog::Outcome;
 use renkei_shared::staff::{
@@ -32,8 +32,22 @@ struct StaffClient {
 
 impl StaffClient {
     async fn sign_in(app: &TestApp, name: &str, role: StaffRole) -> StaffClient {
+        let first = Some(renkei_server::db::FIRST_INSTITUTION);
+        Self::sign_in_at(app, first, name, role).await
+    }
+
+    /// A member of union `institution` (`None`: platform staff).
+    async fn sign_in_at(
+        app: &TestApp,
+        institution: Option<i64>,
+        name: &str,
+        role: StaffRole,
+    ) -> StaffClient {
         let now = renkei_server::clock::Clock::now(&*app.clock).as_second();
-        let (token, csrf) = staff_session(&app.storage, name, role, now).await.unwrap();
+        let (token, csrf) =
+            renkei_server::testkit::staff_session_of(&app.storage, institution, name, role, now)
+                .await
+                .unwrap();
         StaffClient {
             http: reqwest::Client::new(),
             cookie: format!("renkei_staff={token}"),
@@ -965,5 +979,139 @@ async fn enrolment_links_expire_and_a_newer_link_or_an_admin_revokes_them() {
     assert_eq!(
         code_of(enrol_start(&app, &third).await).await,
         "staff_enrolment_invalid"
+    );
+}
+
+/// A union's staff (issue #22) see and change only their union: its
+/// accounts, log, apps and staff. Naming another union, or acting on
+/// another union's staff member, is refused (403) and logged; platform
+/// staff choose the union a request is about.
+#[tokio::test]
+async fn a_unions_staff_act_only_for_their_union_and_platform_staff_choose_one() {
+    let app = spawn_app().await;
+    let mirai = app
+        .storage
+        .institution_by_code(renkei_fixture::SECOND_CODE)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let theirs = StaffClient::sign_in_at(&app, Some(mirai), "mirai-admin", StaffRole::Admin).await;
+    let ours = StaffClient::sign_in(&app, "shinkumi-admin", StaffRole::Admin).await;
+    let c = renkei_fixture::SECOND_CUSTOMERS[0];
+    let mirai_key = path(paths::ACCOUNT, &[c.branch, c.kind, c.number]);
+
+    // Each union's staff find its own customers only.
+    assert_eq!(theirs.get(&mirai_key).await.status(), 200);
+    assert_eq!(theirs.get(&happy()).await.status(), 404);
+    assert_eq!(ours.get(&happy()).await.status(), 200);
+    assert_eq!(ours.get(&mirai_key).await.status(), 404);
+
+    // Naming the other union: refused, and the refusal is in the asking
+    // staff member's union's log.
+    let resp = theirs.get(&format!("{}?institution=2999", happy())).await;
+    assert_eq!(resp.status(), 403);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "staff_forbidden");
+    let resp = theirs
+        .http
+        .get(format!("{}{}", theirs.base, paths::AUDIT))
+        .header("cookie", &theirs.cookie)
+        .header(renkei_server::staff::INSTITUTION_HEADER, "2999")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    let refusals = |t: renkei_server::db::Tenant| async move {
+        t.audit(&Default::default(), None, 500)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|l| l.outcome == Outcome::Refused(renkei_shared::ErrorCode::StaffForbidden))
+            .collect::<Vec<_>>()
+    };
+    let logged = refusals(app.storage.tenant(mirai)).await;
+    assert_eq!(logged.len(), 2, "{logged:?}");
+    assert!(
+        logged
+            .iter()
+            .all(|l| l.staff.as_deref() == Some("mirai-admin"))
+    );
+    assert!(
+        refusals(app.storage.tenant(renkei_server::db::FIRST_INSTITUTION))
+            .await
+            .is_empty()
+    );
+
+    // The staff list is the union's; another union's member cannot be
+    // touched (and keeps working).
+    let names = |v: Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let listed = names(theirs.get(paths::STAFF).await.json().await.unwrap());
+    assert_eq!(listed, ["mirai-admin"]);
+    assert!(
+        !names(ours.get(paths::STAFF).await.json().await.unwrap())
+            .contains(&"mirai-admin".to_owned())
+    );
+    let resp = theirs
+        .post(
+            &path(paths::STAFF_DISABLE, &["shinkumi-admin"]),
+            &Reason { reason: "x".into() },
+        )
+        .await;
+    assert_eq!(resp.status(), 403);
+    assert_eq!(ours.get(paths::ME).await.status(), 200);
+    assert_eq!(refusals(app.storage.tenant(mirai)).await.len(), 3);
+
+    // Its audit log holds none of the first union's lines.
+    let audit: Value = theirs.get(paths::AUDIT).await.json().await.unwrap();
+    let text = audit.to_string();
+    assert!(!text.contains("shinkumi-admin"), "{text}");
+    let ours_audit: Value = ours.get(paths::AUDIT).await.json().await.unwrap();
+    assert!(ours_audit.to_string().contains("shinkumi-admin"));
+
+    // Its app switch is its union's: the demo app stops there only.
+    let resp = theirs
+        .post(
+            &path(paths::APP_ENABLED, &["demo-creco"]),
+            &AppEnabled {
+                enabled: false,
+                reason: "当組合では提供終了".into(),
+            },
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let second = app.at(renkei_fixture::SECOND_CODE);
+    assert_eq!(second.authorize(&authorize_params()).await.status(), 503);
+    assert_eq!(app.authorize(&authorize_params()).await.status(), 303);
+
+    // Platform staff name the union a request is about.
+    let platform = StaffClient::sign_in_at(&app, None, "platform-op", StaffRole::Admin).await;
+    assert_eq!(
+        platform.get(&happy()).await.status(),
+        200,
+        "the first by default"
+    );
+    assert_eq!(
+        platform
+            .get(&format!(
+                "{mirai_key}?institution={}",
+                renkei_fixture::SECOND_CODE
+            ))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        platform
+            .get(&format!("{}?institution=9999", happy()))
+            .await
+            .status(),
+        404
     );
 }

@@ -32,6 +32,8 @@ pub struct StaffSessionRow {
     pub name: String,
     pub role: StaffRole,
     pub csrf_token: String,
+    /// The member's union (`None`: platform staff).
+    pub institution_id: Option<i64>,
 }
 
 /// A WebAuthn ceremony taken back (once) by the request that finishes it.
