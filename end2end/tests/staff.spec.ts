@@ -245,3 +245,37 @@ test('an operator enrols a passkey, signs in, lifts a lock with a reason, and th
   await expect(keyed).toContainText(`公開鍵URL: ${staffURL}/demo/jwks.json`);
   await expectAccessible(page);
 });
+
+// The shared platform (issue #22): a union's admin switches an app off for
+// that union's customers only. The demo app (its FAPI registration) then
+// cannot start a linkage at みらい信用組合 (2998), and still can at the
+// seed's union.
+test('a union admin switches the demo app off for that union only', async ({ page, browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one staff server, one run');
+  test.setTimeout(60_000);
+  const out = renkei(['staff', 'add', '--name', 'みらい 管理', '--role', 'admin', '--institution', '2998']);
+  await virtualAuthenticator(page);
+  await page.goto(out.match(/https?:\/\/\S+/)![0]);
+  await page.getByRole('button', { name: 'パスキーを登録する' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '口座照会' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'アプリ' }).click();
+  const row = page.getByRole('row').filter({ hasText: 'demo-creco-fapi' });
+  await expect(row).toContainText('有効');
+  await page.getByLabel('停止・再開の理由（必須）').fill('当組合での提供終了');
+  await row.getByRole('button', { name: '停止する' }).click();
+  await expect(row).toContainText('停止中');
+  await expect(row).toContainText('当組合での提供終了');
+  await expectAccessible(page);
+
+  // The customer of that union: the app cannot start there.
+  const customer = await browser.newPage({ baseURL: staffURL });
+  await customer.goto('/demo?union=2998');
+  await customer.getByRole('link', { name: '口座を連携する' }).click();
+  await expect(customer.getByRole('heading', { name: '連携を開始できませんでした' })).toBeVisible();
+  // At the seed's union it goes on.
+  await customer.goto('/demo');
+  await customer.getByRole('link', { name: '口座を連携する' }).click();
+  await expect(customer).toHaveURL(/localhost:\d+\/flow\/account$/);
+  await expect(customer.locator('header .brand')).toHaveText('しんくみ信用組合');
+});

@@ -4,9 +4,11 @@
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::config::institution::Profile;
+use crate::db::InstitutionRow;
 use crate::db::{Storage, Tenant};
 use crate::hashing::Hasher;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// The credit union an `AppState` serves (see `tenancy`).
 #[derive(Clone, Debug)]
@@ -35,7 +37,7 @@ pub struct AppState {
     /// mail, log and staff.
     pub tenant: Tenant,
     /// Every union's parsed profile.
-    pub profiles: Arc<crate::tenancy::Profiles>,
+    pub profiles: Arc<Profiles>,
     /// The bank's records: the embedded tables or the host gateway.
     pub records: crate::records::port::Records,
     /// argon2id for PINs, on its bounded pool.
@@ -84,5 +86,28 @@ impl AppState {
     /// Now, in unix seconds (how the database keeps instants).
     pub fn now_secs(&self) -> i64 {
         self.clock.now().as_second()
+    }
+}
+
+/// Parsed profiles by institution, parsed again only when the stored text
+/// changes (bounded by the number of institutions).
+#[derive(Default)]
+pub struct Profiles(Mutex<HashMap<i64, (String, Arc<Profile>)>>);
+
+impl Profiles {
+    pub fn of(&self, row: &InstitutionRow) -> Arc<Profile> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((text, p)) = map.get(&row.id)
+            && *text == row.profile
+        {
+            return p.clone();
+        }
+        // Stored only after this reader accepted it; a row changed behind
+        // its back still shows its name and code, the rest the defaults'.
+        let mut profile = Profile::parse(&row.profile).unwrap_or_else(|_| Profile::demo());
+        profile.public.code = row.code.clone();
+        let profile = Arc::new(profile);
+        map.insert(row.id, (row.profile.clone(), profile.clone()));
+        profile
     }
 }

@@ -58,6 +58,11 @@ pub async fn render() -> Response {
         .into_response()
 }
 
+/// The 金融機関コード of the credit union a request is for (set by
+/// `tenancy::address`), for the `institution` label.
+#[derive(Clone, Debug)]
+pub struct UnionCode(pub String);
+
 /// Counts each request by its route (the template, never the concrete
 /// path: no ids or tokens in labels), status and credit union, and times
 /// it.
@@ -68,7 +73,11 @@ pub async fn track(req: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "other".to_owned());
     let method = req.method().as_str().to_owned();
-    let institution = crate::tenancy::code_of(&req);
+    let institution = req
+        .extensions()
+        .get::<UnionCode>()
+        .map(|c| c.0.clone())
+        .unwrap_or_default();
     let started = Instant::now();
     let resp = next.run(req).await;
     let status = resp.status().as_u16().to_string();

@@ -9,10 +9,10 @@
 //! a union added or suspended at the command line counts at once on every
 //! instance.
 
-use crate::config::institution::Profile;
 use crate::db::{FIRST_INSTITUTION, InstitutionRow, InstitutionState};
 use crate::error::AppError;
 use crate::state::{AppState, Institution};
+use crate::telemetry::UnionCode;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, Uri};
@@ -21,8 +21,6 @@ use axum::response::{IntoResponse, Response};
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{INSTITUTIONS_PREFIX, institution_of};
 use renkei_shared::oauth::METADATA_PATH;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 /// The union a request's URL named, as its row was when the request came
 /// (none: the root URLs, the first union's).
@@ -66,7 +64,7 @@ pub async fn address(State(app): State<AppState>, mut req: Request, next: Next) 
     {
         (code, METADATA_PATH)
     } else {
-        let first = FirstCode(app.institution.code.clone());
+        let first = UnionCode(app.institution.code.clone());
         req.extensions_mut().insert(first);
         return next.run(req).await;
     };
@@ -90,48 +88,10 @@ pub async fn address(State(app): State<AppState>, mut req: Request, next: Next) 
         return StatusCode::BAD_REQUEST.into_response();
     };
     *req.uri_mut() = uri;
+    req.extensions_mut()
+        .insert(UnionCode(addressed.row.code.clone()));
     req.extensions_mut().insert(addressed);
     next.run(req).await
-}
-
-/// The 金融機関コード of the union a request is for (the first union's at
-/// the root URLs), for metrics.
-pub fn code_of(req: &Request) -> String {
-    match req.extensions().get::<Addressed>() {
-        Some(a) => a.row.code.clone(),
-        None => req
-            .extensions()
-            .get::<FirstCode>()
-            .map(|c| c.0.clone())
-            .unwrap_or_default(),
-    }
-}
-
-/// The first union's code, on a request to the root URLs.
-#[derive(Clone)]
-struct FirstCode(String);
-
-/// Parsed profiles by institution, parsed again only when the stored text
-/// changes (bounded by the number of institutions).
-#[derive(Default)]
-pub struct Profiles(Mutex<HashMap<i64, (String, Arc<Profile>)>>);
-
-impl Profiles {
-    pub fn of(&self, row: &InstitutionRow) -> Arc<Profile> {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((text, p)) = map.get(&row.id)
-            && *text == row.profile
-        {
-            return p.clone();
-        }
-        // Stored only after this reader accepted it; a row changed behind
-        // its back still shows its name and code, the rest the defaults'.
-        let mut profile = Profile::parse(&row.profile).unwrap_or_else(|_| Profile::demo());
-        profile.public.code = row.code.clone();
-        let profile = Arc::new(profile);
-        map.insert(row.id, (row.profile.clone(), profile.clone()));
-        profile
-    }
 }
 
 /// The application state for the union the request is for.
