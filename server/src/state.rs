@@ -78,6 +78,24 @@ impl AppState {
         format!("{}{path}", self.issuer())
     }
 
+    /// Failed attempts a day before this union's customers are locked
+    /// (B84): its profile's, else the deployment's.
+    pub fn lockout_threshold(&self) -> i64 {
+        self.institution
+            .profile
+            .lockout_threshold
+            .unwrap_or(self.config.lockout_threshold)
+    }
+
+    /// The toll-free numbers SOA209 shows this union's customers.
+    pub fn callback_numbers(&self) -> &[String] {
+        self.institution
+            .profile
+            .callback_numbers
+            .as_deref()
+            .unwrap_or(&self.config.telephony.callback_numbers)
+    }
+
     /// A path of the union's, as the browser reaches it.
     pub fn path(&self, path: &str) -> String {
         format!("{}{path}", self.institution.base)

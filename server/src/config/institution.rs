@@ -18,6 +18,13 @@ pub struct Profile {
     pub terms_version: String,
     /// The mails' From (`Name <addr>`).
     pub mail_from: String,
+    /// The toll-free numbers SOA209 shows this union's customers (its own
+    /// pool on the platform); `None`: the deployment's
+    /// (`RENKEI_CALLBACK_NUMBERS`).
+    pub callback_numbers: Option<Vec<String>>,
+    /// Failed identity/PIN attempts a day before B84; `None`: the
+    /// deployment's (`RENKEI_LOCKOUT_THRESHOLD`).
+    pub lockout_threshold: Option<i64>,
 }
 
 /// The file's keys, all optional: a missing key keeps the demo's value.
@@ -33,6 +40,8 @@ struct File {
     faq_url: Option<String>,
     mail_from: Option<String>,
     brand_color: Option<String>,
+    callback_numbers: Option<Vec<String>>,
+    lockout_threshold: Option<i64>,
 }
 
 /// Why a profile file was refused: the key and the reason.
@@ -65,6 +74,8 @@ impl Profile {
             },
             terms_version: "2026-04".into(),
             mail_from: "しんくみ信用組合 <noreply@shinkumi.example>".into(),
+            callback_numbers: None,
+            lockout_threshold: None,
         }
     }
 
@@ -155,6 +166,29 @@ impl Profile {
             }
             p.public.brand_color = v.to_ascii_lowercase();
         }
+        if let Some(numbers) = file.callback_numbers {
+            let toll_free =
+                |n: &String| (10..=11).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit());
+            if numbers.is_empty() || numbers.len() > 100 || !numbers.iter().all(toll_free) {
+                return Err(bad(
+                    "callback_numbers",
+                    "1 to 100 numbers of 10 or 11 digits, no hyphens",
+                ));
+            }
+            let mut seen = std::collections::HashSet::new();
+            p.callback_numbers = Some(
+                numbers
+                    .into_iter()
+                    .filter(|n| seen.insert(n.clone()))
+                    .collect(),
+            );
+        }
+        if let Some(n) = file.lockout_threshold {
+            if !(1..=20).contains(&n) {
+                return Err(bad("lockout_threshold", "1 to 20"));
+            }
+            p.lockout_threshold = Some(n);
+        }
         Ok(p)
     }
 }
@@ -198,6 +232,10 @@ mod tests {
             ("code = \"12\"", "code"),
             ("contact_phone = \"call us\"", "contact_phone"),
             ("brand_color = \"blue\"", "brand_color"),
+            ("callback_numbers = [\"0120-555-001\"]", "callback_numbers"),
+            ("callback_numbers = []", "callback_numbers"),
+            ("lockout_threshold = 0", "lockout_threshold"),
+            ("lockout_threshold = 21", "lockout_threshold"),
             ("brand_color = \"#ffe600\"", "brand_color"),
             ("terms_url = \"javascript:alert(1)\"", "terms_url"),
             ("mail_from = \"nobody\"", "mail_from"),

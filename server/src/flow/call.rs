@@ -68,7 +68,7 @@ pub async fn open(
                     .await?
                     .ok_or(ErrorCode::AccountNotEligible)?
                     .phone,
-                &app.config.telephony.callback_numbers,
+                app.callback_numbers(),
                 flow.now + app.config.telephony.window_secs,
                 flow.now + app.config.telephony.window_secs + app.config.telephony.quiet_secs,
                 meta.log(&flow, Outcome::ChallengeOpened),

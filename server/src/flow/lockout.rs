@@ -34,7 +34,7 @@ impl<'a> Guard<'a> {
     /// `Err(LockedB84)` if the account is locked today.
     pub async fn check(&self) -> anyhow::Result<Result<(), ErrorCode>> {
         let failures = self.app.tenant.failures(self.key()).await?;
-        Ok(if failures >= self.app.config.lockout_threshold {
+        Ok(if failures >= self.app.lockout_threshold() {
             Err(ErrorCode::LockedB84)
         } else {
             Ok(())
@@ -44,7 +44,7 @@ impl<'a> Guard<'a> {
     /// Counts a failed attempt and logs it (`log` with the outcome filled
     /// in) in one transaction; returns the code the customer gets.
     pub async fn fail(&self, log: OpLog<'_>) -> anyhow::Result<ErrorCode> {
-        let threshold = self.app.config.lockout_threshold;
+        let threshold = self.app.lockout_threshold();
         let step = log.step;
         // `None`: already locked when this attempt came to be counted (it
         // raced the one that locked), so it counted nothing.

@@ -81,7 +81,7 @@ impl Flow {
                 now: self.now,
                 account: t.account,
                 email: t.email,
-                unless_locked: t.guard.map(|g| (g.key(), app.config.lockout_threshold)),
+                unless_locked: t.guard.map(|g| (g.key(), app.lockout_threshold())),
                 grant: t.grant,
                 mail: t.mail,
                 log,

@@ -96,7 +96,7 @@ pub async fn show(
             last_outcome: f.last_outcome,
         })
         .collect();
-    let threshold = app.config.lockout_threshold;
+    let threshold = app.lockout_threshold();
     Ok(Json(AccountView {
         branch: account.branch.clone(),
         kind: account.kind,

@@ -491,3 +491,55 @@ async fn an_app_switched_off_at_one_union_keeps_working_at_another() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_union_has_its_own_callback_numbers_and_lockout_threshold() {
+    let app = spawn_app().await;
+    let profile = format!(
+        "{}callback_numbers = [\"0120555001\", \"0120555002\"]\nlockout_threshold = 2\n",
+        crate::platform::SECOND
+    );
+    let second = crate::platform::second_union_with(&app, &profile).await;
+    let h = renkei_fixture::HAPPY;
+
+    // SOA209 shows the union's own number; the first union's stays its.
+    let csrf = second.at_call_step().await;
+    let shown = second.open_call(&csrf).await;
+    assert_eq!(shown.callback_number, "0120555001");
+    let csrf = app.at_call_step().await;
+    assert_eq!(
+        app.open_call(&csrf).await.callback_number,
+        crate::helpers::CALLBACK_NUMBER
+    );
+
+    // Two wrong PINs lock the account at the second union (its threshold),
+    // while the first union's threshold is the deployment's five.
+    let b = second.other_browser();
+    let csrf = b.at_customer_step(h.branch, h.kind, h.number).await;
+    let mut wrong = crate::helpers::happy_customer();
+    wrong.birth_year = "1999".into();
+    let mut codes = Vec::new();
+    for _ in 0..3 {
+        let resp = b
+            .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &wrong)
+            .await;
+        let body: Value = resp.json().await.unwrap();
+        codes.push(body["code"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(codes, ["identity_mismatch", "locked", "locked_b84"]);
+    let b = app.other_browser();
+    let csrf = b.at_customer_step(h.branch, h.kind, h.number).await;
+    let resp = b
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &wrong)
+        .await;
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "identity_mismatch");
+    let resp = b
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &wrong)
+        .await;
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body["code"], "identity_mismatch",
+        "the first union's threshold is 5"
+    );
+}

@@ -11,7 +11,7 @@ use renkei_server::crypto::sha256_hex;
 use renkei_server::db::{FIRST_INSTITUTION, InstitutionState, Storage};
 use renkei_shared::oplog::Outcome;
 
-const SECOND: &str = "name = \"ぐんまみらい信用組合\"\n\
+pub const SECOND: &str = "name = \"ぐんまみらい信用組合\"\n\
     contact_phone = \"0120-219-190\"\n\
     brand_color = \"#006934\"\n\
     mail_from = \"ぐんまみらい信用組合 <noreply@gunmamirai.example>\"\n";
@@ -20,7 +20,12 @@ const ACCOUNTS_HEADER: &str = "branch,kind,number,holder_kana,birth_date,phone,c
 
 /// `institution add` of the second union (code 2011); its row id.
 async fn add_second(app: &TestApp) -> i64 {
-    let profile = app.write_file("gunma.toml", SECOND);
+    add_second_with(app, SECOND).await
+}
+
+/// The same with the profile `toml`.
+async fn add_second_with(app: &TestApp, toml: &str) -> i64 {
+    let profile = app.write_file("gunma.toml", toml);
     let out = output_of(app.cli(&[
         "institution",
         "add",
@@ -527,7 +532,12 @@ async fn a_database_made_before_the_platform_migrates_with_every_row_its_first_u
 /// customer also among its records (the same person, banking at both):
 /// the view of the server at its issuer.
 pub async fn second_union(app: &TestApp) -> TestApp {
-    add_second(app).await;
+    second_union_with(app, SECOND).await
+}
+
+/// The same with the profile `toml` (`SECOND` and more keys).
+pub async fn second_union_with(app: &TestApp, toml: &str) -> TestApp {
+    add_second_with(app, toml).await;
     let c = renkei_fixture::HAPPY;
     let pin = c.pin.expect("a card");
     let out = crate::records::hash_pins(
