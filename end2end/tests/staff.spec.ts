@@ -278,4 +278,55 @@ test('a union admin switches the demo app off for that union only', async ({ pag
   await customer.getByRole('link', { name: '口座を連携する' }).click();
   await expect(customer).toHaveURL(/localhost:\d+\/flow\/account$/);
   await expect(customer.locator('header .brand')).toHaveText('しんくみ信用組合');
+
+  // And on again for that union.
+  await page.getByLabel('停止・再開の理由（必須）').fill('提供再開');
+  await row.getByRole('button', { name: '再開する' }).click();
+  await expect(row).toContainText('有効');
+});
+
+// Platform staff (issue #22): the platform's unions, searchable and paged,
+// each with its linkages beside the others'; a platform admin suspends one
+// (its customers get the seed's message) and resumes it.
+test('a platform admin finds a union, suspends it and resumes it', async ({ page, browser }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one staff server, one run');
+  test.setTimeout(60_000);
+  const out = renkei(['staff', 'add', '--name', '基盤 管理', '--role', 'admin', '--platform']);
+  await virtualAuthenticator(page);
+  await page.goto(out.match(/https?:\/\/\S+/)![0]);
+  await page.getByRole('button', { name: 'パスキーを登録する' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '口座照会' })).toBeVisible();
+
+  await page.getByRole('link', { name: '信用組合' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '信用組合' })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: '2999' })).toContainText('しんくみ信用組合');
+  await expect(page.getByRole('row').filter({ hasText: '2998' })).toContainText('みらい信用組合');
+  await page.getByLabel('金融機関コードまたは名称').fill('みらい');
+  await page.getByRole('button', { name: '検索' }).click();
+  await expect(page.getByRole('row').filter({ hasText: '2999' })).toHaveCount(0);
+  const mirai = page.getByRole('row').filter({ hasText: '2998' });
+  await expect(mirai).toContainText('利用中');
+  await expectAccessible(page);
+
+  await page.getByLabel('停止・再開の理由（必須）').fill('システム移行');
+  await mirai.getByRole('button', { name: '停止する' }).click();
+  await expect(mirai).toContainText('停止中');
+  await expect(mirai).toContainText('システム移行');
+
+  // That union's customer, sent by an app (the demo's plain registration,
+  // which no other test switches), is turned away with the seed's message.
+  const customer = await browser.newPage({ baseURL: staffURL });
+  const authorize = `/institutions/2998/oauth/authorize?${new URLSearchParams({
+    response_type: 'code', client_id: 'demo-creco', redirect_uri: `${staffURL}/demo/callback`,
+    scope: 'account_info', state: 'platform-test',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+  })}`;
+  await customer.goto(authorize);
+  await expect(customer.getByText('ご指定のサービスはただ今お取扱できません。')).toBeVisible();
+
+  await mirai.getByRole('button', { name: '再開する' }).click();
+  await expect(mirai).toContainText('利用中');
+  await customer.goto(authorize);
+  await expect(customer).toHaveURL(/\/institutions\/2998\/flow\/account$/);
+  await expect(customer.locator('header .brand')).toHaveText('みらい信用組合');
 });

@@ -57,6 +57,10 @@ pub mod paths {
     pub const STAFF_PASSKEYS: &str = "/staff/api/staff/{name}/passkeys";
     /// `POST` [`super::Reason`] → [`super::Done`].
     pub const STAFF_PASSKEY_REMOVE: &str = "/staff/api/staff/{name}/passkeys/{id}/remove";
+    /// `GET` ?search&after → [`super::InstitutionsPage`] (platform staff).
+    pub const INSTITUTIONS: &str = "/staff/api/institutions";
+    /// `POST` [`super::InstitutionStateChange`] → [`super::Done`] (platform admin).
+    pub const INSTITUTION_STATE: &str = "/staff/api/institutions/{code}/state";
 }
 
 /// `template` with each `{…}` replaced by the next of `values`,
@@ -139,6 +143,50 @@ pub struct Me {
     pub role: StaffRole,
     /// Sent back in [`STAFF_CSRF_HEADER`] with every change.
     pub csrf_token: String,
+    /// The credit union the console acts for (its name).
+    #[serde(default)]
+    pub institution: String,
+    /// Platform staff: they may open any union's data and the list of
+    /// unions.
+    #[serde(default)]
+    pub platform: bool,
+}
+
+/// `GET` [`paths::INSTITUTIONS`]: a page of the platform's unions in code
+/// order, those after `after` whose code starts with, or whose name
+/// contains, `search`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct InstitutionsQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+/// One union as platform staff see it, with its last 30 days side by side
+/// with the others': linkages started and granted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstitutionView {
+    pub code: String,
+    pub name: String,
+    pub suspended: bool,
+    pub state_reason: Option<String>,
+    pub started: i64,
+    pub granted: i64,
+}
+
+/// A page of [`InstitutionView`]s; `next`: the `after` of the next page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstitutionsPage {
+    pub institutions: Vec<InstitutionView>,
+    pub next: Option<String>,
+}
+
+/// `POST` [`paths::INSTITUTION_STATE`]: suspend or resume, with a reason.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InstitutionStateChange {
+    pub suspended: bool,
+    pub reason: String,
 }
 
 /// `POST /staff/api/enrol/start`: the token from the enrolment link.

@@ -4,9 +4,9 @@
 
 use renkei_shared::staff::{
     AccountView, AppEnabled, AppRegistered, AppView, AuditPage, Ceremony, CeremonyDone, Done,
-    EndLinkages, EnrolStart, EnrolmentLink, Funnel, Maintenance, MaintenanceWindow, Me, NewApp,
-    NewMaintenance, NewStaff, Reason, STAFF_CSRF_HEADER, SignInStart, StaffMember, StaffPasskey,
-    path, paths,
+    EndLinkages, EnrolStart, EnrolmentLink, Funnel, InstitutionStateChange, InstitutionsPage,
+    Maintenance, MaintenanceWindow, Me, NewApp, NewMaintenance, NewStaff, Reason,
+    STAFF_CSRF_HEADER, SignInStart, StaffMember, StaffPasskey, path, paths,
 };
 pub use renkei_web::http::ApiResult;
 use renkei_web::http::{self, Csrf, Empty, encode};
@@ -185,6 +185,34 @@ pub async fn set_app_enabled(
     };
     http::post(
         &path(paths::APP_ENABLED, &[&client_id]),
+        csrf(&token),
+        &body,
+    )
+    .await
+}
+
+/// A page of the platform's unions (platform staff).
+pub async fn institutions(search: String, after: Option<String>) -> ApiResult<InstitutionsPage> {
+    let mut query = format!("search={}", encode(search.trim()));
+    if let Some(after) = after {
+        query.push_str(&format!("&after={}", encode(&after)));
+    }
+    http::get(&format!("{}?{query}", paths::INSTITUTIONS)).await
+}
+
+/// Suspends or resumes a union (platform admin).
+pub async fn set_institution_state(
+    token: String,
+    code: String,
+    suspended: bool,
+    why: String,
+) -> ApiResult<Done> {
+    let body = InstitutionStateChange {
+        suspended,
+        reason: why,
+    };
+    http::post(
+        &path(paths::INSTITUTION_STATE, &[&code]),
         csrf(&token),
         &body,
     )

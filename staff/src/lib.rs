@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/maintenance") view=pages::maintenance::MaintenancePage />
                 <Route path=path!("/staff/apps") view=pages::apps::AppsPage />
                 <Route path=path!("/staff/members") view=pages::members::MembersPage />
+                <Route path=path!("/staff/institutions") view=pages::institutions::InstitutionsPage />
             </Routes>
         </Router>
     }

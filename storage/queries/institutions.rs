@@ -154,4 +154,27 @@ impl Storage {
         tx.commit().await?;
         Ok(Some(true))
     }
+
+    /// Every union's linkages in [from, to), side by side: (institution
+    /// id, flows started, flows granted), from the operation log.
+    pub async fn union_counts(&self, from: i64, to: i64) -> sqlx::Result<Vec<(i64, i64, i64)>> {
+        let rows = sqlx::query!(
+            "SELECT institution_id AS \"institution_id!\",
+                    COUNT(DISTINCT CASE WHEN step = 'authorize' AND outcome = 'started'
+                                        THEN flow_id END) AS \"started!: i64\",
+                    COUNT(DISTINCT CASE WHEN step = 'consent' AND outcome = 'granted'
+                                        THEN flow_id END) AS \"granted!: i64\"
+             FROM operation_log
+             WHERE at >= $1 AND at < $2 AND institution_id IS NOT NULL
+             GROUP BY institution_id",
+            from,
+            to,
+        )
+        .fetch_all(self.read())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.institution_id, r.started, r.granted))
+            .collect())
+    }
 }

@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod apps;
 pub mod audit;
 pub mod funnel;
+pub mod institutions;
 pub mod maintenance;
 pub mod members;
 pub mod passkeys;
@@ -67,6 +68,8 @@ pub fn router() -> Router<AppState> {
         .route(paths::STAFF_DISABLE, post(members::disable))
         .route(paths::STAFF_PASSKEYS, get(members::passkeys))
         .route(paths::STAFF_PASSKEY_REMOVE, post(members::remove_passkey))
+        .route(paths::INSTITUTIONS, get(institutions::list))
+        .route(paths::INSTITUTION_STATE, post(institutions::set_state))
 }
 
 pub fn cookie_name(secure: bool) -> &'static str {
@@ -181,6 +184,11 @@ impl Staff {
             return e.into();
         }
         ErrorCode::StaffForbidden.into()
+    }
+
+    /// The name of the union this request acts for.
+    pub fn union_name(&self) -> String {
+        self.union.institution.profile.public.name.clone()
     }
 
     /// Whether the union this request acts for is `institution`.

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
 use renkei_shared::ErrorCode;
-use renkei_shared::staff::{Ceremony, CeremonyDone, EnrolStart, Me, SignInStart, StaffRole};
+use renkei_shared::staff::{Ceremony, CeremonyDone, EnrolStart, Me, SignInStart};
 use serde::de::DeserializeOwned;
 use webauthn_rs::prelude::{
     Passkey, PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential,
@@ -165,7 +165,7 @@ pub async fn enrol_finish(
     if !stored {
         return Err(ErrorCode::StaffEnrolmentInvalid.into());
     }
-    start_session(&app, jar, member.id, &member.name, member.role, now, None).await
+    start_session(&app, jar, &member, now, None).await
 }
 
 fn credential_id(p: &Passkey) -> String {
@@ -320,16 +320,7 @@ pub async fn sign_in_finish(
         return Err(ErrorCode::StaffSignInFailed.into());
     };
     let passkey = Some((credential_id.as_str(), json.as_str()));
-    start_session(
-        &app,
-        jar,
-        member.id,
-        &member.name,
-        member.role,
-        now,
-        passkey,
-    )
-    .await
+    start_session(&app, jar, &member, now, passkey).await
 }
 
 /// A new session (fresh session and CSRF tokens, the cookie set), with
@@ -337,17 +328,26 @@ pub async fn sign_in_finish(
 async fn start_session(
     app: &AppState,
     jar: CookieJar,
-    staff_id: i64,
-    name: &str,
-    role: StaffRole,
+    member: &crate::db::StaffRow,
     now: i64,
     passkey: Option<(&str, &str)>,
 ) -> AppResult<(CookieJar, Json<Me>)> {
+    let (staff_id, name) = (member.id, member.name.as_str());
     let token = random_token();
+    let union = member
+        .institution_id
+        .unwrap_or(crate::db::FIRST_INSTITUTION);
     let me = Me {
         name: name.to_owned(),
-        role,
+        role: member.role,
         csrf_token: random_token(),
+        institution: app
+            .storage
+            .institution_by_id(union)
+            .await?
+            .map(|r| r.name)
+            .unwrap_or_default(),
+        platform: member.institution_id.is_none(),
     };
     app.storage
         .sign_in(
@@ -374,6 +374,8 @@ pub async fn sign_out(
 
 pub async fn me(staff: Staff) -> Json<Me> {
     Json(Me {
+        institution: staff.union_name(),
+        platform: staff.institution.is_none(),
         name: staff.name,
         role: staff.role,
         csrf_token: staff.csrf_token,

@@ -1115,3 +1115,73 @@ async fn a_unions_staff_act_only_for_their_union_and_platform_staff_choose_one()
         404
     );
 }
+
+/// Platform staff see every union, paged and searchable, each with its
+/// linkages beside the others', and a platform admin suspends one; a
+/// union's staff are refused the list (logged).
+#[tokio::test]
+async fn platform_staff_list_search_and_suspend_unions_and_union_staff_cannot() {
+    let app = spawn_app().await;
+    // A linkage begun at the second union counts there.
+    let second = app.at(renkei_fixture::SECOND_CODE);
+    assert_eq!(second.authorize(&authorize_params()).await.status(), 303);
+    let admin = StaffClient::sign_in_at(&app, None, "platform-admin", StaffRole::Admin).await;
+    let page: Value = admin.get(paths::INSTITUTIONS).await.json().await.unwrap();
+    let rows = page["institutions"].as_array().unwrap();
+    let codes: Vec<&str> = rows.iter().map(|r| r["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["2998", "2999"]);
+    assert_eq!(rows[0]["name"], renkei_fixture::SECOND_NAME);
+    assert_eq!(rows[0]["started"], 1);
+    assert_eq!(rows[0]["granted"], 0);
+    assert_eq!(rows[1]["started"], 0);
+    assert_eq!(page["next"], Value::Null);
+    let found: Value = admin
+        .get(&format!(
+            "{}?search={}",
+            paths::INSTITUTIONS,
+            "%E3%81%BF%E3%82%89%E3%81%84"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["institutions"].as_array().unwrap().len(), 1);
+    assert_eq!(found["institutions"][0]["code"], "2998");
+    let me: Value = admin.get(paths::ME).await.json().await.unwrap();
+    assert_eq!(me["platform"], true);
+
+    // A union's admin is refused the list and the switch.
+    let mirai = app
+        .storage
+        .institution_by_code(renkei_fixture::SECOND_CODE)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let theirs = StaffClient::sign_in_at(&app, Some(mirai), "mirai-admin", StaffRole::Admin).await;
+    assert_eq!(theirs.get(paths::INSTITUTIONS).await.status(), 403);
+    let me: Value = theirs.get(paths::ME).await.json().await.unwrap();
+    assert_eq!(me["platform"], false);
+    assert_eq!(me["institution"], renkei_fixture::SECOND_NAME);
+    let suspend = renkei_shared::staff::InstitutionStateChange {
+        suspended: true,
+        reason: "システム移行".into(),
+    };
+    let state_path = path(paths::INSTITUTION_STATE, &["2998"]);
+    assert_eq!(theirs.post(&state_path, &suspend).await.status(), 403);
+    // A platform operator may look, not suspend.
+    let operator = StaffClient::sign_in_at(&app, None, "platform-op", StaffRole::Operator).await;
+    assert_eq!(operator.get(paths::INSTITUTIONS).await.status(), 200);
+    assert_eq!(operator.post(&state_path, &suspend).await.status(), 403);
+
+    // The platform admin suspends it: its customers are turned away.
+    let resp = admin.post(&state_path, &suspend).await;
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["changed"], 1);
+    assert_eq!(second.authorize(&authorize_params()).await.status(), 503);
+    assert_eq!(app.authorize(&authorize_params()).await.status(), 303);
+    let page: Value = admin.get(paths::INSTITUTIONS).await.json().await.unwrap();
+    assert_eq!(page["institutions"][0]["suspended"], true);
+    assert_eq!(page["institutions"][0]["state_reason"], "システム移行");
+}

@@ -56,12 +56,15 @@ pub fn Layout(title: &'static str, children: ChildrenFn) -> impl IntoView {
                     <a href="/staff/maintenance">"保守時間帯"</a>
                     <a href="/staff/apps">"アプリ"</a>
                 </Show>
+                <Show when=move || session.me.get().is_some_and(|m| m.platform)>
+                    <a href="/staff/institutions">"信用組合"</a>
+                </Show>
                 <Show when=move || role().is_some_and(|r| r >= StaffRole::Admin)>
                     <a href="/staff/members">"職員"</a>
                 </Show>
             </nav>
             <span class="who">
-                {move || session.me.get().map(|m| format!("{}（{}）", m.name, m.role.label()))}
+                {move || session.me.get().map(|m| format!("{}（{}）・{}", m.name, m.role.label(), m.institution))}
             </span>
             <button type="button" class="secondary" on:click=sign_out>"サインアウト"</button>
         </header>

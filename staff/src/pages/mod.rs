@@ -4,6 +4,7 @@ pub mod apps;
 pub mod audit;
 pub mod enrol;
 pub mod funnel;
+pub mod institutions;
 pub mod lookup;
 pub mod maintenance;
 pub mod members;
