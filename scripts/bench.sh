@@ -51,8 +51,12 @@ if [[ $cpus -ge 2 ]]; then
 fi
 if [[ $backend == postgres ]]; then
   instances=${INSTANCES:-2}
-  psql -q "postgres://postgres@localhost/postgres?host=$RENKEI_TEST_POSTGRES" -c "CREATE DATABASE bench"
-  database_url="postgres://postgres@localhost/bench?host=$RENKEI_TEST_POSTGRES"
+  # As in production: an ordinary role, held to row-level security (a
+  # superuser would pass it by and measure less than a deployment does).
+  psql -q "postgres://postgres@localhost/postgres?host=$RENKEI_TEST_POSTGRES" \
+    -c "DO \$\$ BEGIN CREATE ROLE renkei_app LOGIN NOSUPERUSER NOBYPASSRLS; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$" \
+    -c "CREATE DATABASE bench OWNER renkei_app"
+  database_url="postgres://renkei_app@localhost/bench?host=$RENKEI_TEST_POSTGRES"
 else
   instances=1
   database_url="sqlite://$dir/bench.db"

@@ -101,3 +101,17 @@ pub async fn logged_client_ips(storage: &Storage) -> sqlx::Result<Vec<String>> {
 pub async fn ceremony_count(storage: &Storage) -> sqlx::Result<i64> {
     crate::db::backend!(storage, (s, b) => b::testkit::ceremony_count(s).await)
 }
+
+/// See the storage crates' `testkit::forgetful_statements`.
+pub async fn forgetful_statements(
+    storage: &Storage,
+    institution: i64,
+    other: i64,
+) -> sqlx::Result<(i64, i64, bool)> {
+    crate::db::backend!(storage, (s, b) => b::testkit::forgetful_statements(s, institution, other).await)
+}
+
+/// Every union's accounts, as the platform's own connection sees them.
+pub async fn all_accounts(storage: &Storage) -> sqlx::Result<i64> {
+    crate::db::backend!(storage, (s, b) => b::testkit::all_accounts(s).await)
+}

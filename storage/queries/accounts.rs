@@ -22,7 +22,7 @@ impl Tenant {
             number.as_str(),
             self.institution,
         )
-        .fetch_optional(self.read())
+        .fetch_optional(&mut *self.read().await?)
         .await
     }
 
@@ -33,7 +33,7 @@ impl Tenant {
             id,
             self.institution,
         )
-        .fetch_optional(self.read())
+        .fetch_optional(&mut *self.read().await?)
         .await
     }
 
@@ -57,7 +57,7 @@ impl Tenant {
             number.as_str(),
             self.institution,
         )
-        .fetch_optional(self.read())
+        .fetch_optional(&mut *self.read().await?)
         .await?;
         Ok(r.map(|r| EmbeddedAccount {
             account: AccountRow {
@@ -94,7 +94,7 @@ impl Tenant {
             id,
             self.institution,
         )
-        .fetch_optional(self.read())
+        .fetch_optional(&mut *self.read().await?)
         .await
     }
 
@@ -116,7 +116,7 @@ impl Tenant {
             kind as _,
             number.as_str(),
         )
-        .execute(self.write())
+        .execute(&mut *self.write().await?)
         .await?;
         self.find_account(branch, kind, number)
             .await?
@@ -229,7 +229,7 @@ impl Tenant {
             limit,
             self.institution,
         )
-        .fetch_all(self.read())
+        .fetch_all(&mut *self.read().await?)
         .await
     }
 
@@ -241,7 +241,7 @@ impl Tenant {
             account_id,
             self.institution,
         )
-        .fetch_all(self.read())
+        .fetch_all(&mut *self.read().await?)
         .await
     }
 }

@@ -29,7 +29,7 @@ impl Tenant {
             flow_id,
             self.institution,
         )
-        .fetch_optional(self.read())
+        .fetch_optional(&mut *self.read().await?)
         .await
     }
 

@@ -146,7 +146,7 @@ impl Tenant {
             self.institution,
             client_id,
         )
-        .fetch_one(self.read())
+        .fetch_one(&mut *self.read().await?)
         .await?;
         Ok(off > 0)
     }
@@ -159,7 +159,7 @@ impl Tenant {
              WHERE institution_id = $1 ORDER BY client_id",
             self.institution,
         )
-        .fetch_all(self.read())
+        .fetch_all(&mut *self.read().await?)
         .await
     }
 

@@ -57,7 +57,7 @@ impl Tenant {
             id,
             self.institution,
         )
-        .fetch_optional(self.read())
+        .fetch_optional(&mut *self.read().await?)
         .await?;
         Ok(r.map(|r| FlowRead {
             account: match (r.a_id, r.a_public_id, r.a_branch, r.a_kind, r.a_number) {
@@ -132,7 +132,7 @@ impl Tenant {
             flow_id,
             self.institution,
         )
-        .fetch_one(self.read())
+        .fetch_one(&mut *self.read().await?)
         .await
     }
 

@@ -15,7 +15,7 @@ impl Tenant {
             code_hash,
             self.institution,
         )
-        .fetch_optional(self.read())
+        .fetch_optional(&mut *self.read().await?)
         .await
     }
 
@@ -28,7 +28,7 @@ impl Tenant {
             code_hash,
             self.institution,
         )
-        .execute(self.write())
+        .execute(&mut *self.write().await?)
         .await
         .map(|r| r.rows_affected())?;
         Ok(done == 1)
@@ -111,7 +111,7 @@ impl Tenant {
             token_hash,
             self.institution,
         )
-        .fetch_optional(self.read())
+        .fetch_optional(&mut *self.read().await?)
         .await
     }
 
@@ -127,7 +127,7 @@ impl Tenant {
             TokenKind::Refresh as _,
             self.institution,
         )
-        .execute(self.write())
+        .execute(&mut *self.write().await?)
         .await
         .map(|r| r.rows_affected())?;
         Ok(done == 1)
@@ -152,7 +152,7 @@ impl Tenant {
             token_hash,
             self.institution,
         )
-        .fetch_optional(self.read())
+        .fetch_optional(&mut *self.read().await?)
         .await
     }
 }

@@ -13,7 +13,7 @@ impl Tenant {
             lock.jst_day,
             self.institution,
         )
-        .fetch_optional(self.read())
+        .fetch_optional(&mut *self.read().await?)
         .await?;
         Ok(n.unwrap_or(0))
     }

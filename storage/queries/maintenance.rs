@@ -35,7 +35,7 @@ impl Tenant {
             now,
             self.institution,
         )
-        .fetch_one(self.read())
+        .fetch_one(&mut *self.read().await?)
         .await?;
         Ok(n > 0)
     }
@@ -49,7 +49,7 @@ impl Tenant {
             now,
             self.institution,
         )
-        .fetch_all(self.read())
+        .fetch_all(&mut *self.read().await?)
         .await
     }
 

@@ -46,7 +46,7 @@ pub mod testkit;
 
 pub use records::RecordsImport;
 
-use crate::{Pool, Storage, Tx};
+use crate::{Conn, Storage, Tx};
 
 /// One credit union's part of the database: its records, flows, grants,
 /// mail, log and staff. Cheap to make (a pool handle and an id).
@@ -77,19 +77,21 @@ impl Tenant {
         &self.storage
     }
 
-    fn read(&self) -> &Pool {
-        self.storage.read()
+    /// A connection for a statement that only reads this union's rows (on
+    /// PostgreSQL, one whose row-level security admits only them).
+    async fn read(&self) -> sqlx::Result<Conn> {
+        self.storage.union_conn(self.institution, false).await
     }
 
-    fn write(&self) -> &Pool {
-        self.storage.write()
+    /// The same for a statement that writes outside a transaction.
+    async fn write(&self) -> sqlx::Result<Conn> {
+        self.storage.union_conn(self.institution, true).await
     }
 
-    /// A writing transaction on this institution's behalf.
+    /// A writing transaction on this institution's behalf (on PostgreSQL
+    /// its row-level security admits only this union's rows).
     async fn begin(&self) -> sqlx::Result<Tx> {
-        let mut tx = self.storage.begin().await?;
-        tx.institution = Some(self.institution);
-        Ok(tx)
+        self.storage.union_begin(self.institution).await
     }
 }
 

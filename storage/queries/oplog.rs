@@ -80,7 +80,7 @@ impl Tenant {
             limit,
             self.institution,
         )
-        .fetch_all(self.read())
+        .fetch_all(&mut *self.read().await?)
         .await
     }
 
@@ -103,7 +103,7 @@ impl Tenant {
             client_id,
             self.institution,
         )
-        .fetch_all(self.read())
+        .fetch_all(&mut *self.read().await?)
         .await
     }
 
@@ -128,7 +128,7 @@ impl Tenant {
             client_id,
             self.institution,
         )
-        .fetch_all(self.read())
+        .fetch_all(&mut *self.read().await?)
         .await
     }
 
@@ -148,7 +148,7 @@ impl Tenant {
             client_id,
             self.institution,
         )
-        .fetch_one(self.read())
+        .fetch_one(&mut *self.read().await?)
         .await?;
         Ok((r.granted, r.ended))
     }

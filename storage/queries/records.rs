@@ -53,7 +53,7 @@ impl Tenant {
              GROUP BY kind, status ORDER BY kind, status",
             self.institution,
         )
-        .fetch_all(self.read())
+        .fetch_all(&mut *self.read().await?)
         .await?
         .into_iter()
         .map(|r| (r.kind, r.status, r.n))
@@ -62,20 +62,20 @@ impl Tenant {
             "SELECT COUNT(*) AS \"n!\" FROM transactions WHERE institution_id = $1",
             self.institution,
         )
-        .fetch_one(self.read())
+        .fetch_one(&mut *self.read().await?)
         .await?;
         let time_deposits = sqlx::query_scalar!(
             "SELECT COUNT(*) AS \"n!\" FROM time_deposits WHERE institution_id = $1",
             self.institution,
         )
-        .fetch_one(self.read())
+        .fetch_one(&mut *self.read().await?)
         .await?;
         let newest = sqlx::query!(
             "SELECT at, mode, accounts, not_linkable, transactions, time_deposits, closed, purged
              FROM record_imports WHERE institution_id = $1 ORDER BY id DESC LIMIT 1",
             self.institution,
         )
-        .fetch_optional(self.read())
+        .fetch_optional(&mut *self.read().await?)
         .await?
         .map(|n| {
             let counts = ImportCounts {
@@ -92,7 +92,7 @@ impl Tenant {
             "SELECT MIN(booked_on) AS \"oldest: Day\" FROM transactions WHERE institution_id = $1",
             self.institution,
         )
-        .fetch_one(self.read())
+        .fetch_one(&mut *self.read().await?)
         .await?;
         Ok(RecordsStatus {
             accounts,

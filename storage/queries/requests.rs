@@ -21,7 +21,7 @@ impl Tenant {
             expires_at,
             self.institution,
         )
-        .execute(self.write())
+        .execute(&mut *self.write().await?)
         .await?;
         Ok(())
     }
@@ -44,7 +44,7 @@ impl Tenant {
             client_id,
             self.institution,
         )
-        .fetch_optional(self.write())
+        .fetch_optional(&mut *self.write().await?)
         .await
     }
 }

@@ -49,7 +49,7 @@ impl Tenant {
              ORDER BY m.disabled_at IS NOT NULL, m.name",
             self.institution,
         )
-        .fetch_all(self.read())
+        .fetch_all(&mut *self.read().await?)
         .await
     }
 }
@@ -413,7 +413,7 @@ impl Tenant {
             jst_day,
             self.institution,
         )
-        .fetch_optional(self.read())
+        .fetch_optional(&mut *self.read().await?)
         .await?
         .unwrap_or(0))
     }
@@ -428,7 +428,7 @@ impl Tenant {
             account_id,
             self.institution,
         )
-        .fetch_all(self.read())
+        .fetch_all(&mut *self.read().await?)
         .await
     }
 
@@ -464,7 +464,7 @@ impl Tenant {
             limit,
             self.institution,
         )
-        .fetch_all(self.read())
+        .fetch_all(&mut *self.read().await?)
         .await
     }
 }

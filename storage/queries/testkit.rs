@@ -77,3 +77,41 @@ pub async fn ceremony_count(s: &Storage) -> sqlx::Result<i64> {
         .fetch_one(s.read())
         .await
 }
+
+/// Statements that forget the union filter, run on union `institution`'s
+/// connection (issue #22): how many accounts a bare `SELECT` sees there,
+/// how many a union's transaction sees, and whether it could insert an
+/// account of union `other`. On PostgreSQL its row-level security answers;
+/// SQLite has none.
+pub async fn forgetful_statements(
+    s: &Storage,
+    institution: i64,
+    other: i64,
+) -> sqlx::Result<(i64, i64, bool)> {
+    let mut c = s.union_conn(institution, true).await?;
+    let seen = sqlx::query_scalar!("SELECT COUNT(*) AS \"n!\" FROM accounts")
+        .fetch_one(&mut *c)
+        .await?;
+    let inserted = sqlx::query!(
+        "INSERT INTO accounts (institution_id, public_id, branch, kind, number, source)
+         VALUES ($1, 'acc_forgetful', '999', 'ordinary', '9999999', 'gateway')",
+        other,
+    )
+    .execute(&mut *c)
+    .await
+    .is_ok();
+    drop(c);
+    let mut tx = s.union_begin(institution).await?;
+    let in_tx = sqlx::query_scalar!("SELECT COUNT(*) AS \"n!\" FROM accounts")
+        .fetch_one(tx.cx())
+        .await?;
+    tx.commit().await?;
+    Ok((seen, in_tx, inserted))
+}
+
+/// Every union's accounts, as the platform's own connection sees them.
+pub async fn all_accounts(s: &Storage) -> sqlx::Result<i64> {
+    sqlx::query_scalar!("SELECT COUNT(*) AS \"n!\" FROM accounts",)
+        .fetch_one(s.read())
+        .await
+}

@@ -80,11 +80,22 @@ pub async fn test_database(dir: &std::path::Path) -> String {
             let mut conn = sqlx::PgConnection::connect(&admin)
                 .await
                 .expect("the test PostgreSQL answers");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&mut conn)
-                .await
-                .expect("a test database");
-            format!("postgres://postgres@localhost/{name}?host={socket_dir}")
+            // Renkei runs as an ordinary role, as in production: a
+            // superuser would pass PostgreSQL's row-level security by.
+            sqlx::raw_sql(
+                "DO $$ BEGIN CREATE ROLE renkei_app LOGIN NOSUPERUSER NOBYPASSRLS;
+                 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+            )
+            .execute(&mut conn)
+            .await
+            .expect("the application role");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "CREATE DATABASE {name} OWNER renkei_app"
+            )))
+            .execute(&mut conn)
+            .await
+            .expect("a test database");
+            format!("postgres://renkei_app@localhost/{name}?host={socket_dir}")
         }
     }
 }
@@ -276,6 +287,16 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// The row id of the credit union with 金融機関コード `code`.
+    pub async fn institution_id(&self, code: &str) -> i64 {
+        self.storage
+            .institution_by_code(code)
+            .await
+            .expect("read")
+            .expect("the union")
+            .id
     }
 
     /// The issuer this view's union has: the public URL and its prefix.

@@ -442,20 +442,11 @@ async fn an_app_switched_off_at_one_union_keeps_working_at_another() {
     let lines = |t: renkei_server::db::Tenant| async move {
         t.audit(&Default::default(), None, 200).await.unwrap()
     };
-    let switched: Vec<_> = lines(
-        app.storage.tenant(
-            app.storage
-                .institution_by_code("2998")
-                .await
-                .unwrap()
-                .unwrap()
-                .id,
-        ),
-    )
-    .await
-    .into_iter()
-    .filter(|l| l.outcome == renkei_shared::oplog::Outcome::ClientDisabled)
-    .collect();
+    let switched: Vec<_> = lines(app.storage.tenant(app.institution_id("2998").await))
+        .await
+        .into_iter()
+        .filter(|l| l.outcome == renkei_shared::oplog::Outcome::ClientDisabled)
+        .collect();
     assert_eq!(switched.len(), 1);
     assert!(
         switched[0]

@@ -569,3 +569,37 @@ pub async fn second_union_with(app: &TestApp, toml: &str) -> TestApp {
     assert!(out.status.success(), "{}", text(&out.stderr));
     app.at("2011")
 }
+
+/// The second wall (issue #22): on PostgreSQL, row-level security admits
+/// on a union's connection only that union's rows — a statement that
+/// forgets its `institution_id` filter sees no other union's accounts and
+/// cannot write one — while the platform's own connection sees every
+/// union's. (SQLite has no row-level security: there the statements'
+/// filters are the isolation, which the rest of this file tests.)
+#[tokio::test]
+async fn on_postgresql_a_statement_that_forgets_the_union_filter_sees_and_writes_nothing_of_another_union()
+ {
+    if crate::helpers::test_postgres().is_none() {
+        return;
+    }
+    let app = spawn_app().await;
+    let second = app.institution_id(renkei_fixture::SECOND_CODE).await;
+    let all = renkei_server::testkit::all_accounts(&app.storage)
+        .await
+        .unwrap();
+    let (seen, in_tx, inserted) =
+        renkei_server::testkit::forgetful_statements(&app.storage, second, FIRST_INSTITUTION)
+            .await
+            .unwrap();
+    let theirs = renkei_fixture::SECOND_CUSTOMERS.len() as i64;
+    assert_eq!(seen, theirs);
+    assert_eq!(in_tx, theirs);
+    assert!(!inserted, "another union's row was written");
+    assert!(all > theirs, "the platform sees every union's: {all}");
+    assert_eq!(
+        renkei_server::testkit::all_accounts(&app.storage)
+            .await
+            .unwrap(),
+        all
+    );
+}

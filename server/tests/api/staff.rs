@@ -989,13 +989,7 @@ async fn enrolment_links_expire_and_a_newer_link_or_an_admin_revokes_them() {
 #[tokio::test]
 async fn a_unions_staff_act_only_for_their_union_and_platform_staff_choose_one() {
     let app = spawn_app().await;
-    let mirai = app
-        .storage
-        .institution_by_code(renkei_fixture::SECOND_CODE)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let mirai = app.institution_id(renkei_fixture::SECOND_CODE).await;
     let theirs = StaffClient::sign_in_at(&app, Some(mirai), "mirai-admin", StaffRole::Admin).await;
     let ours = StaffClient::sign_in(&app, "shinkumi-admin", StaffRole::Admin).await;
     let c = renkei_fixture::SECOND_CUSTOMERS[0];
@@ -1151,13 +1145,7 @@ async fn platform_staff_list_search_and_suspend_unions_and_union_staff_cannot() 
     assert_eq!(me["platform"], true);
 
     // A union's admin is refused the list and the switch.
-    let mirai = app
-        .storage
-        .institution_by_code(renkei_fixture::SECOND_CODE)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let mirai = app.institution_id(renkei_fixture::SECOND_CODE).await;
     let theirs = StaffClient::sign_in_at(&app, Some(mirai), "mirai-admin", StaffRole::Admin).await;
     assert_eq!(theirs.get(paths::INSTITUTIONS).await.status(), 403);
     let me: Value = theirs.get(paths::ME).await.json().await.unwrap();

@@ -87,3 +87,103 @@ CREATE TABLE institution_apps (
     reason         TEXT NOT NULL,
     PRIMARY KEY (institution_id, client_id)
 );
+
+-- Row-level security, the second wall between the unions: with the
+-- connection's `renkei.institution` set (a union's statements set it, for a
+-- connection as it is taken or a transaction), a table of a union's rows
+-- admits only that union's — a statement that forgets its filter sees and
+-- writes nothing of another's. Unset (the platform's own statements), every
+-- row. Forced, so the tables' owner is held to it too; a superuser is not
+-- (run Renkei as an ordinary role: README). Not on the callback pairs and
+-- phone challenges (a pair is the platform's across unions) nor on the
+-- carrier's calls.
+ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE accounts FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON accounts
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE transactions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE transactions FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON transactions
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE time_deposits ENABLE ROW LEVEL SECURITY;
+ALTER TABLE time_deposits FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON time_deposits
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE record_imports ENABLE ROW LEVEL SECURITY;
+ALTER TABLE record_imports FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON record_imports
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE flows ENABLE ROW LEVEL SECURITY;
+ALTER TABLE flows FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON flows
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE auth_failures ENABLE ROW LEVEL SECURITY;
+ALTER TABLE auth_failures FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON auth_failures
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE maintenance_windows ENABLE ROW LEVEL SECURITY;
+ALTER TABLE maintenance_windows FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON maintenance_windows
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE consents ENABLE ROW LEVEL SECURITY;
+ALTER TABLE consents FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON consents
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE auth_codes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE auth_codes FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON auth_codes
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE tokens ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tokens FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON tokens
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE par_requests ENABLE ROW LEVEL SECURITY;
+ALTER TABLE par_requests FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON par_requests
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE mail_outbox ENABLE ROW LEVEL SECURITY;
+ALTER TABLE mail_outbox FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON mail_outbox
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE operation_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE operation_log FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON operation_log
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE staff_members ENABLE ROW LEVEL SECURITY;
+ALTER TABLE staff_members FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON staff_members
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);
+ALTER TABLE institution_apps ENABLE ROW LEVEL SECURITY;
+ALTER TABLE institution_apps FORCE ROW LEVEL SECURITY;
+CREATE POLICY union_rows ON institution_apps
+    USING (current_setting('renkei.institution', true) IS NULL
+           OR current_setting('renkei.institution', true) = ''
+           OR institution_id = nullif(current_setting('renkei.institution', true), '')::BIGINT);

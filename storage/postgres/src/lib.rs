@@ -16,8 +16,8 @@ mod queries;
 pub use queries::testkit;
 pub use queries::{RecordsImport, Tenant};
 
-/// The pools' type, as `queries/` names it.
-type Pool = PgPool;
+/// A pooled connection, as `queries/` names it.
+type Conn = sqlx::pool::PoolConnection<sqlx::Postgres>;
 
 /// The schema of this backend.
 pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
@@ -64,9 +64,20 @@ impl Tx {
 /// the few read-then-write steps over several rows take a lock on their own
 /// key ([`Tx::serialize_on`]). Two linkages of different accounts never
 /// wait on each other.
+///
+/// Row-level security (issue #22) is the second wall between the credit
+/// unions: every table of a union's rows (but the callback pairs and phone
+/// challenges, which are the platform's across unions) admits, when the
+/// connection's `renkei.institution` is set, only that union's rows — so a
+/// statement that forgets its `institution_id` filter sees and writes
+/// nothing of another union's. A union's statements run on `unions`, whose
+/// every connection is set to its union as it is taken (a transaction:
+/// for the transaction only); the platform's run on `pool`, where it is
+/// never set.
 #[derive(Clone, Debug)]
 pub struct Storage {
     pool: PgPool,
+    unions: PgPool,
 }
 
 impl Storage {
@@ -80,7 +91,12 @@ impl Storage {
             .connect(url)
             .await?;
         MIGRATIONS.run(&pool).await?;
-        Ok(Storage { pool })
+        let unions = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await?;
+        Ok(Storage { pool, unions })
     }
 
     /// The pool for statements that only read.
@@ -91,6 +107,34 @@ impl Storage {
     /// The pool for statements that write outside a transaction.
     fn write(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// A connection admitting only union `institution`'s rows (set for
+    /// as long as it is taken; every taking sets it again).
+    async fn union_conn(&self, institution: i64, _write: bool) -> sqlx::Result<Conn> {
+        let mut conn = self.unions.acquire().await?;
+        sqlx::query!(
+            "SELECT set_config('renkei.institution', $1, false) AS \"set!\"",
+            institution.to_string(),
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(conn)
+    }
+
+    /// A writing transaction admitting only union `institution`'s rows.
+    async fn union_begin(&self, institution: i64) -> sqlx::Result<Tx> {
+        let mut tx = Tx {
+            tx: self.unions.begin().await?,
+            institution: Some(institution),
+        };
+        sqlx::query!(
+            "SELECT set_config('renkei.institution', $1, true) AS \"set!\"",
+            institution.to_string(),
+        )
+        .fetch_one(tx.cx())
+        .await?;
+        Ok(tx)
     }
 
     async fn begin(&self) -> sqlx::Result<Tx> {

@@ -20,8 +20,8 @@ mod queries;
 pub use queries::testkit;
 pub use queries::{RecordsImport, Tenant};
 
-/// The pools' type, as `queries/` names it.
-type Pool = SqlitePool;
+/// A pooled connection, as `queries/` names it.
+type Conn = sqlx::pool::PoolConnection<sqlx::Sqlite>;
 
 /// The schema of this backend.
 pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
@@ -100,6 +100,23 @@ impl Storage {
     /// The pool for statements that write outside a transaction.
     fn write(&self) -> &SqlitePool {
         &self.write
+    }
+
+    /// A connection for one union's statement (SQLite has no row-level
+    /// security: the statements' own filters are the isolation).
+    async fn union_conn(&self, _institution: i64, write: bool) -> sqlx::Result<Conn> {
+        if write {
+            self.write.acquire().await
+        } else {
+            self.read.acquire().await
+        }
+    }
+
+    /// A writing transaction for one union's rows.
+    async fn union_begin(&self, institution: i64) -> sqlx::Result<Tx> {
+        let mut tx = self.begin().await?;
+        tx.institution = Some(institution);
+        Ok(tx)
     }
 
     /// A writing transaction, `BEGIN IMMEDIATE`: a deferred transaction
