@@ -17,15 +17,9 @@ use std::collections::BTreeMap;
 /// The linked page body, or `None` when there is no usable link (never
 /// linked, revoked, or the 30 days are over: the app must link again).
 pub async fn page(app: &Demo, session_id: &str) -> anyhow::Result<Option<String>> {
-    let Some(mut session) = app.0.store.session(session_id).await? else {
+    let Some(mut session) = session(app, session_id).await? else {
         return Ok(None);
     };
-    // A session from before the app served several unions is the first's.
-    if session.issuer.is_empty()
-        && let Some(first) = app.union(None)
-    {
-        session.issuer = first.issuer.clone();
-    }
     let issuer = session.issuer.clone();
     let client = &app.0.client;
     // Refresh ahead of time, as a client should, and once more on a 401.
@@ -131,14 +125,24 @@ async fn refresh(
     }
 }
 
+/// The app's session with its tokens and the union that granted them (a
+/// session from before the app served several unions is the first's).
+async fn session(app: &Demo, id: &str) -> anyhow::Result<Option<Session>> {
+    let Some(mut s) = app.0.store.session(id).await? else {
+        return Ok(None);
+    };
+    if s.issuer.is_empty()
+        && let Some(first) = app.union(None)
+    {
+        s.issuer = first.issuer.clone();
+    }
+    Ok(Some(s))
+}
+
 /// 連携を解除: revoke (which ends every token of the grant) and forget.
 pub async fn unlink(app: &Demo, session_id: &str) -> anyhow::Result<()> {
-    if let Some(s) = app.0.store.session(session_id).await? {
-        let issuer = match app.union(None) {
-            Some(first) if s.issuer.is_empty() => first.issuer.clone(),
-            _ => s.issuer.clone(),
-        };
-        let at = app.discover(&issuer).await?;
+    if let Some(s) = session(app, session_id).await? {
+        let at = app.discover(&s.issuer).await?;
         app.0.client.revoke(app, &at, &s.refresh_token).await?;
     }
     app.0.store.delete_session(session_id).await?;

@@ -108,28 +108,24 @@ impl FromRequestParts<AppState> for Scoped {
 /// The state for the request's union (what [`Scoped`] extracts), for the
 /// extractors whose rejection is not `AppError`.
 pub async fn scoped(parts: &mut Parts, app: &AppState) -> anyhow::Result<AppState> {
-    {
-        // Several extractors of one request ask: read once.
-        if let Some(done) = parts.extensions.get::<ScopedState>() {
-            return Ok(done.0.clone());
-        }
-        let scoped = match parts.extensions.get::<Addressed>() {
-            None => {
-                let row = app
-                    .storage
-                    .institution_by_id(FIRST_INSTITUTION)
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("the first institution's row is missing"))?;
-                app.for_institution(Institution {
-                    suspended: row.state == InstitutionState::Suspended,
-                    ..(*app.institution).clone()
-                })
-            }
-            Some(a) => state_for(app, a.row.clone(), a.base.clone()),
-        };
-        parts.extensions.insert(ScopedState(scoped.clone()));
-        Ok(scoped)
+    // Several extractors of one request ask: read once.
+    if let Some(done) = parts.extensions.get::<ScopedState>() {
+        return Ok(done.0.clone());
     }
+    let scoped = match parts.extensions.get::<Addressed>() {
+        // The root URLs: the first union, its row read now (its state).
+        None => {
+            let row = app
+                .storage
+                .institution_by_id(FIRST_INSTITUTION)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("the first institution's row is missing"))?;
+            state_for(app, row, String::new())
+        }
+        Some(a) => state_for(app, a.row.clone(), a.base.clone()),
+    };
+    parts.extensions.insert(ScopedState(scoped.clone()));
+    Ok(scoped)
 }
 
 #[derive(Clone)]

@@ -168,22 +168,7 @@ impl Staff {
     /// Refuses (`staff_forbidden`, logged at the member's own union) a
     /// request about another union's staff member, account or data.
     pub async fn refuse_other_union(&self, app: &AppState, what: &str) -> AppError {
-        let union = self.institution.unwrap_or(crate::db::FIRST_INSTITUTION);
-        let detail = format!("another credit union's {what}");
-        let log = crate::db::OpLog {
-            staff: Some(&self.name),
-            detail: Some(&detail),
-            ..crate::db::OpLog::new(
-                app.now_secs(),
-                crate::db::LogStep::Staff,
-                crate::db::Outcome::Refused(ErrorCode::StaffForbidden),
-            )
-        };
-        tracing::warn!(staff = %self.name, what, "a request for another credit union's data refused");
-        if let Err(e) = app.storage.tenant(union).log_operation(log).await {
-            return e.into();
-        }
-        ErrorCode::StaffForbidden.into()
+        refuse_other_union(app, &self.name, self.institution, what).await
     }
 
     /// The name of the union this request acts for.
@@ -237,16 +222,7 @@ impl FromRequestParts<AppState> for Staff {
         let union_id = row.institution_id.unwrap_or(crate::db::FIRST_INSTITUTION);
         let union_row = match (row.institution_id, named) {
             (Some(own), Some(asked)) if asked.id != own => {
-                let staff = Staff {
-                    staff_id: row.staff_id,
-                    name: row.name,
-                    role: row.role,
-                    csrf_token: row.csrf_token,
-                    session_hash,
-                    institution: row.institution_id,
-                    union: app.clone(),
-                };
-                return Err(staff.refuse_other_union(app, "data").await);
+                return Err(refuse_other_union(app, &row.name, Some(own), "data").await);
             }
             (_, Some(asked)) => asked,
             (_, None) => app
@@ -268,6 +244,33 @@ impl FromRequestParts<AppState> for Staff {
             union,
         })
     }
+}
+
+/// Refuses (`staff_forbidden`) staff member `name` of union `institution`
+/// (`None`: the platform's) a request about another union's `what`, and
+/// logs it at the member's own union.
+async fn refuse_other_union(
+    app: &AppState,
+    name: &str,
+    institution: Option<i64>,
+    what: &str,
+) -> AppError {
+    let union = institution.unwrap_or(crate::db::FIRST_INSTITUTION);
+    let detail = format!("another credit union's {what}");
+    let log = crate::db::OpLog {
+        staff: Some(name),
+        detail: Some(&detail),
+        ..crate::db::OpLog::new(
+            app.now_secs(),
+            crate::db::LogStep::Staff,
+            crate::db::Outcome::Refused(ErrorCode::StaffForbidden),
+        )
+    };
+    tracing::warn!(staff = %name, what, "a request for another credit union's data refused");
+    if let Err(e) = app.storage.tenant(union).log_operation(log).await {
+        return e.into();
+    }
+    ErrorCode::StaffForbidden.into()
 }
 
 /// A stored instant (unix seconds) as a clerk reads it, in JST

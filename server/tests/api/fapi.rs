@@ -2,7 +2,7 @@
 //! assertions and proofs are made with ring and jsonwebtoken (JOSE), not by
 //! hand.
 
-use crate::helpers::{TestApp, get_json, query, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, error_of, get_json, query, spawn_app, spawn_app_with};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
@@ -209,11 +209,6 @@ fn code_form(code: &str) -> Vec<(&'static str, String)> {
         ("redirect_uri", REDIRECT.into()),
         ("code_verifier", VERIFIER.into()),
     ]
-}
-
-async fn error_of(resp: reqwest::Response) -> String {
-    let v: Value = resp.json().await.expect("json");
-    v["error"].as_str().unwrap_or_default().to_owned()
 }
 
 #[tokio::test]

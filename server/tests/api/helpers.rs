@@ -557,6 +557,12 @@ pub async fn output_of(mut cmd: std::process::Command) -> std::process::Output {
 }
 
 /// Parses a Location header into (path-with-host, query pairs).
+/// The `error` of an OAuth error answer (RFC 6749 §5.2).
+pub async fn error_of(resp: reqwest::Response) -> String {
+    let body: serde_json::Value = resp.json().await.expect("json error body");
+    body["error"].as_str().unwrap_or_default().to_owned()
+}
+
 pub fn location(resp: &reqwest::Response) -> url::Url {
     let loc = resp
         .headers()

@@ -4,7 +4,7 @@
 //! — on both backends. (Client assertions and DPoP proofs made for one
 //! union are in `fapi.rs`.)
 
-use crate::helpers::{DEMO_REDIRECT, ISSUER, get_json, query, spawn_app};
+use crate::helpers::{DEMO_REDIRECT, ISSUER, error_of, get_json, query, spawn_app};
 use crate::platform::second_union;
 use renkei_shared::api::INSTITUTION_PATH;
 use renkei_shared::oauth::METADATA_PATH;
@@ -232,14 +232,7 @@ async fn a_suspended_union_links_nobody_and_its_tokens_stop_while_the_others_go_
         .await;
     assert_eq!(error_of(resp).await, "invalid_grant");
     // A new linkage gets the seed's message and a way back to the app.
-    let resp = second
-        .other_browser()
-        .http
-        .get(second.url(renkei_shared::oauth::AUTHORIZE_PATH))
-        .query(&crate::helpers::authorize_params())
-        .send()
-        .await
-        .unwrap();
+    let resp = second.authorize(&crate::helpers::authorize_params()).await;
     assert_eq!(resp.status(), 503);
     let page = resp.text().await.unwrap();
     assert!(
@@ -282,11 +275,6 @@ async fn a_suspended_union_links_nobody_and_its_tokens_stop_while_the_others_go_
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-}
-
-async fn error_of(resp: reqwest::Response) -> String {
-    let v: Value = resp.json().await.expect("json");
-    v["error"].as_str().unwrap_or_default().to_owned()
 }
 
 #[tokio::test]
@@ -423,14 +411,7 @@ async fn an_app_switched_off_at_one_union_keeps_working_at_another() {
         .await;
     assert_eq!(resp.status(), 401);
     assert_eq!(error_of(resp).await, "invalid_client");
-    let resp = second
-        .other_browser()
-        .http
-        .get(second.url(renkei_shared::oauth::AUTHORIZE_PATH))
-        .query(&crate::helpers::authorize_params())
-        .send()
-        .await
-        .unwrap();
+    let resp = second.authorize(&crate::helpers::authorize_params()).await;
     assert_eq!(resp.status(), 503);
     // At the first union the same app goes on.
     assert_eq!(read(&app, &ours.access_token).await.unwrap().status(), 200);

@@ -1,13 +1,8 @@
 //! The token endpoint, refresh, revocation and introspection.
 
-use crate::helpers::{DEMO_CREDS, DEMO_REDIRECT, VERIFIER, get_json, spawn_app};
+use crate::helpers::{DEMO_CREDS, DEMO_REDIRECT, VERIFIER, error_of, get_json, spawn_app};
 use renkei_server::clock::Clock;
 use serde_json::Value;
-
-async fn error_of(resp: reqwest::Response) -> String {
-    let body: Value = resp.json().await.expect("json error body");
-    body["error"].as_str().unwrap_or_default().to_owned()
-}
 
 #[tokio::test]
 async fn the_whole_grant_code_token_introspect_refresh_revoke() {

@@ -25,24 +25,22 @@ async fn add_second(app: &TestApp) -> i64 {
 
 /// The same with the profile `toml`.
 async fn add_second_with(app: &TestApp, toml: &str) -> i64 {
-    let profile = app.write_file("gunma.toml", toml);
-    let out = output_of(app.cli(&[
-        "institution",
-        "add",
-        "--code",
-        "2011",
-        "--profile",
-        profile.to_str().unwrap(),
-    ]))
-    .await;
+    let out = institution_add(app, "2011", "gunma.toml", toml).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "institution 2011 added\n");
-    app.storage
-        .institution_by_code("2011")
-        .await
-        .unwrap()
-        .expect("the row")
-        .id
+    app.institution_id("2011").await
+}
+
+/// `institution add --code CODE` of the profile `toml`, written to `file`.
+async fn institution_add(
+    app: &TestApp,
+    code: &str,
+    file: &str,
+    toml: &str,
+) -> std::process::Output {
+    let profile = app.write_file(file, toml);
+    let profile = profile.to_str().unwrap();
+    output_of(app.cli(&["institution", "add", "--code", code, "--profile", profile])).await
 }
 
 fn stdout_of(out: &std::process::Output) -> String {
@@ -97,42 +95,25 @@ async fn institutions_are_added_listed_suspended_and_resumed_at_the_command_line
             assert!(text(&out.stderr).contains(why), "{}", text(&out.stderr));
         }
     };
-    let profile = app.write_file("again.toml", SECOND);
-    let again = output_of(app.cli(&[
-        "institution",
-        "add",
-        "--code",
-        "2011",
-        "--profile",
-        profile.to_str().unwrap(),
-    ]))
-    .await;
-    assert!(!again.status.success());
-    assert!(text(&again.stderr).contains("exists already"));
-    let nameless = app.write_file("nameless.toml", "contact_phone = \"0120-219-190\"\n");
-    let out = output_of(app.cli(&[
-        "institution",
-        "add",
-        "--code",
-        "2012",
-        "--profile",
-        nameless.to_str().unwrap(),
-    ]))
-    .await;
-    assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("name"), "{}", text(&out.stderr));
-    let other_code = app.write_file("other.toml", &format!("{SECOND}code = \"2013\"\n"));
-    let out = output_of(app.cli(&[
-        "institution",
-        "add",
-        "--code",
-        "2012",
-        "--profile",
-        other_code.to_str().unwrap(),
-    ]))
-    .await;
-    assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("2013"), "{}", text(&out.stderr));
+    for (code, file, toml, why) in [
+        ("2011", "again.toml", SECOND.to_owned(), "exists already"),
+        (
+            "2012",
+            "nameless.toml",
+            "contact_phone = \"0120-219-190\"\n".to_owned(),
+            "name",
+        ),
+        (
+            "2012",
+            "other.toml",
+            format!("{SECOND}code = \"2013\"\n"),
+            "2013",
+        ),
+    ] {
+        let out = institution_add(&app, code, file, &toml).await;
+        assert!(!out.status.success(), "{file}");
+        assert!(text(&out.stderr).contains(why), "{}", text(&out.stderr));
+    }
     refused(
         &["institution", "suspend", "--code", "201", "--reason", "x"],
         "4 digits",
