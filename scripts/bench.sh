@@ -16,6 +16,15 @@
 # turn; the figures are then the instances' sums, and the time sessions
 # spent waiting for a lock (pg_stat_activity sampled every 10 ms) is
 # printed per linkage.
+# UNIONS=N (issue #22): the platform at scale. Before the servers start, N
+# credit unions (codes 3000…) are added by `renkei-server institution add`
+# and each is given UNION_ACCOUNTS (default 5,000) synthetic accounts by
+# `records import` (PINs hashed once by `records hash-pin`, the same file
+# for every union: an account number is unique only within its union);
+# linkage i then runs at union i mod N through its own issuer. After the
+# run, `console_probe` (an example of the server crate, built with the
+# test-only staff session) times the staff console's union list and
+# account lookup at that size. UNIONS=1 is the same run at one union.
 # Before the run, one linkage (and one read) against a server of its own
 # that logs every statement (sqlx::query at debug, inside each request's
 # span) gives the statements per request, printed after the run.
@@ -34,6 +43,14 @@ reads=${3:-20}
 # One synthetic customer per linkage: a phone's callback number stays bound
 # to its flow through the window and a quiet period, so none is linked twice.
 customers=${CUSTOMERS:-$flows}
+unions=${UNIONS:-0}
+union_accounts=${UNION_ACCOUNTS:-5000}
+if (( unions > 0 )); then
+  (( flows <= union_accounts )) || { echo "UNION_ACCOUNTS must be at least FLOWS" >&2; exit 1; }
+  # The probe builds the server's library again with `testkit`: its own
+  # cargo run, so the server binary measured stays without it.
+  cargo build --profile server -p renkei-server --example console_probe --features testkit
+fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 dir=$(mktemp -d)
 pids=()
@@ -60,6 +77,24 @@ if [[ $backend == postgres ]]; then
 else
   instances=1
   database_url="sqlite://$dir/bench.db"
+fi
+union_codes=()
+if (( unions > 0 )); then
+  started=$(date +%s)
+  export DATABASE_URL="$database_url" RENKEI_PUBLIC_URL=http://127.0.0.1 RENKEI_OUTBOX_DIR="$dir/outbox" RENKEI_LOG=warn
+  target/server/renkei-bench --pins "$union_accounts" | "$bin" records hash-pin >"$dir/hashes.csv"
+  target/server/renkei-bench --accounts-csv <"$dir/hashes.csv" >"$dir/accounts.csv"
+  for k in $(seq 0 $((unions - 1))); do
+    code=$((3000 + k))
+    union_codes+=("$code")
+    printf 'name = "ベンチ第%s信用組合"\ncode = "%s"\ncontact_phone = "0120-300-%03d"\ncontact_hours = "平日 9時～15時"\nterms_version = "2026-10"\nmail_from = "ベンチ <noreply@bench%s.example>"\nbrand_color = "#1d4f91"\n' \
+      "$k" "$code" "$((k % 1000))" "$code" >"$dir/profile.toml"
+    "$bin" institution add --code "$code" --profile "$dir/profile.toml" >/dev/null
+    "$bin" records import --institution "$code" --accounts "$dir/accounts.csv" --mode full >/dev/null
+  done
+  unset DATABASE_URL RENKEI_PUBLIC_URL RENKEI_OUTBOX_DIR RENKEI_LOG
+  echo "population: $unions union(s) × $union_accounts accounts imported in $(( $(date +%s) - started )) s"
+  customers=0 bench_customers=$flows
 fi
 ports=()
 for i in $(seq 1 "$instances"); do ports+=("$(free_port)"); done
@@ -135,9 +170,10 @@ if [[ $backend == postgres ]]; then
   "${driver_pin[@]}" bash -c "$(declare -f lock_sampler); dir=$dir RENKEI_TEST_POSTGRES=$RENKEI_TEST_POSTGRES lock_sampler" &
   sampler=$!
 fi
+unions_arg=$(IFS=,; echo "${union_codes[*]}")
 "${driver_pin[@]}" target/server/renkei-bench --url "$urls" --flows "$flows" \
-  --concurrency "$concurrency" --reads "$reads" --customers "$customers" \
-  --server-cores "$server_cores" --pin-check-ms "$check_ms"
+  --concurrency "$concurrency" --reads "$reads" --customers "${bench_customers:-$customers}" \
+  --server-cores "$server_cores" --pin-check-ms "$check_ms" ${unions_arg:+--unions "$unions_arg"}
 echo "one PIN check on the server's CPU: $check_ms ms before the run, $("${server_pin[@]}" target/server/renkei-bench --time-pin-check) ms after"
 after=$(cpu_ticks)
 hz=$(getconf CLK_TCK)
@@ -154,6 +190,14 @@ if [[ $backend == postgres ]]; then
       waiting * 0.01, samples, waiting * 10 / n }' "$dir/lockwaits"
 fi
 echo "server peak RSS: $(rss VmHWM)(seeded and idle: $rss_before)"
+if (( unions > 0 )); then
+  # The middle union, and an account its linkages did not touch.
+  middle=${union_codes[$((unions / 2))]}
+  echo
+  echo "staff console at $unions union(s) × $union_accounts accounts (union $middle):"
+  DATABASE_URL="$database_url" target/server/examples/console_probe "$public" "$middle" \
+    900 ordinary "$(printf '%07d' $((union_accounts - 1)))"
+fi
 echo "server: $backend, $instances instance(s), ${server_pin[*]:-unpinned}, $server_cores hashing worker(s) each"
 echo
 echo "statements per request, one linkage and one read ($backend):"

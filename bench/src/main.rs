@@ -23,6 +23,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod population;
+
 /// Load a running demo server: N whole linkages at concurrency C, then API reads.
 #[derive(Parser)]
 #[command(name = "renkei-bench", version)]
@@ -57,6 +59,20 @@ struct Args {
     #[arg(long)]
     time_pin_check: bool,
     /// The carrier webhook's secret (demo mode's by default).
+    /// Link at these credit unions (金融機関コード, comma-separated),
+    /// linkage i at the (i mod n)-th, each through its own issuer
+    /// (`/institutions/{code}`); none: the root URLs (the first union).
+    #[arg(long, value_delimiter = ',')]
+    unions: Vec<String>,
+    /// Only print `branch,kind,number,pin` for the first N synthetic
+    /// customers (what `renkei-server records hash-pin` reads), and exit.
+    #[arg(long)]
+    pins: Option<usize>,
+    /// Only turn `records hash-pin`'s output on stdin into an accounts file
+    /// of those synthetic customers on stdout (what `records import
+    /// --accounts` reads), and exit.
+    #[arg(long)]
+    accounts_csv: bool,
     #[arg(
         long,
         env = "RENKEI_TELEPHONY_SECRET",
@@ -78,6 +94,14 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if a.time_pin_check {
         println!("{:.2}", ms(time_one_pin_check().await?));
+        return Ok(());
+    }
+    if let Some(n) = a.pins {
+        population::pins(n, &mut std::io::stdout().lock())?;
+        return Ok(());
+    }
+    if a.accounts_csv {
+        population::accounts(std::io::stdin().lock(), &mut std::io::stdout().lock())?;
         return Ok(());
     }
     let check = match a.pin_check_ms {
@@ -131,6 +155,11 @@ async fn main() -> anyhow::Result<()> {
         concurrency: a.concurrency.max(1),
         reads_per_flow: a.reads,
         telephony_secret: a.telephony_secret,
+        unions: a
+            .unions
+            .iter()
+            .map(|code| format!("{}{code}", api::INSTITUTIONS_PREFIX))
+            .collect(),
         who,
         limit: Limit { cores, check },
     })
@@ -204,6 +233,8 @@ struct BenchConfig {
     concurrency: usize,
     reads_per_flow: usize,
     telephony_secret: String,
+    /// The unions' URL prefixes (none: the root URLs).
+    unions: Vec<String>,
     who: Vec<Who>,
     limit: Limit,
 }
@@ -218,6 +249,13 @@ impl BenchConfig {
     /// The address the instances share as their public URL.
     fn public(&self) -> &str {
         &self.urls[0]
+    }
+    /// The URL prefix of linkage `i`'s union (none: the root URLs).
+    fn union_of(&self, i: usize) -> &str {
+        match self.unions.len() {
+            0 => "",
+            n => &self.unions[i % n],
+        }
     }
 }
 
@@ -255,13 +293,14 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
                 // (4 minutes by default), so a phone linked again at once
                 // would wait for 混雑 to pass.
                 let who = &cfg.who[i % cfg.who.len()];
+                let union = cfg.union_of(i);
                 let t = Instant::now();
-                let token = linkage(&cfg, who, &timings, &counters).await?;
+                let token = linkage(&cfg, union, who, &timings, &counters).await?;
                 record(&timings, "whole linkage", t);
                 tokens
                     .lock()
                     .map_err(|_| anyhow::anyhow!("poisoned"))?
-                    .push(token);
+                    .push((union.to_owned(), token));
             }
             anyhow::Ok(())
         }));
@@ -270,7 +309,7 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
         w.await??;
     }
     let flow_secs = started.elapsed().as_secs_f64();
-    let tokens: Vec<String> = tokens
+    let tokens: Vec<(String, String)> = tokens
         .lock()
         .map_err(|_| anyhow::anyhow!("poisoned"))?
         .clone();
@@ -283,11 +322,11 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
             (cfg.clone(), timings.clone(), reads.clone(), part.to_vec());
         readers.push(tokio::spawn(async move {
             let http = reqwest::Client::new();
-            for token in part {
+            for (union, token) in part {
                 for _ in 0..cfg.reads_per_flow {
                     let t = Instant::now();
                     let a: Accounts = http
-                        .get(format!("{}{}", cfg.base(), account::ACCOUNTS_PATH))
+                        .get(format!("{}{union}{}", cfg.base(), account::ACCOUNTS_PATH))
                         .bearer_auth(&token)
                         .send()
                         .await?
@@ -305,12 +344,16 @@ async fn run(cfg: BenchConfig) -> anyhow::Result<String> {
                         limit: Some("50".into()),
                         ..Default::default()
                     };
-                    http.get(format!("{}{}", cfg.base(), account::transactions_path(id)))
-                        .query(&query)
-                        .bearer_auth(&token)
-                        .send()
-                        .await?
-                        .error_for_status()?;
+                    http.get(format!(
+                        "{}{union}{}",
+                        cfg.base(),
+                        account::transactions_path(id)
+                    ))
+                    .query(&query)
+                    .bearer_auth(&token)
+                    .send()
+                    .await?
+                    .error_for_status()?;
                     record(&timings, "read transactions", t);
                     reads.fetch_add(2, Ordering::SeqCst);
                 }
@@ -400,9 +443,11 @@ async fn send(
     anyhow::bail!("still 混雑 after {BUSY_RETRIES} tries")
 }
 
-/// One whole linkage; returns the access token.
+/// One whole linkage at the union whose URLs start with `union`; returns
+/// the access token.
 async fn linkage(
     cfg: &BenchConfig,
+    union: &str,
     c: &Who,
     timings: &Mutex<Timings>,
     counters: &Counters,
@@ -412,7 +457,7 @@ async fn linkage(
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let url = |p: &str| format!("{}{p}", cfg.base());
+    let url = |p: &str| format!("{}{union}{p}", cfg.base());
     let redirect = format!("{}/demo/callback", cfg.public());
     let verifier = random_token();
     let challenge = pkce_challenge(&verifier);
