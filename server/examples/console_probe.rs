@@ -43,7 +43,7 @@ async fn main() -> anyhow::Result<()> {
         (
             "union list, first page",
             &platform,
-            format!("{}", paths::INSTITUTIONS),
+            paths::INSTITUTIONS.to_owned(),
         ),
         (
             "union list, a middle page",

@@ -7,6 +7,7 @@ use crate::config::institution::Profile;
 use crate::db::InstitutionRow;
 use crate::db::{Storage, Tenant};
 use crate::hashing::Hasher;
+use crate::records::gateway::Gateway;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -108,24 +109,52 @@ impl AppState {
 }
 
 /// Parsed profiles by institution, parsed again only when the stored text
-/// changes (bounded by the number of institutions).
+/// changes (bounded by the number of institutions), each with the client
+/// of its host gateway, if it names one (built once: a TLS client reads
+/// its certificates).
 #[derive(Default)]
-pub struct Profiles(Mutex<HashMap<i64, (String, Arc<Profile>)>>);
+pub struct Profiles(Mutex<HashMap<i64, Parsed>>);
+
+struct Parsed {
+    text: String,
+    profile: Arc<Profile>,
+    gateway: Option<Result<Gateway, String>>,
+}
 
 impl Profiles {
     pub fn of(&self, row: &InstitutionRow) -> Arc<Profile> {
+        self.union(row).0
+    }
+
+    /// The union's profile and its gateway's client (`None`: its records
+    /// are the embedded tables; an error: the client could not be built,
+    /// e.g. a certificate file missing on this instance).
+    pub fn union(&self, row: &InstitutionRow) -> (Arc<Profile>, Option<Result<Gateway, String>>) {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((text, p)) = map.get(&row.id)
-            && *text == row.profile
+        if let Some(p) = map.get(&row.id)
+            && p.text == row.profile
         {
-            return p.clone();
+            return (p.profile.clone(), p.gateway.clone());
         }
         // Stored only after this reader accepted it; a row changed behind
         // its back still shows its name and code, the rest the defaults'.
         let mut profile = Profile::parse(&row.profile).unwrap_or_else(|_| Profile::demo());
         profile.public.code = row.code.clone();
+        let gateway = profile.records.as_ref().map(|s| {
+            Gateway::new(s).map_err(|e| {
+                tracing::error!(institution = %row.code, error = ?e, "the union's host gateway client");
+                format!("{e:#}")
+            })
+        });
         let profile = Arc::new(profile);
-        map.insert(row.id, (row.profile.clone(), profile.clone()));
-        profile
+        map.insert(
+            row.id,
+            Parsed {
+                text: row.profile.clone(),
+                profile: profile.clone(),
+                gateway: gateway.clone(),
+            },
+        );
+        (profile, gateway)
     }
 }

@@ -11,6 +11,7 @@
 
 use crate::db::{FIRST_INSTITUTION, InstitutionRow, InstitutionState};
 use crate::error::AppError;
+use crate::records::port::Records;
 use crate::state::{AppState, Institution};
 use crate::telemetry::UnionCode;
 use axum::extract::{FromRequestParts, Request, State};
@@ -120,9 +121,9 @@ pub async fn scoped(parts: &mut Parts, app: &AppState) -> anyhow::Result<AppStat
                 .institution_by_id(FIRST_INSTITUTION)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("the first institution's row is missing"))?;
-            state_for(app, row, String::new())
+            state_for(app, row, String::new())?
         }
-        Some(a) => state_for(app, a.row.clone(), a.base.clone()),
+        Some(a) => state_for(app, a.row.clone(), a.base.clone())?,
     };
     parts.extensions.insert(ScopedState(scoped.clone()));
     Ok(scoped)
@@ -131,20 +132,39 @@ pub async fn scoped(parts: &mut Parts, app: &AppState) -> anyhow::Result<AppStat
 #[derive(Clone)]
 struct ScopedState(AppState);
 
-/// The state for union `row`, whose URLs have the prefix `base`.
-pub fn state_for(app: &AppState, row: InstitutionRow, base: String) -> AppState {
-    let profile = if row.id == FIRST_INSTITUTION {
-        app.institution.profile.clone()
+/// The state for union `row`, whose URLs have the prefix `base`: its
+/// profile, part of the database and records — the first union's by the
+/// deployment's settings (RENKEI_INSTITUTION_FILE, RENKEI_RECORDS_*), every
+/// other's by its profile (its own host gateway, or the embedded tables).
+pub fn state_for(app: &AppState, row: InstitutionRow, base: String) -> anyhow::Result<AppState> {
+    let first = row.id == FIRST_INSTITUTION;
+    let (profile, gateway) = if first {
+        (app.institution.profile.clone(), None)
     } else {
-        app.profiles.of(&row)
+        app.profiles.union(&row)
     };
-    app.for_institution(Institution {
+    let code = row.code.clone();
+    let mut state = app.for_institution(Institution {
         id: row.id,
         code: row.code,
         base,
         profile,
         suspended: row.state == InstitutionState::Suspended,
-    })
+    });
+    if !first {
+        state.records = match gateway {
+            None => Records::Embedded {
+                storage: state.tenant.clone(),
+                hasher: app.hasher.clone(),
+            },
+            Some(Ok(gateway)) => Records::Gateway {
+                storage: state.tenant.clone(),
+                gateway,
+            },
+            Some(Err(e)) => anyhow::bail!("union {code}'s host gateway: {e}"),
+        };
+    }
+    Ok(state)
 }
 
 /// A union's URL prefix: none for the first union (the root URLs).

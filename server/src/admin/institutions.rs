@@ -34,9 +34,17 @@ impl Context {
     /// Adds an institution from its profile file's text. The file names
     /// the union (`name`: a new union never takes the demo's); a `code` in
     /// it must be `--code`.
-    pub async fn add_institution(&self, code_flag: &str, text: &str) -> anyhow::Result<i64> {
+    /// `demo`: demo mode, where a union's gateway may be plain http.
+    pub async fn add_institution(
+        &self,
+        code_flag: &str,
+        text: &str,
+        demo: bool,
+    ) -> anyhow::Result<i64> {
         let code = code(code_flag)?;
-        let profile = Profile::parse(text).map_err(|e| anyhow::anyhow!("--profile: {e}"))?;
+        let profile = Profile::parse(text)
+            .and_then(|p| p.check_deployment(demo).map(|()| p))
+            .map_err(|e| anyhow::anyhow!("--profile: {e}"))?;
         let keys: toml::Table = toml::from_str(text)?;
         anyhow::ensure!(
             keys.contains_key("name"),

@@ -44,12 +44,13 @@ pub enum InstitutionAction {
 }
 
 impl InstitutionAction {
-    pub async fn run(self, staff: &Context) -> anyhow::Result<()> {
+    /// `demo`: demo mode (a union's gateway may then be plain http).
+    pub async fn run(self, staff: &Context, demo: bool) -> anyhow::Result<()> {
         let (code, state, reason) = match self {
             InstitutionAction::Add { code, profile } => {
                 let text = std::fs::read_to_string(&profile)
                     .map_err(|e| anyhow::anyhow!("--profile: {}: {e}", profile.display()))?;
-                staff.add_institution(&code, &text).await?;
+                staff.add_institution(&code, &text, demo).await?;
                 println!("institution {code} added");
                 return Ok(());
             }

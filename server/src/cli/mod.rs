@@ -84,7 +84,11 @@ impl Cli {
             Command::Consent { action } => action.run(&staff_context().await?).await,
             Command::Account { action } => action.run(&staff_context().await?).await,
             Command::Maintenance { action } => action.run(&staff_context().await?).await,
-            Command::Institution { action } => action.run(&staff_context().await?).await,
+            Command::Institution { action } => {
+                let config = Config::from_env()?;
+                let context = Context::open(&config, &clock_for(&config)).await?;
+                action.run(&context, config.demo).await
+            }
             Command::Staff { action } => {
                 let config = Config::from_env()?;
                 let staff_url = config.staff.url.as_str().trim_end_matches('/').to_owned();

@@ -6,6 +6,8 @@
 //! file: the demo institution. A bad file stops the server at start with
 //! the key it is about.
 
+use super::records::GatewaySettings;
+use jiff::civil::{Date, Time, Weekday};
 use renkei_shared::api::Institution;
 use serde::Deserialize;
 
@@ -25,6 +27,42 @@ pub struct Profile {
     /// Failed identity/PIN attempts a day before B84; `None`: the
     /// deployment's (`RENKEI_LOCKOUT_THRESHOLD`).
     pub lockout_threshold: Option<i64>,
+    /// The union's own closures, besides the platform's fixed calendar.
+    pub calendar: Calendar,
+    /// Its core system's host gateway (`records_url` and the keys beside
+    /// it); `None`: the embedded tables `records import` loads (for the
+    /// deployment's first union, RENKEI_RECORDS_URL's gateway if set).
+    pub records: Option<GatewaySettings>,
+}
+
+/// A union's own service calendar (JST), on top of the platform's fixed
+/// windows and its staff's maintenance windows: the days its core system
+/// is down, the hours it closes every week.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Calendar {
+    /// Whole days closed (`closed_dates = ["2027-01-04"]`).
+    pub closed_dates: Vec<Date>,
+    /// Weekly windows, each within one day.
+    pub weekly: Vec<WeeklyClosure>,
+}
+
+/// `[[weekly_closures]] weekday = "sunday", from = "21:00", to = "24:00"`:
+/// closed from `from` (inclusive) to `to` (exclusive) every such day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeeklyClosure {
+    pub weekday: Weekday,
+    pub from: Time,
+    /// `None`: until midnight (`"24:00"`).
+    pub to: Option<Time>,
+}
+
+/// One `[[weekly_closures]]` table as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeeklyFile {
+    weekday: String,
+    from: String,
+    to: String,
 }
 
 /// The file's keys, all optional: a missing key keeps the demo's value.
@@ -42,6 +80,12 @@ struct File {
     brand_color: Option<String>,
     callback_numbers: Option<Vec<String>>,
     lockout_threshold: Option<i64>,
+    closed_dates: Option<Vec<String>>,
+    weekly_closures: Option<Vec<WeeklyFile>>,
+    records_url: Option<String>,
+    records_timeout_ms: Option<u64>,
+    records_ca_file: Option<String>,
+    records_client_cert_file: Option<String>,
 }
 
 /// Why a profile file was refused: the key and the reason.
@@ -76,6 +120,20 @@ impl Profile {
             mail_from: "しんくみ信用組合 <noreply@shinkumi.example>".into(),
             callback_numbers: None,
             lockout_threshold: None,
+            calendar: Calendar::default(),
+            records: None,
+        }
+    }
+
+    /// What only the deployment can judge: outside demo mode a union's
+    /// gateway is reached over TLS only (PINs travel to it).
+    pub fn check_deployment(&self, demo: bool) -> Result<(), ProfileError> {
+        match &self.records {
+            Some(g) if g.url.scheme() != "https" && !demo => Err(bad(
+                "records_url",
+                "https only outside demo mode (PINs travel to the gateway)",
+            )),
+            _ => Ok(()),
         }
     }
 
@@ -189,8 +247,119 @@ impl Profile {
             }
             p.lockout_threshold = Some(n);
         }
+        p.calendar = calendar(file.closed_dates, file.weekly_closures)?;
+        p.records = gateway(
+            file.records_url,
+            file.records_timeout_ms,
+            file.records_ca_file,
+            file.records_client_cert_file,
+        )?;
         Ok(p)
     }
+}
+
+fn calendar(
+    dates: Option<Vec<String>>,
+    weekly: Option<Vec<WeeklyFile>>,
+) -> Result<Calendar, ProfileError> {
+    let dates = dates.unwrap_or_default();
+    if dates.len() > 366 {
+        return Err(bad("closed_dates", "at most 366 dates"));
+    }
+    let closed_dates = dates
+        .iter()
+        .map(|d| {
+            (d.len() == 10)
+                .then(|| d.parse::<Date>().ok())
+                .flatten()
+                .ok_or_else(|| bad("closed_dates", format!("{d}: a date, YYYY-MM-DD")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let weekly = weekly.unwrap_or_default();
+    if weekly.len() > 50 {
+        return Err(bad("weekly_closures", "at most 50 windows"));
+    }
+    let hhmm = |v: &str| -> Option<Option<Time>> {
+        if v == "24:00" {
+            return Some(None);
+        }
+        let (h, m) = v.split_once(':')?;
+        if h.len() != 2 || m.len() != 2 {
+            return None;
+        }
+        Time::new(h.parse().ok()?, m.parse().ok()?, 0, 0)
+            .ok()
+            .map(Some)
+    };
+    let weekly = weekly
+        .iter()
+        .map(|w| {
+            let weekday = weekday(&w.weekday)
+                .ok_or_else(|| bad("weekly_closures", format!("{}: monday … sunday", w.weekday)))?;
+            let window = || {
+                bad(
+                    "weekly_closures",
+                    "from and to as HH:MM, from before to (to may be 24:00)",
+                )
+            };
+            let from = hhmm(&w.from).flatten().ok_or_else(window)?;
+            let to = hhmm(&w.to).ok_or_else(window)?;
+            if to.is_some_and(|to| to <= from) {
+                return Err(window());
+            }
+            Ok(WeeklyClosure { weekday, from, to })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Calendar {
+        closed_dates,
+        weekly,
+    })
+}
+
+fn weekday(name: &str) -> Option<Weekday> {
+    Some(match name {
+        "monday" => Weekday::Monday,
+        "tuesday" => Weekday::Tuesday,
+        "wednesday" => Weekday::Wednesday,
+        "thursday" => Weekday::Thursday,
+        "friday" => Weekday::Friday,
+        "saturday" => Weekday::Saturday,
+        "sunday" => Weekday::Sunday,
+        _ => return None,
+    })
+}
+
+/// The union's host gateway, as RENKEI_RECORDS_* give the first union's.
+fn gateway(
+    url: Option<String>,
+    timeout_ms: Option<u64>,
+    ca_file: Option<String>,
+    client_cert_file: Option<String>,
+) -> Result<Option<GatewaySettings>, ProfileError> {
+    let Some(url) = url else {
+        if timeout_ms.is_some() || ca_file.is_some() || client_cert_file.is_some() {
+            return Err(bad("records_url", "required by the other records_ keys"));
+        }
+        return Ok(None);
+    };
+    let url = url::Url::parse(&url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .ok_or_else(|| bad("records_url", "an http(s) URL"))?;
+    let timeout_ms = timeout_ms.unwrap_or(3000);
+    if !(100..=60_000).contains(&timeout_ms) {
+        return Err(bad(
+            "records_timeout_ms",
+            "milliseconds between 100 and 60000",
+        ));
+    }
+    let path = |v: Option<String>| v.filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    Ok(Some(GatewaySettings {
+        url,
+        timeout: std::time::Duration::from_millis(timeout_ms),
+        ca_file: path(ca_file),
+        client_identity_file: path(client_cert_file),
+    }))
 }
 
 /// WCAG's contrast ratio of white text on `#rrggbb`.
@@ -227,6 +396,29 @@ mod tests {
     }
 
     #[test]
+    fn a_union_has_its_own_calendar_and_gateway() {
+        let p = Profile::parse(
+            "closed_dates = [\"2027-01-04\"]\nrecords_url = \"http://gw.example/v1\"\n\
+             [[weekly_closures]]\nweekday = \"sunday\"\nfrom = \"21:00\"\nto = \"24:00\"\n",
+        )
+        .unwrap();
+        assert_eq!(p.calendar.closed_dates, [jiff::civil::date(2027, 1, 4)]);
+        assert_eq!(
+            p.calendar.weekly,
+            [WeeklyClosure {
+                weekday: Weekday::Sunday,
+                from: Time::constant(21, 0, 0, 0),
+                to: None,
+            }]
+        );
+        let gw = p.records.as_ref().unwrap();
+        assert_eq!(gw.url.as_str(), "http://gw.example/v1");
+        assert_eq!(gw.timeout, std::time::Duration::from_secs(3));
+        assert!(p.check_deployment(true).is_ok());
+        assert_eq!(p.check_deployment(false).unwrap_err().key, "records_url");
+    }
+
+    #[test]
     fn a_bad_file_names_the_key() {
         for (text, key) in [
             ("code = \"12\"", "code"),
@@ -244,6 +436,21 @@ mod tests {
             ("name = 3", "name"),
             ("name = ", "name"),
             ("[broken", "file"),
+            ("closed_dates = [\"2027-1-4\"]", "closed_dates"),
+            (
+                "[[weekly_closures]]\nweekday = \"sunday\"\nfrom = \"22:00\"\nto = \"21:00\"",
+                "weekly_closures",
+            ),
+            (
+                "[[weekly_closures]]\nweekday = \"sun\"\nfrom = \"21:00\"\nto = \"22:00\"",
+                "weekly_closures",
+            ),
+            ("records_url = \"ftp://gw\"", "records_url"),
+            ("records_timeout_ms = 5000", "records_url"),
+            (
+                "records_url = \"https://gw\"\nrecords_timeout_ms = 10",
+                "records_timeout_ms",
+            ),
         ] {
             let e = Profile::parse(text).unwrap_err();
             assert_eq!(e.key, key, "{text}: {e}");

@@ -217,16 +217,19 @@ impl Config {
                 Some(path) => {
                     let text = std::fs::read_to_string(&path)
                         .map_err(|e| err("RENKEI_INSTITUTION_FILE", format!("{path}: {e}")))?;
-                    let profile = institution::Profile::parse(&text).map_err(|e| {
-                        err(
-                            "RENKEI_INSTITUTION_FILE",
-                            format!("{path}: {}: {}", e.key, e.why),
-                        )
-                    })?;
+                    let profile = institution::Profile::parse(&text)
+                        .and_then(|p| p.check_deployment(demo).map(|()| p))
+                        .map_err(|e| {
+                            err(
+                                "RENKEI_INSTITUTION_FILE",
+                                format!("{path}: {}: {}", e.key, e.why),
+                            )
+                        })?;
                     (profile, Some(text))
                 }
             };
-        let records_gateway = records::read(&get, demo)?;
+        // The first union's gateway: RENKEI_RECORDS_URL's, else its file's.
+        let records_gateway = records::read(&get, demo)?.or_else(|| institution.records.clone());
         let mail = mail::read(&get, &institution.mail_from)?;
         let hashing = hash_settings(&get, demo)?;
         let per_minute =

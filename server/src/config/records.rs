@@ -7,7 +7,7 @@ use std::time::Duration;
 use url::Url;
 
 /// `RENKEI_RECORDS_*`: where the gateway is and how to reach it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GatewaySettings {
     /// The gateway's base URL (`RENKEI_RECORDS_URL`).
     pub url: Url,

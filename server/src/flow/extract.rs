@@ -122,29 +122,29 @@ impl FromRequestParts<AppState> for StepRequest {
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<Self> {
         let FlowForWrite(flow) = FlowForWrite::from_request_parts(parts, app).await?;
         // The flow's own read said whether a window is open and the app enabled.
-        open_at(app.clock.now(), flow.in_maintenance)?;
-        let suspended = crate::tenancy::scoped(parts, app)
-            .await?
-            .institution
-            .suspended;
-        if !flow.client_enabled || suspended {
+        let union = crate::tenancy::scoped(parts, app).await?;
+        open_at(&union, flow.in_maintenance)?;
+        if !flow.client_enabled || union.institution.suspended {
             return Err(ErrorCode::ServiceUnavailable.into());
         }
         Ok(StepRequest(flow))
     }
 }
 
-/// `out_of_service_hours` in a fixed closed window or a staff maintenance
-/// window (for a request without a flow yet; a flow's read carries it).
+/// `out_of_service_hours` in a fixed closed window, the union's own or a
+/// staff maintenance window (for a request without a flow yet; a flow's
+/// read carries it). `app`: the union's state.
 pub async fn ensure_open(app: &AppState) -> AppResult<()> {
     let now = app.clock.now();
-    open_at(now, app.tenant.in_maintenance(now.as_second()).await?)
+    open_at(app, app.tenant.in_maintenance(now.as_second()).await?)
 }
 
-/// The one rule: closed in a fixed window of the seed or while a staff
+/// The one rule: closed now in a fixed window of the seed, in one of the
+/// union's own calendar (`app`: the union's state) or while a staff
 /// maintenance window (`in_maintenance`) is open.
-fn open_at(now: jiff::Timestamp, in_maintenance: bool) -> AppResult<()> {
-    if in_maintenance || super::service_hours::fixed_closure(now).is_some() {
+fn open_at(app: &AppState, in_maintenance: bool) -> AppResult<()> {
+    let calendar = &app.institution.profile.calendar;
+    if in_maintenance || super::service_hours::closure(calendar, app.clock.now()).is_some() {
         return Err(ErrorCode::OutOfServiceHours.into());
     }
     Ok(())

@@ -5,12 +5,16 @@
 //! - from 23:50 on the day before the 2nd and 4th Sunday until 7:00 on that
 //!   Sunday;
 //! - January 1–3, 0:00–8:00 and 19:00–24:00;
-//! - any maintenance window staff have set (kept in the database).
+//! - any maintenance window staff have set (kept in the database);
+//! - on the shared platform (issue #22), the union's own calendar from its
+//!   profile: the days its core system is down, its weekly closures.
 //!
 //! Every window is half-open: closed from its start (inclusive) to its end
-//! (exclusive). [`fixed_closure`] is a pure function of the instant.
+//! (exclusive). [`fixed_closure`] and [`closure`] are pure functions of the
+//! instant (and the union's calendar).
 
 use crate::clock::jst;
+use crate::config::institution::Calendar;
 use jiff::Timestamp;
 use jiff::civil::{Date, Time, Weekday};
 
@@ -48,6 +52,26 @@ pub fn fixed_closure(t: Timestamp) -> Option<&'static str> {
         return Some("New Year");
     }
     None
+}
+
+/// Which of a union's own windows `t` falls in, if any.
+pub fn union_closure(calendar: &Calendar, t: Timestamp) -> Option<&'static str> {
+    let z = t.to_zoned(jst().clone());
+    let (date, time) = (z.date(), z.time());
+    if calendar.closed_dates.contains(&date) {
+        return Some("the union's closed day");
+    }
+    let weekly = calendar
+        .weekly
+        .iter()
+        .any(|w| w.weekday == date.weekday() && time >= w.from && w.to.is_none_or(|to| time < to));
+    weekly.then_some("the union's weekly closure")
+}
+
+/// Which window closes API linkage at a union with `calendar` at `t`: the
+/// platform's fixed ones first, then the union's own.
+pub fn closure(calendar: &Calendar, t: Timestamp) -> Option<&'static str> {
+    fixed_closure(t).or_else(|| union_closure(calendar, t))
 }
 
 /// 1 for the first such weekday of its month, 2 for the second, ...

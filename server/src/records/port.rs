@@ -26,8 +26,9 @@ pub enum Records {
 }
 
 impl Records {
-    /// The same adapter on another union's rows. (One host gateway serves
-    /// every union for now: a gateway per union is still to come.)
+    /// The same adapter on another union's rows (the first union's state
+    /// made for a request; every other union's adapter is its profile's,
+    /// `tenancy::state_for`).
     pub fn for_tenant(&self, tenant: Tenant) -> Records {
         match self {
             Records::Embedded { hasher, .. } => Records::Embedded {

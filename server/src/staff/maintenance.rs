@@ -4,8 +4,9 @@
 
 use super::{Staff, StaffUnion, reason};
 use crate::clock::jst;
+use crate::config::institution::Calendar;
 use crate::error::{ApiJson, AppResult};
-use crate::flow::service_hours::fixed_closure;
+use crate::flow::service_hours::closure;
 use axum::Json;
 use axum::extract::Path;
 use jiff::{SignedDuration, Timestamp};
@@ -27,10 +28,11 @@ fn at(secs: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The fixed calendar's closures from `now` over `days`, minute by minute
-/// (the calendar's windows start and end on whole minutes), each run of
-/// one label merged into one closure.
-pub fn fixed_calendar(now: Timestamp, days: i64) -> Vec<FixedClosure> {
+/// The calendar's closures — the platform's fixed windows and the union's
+/// own (`calendar`) — from `now` over `days`, minute by minute (every
+/// window starts and ends on a whole minute), each run of one label merged
+/// into one closure.
+pub fn fixed_calendar(calendar: &Calendar, now: Timestamp, days: i64) -> Vec<FixedClosure> {
     let start = now.as_second() - now.as_second().rem_euclid(60);
     let mut out: Vec<FixedClosure> = Vec::new();
     let mut open: Option<(Timestamp, &'static str)> = None;
@@ -38,7 +40,7 @@ pub fn fixed_calendar(now: Timestamp, days: i64) -> Vec<FixedClosure> {
         let Ok(t) = Timestamp::from_second(start + minute * 60) else {
             break;
         };
-        let here = fixed_closure(t);
+        let here = closure(calendar, t);
         match (open, here) {
             (Some((_, a)), Some(b)) if a == b => {}
             (current, here) => {
@@ -82,7 +84,7 @@ pub async fn list(staff: Staff, StaffUnion(app): StaffUnion) -> AppResult<Json<M
         .collect();
     Ok(Json(Maintenance {
         windows,
-        calendar: fixed_calendar(now, 14),
+        calendar: fixed_calendar(&app.institution.profile.calendar, now, 14),
     }))
 }
 

@@ -232,7 +232,7 @@ impl FromRequestParts<AppState> for Staff {
                 .ok_or_else(|| anyhow::anyhow!("staff member's union {union_id} is missing"))?,
         };
         let base = crate::tenancy::base_of(&union_row);
-        let union = crate::tenancy::state_for(app, union_row, base);
+        let union = crate::tenancy::state_for(app, union_row, base)?;
         parts.extensions.insert(UnionOf(union.clone()));
         Ok(Staff {
             staff_id: row.staff_id,

@@ -487,3 +487,53 @@ async fn over_mutual_tls_only_a_trusted_gateway_and_a_certified_client_talk() {
         assert_eq!(code_of(resp).await, "system_error");
     }
 }
+
+/// On the platform (issue #22) each union's records are its own core
+/// system's: a union whose profile names a host gateway reads it, every
+/// step and read; the deployment's first union and the demo's second keep
+/// their embedded tables, where the gateway's customer is nobody.
+#[tokio::test]
+async fn a_union_reads_its_own_host_gateway_and_the_others_their_own_tables() {
+    let (_bank, stand_in) = bank_with_stand_in().await;
+    let renkei = spawn_app().await;
+    let profile = format!(
+        "{}records_url = \"{}\"\nrecords_timeout_ms = 3000\n",
+        crate::platform::SECOND,
+        stand_in.url
+    );
+    crate::platform::add_second_with(&renkei, &profile).await;
+    let gunma = renkei.at("2011");
+
+    let linked = gunma.other_browser().link(&IMPORTED).await;
+    let a = get(
+        &gunma,
+        &linked.access_token,
+        renkei_shared::account::ACCOUNTS_PATH,
+    )
+    .await;
+    assert_eq!(a["accounts"][0]["branch"], "300");
+    assert_eq!(a["accounts"][0]["balance"], 523000);
+    assert_eq!(
+        descriptions(&gunma, &linked.access_token).await,
+        ["ﾃﾞﾝｷﾘﾖｳｷﾝ", "ｷﾕｳﾖ"]
+    );
+    // Renkei keeps no record of it at that union: the gateway holds them.
+    let status =
+        crate::helpers::output_of(renkei.cli(&["records", "status", "--institution", "2011"]))
+            .await;
+    let status = text(&status.stdout);
+    assert!(!status.contains("active"), "{status}");
+
+    // At the other unions the gateway's customer is no customer.
+    for union in [&renkei, &renkei.at(renkei_fixture::SECOND_CODE)] {
+        let (_, resp) = union
+            .other_browser()
+            .account_attempt(&account_body(
+                IMPORTED.branch,
+                IMPORTED.kind,
+                IMPORTED.number,
+            ))
+            .await;
+        assert_eq!(resp.status(), 422, "{}", union.base);
+    }
+}

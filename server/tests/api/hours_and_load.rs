@@ -75,6 +75,64 @@ async fn a_maintenance_window_set_by_staff_closes_the_service() {
     assert_eq!(resp.status(), 200);
 }
 
+/// On the platform (issue #22) a union's profile may close it on days and
+/// hours of its own (its core system's downtime), besides the fixed
+/// windows every union shares: then its customers get the closed answer
+/// while every other union's are served.
+#[tokio::test]
+async fn a_unions_own_calendar_closes_it_and_no_other() {
+    let app = spawn_app().await;
+    // 2026-11-26 is a Thursday.
+    let profile = format!(
+        "{}closed_dates = [\"2026-12-01\"]\n\
+         [[weekly_closures]]\nweekday = \"thursday\"\nfrom = \"09:00\"\nto = \"09:05\"\n",
+        crate::platform::SECOND
+    );
+    let second = crate::platform::second_union_with(&app, &profile).await;
+    app.clock.set(jst("2026-11-26T08:59:00"));
+    // The customer's browser of its own (the authorizations below open
+    // flows in the test's).
+    let b = second.other_browser();
+    let csrf = b.at_customer_step("115", "ordinary", "1100026").await;
+
+    app.clock.set(jst("2026-11-26T09:00:00"));
+    let resp = b
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
+        .await;
+    assert_eq!(resp.status(), 503);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "out_of_service_hours");
+    assert_eq!(body["message"], CLOSED);
+    let resp = second.authorize(&authorize_params()).await;
+    assert_eq!(resp.status(), 503);
+    assert!(resp.text().await.unwrap().contains(CLOSED));
+    assert_eq!(app.authorize(&authorize_params()).await.status(), 303);
+
+    // The window ends at 9:05; the flow goes on.
+    app.clock.set(jst("2026-11-26T09:05:00"));
+    let resp = b
+        .post(renkei_shared::api::CUSTOMER_PATH, &csrf, &happy_customer())
+        .await;
+    assert_eq!(resp.status(), 200);
+
+    // Its closed day, all day; the other unions open.
+    for t in ["2026-12-01T00:05:00", "2026-12-01T23:59:00"] {
+        app.clock.set(jst(t));
+        assert_eq!(
+            second.authorize(&authorize_params()).await.status(),
+            503,
+            "{t}"
+        );
+        assert_eq!(
+            app.authorize(&authorize_params()).await.status(),
+            303,
+            "{t}"
+        );
+    }
+    app.clock.set(jst("2026-12-02T00:01:00"));
+    assert_eq!(second.authorize(&authorize_params()).await.status(), 303);
+}
+
 #[tokio::test]
 async fn a_disabled_app_gets_service_unavailable() {
     let app = spawn_app().await;

@@ -24,7 +24,7 @@ async fn add_second(app: &TestApp) -> i64 {
 }
 
 /// The same with the profile `toml`.
-async fn add_second_with(app: &TestApp, toml: &str) -> i64 {
+pub async fn add_second_with(app: &TestApp, toml: &str) -> i64 {
     let out = institution_add(app, "2011", "gunma.toml", toml).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "institution 2011 added\n");
