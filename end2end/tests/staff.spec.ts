@@ -330,3 +330,44 @@ test('a platform admin finds a union, suspends it and resumes it', async ({ page
   await expect(customer).toHaveURL(/\/institutions\/2998\/flow\/account$/);
   await expect(customer.locator('header .brand')).toHaveText('みらい信用組合');
 });
+
+// Platform staff choose the union the console acts for (issue #22): from
+// 信用組合's 「この組合を操作」 every page is that union's — here 口座照会
+// finds みらい信用組合's customer, whom the seed's union does not hold — and
+// a reload keeps the choice.
+test('a platform operator chooses a union and looks up its customer', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'desktop', 'one staff server, one run');
+  test.setTimeout(60_000);
+  const out = renkei(['staff', 'add', '--name', '基盤 窓口', '--role', 'operator', '--platform']);
+  await virtualAuthenticator(page);
+  await page.goto(out.match(/https?:\/\/\S+/)![0]);
+  await page.getByRole('button', { name: 'パスキーを登録する' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '口座照会' })).toBeVisible();
+  const who = page.locator('header .who');
+  await expect(who).toHaveText('基盤 窓口（オペレーター）・しんくみ信用組合');
+  const lookUpHaruka = async () => {
+    await page.getByLabel('店番').fill('201');
+    await page.getByLabel('科目').selectOption({ label: '普通預金' });
+    await page.getByLabel('口座番号').fill('2468');
+    await page.getByRole('button', { name: '照会' }).click();
+  };
+  await lookUpHaruka();
+  await expect(page.getByText('ご指定の情報は見つかりません。')).toBeVisible();
+
+  await page.getByRole('link', { name: '信用組合' }).click();
+  const mirai = page.getByRole('row').filter({ hasText: '2998' });
+  await mirai.getByRole('button', { name: 'みらい信用組合を操作' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '口座照会' })).toBeVisible();
+  await expect(who).toHaveText('基盤 窓口（オペレーター）・みらい信用組合');
+  await lookUpHaruka();
+  await expect(page.getByTestId('lock-state')).toHaveText('なし');
+  await expect(page.getByText('*****4444', { exact: true })).toBeVisible();
+  await expectAccessible(page);
+
+  await page.reload();
+  await expect(who).toHaveText('基盤 窓口（オペレーター）・みらい信用組合');
+  await page.getByRole('link', { name: '信用組合' }).click();
+  await expect(mirai).toContainText('操作中');
+  await expect(page.getByRole('button', { name: 'しんくみ信用組合を操作' })).toBeVisible();
+  await expectAccessible(page);
+});

@@ -1,6 +1,7 @@
 //! Typed client of the staff API, on the toolkit's JSON client: each call
 //! is its path (declared once, in `renkei_shared::staff::paths`) and its
-//! body. Every change carries the session's CSRF token.
+//! body. Every change carries the session's CSRF token, and every request
+//! names the union platform staff chose to act for, if they chose one.
 
 use renkei_shared::staff::{
     AccountView, AppEnabled, AppRegistered, AppView, AuditPage, Ceremony, CeremonyDone, Done,
@@ -12,6 +13,56 @@ pub use renkei_web::http::ApiResult;
 use renkei_web::http::{self, Csrf, Empty, encode};
 use renkei_web::webauthn::{self, Failed, Kind, Started};
 use serde::Serialize;
+
+/// Where the tab keeps the union platform staff act for (「この組合を操作」
+/// on 信用組合): its code, named on every request as `?institution=` (the
+/// server decides whether this staff member may; a union's own staff can
+/// only name theirs). The tab's life: a reload keeps it, a new tab starts
+/// without.
+const ACTING_KEY: &str = "renkei-staff-acting";
+
+fn tab_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// The union platform staff chose to act for, if any.
+pub fn acting() -> Option<String> {
+    tab_storage()?.get_item(ACTING_KEY).ok()?
+}
+
+/// Acts for union `code` from now on (`None`: the default, the
+/// deployment's first union).
+pub fn act_for(code: Option<&str>) {
+    if let Some(store) = tab_storage() {
+        let _ = match code {
+            Some(code) => store.set_item(ACTING_KEY, code),
+            None => store.remove_item(ACTING_KEY),
+        };
+    }
+}
+
+/// `path` naming the union acted for.
+fn at(path: &str) -> String {
+    match acting() {
+        Some(code) => {
+            let join = if path.contains('?') { '&' } else { '?' };
+            format!("{path}{join}institution={}", encode(&code))
+        }
+        None => path.to_owned(),
+    }
+}
+
+async fn get<T: serde::de::DeserializeOwned>(path: &str) -> ApiResult<T> {
+    http::get(&at(path)).await
+}
+
+async fn post<B: Serialize, T: serde::de::DeserializeOwned>(
+    path: &str,
+    csrf: Csrf<'_>,
+    body: &B,
+) -> ApiResult<T> {
+    http::post(&at(path), csrf, body).await
+}
 
 fn csrf(token: &str) -> Csrf<'_> {
     Csrf {
@@ -30,7 +81,7 @@ fn reason(text: &str) -> Reason {
 pub type AccountKey = (String, String, String);
 
 pub async fn me() -> ApiResult<Me> {
-    http::get(paths::ME).await
+    get(paths::ME).await
 }
 
 /// A passkey ceremony through the staff API: begun at `start` with
@@ -42,14 +93,14 @@ async fn passkey(
     finish: &str,
 ) -> Result<Me, Failed> {
     let begun = async {
-        let c: Ceremony = http::post(start, csrf(""), body).await?;
+        let c: Ceremony = post(start, csrf(""), body).await?;
         Ok(Started {
             ceremony: c.ceremony,
             options: c.options,
         })
     };
     webauthn::run(kind, begun, |ceremony, credential| async move {
-        http::post(
+        post(
             finish,
             csrf(""),
             &CeremonyDone {
@@ -81,15 +132,15 @@ pub async fn sign_in(name: String) -> Result<Me, Failed> {
 }
 
 pub async fn sign_out(token: String) -> ApiResult<()> {
-    http::post_for_status(paths::SIGN_OUT, csrf(&token)).await
+    http::post_for_status(&at(paths::SIGN_OUT), csrf(&token)).await
 }
 
 pub async fn account((b, k, n): AccountKey) -> ApiResult<AccountView> {
-    http::get(&path(paths::ACCOUNT, &[&b, &k, &n])).await
+    get(&path(paths::ACCOUNT, &[&b, &k, &n])).await
 }
 
 pub async fn lift_lock(token: String, (b, k, n): AccountKey, why: String) -> ApiResult<Done> {
-    http::post(
+    post(
         &path(paths::LIFT_LOCK, &[&b, &k, &n]),
         csrf(&token),
         &reason(&why),
@@ -107,7 +158,7 @@ pub async fn end_linkages(
         consent_id,
         reason: why,
     };
-    http::post(
+    post(
         &path(paths::END_LINKAGES, &[&b, &k, &n]),
         csrf(&token),
         &body,
@@ -130,11 +181,11 @@ pub fn audit_query(filters: &[(&str, String)], before: Option<i64>) -> String {
 
 /// The CSV export of the lines `query` selects.
 pub fn audit_csv_href(query: &str) -> String {
-    format!("{}?{query}", paths::AUDIT_CSV)
+    at(&format!("{}?{query}", paths::AUDIT_CSV))
 }
 
 pub async fn audit(query: String) -> ApiResult<AuditPage> {
-    http::get(&format!("{}?{query}", paths::AUDIT)).await
+    get(&format!("{}?{query}", paths::AUDIT)).await
 }
 
 pub async fn funnel(from: String, to: String, app: String) -> ApiResult<Funnel> {
@@ -144,20 +195,20 @@ pub async fn funnel(from: String, to: String, app: String) -> ApiResult<Funnel> 
         encode(&to),
         encode(&app)
     );
-    http::get(&format!("{}?{query}", paths::FUNNEL)).await
+    get(&format!("{}?{query}", paths::FUNNEL)).await
 }
 
 pub async fn maintenance() -> ApiResult<Maintenance> {
-    http::get(paths::MAINTENANCE).await
+    get(paths::MAINTENANCE).await
 }
 
 pub async fn add_maintenance(token: String, body: NewMaintenance) -> ApiResult<MaintenanceWindow> {
-    http::post(paths::MAINTENANCE, csrf(&token), &body).await
+    post(paths::MAINTENANCE, csrf(&token), &body).await
 }
 
 pub async fn cancel_maintenance(token: String, id: i64, why: String) -> ApiResult<Done> {
     let id = id.to_string();
-    http::post(
+    post(
         &path(paths::MAINTENANCE_CANCEL, &[&id]),
         csrf(&token),
         &reason(&why),
@@ -166,11 +217,11 @@ pub async fn cancel_maintenance(token: String, id: i64, why: String) -> ApiResul
 }
 
 pub async fn apps() -> ApiResult<Vec<AppView>> {
-    http::get(paths::APPS).await
+    get(paths::APPS).await
 }
 
 pub async fn register_app(token: String, body: NewApp) -> ApiResult<AppRegistered> {
-    http::post(paths::APPS, csrf(&token), &body).await
+    post(paths::APPS, csrf(&token), &body).await
 }
 
 pub async fn set_app_enabled(
@@ -183,7 +234,7 @@ pub async fn set_app_enabled(
         enabled,
         reason: why,
     };
-    http::post(
+    post(
         &path(paths::APP_ENABLED, &[&client_id]),
         csrf(&token),
         &body,
@@ -197,7 +248,7 @@ pub async fn institutions(search: String, after: Option<String>) -> ApiResult<In
     if let Some(after) = after {
         query.push_str(&format!("&after={}", encode(&after)));
     }
-    http::get(&format!("{}?{query}", paths::INSTITUTIONS)).await
+    get(&format!("{}?{query}", paths::INSTITUTIONS)).await
 }
 
 /// Suspends or resumes a union (platform admin).
@@ -211,7 +262,7 @@ pub async fn set_institution_state(
         suspended,
         reason: why,
     };
-    http::post(
+    post(
         &path(paths::INSTITUTION_STATE, &[&code]),
         csrf(&token),
         &body,
@@ -220,19 +271,19 @@ pub async fn set_institution_state(
 }
 
 pub async fn staff_members() -> ApiResult<Vec<StaffMember>> {
-    http::get(paths::STAFF).await
+    get(paths::STAFF).await
 }
 
 pub async fn add_staff(token: String, body: NewStaff) -> ApiResult<EnrolmentLink> {
-    http::post(paths::STAFF, csrf(&token), &body).await
+    post(paths::STAFF, csrf(&token), &body).await
 }
 
 pub async fn staff_link(token: String, name: String) -> ApiResult<EnrolmentLink> {
-    http::post(&path(paths::STAFF_LINK, &[&name]), csrf(&token), &Empty {}).await
+    post(&path(paths::STAFF_LINK, &[&name]), csrf(&token), &Empty {}).await
 }
 
 pub async fn disable_staff(token: String, name: String, why: String) -> ApiResult<Done> {
-    http::post(
+    post(
         &path(paths::STAFF_DISABLE, &[&name]),
         csrf(&token),
         &reason(&why),
@@ -241,12 +292,12 @@ pub async fn disable_staff(token: String, name: String, why: String) -> ApiResul
 }
 
 pub async fn staff_passkeys(name: String) -> ApiResult<Vec<StaffPasskey>> {
-    http::get(&path(paths::STAFF_PASSKEYS, &[&name])).await
+    get(&path(paths::STAFF_PASSKEYS, &[&name])).await
 }
 
 pub async fn remove_passkey(token: String, name: String, id: i64, why: String) -> ApiResult<Done> {
     let id = id.to_string();
-    http::post(
+    post(
         &path(paths::STAFF_PASSKEY_REMOVE, &[&name, &id]),
         csrf(&token),
         &reason(&why),

@@ -31,8 +31,10 @@ pub fn Layout(title: &'static str, children: ChildrenFn) -> impl IntoView {
         load_me.run(());
     }
     let role = move || session.me.get().map(|m| m.role);
-    // Signing out ends the session here whatever the server answers.
+    // Signing out ends the session here whatever the server answers, and
+    // the tab's choice of union with it.
     let end = move || {
+        api::act_for(None);
         session.me.set(None);
         to_sign_in();
     };

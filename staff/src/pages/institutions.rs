@@ -1,11 +1,14 @@
 //! 信用組合: the platform's credit unions, for platform staff (issue #22) —
 //! found by code or name, fifty to a page, each with its last 30 days beside
-//! the others'; a platform admin suspends or resumes one, with a reason.
+//! the others'; a platform admin suspends or resumes one, with a reason;
+//! 「この組合を操作」 makes the console act for one (its accounts, log,
+//! funnel, maintenance, apps and staff) until another is chosen.
 
 use crate::components::layout::Layout;
 use crate::components::notice::{Notice, NoticeText};
 use crate::{Session, api};
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use renkei_shared::staff::{InstitutionView, StaffRole};
 use renkei_web::submit::Submit;
 
@@ -79,6 +82,15 @@ fn Institutions() -> impl IntoView {
         move |e| notice.refused(e),
     );
     let change = move |code: String, suspended: bool| change.run((code, suspended));
+    let navigate = use_navigate();
+    // The header's union and every page after this one are the chosen
+    // union's: `me` is read again under its name.
+    let act_for = move |code: String| {
+        api::act_for(Some(&code));
+        session.me.set(None);
+        navigate("/staff", Default::default());
+    };
+    let acting = api::acting();
     view! {
         <form class="search" on:submit=find role="search">
             <label for="union-search">"金融機関コードまたは名称"</label>
@@ -95,12 +107,17 @@ fn Institutions() -> impl IntoView {
             <thead><tr>
                 <th scope="col">"金融機関コード"</th><th scope="col">"名称"</th>
                 <th scope="col">"開始"</th><th scope="col">"完了"</th><th scope="col">"状態"</th>
+                <th scope="col">"操作"</th>
             </tr></thead>
             <tbody>
                 <For each=move || rows.get() key=|r| (r.code.clone(), r.suspended) let:r>
                     {
                         let code = r.code.clone();
                         let suspended = r.suspended;
+                        let chosen = acting.as_deref() == Some(r.code.as_str());
+                        let act_for = act_for.clone();
+                        let act_code = r.code.clone();
+                        let label = format!("{}を操作", r.name);
                         view! { <tr>
                             <td>{r.code.clone()}</td><td>{r.name.clone()}</td>
                             <td>{r.started}</td><td>{r.granted}</td>
@@ -118,6 +135,18 @@ fn Institutions() -> impl IntoView {
                                         }
                                     }
                                 </Show>
+                            </td>
+                            <td>
+                                {if chosen {
+                                    view! { <span>"操作中"</span> }.into_any()
+                                } else {
+                                    view! {
+                                        <button type="button" class="secondary" aria-label=label
+                                            on:click=move |_| act_for(act_code.clone())>
+                                            "この組合を操作"
+                                        </button>
+                                    }.into_any()
+                                }}
                             </td>
                         </tr> }
                     }
