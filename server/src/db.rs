@@ -142,6 +142,24 @@ impl Tenant {
         }
     }
 
+    /// The same part for one request: its statements share a connection
+    /// (see the storage crates' `Tenant::for_request`).
+    pub fn for_request(&self) -> Tenant {
+        match self {
+            Tenant::Sqlite(t) => Tenant::Sqlite(t.for_request()),
+            Tenant::Postgres(t) => Tenant::Postgres(t.for_request()),
+        }
+    }
+
+    /// Gives a request's connection back before a wait that is not the
+    /// database's.
+    pub async fn release(&self) {
+        match self {
+            Tenant::Sqlite(t) => t.release().await,
+            Tenant::Postgres(t) => t.release().await,
+        }
+    }
+
     /// One import run of this union's records (see [`RecordsImport`]).
     pub async fn begin_import(&self, mode: ImportMode, now: i64) -> sqlx::Result<RecordsImport> {
         Ok(match self {

@@ -56,10 +56,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The same state for another union: its part of the database, its
+    /// The same state for one request of a union: its part of the
+    /// database (the request's statements sharing one connection), its
     /// records.
     pub fn for_institution(&self, institution: Institution) -> AppState {
-        let tenant = self.storage.tenant(institution.id);
+        let tenant = self.storage.tenant(institution.id).for_request();
         AppState {
             records: self.records.for_tenant(tenant.clone()),
             tenant,

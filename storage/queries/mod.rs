@@ -46,7 +46,7 @@ pub mod testkit;
 
 pub use records::RecordsImport;
 
-use crate::{Conn, Storage, Tx};
+use crate::{Held, Storage, Tx};
 
 /// One credit union's part of the database: its records, flows, grants,
 /// mail, log and staff. Cheap to make (a pool handle and an id).
@@ -54,6 +54,8 @@ use crate::{Conn, Storage, Tx};
 pub struct Tenant {
     storage: Storage,
     institution: i64,
+    /// One request's: the connection its statements share (PostgreSQL).
+    held: Option<Held>,
 }
 
 impl Storage {
@@ -62,6 +64,7 @@ impl Storage {
         Tenant {
             storage: self.clone(),
             institution,
+            held: None,
         }
     }
 }
@@ -77,21 +80,46 @@ impl Tenant {
         &self.storage
     }
 
+    /// The same part for one request: its statements share a connection
+    /// (on PostgreSQL, set to the union once; held until the request's
+    /// state is dropped, a transaction begins or [`Tenant::release`]).
+    pub fn for_request(&self) -> Tenant {
+        Tenant {
+            held: Some(Held::default()),
+            ..self.clone()
+        }
+    }
+
+    /// Gives a request's connection back before a wait that is not the
+    /// database's (a PIN's hash, a host gateway, a JWKS fetch), so a slow
+    /// wait never keeps a connection from other requests.
+    pub async fn release(&self) {
+        if let Some(held) = &self.held {
+            Storage::release(held).await;
+        }
+    }
+
     /// A connection for a statement that only reads this union's rows (on
     /// PostgreSQL, one whose row-level security admits only them).
-    async fn read(&self) -> sqlx::Result<Conn> {
-        self.storage.union_conn(self.institution, false).await
+    async fn read(&self) -> sqlx::Result<impl std::ops::DerefMut<Target = crate::Connection>> {
+        self.storage
+            .union_conn(self.institution, false, self.held.as_ref())
+            .await
     }
 
     /// The same for a statement that writes outside a transaction.
-    async fn write(&self) -> sqlx::Result<Conn> {
-        self.storage.union_conn(self.institution, true).await
+    async fn write(&self) -> sqlx::Result<impl std::ops::DerefMut<Target = crate::Connection>> {
+        self.storage
+            .union_conn(self.institution, true, self.held.as_ref())
+            .await
     }
 
     /// A writing transaction on this institution's behalf (on PostgreSQL
     /// its row-level security admits only this union's rows).
     async fn begin(&self) -> sqlx::Result<Tx> {
-        self.storage.union_begin(self.institution).await
+        self.storage
+            .union_begin(self.institution, self.held.as_ref())
+            .await
     }
 }
 

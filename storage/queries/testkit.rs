@@ -88,7 +88,7 @@ pub async fn forgetful_statements(
     institution: i64,
     other: i64,
 ) -> sqlx::Result<(i64, i64, bool)> {
-    let mut c = s.union_conn(institution, true).await?;
+    let mut c = s.union_conn(institution, true, None).await?;
     let seen = sqlx::query_scalar!("SELECT COUNT(*) AS \"n!\" FROM accounts")
         .fetch_one(&mut *c)
         .await?;
@@ -101,7 +101,7 @@ pub async fn forgetful_statements(
     .await
     .is_ok();
     drop(c);
-    let mut tx = s.union_begin(institution).await?;
+    let mut tx = s.union_begin(institution, None).await?;
     let in_tx = sqlx::query_scalar!("SELECT COUNT(*) AS \"n!\" FROM accounts")
         .fetch_one(tx.cx())
         .await?;

@@ -222,6 +222,8 @@ async fn refresh_jwks(app: &AppState, client: &ClientRow, now: i64) -> OAuthResu
     {
         return Ok(None);
     }
+    // The fetch holds no connection of the request's.
+    app.tenant.release().await;
     match jwks::fetch(uri, app.config.oauth.jwks_allow_loopback).await {
         Ok(set) => {
             app.storage.store_fetched_jwks(id, &set).await?;

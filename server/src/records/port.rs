@@ -57,6 +57,8 @@ impl Records {
                 .filter(|a| Holder::from(&a.record).can_link())
                 .map(|a| a.account)),
             Records::Gateway { storage, gateway } => {
+                // The gateway's answer holds no connection.
+                storage.release().await;
                 match gateway.find(branch.as_str(), kind, number.as_str()).await? {
                     // Only an account that can link gets a reference row.
                     Some(h) if h.can_link() => {
@@ -77,7 +79,11 @@ impl Records {
                 .await?
                 .as_ref()
                 .map(Holder::from)),
-            Records::Gateway { gateway, .. } => gateway.find(&a.branch, a.kind, &a.number).await,
+            Records::Gateway { storage, gateway } => {
+                // The gateway\'s answer holds no connection.
+                storage.release().await;
+                gateway.find(&a.branch, a.kind, &a.number).await
+            }
         }
     }
 
@@ -90,6 +96,8 @@ impl Records {
                     .embedded_record(a.id)
                     .await?
                     .and_then(|r| r.pin_hash);
+                // The hash's queue and pass hold no connection.
+                storage.release().await;
                 Ok(match hash {
                     Some(hash) => {
                         hasher
@@ -99,7 +107,11 @@ impl Records {
                     None => false,
                 })
             }
-            Records::Gateway { gateway, .. } => gateway.check_pin(a, pin).await,
+            Records::Gateway { storage, gateway } => {
+                // The gateway\'s answer holds no connection.
+                storage.release().await;
+                gateway.check_pin(a, pin).await
+            }
         }
     }
 
@@ -111,7 +123,11 @@ impl Records {
                     available_balance: r.available_balance,
                 }))
             }
-            Records::Gateway { gateway, .. } => gateway.balance(a).await,
+            Records::Gateway { storage, gateway } => {
+                // The gateway\'s answer holds no connection.
+                storage.release().await;
+                gateway.balance(a).await
+            }
         }
     }
 
@@ -148,7 +164,8 @@ impl Records {
                     next,
                 }))
             }
-            Records::Gateway { gateway, .. } => {
+            Records::Gateway { storage, gateway } => {
+                storage.release().await;
                 // The gateway's own cursor, wrapped so every cursor an app
                 // holds has one shape.
                 let after = match cursor {
@@ -185,7 +202,11 @@ impl Records {
                     maturity_on: t.maturity_on.0,
                 })
                 .collect()),
-            Records::Gateway { gateway, .. } => gateway.time_deposits(a).await,
+            Records::Gateway { storage, gateway } => {
+                // The gateway\'s answer holds no connection.
+                storage.release().await;
+                gateway.time_deposits(a).await
+            }
         }
     }
 }

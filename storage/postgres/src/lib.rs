@@ -8,6 +8,7 @@ pub use renkei_storage_model::*;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[path = "../../queries/mod.rs"]
@@ -16,8 +17,45 @@ mod queries;
 pub use queries::testkit;
 pub use queries::{RecordsImport, Tenant};
 
+/// The backend's connection, as `queries/` names it.
+type Connection = PgConnection;
+
 /// A pooled connection, as `queries/` names it.
 type Conn = sqlx::pool::PoolConnection<sqlx::Postgres>;
+
+/// The union connection one request's statements share (`Tenant::
+/// for_request`): taken and set to the union by its first statement, kept
+/// for the next ones — one `set_config` a request instead of one a
+/// statement — and given back when the request's state is dropped, when a
+/// transaction begins, or before a wait that is not the database's
+/// (`Tenant::release`: a PIN's hash, a host gateway's answer).
+#[derive(Clone, Debug, Default)]
+pub struct Held(Arc<tokio::sync::Mutex<Option<Conn>>>);
+
+/// A union connection: one of its own, or the request's held one.
+enum UnionConn {
+    Own(Conn),
+    Held(tokio::sync::OwnedMappedMutexGuard<Option<Conn>, Conn>),
+}
+
+impl std::ops::Deref for UnionConn {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        match self {
+            UnionConn::Own(c) => c,
+            UnionConn::Held(c) => c,
+        }
+    }
+}
+
+impl std::ops::DerefMut for UnionConn {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        match self {
+            UnionConn::Own(c) => c,
+            UnionConn::Held(c) => c,
+        }
+    }
+}
 
 /// The schema of this backend.
 pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
@@ -109,9 +147,32 @@ impl Storage {
         &self.pool
     }
 
-    /// A connection admitting only union `institution`'s rows (set for
-    /// as long as it is taken; every taking sets it again).
-    async fn union_conn(&self, institution: i64, _write: bool) -> sqlx::Result<Conn> {
+    /// A connection admitting only union `institution`'s rows: `held`'s
+    /// if the request holds one (set when it was taken), else one taken
+    /// and set now — and kept in `held` for the request's next statements.
+    async fn union_conn(
+        &self,
+        institution: i64,
+        _write: bool,
+        held: Option<&Held>,
+    ) -> sqlx::Result<UnionConn> {
+        let Some(held) = held else {
+            return Ok(UnionConn::Own(self.set_union(institution).await?));
+        };
+        let mut slot = held.0.clone().lock_owned().await;
+        if slot.is_none() {
+            *slot = Some(self.set_union(institution).await?);
+        }
+        match tokio::sync::OwnedMutexGuard::try_map(slot, Option::as_mut) {
+            Ok(conn) => Ok(UnionConn::Held(conn)),
+            // Filled just above.
+            Err(_) => Err(sqlx::Error::PoolClosed),
+        }
+    }
+
+    /// A union connection taken now, set to union `institution` for as
+    /// long as it is taken (every taking sets it again).
+    async fn set_union(&self, institution: i64) -> sqlx::Result<Conn> {
         let mut conn = self.unions.acquire().await?;
         sqlx::query!(
             "SELECT set_config('renkei.institution', $1, false) AS \"set!\"",
@@ -122,8 +183,18 @@ impl Storage {
         Ok(conn)
     }
 
-    /// A writing transaction admitting only union `institution`'s rows.
-    async fn union_begin(&self, institution: i64) -> sqlx::Result<Tx> {
+    /// Gives the request's held connection back to the pool.
+    async fn release(held: &Held) {
+        held.0.lock().await.take();
+    }
+
+    /// A writing transaction admitting only union `institution`'s rows. A
+    /// request's held connection goes back first: a request never holds
+    /// two, so requests cannot starve the pool waiting for a second.
+    async fn union_begin(&self, institution: i64, held: Option<&Held>) -> sqlx::Result<Tx> {
+        if let Some(held) = held {
+            Self::release(held).await;
+        }
         let mut tx = Tx {
             tx: self.unions.begin().await?,
             institution: Some(institution),

@@ -20,8 +20,17 @@ mod queries;
 pub use queries::testkit;
 pub use queries::{RecordsImport, Tenant};
 
+/// The backend's connection, as `queries/` names it.
+type Connection = SqliteConnection;
+
 /// A pooled connection, as `queries/` names it.
 type Conn = sqlx::pool::PoolConnection<sqlx::Sqlite>;
+
+/// What a request holds between its statements: nothing on SQLite, whose
+/// union connections need no setting (no row-level security) and whose
+/// one writer must never wait on a reader held elsewhere.
+#[derive(Clone, Debug, Default)]
+pub struct Held;
 
 /// The schema of this backend.
 pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
@@ -104,7 +113,12 @@ impl Storage {
 
     /// A connection for one union's statement (SQLite has no row-level
     /// security: the statements' own filters are the isolation).
-    async fn union_conn(&self, _institution: i64, write: bool) -> sqlx::Result<Conn> {
+    async fn union_conn(
+        &self,
+        _institution: i64,
+        write: bool,
+        _held: Option<&Held>,
+    ) -> sqlx::Result<Conn> {
         if write {
             self.write.acquire().await
         } else {
@@ -113,7 +127,10 @@ impl Storage {
     }
 
     /// A writing transaction for one union's rows.
-    async fn union_begin(&self, institution: i64) -> sqlx::Result<Tx> {
+    async fn release(_held: &Held) {}
+
+    /// A writing transaction for one union's rows.
+    async fn union_begin(&self, institution: i64, _held: Option<&Held>) -> sqlx::Result<Tx> {
         let mut tx = self.begin().await?;
         tx.institution = Some(institution);
         Ok(tx)
