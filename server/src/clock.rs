@@ -86,9 +86,25 @@ pub fn jst_date(t: Timestamp) -> Date {
     t.to_zoned(jst().clone()).date()
 }
 
+/// 0:00 JST of the bank's day at `t`, in unix seconds.
+pub fn jst_day_start(t: Timestamp) -> i64 {
+    // JST is UTC+9 all year: a day is 86,400 seconds from 15:00 UTC.
+    const OFFSET: i64 = 9 * 3600;
+    (t.as_second() + OFFSET).div_euclid(86_400) * 86_400 - OFFSET
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_jst_day_starts_at_15_utc() {
+        let t: Timestamp = "2026-11-26T14:59:59Z".parse().unwrap();
+        let start: Timestamp = "2026-11-25T15:00:00Z".parse().unwrap();
+        assert_eq!(jst_day_start(t), start.as_second());
+        let t: Timestamp = "2026-11-26T15:00:00Z".parse().unwrap();
+        assert_eq!(jst_day_start(t), t.as_second());
+    }
 
     #[test]
     fn jst_date_turns_at_15_utc() {

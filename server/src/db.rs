@@ -208,7 +208,7 @@ delegate!(Storage {
     fn institution_by_code(&self, code: &str) -> sqlx::Result<Option<InstitutionRow>>;
     fn institution_by_id(&self, id: i64) -> sqlx::Result<Option<InstitutionRow>>;
     fn institutions(&self, search: Option<&str>, after: Option<&str>, limit: i64) -> sqlx::Result<Vec<InstitutionRow>>;
-    fn union_counts(&self, from: i64, to: i64) -> sqlx::Result<Vec<(i64, i64, i64)>>;
+    fn union_counts(&self, window_start: i64, today_start: i64, now: i64) -> sqlx::Result<Vec<(i64, i64, i64)>>;
     fn set_institution_state(&self, code: &str, state: InstitutionState, reason: &str, log: OpLog<'_>) -> sqlx::Result<Option<bool>>;
 });
 

@@ -43,8 +43,13 @@ pub async fn list(
         rows.truncate(PAGE as usize);
         rows.last().map(|r| r.code.clone())
     });
-    let now = app.now_secs();
-    let counts = app.storage.union_counts(now - 30 * 86_400, now + 1).await?;
+    // The last 30 JST days: today and the 29 before it.
+    let now = app.clock.now();
+    let today_start = crate::clock::jst_day_start(now);
+    let counts = app
+        .storage
+        .union_counts(today_start - 29 * 86_400, today_start, now.as_second())
+        .await?;
     let institutions = rows
         .into_iter()
         .map(|r| {

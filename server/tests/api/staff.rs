@@ -1173,3 +1173,47 @@ async fn platform_staff_list_search_and_suspend_unions_and_union_staff_cannot() 
     assert_eq!(page["institutions"][0]["suspended"], true);
     assert_eq!(page["institutions"][0]["state_reason"], "システム移行");
 }
+
+/// The union list's counts are the last 30 JST days: the days that are
+/// over from their roll-up (made the first time the list asks for them,
+/// once), today from the log; a linkage begun before the window counts
+/// no more.
+#[tokio::test]
+async fn the_union_list_counts_the_last_30_days_each_day_once() {
+    let app = spawn_app().await;
+    let second = app.at(renkei_fixture::SECOND_CODE);
+    let now = renkei_server::clock::Clock::now(&*app.clock);
+    let days = |n: i64| jiff::SignedDuration::from_hours(24 * n);
+    // Begun 40 days ago, linked 3 days ago, begun today.
+    app.clock.set(now - days(40));
+    assert_eq!(second.authorize(&authorize_params()).await.status(), 303);
+    app.clock.set(now - days(3));
+    second
+        .other_browser()
+        .link(&renkei_fixture::SECOND_CUSTOMERS[0])
+        .await;
+    app.clock.set(now);
+    assert_eq!(second.authorize(&authorize_params()).await.status(), 303);
+
+    let counts = |staff: StaffClient| async move {
+        let page: Value = staff.get(paths::INSTITUTIONS).await.json().await.unwrap();
+        let row = page["institutions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == renkei_fixture::SECOND_CODE)
+            .cloned()
+            .unwrap();
+        (
+            row["started"].as_i64().unwrap(),
+            row["granted"].as_i64().unwrap(),
+        )
+    };
+    let admin = || StaffClient::sign_in_at(&app, None, "platform-admin", StaffRole::Admin);
+    assert_eq!(counts(admin().await).await, (2, 1));
+    // Asked again, each rolled-up day counts once.
+    assert_eq!(counts(admin().await).await, (2, 1));
+    // 27 days on, the day linked is 30 days back: out of the window.
+    app.clock.set(now + days(27));
+    assert_eq!(counts(admin().await).await, (1, 0));
+}

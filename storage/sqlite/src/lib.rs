@@ -30,7 +30,7 @@ type Conn = sqlx::pool::PoolConnection<sqlx::Sqlite>;
 /// union connections need no setting (no row-level security) and whose
 /// one writer must never wait on a reader held elsewhere.
 #[derive(Clone, Debug, Default)]
-pub struct Held;
+pub struct Held(());
 
 /// The schema of this backend.
 pub static MIGRATIONS: Migrator = sqlx::migrate!("./migrations");
