@@ -349,25 +349,39 @@ impl Storage {
         now: i64,
         limits: SessionLimits,
     ) -> sqlx::Result<Option<StaffSessionRow>> {
-        sqlx::query_as!(
-            StaffSessionRow,
-            "UPDATE staff_sessions SET last_seen_at = $1
-             WHERE token_hash = $2 AND last_seen_at > $3 AND created_at > $4
-               AND staff_id IN (SELECT id FROM staff_members WHERE disabled_at IS NULL)
-             RETURNING staff_id,
-                       (SELECT name FROM staff_members WHERE id = staff_id) AS \"name!\",
-                       (SELECT role FROM staff_members WHERE id = staff_id)
-                           AS \"role!: StaffRole\",
-                       csrf_token,
-                       (SELECT institution_id FROM staff_members WHERE id = staff_id)
-                           AS \"institution_id?: i64\"",
-            now,
+        let Some(s) = sqlx::query!(
+            "SELECT s.staff_id, m.name, m.role AS \"role!: StaffRole\", s.csrf_token,
+                    m.institution_id AS \"institution_id?: i64\", s.last_seen_at
+             FROM staff_sessions s JOIN staff_members m ON m.id = s.staff_id
+             WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3
+               AND m.disabled_at IS NULL",
             hash,
             now - limits.idle_secs,
             now - limits.absolute_secs,
         )
-        .fetch_optional(self.write())
-        .await
+        .fetch_optional(self.read())
+        .await?
+        else {
+            return Ok(None);
+        };
+        // Seen again: written at most once a minute, so a console page's
+        // requests are reads, not a durable commit each.
+        if s.last_seen_at <= now - SEEN_EVERY_SECS {
+            sqlx::query!(
+                "UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2",
+                now,
+                hash,
+            )
+            .execute(self.write())
+            .await?;
+        }
+        Ok(Some(StaffSessionRow {
+            staff_id: s.staff_id,
+            name: s.name,
+            role: s.role,
+            csrf_token: s.csrf_token,
+            institution_id: s.institution_id,
+        }))
     }
 
     pub async fn end_staff_session(&self, hash: &str) -> sqlx::Result<()> {
@@ -468,3 +482,8 @@ impl Tenant {
         .await
     }
 }
+
+/// How often a staff session's `last_seen_at` is written: an idle session
+/// may end this much sooner after its last request than its limit says
+/// (never later).
+const SEEN_EVERY_SECS: i64 = 60;
