@@ -42,9 +42,8 @@ impl Context {
         demo: bool,
     ) -> anyhow::Result<i64> {
         let code = code(code_flag)?;
-        let profile = Profile::parse(text)
-            .and_then(|p| p.check_deployment(demo).map(|()| p))
-            .map_err(|e| anyhow::anyhow!("--profile: {e}"))?;
+        let profile =
+            Profile::parse_for(text, demo).map_err(|e| anyhow::anyhow!("--profile: {e}"))?;
         let keys: toml::Table = toml::from_str(text)?;
         anyhow::ensure!(
             keys.contains_key("name"),

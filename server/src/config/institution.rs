@@ -6,7 +6,7 @@
 //! file: the demo institution. A bad file stops the server at start with
 //! the key it is about.
 
-use super::records::GatewaySettings;
+use super::records::{self, GatewaySettings};
 use jiff::civil::{Date, Time, Weekday};
 use renkei_shared::api::Institution;
 use serde::Deserialize;
@@ -125,15 +125,16 @@ impl Profile {
         }
     }
 
-    /// What only the deployment can judge: outside demo mode a union's
-    /// gateway is reached over TLS only (PINs travel to it).
-    pub fn check_deployment(&self, demo: bool) -> Result<(), ProfileError> {
-        match &self.records {
-            Some(g) if g.url.scheme() != "https" && !demo => Err(bad(
-                "records_url",
-                "https only outside demo mode (PINs travel to the gateway)",
-            )),
-            _ => Ok(()),
+    /// Reads a profile's text (`parse`) and checks what only the
+    /// deployment can judge: outside demo mode (`demo` false) a union's
+    /// gateway is reached over TLS only, as RENKEI_RECORDS_URL is.
+    pub fn parse_for(text: &str, demo: bool) -> Result<Profile, ProfileError> {
+        let p = Profile::parse(text)?;
+        match &p.records {
+            Some(g) if !records::tls_allowed(&g.url, demo) => {
+                Err(bad("records_url", records::TLS_WHY))
+            }
+            _ => Ok(p),
         }
     }
 
@@ -329,7 +330,7 @@ fn weekday(name: &str) -> Option<Weekday> {
     })
 }
 
-/// The union's host gateway, as RENKEI_RECORDS_* give the first union's.
+/// The union's host gateway, by the rules RENKEI_RECORDS_* are read by.
 fn gateway(
     url: Option<String>,
     timeout_ms: Option<u64>,
@@ -342,24 +343,17 @@ fn gateway(
         }
         return Ok(None);
     };
-    let url = url::Url::parse(&url)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .ok_or_else(|| bad("records_url", "an http(s) URL"))?;
-    let timeout_ms = timeout_ms.unwrap_or(3000);
-    if !(100..=60_000).contains(&timeout_ms) {
-        return Err(bad(
-            "records_timeout_ms",
-            "milliseconds between 100 and 60000",
-        ));
+    let url = records::gateway_url(&url).ok_or_else(|| bad("records_url", records::URL_WHY))?;
+    let timeout_ms = timeout_ms.unwrap_or(records::DEFAULT_TIMEOUT_MS);
+    if !records::TIMEOUT_MS.contains(&timeout_ms) {
+        return Err(bad("records_timeout_ms", records::TIMEOUT_WHY));
     }
-    let path = |v: Option<String>| v.filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
-    Ok(Some(GatewaySettings {
+    Ok(Some(records::settings(
         url,
-        timeout: std::time::Duration::from_millis(timeout_ms),
-        ca_file: path(ca_file),
-        client_identity_file: path(client_cert_file),
-    }))
+        timeout_ms,
+        ca_file,
+        client_cert_file,
+    )))
 }
 
 /// WCAG's contrast ratio of white text on `#rrggbb`.
@@ -397,11 +391,9 @@ mod tests {
 
     #[test]
     fn a_union_has_its_own_calendar_and_gateway() {
-        let p = Profile::parse(
-            "closed_dates = [\"2027-01-04\"]\nrecords_url = \"http://gw.example/v1\"\n\
-             [[weekly_closures]]\nweekday = \"sunday\"\nfrom = \"21:00\"\nto = \"24:00\"\n",
-        )
-        .unwrap();
+        let text = "closed_dates = [\"2027-01-04\"]\nrecords_url = \"http://gw.example/v1\"\n\
+             [[weekly_closures]]\nweekday = \"sunday\"\nfrom = \"21:00\"\nto = \"24:00\"\n";
+        let p = Profile::parse(text).unwrap();
         assert_eq!(p.calendar.closed_dates, [jiff::civil::date(2027, 1, 4)]);
         assert_eq!(
             p.calendar.weekly,
@@ -414,8 +406,11 @@ mod tests {
         let gw = p.records.as_ref().unwrap();
         assert_eq!(gw.url.as_str(), "http://gw.example/v1");
         assert_eq!(gw.timeout, std::time::Duration::from_secs(3));
-        assert!(p.check_deployment(true).is_ok());
-        assert_eq!(p.check_deployment(false).unwrap_err().key, "records_url");
+        assert!(Profile::parse_for(text, true).is_ok());
+        assert_eq!(
+            Profile::parse_for(text, false).unwrap_err().key,
+            "records_url"
+        );
     }
 
     #[test]

@@ -217,14 +217,12 @@ impl Config {
                 Some(path) => {
                     let text = std::fs::read_to_string(&path)
                         .map_err(|e| err("RENKEI_INSTITUTION_FILE", format!("{path}: {e}")))?;
-                    let profile = institution::Profile::parse(&text)
-                        .and_then(|p| p.check_deployment(demo).map(|()| p))
-                        .map_err(|e| {
-                            err(
-                                "RENKEI_INSTITUTION_FILE",
-                                format!("{path}: {}: {}", e.key, e.why),
-                            )
-                        })?;
+                    let profile = institution::Profile::parse_for(&text, demo).map_err(|e| {
+                        err(
+                            "RENKEI_INSTITUTION_FILE",
+                            format!("{path}: {}: {}", e.key, e.why),
+                        )
+                    })?;
                     (profile, Some(text))
                 }
             };

@@ -25,35 +25,67 @@ pub(super) fn read(
     get: &impl Fn(&str) -> Option<String>,
     demo: bool,
 ) -> Result<Option<GatewaySettings>, ConfigError> {
-    let err = |var: &'static str, why: String| ConfigError { var, why };
+    let err = |var: &'static str, why: &str| ConfigError {
+        var,
+        why: why.to_owned(),
+    };
     Ok(match get("RENKEI_RECORDS_URL").filter(|v| !v.is_empty()) {
         None => None,
         Some(url) => {
-            let url = url::Url::parse(&url)
-                .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
-                .ok_or_else(|| err("RENKEI_RECORDS_URL", "an http(s) URL".into()))?;
-            // Outside demo mode the PIN only ever travels over TLS.
-            if url.scheme() != "https" && !demo {
-                return Err(err(
-                    "RENKEI_RECORDS_URL",
-                    "https only outside demo mode (PINs travel to the gateway)".into(),
-                ));
+            let url = gateway_url(&url).ok_or_else(|| err("RENKEI_RECORDS_URL", URL_WHY))?;
+            if !tls_allowed(&url, demo) {
+                return Err(err("RENKEI_RECORDS_URL", TLS_WHY));
             }
             let timeout_ms: u64 = ranged(
                 get,
                 "RENKEI_RECORDS_TIMEOUT_MS",
-                "3000",
-                100..=60_000,
-                "milliseconds between 100 and 60000",
+                &DEFAULT_TIMEOUT_MS.to_string(),
+                TIMEOUT_MS,
+                TIMEOUT_WHY,
             )?;
-            let path = |k: &str| get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
-            Some(GatewaySettings {
+            Some(settings(
                 url,
-                timeout: std::time::Duration::from_millis(timeout_ms),
-                ca_file: path("RENKEI_RECORDS_CA_FILE"),
-                client_identity_file: path("RENKEI_RECORDS_CLIENT_CERT_FILE"),
-            })
+                timeout_ms,
+                get("RENKEI_RECORDS_CA_FILE"),
+                get("RENKEI_RECORDS_CLIENT_CERT_FILE"),
+            ))
         }
     })
+}
+
+// What RENKEI_RECORDS_* and a union's profile (`records_*`) both say of a
+// gateway, checked by the same rules in the same words.
+
+pub(super) const URL_WHY: &str = "an http(s) URL";
+pub(super) const TLS_WHY: &str = "https only outside demo mode (PINs travel to the gateway)";
+pub(super) const TIMEOUT_WHY: &str = "milliseconds between 100 and 60000";
+pub(super) const TIMEOUT_MS: std::ops::RangeInclusive<u64> = 100..=60_000;
+pub(super) const DEFAULT_TIMEOUT_MS: u64 = 3000;
+
+/// A gateway's URL: http or https only.
+pub(super) fn gateway_url(s: &str) -> Option<Url> {
+    Url::parse(s)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+}
+
+/// Outside demo mode the PIN only ever travels over TLS.
+pub(super) fn tls_allowed(url: &Url, demo: bool) -> bool {
+    url.scheme() == "https" || demo
+}
+
+/// The settings from checked values (an empty file path: none).
+pub(super) fn settings(
+    url: Url,
+    timeout_ms: u64,
+    ca_file: Option<String>,
+    client_cert_file: Option<String>,
+) -> GatewaySettings {
+    let path = |v: Option<String>| v.filter(|v| !v.is_empty()).map(PathBuf::from);
+    GatewaySettings {
+        url,
+        timeout: Duration::from_millis(timeout_ms),
+        ca_file: path(ca_file),
+        client_identity_file: path(client_cert_file),
+    }
 }

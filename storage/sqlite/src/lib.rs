@@ -126,7 +126,7 @@ impl Storage {
         }
     }
 
-    /// A writing transaction for one union's rows.
+    /// Nothing is held between statements here.
     async fn release(_held: &Held) {}
 
     /// A writing transaction for one union's rows.
