@@ -8,6 +8,7 @@ use crate::db::InstitutionRow;
 use crate::db::{Storage, Tenant};
 use crate::hashing::Hasher;
 use crate::records::gateway::Gateway;
+use crate::records::port::Records;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -40,7 +41,7 @@ pub struct AppState {
     /// Every union's parsed profile.
     pub profiles: Arc<Profiles>,
     /// The bank's records: the embedded tables or the host gateway.
-    pub records: crate::records::port::Records,
+    pub records: Records,
     /// argon2id for PINs, on its bounded pool.
     pub hasher: Hasher,
     pub config: Arc<Config>,
@@ -57,12 +58,16 @@ pub struct AppState {
 
 impl AppState {
     /// The same state for one request of a union: its part of the
-    /// database (the request's statements sharing one connection), its
-    /// records.
-    pub fn for_institution(&self, institution: Institution) -> AppState {
-        let tenant = self.storage.tenant(institution.id).for_request();
+    /// database (`tenant`, the request's statements sharing one
+    /// connection) and its `records` (see `tenancy::state_for`).
+    pub fn for_institution(
+        &self,
+        institution: Institution,
+        tenant: Tenant,
+        records: Records,
+    ) -> AppState {
         AppState {
-            records: self.records.for_tenant(tenant.clone()),
+            records,
             tenant,
             institution: Arc::new(institution),
             ..self.clone()

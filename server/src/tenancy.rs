@@ -143,28 +143,27 @@ pub fn state_for(app: &AppState, row: InstitutionRow, base: String) -> anyhow::R
     } else {
         app.profiles.union(&row)
     };
-    let code = row.code.clone();
-    let mut state = app.for_institution(Institution {
+    let tenant = app.storage.tenant(row.id).for_request();
+    let records = match gateway {
+        None if first => app.records.for_tenant(tenant.clone()),
+        None => Records::Embedded {
+            storage: tenant.clone(),
+            hasher: app.hasher.clone(),
+        },
+        Some(Ok(gateway)) => Records::Gateway {
+            storage: tenant.clone(),
+            gateway,
+        },
+        Some(Err(e)) => anyhow::bail!("union {}'s host gateway: {e}", row.code),
+    };
+    let institution = Institution {
         id: row.id,
         code: row.code,
         base,
         profile,
         suspended: row.state == InstitutionState::Suspended,
-    });
-    if !first {
-        state.records = match gateway {
-            None => Records::Embedded {
-                storage: state.tenant.clone(),
-                hasher: app.hasher.clone(),
-            },
-            Some(Ok(gateway)) => Records::Gateway {
-                storage: state.tenant.clone(),
-                gateway,
-            },
-            Some(Err(e)) => anyhow::bail!("union {code}'s host gateway: {e}"),
-        };
-    }
-    Ok(state)
+    };
+    Ok(app.for_institution(institution, tenant, records))
 }
 
 /// A union's URL prefix: none for the first union (the root URLs).

@@ -25,6 +25,13 @@ pub enum Records {
     Gateway { storage: Tenant, gateway: Gateway },
 }
 
+/// `gateway`, once the request's connection to `storage` is given back:
+/// waiting for the gateway's answer holds none.
+async fn free<'a>(storage: &Tenant, gateway: &'a Gateway) -> &'a Gateway {
+    storage.release().await;
+    gateway
+}
+
 impl Records {
     /// The same adapter on another union's rows (the first union's state
     /// made for a request; every other union's adapter is its profile's,
@@ -57,9 +64,11 @@ impl Records {
                 .filter(|a| Holder::from(&a.record).can_link())
                 .map(|a| a.account)),
             Records::Gateway { storage, gateway } => {
-                // The gateway's answer holds no connection.
-                storage.release().await;
-                match gateway.find(branch.as_str(), kind, number.as_str()).await? {
+                match free(storage, gateway)
+                    .await
+                    .find(branch.as_str(), kind, number.as_str())
+                    .await?
+                {
                     // Only an account that can link gets a reference row.
                     Some(h) if h.can_link() => {
                         Ok(Some(storage.gateway_reference(branch, kind, number).await?))
@@ -80,9 +89,10 @@ impl Records {
                 .as_ref()
                 .map(Holder::from)),
             Records::Gateway { storage, gateway } => {
-                // The gateway\'s answer holds no connection.
-                storage.release().await;
-                gateway.find(&a.branch, a.kind, &a.number).await
+                free(storage, gateway)
+                    .await
+                    .find(&a.branch, a.kind, &a.number)
+                    .await
             }
         }
     }
@@ -108,9 +118,7 @@ impl Records {
                 })
             }
             Records::Gateway { storage, gateway } => {
-                // The gateway\'s answer holds no connection.
-                storage.release().await;
-                gateway.check_pin(a, pin).await
+                free(storage, gateway).await.check_pin(a, pin).await
             }
         }
     }
@@ -123,11 +131,7 @@ impl Records {
                     available_balance: r.available_balance,
                 }))
             }
-            Records::Gateway { storage, gateway } => {
-                // The gateway\'s answer holds no connection.
-                storage.release().await;
-                gateway.balance(a).await
-            }
+            Records::Gateway { storage, gateway } => free(storage, gateway).await.balance(a).await,
         }
     }
 
@@ -165,7 +169,7 @@ impl Records {
                 }))
             }
             Records::Gateway { storage, gateway } => {
-                storage.release().await;
+                let gateway = free(storage, gateway).await;
                 // The gateway's own cursor, wrapped so every cursor an app
                 // holds has one shape.
                 let after = match cursor {
@@ -203,9 +207,7 @@ impl Records {
                 })
                 .collect()),
             Records::Gateway { storage, gateway } => {
-                // The gateway\'s answer holds no connection.
-                storage.release().await;
-                gateway.time_deposits(a).await
+                free(storage, gateway).await.time_deposits(a).await
             }
         }
     }
