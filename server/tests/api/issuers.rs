@@ -365,29 +365,24 @@ async fn an_app_switched_off_at_one_union_keeps_working_at_another() {
             .send()
     };
     let client = crate::helpers::DEMO_CREDS.0;
+    // `client VERB` of the demo app at the second union, with `more` flags.
+    let switch = |verb: &str, more: &[&str]| {
+        let mut args = vec![
+            "client",
+            verb,
+            "--client-id",
+            client,
+            "--institution",
+            "2998",
+        ];
+        args.extend_from_slice(more);
+        crate::helpers::output_of(app.cli(&args))
+    };
 
     // A reason is required for one union's switch.
-    let out = crate::helpers::output_of(app.cli(&[
-        "client",
-        "disable",
-        "--client-id",
-        client,
-        "--institution",
-        "2998",
-    ]))
-    .await;
+    let out = switch("disable", &[]).await;
     assert!(!out.status.success());
-    let out = crate::helpers::output_of(app.cli(&[
-        "client",
-        "disable",
-        "--client-id",
-        client,
-        "--institution",
-        "2998",
-        "--reason",
-        "提携終了",
-    ]))
-    .await;
+    let out = switch("disable", &["--reason", "提携終了"]).await;
     assert!(
         out.status.success(),
         "{}",
@@ -446,17 +441,7 @@ async fn an_app_switched_off_at_one_union_keeps_working_at_another() {
     );
 
     // On again at that union: the same token reads.
-    let out = crate::helpers::output_of(app.cli(&[
-        "client",
-        "enable",
-        "--client-id",
-        client,
-        "--institution",
-        "2998",
-        "--reason",
-        "再提携",
-    ]))
-    .await;
+    let out = switch("enable", &["--reason", "再提携"]).await;
     assert!(out.status.success());
     assert_eq!(
         read(&second, &theirs.access_token).await.unwrap().status(),
