@@ -39,8 +39,13 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let storage = Storage::connect(&config.database_url).await?;
     let hasher = Hasher::start(config.hashing.clone())?;
+    // The root alias's union's records (RENKEI_ROOT_INSTITUTION, else the
+    // union added first), as the stand-in's core system serves them.
+    let root =
+        renkei_server::state::RootAlias::resolve(&storage, config.root_institution.as_deref())
+            .await?;
     let app = router(Records::Embedded {
-        storage: storage.tenant(renkei_server::db::FIRST_INSTITUTION),
+        storage: storage.tenant(root.id),
         hasher,
     });
     let listener = tokio::net::TcpListener::bind(cli.listen).await?;

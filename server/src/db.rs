@@ -23,11 +23,6 @@ use renkei_storage_sqlite as sqlite;
 pub static MIGRATIONS: std::sync::LazyLock<usize> =
     std::sync::LazyLock::new(|| sqlite::MIGRATIONS.iter().count());
 
-/// The union a deployment served before the platform (issue #22): every
-/// row it had is this institution's, and today's root URLs, console and
-/// commands act for it.
-pub const FIRST_INSTITUTION: i64 = 1;
-
 /// Which database `DATABASE_URL` names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -175,7 +170,9 @@ delegate!(Storage {
     fn upsert_client(&self, c: NewClient<'_>) -> sqlx::Result<()>;
     fn find_client(&self, client_id: &str) -> sqlx::Result<Option<ClientRow>>;
     fn list_clients(&self) -> sqlx::Result<Vec<ClientSummary>>;
-    fn set_client_enabled(&self, client_id: &str, enabled: bool) -> sqlx::Result<bool>;
+    fn set_client_enabled(&self, client_id: &str, enabled: bool, log: OpLog<'_>) -> sqlx::Result<bool>;
+    fn log_platform(&self, e: OpLog<'_>) -> sqlx::Result<()>;
+    fn oldest_institution(&self) -> sqlx::Result<Option<InstitutionRow>>;
     fn claim_jwks_check(&self, client_id: &str, now: i64, min_interval: i64) -> sqlx::Result<bool>;
     fn store_fetched_jwks(&self, client_id: &str, jwks: &str) -> sqlx::Result<()>;
     fn purge_expired_flows(&self, now: i64) -> sqlx::Result<u64>;
@@ -213,7 +210,7 @@ delegate!(Storage {
 });
 
 delegate!(Tenant {
-    fn app_switched_off(&self, client_id: &str) -> sqlx::Result<bool>;
+    fn app_switched_on(&self, client_id: &str) -> sqlx::Result<bool>;
     fn app_switches(&self) -> sqlx::Result<Vec<AppSwitchRow>>;
     fn switch_app(&self, client_id: &str, enabled: bool, reason: &str, log: OpLog<'_>) -> sqlx::Result<bool>;
     fn find_account(&self, branch: &BranchNumber, kind: AccountKind, number: &AccountNumber) -> sqlx::Result<Option<AccountRow>>;

@@ -5,11 +5,10 @@
 
 use crate::clock::{OffsetClock, SharedClock, SystemClock};
 use crate::config::Config;
-use crate::db::{Storage, Tenant};
+use crate::db::Storage;
 use crate::http::security::{SecurityHeaders, inline_script_hashes, security_headers};
 use crate::records::gateway::Gateway;
-use crate::records::port::Records;
-use crate::state::AppState;
+use crate::state::{AppState, RootAlias};
 use crate::{flow, http, oauth, resource, telephony};
 use axum::Router;
 use axum::middleware::from_fn_with_state;
@@ -52,69 +51,55 @@ pub fn clock_for(config: &Config) -> SharedClock {
     }
 }
 
-/// Institution 1, the union a deployment served before the platform: with
-/// RENKEI_INSTITUTION_FILE its row takes the file's code and profile at
-/// each start, so editing the file and restarting changes what customers
-/// see, as it always did.
-pub async fn first_institution(storage: &Storage, config: &Config) -> anyhow::Result<Tenant> {
+/// The root alias's union (`RENKEI_ROOT_INSTITUTION`, else the union added
+/// first): with RENKEI_INSTITUTION_FILE its row takes the file's code and
+/// profile at each start, so editing the file and restarting changes what
+/// its customers see, as it always did.
+pub async fn root_alias(storage: &Storage, config: &Config) -> anyhow::Result<RootAlias> {
+    let root = RootAlias::resolve(storage, config.root_institution.as_deref()).await?;
     if let Some(text) = &config.institution_file {
-        let p = &config.institution.public;
+        let p = crate::config::institution::Profile::parse(text)?;
         let profile = crate::db::InstitutionProfile {
-            code: &p.code,
-            name: &p.name,
+            code: &p.public.code,
+            name: &p.public.name,
             profile: text,
         };
-        if !storage
-            .set_institution_profile(crate::db::FIRST_INSTITUTION, profile)
-            .await?
-        {
+        if !storage.set_institution_profile(root.id, profile).await? {
             anyhow::bail!(
                 "RENKEI_INSTITUTION_FILE: code {} is another institution's on this platform",
-                p.code
+                p.public.code
             );
         }
     }
-    Ok(storage.tenant(crate::db::FIRST_INSTITUTION))
+    Ok(RootAlias(root.id))
 }
 
 impl Application {
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Application> {
         crate::telemetry::init();
         let storage = Storage::connect(&config.database_url).await?;
-        let tenant = first_institution(&storage, &config).await?;
+        let root = root_alias(&storage, &config).await?;
         let listener = TcpListener::bind(config.listen).await?;
         let hasher = crate::hashing::Hasher::start(config.hashing.clone())?;
-        let records = match &config.records_gateway {
-            None => Records::Embedded {
-                storage: tenant.clone(),
-                hasher: hasher.clone(),
-            },
-            Some(settings) => Records::Gateway {
-                storage: tenant.clone(),
-                gateway: Gateway::new(settings)?,
-            },
-        };
+        let records_gateway = config
+            .records_gateway
+            .as_ref()
+            .map(Gateway::new)
+            .transpose()?;
         let nonce_key =
             crate::oauth::nonce::NonceKey::new(storage.server_secret("dpop_nonce").await?);
         let staff_decoy_key = storage.server_secret("staff_decoy").await?;
         let state = AppState {
             hasher,
-            records,
+            records_gateway,
+            root,
             throttles: Arc::new(crate::flow::throttle::Throttles::new(
                 config.throttle_per_ip,
                 config.throttle_per_flow,
                 config.staff.throttle_sign_in,
             )),
-            institution: Arc::new(crate::state::Institution {
-                id: tenant.institution(),
-                code: config.institution.public.code.clone(),
-                base: String::new(),
-                profile: Arc::new(config.institution.clone()),
-                suspended: false,
-            }),
             profiles: Arc::default(),
             storage,
-            tenant,
             config: Arc::new(config),
             clock,
             nonce_key,
@@ -124,6 +109,11 @@ impl Application {
         #[cfg(feature = "fixture")]
         if state.config.demo {
             crate::demo::seed::seed(&state).await?;
+        }
+        // Each start names every union it cannot serve (service_unavailable
+        // until its profile is fixed: `institution check`).
+        for (code, why) in crate::tenancy::unparsable(&state).await? {
+            tracing::error!(institution = %code, %why, "a credit union's profile does not parse");
         }
         let demo = demo_app(&state).await?;
         // The console beside the customer's service, or on its own address.
@@ -368,8 +358,13 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
     // Each union's URLs (`/institutions/{code}/…`) are the same routes:
     // the prefix comes off before routing (so around the whole router).
     // Metrics name the route the inner router matched, so they count there.
+    // Caching is decided there too, on the routed path (a union's
+    // `/institutions/{code}/oauth/token` is `/oauth/token`).
     let app = Router::new()
-        .fallback_service(app.layer(axum::middleware::from_fn(crate::telemetry::track)))
+        .fallback_service(
+            app.layer(axum::middleware::from_fn(crate::telemetry::track))
+                .layer(axum::middleware::from_fn(http::cache_control)),
+        )
         .layer(from_fn_with_state(address_state, crate::tenancy::address));
     let timeout = std::time::Duration::from_secs(state_timeout);
     app.layer(RequestBodyLimitLayer::new(16 * 1024))
@@ -382,7 +377,6 @@ pub fn build_router(state: AppState, demo: Option<Router>, surface: Surface) -> 
         // A bug that panics in a handler still answers system_error as JSON,
         // never an empty connection or an HTML 500.
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(axum::middleware::from_fn(http::cache_control))
         .layer(from_fn_with_state(admission, crate::http::admission::admit))
         .layer(from_fn_with_state(headers, security_headers))
         .layer(from_fn_with_state(date_state, http::server_date))

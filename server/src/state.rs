@@ -1,25 +1,27 @@
-//! What every handler can reach. Nothing about a linkage lives here: flow
-//! state is in the database only, so any instance can serve any request.
+//! What every handler can reach: the platform's state, which holds nothing
+//! of any credit union (a union's profile, issuer, records and rows are a
+//! [`crate::tenancy::Union`], which a handler must ask for). Nothing about
+//! a linkage lives here: flow state is in the database only, so any
+//! instance can serve any request.
 
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::config::institution::Profile;
 use crate::db::InstitutionRow;
-use crate::db::{Storage, Tenant};
+use crate::db::Storage;
 use crate::hashing::Hasher;
 use crate::records::gateway::Gateway;
-use crate::records::port::Records;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// The credit union an `AppState` serves (see `tenancy`).
+/// The credit union a [`crate::tenancy::Union`] serves.
 #[derive(Clone, Debug)]
 pub struct Institution {
     pub id: i64,
     /// 金融機関コード.
     pub code: String,
-    /// Its URLs' prefix: `""` at the root URLs (the first union's),
-    /// `/institutions/{code}` under its own.
+    /// Its URLs' prefix: `""` at the root URLs (the root alias's union:
+    /// `RENKEI_ROOT_INSTITUTION`), `/institutions/{code}` for every other.
     pub base: String,
     pub profile: Arc<Profile>,
     /// Suspended by the platform: its customers get service_unavailable,
@@ -30,18 +32,18 @@ pub struct Institution {
 #[derive(Clone)]
 pub struct AppState {
     /// The whole database: the platform's own rows (apps, institutions,
-    /// staff sign-in, shared keys) and the sweeps over every union.
+    /// staff sign-in, shared keys) and the sweeps over every union. A
+    /// union's rows are reached through its `Union::tenant` only.
     pub storage: Storage,
-    /// The credit union this state serves: the first union in the router's
-    /// state, the request's in a handler's (`tenancy::Scoped`).
-    pub institution: Arc<Institution>,
-    /// That union's part of the database: its records, flows, grants,
-    /// mail, log and staff.
-    pub tenant: Tenant,
     /// Every union's parsed profile.
     pub profiles: Arc<Profiles>,
-    /// The bank's records: the embedded tables or the host gateway.
-    pub records: Records,
+    /// The root URLs' union (`RENKEI_ROOT_INSTITUTION`): an alias, resolved
+    /// once at start; the only thing that makes a union reachable without
+    /// its `/institutions/{code}` prefix.
+    pub root: RootAlias,
+    /// `RENKEI_RECORDS_URL`'s host gateway: the root alias's union's
+    /// records when set (it wins over that union's profile).
+    pub records_gateway: Option<Gateway>,
     /// argon2id for PINs, on its bounded pool.
     pub hasher: Hasher,
     pub config: Arc<Config>,
@@ -56,111 +58,85 @@ pub struct AppState {
     pub shutting_down: Arc<std::sync::atomic::AtomicBool>,
 }
 
-impl AppState {
-    /// The same state for one request of a union: its part of the
-    /// database (`tenant`, the request's statements sharing one
-    /// connection) and its `records` (see `tenancy::state_for`).
-    pub fn for_institution(
-        &self,
-        institution: Institution,
-        tenant: Tenant,
-        records: Records,
-    ) -> AppState {
-        AppState {
-            records,
-            tenant,
-            institution: Arc::new(institution),
-            ..self.clone()
+/// Which union the root URLs are (`RENKEI_ROOT_INSTITUTION`, default the
+/// first added): its id. That union has one issuer, the root URL; its
+/// `/institutions/{code}` URLs redirect there (`tenancy::address`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RootAlias(pub i64);
+
+impl RootAlias {
+    /// The root URLs' union: `RENKEI_ROOT_INSTITUTION`'s (`code`), else the
+    /// union added first. Resolved once at start: the alias is a setting.
+    pub async fn resolve(storage: &Storage, code: Option<&str>) -> anyhow::Result<InstitutionRow> {
+        match code {
+            Some(code) => storage.institution_by_code(code).await?.ok_or_else(|| {
+                anyhow::anyhow!("RENKEI_ROOT_INSTITUTION: no credit union has code {code}")
+            }),
+            None => storage
+                .oldest_institution()
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("the platform has no credit union")),
         }
     }
+}
 
-    /// The union's issuer identifier (RFC 8414 / RFC 9207): the public URL
-    /// and its prefix, without a trailing slash.
-    pub fn issuer(&self) -> String {
-        format!("{}{}", self.config.issuer(), self.institution.base)
-    }
-
-    /// An absolute URL of one of the union's paths.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.issuer())
-    }
-
-    /// Failed attempts a day before this union's customers are locked
-    /// (B84): its profile's, else the deployment's.
-    pub fn lockout_threshold(&self) -> i64 {
-        self.institution
-            .profile
-            .lockout_threshold
-            .unwrap_or(self.config.lockout_threshold)
-    }
-
-    /// The toll-free numbers SOA209 shows this union's customers.
-    pub fn callback_numbers(&self) -> &[String] {
-        self.institution
-            .profile
-            .callback_numbers
-            .as_deref()
-            .unwrap_or(&self.config.telephony.callback_numbers)
-    }
-
-    /// A path of the union's, as the browser reaches it.
-    pub fn path(&self, path: &str) -> String {
-        format!("{}{path}", self.institution.base)
-    }
-
+impl AppState {
     /// Now, in unix seconds (how the database keeps instants).
     pub fn now_secs(&self) -> i64 {
         self.clock.now().as_second()
     }
 }
 
+/// A union's profile as its row holds it, parsed: the profile and its host
+/// gateway's client (`None`: its records are the embedded tables; an
+/// error: the client could not be built, e.g. a certificate file missing
+/// on this instance).
+pub type ParsedProfile = (Arc<Profile>, Option<Result<Gateway, String>>);
+
 /// Parsed profiles by institution, parsed again only when the stored text
 /// changes (bounded by the number of institutions), each with the client
 /// of its host gateway, if it names one (built once: a TLS client reads
-/// its certificates).
+/// its certificates). A profile that does not parse is kept as its error:
+/// that union is unavailable until its profile is fixed, never served with
+/// another union's (or the demo's) values.
 #[derive(Default)]
 pub struct Profiles(Mutex<HashMap<i64, Parsed>>);
 
 struct Parsed {
     text: String,
-    profile: Arc<Profile>,
-    gateway: Option<Result<Gateway, String>>,
+    parsed: Result<ParsedProfile, String>,
 }
 
 impl Profiles {
-    pub fn of(&self, row: &InstitutionRow) -> Arc<Profile> {
-        self.union(row).0
-    }
-
-    /// The union's profile and its gateway's client (`None`: its records
-    /// are the embedded tables; an error: the client could not be built,
-    /// e.g. a certificate file missing on this instance).
-    pub fn union(&self, row: &InstitutionRow) -> (Arc<Profile>, Option<Result<Gateway, String>>) {
+    /// The union's profile, or why its stored text is refused.
+    pub fn union(&self, row: &InstitutionRow) -> Result<ParsedProfile, String> {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(p) = map.get(&row.id)
             && p.text == row.profile
         {
-            return (p.profile.clone(), p.gateway.clone());
+            return p.parsed.clone();
         }
-        // Stored only after this reader accepted it; a row changed behind
-        // its back still shows its name and code, the rest the defaults'.
-        let mut profile = Profile::parse(&row.profile).unwrap_or_else(|_| Profile::demo());
-        profile.public.code = row.code.clone();
-        let gateway = profile.records.as_ref().map(|s| {
-            Gateway::new(s).map_err(|e| {
-                tracing::error!(institution = %row.code, error = ?e, "the union's host gateway client");
-                format!("{e:#}")
-            })
-        });
-        let profile = Arc::new(profile);
+        let parsed = Profile::for_union(&row.profile, &row.code)
+            .map_err(|e| e.to_string())
+            .map(|profile| {
+                let gateway = profile.records.as_ref().map(|s| {
+                    Gateway::new(s).map_err(|e| {
+                        tracing::error!(institution = %row.code, error = ?e, "the union's host gateway client");
+                        format!("{e:#}")
+                    })
+                });
+                (Arc::new(profile), gateway)
+            });
+        if let Err(why) = &parsed {
+            tracing::error!(institution = %row.code, %why, "the union's stored profile does not parse: its requests answer service_unavailable");
+        }
         map.insert(
             row.id,
             Parsed {
                 text: row.profile.clone(),
-                profile: profile.clone(),
-                gateway: gateway.clone(),
+                parsed: parsed.clone(),
             },
         );
-        (profile, gateway)
+        parsed
     }
 }

@@ -151,13 +151,22 @@ pub fn escaped_fields() -> impl for<'w> tracing_subscriber::fmt::FormatFields<'w
     .delimited(" ")
 }
 
+/// What a log line must not carry raw: control characters, the line and
+/// paragraph separators (U+2028/9, which some log viewers break lines at)
+/// and the bidi overrides and isolates (U+202A–202E, U+2066–2069), which
+/// make a line read other than it is.
+fn must_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(must_escape) {
         return s.into();
     }
     s.chars()
         .map(|c| {
-            if c.is_control() {
+            if must_escape(c) {
                 c.escape_default().to_string()
             } else {
                 c.to_string()
@@ -206,5 +215,18 @@ mod tests {
         );
         assert!(text.contains(r"jwks_uri\rgave nothing"), "{text}");
         assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text}");
+    }
+
+    #[test]
+    fn separators_and_bidi_overrides_are_escaped() {
+        for c in [
+            '\u{2028}', '\u{2029}', '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}',
+        ] {
+            let raw = format!("staff{c}name");
+            let escaped = super::escape_controls(&raw);
+            assert!(!escaped.contains(c), "{c:?}: {escaped}");
+            assert_eq!(escaped, format!("staff{}name", c.escape_default()));
+        }
+        assert_eq!(super::escape_controls("窓口 花子"), "窓口 花子");
     }
 }

@@ -1,35 +1,39 @@
-//! Which credit union a request is for (issue #22). Every union has its
-//! own issuer, `{RENKEI_PUBLIC_URL}/institutions/{code}`, with every
-//! endpoint and screen under it; the root URLs are the deployment's first
-//! union's, as they always were. [`address`] (in front of the router) takes
-//! the prefix off the URI — so one set of routes serves every union — and
-//! notes whose the request is; [`Scoped`] (what a union's handlers take
-//! instead of `State`) is the application state for that union: its
-//! profile, issuer, records and part of the database, read per request, so
-//! a union added or suspended at the command line counts at once on every
-//! instance.
+//! Which credit union a request is for, as a type a handler must ask for.
+//!
+//! Every union has one issuer: `{RENKEI_PUBLIC_URL}/institutions/{code}`,
+//! with every endpoint and screen under it, except the root alias's union
+//! (`RENKEI_ROOT_INSTITUTION`, default the first added), whose issuer is
+//! the root URL and whose `/institutions/{code}` URLs redirect there (one
+//! issuer per union: a grant is never presented at a second one).
+//!
+//! [`address`] (in front of the router) takes the prefix off the URI — so
+//! one set of routes serves every union — and notes whose the request is.
+//! [`Union`], the one resolver, is the request's union: its profile,
+//! issuer, records and part of the database, read per request, so a union
+//! added, suspended or re-profiled counts at once on every instance. The
+//! platform's [`AppState`] holds nothing of any union, so a handler that
+//! does not take a `Union` cannot reach a union's rows (staff handlers take
+//! `staff::UnionStaff`, which resolves the member's union the same way).
 
-use crate::db::{FIRST_INSTITUTION, InstitutionRow, InstitutionState};
+use crate::db::{InstitutionRow, InstitutionState, Tenant};
 use crate::error::AppError;
 use crate::records::port::Records;
 use crate::state::{AppState, Institution};
 use crate::telemetry::UnionCode;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, Uri};
+use axum::http::{StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{INSTITUTIONS_PREFIX, institution_of};
 use renkei_shared::oauth::METADATA_PATH;
+use std::sync::Arc;
 
 /// The union a request's URL named, as its row was when the request came
-/// (none: the root URLs, the first union's).
+/// (none: the root URLs, the root alias's union).
 #[derive(Clone, Debug)]
-struct Addressed {
-    row: InstitutionRow,
-    base: String,
-}
+struct Addressed(InstitutionRow);
 
 /// What exists once for the whole platform, never under a union's prefix.
 const PLATFORM_PATHS: &[&str] = &[
@@ -53,7 +57,8 @@ fn is_platform_path(path: &str) -> bool {
 /// authorization server metadata is also at
 /// `/.well-known/oauth-authorization-server/institutions/{code}` (RFC 8414
 /// §3.1: the well-known part inserted before the issuer's path). A code no
-/// union has is a plain 404.
+/// union has is a plain 404; the root alias's code answers 308 to the same
+/// path at the root URL, its union's only issuer.
 pub async fn address(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let (code, rest) = if let Some((code, rest)) = institution_of(path) {
@@ -65,8 +70,6 @@ pub async fn address(State(app): State<AppState>, mut req: Request, next: Next) 
     {
         (code, METADATA_PATH)
     } else {
-        let first = UnionCode(app.institution.code.clone());
-        req.extensions_mut().insert(first);
         return next.run(req).await;
     };
     if is_platform_path(rest) {
@@ -77,100 +80,192 @@ pub async fn address(State(app): State<AppState>, mut req: Request, next: Next) 
         Ok(None) => return AppError::Code(ErrorCode::NotFound).into_response(),
         Err(e) => return AppError::from(e).into_response(),
     };
-    let addressed = Addressed {
-        base: format!("{INSTITUTIONS_PREFIX}{}", row.code),
-        row,
-    };
     let rewritten = match req.uri().query() {
         Some(q) => format!("{rest}?{q}"),
         None => rest.to_owned(),
     };
+    if row.id == app.root.0 {
+        return (
+            StatusCode::PERMANENT_REDIRECT,
+            [(header::LOCATION, rewritten)],
+        )
+            .into_response();
+    }
     let Ok(uri) = rewritten.parse::<Uri>() else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     *req.uri_mut() = uri;
-    req.extensions_mut()
-        .insert(UnionCode(addressed.row.code.clone()));
-    req.extensions_mut().insert(addressed);
+    req.extensions_mut().insert(UnionCode(row.code.clone()));
+    req.extensions_mut().insert(Addressed(row));
     next.run(req).await
 }
 
-/// The application state for the union the request is for.
-pub struct Scoped(pub AppState);
+/// One credit union, for one request: its institution (profile, issuer
+/// prefix, state), its part of the database (`tenant`, the request's
+/// statements sharing one connection) and its records. Reaches the
+/// platform's state (config, clock, hasher …) through `Deref`.
+#[derive(Clone)]
+pub struct Union {
+    app: AppState,
+    pub institution: Arc<Institution>,
+    /// That union's part of the database: its records, flows, grants,
+    /// mail, log and staff.
+    pub tenant: Tenant,
+    /// The bank's records: the embedded tables or the union's host gateway.
+    pub records: Records,
+}
 
-impl FromRequestParts<AppState> for Scoped {
+impl std::ops::Deref for Union {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.app
+    }
+}
+
+impl Union {
+    /// The platform's state this union's request runs on.
+    pub fn platform(&self) -> &AppState {
+        &self.app
+    }
+
+    /// The union's issuer identifier (RFC 8414 / RFC 9207): the public URL
+    /// and its prefix, without a trailing slash.
+    pub fn issuer(&self) -> String {
+        format!("{}{}", self.config.issuer(), self.institution.base)
+    }
+
+    /// An absolute URL of one of the union's paths.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.issuer())
+    }
+
+    /// A path of the union's, as the browser reaches it.
+    pub fn path(&self, path: &str) -> String {
+        format!("{}{path}", self.institution.base)
+    }
+
+    /// Failed attempts a day before this union's customers are locked
+    /// (B84): its profile's, else the deployment's.
+    pub fn lockout_threshold(&self) -> i64 {
+        self.institution
+            .profile
+            .lockout_threshold
+            .unwrap_or(self.config.lockout_threshold)
+    }
+
+    /// The toll-free numbers SOA209 shows this union's customers.
+    pub fn callback_numbers(&self) -> &[String] {
+        self.institution
+            .profile
+            .callback_numbers
+            .as_deref()
+            .unwrap_or(&self.config.telephony.callback_numbers)
+    }
+
+    /// The union with row `row`, as the platform serves it: its profile,
+    /// part of the database and records — its profile's host gateway or
+    /// the embedded tables (for the root alias's union, RENKEI_RECORDS_URL's
+    /// gateway when set). A profile that no longer parses, or a gateway
+    /// whose client cannot be built, makes the union unavailable
+    /// (`service_unavailable`, logged), never another union's values.
+    pub fn of(app: &AppState, row: InstitutionRow) -> Result<Union, AppError> {
+        let (profile, gateway) = app
+            .profiles
+            .union(&row)
+            .map_err(|_| AppError::Code(ErrorCode::ServiceUnavailable))?;
+        let root = row.id == app.root.0;
+        let tenant = app.storage.tenant(row.id).for_request();
+        // RENKEI_RECORDS_URL is the root alias's union's, over its profile.
+        let deployment = if root {
+            app.records_gateway.clone()
+        } else {
+            None
+        };
+        let records = match (deployment, gateway) {
+            (Some(gateway), _) | (None, Some(Ok(gateway))) => Records::Gateway {
+                storage: tenant.clone(),
+                gateway,
+            },
+            (None, None) => Records::Embedded {
+                storage: tenant.clone(),
+                hasher: app.hasher.clone(),
+            },
+            (None, Some(Err(e))) => {
+                tracing::error!(institution = %row.code, error = %e, "the union's host gateway");
+                return Err(AppError::Code(ErrorCode::SystemError));
+            }
+        };
+        let base = if root {
+            String::new()
+        } else {
+            format!("{INSTITUTIONS_PREFIX}{}", row.code)
+        };
+        let institution = Institution {
+            id: row.id,
+            code: row.code,
+            base,
+            profile,
+            suspended: row.state == InstitutionState::Suspended,
+        };
+        Ok(Union {
+            app: app.clone(),
+            institution: Arc::new(institution),
+            tenant,
+            records,
+        })
+    }
+
+    /// The union with id `id` (a staff member's, a flow's), as [`Union::of`].
+    pub async fn by_id(app: &AppState, id: i64) -> Result<Union, AppError> {
+        let row = app
+            .storage
+            .institution_by_id(id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("institution {id}'s row is missing"))?;
+        Union::of(app, row)
+    }
+
+    /// The request's union (what the extractor gives), for the extractors
+    /// whose rejection is not `AppError`: the one `address` noted, else the
+    /// root alias's. Resolved once per request.
+    pub async fn of_request(parts: &mut Parts, app: &AppState) -> Result<Union, AppError> {
+        if let Some(done) = parts.extensions.get::<Union>() {
+            return Ok(done.clone());
+        }
+        let union = match parts.extensions.get::<Addressed>() {
+            Some(Addressed(row)) => Union::of(app, row.clone())?,
+            None => Union::by_id(app, app.root.0).await?,
+        };
+        parts.extensions.insert(union.clone());
+        Ok(union)
+    }
+}
+
+impl FromRequestParts<AppState> for Union {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, AppError> {
-        Ok(Scoped(scoped(parts, app).await?))
+        Union::of_request(parts, app).await
     }
 }
 
-/// The state for the request's union (what [`Scoped`] extracts), for the
-/// extractors whose rejection is not `AppError`.
-pub async fn scoped(parts: &mut Parts, app: &AppState) -> anyhow::Result<AppState> {
-    // Several extractors of one request ask: read once.
-    if let Some(done) = parts.extensions.get::<ScopedState>() {
-        return Ok(done.0.clone());
-    }
-    let scoped = match parts.extensions.get::<Addressed>() {
-        // The root URLs: the first union, its row read now (its state).
-        None => {
-            let row = app
-                .storage
-                .institution_by_id(FIRST_INSTITUTION)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("the first institution's row is missing"))?;
-            state_for(app, row, String::new())?
+/// Every union whose stored profile no longer parses, with why (logged at
+/// each start; `institution check` prints them).
+pub async fn unparsable(app: &AppState) -> anyhow::Result<Vec<(String, String)>> {
+    let mut broken = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = app
+            .storage
+            .institutions(None, after.as_deref(), 500)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.code.clone());
+        for row in &page {
+            if let Err(why) = app.profiles.union(row) {
+                broken.push((row.code.clone(), why));
+            }
         }
-        Some(a) => state_for(app, a.row.clone(), a.base.clone())?,
-    };
-    parts.extensions.insert(ScopedState(scoped.clone()));
-    Ok(scoped)
-}
-
-#[derive(Clone)]
-struct ScopedState(AppState);
-
-/// The state for union `row`, whose URLs have the prefix `base`: its
-/// profile, part of the database and records — the first union's by the
-/// deployment's settings (RENKEI_INSTITUTION_FILE, RENKEI_RECORDS_*), every
-/// other's by its profile (its own host gateway, or the embedded tables).
-pub fn state_for(app: &AppState, row: InstitutionRow, base: String) -> anyhow::Result<AppState> {
-    let first = row.id == FIRST_INSTITUTION;
-    let (profile, gateway) = if first {
-        (app.institution.profile.clone(), None)
-    } else {
-        app.profiles.union(&row)
-    };
-    let tenant = app.storage.tenant(row.id).for_request();
-    let records = match gateway {
-        None if first => app.records.for_tenant(tenant.clone()),
-        None => Records::Embedded {
-            storage: tenant.clone(),
-            hasher: app.hasher.clone(),
-        },
-        Some(Ok(gateway)) => Records::Gateway {
-            storage: tenant.clone(),
-            gateway,
-        },
-        Some(Err(e)) => anyhow::bail!("union {}'s host gateway: {e}", row.code),
-    };
-    let institution = Institution {
-        id: row.id,
-        code: row.code,
-        base,
-        profile,
-        suspended: row.state == InstitutionState::Suspended,
-    };
-    Ok(app.for_institution(institution, tenant, records))
-}
-
-/// A union's URL prefix: none for the first union (the root URLs).
-pub fn base_of(row: &InstitutionRow) -> String {
-    if row.id == FIRST_INSTITUTION {
-        String::new()
-    } else {
-        format!("{INSTITUTIONS_PREFIX}{}", row.code)
     }
+    Ok(broken)
 }

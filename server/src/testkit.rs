@@ -30,7 +30,9 @@ pub async fn staff_session(
     role: renkei_shared::staff::StaffRole,
     now: i64,
 ) -> sqlx::Result<(String, String)> {
-    staff_session_of(storage, Some(crate::db::FIRST_INSTITUTION), name, role, now).await
+    // The root alias's union (the tests' default: the union added first).
+    let root = storage.oldest_institution().await?.map(|r| r.id);
+    staff_session_of(storage, root, name, role, now).await
 }
 
 /// The same for a member of union `institution` (`None`: platform staff).

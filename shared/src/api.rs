@@ -49,7 +49,7 @@ pub const INSTITUTIONS_PREFIX: &str = "/institutions/";
 pub fn institution_of(path: &str) -> Option<(&str, &str)> {
     let rest = path.strip_prefix(INSTITUTIONS_PREFIX)?;
     let code = rest.get(..4)?;
-    if !code.bytes().all(|b| b.is_ascii_digit()) {
+    if !crate::domain::InstitutionCode::is_valid(code) {
         return None;
     }
     match &rest[4..] {

@@ -222,6 +222,9 @@ pub enum Outcome {
     LockLiftNothing,
     ClientEnabled,
     ClientDisabled,
+    /// An app registered, or its keys, redirect URIs or FAPI settings
+    /// changed: the platform's action (issue #31).
+    ClientRegistered,
     // The platform's (issue #22).
     InstitutionAdded,
     InstitutionSuspended,
@@ -258,6 +261,7 @@ impl Outcome {
         Outcome::LockLiftNothing,
         Outcome::ClientEnabled,
         Outcome::ClientDisabled,
+        Outcome::ClientRegistered,
         Outcome::InstitutionAdded,
         Outcome::InstitutionSuspended,
         Outcome::InstitutionResumed,
@@ -294,6 +298,7 @@ impl Outcome {
             Outcome::LockLiftNothing => "lock_lift_nothing",
             Outcome::ClientEnabled => "client_enabled",
             Outcome::ClientDisabled => "client_disabled",
+            Outcome::ClientRegistered => "client_registered",
             Outcome::InstitutionAdded => "institution_added",
             Outcome::InstitutionSuspended => "institution_suspended",
             Outcome::InstitutionResumed => "institution_resumed",
@@ -331,6 +336,7 @@ impl Outcome {
             Outcome::LockLiftNothing => "ロック解除（ロックなし）",
             Outcome::ClientEnabled => "アプリの有効化",
             Outcome::ClientDisabled => "アプリの無効化",
+            Outcome::ClientRegistered => "アプリの登録・変更",
             Outcome::InstitutionAdded => "信用組合の追加",
             Outcome::InstitutionSuspended => "信用組合の利用停止",
             Outcome::InstitutionResumed => "信用組合の利用再開",

@@ -41,7 +41,7 @@ pub mod paths {
     pub const MAINTENANCE: &str = "/staff/api/maintenance";
     /// `POST` [`super::Reason`] → [`super::Done`].
     pub const MAINTENANCE_CANCEL: &str = "/staff/api/maintenance/{id}/cancel";
-    /// `GET` → [`super::AppView`]s; `POST` [`super::NewApp`] → [`super::AppRegistered`].
+    /// `GET` → [`super::AppView`]s: the platform's apps as this union has them.
     pub const APPS: &str = "/staff/api/apps";
     /// `POST` [`super::AppEnabled`] → [`super::Done`].
     pub const APP_ENABLED: &str = "/staff/api/apps/{client_id}/enabled";
@@ -61,6 +61,9 @@ pub mod paths {
     pub const INSTITUTIONS: &str = "/staff/api/institutions";
     /// `POST` [`super::InstitutionStateChange`] → [`super::Done`] (platform admin).
     pub const INSTITUTION_STATE: &str = "/staff/api/institutions/{code}/state";
+    /// `POST` [`super::NewApp`] → [`super::AppRegistered`] (platform admin):
+    /// an app for the whole platform, off at every union until switched on.
+    pub const PLATFORM_APPS: &str = "/staff/api/platform/apps";
 }
 
 /// `template` with each `{…}` replaced by the next of `values`,

@@ -221,7 +221,7 @@ pub async fn apps() -> ApiResult<Vec<AppView>> {
 }
 
 pub async fn register_app(token: String, body: NewApp) -> ApiResult<AppRegistered> {
-    post(paths::APPS, csrf(&token), &body).await
+    post(paths::PLATFORM_APPS, csrf(&token), &body).await
 }
 
 pub async fn set_app_enabled(

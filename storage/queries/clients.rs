@@ -89,16 +89,40 @@ impl Storage {
         .await
     }
 
-    pub async fn set_client_enabled(&self, client_id: &str, enabled: bool) -> sqlx::Result<bool> {
+    /// The platform's switch of an app at every union, with its line in
+    /// the platform's log and in the log of each union that has the app on.
+    pub async fn set_client_enabled(
+        &self,
+        client_id: &str,
+        enabled: bool,
+        log: OpLog<'_>,
+    ) -> sqlx::Result<bool> {
+        let mut tx = self.begin().await?;
         let done = sqlx::query!(
             "UPDATE clients SET enabled = $1 WHERE client_id = $2",
             enabled,
             client_id,
         )
-        .execute(self.write())
+        .execute(tx.cx())
         .await
         .map(|r| r.rows_affected())?;
-        Ok(done == 1)
+        if done != 1 {
+            return Ok(false);
+        }
+        let unions = sqlx::query_scalar!(
+            "SELECT institution_id AS \"id!\" FROM institution_apps
+             WHERE client_id = $1 AND enabled ORDER BY institution_id",
+            client_id,
+        )
+        .fetch_all(tx.cx())
+        .await?;
+        Self::insert_log(&mut tx, &log).await?;
+        for union in unions {
+            tx.institution = Some(union);
+            Self::insert_log(&mut tx, &log).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Takes the right to ask an app's `jwks_uri` now: true for at most one
@@ -138,17 +162,18 @@ impl Storage {
 
 /// Each union's switch of the platform's apps (issue #22).
 impl Tenant {
-    /// Whether this union switched the app off.
-    pub async fn app_switched_off(&self, client_id: &str) -> sqlx::Result<bool> {
-        let off = sqlx::query_scalar!(
+    /// Whether this union switched the app on (a new app is off at every
+    /// union until its staff, or platform staff for it, switch it on).
+    pub async fn app_switched_on(&self, client_id: &str) -> sqlx::Result<bool> {
+        let on = sqlx::query_scalar!(
             "SELECT COUNT(*) AS \"n!\" FROM institution_apps
-             WHERE institution_id = $1 AND client_id = $2 AND NOT enabled",
+             WHERE institution_id = $1 AND client_id = $2 AND enabled",
             self.institution,
             client_id,
         )
         .fetch_one(&mut *self.read().await?)
         .await?;
-        Ok(off > 0)
+        Ok(on > 0)
     }
 
     /// This union's switches, in app order.

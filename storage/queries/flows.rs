@@ -40,9 +40,9 @@ impl Tenant {
             "SELECT f.id AS \"id!\", f.client_id, f.redirect_uri, f.state, f.scope, f.csrf_token, f.step,
                     f.account_id, f.created_at, f.expires_at,
                     c.display_name AS client_name,
-                    (c.enabled AND NOT EXISTS (SELECT 1 FROM institution_apps s
+                    (c.enabled AND EXISTS (SELECT 1 FROM institution_apps s
                          WHERE s.institution_id = f.institution_id
-                           AND s.client_id = f.client_id AND NOT s.enabled))
+                           AND s.client_id = f.client_id AND s.enabled))
                         AS \"client_enabled!: bool\",
                     EXISTS (SELECT 1 FROM maintenance_windows
                             WHERE starts_at <= $1 AND ends_at > $1 AND cancelled_at IS NULL

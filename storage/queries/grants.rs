@@ -140,9 +140,9 @@ impl Tenant {
             "SELECT t.kind, t.scope, t.expires_at, t.revoked_at, t.dpop_jkt, k.id AS consent_id,
                     k.expires_at AS consent_expires_at, k.revoked_at AS consent_revoked_at,
                     a.id AS account_id, a.public_id, a.branch, a.kind AS account_kind, a.number,
-                    (c.enabled AND NOT EXISTS (SELECT 1 FROM institution_apps s
+                    (c.enabled AND EXISTS (SELECT 1 FROM institution_apps s
                          WHERE s.institution_id = t.institution_id
-                           AND s.client_id = t.client_id AND NOT s.enabled))
+                           AND s.client_id = t.client_id AND s.enabled))
                         AS \"client_enabled!: bool\"
              FROM tokens t
              JOIN consents k ON k.id = t.consent_id

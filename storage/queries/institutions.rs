@@ -22,6 +22,8 @@ impl Storage {
         .fetch_optional(tx.cx())
         .await?;
         let Some(id) = id else { return Ok(None) };
+        // The platform's action, in the platform's log and the union's.
+        Self::insert_log(&mut tx, &log).await?;
         tx.institution = Some(id);
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;
@@ -77,6 +79,19 @@ impl Storage {
                     state_changed_at, created_at
              FROM institutions WHERE id = $1",
             id,
+        )
+        .fetch_optional(self.read())
+        .await
+    }
+
+    /// The union added first (the database's own, from before the
+    /// platform): the root alias's default.
+    pub async fn oldest_institution(&self) -> sqlx::Result<Option<InstitutionRow>> {
+        sqlx::query_as!(
+            InstitutionRow,
+            "SELECT id AS \"id!\", code, name, profile, state AS \"state: _\", state_reason,
+                    state_changed_at, created_at
+             FROM institutions ORDER BY id LIMIT 1",
         )
         .fetch_optional(self.read())
         .await
@@ -149,6 +164,8 @@ impl Storage {
         if changed == 0 {
             return Ok(Some(false));
         }
+        // The platform's action, in the platform's log and the union's.
+        Self::insert_log(&mut tx, &log).await?;
         tx.institution = Some(id);
         Self::insert_log(&mut tx, &log).await?;
         tx.commit().await?;

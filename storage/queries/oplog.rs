@@ -12,6 +12,13 @@ impl Tenant {
 }
 
 impl Storage {
+    /// Writes one line of the platform's own log (no union's).
+    pub async fn log_platform(&self, e: OpLog<'_>) -> sqlx::Result<()> {
+        let mut tx = self.begin().await?;
+        Storage::insert_log(&mut tx, &e).await?;
+        tx.commit().await
+    }
+
     /// Writes one line inside the transaction of the change it records, as
     /// the line of the transaction's institution (the platform's: none).
     pub(crate) async fn insert_log(tx: &mut Tx, e: &OpLog<'_>) -> sqlx::Result<()> {

@@ -1,4 +1,8 @@
-//! Registered fintech apps: register, enable, disable.
+//! Registered fintech apps. Registering one, changing its keys, redirect
+//! URIs or FAPI settings, and switching it for every union are the
+//! platform's actions (logged in the platform's log, and in the log of
+//! each union the change reaches); a new app is off at every union until
+//! that union switches it on (`switch_app`, a union's action).
 
 use super::{Context, reason};
 use crate::crypto::{client_secret_digest, random_token};
@@ -83,6 +87,11 @@ impl Context {
             ),
         };
         let secret_hash = secret.as_deref().map(client_secret_digest);
+        let detail = format!(
+            "{} ({client_id}), redirect URIs: {}",
+            name.trim(),
+            redirect_uris.join(" ")
+        );
         self.storage
             .upsert_client(NewClient {
                 client_id,
@@ -97,11 +106,18 @@ impl Context {
                 now: self.now.as_second(),
             })
             .await?;
+        let log = OpLog {
+            client_id: Some(client_id),
+            ..self.log(Outcome::ClientRegistered, &detail)
+        };
+        self.storage.log_platform(log).await?;
         Ok(secret)
     }
 
-    /// Enables or disables a registered app (disabled: its customers get
-    /// `service_unavailable`), with the reason when staff gave one.
+    /// Enables or disables a registered app at every union (disabled: its
+    /// customers get `service_unavailable` everywhere), with the reason when
+    /// staff gave one: the platform's switch, logged at the platform and at
+    /// each union that has the app on.
     pub async fn set_client_enabled(
         &self,
         client_id: &str,
@@ -109,24 +125,27 @@ impl Context {
         why: Option<&str>,
     ) -> anyhow::Result<()> {
         let why = why.map(reason).transpose()?;
-        anyhow::ensure!(
-            self.storage.set_client_enabled(client_id, enabled).await?,
-            "no client {client_id}"
-        );
-        let detail = why.map(|w| format!("reason: {w}"));
+        let detail = match why {
+            Some(w) => format!("at every credit union; reason: {w}"),
+            None => "at every credit union".to_owned(),
+        };
         let log = OpLog {
             client_id: Some(client_id),
-            detail: detail.as_deref(),
             ..self.log(
                 if enabled {
                     Outcome::ClientEnabled
                 } else {
                     Outcome::ClientDisabled
                 },
-                "",
+                &detail,
             )
         };
-        self.tenant.log_operation(log).await?;
+        anyhow::ensure!(
+            self.storage
+                .set_client_enabled(client_id, enabled, log)
+                .await?,
+            "no client {client_id}"
+        );
         Ok(())
     }
 }

@@ -17,10 +17,9 @@ pub async fn tenant_of(storage: &Storage, code: &str) -> anyhow::Result<Tenant> 
 
 /// A 金融機関コード as the flags give it: 4 digits.
 fn code(code: &str) -> anyhow::Result<&str> {
-    anyhow::ensure!(
-        code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit()),
-        "--code: 4 digits (金融機関コード)"
-    );
+    use renkei_shared::domain::InstitutionCode;
+    InstitutionCode::parse(code)
+        .map_err(|_| anyhow::anyhow!("--code: {}", InstitutionCode::RULE))?;
     Ok(code)
 }
 

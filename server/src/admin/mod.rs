@@ -15,6 +15,7 @@ use jiff::Timestamp;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
 
 /// What every staff command works with.
+#[derive(Clone)]
 pub struct Context {
     /// The platform's rows (apps, staff sign-in).
     pub storage: Storage,
@@ -61,17 +62,21 @@ impl std::fmt::Display for AccountRef {
 }
 
 impl Context {
-    /// The database named by `DATABASE_URL`, at the clock's now.
+    /// The database named by `DATABASE_URL`, at the clock's now, acting for
+    /// the root alias's union (`RENKEI_ROOT_INSTITUTION`) unless a command's
+    /// `--institution` names another (`for_institution`).
     pub async fn open(config: &crate::config::Config, clock: &SharedClock) -> anyhow::Result<Self> {
-        Ok(
-            Context::new(Storage::connect(&config.database_url).await?, clock.now())
-                .configured(config),
-        )
+        let storage = Storage::connect(&config.database_url).await?;
+        let root =
+            crate::state::RootAlias::resolve(&storage, config.root_institution.as_deref()).await?;
+        let tenant = storage.tenant(root.id);
+        Ok(Context::new(storage, tenant, clock.now()).configured(config))
     }
 
-    pub fn new(storage: Storage, now: Timestamp) -> Self {
+    /// Acting for `tenant`'s union.
+    pub fn new(storage: Storage, tenant: Tenant, now: Timestamp) -> Self {
         Context {
-            tenant: storage.tenant(crate::db::FIRST_INSTITUTION),
+            tenant,
             storage,
             now,
             staff: None,
@@ -97,11 +102,12 @@ impl Context {
         }
     }
 
-    /// The console's context: every log row names `staff`.
-    pub fn as_staff(storage: Storage, now: Timestamp, staff: &str) -> Self {
+    /// The console's context for `tenant`'s union: every log row names
+    /// `staff`.
+    pub fn as_staff(storage: Storage, tenant: Tenant, now: Timestamp, staff: &str) -> Self {
         Context {
             staff: Some(staff.to_owned()),
-            ..Context::new(storage, now)
+            ..Context::new(storage, tenant, now)
         }
     }
 

@@ -6,7 +6,9 @@ use renkei_server::admin::clients::{ClientKeys, ClientOptions};
 
 #[derive(Subcommand)]
 pub enum ClientAction {
-    /// Register an app; prints its client id and secret once.
+    /// Register an app for the platform; prints its client id and secret
+    /// once. It is off at every union until switched on there
+    /// (`--enable-at`, or `client enable --institution`).
     Add {
         /// Display name shown to customers on the consent screen.
         #[arg(long)]
@@ -29,6 +31,13 @@ pub enum ClientAction {
         /// The app must bind its tokens with DPoP.
         #[arg(long)]
         require_dpop: bool,
+        /// Switch it on at this credit union (金融機関コード) at once;
+        /// repeat for several. Needs --reason.
+        #[arg(long = "enable-at", requires = "reason")]
+        enable_at: Vec<String>,
+        /// Why it is switched on there (recorded with the date).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Stop an app: its customers get service_unavailable (at every union,
     /// or with --institution at that union only).
@@ -64,7 +73,8 @@ impl AtUnion {
         let Some(code) = self.institution else {
             return Ok(false);
         };
-        Context::new(staff.storage.clone(), staff.now)
+        staff
+            .clone()
             .for_institution(&code)
             .await?
             .switch_app(client_id, enabled, self.reason.as_deref().unwrap_or(""))
@@ -84,6 +94,8 @@ impl ClientAction {
                 jwks_uri,
                 require_par,
                 require_dpop,
+                enable_at,
+                reason,
             } => {
                 let keys = match (jwks_file, jwks_uri) {
                     (Some(path), _) => Some(ClientKeys::Uploaded(std::fs::read_to_string(&path)?)),
@@ -105,6 +117,20 @@ impl ClientAction {
                         );
                     }
                     None => println!("authentication: private_key_jwt (the registered keys)"),
+                }
+                for code in &enable_at {
+                    staff
+                        .clone()
+                        .for_institution(code)
+                        .await?
+                        .switch_app(&added.client_id, true, reason.as_deref().unwrap_or(""))
+                        .await?;
+                    println!("enabled at institution {code}");
+                }
+                if enable_at.is_empty() {
+                    println!(
+                        "(off at every credit union until switched on there: client enable --institution)"
+                    );
                 }
             }
             ClientAction::Disable { client_id, at } => {

@@ -25,7 +25,7 @@ pub enum RecordsAction {
         #[arg(long)]
         dry_run: bool,
         /// The credit union whose records these are (金融機関コード); only
-        /// its records change. Default: the deployment's first union.
+        /// its records change. Default: the root alias's (RENKEI_ROOT_INSTITUTION).
         #[arg(long)]
         institution: Option<String>,
     },
@@ -33,19 +33,25 @@ pub enum RecordsAction {
     HashPin,
     /// What is loaded: accounts per kind and status, the newest import, the oldest transaction.
     Status {
-        /// The credit union (金融機関コード). Default: the deployment's first union.
+        /// The credit union (金融機関コード). Default: the root alias's (RENKEI_ROOT_INSTITUTION).
         #[arg(long)]
         institution: Option<String>,
     },
 }
-/// The union `--institution` names, or the first.
+/// The union `--institution` names, or the root alias's
+/// (`RENKEI_ROOT_INSTITUTION`).
 async fn tenant(
     storage: &renkei_server::db::Storage,
+    config: &Config,
     code: Option<&str>,
 ) -> anyhow::Result<renkei_server::db::Tenant> {
+    let code = code.or(config.root_institution.as_deref());
     match code {
         Some(code) => renkei_server::admin::institutions::tenant_of(storage, code).await,
-        None => Ok(storage.tenant(renkei_server::db::FIRST_INSTITUTION)),
+        None => {
+            let root = renkei_server::state::RootAlias::resolve(storage, None).await?;
+            Ok(storage.tenant(root.id))
+        }
     }
 }
 
@@ -91,7 +97,7 @@ impl RecordsAction {
                     floor: renkei_server::config::ARGON2_FLOOR,
                 };
                 let storage = Storage::connect(&config.database_url).await?;
-                let tenant = tenant(&storage, institution.as_deref()).await?;
+                let tenant = tenant(&storage, config, institution.as_deref()).await?;
                 match records::import(&tenant, now, &req, &rule).await {
                     Ok(c) => {
                         let verb = if dry_run { "would import" } else { "imported" };
@@ -116,7 +122,7 @@ impl RecordsAction {
             }
             RecordsAction::Status { institution } => {
                 let storage = Storage::connect(&config.database_url).await?;
-                let s = tenant(&storage, institution.as_deref())
+                let s = tenant(&storage, config, institution.as_deref())
                     .await?
                     .records_status()
                     .await?;

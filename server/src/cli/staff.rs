@@ -14,7 +14,7 @@ pub enum StaffAction {
         #[arg(long)]
         role: String,
         /// The credit union (金融機関コード) they work for; they see and
-        /// change only its data. Default: the deployment's first union.
+        /// change only its data. Default: the root alias's (RENKEI_ROOT_INSTITUTION).
         #[arg(long, conflicts_with = "platform")]
         institution: Option<String>,
         /// Platform staff instead (operator or admin of the platform): they

@@ -1,14 +1,18 @@
-//! The credit union's profile (`RENKEI_INSTITUTION_FILE`, TOML): its name,
-//! 金融機関コード, お問い合わせ先, terms and FAQ, mail sender and brand
-//! colour. The screens read it from `GET /api/institution`, the mails and
-//! the consent row from here, so changing the file and restarting the
-//! server changes what customers see without rebuilding the SPA. Without a
-//! file: the demo institution. A bad file stops the server at start with
-//! the key it is about.
+//! A credit union's profile (TOML: `institution add --profile`, or
+//! `RENKEI_INSTITUTION_FILE` for the root alias's union): its name,
+//! 金融機関コード, お問い合わせ先, terms and FAQ, mail sender, brand colour,
+//! callback pool, lockout threshold, calendar and host gateway. The screens
+//! read it from `GET /api/institution`, the mails and the consent row from
+//! here. Parsed into these types once per stored text (`state::Profiles`);
+//! the union's identity (name, contact, terms, sender) is required, never
+//! filled from another union's or the demo's: a stored profile that does
+//! not parse makes that union unavailable, and a bad file stops the start
+//! with the key it is about.
 
 use super::records::{self, GatewaySettings};
 use jiff::civil::{Date, Time, Weekday};
 use renkei_shared::api::Institution;
+use renkei_shared::domain::InstitutionCode;
 use serde::Deserialize;
 
 /// The profile as the server uses it.
@@ -65,7 +69,9 @@ struct WeeklyFile {
     to: String,
 }
 
-/// The file's keys, all optional: a missing key keeps the demo's value.
+/// The file's keys. `name`, `contact_phone`, `contact_hours`,
+/// `terms_version` and `mail_from` are required; the rest are
+/// optional, with the platform's own defaults (never a union's).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
@@ -103,8 +109,15 @@ fn bad(key: &str, why: impl Into<String>) -> ProfileError {
     }
 }
 
+/// The platform's pages and colour where a profile names none.
+const DEFAULT_TERMS_URL: &str = "/public/terms.html";
+const DEFAULT_FAQ_URL: &str = "/public/faq.html";
+const DEFAULT_BRAND_COLOR: &str = "#0b4f8a";
+
 impl Profile {
-    /// The demo institution (README).
+    /// The demo institution (README), as `renkei_fixture::FIRST_PROFILE`
+    /// writes it.
+    #[cfg(any(test, feature = "fixture"))]
     pub fn demo() -> Profile {
         Profile {
             public: Institution {
@@ -125,6 +138,20 @@ impl Profile {
         }
     }
 
+    /// The profile of the union with 金融機関コード `code`, from its stored
+    /// text: a `code` in the text must be the union's.
+    pub fn for_union(text: &str, code: &str) -> Result<Profile, ProfileError> {
+        let mut p = Profile::parse(text)?;
+        if !p.public.code.is_empty() && p.public.code != code {
+            return Err(bad(
+                "code",
+                format!("{} is not the union's code {code}", p.public.code),
+            ));
+        }
+        p.public.code = code.to_owned();
+        Ok(p)
+    }
+
     /// Reads a profile's text (`parse`) and checks what only the
     /// deployment can judge: outside demo mode (`demo` false) a union's
     /// gateway is reached over TLS only, as RENKEI_RECORDS_URL is.
@@ -138,7 +165,9 @@ impl Profile {
         }
     }
 
-    /// Reads a profile file's text: each key it has replaces the demo's.
+    /// Reads a profile's text into its types: the required keys, each
+    /// checked, the optional ones or the platform's defaults. The code is
+    /// the text's (empty if it names none; `for_union` sets the union's).
     pub fn parse(text: &str) -> Result<Profile, ProfileError> {
         let file: File = toml::from_str(text).map_err(|e| {
             let msg = e.message().to_owned();
@@ -154,7 +183,33 @@ impl Profile {
             });
             bad(named.or(on_line).unwrap_or("file"), msg.clone())
         })?;
-        let mut p = Profile::demo();
+        let required = [
+            ("name", file.name.is_some()),
+            ("contact_phone", file.contact_phone.is_some()),
+            ("contact_hours", file.contact_hours.is_some()),
+            ("terms_version", file.terms_version.is_some()),
+            ("mail_from", file.mail_from.is_some()),
+        ];
+        if let Some((key, _)) = required.iter().find(|(_, given)| !given) {
+            return Err(bad(key, "required"));
+        }
+        let mut p = Profile {
+            public: Institution {
+                name: String::new(),
+                code: String::new(),
+                contact_phone: String::new(),
+                contact_hours: String::new(),
+                terms_url: DEFAULT_TERMS_URL.into(),
+                faq_url: DEFAULT_FAQ_URL.into(),
+                brand_color: DEFAULT_BRAND_COLOR.into(),
+            },
+            terms_version: String::new(),
+            mail_from: String::new(),
+            callback_numbers: None,
+            lockout_threshold: None,
+            calendar: Calendar::default(),
+            records: None,
+        };
         let text_of =
             |key: &str, v: Option<String>, max: usize| -> Result<Option<String>, ProfileError> {
                 match v {
@@ -170,10 +225,9 @@ impl Profile {
             p.public.name = v;
         }
         if let Some(v) = text_of("code", file.code, 10)? {
-            if v.len() != 4 || !v.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad("code", "4 digits (金融機関コード)"));
-            }
-            p.public.code = v;
+            let code =
+                InstitutionCode::parse(&v).map_err(|_| bad("code", InstitutionCode::RULE))?;
+            p.public.code = code.as_str().to_owned();
         }
         if let Some(v) = text_of("contact_phone", file.contact_phone, 20)? {
             let digits = v.chars().filter(char::is_ascii_digit).count();
@@ -374,25 +428,58 @@ fn contrast_with_white(hex: &str) -> f64 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_file_replaces_what_it_names_and_keeps_the_rest() {
-        let p = Profile::parse(
-            "name = \"ぐんまみらい信用組合\"\ncode = \"2011\"\ncontact_phone = \"0120-219-190\"\n\
+    const GUNMA: &str = "name = \"ぐんまみらい信用組合\"\ncode = \"2011\"\ncontact_phone = \"0120-219-190\"\n\
              contact_hours = \"月曜日～金曜日（当組合休業日は除く）午前9時～午後5時\"\n\
-             terms_version = \"2026-10\"\nbrand_color = \"#00693E\"\n",
-        )
-        .unwrap();
+             terms_version = \"2026-10\"\nmail_from = \"ぐんまみらい信用組合 <noreply@gunmamirai.example>\"\n";
+
+    #[test]
+    fn a_profile_is_the_union_it_names_never_the_demo() {
+        let p = Profile::parse(&format!("{GUNMA}brand_color = \"#00693E\"\n")).unwrap();
         assert_eq!(p.public.name, "ぐんまみらい信用組合");
         assert_eq!(p.public.tel_href(), "tel:0120219190");
         assert_eq!(p.public.brand_color, "#00693e");
         assert_eq!(p.terms_version, "2026-10");
-        assert_eq!(p.public.faq_url, Profile::demo().public.faq_url);
+        assert_eq!(
+            p.mail_from,
+            "ぐんまみらい信用組合 <noreply@gunmamirai.example>"
+        );
+        // What it leaves out is the platform's, not another union's.
+        assert_eq!(p.public.faq_url, "/public/faq.html");
+        // Each key of the union's identity is required.
+        for key in [
+            "name",
+            "contact_phone",
+            "contact_hours",
+            "terms_version",
+            "mail_from",
+        ] {
+            let without: String = GUNMA
+                .lines()
+                .filter(|l| !l.starts_with(&format!("{key} =")))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            let e = Profile::parse(&without).unwrap_err();
+            assert_eq!((e.key.as_str(), e.why.as_str()), (key, "required"));
+        }
+        // The stored code must be the union's row's.
+        assert_eq!(
+            Profile::for_union(GUNMA, "2011").unwrap().public.code,
+            "2011"
+        );
+        assert_eq!(Profile::for_union(GUNMA, "2998").unwrap_err().key, "code");
+        let no_code = GUNMA.replace("code = \"2011\"\n", "");
+        assert_eq!(
+            Profile::for_union(&no_code, "2998").unwrap().public.code,
+            "2998"
+        );
     }
 
     #[test]
     fn a_union_has_its_own_calendar_and_gateway() {
-        let text = "closed_dates = [\"2027-01-04\"]\nrecords_url = \"http://gw.example/v1\"\n\
-             [[weekly_closures]]\nweekday = \"sunday\"\nfrom = \"21:00\"\nto = \"24:00\"\n";
+        let text = &format!(
+            "{GUNMA}closed_dates = [\"2027-01-04\"]\nrecords_url = \"http://gw.example/v1\"\n\
+             [[weekly_closures]]\nweekday = \"sunday\"\nfrom = \"21:00\"\nto = \"24:00\"\n"
+        );
         let p = Profile::parse(text).unwrap();
         assert_eq!(p.calendar.closed_dates, [jiff::civil::date(2027, 1, 4)]);
         assert_eq!(
@@ -447,7 +534,18 @@ mod tests {
                 "records_timeout_ms",
             ),
         ] {
-            let e = Profile::parse(text).unwrap_err();
+            // A whole profile but for the key under test.
+            let rest: String = GUNMA
+                .lines()
+                .filter(|l| {
+                    let k = l.split(" =").next().unwrap_or("");
+                    !text
+                        .lines()
+                        .any(|t| t.starts_with(&format!("{k} =")) || t == format!("{k} ="))
+                })
+                .map(|l| format!("{l}\n"))
+                .collect();
+            let e = Profile::parse(&format!("{rest}{text}")).unwrap_err();
             assert_eq!(e.key, key, "{text}: {e}");
         }
     }

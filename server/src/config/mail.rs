@@ -1,5 +1,5 @@
-//! The completion mail's settings: SMTP or the outbox folder, the sender,
-//! how often the outbox is looked at.
+//! The completion mail's settings: SMTP or the outbox folder, how often the
+//! outbox is looked at.
 
 use super::read::{ConfigError, ranged, var_of};
 use std::path::PathBuf;
@@ -9,30 +9,17 @@ pub struct MailSettings {
     /// `RENKEI_SMTP_URL` (e.g. `smtp://relay:25`, `smtps://relay:465`,
     /// `smtp://relay:587?tls=required`). Unset: mails go to `outbox_dir`.
     pub smtp_url: Option<String>,
-    /// `RENKEI_MAIL_FROM`: the completion mail's From (default: the
-    /// institution profile's `mail_from`).
-    pub from: String,
     /// `RENKEI_OUTBOX_DIR`: where mails are written as .eml without SMTP.
     pub outbox_dir: PathBuf,
     /// `RENKEI_MAIL_POLL_SECS`: how often the outbox is looked at.
     pub poll_secs: u64,
 }
 
-/// `profile_from`: the institution's sender, the default.
-pub(super) fn read(
-    get: &impl Fn(&str) -> Option<String>,
-    profile_from: &str,
-) -> Result<MailSettings, ConfigError> {
-    let from = var_of(get, "RENKEI_MAIL_FROM", profile_from);
-    if from.parse::<lettre::message::Mailbox>().is_err() {
-        return Err(ConfigError {
-            var: "RENKEI_MAIL_FROM",
-            why: "a mailbox, e.g. Name <addr@example.jp>".into(),
-        });
-    }
+/// A union's mails come from its profile's `mail_from`: no deployment-wide
+/// sender that could speak for the wrong union.
+pub(super) fn read(get: &impl Fn(&str) -> Option<String>) -> Result<MailSettings, ConfigError> {
     Ok(MailSettings {
         smtp_url: get("RENKEI_SMTP_URL").filter(|v| !v.is_empty()),
-        from,
         outbox_dir: PathBuf::from(var_of(get, "RENKEI_OUTBOX_DIR", "data/outbox")),
         poll_secs: ranged(
             get,

@@ -22,6 +22,7 @@ pub use telephony::TelephonySettings;
 use hashing::hash_settings;
 use jiff::Timestamp;
 use read::{flag, ranged, var_nonzero, var_of};
+use renkei_shared::domain::InstitutionCode;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use url::Url;
@@ -69,13 +70,14 @@ pub struct Config {
     /// `RENKEI_CALLBACK_*`, `RENKEI_TELEPHONY_SECRET`, `RENKEI_TWILIO_AUTH_TOKEN`:
     /// the toll-free numbers customers call and the carrier's webhooks.
     pub telephony: TelephonySettings,
-    /// `RENKEI_SMTP_URL`, `RENKEI_MAIL_FROM`, `RENKEI_OUTBOX_DIR`,
-    /// `RENKEI_MAIL_POLL_SECS`: the completion mail.
+    /// `RENKEI_SMTP_URL`, `RENKEI_OUTBOX_DIR`, `RENKEI_MAIL_POLL_SECS`: the
+    /// completion mail (each union's from its profile's `mail_from`).
     pub mail: MailSettings,
-    /// `RENKEI_INSTITUTION_FILE`: the credit union's profile (TOML); the
-    /// demo institution without one.
-    pub institution: institution::Profile,
-    /// That file's text, as institution 1's row keeps it.
+    /// `RENKEI_ROOT_INSTITUTION`: the 金融機関コード of the union the root
+    /// URLs are an alias of (its only issuer); unset, the union added first.
+    pub root_institution: Option<String>,
+    /// `RENKEI_INSTITUTION_FILE`'s text: the root alias's union's profile
+    /// (TOML), written into its row at each start; checked when read.
     pub institution_file: Option<String>,
     /// `RENKEI_RECORDS_URL` and its TLS settings: the bank's host gateway
     /// serves the records instead of the embedded tables.
@@ -211,24 +213,44 @@ impl Config {
             "a count between 1 and 100000",
         )?;
         let telephony = telephony::read(&get, demo)?;
-        let (institution, institution_file) =
-            match get("RENKEI_INSTITUTION_FILE").filter(|v| !v.is_empty()) {
-                None => (institution::Profile::demo(), None),
-                Some(path) => {
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|e| err("RENKEI_INSTITUTION_FILE", format!("{path}: {e}")))?;
-                    let profile = institution::Profile::parse_for(&text, demo).map_err(|e| {
-                        err(
-                            "RENKEI_INSTITUTION_FILE",
-                            format!("{path}: {}: {}", e.key, e.why),
-                        )
-                    })?;
-                    (profile, Some(text))
+        let root_institution = get("RENKEI_ROOT_INSTITUTION").filter(|v| !v.is_empty());
+        if let Some(code) = &root_institution
+            && !InstitutionCode::is_valid(code)
+        {
+            return Err(err("RENKEI_ROOT_INSTITUTION", InstitutionCode::RULE.into()));
+        }
+        let institution_file = match get("RENKEI_INSTITUTION_FILE").filter(|v| !v.is_empty()) {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| err("RENKEI_INSTITUTION_FILE", format!("{path}: {e}")))?;
+                let profile = institution::Profile::parse_for(&text, demo).map_err(|e| {
+                    err(
+                        "RENKEI_INSTITUTION_FILE",
+                        format!("{path}: {}: {}", e.key, e.why),
+                    )
+                })?;
+                // The file names the union it is: the root alias's.
+                if profile.public.code.is_empty() {
+                    return Err(err(
+                        "RENKEI_INSTITUTION_FILE",
+                        format!("{path}: code: required (the union's 金融機関コード)"),
+                    ));
                 }
-            };
-        // The first union's gateway: RENKEI_RECORDS_URL's, else its file's.
-        let records_gateway = records::read(&get, demo)?.or_else(|| institution.records.clone());
-        let mail = mail::read(&get, &institution.mail_from)?;
+                if root_institution
+                    .as_ref()
+                    .is_some_and(|root| *root != profile.public.code)
+                {
+                    return Err(err(
+                        "RENKEI_INSTITUTION_FILE",
+                        format!("{path}: code: not RENKEI_ROOT_INSTITUTION"),
+                    ));
+                }
+                Some(text)
+            }
+        };
+        let records_gateway = records::read(&get, demo)?;
+        let mail = mail::read(&get)?;
         let hashing = hash_settings(&get, demo)?;
         let per_minute =
             |var: &'static str, default: &str| self::var_nonzero(&var_of(&get, var, default), var);
@@ -272,7 +294,7 @@ impl Config {
             staff,
             telephony,
             mail,
-            institution,
+            root_institution,
             institution_file,
             records_gateway,
             demo_app_db: get("RENKEI_DEMO_APP_DB").filter(|v| !v.is_empty()),
@@ -376,14 +398,35 @@ mod tests {
             "{}",
             e.why
         );
-        std::fs::write(&path, "name = \"ぐんまみらい信用組合\"\n").unwrap();
+        // A profile must say who the union is: no key is filled from another's.
+        std::fs::write(&path, "name = \"ぐんまみらい信用組合\"\ncode = \"2011\"\n").unwrap();
+        let e = cfg(&[
+            ("RENKEI_INSTITUTION_FILE", file.as_str()),
+            ("RENKEI_DEMO", "1"),
+        ])
+        .unwrap_err();
+        assert!(e.why.ends_with(": contact_phone: required"), "{}", e.why);
+        let whole = "name = \"ぐんまみらい信用組合\"\ncode = \"2011\"\n\
+             contact_phone = \"0120-219-190\"\ncontact_hours = \"平日 9時～17時\"\n\
+             terms_version = \"2026-10\"\nmail_from = \"ぐんまみらい <noreply@gunma.example>\"\n";
+        std::fs::write(&path, whole).unwrap();
         let c = cfg(&[
             ("RENKEI_INSTITUTION_FILE", file.as_str()),
             ("RENKEI_DEMO", "1"),
         ])
         .unwrap();
-        assert_eq!(c.institution.public.name, "ぐんまみらい信用組合");
-        assert_eq!(c.mail.from, "しんくみ信用組合 <noreply@shinkumi.example>");
+        assert_eq!(c.institution_file.as_deref(), Some(whole));
+        let e = cfg(&[
+            ("RENKEI_INSTITUTION_FILE", file.as_str()),
+            ("RENKEI_ROOT_INSTITUTION", "2999"),
+            ("RENKEI_DEMO", "1"),
+        ])
+        .unwrap_err();
+        assert!(
+            e.why.ends_with(": code: not RENKEI_ROOT_INSTITUTION"),
+            "{}",
+            e.why
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

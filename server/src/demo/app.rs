@@ -31,7 +31,7 @@ pub async fn mount(app: &AppState) -> anyhow::Result<Router> {
     // issuer: what しんくみアプリ would list.
     let mut unions = Vec::new();
     for row in app.storage.institutions(None, None, 1000).await? {
-        let issuer = if row.id == crate::db::FIRST_INSTITUTION {
+        let issuer = if row.id == app.root.0 {
             app.config.issuer()
         } else {
             format!(
@@ -60,7 +60,11 @@ pub async fn mount(app: &AppState) -> anyhow::Result<Router> {
     })
     .await?;
     let r = demo.registration();
-    let staff = Context::new(app.storage.clone(), app.clock.now());
+    let staff = Context::new(
+        app.storage.clone(),
+        app.storage.tenant(app.root.0),
+        app.clock.now(),
+    );
     let options = ClientOptions {
         keys: Some(ClientKeys::Uploaded(r.jwks)),
         require_par: true,
@@ -69,5 +73,6 @@ pub async fn mount(app: &AppState) -> anyhow::Result<Router> {
     staff
         .register(r.client_id, r.name, &[r.redirect_uri], &options, None)
         .await?;
+    crate::demo::seed::enable_everywhere(app, r.client_id).await?;
     Ok(demo.router())
 }

@@ -23,6 +23,18 @@ use zeroize::Zeroizing;
 
 pub async fn seed(app: &AppState) -> anyhow::Result<()> {
     let storage = &app.storage;
+    // The root alias's union is the seed's しんくみ信用組合 until a profile
+    // file or `institution add` says otherwise.
+    if let Some(root) = storage.institution_by_id(app.root.0).await?
+        && root.profile.is_empty()
+    {
+        let profile = InstitutionProfile {
+            code: &root.code,
+            name: &root.name,
+            profile: renkei_fixture::FIRST_PROFILE,
+        };
+        storage.set_institution_profile(root.id, profile).await?;
+    }
     // The fixed secret is set again at every start (demo mode only).
     let secret_hash = client_secret_digest(DEMO_CLIENT_SECRET);
     storage
@@ -41,7 +53,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
         .await?;
     // With a host gateway the records are the gateway's: nothing to load.
     if app.config.records_gateway.is_some() {
-        return Ok(());
+        return enable_everywhere(app, DEMO_CLIENT_ID).await;
     }
     // The platform's second union, with its own customers (issue #22).
     let second = match app.storage.institution_by_code(SECOND_CODE).await? {
@@ -59,9 +71,11 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
             .await?
             .ok_or_else(|| anyhow::anyhow!("institution {SECOND_CODE} appeared meanwhile"))?,
     };
+    enable_everywhere(app, DEMO_CLIENT_ID).await?;
     let today = jst_date(app.clock.now());
     let seeded = seed_customers(app, &app.storage.tenant(second), &SECOND_CUSTOMERS, today).await?;
-    let ours = seed_customers(app, &app.tenant, &CUSTOMERS, today).await?;
+    let root = app.storage.tenant(app.root.0);
+    let ours = seed_customers(app, &root, &CUSTOMERS, today).await?;
     // The benchmark's population, with the first union's demo customers.
     let synthetic = if ours > 0 {
         seed_synthetic(app, today).await?
@@ -70,6 +84,34 @@ pub async fn seed(app: &AppState) -> anyhow::Result<()> {
     };
     if ours + seeded + synthetic > 0 {
         tracing::info!(accounts = ours + seeded + synthetic, "demo data seeded");
+    }
+    Ok(())
+}
+
+/// Switches the demo's app on at every union that has not switched it
+/// either way (a union's staff decision stands across restarts).
+pub async fn enable_everywhere(app: &AppState, client_id: &str) -> anyhow::Result<()> {
+    let staff = crate::admin::Context::new(
+        app.storage.clone(),
+        app.storage.tenant(app.root.0),
+        app.clock.now(),
+    );
+    for row in app.storage.institutions(None, None, 1000).await? {
+        let tenant = app.storage.tenant(row.id);
+        if tenant
+            .app_switches()
+            .await?
+            .iter()
+            .any(|s| s.client_id.as_str() == client_id)
+        {
+            continue;
+        }
+        let at = crate::admin::Context {
+            tenant,
+            ..staff.clone()
+        };
+        at.switch_app(client_id, true, "デモ環境の提携アプリ")
+            .await?;
     }
     Ok(())
 }
@@ -157,7 +199,8 @@ async fn seed_synthetic(app: &AppState, today: jiff::civil::Date) -> anyhow::Res
             let balance = history
                 .last()
                 .map_or(c.opening_balance, |t| t.balance_after);
-            app.tenant
+            app.storage
+                .tenant(app.root.0)
                 .insert_account(NewAccount {
                     branch: c.branch,
                     kind: AccountKind::Ordinary,

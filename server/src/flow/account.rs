@@ -9,7 +9,7 @@ use super::transition::Transition;
 use crate::db::AccountChange;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::AppState;
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{AccountForm, Step, StepDone};
@@ -32,7 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn submit(
-    Scoped(app): Scoped,
+    app: Union,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
     ApiJson(form): ApiJson<AccountForm>,

@@ -11,7 +11,7 @@ use super::transition::Transition;
 use crate::db::{AccountChange, ChallengeRow, EmailChange, Outcome};
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{CallChallenge, Step, StepDone};
@@ -49,7 +49,7 @@ fn view(app: &AppState, c: &ChallengeRow) -> CallChallenge {
     )
 )]
 pub async fn open(
-    Scoped(app): Scoped,
+    app: Union,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<CallChallenge>> {
@@ -89,7 +89,7 @@ pub async fn open(
         crate::error::FlowErrors
     )
 )]
-pub async fn status(Scoped(app): Scoped, flow: Flow) -> AppResult<Json<CallChallenge>> {
+pub async fn status(app: Union, flow: Flow) -> AppResult<Json<CallChallenge>> {
     flow.expect(Step::PhoneCall)?;
     let challenge = app
         .tenant
@@ -110,7 +110,7 @@ pub async fn status(Scoped(app): Scoped, flow: Flow) -> AppResult<Json<CallChall
     )
 )]
 pub async fn confirm(
-    Scoped(app): Scoped,
+    app: Union,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<StepDone>> {

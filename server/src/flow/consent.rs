@@ -12,7 +12,7 @@ use crate::error::{ApiJson, AppResult};
 use crate::mail::templates::{denied_mail, granted_mail};
 use crate::oauth::authorize::app_return_url;
 use crate::state::AppState;
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{ConsentForm, Finished, Step};
@@ -43,7 +43,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn allow(
-    Scoped(app): Scoped,
+    app: Union,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
     ApiJson(form): ApiJson<ConsentForm>,
@@ -117,7 +117,7 @@ pub async fn allow(
     )
 )]
 pub async fn deny(
-    Scoped(app): Scoped,
+    app: Union,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<Finished>> {

@@ -12,7 +12,7 @@ use crate::db::EmailChange;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::records::port::Holder;
 use crate::state::AppState;
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::{CustomerForm, CustomerInput, Step, StepDone};
@@ -35,7 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn submit(
-    Scoped(app): Scoped,
+    app: Union,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
     ApiJson(form): ApiJson<CustomerForm>,

@@ -9,6 +9,7 @@ use crate::db::{AccountRow, FlowRow, OpLog, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::http::security::flow_cookie_name;
 use crate::state::AppState;
+use crate::tenancy::Union;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
@@ -37,7 +38,7 @@ impl FromRequestParts<AppState> for Flow {
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<Flow> {
         // The flow is looked for at the request's union only.
-        let app = &crate::tenancy::scoped(parts, app).await?;
+        let app = &crate::tenancy::Union::of_request(parts, app).await?;
         let jar = CookieJar::from_headers(&parts.headers);
         let name = flow_cookie_name(app.config.secure_cookies());
         let token = jar.get(name).ok_or(ErrorCode::FlowNotFound)?.value();
@@ -122,7 +123,7 @@ impl FromRequestParts<AppState> for StepRequest {
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<Self> {
         let FlowForWrite(flow) = FlowForWrite::from_request_parts(parts, app).await?;
         // The flow's own read said whether a window is open and the app enabled.
-        let union = crate::tenancy::scoped(parts, app).await?;
+        let union = crate::tenancy::Union::of_request(parts, app).await?;
         open_at(&union, flow.in_maintenance)?;
         if !flow.client_enabled || union.institution.suspended {
             return Err(ErrorCode::ServiceUnavailable.into());
@@ -134,7 +135,7 @@ impl FromRequestParts<AppState> for StepRequest {
 /// `out_of_service_hours` in a fixed closed window, the union's own or a
 /// staff maintenance window (for a request without a flow yet; a flow's
 /// read carries it). `app`: the union's state.
-pub async fn ensure_open(app: &AppState) -> AppResult<()> {
+pub async fn ensure_open(app: &Union) -> AppResult<()> {
     let now = app.clock.now();
     open_at(app, app.tenant.in_maintenance(now.as_second()).await?)
 }
@@ -142,7 +143,7 @@ pub async fn ensure_open(app: &AppState) -> AppResult<()> {
 /// The one rule: closed now in a fixed window of the seed, in one of the
 /// union's own calendar (`app`: the union's state) or while a staff
 /// maintenance window (`in_maintenance`) is open.
-fn open_at(app: &AppState, in_maintenance: bool) -> AppResult<()> {
+fn open_at(app: &Union, in_maintenance: bool) -> AppResult<()> {
     let calendar = &app.institution.profile.calendar;
     if in_maintenance || super::service_hours::closure(calendar, app.clock.now()).is_some() {
         return Err(ErrorCode::OutOfServiceHours.into());

@@ -4,19 +4,19 @@
 
 use crate::clock::jst_date;
 use crate::db::{LockKey, OpLog};
-use crate::state::AppState;
+use crate::tenancy::Union;
 use renkei_shared::ErrorCode;
 use std::cmp::Ordering;
 
 /// One guarded attempt on one account, on the bank's calendar day of `now`.
 pub struct Guard<'a> {
-    app: &'a AppState,
+    app: &'a Union,
     account_id: i64,
     day: String,
 }
 
 impl<'a> Guard<'a> {
-    pub fn new(app: &'a AppState, account_id: i64) -> Self {
+    pub fn new(app: &'a Union, account_id: i64) -> Self {
         Guard {
             app,
             account_id,

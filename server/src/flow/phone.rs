@@ -6,7 +6,7 @@ use super::extract::{RequestMeta, StepRequest};
 use super::transition::Transition;
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use renkei_shared::api::{Step, StepDone};
 use utoipa_axum::router::OpenApiRouter;
@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn decide(
-    Scoped(app): Scoped,
+    app: Union,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
 ) -> AppResult<Json<StepDone>> {

@@ -10,7 +10,7 @@ use super::lockout::Guard;
 use super::transition::Transition;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::AppState;
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use renkei_shared::ErrorCode;
 use renkei_shared::FieldErrors;
@@ -35,7 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn submit(
-    Scoped(app): Scoped,
+    app: Union,
     meta: RequestMeta,
     StepRequest(flow): StepRequest,
     ApiJson(form): ApiJson<PinForm>,

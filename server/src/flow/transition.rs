@@ -9,7 +9,7 @@ use super::extract::{Flow, RequestMeta};
 use super::lockout::Guard;
 use crate::db::{AccountChange, EmailChange, MailToSend, Move, NewGrant, Outcome};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::tenancy::Union;
 use renkei_shared::ErrorCode;
 use renkei_shared::api::Step;
 
@@ -59,7 +59,7 @@ impl Flow {
     /// account got locked meanwhile.
     pub async fn take(
         &self,
-        app: &AppState,
+        app: &Union,
         meta: &RequestMeta,
         t: Transition<'_>,
     ) -> AppResult<Step> {
@@ -104,7 +104,7 @@ impl Flow {
     /// the operation log first.
     pub async fn refuse(
         &self,
-        app: &AppState,
+        app: &Union,
         meta: &RequestMeta,
         code: ErrorCode,
         kana_name: Option<&str>,

@@ -7,7 +7,7 @@ use crate::db::Outcome;
 use crate::error::AppResult;
 use crate::oauth::authorize::app_return_url;
 use crate::state::AppState;
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use renkei_shared::api::{AccountSummary, Cancelled, FlowView, Step};
 use renkei_shared::domain::mask_phone;
@@ -30,7 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         crate::error::FlowErrors
     )
 )]
-pub async fn current(Scoped(app): Scoped, flow: Flow) -> AppResult<Json<FlowView>> {
+pub async fn current(app: Union, flow: Flow) -> AppResult<Json<FlowView>> {
     let client_name = flow.client_name.clone();
     let row = flow.chosen_account();
     // Only the phone steps show the (masked) registered number, read from
@@ -71,7 +71,7 @@ pub async fn current(Scoped(app): Scoped, flow: Flow) -> AppResult<Json<FlowView
     )
 )]
 pub async fn cancel(
-    Scoped(app): Scoped,
+    app: Union,
     meta: RequestMeta,
     FlowForWrite(flow): FlowForWrite,
 ) -> AppResult<Json<Cancelled>> {
@@ -92,7 +92,7 @@ pub async fn cancel(
 }
 
 /// 連携元画面へ: the app's redirect URI with `error=access_denied`.
-fn return_url(app: &AppState, flow: &Flow) -> String {
+fn return_url(app: &Union, flow: &Flow) -> String {
     app_return_url(
         app,
         &flow.row.redirect_uri,

@@ -1,7 +1,7 @@
 //! `GET /api/institution`: the credit union's profile the screens show
 //! (name, contact, terms, colour), read once at start from the settings.
 
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -14,7 +14,7 @@ use axum::response::IntoResponse;
     description = "The credit union whose screens these are.",
     responses((status = 200, description = "Its profile", body = renkei_shared::api::Institution))
 )]
-pub async fn institution(Scoped(app): Scoped) -> impl IntoResponse {
+pub async fn institution(app: Union) -> impl IntoResponse {
     (
         // Changes only with a restart; a minute of caching spares the phone a round trip.
         [(header::CACHE_CONTROL, "public, max-age=60")],

@@ -87,12 +87,13 @@ pub fn spa(dist: &std::path::Path) -> ServeDir<ServeFile> {
 /// (`no-store`).
 pub async fn cache_control(req: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(req.uri().path());
-    // The console's answers (account views, the staff list, the CSRF
-    // token) must not stay on a shared counter PC's disk: never stored,
-    // errors included.
-    let staff_api = req.uri().path().starts_with("/staff/api/");
+    // Tokens (RFC 6749 §5.1), balances, flow answers and the console's
+    // answers (account views, the staff list, the CSRF token) must never
+    // be stored — errors included. Decided on the routed path: this runs
+    // after `tenancy::address` took a union's prefix off.
+    let never_stored = is_api_path(req.uri().path());
     let mut resp = next.run(req).await;
-    if staff_api {
+    if never_stored {
         resp.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return resp;
@@ -107,6 +108,20 @@ pub async fn cache_control(req: Request, next: Next) -> Response {
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     }
     resp
+}
+
+/// An API answer (JSON of the flow, OAuth, discovery, accounts, the
+/// carrier's webhook, the console), as the routed path says.
+pub fn is_api_path(path: &str) -> bool {
+    [
+        "/api/",
+        "/oauth/",
+        "/.well-known/",
+        "/staff/api/",
+        "/telephony/",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
 }
 
 /// `name-<16 hex digits>[_bg].ext`, as Trunk names what it hashes.

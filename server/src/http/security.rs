@@ -70,10 +70,6 @@ pub async fn security_headers(
     req: Request,
     next: Next,
 ) -> Response {
-    let is_api = {
-        let p = req.uri().path();
-        p.starts_with("/api/") || p.starts_with("/oauth/") || p.starts_with("/.well-known/")
-    };
     let mut resp = next.run(req).await;
     let headers = resp.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, h.csp.clone());
@@ -90,7 +86,10 @@ pub async fn security_headers(
         HeaderName::from_static("cross-origin-opener-policy"),
         HeaderValue::from_static("same-origin"),
     );
-    if is_api {
+    // Caching is decided on the routed path (`http::cache_control`, inside
+    // `tenancy::address`); an answer made before routing (an unknown
+    // union, a redirect, a timeout, admission) is never stored.
+    if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if h.tls {

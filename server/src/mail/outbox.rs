@@ -24,7 +24,6 @@ pub enum Transport {
 
 pub struct Mailer {
     transport: Transport,
-    from: Mailbox,
 }
 
 impl Mailer {
@@ -37,14 +36,7 @@ impl Mailer {
             ),
             None => Transport::Files(config.mail.outbox_dir.clone()),
         };
-        Ok(Mailer {
-            transport,
-            from: config.mail.from.parse()?,
-        })
-    }
-
-    pub fn message(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<Message> {
-        self.message_from(&self.from, to, subject, body)
+        Ok(Mailer { transport })
     }
 
     fn message_from(
@@ -62,17 +54,16 @@ impl Mailer {
             .body(body.to_owned())?)
     }
 
-    /// Sends one mail from `from` (its union's sender; `None`: the
-    /// configured one).
+    /// Sends one mail from `from` (its union's sender).
     async fn send(
         &self,
         id: i64,
-        from: Option<&Mailbox>,
+        from: &Mailbox,
         to: &str,
         subject: &str,
         body: &str,
     ) -> anyhow::Result<()> {
-        let message = self.message_from(from.unwrap_or(&self.from), to, subject, body)?;
+        let message = self.message_from(from, to, subject, body)?;
         match &self.transport {
             Transport::Smtp(t) => {
                 t.send(message).await?;
@@ -93,17 +84,17 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> anyhow::Result<usiz
     let due = app.storage.claim_mail(now, 120, 20).await?;
     let mut sent = 0;
     for mail in due {
-        let from = sender(app, mail.institution_id).await?;
-        match mailer
-            .send(
-                mail.id,
-                from.as_ref(),
-                &mail.to_addr,
-                &mail.subject,
-                &mail.body,
-            )
-            .await
-        {
+        // A union without a usable sender fails like an unreachable relay:
+        // retried, never sent from another union's address.
+        let sent_now = match sender(app, mail.institution_id).await {
+            Ok(from) => {
+                mailer
+                    .send(mail.id, &from, &mail.to_addr, &mail.subject, &mail.body)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        match sent_now {
             Ok(()) => {
                 app.storage.mail_sent(mail.id, app.now_secs()).await?;
                 crate::telemetry::mail_attempt("sent");
@@ -136,16 +127,19 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> anyhow::Result<usiz
     Ok(sent)
 }
 
-/// Who a union's mails come from: the first union's the configured sender
-/// (`RENKEI_MAIL_FROM`, or its profile's), every other's its own profile's.
-async fn sender(app: &AppState, institution: i64) -> anyhow::Result<Option<Mailbox>> {
-    if institution == crate::db::FIRST_INSTITUTION {
-        return Ok(None);
-    }
-    let Some(row) = app.storage.institution_by_id(institution).await? else {
-        return Ok(None);
-    };
-    Ok(Some(app.profiles.of(&row).mail_from.parse()?))
+/// Who a union's mails come from: its profile's `mail_from` (a union whose
+/// profile no longer parses sends nothing until it does: retried).
+async fn sender(app: &AppState, institution: i64) -> anyhow::Result<Mailbox> {
+    let row = app
+        .storage
+        .institution_by_id(institution)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("institution {institution} is missing"))?;
+    let (profile, _) = app
+        .profiles
+        .union(&row)
+        .map_err(|why| anyhow::anyhow!("union {}'s profile: {why}", row.code))?;
+    Ok(profile.mail_from.parse()?)
 }
 
 /// Runs the outbox, and the purge of expired flows, forever (spawned at

@@ -14,7 +14,7 @@ use crate::flow::extract::ensure_open;
 use crate::http::pages::{error_page, unavailable_page};
 use crate::http::security::flow_cookie;
 use crate::state::AppState;
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::extract::Query;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -141,7 +141,7 @@ pub fn validate<'a>(
     )
 )]
 pub async fn authorize(
-    Scoped(app): Scoped,
+    app: Union,
     jar: CookieJar,
     // A malformed query string must still get our page, not axum's text.
     params: Result<Query<AuthorizeParams>, axum::extract::rejection::QueryRejection>,
@@ -207,8 +207,9 @@ pub async fn authorize(
         );
         unavailable_page(code.message(), &back_to)
     };
-    let switched_off = app.tenant.app_switched_off(client_id.as_str()).await?;
-    if !client.enabled || app.institution.suspended || switched_off {
+    // An app is this union's only once switched on here.
+    let switched_on = app.tenant.app_switched_on(client_id.as_str()).await?;
+    if !client.enabled || app.institution.suspended || !switched_on {
         return Ok(unavailable(ErrorCode::ServiceUnavailable));
     }
     match ensure_open(&app).await {
@@ -271,7 +272,7 @@ fn bad_client(detail: &str) -> Response {
 
 /// `redirect_uri?error=..&error_description=..&state=..&iss=..` as a 303.
 pub fn error_redirect(
-    app: &AppState,
+    app: &Union,
     redirect_uri: &str,
     error: &str,
     description: &str,
@@ -283,7 +284,7 @@ pub fn error_redirect(
 
 /// The URL that sends the browser back to the app with an error.
 pub fn app_return_url(
-    app: &AppState,
+    app: &Union,
     redirect_uri: &str,
     error: &str,
     description: Option<&str>,

@@ -11,6 +11,7 @@ use crate::config::Profile;
 use crate::crypto::{client_secret_matches, sha256_hex};
 use crate::db::{AuthMethod, ClientRow};
 use crate::state::AppState;
+use crate::tenancy::Union;
 use axum::Form;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, header};
@@ -32,15 +33,17 @@ impl FromRequest<AppState> for ClientRequest {
     async fn from_request(req: Request, app: &AppState) -> OAuthResult<Self> {
         // An assertion's audience is the request's union's issuer.
         let (mut parts, body) = req.into_parts();
-        let scoped = crate::tenancy::scoped(&mut parts, app).await?;
+        let scoped = crate::tenancy::Union::of_request(&mut parts, app)
+            .await
+            .map_err(OAuthError::from)?;
         let req = Request::from_parts(parts, body);
         let headers = req.headers().clone();
         let params = params_of(Form::from_request(req, app).await)?;
         let client = authenticate(&scoped, &headers, &params).await?;
-        // An app this union switched off is no client of its.
-        if scoped
+        // An app this union has not switched on is no client of its.
+        if !scoped
             .tenant
-            .app_switched_off(client.client_id.as_str())
+            .app_switched_on(client.client_id.as_str())
             .await?
         {
             return Err(OAuthError::invalid_client());
@@ -64,7 +67,7 @@ impl FromRequest<AppState> for ClientRequest {
 impl ClientRequest {
     /// The DPoP proof sent to `path`, checked (see `dpop`); required when
     /// the client was registered to use DPoP. The key's thumbprint.
-    pub async fn dpop(&self, app: &AppState, path: &str) -> OAuthResult<Option<String>> {
+    pub async fn dpop(&self, app: &Union, path: &str) -> OAuthResult<Option<String>> {
         let jkt = dpop_at(app, &self.headers, path).await?;
         let required = self.client.require_dpop || app.config.oauth.profile == Profile::Fapi2;
         if required && jkt.is_none() {
@@ -90,7 +93,7 @@ const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer
 /// `private_key_jwt` (a signed assertion, `jti` single-use). An unknown
 /// client costs the same work as a known one.
 pub async fn authenticate(
-    app: &AppState,
+    app: &Union,
     headers: &HeaderMap,
     params: &Params,
 ) -> OAuthResult<ClientRow> {
@@ -114,7 +117,7 @@ pub async fn authenticate(
     Err(OAuthError::invalid_client())
 }
 
-async fn authenticate_basic(app: &AppState, b64: &str) -> OAuthResult<ClientRow> {
+async fn authenticate_basic(app: &Union, b64: &str) -> OAuthResult<ClientRow> {
     let creds = STANDARD
         .decode(b64.trim())
         .ok()
@@ -154,7 +157,7 @@ async fn authenticate_basic(app: &AppState, b64: &str) -> OAuthResult<ClientRow>
     }
 }
 
-async fn authenticate_jwt(app: &AppState, jwt: &str) -> OAuthResult<ClientRow> {
+async fn authenticate_jwt(app: &Union, jwt: &str) -> OAuthResult<ClientRow> {
     let client_id = super::jose::assertion_issuer(jwt).map_err(|_| OAuthError::invalid_client())?;
     let client = app
         .storage
@@ -210,7 +213,7 @@ async fn authenticate_jwt(app: &AppState, jwt: &str) -> OAuthResult<ClientRow> {
 /// Asks the app's `jwks_uri` again, if no request did within the last
 /// minute (across instances), and keeps what it serves. `None` when it was
 /// not asked or did not answer with a usable JWK Set: the copy held stays.
-async fn refresh_jwks(app: &AppState, client: &ClientRow, now: i64) -> OAuthResult<Option<String>> {
+async fn refresh_jwks(app: &Union, client: &ClientRow, now: i64) -> OAuthResult<Option<String>> {
     let Some(uri) = &client.jwks_uri else {
         return Ok(None);
     };

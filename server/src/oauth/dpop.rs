@@ -5,15 +5,12 @@
 use super::error::{OAuthError, OAuthResult};
 use crate::crypto::sha256_hex;
 use crate::state::AppState;
+use crate::tenancy::Union;
 use axum::http::HeaderMap;
 
 /// The DPoP proof sent to `path` with POST, if any, checked and its `jti`
 /// made single-use. Returns the key thumbprint the tokens get bound to.
-pub async fn dpop_at(
-    app: &AppState,
-    headers: &HeaderMap,
-    path: &str,
-) -> OAuthResult<Option<String>> {
+pub async fn dpop_at(app: &Union, headers: &HeaderMap, path: &str) -> OAuthResult<Option<String>> {
     let Some(proof) =
         one_proof(headers).map_err(|_| OAuthError::invalid_dpop("more than one DPoP header"))?
     else {

@@ -86,6 +86,24 @@ impl From<sqlx::Error> for OAuthError {
     }
 }
 
+/// The request's union could not be served (its profile no longer parses:
+/// `temporarily_unavailable`), or a storage error.
+impl From<crate::error::AppError> for OAuthError {
+    fn from(e: crate::error::AppError) -> Self {
+        match e {
+            crate::error::AppError::Code(renkei_shared::ErrorCode::ServiceUnavailable) => {
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "temporarily_unavailable",
+                    "the credit union's service is unavailable",
+                )
+            }
+            crate::error::AppError::Internal(e) => Self::server_error(e),
+            other => Self::server_error(anyhow::anyhow!("{other:?}")),
+        }
+    }
+}
+
 impl From<anyhow::Error> for OAuthError {
     fn from(e: anyhow::Error) -> Self {
         Self::server_error(e)

@@ -57,16 +57,38 @@ pub fn refused_address(ip: IpAddr, allow_loopback: bool) -> Option<&'static str>
     match ip {
         IpAddr::V4(v4) => refused_v4(v4, allow_loopback),
         IpAddr::V6(v6) => {
-            // An IPv4 address inside IPv6 (mapped, or NAT64's well-known
-            // prefix) is judged as that IPv4 address.
+            // An IPv4 address inside IPv6 is judged as that IPv4 address:
+            // mapped (::ffff:0:0/96), compatible (::/96, but :: and ::1),
+            // NAT64's well-known prefix (64:ff9b::/96) and 6to4
+            // (2002::/16). Prefixes that hide it, or are local by
+            // definition, are refused whole: NAT64 local-use
+            // (64:ff9b:1::/48, RFC 8215) and Teredo (2001::/32).
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return refused_v4(v4, allow_loopback);
             }
             let s = v6.segments();
-            if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
-                let [a, b] = s[6].to_be_bytes();
-                let [c, d] = s[7].to_be_bytes();
-                return refused_v4(Ipv4Addr::new(a, b, c, d), allow_loopback);
+            let v4_at = |hi: u16, lo: u16| {
+                let [a, b] = hi.to_be_bytes();
+                let [c, d] = lo.to_be_bytes();
+                Ipv4Addr::new(a, b, c, d)
+            };
+            let embedded = if s[0..6] == [0, 0, 0, 0, 0, 0] && s[6] != 0 {
+                Some(v4_at(s[6], s[7]))
+            } else if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
+                Some(v4_at(s[6], s[7]))
+            } else if s[0] == 0x2002 {
+                Some(v4_at(s[1], s[2]))
+            } else {
+                None
+            };
+            if let Some(v4) = embedded {
+                return refused_v4(v4, allow_loopback);
+            }
+            if s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1 {
+                return Some("NAT64 local-use");
+            }
+            if s[0] == 0x2001 && s[1] == 0 {
+                return Some("Teredo");
             }
             if v6.is_loopback() {
                 (!allow_loopback).then_some("loopback")
@@ -211,6 +233,15 @@ mod tests {
             ("::ffff:127.0.0.1", "loopback"),
             ("::ffff:169.254.169.254", "link-local"),
             ("64:ff9b::a00:1", "private"),
+            ("::127.0.0.1", "loopback"),
+            ("::10.0.0.1", "private"),
+            ("::169.254.169.254", "link-local"),
+            ("2002:7f00:1::", "loopback"),
+            ("2002:a9fe:a9fe::1", "link-local"),
+            ("2002:c0a8:101::", "private"),
+            ("64:ff9b:1::a00:1", "NAT64 local-use"),
+            ("64:ff9b:1:ffff::", "NAT64 local-use"),
+            ("2001:0:4136:e378::1", "Teredo"),
             ("0.0.0.0", "not a unicast address"),
             ("::", "unspecified"),
             ("224.0.0.1", "not a unicast address"),
@@ -224,6 +255,8 @@ mod tests {
             "172.32.0.1",
             "2606:4700::1111",
             "203.0.114.1",
+            "2002:808:808::1",
+            "::8.8.8.8",
         ] {
             assert_eq!(refused(public), None, "{public}");
         }

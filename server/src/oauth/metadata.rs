@@ -3,7 +3,7 @@
 
 use crate::config::Profile;
 use crate::state::AppState;
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use renkei_shared::oauth::{
     AUTHORIZE_PATH, INTROSPECT_PATH, Metadata, PAR_PATH, REVOKE_PATH, Scope, TOKEN_PATH,
@@ -30,7 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     description = "Authorization server metadata (RFC 8414).",
     responses((status = 200, description = "RFC 8414 metadata", body = Metadata))
 )]
-pub async fn metadata(Scoped(app): Scoped) -> Json<Metadata> {
+pub async fn metadata(app: Union) -> Json<Metadata> {
     let c = &app.config;
     let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     let auth = strings(auth_methods(c.oauth.profile));

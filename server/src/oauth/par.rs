@@ -8,7 +8,7 @@ use super::client_auth::ClientRequest;
 use super::error::{OAuthError, OAuthResult};
 use crate::crypto::{random_token, sha256_hex};
 use crate::state::AppState;
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -38,7 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         crate::oauth::error::OAuthErrors
     )
 )]
-pub async fn push(Scoped(app): Scoped, req: ClientRequest) -> OAuthResult<Response> {
+pub async fn push(app: Union, req: ClientRequest) -> OAuthResult<Response> {
     // A proof here is checked too, so a broken DPoP setup fails early.
     let jkt = req.dpop(&app, renkei_shared::oauth::PAR_PATH).await?;
     let ClientRequest { client, params, .. } = req;

@@ -8,7 +8,7 @@ use super::error::{OAuthError, OAuthResult};
 use crate::crypto::{constant_time_eq, pkce_challenge, random_token, sha256_hex};
 use crate::db::{NewToken, RevokedBy, TokenKind, TokenRow};
 use crate::state::AppState;
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -36,7 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         crate::oauth::error::OAuthErrors
     )
 )]
-pub async fn token(Scoped(app): Scoped, req: ClientRequest) -> OAuthResult<Response> {
+pub async fn token(app: Union, req: ClientRequest) -> OAuthResult<Response> {
     // A suspended union's grants issue nothing more.
     if app.institution.suspended {
         return Err(OAuthError::invalid_grant(
@@ -71,7 +71,7 @@ pub async fn token(Scoped(app): Scoped, req: ClientRequest) -> OAuthResult<Respo
 /// Who a token request is from: the authenticated client, the DPoP key of
 /// its proof (if any), at the server's now.
 struct Grantee<'a> {
-    app: &'a AppState,
+    app: &'a Union,
     client_id: &'a ClientId,
     jkt: Option<&'a str>,
     now: i64,
@@ -216,7 +216,7 @@ impl<'a> Grant<'a> {
 /// token, which is not rotated), a new refresh token; bound to `jkt` when
 /// the client sent a DPoP proof.
 async fn issue(
-    app: &AppState,
+    app: &Union,
     g: &Grant<'_>,
     now: i64,
     jkt: Option<&str>,

@@ -48,7 +48,7 @@ impl FromRequestParts<AppState> for Access {
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
         // The token is looked for at the request's union only.
-        let app = &crate::tenancy::scoped(parts, app)
+        let app = &crate::tenancy::Union::of_request(parts, app)
             .await
             .map_err(|e| AppError::from(e).into_response())?;
         let refuse = |code: ErrorCode, dpop: bool| TokenRefused { code, dpop }.into_response();

@@ -3,7 +3,7 @@
 
 use super::access::Access;
 use crate::error::AppResult;
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use renkei_shared::ErrorCode;
 use renkei_shared::account::{Account, Accounts, TimeDeposit, TimeDeposits};
@@ -23,7 +23,7 @@ fn masked_number(n: &str) -> String {
         crate::error::ResourceErrors
     )
 )]
-pub async fn accounts(Scoped(app): Scoped, Access(g): Access) -> AppResult<Json<Accounts>> {
+pub async fn accounts(app: Union, Access(g): Access) -> AppResult<Json<Accounts>> {
     let b = app
         .records
         .balance(&g.account())
@@ -54,10 +54,7 @@ pub async fn accounts(Scoped(app): Scoped, Access(g): Access) -> AppResult<Json<
         crate::error::ResourceErrors
     )
 )]
-pub async fn time_deposits(
-    Scoped(app): Scoped,
-    Access(g): Access,
-) -> AppResult<Json<TimeDeposits>> {
+pub async fn time_deposits(app: Union, Access(g): Access) -> AppResult<Json<TimeDeposits>> {
     let rows = app.records.time_deposits(&g.account()).await?;
     let time_deposits = rows
         .iter()

@@ -5,7 +5,7 @@
 use super::access::Access;
 use crate::clock::jst_date;
 use crate::error::{AppError, AppResult};
-use crate::tenancy::Scoped;
+use crate::tenancy::Union;
 use axum::Json;
 use axum::extract::{Path, Query};
 use jiff::ToSpan;
@@ -37,7 +37,7 @@ fn bad(field: &str, code: FieldCode) -> AppError {
     )
 )]
 pub async fn transactions(
-    Scoped(app): Scoped,
+    app: Union,
     Access(g): Access,
     Path(id): Path<String>,
     Query(q): Query<TransactionsQuery>,

@@ -9,7 +9,7 @@ use crate::admin::AccountRef;
 use crate::clock::jst_date;
 use crate::db::AccountRow;
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::state::AppState;
+use crate::tenancy::Union;
 use axum::Json;
 use axum::extract::Path;
 use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber, mask_phone};
@@ -47,7 +47,7 @@ impl Key {
 
     /// The account Renkei knows (it has a row once it was loaded, or once
     /// a flow chose it at the host gateway).
-    async fn account(&self, app: &AppState) -> AppResult<(AccountRef, AccountRow)> {
+    async fn account(&self, app: &Union) -> AppResult<(AccountRef, AccountRow)> {
         let a = self.parse()?;
         let row = app
             .tenant

@@ -1,16 +1,16 @@
-//! Registered fintech apps: the list and disable/enable for the staff
-//! member's union (supervisor and up, with a reason); registering one
-//! (admin) — its secret is shown once.
+//! The platform's fintech apps as this union has them: the list, and
+//! switching one on or off for this union's customers (supervisor and up,
+//! with a reason). Registering an app is the platform's
+//! (`platform::apps`): a new app is off here until switched on.
 
 use super::{Staff, StaffUnion, reason};
-use crate::admin::clients::{ClientKeys, ClientOptions};
 use crate::db::AuthMethod;
 use crate::error::{ApiJson, AppResult};
 use axum::Json;
 use axum::extract::Path;
 use renkei_shared::ErrorCode;
 use renkei_shared::staff::Done;
-use renkei_shared::staff::{AppEnabled, AppRegistered, AppView, NewApp, StaffRole};
+use renkei_shared::staff::{AppEnabled, AppView, StaffRole};
 
 pub async fn list(staff: Staff, StaffUnion(app): StaffUnion) -> AppResult<Json<Vec<AppView>>> {
     staff.require(StaffRole::Supervisor)?;
@@ -25,7 +25,9 @@ pub async fn list(staff: Staff, StaffUnion(app): StaffUnion) -> AppResult<Json<V
             AppView {
                 client_id: c.client_id.to_string(),
                 name: c.display_name,
-                enabled: c.enabled && here.is_none_or(|s| s.enabled),
+                // On here only when this union switched it on (and the
+                // platform has not stopped it everywhere).
+                enabled: c.enabled && here.is_some_and(|s| s.enabled),
                 switched_at: here.map(|s| s.changed_at),
                 switch_reason: here.map(|s| s.reason.clone()),
                 auth_method: match c.auth_method {
@@ -49,45 +51,6 @@ pub async fn list(staff: Staff, StaffUnion(app): StaffUnion) -> AppResult<Json<V
     Ok(Json(apps))
 }
 
-pub async fn register(
-    staff: Staff,
-    StaffUnion(app): StaffUnion,
-    ApiJson(body): ApiJson<NewApp>,
-) -> AppResult<Json<AppRegistered>> {
-    staff.require(StaffRole::Admin)?;
-    let name = body.name.trim();
-    let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
-    if name.is_empty() || body.redirect_uris.is_empty() {
-        return Err(ErrorCode::RequiredMissing.into());
-    }
-    let keys = match (given(body.jwks), given(body.jwks_uri)) {
-        (Some(_), Some(_)) => return Err(ErrorCode::InvalidInput.into()),
-        (Some(set), None) => Some(ClientKeys::Uploaded(set)),
-        (None, Some(uri)) => Some(ClientKeys::Url(uri.trim().to_owned())),
-        (None, None) => None,
-    };
-    let options = ClientOptions {
-        keys,
-        require_par: body.require_par,
-        require_dpop: body.require_dpop,
-    };
-    // The registration's own checks (exact https redirect URIs, a usable
-    // JWK Set, one that its URL serves) answer as one invalid input,
-    // logged with their reason.
-    let added = staff
-        .context(&app)
-        .add_client(name, &body.redirect_uris, &options)
-        .await
-        .map_err(|e| {
-            tracing::info!(error = %e, "app registration refused");
-            ErrorCode::InvalidInput
-        })?;
-    Ok(Json(AppRegistered {
-        client_id: added.client_id,
-        secret: added.secret,
-    }))
-}
-
 pub async fn set_enabled(
     staff: Staff,
     StaffUnion(app): StaffUnion,
@@ -99,7 +62,7 @@ pub async fn set_enabled(
     if app.storage.find_client(&client_id).await?.is_none() {
         return Err(ErrorCode::StaffNotFound.into());
     }
-    // For the staff member's union only: the app goes on at every other.
+    // For this union only: every other union keeps its own switch.
     staff
         .context(&app)
         .switch_app(&client_id, body.enabled, why)

@@ -119,11 +119,17 @@ pub async fn search(
 }
 
 /// A cell Excel will not run: one that would start a formula (`=`, `+`,
-/// `-`, `@`, a tab or a carriage return — app and staff names, reasons and
-/// URLs come from people) gets a leading `'`, as OWASP's CSV-injection
-/// advice has it; the text is otherwise kept as it was.
+/// `-`, `@`, their full-width forms `＝ ＋ － ＠`, which Japanese Excel
+/// reads as formulas too, a tab or a carriage return — also after leading
+/// spaces, which Excel skips; app and staff names, reasons and URLs come
+/// from people) gets a leading `'`, as OWASP's CSV-injection advice has
+/// it; the text is otherwise kept as it was.
 fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    const STARTS: [char; 10] = ['=', '+', '-', '@', '＝', '＋', '－', '＠', '\t', '\r'];
+    if cell
+        .trim_start_matches([' ', '\u{3000}'])
+        .starts_with(STARTS)
+    {
         format!("'{cell}").into()
     } else {
         cell.into()
@@ -200,7 +206,14 @@ mod tests {
             ("@SUM(A1)", "'@SUM(A1)"),
             ("\t=1", "'\t=1"),
             ("\r=1", "'\r=1"),
+            ("＝HYPERLINK(\"http://x\")", "'＝HYPERLINK(\"http://x\")"),
+            ("＋81", "'＋81"),
+            ("－1", "'－1"),
+            ("＠SUM(A1)", "'＠SUM(A1)"),
+            (" =1+1", "' =1+1"),
+            ("\u{3000}＝1", "'\u{3000}＝1"),
             ("窓口 花子", "窓口 花子"),
+            (" 窓口", " 窓口"),
             ("a=b", "a=b"),
             ("", ""),
         ] {

@@ -6,6 +6,7 @@
 use super::{Staff, StaffUnion, instant, reason};
 use crate::error::{ApiJson, AppResult};
 use crate::state::AppState;
+use crate::tenancy::Union;
 use axum::Json;
 use axum::extract::Path;
 use renkei_shared::ErrorCode;
@@ -14,13 +15,13 @@ use renkei_shared::staff::{EnrolmentLink, NewStaff, Reason, StaffMember, StaffPa
 
 /// The staff member `name` of the union this request acts for: another
 /// union's (or the platform's) is refused and logged, not merely not found.
-async fn member_here(app: &AppState, staff: &Staff, name: &str) -> AppResult<crate::db::StaffRow> {
+async fn member_here(app: &Union, staff: &Staff, name: &str) -> AppResult<crate::db::StaffRow> {
     let member = app
         .storage
         .staff_by_name(name)
         .await?
         .ok_or(ErrorCode::StaffNotFound)?;
-    if !staff.acts_for(member.institution_id) {
+    if member.institution_id != Some(app.institution.id) {
         return Err(staff.refuse_other_union(app, "staff member").await);
     }
     Ok(member)

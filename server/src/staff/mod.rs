@@ -16,16 +16,17 @@ pub mod accounts;
 pub mod apps;
 pub mod audit;
 pub mod funnel;
-pub mod institutions;
 pub mod maintenance;
 pub mod members;
 pub mod passkeys;
+pub mod platform;
 
 use crate::admin::Context;
 use crate::crypto::{constant_time_eq, sha256_hex};
 use crate::db::SessionLimits;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::tenancy::Union;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::Method;
@@ -41,7 +42,20 @@ pub const SESSION_LIMITS: SessionLimits = SessionLimits {
     absolute_secs: 8 * 60 * 60,
 };
 
+/// The console's API: signing in, then two kinds of action, each its own
+/// router. A union's actions (`union_router`) take a [`StaffUnion`] — the
+/// member's own union, or the one platform staff chose — and change that
+/// union's rows only. The platform's (`platform::router`) take a
+/// [`platform::PlatformStaff`]: registering apps, the list of unions,
+/// suspending one — anything that takes effect at more than one union;
+/// a union's staff are refused them (403, logged).
 pub fn router() -> Router<AppState> {
+    sign_in_router()
+        .merge(union_router())
+        .merge(platform::router())
+}
+
+fn sign_in_router() -> Router<AppState> {
     Router::new()
         .route(paths::ENROL_START, post(passkeys::enrol_start))
         .route(paths::ENROL_FINISH, post(passkeys::enrol_finish))
@@ -49,6 +63,12 @@ pub fn router() -> Router<AppState> {
         .route(paths::SIGN_IN_FINISH, post(passkeys::sign_in_finish))
         .route(paths::SIGN_OUT, post(passkeys::sign_out))
         .route(paths::ME, get(passkeys::me))
+}
+
+/// What a union's staff do for their union (and platform staff for the
+/// union they chose).
+fn union_router() -> Router<AppState> {
+    Router::new()
         .route(paths::ACCOUNT, get(accounts::show))
         .route(paths::LIFT_LOCK, post(accounts::lift_lock))
         .route(paths::END_LINKAGES, post(accounts::end_linkages))
@@ -60,7 +80,7 @@ pub fn router() -> Router<AppState> {
             get(maintenance::list).post(maintenance::add),
         )
         .route(paths::MAINTENANCE_CANCEL, post(maintenance::cancel))
-        .route(paths::APPS, get(apps::list).post(apps::register))
+        .route(paths::APPS, get(apps::list))
         .route(paths::APP_ENABLED, post(apps::set_enabled))
         .route(paths::STAFF, get(members::list).post(members::add))
         .route(paths::STAFF_LINK, post(members::new_link))
@@ -68,8 +88,6 @@ pub fn router() -> Router<AppState> {
         .route(paths::STAFF_DISABLE, post(members::disable))
         .route(paths::STAFF_PASSKEYS, get(members::passkeys))
         .route(paths::STAFF_PASSKEY_REMOVE, post(members::remove_passkey))
-        .route(paths::INSTITUTIONS, get(institutions::list))
-        .route(paths::INSTITUTION_STATE, post(institutions::set_state))
 }
 
 pub fn cookie_name(secure: bool) -> &'static str {
@@ -93,18 +111,17 @@ pub fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
 
 /// A signed-in staff member. As an extractor it refuses a request without
 /// a live session (`staff_sign_in_required`), and a state change without
-/// the session's CSRF token (`staff_csrf_rejected`).
+/// the session's CSRF token (`staff_csrf_rejected`). Holds nothing of a
+/// union: what a union's action changes comes from [`StaffUnion`].
+#[derive(Clone)]
 pub struct Staff {
     pub staff_id: i64,
     pub name: String,
     pub role: StaffRole,
     pub csrf_token: String,
     pub session_hash: String,
-    /// The member's union (`None`: platform staff, who act for the union a
-    /// request names, or the first).
+    /// The member's union (`None`: platform staff).
     pub institution: Option<i64>,
-    /// The state for the union this request acts for (see [`StaffUnion`]).
-    union: AppState,
 }
 
 /// The header (or `institution` query parameter) by which a request names
@@ -112,24 +129,47 @@ pub struct Staff {
 /// one; a union's staff may name only their own.
 pub const INSTITUTION_HEADER: &str = "x-renkei-institution";
 
-/// The state for the union a staff request acts for: its records, log,
-/// apps, maintenance and staff. Taken after [`Staff`] (which decides it).
-pub struct StaffUnion(pub AppState);
+/// The union a staff request acts for: its records, log, apps,
+/// maintenance and staff. The member's own union; for platform staff the
+/// one the request names, else the root alias's (the union the console
+/// opens on). A union's member naming any other code, a union's or not,
+/// is refused alike (`staff_forbidden`, logged).
+pub struct StaffUnion(pub Union);
 
 impl FromRequestParts<AppState> for StaffUnion {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<StaffUnion> {
-        let staff = match parts.extensions.get::<UnionOf>() {
-            Some(u) => return Ok(StaffUnion(u.0.clone())),
-            None => Staff::from_request_parts(parts, app).await?,
+        if let Some(union) = parts.extensions.get::<ActsFor>() {
+            return Ok(StaffUnion(union.0.clone()));
+        }
+        let staff = Staff::from_request_parts(parts, app).await?;
+        let named = named_institution(parts);
+        let union = match (staff.institution, named) {
+            (Some(own), named) => {
+                let union = Union::by_id(app, own).await?;
+                if named.is_some_and(|code| code != union.institution.code) {
+                    return Err(staff.refuse_other_union(app, "data").await);
+                }
+                union
+            }
+            (None, Some(code)) => {
+                let row = app
+                    .storage
+                    .institution_by_code(&code)
+                    .await?
+                    .ok_or(ErrorCode::NotFound)?;
+                Union::of(app, row)?
+            }
+            (None, None) => Union::by_id(app, app.root.0).await?,
         };
-        Ok(StaffUnion(staff.union))
+        parts.extensions.insert(ActsFor(union.clone()));
+        Ok(StaffUnion(union))
     }
 }
 
 #[derive(Clone)]
-struct UnionOf(AppState);
+struct ActsFor(Union);
 
 /// The 金融機関コード a request names, if any.
 fn named_institution(parts: &Parts) -> Option<String> {
@@ -155,30 +195,44 @@ impl Staff {
         }
     }
 
-    /// The staff tools' context, acting as this staff member for the union
-    /// this request is about.
-    pub fn context(&self, app: &AppState) -> Context {
-        Context {
-            tenant: self.union.tenant.clone(),
-            ..Context::as_staff(app.storage.clone(), app.clock.now(), &self.name)
-                .configured(&app.config)
-        }
+    /// The staff tools' context, acting as this staff member for `union`
+    /// (the request's [`StaffUnion`]).
+    pub fn context(&self, union: &Union) -> Context {
+        Context::as_staff(
+            union.storage.clone(),
+            union.tenant.clone(),
+            union.clock.now(),
+            &self.name,
+        )
+        .configured(&union.config)
+    }
+
+    /// The staff tools' context for a platform action: no union's rows
+    /// (its `tenant` is the root alias's, which a platform action does not
+    /// write: what it changes it logs at the platform and the unions it
+    /// reaches).
+    pub fn platform_context(&self, app: &AppState) -> Context {
+        Context::as_staff(
+            app.storage.clone(),
+            app.storage.tenant(app.root.0),
+            app.clock.now(),
+            &self.name,
+        )
+        .configured(&app.config)
     }
 
     /// Refuses (`staff_forbidden`, logged at the member's own union) a
     /// request about another union's staff member, account or data.
     pub async fn refuse_other_union(&self, app: &AppState, what: &str) -> AppError {
-        refuse_other_union(app, &self.name, self.institution, what).await
+        let detail = format!("another credit union's {what}");
+        refuse_logged(app, &self.name, self.institution, &detail).await
     }
 
-    /// The name of the union this request acts for.
-    pub fn union_name(&self) -> String {
-        self.union.institution.profile.public.name.clone()
-    }
-
-    /// Whether the union this request acts for is `institution`.
-    pub fn acts_for(&self, institution: Option<i64>) -> bool {
-        institution == Some(self.union.tenant.institution())
+    /// Refuses (`staff_forbidden`, logged at the member's union) a union's
+    /// member a platform action.
+    pub async fn refuse_platform_action(&self, app: &AppState, what: &str) -> AppError {
+        let detail = format!("the platform's action: {what}");
+        refuse_logged(app, &self.name, self.institution, &detail).await
     }
 }
 
@@ -186,6 +240,10 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> AppResult<Staff> {
+        // Several extractors of one request ask: read the session once.
+        if let Some(staff) = parts.extensions.get::<Staff>() {
+            return Ok(staff.clone());
+        }
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar
             .get(cookie_name(app.config.secure_cookies()))
@@ -207,67 +265,44 @@ impl FromRequestParts<AppState> for Staff {
                 return Err(ErrorCode::StaffCsrfRejected.into());
             }
         }
-        // The union it acts for: the member's own; for platform staff the
-        // one the request names (else the first). A union's staff naming
-        // another union is refused and logged.
-        let named = match named_institution(parts) {
-            Some(code) => Some(
-                app.storage
-                    .institution_by_code(&code)
-                    .await?
-                    .ok_or(ErrorCode::NotFound)?,
-            ),
-            None => None,
-        };
-        let union_id = row.institution_id.unwrap_or(crate::db::FIRST_INSTITUTION);
-        let union_row = match (row.institution_id, named) {
-            (Some(own), Some(asked)) if asked.id != own => {
-                return Err(refuse_other_union(app, &row.name, Some(own), "data").await);
-            }
-            (_, Some(asked)) => asked,
-            (_, None) => app
-                .storage
-                .institution_by_id(union_id)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("staff member's union {union_id} is missing"))?,
-        };
-        let base = crate::tenancy::base_of(&union_row);
-        let union = crate::tenancy::state_for(app, union_row, base)?;
-        parts.extensions.insert(UnionOf(union.clone()));
-        Ok(Staff {
+        let staff = Staff {
             staff_id: row.staff_id,
             name: row.name,
             role: row.role,
             csrf_token: row.csrf_token,
             session_hash,
             institution: row.institution_id,
-            union,
-        })
+        };
+        parts.extensions.insert(staff.clone());
+        Ok(staff)
     }
 }
 
 /// Refuses (`staff_forbidden`) staff member `name` of union `institution`
-/// (`None`: the platform's) a request about another union's `what`, and
-/// logs it at the member's own union.
-async fn refuse_other_union(
+/// (`None`: the platform's) a request, and logs it (`detail`) at the
+/// member's own union, or at the platform.
+async fn refuse_logged(
     app: &AppState,
     name: &str,
     institution: Option<i64>,
-    what: &str,
+    detail: &str,
 ) -> AppError {
-    let union = institution.unwrap_or(crate::db::FIRST_INSTITUTION);
-    let detail = format!("another credit union's {what}");
     let log = crate::db::OpLog {
         staff: Some(name),
-        detail: Some(&detail),
+        detail: Some(detail),
         ..crate::db::OpLog::new(
             app.now_secs(),
             crate::db::LogStep::Staff,
             crate::db::Outcome::Refused(ErrorCode::StaffForbidden),
         )
     };
-    tracing::warn!(staff = %name, what, "a request for another credit union's data refused");
-    if let Err(e) = app.storage.tenant(union).log_operation(log).await {
+    tracing::warn!(staff = %name, detail, "a staff request refused: not this member's to make");
+    // At the member's union; a platform member's refusals at the platform.
+    let logged = match institution {
+        Some(union) => app.storage.tenant(union).log_operation(log).await,
+        None => app.storage.log_platform(log).await,
+    };
+    if let Err(e) = logged {
         return e.into();
     }
     ErrorCode::StaffForbidden.into()

@@ -4,7 +4,7 @@
 //! requests, under the SHA-256 of an id only the browser holds, and is
 //! taken back once: a replayed answer finds nothing.
 
-use super::{Staff, session_cookie};
+use super::{Staff, StaffUnion, session_cookie};
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::{CeremonyRow, LogStep, OpLog, Outcome};
 use crate::error::{ApiJson, AppError, AppResult};
@@ -29,8 +29,12 @@ use webauthn_rs_proto::{
 /// How long a ceremony may take between its two requests.
 const CEREMONY_SECS: i64 = 300;
 
+/// What an authenticator shows beside a staff passkey.
+pub const RP_NAME: &str = "API連携認証 職員コンソール";
+
 /// The relying party: the public URL's host (WebAuthn refuses an IP
-/// address) and origin, named after the credit union.
+/// address) and origin, named after the platform's console (one console
+/// for every union's staff).
 pub fn relying_party(public_url: &Url, name: &str) -> anyhow::Result<Webauthn> {
     let host = public_url
         .host_str()
@@ -41,8 +45,7 @@ pub fn relying_party(public_url: &Url, name: &str) -> anyhow::Result<Webauthn> {
 }
 
 fn webauthn(app: &AppState) -> AppResult<Webauthn> {
-    relying_party(&app.config.staff.url, &app.config.institution.public.name)
-        .map_err(AppError::Internal)
+    relying_party(&app.config.staff.url, RP_NAME).map_err(AppError::Internal)
 }
 
 /// A staff member's passkeys with their credential ids.
@@ -89,13 +92,16 @@ fn log(at: i64, outcome: Outcome, staff: &str) -> OpLog<'_> {
 }
 
 /// Starts registering a passkey for the staff member the enrolment link
-/// names (user verification required).
+/// names (user verification required). Throttled like sign-in, per
+/// address and per link: each start stores a ceremony.
 pub async fn enrol_start(
     State(app): State<AppState>,
+    meta: RequestMeta,
     ApiJson(body): ApiJson<EnrolStart>,
 ) -> AppResult<Json<Ceremony>> {
     let now = app.now_secs();
     let enrolment = sha256_hex(&body.token);
+    app.throttles.sign_in(meta.ip, &enrolment)?;
     let member = app
         .storage
         .enrolment_staff(&enrolment, now)
@@ -227,27 +233,28 @@ pub async fn sign_in_start(
 }
 
 /// What webauthn-rs's `start_passkey_authentication` answers (the same
-/// struct, the same settings), for credentials no authenticator holds:
-/// webauthn-rs's own account-enumeration defence makes them (a realistic
-/// count and id lengths, derived from the name under the deployment's
-/// `staff_decoy` key, so asking twice gives the same list). A member has at
-/// least one passkey, so a name it derives none for is derived again.
+/// struct, the same settings), for credentials no authenticator holds,
+/// shaped like a member's: one to three ids (most members have one or
+/// two passkeys) of 32 bytes each, the length the authenticators we
+/// enrol give (43 characters base64url), all derived from the name under
+/// the deployment's `staff_decoy` key, so asking twice gives the same list.
 fn decoy_options(app: &AppState, name: &str) -> AppResult<RequestChallengeResponse> {
-    use webauthn_rs::fake::{FakePasskeyDistribution, WebauthnFakeCredentialGenerator};
-    let generator =
-        WebauthnFakeCredentialGenerator::<FakePasskeyDistribution>::new(&app.staff_decoy_key)
+    use hmac::{Hmac, Mac};
+    let derive = |label: &[u8]| -> AppResult<[u8; 32]> {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&app.staff_decoy_key)
             .map_err(|e| anyhow::anyhow!("decoy credentials: {e}"))?;
-    let mut ids = Vec::new();
-    for round in 0u8..16 {
-        let mut seed = name.as_bytes().to_vec();
-        seed.extend(std::iter::repeat_n(0u8, usize::from(round)));
-        ids = generator
-            .generate(&seed)
-            .map_err(|e| anyhow::anyhow!("decoy credentials: {e}"))?;
-        if !ids.is_empty() {
-            break;
-        }
-    }
+        mac.update(label);
+        mac.update(name.as_bytes());
+        Ok(mac.finalize().into_bytes().into())
+    };
+    let count = match derive(b"count\0")?[0] % 4 {
+        0 | 1 => 1,
+        2 => 2,
+        _ => 3,
+    };
+    let ids = (0..count)
+        .map(|i: u8| derive(&[b'i', b'd', i, 0]).map(|id| id.to_vec()))
+        .collect::<AppResult<Vec<_>>>()?;
     let allow_credentials = ids
         .into_iter()
         .map(|id| AllowCredentials {
@@ -334,9 +341,9 @@ async fn start_session(
 ) -> AppResult<(CookieJar, Json<Me>)> {
     let (staff_id, name) = (member.id, member.name.as_str());
     let token = random_token();
-    let union = member
-        .institution_id
-        .unwrap_or(crate::db::FIRST_INSTITUTION);
+    // The union the console opens on: the member's, for platform staff
+    // the root alias's (they choose another in 信用組合).
+    let union = member.institution_id.unwrap_or(app.root.0);
     let me = Me {
         name: name.to_owned(),
         role: member.role,
@@ -372,9 +379,9 @@ pub async fn sign_out(
     Ok((jar, StatusCode::NO_CONTENT))
 }
 
-pub async fn me(staff: Staff) -> Json<Me> {
+pub async fn me(staff: Staff, StaffUnion(union): StaffUnion) -> Json<Me> {
     Json(Me {
-        institution: staff.union_name(),
+        institution: union.institution.profile.public.name.clone(),
         platform: staff.institution.is_none(),
         name: staff.name,
         role: staff.role,

@@ -57,7 +57,7 @@ impl StandIn {
                 let storage = Storage::connect(&config.database_url).await.expect("db");
                 let hasher = Hasher::start(config.hashing.clone()).expect("hasher");
                 let app = renkei_host_gateway::router(Records::Embedded {
-                    storage: storage.tenant(renkei_server::db::FIRST_INSTITUTION),
+                    storage: storage.tenant(crate::helpers::SEED_UNION),
                     hasher,
                 });
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -346,7 +346,7 @@ async fn with_the_gateway_stopped_soa201_is_a_system_error_and_nothing_is_writte
     let (branch, kind, number) = imported_key();
     let row = renkei
         .storage
-        .tenant(renkei_server::db::FIRST_INSTITUTION)
+        .tenant(crate::helpers::SEED_UNION)
         .find_account(&branch, kind, &number)
         .await
         .unwrap();
@@ -399,7 +399,7 @@ async fn a_busy_gateway_is_busy_and_a_slow_or_broken_one_a_system_error() {
         assert!(
             renkei
                 .storage
-                .tenant(renkei_server::db::FIRST_INSTITUTION)
+                .tenant(crate::helpers::SEED_UNION)
                 .find_account(&branch, kind, &number)
                 .await
                 .unwrap()

@@ -17,6 +17,9 @@ use serde_json::Value as Json;
 use std::sync::Arc;
 
 pub const ISSUER: &str = "http://renkei.test";
+/// The union the database was created with: the demo's しんくみ信用組合
+/// (2999), the root alias's by default.
+pub const SEED_UNION: i64 = 1;
 pub const DEMO_CLIENT: &str = "demo-creco";
 pub const DEMO_REDIRECT: &str = "http://renkei.test/demo/callback";
 pub const DEMO_CREDS: (&str, &str) = ("demo-creco", "renkei-demo-client-secret");
@@ -252,7 +255,12 @@ impl TestApp {
     /// As the demo-mode server's own console would act (an app's
     /// `jwks_uri` may be on this machine).
     pub fn staff(&self) -> Context {
-        Context::new(self.storage.clone(), Clock::now(&*self.clock)).with_jwks_loopback(true)
+        Context::new(
+            self.storage.clone(),
+            self.storage.tenant(SEED_UNION),
+            Clock::now(&*self.clock),
+        )
+        .with_jwks_loopback(true)
     }
 
     /// A new TestApp view on the same server with its own browser.
@@ -804,7 +812,7 @@ pub async fn failures_on_test_day(
 ) -> i64 {
     use renkei_shared::domain::{AccountKind, AccountNumber, BranchNumber};
     let account = storage
-        .tenant(renkei_server::db::FIRST_INSTITUTION)
+        .tenant(crate::helpers::SEED_UNION)
         .find_account(
             &BranchNumber::parse(branch).expect("branch"),
             AccountKind::parse(kind).expect("kind"),
@@ -814,7 +822,7 @@ pub async fn failures_on_test_day(
         .expect("read")
         .expect("the account");
     storage
-        .tenant(renkei_server::db::FIRST_INSTITUTION)
+        .tenant(crate::helpers::SEED_UNION)
         .failures(renkei_server::db::LockKey {
             account_id: account.id,
             jst_day: "2026-11-26",

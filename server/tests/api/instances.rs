@@ -343,7 +343,7 @@ async fn a_hundred_wrong_attempts_over_both_instances_lock_once_with_exactly_the
     };
     let locks = pair
         .storage
-        .tenant(renkei_server::db::FIRST_INSTITUTION)
+        .tenant(crate::helpers::SEED_UNION)
         .audit(&filter, None, 1000)
         .await
         .expect("read");
@@ -546,7 +546,7 @@ async fn an_open_import_of_one_account_does_not_hold_up_a_linkage_of_another() {
     let now = default_start().as_second();
     let mut run = pair
         .storage
-        .tenant(renkei_server::db::FIRST_INSTITUTION)
+        .tenant(crate::helpers::SEED_UNION)
         .begin_import(ImportMode::Delta, now)
         .await
         .unwrap();
@@ -566,7 +566,7 @@ async fn an_open_import_of_one_account_does_not_hold_up_a_linkage_of_another() {
     assert!(token["access_token"].is_string(), "{token}");
     let status = pair
         .storage
-        .tenant(renkei_server::db::FIRST_INSTITUTION)
+        .tenant(crate::helpers::SEED_UNION)
         .records_status()
         .await
         .unwrap();

@@ -1,7 +1,6 @@
 //! The credit union's profile: what the screens are told, and the mails.
 
 use crate::helpers::{spawn_app, spawn_app_with};
-use renkei_server::config::institution::Profile;
 use renkei_shared::api::Empty;
 use serde_json::{Value, json};
 
@@ -41,8 +40,7 @@ async fn a_profile_names_the_credit_union_on_the_screens_and_in_the_mail() {
     let dir = tempfile::tempdir().unwrap();
     let outbox = dir.path().to_path_buf();
     let app = spawn_app_with(move |c| {
-        c.institution = Profile::parse(GUNMA).unwrap();
-        c.mail.from = c.institution.mail_from.clone();
+        c.institution_file = Some(GUNMA.to_owned());
         c.mail.outbox_dir = outbox;
         c.mail.poll_secs = 1;
     })
@@ -64,7 +62,7 @@ async fn a_profile_names_the_credit_union_on_the_screens_and_in_the_mail() {
     );
     assert_eq!(
         got["faq_url"], "/public/faq.html",
-        "a key the file lacks stays the demo's"
+        "a key the file lacks is the platform's page"
     );
 
     // 拒否する: the notice comes from and is signed by this credit union.

@@ -434,7 +434,7 @@ async fn an_app_switched_off_at_one_union_keeps_working_at_another() {
         switched[0].detail
     );
     assert!(
-        !lines(app.storage.tenant(renkei_server::db::FIRST_INSTITUTION))
+        !lines(app.storage.tenant(crate::helpers::SEED_UNION))
             .await
             .iter()
             .any(|l| l.outcome == renkei_shared::oplog::Outcome::ClientDisabled)

@@ -5,10 +5,11 @@
 //! records; and a database made by the schema before the platform
 //! migrating with every row its first union's. Runs on both backends.
 
+use crate::helpers::SEED_UNION as FIRST_INSTITUTION;
 use crate::helpers::{TestApp, happy_account, output_of, spawn_app, test_database};
 use crate::records::text;
 use renkei_server::crypto::sha256_hex;
-use renkei_server::db::{FIRST_INSTITUTION, InstitutionState, Storage};
+use renkei_server::db::{InstitutionState, Storage};
 use renkei_shared::oplog::Outcome;
 
 pub const SECOND: &str = "name = \"ぐんまみらい信用組合\"\n\

@@ -32,7 +32,7 @@ struct StaffClient {
 
 impl StaffClient {
     async fn sign_in(app: &TestApp, name: &str, role: StaffRole) -> StaffClient {
-        let first = Some(renkei_server::db::FIRST_INSTITUTION);
+        let first = Some(crate::helpers::SEED_UNION);
         Self::sign_in_at(app, first, name, role).await
     }
 
@@ -1032,7 +1032,7 @@ async fn a_unions_staff_act_only_for_their_union_and_platform_staff_choose_one()
             .all(|l| l.staff.as_deref() == Some("mirai-admin"))
     );
     assert!(
-        refusals(app.storage.tenant(renkei_server::db::FIRST_INSTITUTION))
+        refusals(app.storage.tenant(crate::helpers::SEED_UNION))
             .await
             .is_empty()
     );

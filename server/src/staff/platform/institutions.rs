@@ -3,9 +3,10 @@
 //! the others', and (platform admin) suspending or resuming one with a
 //! reason. A union's own staff are refused, and the refusal is logged.
 
-use super::{Staff, reason};
+use super::PlatformStaff;
 use crate::db::InstitutionState;
 use crate::error::{ApiJson, AppResult};
+use crate::staff::reason;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -17,20 +18,11 @@ use renkei_shared::staff::{
 /// Unions a page holds: 300 unions stay a few pages, found by search.
 const PAGE: i64 = 50;
 
-/// Platform staff only.
-async fn platform_only(app: &AppState, staff: &Staff) -> AppResult<()> {
-    if staff.institution.is_some() {
-        return Err(staff.refuse_other_union(app, "list of unions").await);
-    }
-    Ok(())
-}
-
 pub async fn list(
     State(app): State<AppState>,
-    staff: Staff,
+    _: PlatformStaff,
     Query(q): Query<InstitutionsQuery>,
 ) -> AppResult<Json<InstitutionsPage>> {
-    platform_only(&app, &staff).await?;
     let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if search.is_some_and(|s| s.chars().count() > 40) {
         return Err(ErrorCode::InvalidInput.into());
@@ -75,11 +67,10 @@ pub async fn list(
 
 pub async fn set_state(
     State(app): State<AppState>,
-    staff: Staff,
+    PlatformStaff(staff): PlatformStaff,
     Path(code): Path<String>,
     ApiJson(body): ApiJson<InstitutionStateChange>,
 ) -> AppResult<Json<Done>> {
-    platform_only(&app, &staff).await?;
     staff.require(StaffRole::Admin)?;
     let why = reason(&body.reason)?;
     if app.storage.institution_by_code(&code).await?.is_none() {
@@ -91,7 +82,7 @@ pub async fn set_state(
         InstitutionState::Active
     };
     let changed = staff
-        .context(&app)
+        .platform_context(&app)
         .set_institution_state(&code, state, why)
         .await?;
     Ok(Json(Done {
