@@ -63,7 +63,9 @@ test('oauth4webapi links an account by discovery alone, with PAR, private_key_jw
   const dir = mkdtempSync(join(tmpdir(), 'renkei-o4w-'));
   writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [jwk] }));
   const out = renkei(port, ['client', 'add', '--name', '家計簿アプリ（標準クライアント）', '--redirect-uri', REDIRECT,
-    '--jwks-file', join(dir, 'jwks.json'), '--require-par', '--require-dpop']);
+    '--jwks-file', join(dir, 'jwks.json'), '--require-par', '--require-dpop',
+    // Off at every union until switched on there (issue #31): on at both.
+    '--enable-at', '2999', '--enable-at', '2998', '--reason', '提携開始']);
   const client: oauth.Client = { client_id: out.match(/client_id:?\s*(\S+)/)![1], [oauth.clockSkew]: skew };
   const clientAuth = oauth.PrivateKeyJwt({ key: signing.privateKey, kid: 'kakeibo-1' });
   const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));

@@ -112,7 +112,12 @@ impl Application {
         }
         // Each start names every union it cannot serve (service_unavailable
         // until its profile is fixed: `institution check`).
-        for (code, why) in crate::tenancy::unparsable(&state).await? {
+        let check = crate::admin::Context::new(
+            state.storage.clone(),
+            state.storage.tenant(state.root.0),
+            state.clock.now(),
+        );
+        for (code, why) in check.unparsable_profiles().await? {
             tracing::error!(institution = %code, %why, "a credit union's profile does not parse");
         }
         let demo = demo_app(&state).await?;

@@ -248,24 +248,3 @@ impl FromRequestParts<AppState> for Union {
         Union::of_request(parts, app).await
     }
 }
-
-/// Every union whose stored profile no longer parses, with why (logged at
-/// each start; `institution check` prints them).
-pub async fn unparsable(app: &AppState) -> anyhow::Result<Vec<(String, String)>> {
-    let mut broken = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = app
-            .storage
-            .institutions(None, after.as_deref(), 500)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.code.clone());
-        for row in &page {
-            if let Err(why) = app.profiles.union(row) {
-                broken.push((row.code.clone(), why));
-            }
-        }
-    }
-    Ok(broken)
-}

@@ -1,5 +1,5 @@
-//! `renkei-server institution add | list | suspend | resume`: the credit
-//! unions this platform serves.
+//! `renkei-server institution add | list | suspend | resume | check`: the
+//! credit unions this platform serves.
 
 use clap::Subcommand;
 use renkei_server::admin::Context;
@@ -41,6 +41,9 @@ pub enum InstitutionAction {
         #[arg(long)]
         reason: String,
     },
+    /// List the unions whose stored profile no longer parses (they answer
+    /// service_unavailable until it is fixed); exit 1 if there is one.
+    Check,
 }
 
 impl InstitutionAction {
@@ -66,6 +69,19 @@ impl InstitutionAction {
                     let state: &str = r.state.into();
                     println!("{}\t{}\t{state}", r.code, r.name);
                 }
+                return Ok(());
+            }
+            InstitutionAction::Check => {
+                let broken = staff.unparsable_profiles().await?;
+                for (code, why) in &broken {
+                    println!("{code}\t{why}");
+                }
+                anyhow::ensure!(
+                    broken.is_empty(),
+                    "{} credit union(s) whose profile does not parse",
+                    broken.len()
+                );
+                println!("every credit union's profile parses");
                 return Ok(());
             }
             InstitutionAction::Suspend { code, reason } => {

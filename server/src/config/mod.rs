@@ -385,7 +385,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("renkei-inst-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("institution.toml");
-        std::fs::write(&path, "name = \"ぐんまみらい信用組合\"\ncode = \"20110\"\n").unwrap();
+        let whole = "name = \"ぐんまみらい信用組合\"\ncode = \"2011\"\n\
+             contact_phone = \"0120-219-190\"\ncontact_hours = \"平日 9時～17時\"\n\
+             terms_version = \"2026-10\"\nmail_from = \"ぐんまみらい <noreply@gunma.example>\"\n";
+        std::fs::write(&path, whole.replace("\"2011\"", "\"20110\"")).unwrap();
         let file = path.display().to_string();
         let e = cfg(&[
             ("RENKEI_INSTITUTION_FILE", file.as_str()),
@@ -406,9 +409,6 @@ mod tests {
         ])
         .unwrap_err();
         assert!(e.why.ends_with(": contact_phone: required"), "{}", e.why);
-        let whole = "name = \"ぐんまみらい信用組合\"\ncode = \"2011\"\n\
-             contact_phone = \"0120-219-190\"\ncontact_hours = \"平日 9時～17時\"\n\
-             terms_version = \"2026-10\"\nmail_from = \"ぐんまみらい <noreply@gunma.example>\"\n";
         std::fs::write(&path, whole).unwrap();
         let c = cfg(&[
             ("RENKEI_INSTITUTION_FILE", file.as_str()),

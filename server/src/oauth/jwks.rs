@@ -72,9 +72,9 @@ pub fn refused_address(ip: IpAddr, allow_loopback: bool) -> Option<&'static str>
                 let [c, d] = lo.to_be_bytes();
                 Ipv4Addr::new(a, b, c, d)
             };
-            let embedded = if s[0..6] == [0, 0, 0, 0, 0, 0] && s[6] != 0 {
-                Some(v4_at(s[6], s[7]))
-            } else if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
+            let compatible = s[0..6] == [0, 0, 0, 0, 0, 0] && s[6] != 0;
+            let nat64 = s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0];
+            let embedded = if compatible || nat64 {
                 Some(v4_at(s[6], s[7]))
             } else if s[0] == 0x2002 {
                 Some(v4_at(s[1], s[2]))

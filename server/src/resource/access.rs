@@ -50,7 +50,7 @@ impl FromRequestParts<AppState> for Access {
         // The token is looked for at the request's union only.
         let app = &crate::tenancy::Union::of_request(parts, app)
             .await
-            .map_err(|e| AppError::from(e).into_response())?;
+            .map_err(|e| e.into_response())?;
         let refuse = |code: ErrorCode, dpop: bool| TokenRefused { code, dpop }.into_response();
         let auth = parts
             .headers

@@ -83,8 +83,7 @@ impl<'a> Client<'a> {
             require_dpop: true,
         };
         let id = app
-            .staff()
-            .add_client("適合性試験アプリ", &[REDIRECT.into()], &options)
+            .add_app("適合性試験アプリ", &[REDIRECT.into()], &options)
             .await
             .unwrap()
             .client_id;

@@ -115,8 +115,7 @@ async fn register(app: &TestApp, require_par: bool, require_dpop: bool) -> Clien
         require_dpop,
     };
     let id = app
-        .staff()
-        .add_client("FAPIアプリ", &[REDIRECT.into()], &options)
+        .add_app("FAPIアプリ", &[REDIRECT.into()], &options)
         .await
         .unwrap()
         .client_id;
@@ -589,8 +588,7 @@ async fn eddsa_client_assertions_are_accepted() {
         require_dpop: false,
     };
     let id = app
-        .staff()
-        .add_client("Ed25519アプリ", &[REDIRECT.into()], &options)
+        .add_app("Ed25519アプリ", &[REDIRECT.into()], &options)
         .await
         .unwrap()
         .client_id;
@@ -734,14 +732,13 @@ async fn keys_at_a_jwks_uri_are_fetched_at_registration_and_refreshed_as_they_ro
     let app = spawn_app().await;
     let jwks = JwksServer::start().await;
     let register = |uri: String| {
-        let staff = app.staff();
+        let app = &app;
         async move {
             let options = ClientOptions {
                 keys: Some(ClientKeys::Url(uri)),
                 ..ClientOptions::default()
             };
-            staff
-                .add_client("鍵URLアプリ", &[REDIRECT.into()], &options)
+            app.add_app("鍵URLアプリ", &[REDIRECT.into()], &options)
                 .await
         }
     };
@@ -916,6 +913,23 @@ async fn what_a_fapi_client_was_given_at_one_union_is_refused_at_another() {
     let app = spawn_app().await;
     let second = crate::platform::second_union(&app).await;
     let client = register(&app, true, true).await;
+    // On at the second union too (a new app is off at every union).
+    let out = crate::helpers::output_of(app.cli(&[
+        "client",
+        "enable",
+        "--client-id",
+        &client.id,
+        "--institution",
+        "2011",
+        "--reason",
+        "提携開始",
+    ]))
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // A pushed request at the first union is no request at the second.
     let resp = client

@@ -263,6 +263,27 @@ impl TestApp {
         .with_jwks_loopback(true)
     }
 
+    /// Registers an app as the platform does (`client add`), then switches
+    /// it on at the demo's two unions (a new app is off everywhere).
+    pub async fn add_app(
+        &self,
+        name: &str,
+        redirect_uris: &[String],
+        options: &renkei_server::admin::clients::ClientOptions,
+    ) -> anyhow::Result<renkei_server::admin::clients::Registered> {
+        let staff = self.staff();
+        let added = staff.add_client(name, redirect_uris, options).await?;
+        for code in ["2999", renkei_fixture::SECOND_CODE] {
+            staff
+                .clone()
+                .for_institution(code)
+                .await?
+                .switch_app(&added.client_id, true, "テスト用に提携")
+                .await?;
+        }
+        Ok(added)
+    }
+
     /// A new TestApp view on the same server with its own browser.
     pub fn other_browser(&self) -> Browser<'_> {
         Browser {

@@ -8,6 +8,7 @@
 mod account;
 mod account_api;
 mod authorize;
+mod boundary;
 mod callback_pool;
 mod cancel;
 mod conformance;

@@ -128,8 +128,7 @@ type Case<'a> = (
 async fn code_errors() {
     let app = spawn_app().await;
     let other = app
-        .staff()
-        .add_client(
+        .add_app(
             "他のアプリ",
             &["https://other.example/cb".into()],
             &Default::default(),

@@ -14,6 +14,8 @@ use renkei_shared::oplog::Outcome;
 
 pub const SECOND: &str = "name = \"ぐんまみらい信用組合\"\n\
     contact_phone = \"0120-219-190\"\n\
+    contact_hours = \"平日 9時～17時\"\n\
+    terms_version = \"2026-10\"\n\
     brand_color = \"#006934\"\n\
     mail_from = \"ぐんまみらい信用組合 <noreply@gunmamirai.example>\"\n";
 
@@ -548,6 +550,19 @@ pub async fn second_union_with(app: &TestApp, toml: &str) -> TestApp {
     let mut cmd = app.cli(&["records", "import", "--mode", "delta", "--accounts"]);
     cmd.arg(&file).args(["--institution", "2011"]);
     let out = output_of(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // A new union has no app on until it switches one on (issue #31).
+    let out = output_of(app.cli(&[
+        "client",
+        "enable",
+        "--client-id",
+        crate::helpers::DEMO_CLIENT,
+        "--institution",
+        "2011",
+        "--reason",
+        "提携開始",
+    ]))
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     app.at("2011")
 }

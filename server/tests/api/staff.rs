@@ -7,10 +7,11 @@ use crate::helpers::{
     TestApp, authorize_params, code_of, happy_customer, spawn_app, spawn_app_with,
 };
 
+use renkei_shared::ErrorCode;
 use renkei_shared::api::Empty;
 use renkei_shared::oplog::Outcome;
 use renkei_shared::staff::{
-    AppEnabled, EndLinkages, EnrolStart, NewApp, NewMaintenance, NewStaff, Reason,
+    AppEnabled, AppRegistered, EndLinkages, EnrolStart, NewApp, NewMaintenance, NewStaff, Reason,
     STAFF_CSRF_HEADER, SignInStart, StaffRole, path, paths,
 };
 use serde_json::{Value, json};
@@ -529,10 +530,11 @@ async fn a_supervisor_sets_and_cancels_a_maintenance_window_beside_the_fixed_cal
 }
 
 #[tokio::test]
-async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
+async fn a_platform_admin_registers_an_app_and_a_supervisor_disables_it() {
     let app = spawn_app().await;
     let sv = StaffClient::sign_in(&app, "sv", StaffRole::Supervisor).await;
-    let admin = StaffClient::sign_in(&app, "admin", StaffRole::Admin).await;
+    let operator = StaffClient::sign_in_at(&app, None, "platform-op", StaffRole::Operator).await;
+    let admin = StaffClient::sign_in_at(&app, None, "admin", StaffRole::Admin).await;
     let new_app = NewApp {
         name: "家計簿アプリ".into(),
         redirect_uris: vec!["https://kakeibo.example/cb".into()],
@@ -541,11 +543,12 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
         require_par: true,
         require_dpop: false,
     };
-    let resp = sv.post(renkei_shared::staff::paths::APPS, &new_app).await;
-    assert_eq!(resp.status(), 403);
-    let resp = admin
-        .post(renkei_shared::staff::paths::APPS, &new_app)
-        .await;
+    // The platform's admin only: not its operator, not a union's staff.
+    for refused in [&sv, &operator] {
+        let resp = refused.post(paths::PLATFORM_APPS, &new_app).await;
+        assert_eq!(resp.status(), 403);
+    }
+    let resp = admin.post(paths::PLATFORM_APPS, &new_app).await;
     assert_eq!(resp.status(), 200);
     let added: Value = resp.json().await.unwrap();
     let id = added["client_id"].as_str().unwrap().to_owned();
@@ -557,7 +560,7 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
         require_par: false,
         ..new_app.clone()
     };
-    let resp = admin.post(renkei_shared::staff::paths::APPS, &bad).await;
+    let resp = admin.post(paths::PLATFORM_APPS, &bad).await;
     assert_eq!(resp.status(), 422);
     // Keys uploaded and at a URL at once: which would count? Neither.
     let both = NewApp {
@@ -569,7 +572,7 @@ async fn an_admin_registers_an_app_and_a_supervisor_disables_it() {
         require_par: false,
         ..new_app.clone()
     };
-    let resp = admin.post(renkei_shared::staff::paths::APPS, &both).await;
+    let resp = admin.post(paths::PLATFORM_APPS, &both).await;
     assert_eq!(resp.status(), 422);
     let apps: Value = sv
         .get(renkei_shared::staff::paths::APPS)
@@ -1216,4 +1219,196 @@ async fn the_union_list_counts_the_last_30_days_each_day_once() {
     // 27 days on, the day linked is 30 days back: out of the window.
     app.clock.set(now + days(27));
     assert_eq!(counts(admin().await).await, (1, 0));
+}
+
+/// Issue #31: registering an app is the platform's. A union's admin is
+/// refused (logged at its union); a platform admin's app is off at every
+/// union until that union switches it on, and then only there; a union's
+/// admin cannot switch it at another union. Both backends.
+#[tokio::test]
+async fn apps_are_the_platforms_and_each_union_switches_one_on_for_itself() {
+    let app = spawn_app().await;
+    let mirai = app.institution_id(renkei_fixture::SECOND_CODE).await;
+    let mirai_admin =
+        StaffClient::sign_in_at(&app, Some(mirai), "mirai-admin", StaffRole::Admin).await;
+    let platform = StaffClient::sign_in_at(&app, None, "platform-admin", StaffRole::Admin).await;
+    let new_app = |name: &str| NewApp {
+        name: name.into(),
+        redirect_uris: vec!["https://kakeibo.example/cb".into()],
+        jwks: None,
+        jwks_uri: None,
+        require_par: false,
+        require_dpop: false,
+    };
+
+    // A union's admin cannot register an app for the platform: 403, in
+    // its own union's log; nothing registered.
+    let resp = mirai_admin
+        .post(paths::PLATFORM_APPS, &new_app("しんくみ公式アプリ"))
+        .await;
+    assert_eq!(resp.status(), 403);
+    assert_eq!(error_code(resp).await, ErrorCode::StaffForbidden);
+    // …nor by the union's own apps path (there is no POST there).
+    let resp = mirai_admin
+        .post(paths::APPS, &new_app("しんくみ公式アプリ"))
+        .await;
+    assert_eq!(resp.status(), 405);
+    let refused: Vec<_> = app
+        .storage
+        .tenant(mirai)
+        .audit(&Default::default(), None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.outcome == Outcome::Refused(ErrorCode::StaffForbidden))
+        .collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].staff.as_deref(), Some("mirai-admin"));
+    assert!(
+        app.storage
+            .list_clients()
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.display_name != "しんくみ公式アプリ")
+    );
+
+    // The platform's admin registers it: logged in the platform's log, in
+    // no union's.
+    let resp = platform
+        .post(paths::PLATFORM_APPS, &new_app("家計簿アプリ"))
+        .await;
+    assert_eq!(resp.status(), 200);
+    let added: AppRegistered = resp.json().await.unwrap();
+    let creds = (added.client_id.as_str(), added.secret.as_deref().unwrap());
+    let registered = |l: &renkei_server::db::OpLogRow| {
+        l.outcome == Outcome::ClientRegistered
+            && l.client_id.as_deref() == Some(added.client_id.as_str())
+    };
+    let everywhere = app.storage.operation_log().await.unwrap();
+    assert_eq!(everywhere.iter().filter(|l| registered(l)).count(), 1);
+    assert_eq!(
+        everywhere
+            .iter()
+            .find(|l| registered(l))
+            .unwrap()
+            .staff
+            .as_deref(),
+        Some("platform-admin")
+    );
+    for union in [crate::helpers::SEED_UNION, mirai] {
+        let lines = app
+            .storage
+            .tenant(union)
+            .audit(&Default::default(), None, 100)
+            .await
+            .unwrap();
+        assert!(!lines.iter().any(|l| l.outcome == Outcome::ClientRegistered));
+    }
+
+    // Off at every union: no client of either, and listed off in each
+    // union's console.
+    let second = app.at(renkei_fixture::SECOND_CODE);
+    let probe = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", "nothing"),
+    ];
+    for at in [&app, &second] {
+        let resp = at.token(creds, &probe).await;
+        assert_eq!(resp.status(), 401);
+        assert_eq!(crate::helpers::error_of(resp).await, "invalid_client");
+    }
+    let listed = |v: Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["client_id"] == added.client_id.as_str())
+            .map(|a| a["enabled"].as_bool().unwrap())
+    };
+    assert_eq!(
+        listed(mirai_admin.get(paths::APPS).await.json().await.unwrap()),
+        Some(false)
+    );
+
+    // みらい's admin switches it on for みらい: a client there, still not
+    // at the seed's union.
+    let enabled = path(paths::APP_ENABLED, &[&added.client_id]);
+    let on = json!({"enabled": true, "reason": "提携開始"});
+    assert_eq!(mirai_admin.post(&enabled, &on).await.status(), 200);
+    let resp = second.token(creds, &probe).await;
+    assert_eq!(resp.status(), 400);
+    assert_eq!(crate::helpers::error_of(resp).await, "invalid_grant");
+    let resp = app.token(creds, &probe).await;
+    assert_eq!(resp.status(), 401);
+    assert_eq!(
+        listed(mirai_admin.get(paths::APPS).await.json().await.unwrap()),
+        Some(true)
+    );
+
+    // …and cannot switch it at another union, existing or not: the same
+    // 403, logged.
+    for code in ["2999", "9999"] {
+        let resp = mirai_admin
+            .http
+            .post(format!("{}{enabled}?institution={code}", mirai_admin.base))
+            .header("cookie", &mirai_admin.cookie)
+            .header(STAFF_CSRF_HEADER, &mirai_admin.csrf)
+            .json(&on)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 403, "{code}");
+        assert_eq!(error_code(resp).await, ErrorCode::StaffForbidden);
+    }
+    assert_eq!(app.token(creds, &probe).await.status(), 401);
+
+    // Platform staff switch it on for the union they choose.
+    let resp = platform
+        .http
+        .post(format!("{}{enabled}?institution=2999", platform.base))
+        .header("cookie", &platform.cookie)
+        .header(STAFF_CSRF_HEADER, &platform.csrf)
+        .json(&on)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(app.token(creds, &probe).await.status(), 400);
+}
+
+/// A union's staff are refused every platform route (the union list, a
+/// union's suspension, registering), each refusal logged at their union.
+#[tokio::test]
+async fn a_unions_admin_is_refused_every_platform_action() {
+    let app = spawn_app().await;
+    let ours = StaffClient::sign_in(&app, "shinkumi-admin", StaffRole::Admin).await;
+    assert_eq!(ours.get(paths::INSTITUTIONS).await.status(), 403);
+    let suspend = path(paths::INSTITUTION_STATE, &[renkei_fixture::SECOND_CODE]);
+    let resp = ours
+        .post(&suspend, &json!({"suspended": true, "reason": "x"}))
+        .await;
+    assert_eq!(resp.status(), 403);
+    let lines = app
+        .storage
+        .tenant(crate::helpers::SEED_UNION)
+        .audit(&Default::default(), None, 100)
+        .await
+        .unwrap();
+    let refused: Vec<_> = lines
+        .iter()
+        .filter(|l| l.outcome == Outcome::Refused(ErrorCode::StaffForbidden))
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(refused.iter().all(|l| {
+        l.detail
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("the platform's action: ")
+    }));
+}
+
+/// The body's stable error code.
+async fn error_code(resp: reqwest::Response) -> ErrorCode {
+    let body: Value = resp.json().await.unwrap();
+    serde_json::from_value(body["code"].clone()).unwrap()
 }

@@ -1,6 +1,8 @@
-//! アプリ: the registered fintech apps; disable/enable (supervisor and up,
-//! with a reason); register one (admin) with a secret (shown this once), an
-//! uploaded JWK Set or the URL it is published at.
+//! アプリ: the platform's fintech apps as the union the console acts for
+//! has them; switching one on or off there (supervisor and up, with a
+//! reason). Registering one is the platform's (platform admin): a secret
+//! (shown this once), an uploaded JWK Set or the URL it is published at;
+//! a new app is off at every union until switched on there.
 
 use crate::components::layout::Layout;
 use crate::components::notice::{Notice, NoticeText};
@@ -31,7 +33,12 @@ fn Apps() -> impl IntoView {
     let par = RwSignal::new(true);
     let dpop = RwSignal::new(false);
     let csrf = move || session.csrf();
-    let is_admin = move || session.me.get().is_some_and(|m| m.role >= StaffRole::Admin);
+    let is_platform_admin = move || {
+        session
+            .me
+            .get()
+            .is_some_and(|m| m.platform && m.role >= StaffRole::Admin)
+    };
     let load = Submit::new(
         |_: &()| Some(api::apps()),
         move |a| apps.set(a),
@@ -129,9 +136,10 @@ fn Apps() -> impl IntoView {
                 </For>
             </tbody>
         </table>
-        <Show when=is_admin>
+        <Show when=is_platform_admin>
             <form class="register" on:submit=register aria-labelledby="register-title">
                 <h2 id="register-title">"アプリの登録"</h2>
+                <p class="field-hint">"登録したアプリは、各信用組合で有効にするまで利用できません。"</p>
                 <label for="app-name">"名称"</label>
                 <input id="app-name" required bind:value=name />
                 <label for="app-uris">"リダイレクトURI（1行に1つ）"</label>
