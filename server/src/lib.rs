@@ -10,9 +10,9 @@
 //! | `mail` | the completion mail: templates and the outbox worker |
 //! | `admin` | the staff subcommands, sharing one context |
 //! | `records` | the bank's records: the port (embedded tables or the host gateway), CSV import from the core system, PIN hashing for it, status, the stand-in gateway |
-//! | `staff` | the staff console's API: passkeys, staff sessions, account lookup and actions, audit log, funnel |
+//! | `staff` | the staff console's API: passkeys and sessions, then two routers — a union's actions (account lookup and actions, audit log, funnel, maintenance, app switches, staff) and the platform's (`staff::platform`: registering apps, the unions) |
 //! | `http` | what every response shares: security headers, admission, server-rendered pages, the SPA's files |
-//! | `tenancy` | which credit union a request is for: `/institutions/{code}` taken off the URI, the state for that union (`Scoped`) |
+//! | `tenancy` | which credit union a request is for: `/institutions/{code}` taken off the URI (or the root alias), and `Union`, that union's state, which a handler must ask for |
 //! | `db` | every SQL statement, one file per aggregate, typed rows |
 //! | `demo` | the demo bank's data and the demo app (`fixture`/`demo` features only, `RENKEI_DEMO=1`) |
 //!

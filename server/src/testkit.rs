@@ -113,7 +113,11 @@ pub async fn forgetful_statements(
     crate::db::backend!(storage, (s, b) => b::testkit::forgetful_statements(s, institution, other).await)
 }
 
-/// Every union's accounts, as the platform's own connection sees them.
-pub async fn all_accounts(storage: &Storage) -> sqlx::Result<i64> {
-    crate::db::backend!(storage, (s, b) => b::testkit::all_accounts(s).await)
+/// A union's statements sent through the platform's pool by mistake: the
+/// accounts they see, and whether they could write one of union `union`.
+pub async fn union_statements_on_the_platform_pool(
+    storage: &Storage,
+    union: i64,
+) -> sqlx::Result<(i64, bool)> {
+    crate::db::backend!(storage, (s, b) => b::testkit::union_statements_on_the_platform_pool(s, union).await)
 }

@@ -20,8 +20,11 @@ use base64::engine::general_purpose::STANDARD;
 use renkei_shared::oauth::ClientId;
 
 /// A request to an OAuth endpoint from an authenticated client: the
-/// client, the form's parameters (each at most once) and the headers.
+/// client, the form's parameters (each at most once), the headers, and the
+/// union it was made at (resolved here, so a union that cannot be served
+/// answers in OAuth's own shape: `temporarily_unavailable`).
 pub struct ClientRequest {
+    pub union: Union,
     pub client: ClientRow,
     pub params: Params,
     pub headers: HeaderMap,
@@ -57,6 +60,7 @@ impl FromRequest<AppState> for ClientRequest {
             return Err(OAuthError::invalid_client());
         }
         Ok(ClientRequest {
+            union: scoped,
             client,
             params,
             headers,

@@ -5,7 +5,6 @@ use super::error::OAuthResult;
 use crate::crypto::sha256_hex;
 use crate::db::TokenKind;
 use crate::state::AppState;
-use crate::tenancy::Union;
 use axum::Json;
 use renkei_shared::oauth::{Cnf, Introspection};
 use utoipa_axum::router::OpenApiRouter;
@@ -28,7 +27,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         crate::oauth::error::OAuthErrors
     )
 )]
-pub async fn introspect(app: Union, req: ClientRequest) -> OAuthResult<Json<Introspection>> {
+pub async fn introspect(req: ClientRequest) -> OAuthResult<Json<Introspection>> {
+    let app = req.union.clone();
     let client_id = &req.client.client_id;
     let token = req.required("token", "token is required")?;
     let now = app.now_secs();

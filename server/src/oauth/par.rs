@@ -8,7 +8,6 @@ use super::client_auth::ClientRequest;
 use super::error::{OAuthError, OAuthResult};
 use crate::crypto::{random_token, sha256_hex};
 use crate::state::AppState;
-use crate::tenancy::Union;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -38,7 +37,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         crate::oauth::error::OAuthErrors
     )
 )]
-pub async fn push(app: Union, req: ClientRequest) -> OAuthResult<Response> {
+pub async fn push(req: ClientRequest) -> OAuthResult<Response> {
+    let app = req.union.clone();
     // A proof here is checked too, so a broken DPoP setup fails early.
     let jkt = req.dpop(&app, renkei_shared::oauth::PAR_PATH).await?;
     let ClientRequest { client, params, .. } = req;

@@ -6,7 +6,6 @@ use super::error::OAuthResult;
 use crate::crypto::sha256_hex;
 use crate::db::RevokedBy;
 use crate::state::AppState;
-use crate::tenancy::Union;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
@@ -30,7 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         crate::oauth::error::OAuthErrors
     )
 )]
-pub async fn revoke(app: Union, req: ClientRequest) -> OAuthResult<Response> {
+pub async fn revoke(req: ClientRequest) -> OAuthResult<Response> {
+    let app = req.union.clone();
     let client_id = &req.client.client_id;
     let token = req.required("token", "token is required")?;
     if let Some(row) = app.tenant.find_token(&sha256_hex(token)).await?

@@ -36,7 +36,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         crate::oauth::error::OAuthErrors
     )
 )]
-pub async fn token(app: Union, req: ClientRequest) -> OAuthResult<Response> {
+pub async fn token(req: ClientRequest) -> OAuthResult<Response> {
+    let app = req.union.clone();
     // A suspended union's grants issue nothing more.
     if app.institution.suspended {
         return Err(OAuthError::invalid_grant(

@@ -567,11 +567,11 @@ pub async fn second_union_with(app: &TestApp, toml: &str) -> TestApp {
     app.at("2011")
 }
 
-/// The second wall (issue #22): on PostgreSQL, row-level security admits
-/// on a union's connection only that union's rows — a statement that
-/// forgets its `institution_id` filter sees no other union's accounts and
-/// cannot write one — while the platform's own connection sees every
-/// union's. (SQLite has no row-level security: there the statements'
+/// The second wall (issues #22, #31): on PostgreSQL, row-level security
+/// admits on a union's connection only that union's rows — a statement
+/// that forgets its `institution_id` filter sees no other union's accounts
+/// and cannot write one — and on the platform's own connection none of a
+/// union's records at all. (SQLite has no row-level security: there the statements'
 /// filters are the isolation, which the rest of this file tests.)
 #[tokio::test]
 async fn on_postgresql_a_statement_that_forgets_the_union_filter_sees_and_writes_nothing_of_another_union()
@@ -581,9 +581,6 @@ async fn on_postgresql_a_statement_that_forgets_the_union_filter_sees_and_writes
     }
     let app = spawn_app().await;
     let second = app.institution_id(renkei_fixture::SECOND_CODE).await;
-    let all = renkei_server::testkit::all_accounts(&app.storage)
-        .await
-        .unwrap();
     let (seen, in_tx, inserted) =
         renkei_server::testkit::forgetful_statements(&app.storage, second, FIRST_INSTITUTION)
             .await
@@ -592,11 +589,18 @@ async fn on_postgresql_a_statement_that_forgets_the_union_filter_sees_and_writes
     assert_eq!(seen, theirs);
     assert_eq!(in_tx, theirs);
     assert!(!inserted, "another union's row was written");
-    assert!(all > theirs, "the platform sees every union's: {all}");
-    assert_eq!(
-        renkei_server::testkit::all_accounts(&app.storage)
+    // It fails closed (issue #31): a union's statement sent through the
+    // platform's pool by mistake sees no union's accounts and writes none.
+    let (seen, inserted) =
+        renkei_server::testkit::union_statements_on_the_platform_pool(&app.storage, second)
             .await
-            .unwrap(),
-        all
-    );
+            .unwrap();
+    assert_eq!(seen, 0, "the platform's pool saw a union's accounts");
+    assert!(!inserted, "the platform's pool wrote a union's account");
+    // While the union's own connection still sees its own.
+    let (seen, _, _) =
+        renkei_server::testkit::forgetful_statements(&app.storage, second, FIRST_INSTITUTION)
+            .await
+            .unwrap();
+    assert_eq!(seen, theirs);
 }

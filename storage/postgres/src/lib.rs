@@ -103,15 +103,20 @@ impl Tx {
 /// key ([`Tx::serialize_on`]). Two linkages of different accounts never
 /// wait on each other.
 ///
-/// Row-level security (issue #22) is the second wall between the credit
-/// unions: every table of a union's rows (but the callback pairs and phone
-/// challenges, which are the platform's across unions) admits, when the
-/// connection's `renkei.institution` is set, only that union's rows — so a
-/// statement that forgets its `institution_id` filter sees and writes
-/// nothing of another union's. A union's statements run on `unions`, whose
-/// every connection is set to its union as it is taken (a transaction:
-/// for the transaction only); the platform's run on `pool`, where it is
-/// never set.
+/// Row-level security (issues #22, #31) is the second wall between the
+/// credit unions, and it fails closed: every table of a union's rows (but
+/// the callback pairs and phone challenges, which are the platform's across
+/// unions) admits a connection set to a union (`renkei.institution`) to
+/// that union's rows only — so a statement that forgets its
+/// `institution_id` filter sees and writes nothing of another union's —
+/// and a connection set to nothing to none. A union's statements run on
+/// `unions`, whose every connection is set to its union as it is taken (a
+/// transaction: for the transaction only); the platform's run on `pool`,
+/// whose connections carry `renkei.scope = 'platform'`, which admits the
+/// few tables the platform touches across unions (flows and pushed
+/// requests for the purge, the outbox, the operation log, staff members,
+/// app switches) and never a union's records, locks, windows or grants:
+/// a union's statement sent there by mistake finds nothing.
 #[derive(Clone, Debug)]
 pub struct Storage {
     pool: PgPool,
@@ -123,9 +128,23 @@ impl Storage {
     /// request waits a bounded time for a connection, then fails as
     /// `system_error` rather than queue without end.
     pub async fn connect(url: &str) -> anyhow::Result<Storage> {
+        // The platform's connections say so as they connect: its scope
+        // admits only the tables the platform touches across unions
+        // (migration 0011); a union table answers a connection that is
+        // neither set to a union nor the platform's with no rows.
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(5))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query!(
+                        "SELECT set_config('renkei.scope', 'platform', false) AS \"set!\""
+                    )
+                    .fetch_one(conn)
+                    .await?;
+                    Ok(())
+                })
+            })
             .connect(url)
             .await?;
         MIGRATIONS.run(&pool).await?;
