@@ -859,9 +859,12 @@ async fn a_sign_in_start_for_an_unknown_name_does_the_same_work_and_gives_a_stab
         assert_eq!(options["rpId"], "renkei.test");
         let list = options["allowCredentials"].as_array().unwrap().clone();
         assert!((1..=3).contains(&list.len()), "{list:?}");
+        // Shaped like a member's: ids of 32 bytes (43 base64url
+        // characters), as the authenticators enrolled here give.
         assert!(
             list.iter()
-                .all(|c| c["type"] == "public-key" && c["id"].is_string())
+                .all(|c| c["type"] == "public-key" && c["id"].as_str().map(str::len) == Some(43)),
+            "{list:?}"
         );
         lists.push(list);
         assert_eq!(ceremony_count(&app.storage).await.unwrap(), i as i64 + 1);
@@ -911,6 +914,32 @@ async fn sign_in_starts_are_throttled_per_address_and_per_name() {
     assert_eq!(code_of(resp).await, "busy");
     let resp = sign_in_start(&app, "name 5", "2001:db8:1:3::5").await;
     assert_eq!(resp.status(), 200, "another /64");
+}
+
+/// Issue #31: each enrolment start stores a ceremony, so it is throttled
+/// like a sign-in start — per address and per link.
+#[tokio::test]
+async fn enrolment_starts_are_throttled_per_link() {
+    let app = spawn_app_with(|c| {
+        c.staff.throttle_sign_in = std::num::NonZeroU32::new(3).unwrap();
+    })
+    .await;
+    let token = link_token(
+        &app,
+        &["staff", "add", "--name", "窓口 三郎", "--role", "operator"],
+        &[],
+    )
+    .await;
+    for i in 1..=3 {
+        assert_eq!(enrol_start(&app, &token).await.status(), 200, "try {i}");
+    }
+    assert_eq!(code_of(enrol_start(&app, &token).await).await, "busy");
+    assert_eq!(
+        renkei_server::testkit::ceremony_count(&app.storage)
+            .await
+            .unwrap(),
+        3
+    );
 }
 
 /// `staff add` or `staff link` as run on the server's host; the token of
