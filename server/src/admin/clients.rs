@@ -151,6 +151,22 @@ impl Context {
 }
 
 impl Context {
+    /// `switch_app` at the union with 金融機関コード `code` (the command
+    /// line's `--institution`, `--enable-at`), acting as this context.
+    pub async fn switch_app_at(
+        &self,
+        code: &str,
+        client_id: &str,
+        enabled: bool,
+        why: &str,
+    ) -> anyhow::Result<()> {
+        self.clone()
+            .for_institution(code)
+            .await?
+            .switch_app(client_id, enabled, why)
+            .await
+    }
+
     /// Switches a registered app off or on for this context's union only
     /// (its customers there get `service_unavailable`; other unions'
     /// go on), with the date and the reason.

@@ -73,12 +73,8 @@ impl AtUnion {
         let Some(code) = self.institution else {
             return Ok(false);
         };
-        staff
-            .clone()
-            .for_institution(&code)
-            .await?
-            .switch_app(client_id, enabled, self.reason.as_deref().unwrap_or(""))
-            .await?;
+        let why = self.reason.as_deref().unwrap_or("");
+        staff.switch_app_at(&code, client_id, enabled, why).await?;
         let verb = if enabled { "enabled" } else { "disabled" };
         println!("client {client_id} {verb} at institution {code}");
         Ok(true)
@@ -119,11 +115,9 @@ impl ClientAction {
                     None => println!("authentication: private_key_jwt (the registered keys)"),
                 }
                 for code in &enable_at {
+                    let why = reason.as_deref().unwrap_or("");
                     staff
-                        .clone()
-                        .for_institution(code)
-                        .await?
-                        .switch_app(&added.client_id, true, reason.as_deref().unwrap_or(""))
+                        .switch_app_at(code, &added.client_id, true, why)
                         .await?;
                     println!("enabled at institution {code}");
                 }

@@ -914,22 +914,7 @@ async fn what_a_fapi_client_was_given_at_one_union_is_refused_at_another() {
     let second = crate::platform::second_union(&app).await;
     let client = register(&app, true, true).await;
     // On at the second union too (a new app is off at every union).
-    let out = crate::helpers::output_of(app.cli(&[
-        "client",
-        "enable",
-        "--client-id",
-        &client.id,
-        "--institution",
-        "2011",
-        "--reason",
-        "提携開始",
-    ]))
-    .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    app.enable_app_at(&client.id, "2011").await;
 
     // A pushed request at the first union is no request at the second.
     let resp = client

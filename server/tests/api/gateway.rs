@@ -502,22 +502,9 @@ async fn a_union_reads_its_own_host_gateway_and_the_others_their_own_tables() {
         stand_in.url
     );
     crate::platform::add_second_with(&renkei, &profile).await;
-    let out = crate::helpers::output_of(renkei.cli(&[
-        "client",
-        "enable",
-        "--client-id",
-        crate::helpers::DEMO_CLIENT,
-        "--institution",
-        "2011",
-        "--reason",
-        "提携開始",
-    ]))
-    .await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    renkei
+        .enable_app_at(crate::helpers::DEMO_CLIENT, "2011")
+        .await;
     let gunma = renkei.at("2011");
 
     let linked = gunma.other_browser().link(&IMPORTED).await;

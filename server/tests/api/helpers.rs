@@ -275,13 +275,31 @@ impl TestApp {
         let added = staff.add_client(name, redirect_uris, options).await?;
         for code in ["2999", renkei_fixture::SECOND_CODE] {
             staff
-                .clone()
-                .for_institution(code)
-                .await?
-                .switch_app(&added.client_id, true, "テスト用に提携")
+                .switch_app_at(code, &added.client_id, true, "テスト用に提携")
                 .await?;
         }
         Ok(added)
+    }
+
+    /// `client enable --client-id CLIENT --institution CODE` as the
+    /// platform's operator runs it: a new union has no app on.
+    pub async fn enable_app_at(&self, client_id: &str, code: &str) {
+        let out = output_of(self.cli(&[
+            "client",
+            "enable",
+            "--client-id",
+            client_id,
+            "--institution",
+            code,
+            "--reason",
+            "提携開始",
+        ]))
+        .await;
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// A new TestApp view on the same server with its own browser.

@@ -552,18 +552,7 @@ pub async fn second_union_with(app: &TestApp, toml: &str) -> TestApp {
     let out = output_of(cmd).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     // A new union has no app on until it switches one on (issue #31).
-    let out = output_of(app.cli(&[
-        "client",
-        "enable",
-        "--client-id",
-        crate::helpers::DEMO_CLIENT,
-        "--institution",
-        "2011",
-        "--reason",
-        "提携開始",
-    ]))
-    .await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    app.enable_app_at(crate::helpers::DEMO_CLIENT, "2011").await;
     app.at("2011")
 }
 
