@@ -112,12 +112,7 @@ impl Application {
         }
         // Each start names every union it cannot serve (service_unavailable
         // until its profile is fixed: `institution check`).
-        let check = crate::admin::Context::new(
-            state.storage.clone(),
-            state.storage.tenant(state.root.0),
-            state.clock.now(),
-        );
-        for (code, why) in check.unparsable_profiles().await? {
+        for (code, why) in crate::admin::institutions::unparsable_profiles(&state.storage).await? {
             tracing::error!(institution = %code, %why, "a credit union's profile does not parse");
         }
         let demo = demo_app(&state).await?;

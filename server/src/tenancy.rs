@@ -13,7 +13,7 @@
 //! added, suspended or re-profiled counts at once on every instance. The
 //! platform's [`AppState`] holds nothing of any union, so a handler that
 //! does not take a `Union` cannot reach a union's rows (staff handlers take
-//! `staff::UnionStaff`, which resolves the member's union the same way).
+//! `staff::StaffUnion`, which resolves the member's union the same way).
 
 use crate::db::{InstitutionRow, InstitutionState, Tenant};
 use crate::error::AppError;

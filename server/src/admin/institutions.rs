@@ -23,6 +23,25 @@ fn code(code: &str) -> anyhow::Result<&str> {
     Ok(code)
 }
 
+/// Every union whose stored profile no longer parses, with why: they
+/// answer service_unavailable until it is fixed (`institution check`;
+/// each start logs them).
+pub async fn unparsable_profiles(storage: &Storage) -> anyhow::Result<Vec<(String, String)>> {
+    let mut broken = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = storage.institutions(None, after.as_deref(), 500).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.code.clone());
+        for row in &page {
+            if let Err(e) = Profile::for_union(&row.profile, &row.code) {
+                broken.push((row.code.clone(), e.to_string()));
+            }
+        }
+    }
+    Ok(broken)
+}
+
 impl Context {
     /// The same context acting for the institution with code `code`.
     pub async fn for_institution(self, code: &str) -> anyhow::Result<Context> {
@@ -68,28 +87,6 @@ impl Context {
             )
             .await?;
         added.ok_or_else(|| anyhow::anyhow!("an institution with code {code} exists already"))
-    }
-
-    /// Every union whose stored profile no longer parses, with why: they
-    /// answer service_unavailable until it is fixed (`institution check`;
-    /// each start logs them).
-    pub async fn unparsable_profiles(&self) -> anyhow::Result<Vec<(String, String)>> {
-        let mut broken = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page = self
-                .storage
-                .institutions(None, after.as_deref(), 500)
-                .await?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.code.clone());
-            for row in &page {
-                if let Err(e) = Profile::for_union(&row.profile, &row.code) {
-                    broken.push((row.code.clone(), e.to_string()));
-                }
-            }
-        }
-        Ok(broken)
     }
 
     /// One page of institutions in code order (see `Storage::institutions`).

@@ -72,7 +72,8 @@ impl InstitutionAction {
                 return Ok(());
             }
             InstitutionAction::Check => {
-                let broken = staff.unparsable_profiles().await?;
+                let broken =
+                    renkei_server::admin::institutions::unparsable_profiles(&staff.storage).await?;
                 for (code, why) in &broken {
                     println!("{code}\t{why}");
                 }
